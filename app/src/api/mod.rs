@@ -1,0 +1,65 @@
+//! Server functions. They run on the server and reach its domain through [`Backend`], which the server
+//! provides as context; the REST handlers call the same `Backend`, so both paths share one code path.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{FormDraft, GeocodeHit, Receipt, Violation};
+
+#[cfg(feature = "ssr")]
+mod backend;
+#[cfg(feature = "ssr")]
+pub use backend::*;
+
+/// What became of a submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SubmitOutcome {
+    Created(Receipt),
+    /// The same entry was already stored (an offline resend, a double tap).
+    Replayed(Receipt),
+    Invalid(Vec<Violation>),
+    /// The same id was stored with different content.
+    Conflict,
+    /// The entry was deleted and stays deleted.
+    Gone,
+}
+
+/// Why the form is shown again with a message on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Notice {
+    /// This form's id was already used (the resident went back and changed it): a new id was given.
+    AlreadySent,
+    /// The server could not store it right now.
+    SendFailed,
+}
+
+/// The resident form as it is to be shown: a fresh one, or one sent back with what was wrong. The
+/// server provides it as context when it renders a plain (no-JavaScript) form POST that failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormState {
+    pub draft: FormDraft,
+    pub violations: Vec<Violation>,
+    pub notice: Option<Notice>,
+}
+
+/// Stores the resident form's entry. The form's typed address is looked up first when no map position
+/// was given.
+#[server(prefix = "/_fn", endpoint = "submit", input = server_fn::codec::Json)]
+pub async fn submit_entry(draft: FormDraft) -> Result<SubmitOutcome, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend.submit_form(draft).await.map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// Address search for the form's "type an address" field.
+#[server(prefix = "/_fn", endpoint = "geocode", input = server_fn::codec::Json)]
+pub async fn geocode(q: String) -> Result<Vec<GeocodeHit>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend.geocode(q).await.map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// The newest entries as the public map shows them (locations of barriers and wishes coarsened).
+#[server(prefix = "/_fn", endpoint = "recent")]
+pub async fn recent_entries(limit: u32) -> Result<Vec<crate::model::PublicEntry>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend.recent_entries(limit.clamp(1, 200)).await.map_err(|e| ServerFnError::new(e.to_string()))
+}

@@ -1,0 +1,77 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::i18n::*;
+
+/// Header with navigation and the language choice, the page's `<main>`, and the footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="site-header">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"●"</span>
+                {t!(i18n, site_name)}
+            </A>
+            <nav aria-label=move || t_string!(i18n, nav_home).to_string()>
+                <A href="/kaart">{t!(i18n, nav_map)}</A>
+                <A href="/privacy">{t!(i18n, nav_privacy)}</A>
+            </nav>
+            <LanguageChoice />
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>{t!(i18n, footer_text)}</p>
+        </footer>
+    }
+}
+
+/// Plain links to `/taal/{locale}`, which sets the `lang` cookie and comes back: works without
+/// JavaScript, and the cookie only exists once a resident has chosen.
+#[component]
+fn LanguageChoice() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let links = move || {
+        let back = location.pathname.get();
+        let current = i18n.get_locale();
+        Locale::get_all()
+            .iter()
+            .map(|&l| {
+                let href = format!("/taal/{}?terug={}", l.as_str(), encode_path(&back));
+                let name = td_string!(l, language_name).to_string();
+                let is_current = l == current;
+                view! {
+                    <li>
+                        <a
+                            href=href
+                            rel="external"
+                            lang=l.as_str()
+                            hreflang=l.as_str()
+                            aria-current=is_current.then_some("true")
+                        >
+                            {name}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <nav class="lang" aria-label=move || t_string!(i18n, language_label).to_string()>
+            <ul>{links}</ul>
+        </nav>
+    }
+}
+
+/// Percent-encodes what would break a query value; paths here are ASCII route paths.
+fn encode_path(p: &str) -> String {
+    p.chars()
+        .map(|c| match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '/' | '-' | '_' | '.' => c.to_string(),
+            other => format!("%{:02X}", other as u32 & 0xff),
+        })
+        .collect()
+}

@@ -1,0 +1,85 @@
+//! Translated labels for the API's stable ids (categories, options, validation rules). leptos_i18n keys
+//! are compile-time identifiers, so each id list gets one `match`, generated from the id list itself.
+
+use crate::i18n::*;
+use crate::model::{Kind, Rule, Violation};
+
+/// `match id { "a" => td_string!(l, ns.a), ... }` for every id listed; unknown ids show as themselves
+/// (a campaign may add categories that have no translation yet).
+macro_rules! id_labels {
+    ($name:ident, $ns:ident, [$($id:ident),* $(,)?]) => {
+        pub fn $name(l: Locale, id: &str) -> String {
+            match id {
+                $(stringify!($id) => td_string!(l, $ns.$id).to_string(),)*
+                other => other.replace('_', " "),
+            }
+        }
+    };
+}
+
+id_labels!(place_category, cat, [
+    community_centre, library, playground, bench, park_square, sports_club, place_of_worship,
+    cafe_restaurant, school, shop, other
+]);
+id_labels!(barrier_category, barrier, [
+    steps, no_ramp, narrow_pavement, poor_lighting, dangerous_crossing, no_toilet, no_seating, too_far,
+    costs_money, language, unwelcome, opening_hours, feels_unsafe, unknown_place, other
+]);
+id_labels!(wish_category, wish, [
+    meeting_place, activity, green_play, traffic_safety, care_support, sport_health, other
+]);
+id_labels!(quality, quality, [free, no_membership, open_evenings_weekends, step_free, toilet, seating]);
+id_labels!(affects, affects, [
+    children, youth, elderly, wheelchair_walker, buggy, visually_impaired, newcomers, low_income, everyone
+]);
+
+pub fn category(l: Locale, kind: Kind, id: &str) -> String {
+    match kind {
+        Kind::Place => place_category(l, id),
+        Kind::Barrier => barrier_category(l, id),
+        Kind::Wish => wish_category(l, id),
+    }
+}
+
+pub fn kind(l: Locale, kind: Kind) -> String {
+    match kind {
+        Kind::Place => td_string!(l, kind_place),
+        Kind::Barrier => td_string!(l, kind_barrier),
+        Kind::Wish => td_string!(l, kind_wish),
+    }
+    .to_string()
+}
+
+/// The resident-facing message for a violation, in plain language.
+pub fn violation(l: Locale, v: &Violation) -> String {
+    match &v.rule {
+        Rule::Required if v.field == "category" => td_string!(l, err_category_required).to_string(),
+        Rule::Required if v.field == "location" => td_string!(l, err_location_required).to_string(),
+        Rule::Required => td_string!(l, err_required).to_string(),
+        Rule::TooLong { max } => td_string!(l, err_too_long, max = *max).to_string(),
+        Rule::UnknownValue | Rule::Duplicate => td_string!(l, err_unknown_value).to_string(),
+        Rule::OutOfRange { .. } => td_string!(l, err_out_of_range).to_string(),
+        Rule::OutsideNetherlands | Rule::OutsideCampaign => td_string!(l, err_outside_nl).to_string(),
+        Rule::AddressNotFound => td_string!(l, err_address_not_found).to_string(),
+        Rule::LookupUnavailable => td_string!(l, err_lookup_unavailable).to_string(),
+        _ => td_string!(l, err_other).to_string(),
+    }
+}
+
+/// The form field a violation belongs to: its label and the id of the element to jump to.
+pub fn field(l: Locale, field: &str) -> (String, &'static str) {
+    let base = field.split('.').take(2).collect::<Vec<_>>().join(".");
+    match base.as_str() {
+        "category" | "kind" => (td_string!(l, field_category).to_string(), "f-category"),
+        "location" => (td_string!(l, field_location).to_string(), "f-address"),
+        "address" => (td_string!(l, field_address).to_string(), "f-address"),
+        "details.name" => (td_string!(l, field_name).to_string(), "f-name"),
+        "details.who" => (td_string!(l, field_who).to_string(), "f-who"),
+        "details.severity" => (td_string!(l, field_severity).to_string(), "f-severity"),
+        "details.qualities" => (td_string!(l, form_qualities).to_string(), "f-qualities"),
+        "details.affects" => (td_string!(l, field_affects).to_string(), "f-affects"),
+        "details.talent" => (td_string!(l, field_talent).to_string(), "f-talent"),
+        "text" => (td_string!(l, field_text).to_string(), "f-text"),
+        _ => (td_string!(l, field_form).to_string(), "entry-form"),
+    }
+}

@@ -1,0 +1,31 @@
+//! Trefpunt's UI: pages, components and the types and rules both the server and the browser use.
+//!
+//! Built twice: with `ssr` into the server (renders every page), and with `hydrate` into the WASM bundle.
+//! Islands mode: only the resident form (`#[island] EntryForm`) ships as WASM, so the phone downloads
+//! the code for live validation, address search and sending, and nothing for the static pages.
+
+#![recursion_limit = "256"]
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod api;
+mod app;
+mod browser;
+pub mod components;
+pub mod labels;
+pub mod model;
+pub mod pages;
+
+pub use app::{shell, App, IslandScripts, ShellConfig};
+
+/// Entry point of the WASM bundle.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+    // Lets tests (and curious people) see that the page is live.
+    if let Some(html) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = html.set_attribute("data-hydrated", "true");
+    }
+}

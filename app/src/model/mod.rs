@@ -1,0 +1,15 @@
+//! The types both sides share, and the rules that decide whether an entry is valid.
+//!
+//! Everything here is plain data and pure functions: the server validates every submission with
+//! [`validate`], and the hydrated form runs the same function on every keystroke, so a resident sees
+//! exactly the errors the server would give.
+
+mod catalog;
+mod form;
+mod submission;
+mod validate;
+
+pub use catalog::*;
+pub use form::*;
+pub use submission::*;
+pub use validate::*;

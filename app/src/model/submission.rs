@@ -1,0 +1,133 @@
+//! A submission as it arrives (`SubmissionInput`, the wire format of `POST /api/v1/submissions`) and as
+//! it is after validation (`Submission`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{Kind, Source};
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// The request body, before validation. Field types are loose on purpose (strings, JSON objects) so that
+/// the validator can name every wrong field at once instead of the first one serde trips over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionInput {
+    pub id: String,
+    pub respondent: String,
+    #[serde(default = "default_campaign")]
+    pub campaign: String,
+    pub kind: String,
+    pub category: String,
+    #[serde(default)]
+    pub location: Option<Location>,
+    #[serde(default)]
+    pub details: Map<String, Value>,
+    #[serde(default)]
+    pub answers: Map<String, Value>,
+    #[serde(default)]
+    pub text: Option<String>,
+    pub language: String,
+    #[serde(default = "default_source")]
+    pub source: String,
+    #[serde(default)]
+    pub event: Option<String>,
+}
+
+fn default_campaign() -> String {
+    super::DEFAULT_CAMPAIGN.to_string()
+}
+
+fn default_source() -> String {
+    "web".to_string()
+}
+
+/// The kind's own fields, validated. Serialized without a tag: the entry's `kind` says which it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Details {
+    Place {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        qualities: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        who: Option<String>,
+    },
+    Barrier {
+        severity: u8,
+        affects: Vec<String>,
+    },
+    Wish {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        talent: Option<String>,
+    },
+}
+
+/// A valid submission: ids lowercased, text trimmed, option lists sorted and deduplicated, so two
+/// bodies that mean the same thing compare equal (that is what idempotent replays are checked against).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Submission {
+    pub id: String,
+    pub respondent: String,
+    pub campaign: String,
+    pub kind: Kind,
+    pub category: String,
+    pub location: Option<Location>,
+    pub details: Details,
+    pub answers: Map<String, Value>,
+    pub text: Option<String>,
+    pub language: String,
+    pub source: Source,
+    pub event: Option<String>,
+}
+
+impl Submission {
+    /// The canonical JSON that decides whether a replay with the same id is the same submission.
+    pub fn canonical_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The area codes an entry was assigned at write time; `None` outside every imported area.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaCodes {
+    pub gemeente: Option<String>,
+    pub wijk: Option<String>,
+    pub buurt: Option<String>,
+}
+
+/// What `POST /api/v1/submissions` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub id: String,
+    pub areas: AreaCodes,
+}
+
+/// An entry as the public map shows it: places exact, barriers and wishes on a 100 m grid, and no free
+/// text, not even a place's name (anyone can type anything there), until moderation exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicEntry {
+    pub id: String,
+    pub kind: Kind,
+    pub category: String,
+    pub location: Option<Location>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub qualities: Vec<String>,
+    pub created_at: String,
+}
+
+
+/// One address search result (`GET /api/v1/geocode`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeocodeHit {
+    /// PDOK's display name, such as "Bolstraat 1, 3581WS Utrecht".
+    pub label: String,
+    /// `adres`, `weg`, `postcode`, `woonplaats`, ...
+    pub kind: String,
+    pub location: Location,
+}

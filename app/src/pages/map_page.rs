@@ -1,0 +1,92 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::recent_entries;
+use crate::i18n::*;
+use crate::labels;
+use crate::model::{Kind, PublicEntry};
+
+/// The public map of what residents added, and the same as a list (for screen readers and for
+/// browsers without JavaScript).
+#[component]
+pub fn MapPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let recent = Resource::new_blocking(|| (), |_| recent_entries(50));
+    // The map script draws the markers; it gets the translated labels from here.
+    let map_labels = move || {
+        let mut m = serde_json::Map::new();
+        for kind in Kind::ALL {
+            m.insert(kind.as_str().into(), labels::kind(l, kind).into());
+            for c in kind.categories() {
+                m.insert(format!("{}.{c}", kind.as_str()), labels::category(l, kind, c).into());
+            }
+        }
+        serde_json::Value::Object(m).to_string()
+    };
+    view! {
+        <Title text=move || t_string!(i18n, map_title).to_string() />
+        <h1>{t!(i18n, map_title)}</h1>
+        <p>{t!(i18n, map_intro)}</p>
+        <div class="js-only">
+            <div
+                class="map public-map"
+                data-map="public"
+                data-labels=map_labels
+                tabindex="0"
+                role="region"
+                aria-label=move || t_string!(i18n, map_label).to_string()
+            >
+                <p class="map-loading">{t!(i18n, map_loading)}</p>
+            </div>
+            <h2 class="visually-hidden">{t!(i18n, map_legend)}</h2>
+            <ul class="legend">
+                <li><span class="dot place" aria-hidden="true"></span>{t!(i18n, kind_place)}</li>
+                <li><span class="dot barrier" aria-hidden="true"></span>{t!(i18n, kind_barrier)}</li>
+                <li><span class="dot wish" aria-hidden="true"></span>{t!(i18n, kind_wish)}</li>
+            </ul>
+        </div>
+        <h2>{t!(i18n, map_recent)}</h2>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match recent.await {
+                    Ok(list) if !list.is_empty() => view! { <EntryTable list /> }.into_any(),
+                    Ok(_) => view! { <p>{t!(i18n, map_empty)}</p> }.into_any(),
+                    Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EntryTable(list: Vec<PublicEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let rows = list
+        .into_iter()
+        .map(|e| {
+            let date = e.created_at.get(..10).unwrap_or_default().to_string();
+            let place = if e.location.is_none() { format!(" ({})", t_string!(i18n, map_no_position)) } else { String::new() };
+            view! {
+                <tr>
+                    <td>{labels::kind(l, e.kind)}</td>
+                    <td>{labels::category(l, e.kind, &e.category)}{place}</td>
+                    <td><time datetime=e.created_at.clone()>{date}</time></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="entries">
+            <thead>
+                <tr>
+                    <th scope="col">{t!(i18n, map_col_kind)}</th>
+                    <th scope="col">{t!(i18n, map_col_what)}</th>
+                    <th scope="col">{t!(i18n, map_col_when)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}

@@ -1,0 +1,86 @@
+//! Settings from the environment (see README, "Configuration").
+
+use std::net::SocketAddr;
+
+use crate::pdok::locatieserver;
+
+/// PDOK BRT-Achtergrondkaart, the Dutch government's free basemap.
+pub const DEFAULT_TILE_URL: &str =
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png";
+pub const DEFAULT_TILE_ATTRIBUTION: &str = "Kaartgegevens &copy; Kadaster / PDOK";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    /// The https address QR codes and links use.
+    pub public_url: Option<String>,
+    pub tile_url: String,
+    pub tile_attribution: String,
+    pub locatieserver_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub reason: String,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let addr = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr.parse().map_err(|e| ConfigError {
+            var: "LEPTOS_SITE_ADDR",
+            reason: format!("{addr:?} is not an address:port ({e})"),
+        })?;
+        // "none": no basemap (the maps still work: a position is what matters).
+        let tile_url = match var("TREFPUNT_TILE_URL") {
+            Some(v) if v == "none" => String::new(),
+            Some(v) => v,
+            None => DEFAULT_TILE_URL.into(),
+        };
+        // OpenStreetMap needs its own attribution; anything else must say its own via the variable.
+        let default_attribution = if tile_url.contains("openstreetmap.org") {
+            "&copy; OpenStreetMap contributors"
+        } else {
+            DEFAULT_TILE_ATTRIBUTION
+        };
+        Ok(Settings {
+            database_url: var("TREFPUNT_DATABASE_URL").unwrap_or_else(|| "sqlite://data/trefpunt.db".into()),
+            addr,
+            public_url: var("TREFPUNT_PUBLIC_URL"),
+            tile_attribution: var("TREFPUNT_TILE_ATTRIBUTION").unwrap_or_else(|| default_attribution.into()),
+            tile_url,
+            locatieserver_url: var("TREFPUNT_LOCATIESERVER_URL")
+                .unwrap_or_else(|| locatieserver::DEFAULT_BASE_URL.into()),
+        })
+    }
+}
+
+/// A database URL fit for logs: the password, if any, replaced.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &creds[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        assert_eq!(redact_url("postgres://trefpunt:geheim@db:5432/t"), "postgres://trefpunt:***@db:5432/t");
+        assert_eq!(redact_url("sqlite://data/trefpunt.db"), "sqlite://data/trefpunt.db");
+        assert_eq!(redact_url("postgres://user@db/t"), "postgres://user@db/t");
+    }
+}

@@ -1,0 +1,3 @@
+//! Pure domain logic: no I/O, unit-tested.
+
+pub mod privacy;

@@ -1,0 +1,165 @@
+//! The `trefpunt` server: the Leptos site, the REST API and the command line.
+
+#![recursion_limit = "256"]
+
+pub mod config;
+pub mod domain;
+pub mod pdok;
+pub mod routes;
+pub mod service;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::api::BackendRef;
+use app::{shell, App, ShellConfig};
+use axum::extract::FromRef;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+
+use crate::config::Settings;
+use crate::pdok::locatieserver::Locatieserver;
+use crate::service::Service;
+use crate::store::Store;
+
+/// Everything a request handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub service: Service,
+    pub shell: ShellConfig,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for Service {
+    fn from_ref(s: &AppState) -> Self {
+        s.service.clone()
+    }
+}
+
+impl AppState {
+    /// What every Leptos render and server function gets as context.
+    pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
+        let backend: BackendRef = Arc::new(self.service.clone());
+        let options = self.leptos_options.clone();
+        move || {
+            provide_context(backend.clone());
+            // For `IslandScripts`, which pages with an island render.
+            provide_context(options.clone());
+        }
+    }
+
+    pub fn app_shell(&self) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
+        let options = self.leptos_options.clone();
+        let config = self.shell.clone();
+        move || shell(options.clone(), config.clone()).into_any()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+}
+
+/// A built, bound application, ready to serve (zero2prod's pattern: tests bind port 0 and read the port).
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    store: Store,
+    pub addr: SocketAddr,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, StartError> {
+        let conf = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?;
+        let mut leptos_options = conf.leptos_options;
+        leptos_options.site_addr = settings.addr;
+
+        let store = Store::open(&settings.database_url).await?;
+        let service = Service { store: store.clone(), geocoder: Locatieserver::new(&settings.locatieserver_url) };
+        let state = AppState {
+            leptos_options,
+            service,
+            shell: ShellConfig { tile_url: settings.tile_url.clone(), tile_attribution: settings.tile_attribution.clone() },
+        };
+        let router = router(state);
+        let listener = tokio::net::TcpListener::bind(settings.addr)
+            .await
+            .map_err(|source| StartError::Bind { addr: settings.addr, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: settings.addr, source })?;
+        Ok(Application { listener, router, store, addr })
+    }
+
+    /// Serves until SIGTERM or Ctrl-C; in-flight requests finish first.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await;
+        self.store.close().await;
+        result
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let site_root = state.leptos_options.site_root.to_string();
+    let pkg_dir = format!("{site_root}/{}", state.leptos_options.site_pkg_dir);
+    let routes = generate_route_list(App);
+    let context = state.context();
+    let app_shell = state.app_shell();
+    let fallback_shell = {
+        let config = state.shell.clone();
+        move |options: LeptosOptions| shell(options, config.clone())
+    };
+    Router::new()
+        .route("/meedoen/{kind}", axum::routing::post(routes::form::submit))
+        .route("/taal/{locale}", axum::routing::get(routes::lang::choose))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .nest("/api/v1", routes::api::router().with_state(state.service.clone()))
+        .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
+        .nest_service("/pkg", static_files(&pkg_dir))
+        .nest_service("/vendor", static_files(&format!("{site_root}/vendor")))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, fallback_shell))
+        .layer(axum::middleware::from_fn(routes::lang::apply_choice))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Built assets, with the `.br`/`.gz` files the build made next to them, so the bundle is compressed
+/// once at build time at the highest level instead of on every request.
+fn static_files(dir: &str) -> ServeDir {
+    ServeDir::new(dir).precompressed_br().precompressed_gzip()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

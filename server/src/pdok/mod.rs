@@ -1,0 +1,4 @@
+//! Clients for PDOK, the Dutch government's geo services. Tests point them at a local stand-in that
+//! replays PDOK's recorded responses (`../shared/data/pdok`).
+
+pub mod locatieserver;

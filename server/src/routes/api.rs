@@ -1,0 +1,108 @@
+//! `/api/v1`: the REST API (docs/api.md, and the OpenAPI document it serves).
+
+use app::api::SubmitOutcome;
+use app::model::{Bbox, Kind, SubmissionInput};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::error::{json_error, ApiError};
+use crate::service::Service;
+use crate::store::EntryFilter;
+
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn router() -> Router<Service> {
+    Router::new()
+        .route("/submissions", post(create_submission).get(list_submissions))
+        .route("/geocode", get(geocode))
+        .route("/openapi.json", get(openapi))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+async fn create_submission(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE { ApiError::PayloadTooLarge } else { ApiError::Internal }
+    })?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let input: SubmissionInput =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)).map_err(json_error)?;
+    match svc.submit(input).await? {
+        SubmitOutcome::Created(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
+        SubmitOutcome::Replayed(r) => Ok((StatusCode::OK, Json(r)).into_response()),
+        SubmitOutcome::Invalid(v) => Err(ApiError::Invalid(v)),
+        SubmitOutcome::Conflict => Err(ApiError::Conflict),
+        SubmitOutcome::Gone => Err(ApiError::Gone),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    bbox: Option<String>,
+    kind: Option<String>,
+    limit: Option<u32>,
+}
+
+pub const MAX_LIST: u32 = 10_000;
+
+async fn list_submissions(
+    State(svc): State<Service>,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
+    let bbox = q
+        .bbox
+        .as_deref()
+        .map(|s| Bbox::parse(s).ok_or_else(|| ApiError::bad_query("bbox", "must be min_lon,min_lat,max_lon,max_lat")))
+        .transpose()?;
+    let kind = q
+        .kind
+        .as_deref()
+        .map(|s| Kind::parse(s).ok_or_else(|| ApiError::bad_query("kind", "must be place, barrier or wish")))
+        .transpose()?;
+    let limit = match q.limit {
+        None => 1000,
+        Some(n @ 1..=MAX_LIST) => n,
+        Some(_) => return Err(ApiError::bad_query("limit", format!("must be 1 to {MAX_LIST}"))),
+    };
+    let entries = svc.public_entries(&EntryFilter { bbox, kind, limit }).await?;
+    Ok(Json(entries).into_response())
+}
+
+#[derive(Deserialize)]
+struct GeocodeQuery {
+    q: Option<String>,
+}
+
+async fn geocode(State(svc): State<Service>, Query(q): Query<GeocodeQuery>) -> Result<Response, ApiError> {
+    let q = q.q.unwrap_or_default();
+    let q = q.trim();
+    if !(2..=200).contains(&q.chars().count()) {
+        return Err(ApiError::bad_query("q", "must be 2 to 200 characters"));
+    }
+    let hits = svc.geocode(q).await.map_err(|e| {
+        tracing::warn!(error = %e, "address search failed");
+        ApiError::Unavailable("address search is unavailable right now")
+    })?;
+    Ok(Json(hits).into_response())
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], include_str!("../../openapi.json"))
+}

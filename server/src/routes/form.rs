@@ -1,0 +1,63 @@
+//! The resident form without JavaScript: a plain `POST /meedoen/{kind}`. Success redirects to the
+//! thank-you page (303, so a reload does not post again); anything else renders the same page again
+//! with the resident's answers and what is wrong, with a fitting status code.
+
+use app::api::{BackendError, FormState, Notice, SubmitOutcome};
+use app::model::FormDraft;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, State};
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
+
+use super::api::MAX_BODY_BYTES;
+use crate::AppState;
+
+pub async fn submit(State(state): State<AppState>, Path(slug): Path<String>, req: Request<Body>) -> Response {
+    let Some(kind) = app::components::entry_form::kind_from_slug(&slug) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The form is larger than 64 KiB.").into_response();
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let mut draft = FormDraft::from_pairs(&pairs);
+    // The URL decides the kind; a stale hidden field cannot turn a barrier form into something else.
+    draft.kind = kind.as_str().to_string();
+
+    let (status, form) = match state.service.submit_form(draft.clone()).await {
+        Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => {
+            return Redirect::to(&format!("/bedankt/{}?r={}", r.id, draft.respondent.to_ascii_lowercase()))
+                .into_response();
+        }
+        Ok(SubmitOutcome::Invalid(violations)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, FormState { draft, violations, notice: None })
+        }
+        Ok(SubmitOutcome::Conflict | SubmitOutcome::Gone) => {
+            // The resident went back after sending and changed the form: offer it as a new entry.
+            draft.id = uuid::Uuid::new_v4().to_string();
+            (StatusCode::CONFLICT, FormState { draft, violations: vec![], notice: Some(Notice::AlreadySent) })
+        }
+        Err(e) => {
+            let status = match e {
+                BackendError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                BackendError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            (status, FormState { draft, violations: vec![], notice: Some(Notice::SendFailed) })
+        }
+    };
+
+    let context = state.context();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            context();
+            provide_context(form.clone());
+        },
+        state.app_shell(),
+    );
+    // The renderer reads only the URL and headers: the same page as the GET, now with the returned form.
+    let mut res = handler(Request::from_parts(parts, Body::empty())).await;
+    *res.status_mut() = status;
+    res
+}

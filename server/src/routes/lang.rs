@@ -1,0 +1,56 @@
+//! The resident's language choice. Choosing sets a `lang` cookie (the only cookie residents get, and
+//! only when they choose); a middleware turns that cookie into the `Accept-Language` the i18n layer
+//! reads, so server rendering, hydration and plain links all agree without JavaScript.
+
+use app::i18n::Locale;
+use axum::extract::{Path, Query, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos_i18n::Locale as _;
+use serde::Deserialize;
+
+pub const COOKIE: &str = "lang";
+
+fn known(code: &str) -> Option<&'static str> {
+    Locale::get_all().iter().map(|l| l.as_str()).find(|l| *l == code)
+}
+
+#[derive(Deserialize)]
+pub struct Back {
+    terug: Option<String>,
+}
+
+/// `GET /taal/{locale}?terug=/path`: remembers the choice for a year and goes back.
+pub async fn choose(Path(locale): Path<String>, Query(back): Query<Back>) -> Response {
+    let Some(locale) = known(&locale) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    // Only local paths: an open redirect would let anyone borrow this site's name.
+    let to = back.terug.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'));
+    let mut res = Redirect::to(to.as_deref().unwrap_or("/")).into_response();
+    let cookie = format!("{COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// The chosen language, if any, from the request's cookies.
+pub fn chosen(req: &Request) -> Option<&'static str> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .and_then(|(_, v)| known(v.trim()))
+}
+
+pub async fn apply_choice(mut req: Request, next: Next) -> Response {
+    if let Some(locale) = chosen(&req) {
+        req.headers_mut().insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(locale));
+    }
+    next.run(req).await
+}

@@ -1,0 +1,6 @@
+//! HTTP routes besides the Leptos pages: the REST API, the plain form POST and the language choice.
+
+pub mod api;
+pub mod error;
+pub mod form;
+pub mod lang;

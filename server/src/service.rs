@@ -1,0 +1,117 @@
+//! The application service: validation, area assignment and storage in the order DESIGN.md gives.
+//! Both the REST handlers and the Leptos server functions (through `app::api::Backend`) call this.
+
+use app::api::{Backend, BackendError, BoxFuture, SubmitOutcome};
+use app::model::{
+    validate, AreaCodes, FormDraft, GeocodeHit, PublicEntry, Rule, Submission, SubmissionInput, Violation,
+};
+
+use crate::pdok::locatieserver::{GeocodeError, Locatieserver};
+use crate::store::{EntryFilter, Store, StoreError, Stored};
+
+#[derive(Clone)]
+pub struct Service {
+    pub store: Store,
+    pub geocoder: Locatieserver,
+}
+
+impl Service {
+    pub async fn submit(&self, input: SubmissionInput) -> Result<SubmitOutcome, StoreError> {
+        match validate(&input) {
+            Ok(s) => self.store_valid(&s).await,
+            Err(v) => Ok(SubmitOutcome::Invalid(v)),
+        }
+    }
+
+    async fn store_valid(&self, s: &Submission) -> Result<SubmitOutcome, StoreError> {
+        // No areas are imported yet in this version: every entry counts as "outside".
+        let areas = AreaCodes::default();
+        Ok(match self.store.submit(s, &areas).await? {
+            Stored::Created(r) => SubmitOutcome::Created(r),
+            Stored::Replayed(r) => SubmitOutcome::Replayed(r),
+            Stored::Conflict => SubmitOutcome::Conflict,
+            Stored::Gone => SubmitOutcome::Gone,
+            Stored::UnknownCampaign => {
+                SubmitOutcome::Invalid(vec![Violation::new("campaign", Rule::UnknownCampaign)])
+            }
+        })
+    }
+
+    /// The resident form: when no map position was given but an address was typed, the best PDOK match
+    /// becomes the position.
+    pub async fn submit_form(&self, draft: FormDraft) -> Result<SubmitOutcome, BackendError> {
+        if let Err(v) = draft.check() {
+            return Ok(SubmitOutcome::Invalid(v));
+        }
+        let location = match draft.location() {
+            Ok(Some(l)) => Some(l),
+            Ok(None) if !draft.address.trim().is_empty() => {
+                match self.geocoder.search(draft.address.trim(), 1).await {
+                    Ok(hits) => match hits.into_iter().next() {
+                        Some(hit) => Some(hit.location),
+                        None => {
+                            return Ok(SubmitOutcome::Invalid(vec![Violation::new(
+                                "address",
+                                Rule::AddressNotFound,
+                            )]))
+                        }
+                    },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "address lookup failed");
+                        return Ok(SubmitOutcome::Invalid(vec![Violation::new(
+                            "address",
+                            Rule::LookupUnavailable,
+                        )]));
+                    }
+                }
+            }
+            Ok(None) => None,
+            Err(v) => return Ok(SubmitOutcome::Invalid(vec![v])),
+        };
+        self.submit(draft.to_input(location)).await.map_err(backend_error)
+    }
+
+    pub async fn geocode(&self, q: &str) -> Result<Vec<GeocodeHit>, GeocodeError> {
+        self.geocoder.search(q, 6).await
+    }
+
+    pub async fn public_entries(&self, f: &EntryFilter) -> Result<Vec<PublicEntry>, StoreError> {
+        self.store.public_entries(f).await
+    }
+}
+
+/// Logs the real error and hands the UI only what it may show.
+pub fn backend_error(e: StoreError) -> BackendError {
+    if e.is_transient() {
+        tracing::warn!(error = %e, "storage unavailable");
+        BackendError::Unavailable("the database is busy or full; try again shortly".into())
+    } else {
+        tracing::error!(error = %e, "storage failed");
+        BackendError::Internal
+    }
+}
+
+impl Backend for Service {
+    fn submit(&self, input: SubmissionInput) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>> {
+        Box::pin(async move { Service::submit(self, input).await.map_err(backend_error) })
+    }
+
+    fn submit_form(&self, draft: FormDraft) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>> {
+        Box::pin(Service::submit_form(self, draft))
+    }
+
+    fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>> {
+        Box::pin(async move {
+            Service::geocode(self, &q).await.map_err(|e| {
+                tracing::warn!(error = %e, "address search failed");
+                BackendError::Unavailable("address search is unavailable".into())
+            })
+        })
+    }
+
+    fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
+        Box::pin(async move {
+            self.public_entries(&EntryFilter { limit, ..Default::default() }).await.map_err(backend_error)
+        })
+    }
+}

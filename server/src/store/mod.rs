@@ -1,0 +1,75 @@
+//! Storage. SQLite (embedded, the default) through sqlx; every write goes through one writer
+//! connection, so concurrent submissions queue instead of failing with SQLITE_BUSY, while reads use
+//! a pool of their own.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore as Store;
+
+use app::model::{AreaCodes, Kind, PublicEntry, Receipt};
+
+/// Storage failures. Callers map these to 503 (busy, disk full, read-only) or 500.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot open database at {url}: {reason}")]
+    Open { url: String, reason: String },
+}
+
+impl StoreError {
+    /// True when retrying later may succeed (locked, full or read-only database): an API answers 503.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Unavailable(_) => true,
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => true,
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                // SQLITE_BUSY 5, SQLITE_LOCKED 6, SQLITE_READONLY 8, SQLITE_IOERR 10, SQLITE_FULL 13
+                let code = e.code().unwrap_or_default();
+                let primary = code.parse::<i32>().map(|c| c & 0xff).unwrap_or(0);
+                matches!(primary, 5 | 6 | 8 | 10 | 13)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The result of storing a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    Created(Receipt),
+    /// The same id with the same body was stored before.
+    Replayed(Receipt),
+    /// The same id with another body.
+    Conflict,
+    /// The id was deleted.
+    Gone,
+    UnknownCampaign,
+}
+
+/// What the public map asks for.
+#[derive(Debug, Clone, Default)]
+pub struct EntryFilter {
+    pub bbox: Option<app::model::Bbox>,
+    pub kind: Option<Kind>,
+    pub limit: u32,
+}
+
+/// The code of an area level, or `''` for "outside every imported area" in the counts table.
+pub(crate) fn code_or_outside(code: &Option<String>) -> &str {
+    code.as_deref().unwrap_or("")
+}
+
+pub(crate) fn area_levels(areas: &AreaCodes) -> [(&'static str, &str); 3] {
+    [
+        ("gemeente", code_or_outside(&areas.gemeente)),
+        ("wijk", code_or_outside(&areas.wijk)),
+        ("buurt", code_or_outside(&areas.buurt)),
+    ]
+}
+
+pub(crate) type Entries = Vec<PublicEntry>;

@@ -1,0 +1,257 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use app::model::{AreaCodes, Kind, Location, PublicEntry, Receipt, Submission};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+use super::{area_levels, Entries, EntryFilter, StoreError, Stored};
+use crate::domain::privacy::coarsen;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    /// One connection: SQLite has one writer at a time anyway, and queueing here beats SQLITE_BUSY.
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`) and runs
+    /// the migrations. WAL with synchronous=FULL: a submission acknowledged with 201 survives kill -9 and
+    /// a power cut.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let open_err = |reason: String| StoreError::Open { url: url.to_string(), reason };
+        let opts = SqliteConnectOptions::from_str(url)
+            .map_err(|e| open_err(e.to_string()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(dir) = opts.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(format!("{}: {e}", dir.display())))?;
+        }
+        let in_memory = url.contains(":memory:");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts.clone())
+            .await
+            .map_err(|e| open_err(e.to_string()))?;
+        MIGRATOR.run(&writer).await?;
+        // An in-memory database exists once per connection: share the writer.
+        let reader = if in_memory {
+            writer.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts.read_only(true))
+                .await
+                .map_err(|e| open_err(e.to_string()))?
+        };
+        Ok(SqliteStore { writer, reader })
+    }
+
+    /// Stores a validated submission with its area codes, in one transaction with the per-area counts.
+    pub async fn submit(&self, s: &Submission, areas: &AreaCodes) -> Result<Stored, StoreError> {
+        let canonical = s.canonical_json();
+        let mut tx = self.writer.begin().await?;
+
+        if sqlx::query("SELECT 1 FROM tombstones WHERE id = ?").bind(&s.id).fetch_optional(&mut *tx).await?.is_some() {
+            return Ok(Stored::Gone);
+        }
+        if let Some(row) = sqlx::query("SELECT canonical, gemeente, wijk, buurt FROM submissions WHERE id = ?")
+            .bind(&s.id)
+            .fetch_optional(&mut *tx)
+            .await?
+        {
+            let stored: String = row.try_get("canonical")?;
+            if stored != canonical {
+                return Ok(Stored::Conflict);
+            }
+            let areas = AreaCodes {
+                gemeente: row.try_get("gemeente")?,
+                wijk: row.try_get("wijk")?,
+                buurt: row.try_get("buurt")?,
+            };
+            return Ok(Stored::Replayed(Receipt { id: s.id.clone(), areas }));
+        }
+        if sqlx::query("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'")
+            .bind(&s.campaign)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_none()
+        {
+            return Ok(Stored::UnknownCampaign);
+        }
+
+        // Whether this respondent already counts in each area's cell, before the new row exists.
+        let mut first_in_cell = Vec::with_capacity(3);
+        for (level, code) in area_levels(areas) {
+            let seen = sqlx::query(&format!(
+                "SELECT 1 FROM submissions WHERE respondent = ? AND campaign = ? AND kind = ? AND category = ? \
+                 AND source = ? AND coalesce({level}, '') = ? LIMIT 1"
+            ))
+            .bind(&s.respondent)
+            .bind(&s.campaign)
+            .bind(s.kind.as_str())
+            .bind(&s.category)
+            .bind(s.source.as_str())
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?;
+            first_in_cell.push(seen.is_none());
+        }
+
+        let details = serde_json::to_string(&s.details).unwrap_or_else(|_| "{}".into());
+        let answers = serde_json::Value::Object(s.answers.clone()).to_string();
+        sqlx::query(&format!(
+            "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, details, answers, text, \
+             language, source, event, gemeente, wijk, buurt, canonical, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})"
+        ))
+        .bind(&s.id)
+        .bind(&s.respondent)
+        .bind(&s.campaign)
+        .bind(s.kind.as_str())
+        .bind(&s.category)
+        .bind(s.location.map(|l| l.lon))
+        .bind(s.location.map(|l| l.lat))
+        .bind(details)
+        .bind(answers)
+        .bind(&s.text)
+        .bind(&s.language)
+        .bind(s.source.as_str())
+        .bind(&s.event)
+        .bind(&areas.gemeente)
+        .bind(&areas.wijk)
+        .bind(&areas.buurt)
+        .bind(&canonical)
+        .execute(&mut *tx)
+        .await?;
+
+        for ((level, code), first) in area_levels(areas).into_iter().zip(first_in_cell) {
+            sqlx::query(
+                "INSERT INTO area_counts (level, area_code, campaign, kind, category, source, entries, respondents) \
+                 VALUES (?, ?, ?, ?, ?, ?, 1, ?) \
+                 ON CONFLICT (level, area_code, campaign, kind, category, source) DO UPDATE SET \
+                 entries = entries + 1, respondents = respondents + excluded.respondents",
+            )
+            .bind(level)
+            .bind(code)
+            .bind(&s.campaign)
+            .bind(s.kind.as_str())
+            .bind(&s.category)
+            .bind(s.source.as_str())
+            .bind(i64::from(first))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Stored::Created(Receipt { id: s.id.clone(), areas: areas.clone() }))
+    }
+
+    /// Entries for the public map, newest first. Barriers and wishes come coarsened to the 100 m grid;
+    /// free text never leaves here until moderation exists.
+    pub async fn public_entries(&self, f: &EntryFilter) -> Result<Entries, StoreError> {
+        let mut sql = String::from(
+            "SELECT id, kind, category, lon, lat, details, created_at FROM submissions WHERE status != 'hidden'",
+        );
+        if f.kind.is_some() {
+            sql.push_str(" AND kind = ?");
+        }
+        if f.bbox.is_some() {
+            sql.push_str(" AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?");
+        }
+        sql.push_str(" ORDER BY created_at DESC, id LIMIT ?");
+        let mut q = sqlx::query(&sql);
+        if let Some(k) = f.kind {
+            q = q.bind(k.as_str());
+        }
+        if let Some(b) = f.bbox {
+            q = q.bind(b.min_lat).bind(b.max_lat).bind(b.min_lon).bind(b.max_lon);
+        }
+        let rows = q.bind(i64::from(f.limit)).fetch_all(&self.reader).await?;
+        rows.iter().map(public_entry).collect()
+    }
+
+    /// Number of stored entries (for the start page and the tests).
+    pub async fn count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&self.reader).await?)
+    }
+
+    /// Rows in one of the tables (tests and operators checking a database after a crash).
+    pub async fn count_table(&self, table: &str) -> Result<i64, StoreError> {
+        let table = match table {
+            "submissions" => "submissions",
+            "area_counts" => "area_counts",
+            "tombstones" => "tombstones",
+            other => return Err(StoreError::Unavailable(format!("no table {other}"))),
+        };
+        Ok(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&self.reader).await?)
+    }
+
+    /// Every cell of the per-area counts: (level, entries, respondents).
+    pub async fn count_cells(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        Ok(sqlx::query_as("SELECT level, entries, respondents FROM area_counts ORDER BY level, category")
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    /// Whether the campaign exists and is open.
+    pub async fn campaign_is_open(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?
+            .is_some())
+    }
+
+    /// Runs SQLite's integrity check; `Ok(())` when the file is sound.
+    pub async fn integrity_check(&self) -> Result<(), StoreError> {
+        let r: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.writer).await?;
+        if r == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Unavailable(format!("integrity check: {r}")))
+        }
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError> {
+    let kind_s: String = row.try_get("kind")?;
+    let kind = Kind::parse(&kind_s).ok_or_else(|| StoreError::Unavailable(format!("bad kind {kind_s}")))?;
+    let lon: Option<f64> = row.try_get("lon")?;
+    let lat: Option<f64> = row.try_get("lat")?;
+    let exact = lon.zip(lat).map(|(lon, lat)| Location { lon, lat });
+    let details: serde_json::Value =
+        serde_json::from_str(&row.try_get::<String, _>("details")?).unwrap_or_default();
+    let (location, qualities) = match kind {
+        Kind::Place => (
+            exact,
+            details
+                .get("qualities")
+                .and_then(|v| v.as_array())
+                .map(|a| a.iter().filter_map(|q| q.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+        ),
+        Kind::Barrier | Kind::Wish => (exact.map(coarsen), Vec::new()),
+    };
+    Ok(PublicEntry {
+        id: row.try_get("id")?,
+        kind,
+        category: row.try_get("category")?,
+        location,
+        qualities,
+        created_at: row.try_get("created_at")?,
+    })
+}

@@ -1,0 +1,122 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde_json::{json, Value};
+use server::config::Settings;
+use server::Application;
+
+pub fn shared_data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data")
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub db_url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn post_json(&self, body: &Value) -> reqwest::Response {
+        self.client.post(self.url("/api/v1/submissions")).json(body).send().await.expect("request")
+    }
+
+    /// Opens the test's database directly, as an operator would after a crash.
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let store = server::store::Store::open(&self.db_url).await.expect("open");
+        let n = store.count_table(table).await.expect("count");
+        store.close().await;
+        n
+    }
+}
+
+/// Starts the app with a fresh database. `locatieserver` is the PDOK stand-in's base URL (or an address
+/// where nothing listens).
+pub async fn spawn_app_with(locatieserver: String) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let settings = Settings {
+        database_url: db_url.clone(),
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        public_url: None,
+        tile_url: String::new(),
+        tile_attribution: String::new(),
+        locatieserver_url: locatieserver,
+    };
+    let app = Application::build(settings).await.expect("app builds");
+    let addr = app.addr;
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp { addr, client, db_url, _dir: dir }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let pdok = spawn_pdok_standin().await;
+    spawn_app_with(format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await
+}
+
+/// A stand-in for PDOK Locatieserver v3.1 `/free`, answering with the bodies PDOK gave for real queries
+/// (`shared/data/pdok/locatieserver`). Like v3.1, it refuses parameters outside its spec with 400.
+pub async fn spawn_pdok_standin() -> SocketAddr {
+    async fn free(Query(params): Query<Vec<(String, String)>>) -> impl IntoResponse {
+        const ALLOWED: [&str; 12] = ["q", "lat", "lon", "fl", "fq", "df", "qf", "bq", "start", "rows", "sort", "wt"];
+        let dir = shared_data().join("pdok/locatieserver");
+        let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("fixture");
+        if params.iter().any(|(k, _)| !ALLOWED.contains(&k.as_str())) {
+            return (StatusCode::BAD_REQUEST, read("v3_1_free_error400_undefined-field__openforms.json"));
+        }
+        let q = params.iter().find(|(k, _)| k == "q").map(|(_, v)| v.to_lowercase()).unwrap_or_default();
+        let file = if q.contains("bolstraat") {
+            "v3_1_free_adres_bolstraat-utrecht__foarsitter.json"
+        } else if q.contains("1118cp") && q.contains("202") {
+            "v3_free_adres_1118CP-202_rows1__nickurt.json"
+        } else if q.contains("1118cp") {
+            "v3_free_postcode-1118CP_rows1__nickurt.json"
+        } else if q.trim() == "utrecht" {
+            "v3_1_free_gemeente-utrecht_q-utrecht__openforms.json"
+        } else {
+            "v3_free_empty_numFound0__nickurt.json"
+        };
+        (StatusCode::OK, read(file))
+    }
+    let router = axum::Router::new().route("/bzk/locatieserver/search/v3_1/free", axum::routing::get(free));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A valid barrier in Dordrecht.
+pub fn barrier(id: &str, respondent: &str) -> Value {
+    json!({
+        "id": id, "respondent": respondent, "campaign": "default",
+        "kind": "barrier", "category": "steps",
+        "location": {"lon": 4.6712345, "lat": 51.8123456},
+        "details": {"severity": 3, "affects": ["wheelchair_walker", "buggy"]},
+        "text": "Hoge stoep bij de bushalte", "language": "nl", "source": "web"
+    })
+}
+
+pub fn place(id: &str, respondent: &str) -> Value {
+    json!({
+        "id": id, "respondent": respondent,
+        "kind": "place", "category": "library",
+        "location": {"lon": 4.6601, "lat": 51.8102},
+        "details": {"name": "Bibliotheek", "qualities": ["free", "toilet"]},
+        "language": "nl"
+    })
+}

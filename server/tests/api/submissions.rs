@@ -1,0 +1,185 @@
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn a_valid_submission_is_stored_once_and_replays_are_idempotent() {
+    let app = spawn_app().await;
+    let (id, r) = (new_id(), new_id());
+    let body = barrier(&id, &r);
+
+    let res = app.post_json(&body).await;
+    assert_eq!(res.status(), 201);
+    let receipt: Value = res.json().await.expect("json");
+    assert_eq!(receipt, json!({"id": id, "areas": {"gemeente": null, "wijk": null, "buurt": null}}));
+
+    // An offline resend, the same body: 200 with the same receipt, nothing new stored.
+    let again = app.post_json(&body).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.expect("json"), receipt);
+
+    // The same body with option lists in another order and untrimmed text means the same thing.
+    let mut reordered = body.clone();
+    reordered["details"]["affects"] = json!(["buggy", "wheelchair_walker"]);
+    reordered["text"] = json!("  Hoge stoep bij de bushalte ");
+    assert_eq!(app.post_json(&reordered).await.status(), 200);
+
+    // The same id with other content is a conflict and changes nothing.
+    let mut other = body.clone();
+    other["category"] = json!("no_ramp");
+    let conflict = app.post_json(&other).await;
+    assert_eq!(conflict.status(), 409);
+
+    assert_eq!(app.count_rows("submissions").await, 1);
+    let list: Vec<Value> = app.client.get(app.url("/api/v1/submissions")).send().await.expect("get").json().await.expect("json");
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["category"], "steps");
+}
+
+#[tokio::test]
+async fn public_entries_coarsen_barriers_keep_places_exact_and_hide_free_text() {
+    let app = spawn_app().await;
+    let r = new_id();
+    assert_eq!(app.post_json(&barrier(&new_id(), &r)).await.status(), 201);
+    assert_eq!(app.post_json(&place(&new_id(), &r)).await.status(), 201);
+
+    let list: Vec<Value> = app.client.get(app.url("/api/v1/submissions")).send().await.expect("get").json().await.expect("json");
+    let text = serde_json::to_string(&list).expect("ser");
+    assert!(!text.contains("bushalte"), "free text must stay private: {text}");
+    assert!(!text.contains("Bibliotheek"), "place names are free text too: {text}");
+    assert!(!text.contains("respondent"), "respondent ids stay private: {text}");
+
+    let barrier = list.iter().find(|e| e["kind"] == "barrier").expect("barrier");
+    let (lon, lat) = (barrier["location"]["lon"].as_f64().expect("lon"), barrier["location"]["lat"].as_f64().expect("lat"));
+    assert_ne!((lon, lat), (4.6712345, 51.8123456), "a barrier is not shown at its exact spot");
+    let dy = (lat - 51.8123456) * 111_320.0;
+    let dx = (lon - 4.6712345) * 111_320.0 * lat.to_radians().cos();
+    assert!((dx * dx + dy * dy).sqrt() < 75.0, "but within its 100 m cell");
+
+    let place = list.iter().find(|e| e["kind"] == "place").expect("place");
+    assert_eq!(place["location"], json!({"lon": 4.6601, "lat": 51.8102}));
+    assert_eq!(place["qualities"], json!(["free", "toilet"]));
+
+    // Filters: kind and bbox.
+    let only: Vec<Value> = app.client.get(app.url("/api/v1/submissions?kind=place")).send().await.expect("get").json().await.expect("json");
+    assert_eq!(only.len(), 1);
+    let none: Vec<Value> = app.client.get(app.url("/api/v1/submissions?bbox=5,52,6,53")).send().await.expect("get").json().await.expect("json");
+    assert!(none.is_empty());
+    let bad = app.client.get(app.url("/api/v1/submissions?bbox=6,52,5,53")).send().await.expect("get");
+    assert_eq!(bad.status(), 400);
+    assert_eq!(bad.json::<Value>().await.expect("json")["errors"][0]["field"], "bbox");
+}
+
+async fn expect_422(app: &TestApp, body: Value, field: &str) {
+    let res = app.post_json(&body).await;
+    assert_eq!(res.status(), 422, "for {field}");
+    let v: Value = res.json().await.expect("json");
+    let fields: Vec<&str> = v["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    assert!(fields.contains(&field), "expected an error on {field}, got {v}");
+    assert!(v["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+}
+
+#[tokio::test]
+async fn invalid_input_gets_422_naming_the_field_and_stores_nothing() {
+    let app = spawn_app().await;
+    let r = new_id();
+    let base = barrier(&new_id(), &r);
+    let with = |k: &str, v: Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    expect_422(&app, with("kind", json!("complaint")), "kind").await;
+    expect_422(&app, with("category", json!("bench")), "category").await;
+    expect_422(&app, with("location", json!({"lon": 13.40, "lat": 52.52})), "location").await;
+    expect_422(&app, with("location", json!({"lon": "4.6", "lat": 51.8})), "location.lon").await;
+    expect_422(&app, with("text", json!("x".repeat(2001))), "text").await;
+    expect_422(&app, with("id", json!("123")), "id").await;
+    expect_422(&app, with("campaign", json!("nope")), "campaign").await;
+    expect_422(&app, with("source", json!("event")), "source").await;
+    expect_422(&app, with("ip_address", json!("10.0.0.1")), "ip_address").await;
+    let mut nested = base.clone();
+    nested["details"]["talent"] = json!("koken");
+    expect_422(&app, nested, "details.talent").await;
+    let mut missing = base.clone();
+    missing.as_object_mut().map(|o| o.remove("kind"));
+    expect_422(&app, missing, "kind").await;
+
+    let broken = app.client.post(app.url("/api/v1/submissions")).header("content-type", "application/json")
+        .body("{\"id\": ").send().await.expect("post");
+    assert_eq!(broken.status(), 422);
+    assert_eq!(broken.json::<Value>().await.expect("json")["errors"][0]["field"], "body");
+
+    let form = app.client.post(app.url("/api/v1/submissions")).form(&[("id", "x")]).send().await.expect("post");
+    assert_eq!(form.status(), 415);
+
+    assert_eq!(app.count_rows("submissions").await, 0);
+    assert_eq!(app.count_rows("area_counts").await, 0);
+}
+
+#[tokio::test]
+async fn bodies_over_64_kib_get_413() {
+    let app = spawn_app().await;
+    let mut big = barrier(&new_id(), &new_id());
+    big["text"] = json!("x".repeat(70 * 1024));
+    let res = app.post_json(&big).await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.json::<Value>().await.expect("json")["errors"][0]["field"], "body");
+    assert_eq!(app.count_rows("submissions").await, 0);
+}
+
+#[tokio::test]
+async fn concurrent_submissions_are_all_stored_and_counted() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let respondent = new_id();
+    let tasks: Vec<_> = (0..64)
+        .map(|i| {
+            let app = app.clone();
+            let respondent = respondent.clone();
+            tokio::spawn(async move {
+                let mut b = barrier(&new_id(), &respondent);
+                b["category"] = json!(if i % 2 == 0 { "steps" } else { "poor_lighting" });
+                app.post_json(&b).await.status().as_u16()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.expect("task"), 201);
+    }
+    assert_eq!(app.count_rows("submissions").await, 64);
+    // One respondent, two categories: 32 entries each but 1 respondent each, on all three levels.
+    let store = server::store::Store::open(&app.db_url).await.expect("open");
+    let cells = store.count_cells().await.expect("counts");
+    assert_eq!(cells.len(), 6);
+    assert!(cells.iter().all(|(_, entries, respondents)| *entries == 32 && *respondents == 1), "{cells:?}");
+}
+
+#[tokio::test]
+async fn address_search_replays_pdok_and_reports_an_unreachable_service() {
+    let app = spawn_app().await;
+    let hits: Value = app.client.get(app.url("/api/v1/geocode?q=Bolstraat%201%20Utrecht")).send().await.expect("get").json().await.expect("json");
+    assert_eq!(hits[0]["label"], "Bolstraat 1, 3581WS Utrecht");
+    assert_eq!(hits[0]["location"], json!({"lon": 5.13287587, "lat": 52.08884161}));
+    let none: Value = app.client.get(app.url("/api/v1/geocode?q=qwxyz")).send().await.expect("get").json().await.expect("json");
+    assert_eq!(none, json!([]));
+    let short = app.client.get(app.url("/api/v1/geocode?q=a")).send().await.expect("get");
+    assert_eq!(short.status(), 400);
+
+    // Nothing listens on port 9 of loopback: PDOK "down".
+    let offline = spawn_app_with("http://127.0.0.1:9/v3_1".into()).await;
+    let res = offline.client.get(offline.url("/api/v1/geocode?q=Bolstraat")).send().await.expect("get");
+    assert_eq!(res.status(), 503);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_routes() {
+    let app = spawn_app().await;
+    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.expect("get").json().await.expect("json");
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in ["/submissions", "/geocode"] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    let categories = doc["components"]["schemas"]["SubmissionInput"]["properties"]["category"]["enum"].as_array().expect("enum").len();
+    let expected: std::collections::BTreeSet<&str> = app::model::Kind::ALL.iter().flat_map(|k| k.categories().iter().copied()).collect();
+    assert_eq!(categories, expected.len(), "the OpenAPI category list matches the catalog");
+}

@@ -1,0 +1,195 @@
+// Test harness: a fresh Trefpunt server (real binary, real SQLite file in a temp dir) on a free port, a
+// stand-in for PDOK (Locatieserver replaying recorded responses, and a tile server), and Debian's
+// Chromium driven by playwright-core. Everything listens on 127.0.0.1 and is stopped afterwards.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, "../..");
+export const sharedData = resolve(root, "../shared/data");
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
+export const binary = process.env.TREFPUNT_BIN || join(targetDir, "release", "trefpunt");
+export const siteRoot = process.env.LEPTOS_SITE_ROOT || join(targetDir, "site");
+
+// A 256×256 light-grey PNG: what the tile stand-in serves for every tile.
+const TILE = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAQAAAAEACAIAAADTED8xAAACAElEQVR42u3TQQkAAAgEweuf1IdgBd9mcGASLGyqB96KBBgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgADAAGwAAqYAAwABgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgADAAGAAOAAcAAYAAwABgAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA4ABwAAYQAUMAAYAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA4ABwABgADAAGAAMAAYAA2AAMAAYAAwABgADgAHAAGAAMAAYAAwABgADgAHAAGAAMAAYAAwABgADgAHAAGAAMAAYAAwABgADgAHAAGAAMAAYAAwABgADgAHAAGAAMAAYAAwABgADgAHAAHAt3Lkpbv6qiO0AAAAASUVORK5CYII=",
+  "base64",
+);
+
+const LOCATIESERVER_PARAMS = ["q", "lat", "lon", "fl", "fq", "df", "qf", "bq", "start", "rows", "sort", "wt"];
+
+function locatieserverFixture(q) {
+  q = (q || "").toLowerCase();
+  if (q.includes("bolstraat")) return "v3_1_free_adres_bolstraat-utrecht__foarsitter.json";
+  if (q.includes("1118cp") && q.includes("202")) return "v3_free_adres_1118CP-202_rows1__nickurt.json";
+  if (q.includes("1118cp")) return "v3_free_postcode-1118CP_rows1__nickurt.json";
+  if (q.trim() === "utrecht") return "v3_1_free_gemeente-utrecht_q-utrecht__openforms.json";
+  return "v3_free_empty_numFound0__nickurt.json";
+}
+
+/** PDOK stand-in: Locatieserver v3.1 /free (refusing unknown parameters like the real one) and tiles. */
+export async function startPdokStandin() {
+  const dir = join(sharedData, "pdok/locatieserver");
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, "http://localhost");
+    if (url.pathname === "/bzk/locatieserver/search/v3_1/free") {
+      const unknown = [...url.searchParams.keys()].some((k) => !LOCATIESERVER_PARAMS.includes(k));
+      const file = unknown ? "v3_1_free_error400_undefined-field__openforms.json" : locatieserverFixture(url.searchParams.get("q"));
+      res.writeHead(unknown ? 400 : 200, { "content-type": "application/json" });
+      res.end(readFileSync(join(dir, file)));
+    } else if (/^\/tiles\/\d+\/\d+\/\d+\.png$/.test(url.pathname)) {
+      res.writeHead(200, { "content-type": "image/png", "cache-control": "max-age=3600" });
+      res.end(TILE);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Starts the real server with a fresh database; resolves once it listens. */
+export async function startTrefpunt(pdokUrl, extraEnv = {}) {
+  if (!existsSync(binary)) throw new Error(`no server binary at ${binary}: run scripts/build.sh first`);
+  const dir = mkdtempSync(join(tmpdir(), "trefpunt-e2e-"));
+  const child = spawn(binary, ["serve"], {
+    env: {
+      ...process.env,
+      TREFPUNT_DATABASE_URL: `sqlite://${dir}/trefpunt.db`,
+      LEPTOS_SITE_ADDR: "127.0.0.1:0",
+      LEPTOS_SITE_ROOT: siteRoot,
+      LEPTOS_OUTPUT_NAME: "trefpunt",
+      TREFPUNT_LOCATIESERVER_URL: `${pdokUrl}/bzk/locatieserver/search/v3_1`,
+      TREFPUNT_TILE_URL: `${pdokUrl}/tiles/{z}/{x}/{y}.png`,
+      TREFPUNT_TILE_ATTRIBUTION: "Kaartgegevens &copy; Kadaster (test stand-in)",
+      RUST_LOG: "warn,server=info,trefpunt=info",
+      NO_COLOR: "1",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30000);
+    const onData = (d) => {
+      log += d.toString();
+      const m = log.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ],
+  });
+}
+
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** Everything a spec needs, started once per test file. */
+export async function startAll() {
+  const pdok = await startPdokStandin();
+  const app = await startTrefpunt(pdok.url);
+  const browser = await launchBrowser();
+  return {
+    pdok, app, browser,
+    async close() {
+      await browser.close();
+      await app.stop();
+      await pdok.close();
+    },
+  };
+}
+
+/** A new phone-sized page that records console errors and uncaught exceptions. */
+export async function phonePage(browser, { javaScriptEnabled = true, geolocation } = {}) {
+  const context = await browser.newContext({
+    ...PHONE, javaScriptEnabled, locale: "nl-NL",
+    ...(geolocation ? { geolocation, permissions: ["geolocation"] } : {}),
+  });
+  const page = await context.newPage();
+  const problems = [];
+  // A page's own status (422 for a form with errors, 404 for an unknown page) is asserted by the tests;
+  // Chromium also logs it as a console error, which is not a problem of the page.
+  const documents = new Set();
+  page.on("response", (r) => { if (r.request().resourceType() === "document") documents.add(r.url()); });
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    if (m.text().startsWith("Failed to load resource") && documents.has(m.location().url)) return;
+    problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("dialog", (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  return { context, page, problems };
+}
+
+/** Waits until the page is ready: its islands hydrated when it has any (pages without one load no WASM). */
+export async function hydrated(page) {
+  await page.waitForLoadState("load");
+  if ((await page.locator("leptos-island").count()) > 0) {
+    await page.waitForSelector("html[data-hydrated=true]", { timeout: 30000 });
+  }
+}
+
+/** Runs axe-core with the WCAG 2.1 A and AA rules; returns the violations. */
+export async function axe(page) {
+  const source = readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8");
+  await page.addScriptTag({ content: source });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+/**
+ * axe-core for a page as a browser without JavaScript shows it. axe itself needs JavaScript, so the HTML
+ * a no-JS page received is shown again in a normal page, with every script removed and the `<noscript>`
+ * styles applied, exactly as the no-JS browser rendered it.
+ */
+export async function axeWithoutJs(browser, url, html) {
+  const staticHtml = html
+    .replace(/<noscript>([\s\S]*?)<\/noscript>/g, "$1")
+    .replace(/<script\b[\s\S]*?<\/script>/g, "")
+    .replace(/<link[^>]+rel="modulepreload"[^>]*>/g, "");
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await page.route(url, (r) => r.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: staticHtml }));
+  await page.route(/\.(js|wasm)(\?.*)?$/, (r) => r.abort());
+  await page.goto(url);
+  const violations = await axe(page);
+  await context.close();
+  return violations;
+}
+
+export async function entries(app) {
+  const r = await fetch(`${app.url}/api/v1/submissions?limit=10000`);
+  return r.json();
+}
