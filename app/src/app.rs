@@ -17,7 +17,7 @@ pub struct ShellConfig {
 /// The HTML document around the app. Rendered on the server only. Islands mode: only `#[island]`
 /// components ship as WASM, and only pages that have one load it (see [`IslandScripts`]); `<html lang dir>` is set by the i18n
 /// provider inside [`App`].
-pub fn shell(options: LeptosOptions, config: ShellConfig) -> impl IntoView {
+pub fn shell(config: ShellConfig) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html>
@@ -46,7 +46,8 @@ pub fn shell(options: LeptosOptions, config: ShellConfig) -> impl IntoView {
 /// so a resident's start page, the map and the privacy page cost no WASM at all.
 #[component]
 pub fn IslandScripts() -> impl IntoView {
-    use_context::<LeptosOptions>().map(|options| view! { <HydrationScripts options islands=true /> })
+    use_context::<LeptosOptions>()
+        .map(|options| view! { <HydrationScripts options islands=true /> })
 }
 
 #[component]

@@ -17,21 +17,84 @@ macro_rules! id_labels {
     };
 }
 
-id_labels!(place_category, cat, [
-    community_centre, library, playground, bench, park_square, sports_club, place_of_worship,
-    cafe_restaurant, school, shop, other
-]);
-id_labels!(barrier_category, barrier, [
-    steps, no_ramp, narrow_pavement, poor_lighting, dangerous_crossing, no_toilet, no_seating, too_far,
-    costs_money, language, unwelcome, opening_hours, feels_unsafe, unknown_place, other
-]);
-id_labels!(wish_category, wish, [
-    meeting_place, activity, green_play, traffic_safety, care_support, sport_health, other
-]);
-id_labels!(quality, quality, [free, no_membership, open_evenings_weekends, step_free, toilet, seating]);
-id_labels!(affects, affects, [
-    children, youth, elderly, wheelchair_walker, buggy, visually_impaired, newcomers, low_income, everyone
-]);
+id_labels!(
+    place_category,
+    cat,
+    [
+        community_centre,
+        library,
+        playground,
+        bench,
+        park_square,
+        sports_club,
+        place_of_worship,
+        cafe_restaurant,
+        school,
+        shop,
+        other
+    ]
+);
+id_labels!(
+    barrier_category,
+    barrier,
+    [
+        steps,
+        no_ramp,
+        narrow_pavement,
+        poor_lighting,
+        dangerous_crossing,
+        no_toilet,
+        no_seating,
+        too_far,
+        costs_money,
+        language,
+        unwelcome,
+        opening_hours,
+        feels_unsafe,
+        unknown_place,
+        other
+    ]
+);
+id_labels!(
+    wish_category,
+    wish,
+    [
+        meeting_place,
+        activity,
+        green_play,
+        traffic_safety,
+        care_support,
+        sport_health,
+        other
+    ]
+);
+id_labels!(
+    quality,
+    quality,
+    [
+        free,
+        no_membership,
+        open_evenings_weekends,
+        step_free,
+        toilet,
+        seating
+    ]
+);
+id_labels!(
+    affects,
+    affects,
+    [
+        children,
+        youth,
+        elderly,
+        wheelchair_walker,
+        buggy,
+        visually_impaired,
+        newcomers,
+        low_income,
+        everyone
+    ]
+);
 
 pub fn category(l: Locale, kind: Kind, id: &str) -> String {
     match kind {
@@ -59,7 +122,9 @@ pub fn violation(l: Locale, v: &Violation) -> String {
         Rule::TooLong { max } => td_string!(l, err_too_long, max = *max).to_string(),
         Rule::UnknownValue | Rule::Duplicate => td_string!(l, err_unknown_value).to_string(),
         Rule::OutOfRange { .. } => td_string!(l, err_out_of_range).to_string(),
-        Rule::OutsideNetherlands | Rule::OutsideCampaign => td_string!(l, err_outside_nl).to_string(),
+        Rule::OutsideNetherlands | Rule::OutsideCampaign => {
+            td_string!(l, err_outside_nl).to_string()
+        }
         Rule::AddressNotFound => td_string!(l, err_address_not_found).to_string(),
         Rule::LookupUnavailable => td_string!(l, err_lookup_unavailable).to_string(),
         _ => td_string!(l, err_other).to_string(),

@@ -48,10 +48,12 @@ impl Settings {
             DEFAULT_TILE_ATTRIBUTION
         };
         Ok(Settings {
-            database_url: var("TREFPUNT_DATABASE_URL").unwrap_or_else(|| "sqlite://data/trefpunt.db".into()),
+            database_url: var("TREFPUNT_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/trefpunt.db".into()),
             addr,
             public_url: var("TREFPUNT_PUBLIC_URL"),
-            tile_attribution: var("TREFPUNT_TILE_ATTRIBUTION").unwrap_or_else(|| default_attribution.into()),
+            tile_attribution: var("TREFPUNT_TILE_ATTRIBUTION")
+                .unwrap_or_else(|| default_attribution.into()),
             tile_url,
             locatieserver_url: var("TREFPUNT_LOCATIESERVER_URL")
                 .unwrap_or_else(|| locatieserver::DEFAULT_BASE_URL.into()),
@@ -65,7 +67,12 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let creds = &url[scheme_end + 3..at];
             match creds.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &creds[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -79,8 +86,14 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_logs() {
-        assert_eq!(redact_url("postgres://trefpunt:geheim@db:5432/t"), "postgres://trefpunt:***@db:5432/t");
-        assert_eq!(redact_url("sqlite://data/trefpunt.db"), "sqlite://data/trefpunt.db");
+        assert_eq!(
+            redact_url("postgres://trefpunt:geheim@db:5432/t"),
+            "postgres://trefpunt:***@db:5432/t"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/trefpunt.db"),
+            "sqlite://data/trefpunt.db"
+        );
         assert_eq!(redact_url("postgres://user@db/t"), "postgres://user@db/t");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod domain;
+pub mod import;
 pub mod pdok;
 pub mod routes;
 pub mod service;
@@ -59,9 +60,8 @@ impl AppState {
     }
 
     pub fn app_shell(&self) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
-        let options = self.leptos_options.clone();
         let config = self.shell.clone();
-        move || shell(options.clone(), config.clone()).into_any()
+        move || shell(config.clone()).into_any()
     }
 }
 
@@ -70,7 +70,10 @@ pub enum StartError {
     #[error(transparent)]
     Store(#[from] store::StoreError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("leptos configuration: {0}")]
     Leptos(String),
 }
@@ -90,23 +93,44 @@ impl Application {
         leptos_options.site_addr = settings.addr;
 
         let store = Store::open(&settings.database_url).await?;
-        let service = Service { store: store.clone(), geocoder: Locatieserver::new(&settings.locatieserver_url) };
+        let service = Service::new(
+            store.clone(),
+            Locatieserver::new(&settings.locatieserver_url),
+        )
+        .await?;
+        service.watch_areas(std::time::Duration::from_secs(10));
         let state = AppState {
             leptos_options,
             service,
-            shell: ShellConfig { tile_url: settings.tile_url.clone(), tile_attribution: settings.tile_attribution.clone() },
+            shell: ShellConfig {
+                tile_url: settings.tile_url.clone(),
+                tile_attribution: settings.tile_attribution.clone(),
+            },
         };
         let router = router(state);
         let listener = tokio::net::TcpListener::bind(settings.addr)
             .await
-            .map_err(|source| StartError::Bind { addr: settings.addr, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: settings.addr, source })?;
-        Ok(Application { listener, router, store, addr })
+            .map_err(|source| StartError::Bind {
+                addr: settings.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: settings.addr,
+            source,
+        })?;
+        Ok(Application {
+            listener,
+            router,
+            store,
+            addr,
+        })
     }
 
     /// Serves until SIGTERM or Ctrl-C; in-flight requests finish first.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await;
+        let result = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await;
         self.store.close().await;
         result
     }
@@ -120,17 +144,23 @@ pub fn router(state: AppState) -> Router {
     let app_shell = state.app_shell();
     let fallback_shell = {
         let config = state.shell.clone();
-        move |options: LeptosOptions| shell(options, config.clone())
+        move |_: LeptosOptions| shell(config.clone())
     };
     Router::new()
         .route("/meedoen/{kind}", axum::routing::post(routes::form::submit))
         .route("/taal/{locale}", axum::routing::get(routes::lang::choose))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .nest("/api/v1", routes::api::router().with_state(state.service.clone()))
+        .nest(
+            "/api/v1",
+            routes::api::router().with_state(state.service.clone()),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .nest_service("/pkg", static_files(&pkg_dir))
         .nest_service("/vendor", static_files(&format!("{site_root}/vendor")))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, fallback_shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, fallback_shell))
         .layer(axum::middleware::from_fn(routes::lang::apply_choice))
         .layer(CompressionLayer::new())
         .with_state(state)

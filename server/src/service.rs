@@ -3,19 +3,83 @@
 
 use app::api::{Backend, BackendError, BoxFuture, SubmitOutcome};
 use app::model::{
-    validate, AreaCodes, FormDraft, GeocodeHit, PublicEntry, Rule, Submission, SubmissionInput, Violation,
+    validate, AreaCodes, FormDraft, GeocodeHit, PublicEntry, Rule, Submission, SubmissionInput,
+    Violation,
 };
 
+use std::sync::{Arc, RwLock};
+
+use crate::domain::areas::{Area, AreaIndex, Level};
+use crate::import::boundaries::geojson_shape;
 use crate::pdok::locatieserver::{GeocodeError, Locatieserver};
-use crate::store::{EntryFilter, Store, StoreError, Stored};
+use crate::store::{EntryFilter, Store, StoreError, Stored, StoredArea};
 
 #[derive(Clone)]
 pub struct Service {
     pub store: Store,
     pub geocoder: Locatieserver,
+    /// The areas every submission is assigned to at write time; replaced whole when areas are imported.
+    pub areas: Arc<RwLock<Arc<AreaIndex>>>,
+}
+
+/// Builds the in-memory index from stored areas; a shape that no longer parses is left out (logged).
+pub fn build_index(stored: Vec<StoredArea>) -> AreaIndex {
+    let areas = stored
+        .into_iter()
+        .filter_map(|a| {
+            let level = Level::parse(&a.level)?;
+            let shape = serde_json::from_str(&a.shape).map_err(|e| e.to_string()).and_then(|v| geojson_shape(&v));
+            match shape {
+                Ok(shape) => Some(Area { code: a.code, level, shape }),
+                Err(e) => {
+                    tracing::error!(code = %a.code, error = %e, "stored area shape unreadable; left out");
+                    None
+                }
+            }
+        })
+        .collect();
+    AreaIndex::new(areas)
 }
 
 impl Service {
+    pub async fn new(store: Store, geocoder: Locatieserver) -> Result<Service, StoreError> {
+        let index = build_index(store.areas().await?);
+        Ok(Service {
+            store,
+            geocoder,
+            areas: Arc::new(RwLock::new(Arc::new(index))),
+        })
+    }
+
+    pub fn area_index(&self) -> Arc<AreaIndex> {
+        self.areas.read().map(|g| g.clone()).unwrap_or_default()
+    }
+
+    /// Reloads the index when another process (`trefpunt import-areas`) changed the areas.
+    pub fn watch_areas(&self, every: std::time::Duration) {
+        let svc = self.clone();
+        tokio::spawn(async move {
+            let mut seen = svc.store.areas_version().await.unwrap_or_default();
+            loop {
+                tokio::time::sleep(every).await;
+                let Ok(now) = svc.store.areas_version().await else {
+                    continue;
+                };
+                if now == seen {
+                    continue;
+                }
+                if let Ok(stored) = svc.store.areas().await {
+                    let index = build_index(stored);
+                    tracing::info!(areas = index.len(), "areas changed: index reloaded");
+                    if let Ok(mut g) = svc.areas.write() {
+                        *g = Arc::new(index);
+                    }
+                    seen = now;
+                }
+            }
+        });
+    }
+
     pub async fn submit(&self, input: SubmissionInput) -> Result<SubmitOutcome, StoreError> {
         match validate(&input) {
             Ok(s) => self.store_valid(&s).await,
@@ -24,8 +88,10 @@ impl Service {
     }
 
     async fn store_valid(&self, s: &Submission) -> Result<SubmitOutcome, StoreError> {
-        // No areas are imported yet in this version: every entry counts as "outside".
-        let areas = AreaCodes::default();
+        let areas = match s.location {
+            Some(l) => self.area_index().assign(l.lon, l.lat),
+            None => AreaCodes::default(),
+        };
         Ok(match self.store.submit(s, &areas).await? {
             Stored::Created(r) => SubmitOutcome::Created(r),
             Stored::Replayed(r) => SubmitOutcome::Replayed(r),
@@ -68,7 +134,9 @@ impl Service {
             Ok(None) => None,
             Err(v) => return Ok(SubmitOutcome::Invalid(vec![v])),
         };
-        self.submit(draft.to_input(location)).await.map_err(backend_error)
+        self.submit(draft.to_input(location))
+            .await
+            .map_err(backend_error)
     }
 
     pub async fn geocode(&self, q: &str) -> Result<Vec<GeocodeHit>, GeocodeError> {
@@ -111,7 +179,12 @@ impl Backend for Service {
 
     fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
         Box::pin(async move {
-            self.public_entries(&EntryFilter { limit, ..Default::default() }).await.map_err(backend_error)
+            self.public_entries(&EntryFilter {
+                limit,
+                ..Default::default()
+            })
+            .await
+            .map_err(backend_error)
         })
     }
 }

@@ -109,6 +109,45 @@ describe("residents add entries (JavaScript on)", () => {
   });
 });
 
+describe("residents add each kind by typing an address (JavaScript on)", () => {
+  for (const [slug, category, extra] of [
+    ["plek", "Park of plein", async () => {}],
+    ["drempel", "Gevaarlijke oversteek", async (page) => page.getByLabel("Lastig", { exact: true }).check()],
+    ["wens", "Veiliger verkeer", async () => {}],
+  ]) {
+    test(`a ${slug}`, async () => {
+      const { page, context, problems } = await phonePage(env.browser);
+      const before = (await entries(env.app)).length;
+      await page.goto(`${env.app.url}/meedoen/${slug}`);
+      await hydrated(page);
+      await page.getByLabel(category).check();
+      await extra(page);
+      await setAddress(page, "1118CP 202", "Evert van de Beekstraat 202, 1118CP Schiphol");
+      await submitAndExpectThanks(page);
+      const list = await entries(env.app);
+      assert.equal(list.length, before + 1);
+      const near = list.filter((e) => e.location && Math.abs(e.location.lon - 4.7479) < 0.002 && Math.abs(e.location.lat - 52.3039) < 0.002);
+      assert.ok(near.length >= 1, "stored at the address");
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
+  test("a barrier at the phone's own location", async () => {
+    const { page, context, problems } = await phonePage(env.browser, { geolocation: { latitude: 51.8133, longitude: 4.6901 } });
+    await page.goto(`${env.app.url}/meedoen/drempel`);
+    await hydrated(page);
+    await page.getByLabel("Smalle of geblokkeerde stoep").check();
+    await page.getByLabel("Een beetje lastig").check();
+    await page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
+    await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
+    assert.equal(await page.inputValue("[data-lon]"), "4.6901");
+    await submitAndExpectThanks(page);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
 describe("residents add entries (JavaScript off)", () => {
   for (const [slug, category, extra] of [
     ["plek", "Buurthuis of wijkcentrum", async () => {}],

@@ -47,19 +47,28 @@ pub struct FormState {
 #[server(prefix = "/_fn", endpoint = "submit", input = server_fn::codec::Json)]
 pub async fn submit_entry(draft: FormDraft) -> Result<SubmitOutcome, ServerFnError> {
     let backend = expect_context::<BackendRef>();
-    backend.submit_form(draft).await.map_err(|e| ServerFnError::new(e.to_string()))
+    backend
+        .submit_form(draft)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
 /// Address search for the form's "type an address" field.
 #[server(prefix = "/_fn", endpoint = "geocode", input = server_fn::codec::Json)]
 pub async fn geocode(q: String) -> Result<Vec<GeocodeHit>, ServerFnError> {
     let backend = expect_context::<BackendRef>();
-    backend.geocode(q).await.map_err(|e| ServerFnError::new(e.to_string()))
+    backend
+        .geocode(q)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
 /// The newest entries as the public map shows them (locations of barriers and wishes coarsened).
 #[server(prefix = "/_fn", endpoint = "recent")]
 pub async fn recent_entries(limit: u32) -> Result<Vec<crate::model::PublicEntry>, ServerFnError> {
     let backend = expect_context::<BackendRef>();
-    backend.recent_entries(limit.clamp(1, 200)).await.map_err(|e| ServerFnError::new(e.to_string()))
+    backend
+        .recent_entries(limit.clamp(1, 200))
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
 }

@@ -2,14 +2,14 @@
 //! JavaScript (the server validates and renders it again with errors); once hydrated, it validates
 //! live with the same rules and sends through the `submit_entry` server function.
 
-use leptos::prelude::*;
+use crate::api::{geocode, FormState, Notice};
 #[cfg(feature = "hydrate")]
 use crate::api::{submit_entry, SubmitOutcome};
-use crate::api::{geocode, FormState, Notice};
 use crate::browser;
 use crate::i18n::*;
 use crate::labels;
 use crate::model::*;
+use leptos::prelude::*;
 
 /// URL slugs of the three forms (Dutch, like the rest of the residents' URLs).
 pub fn kind_slug(kind: Kind) -> &'static str {
@@ -35,7 +35,11 @@ fn form_locale() -> Locale {
 pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
     let l: Locale = locale.parse().unwrap_or_default();
     provide_context(l);
-    let FormState { draft, violations: initial, notice } = state;
+    let FormState {
+        draft,
+        violations: initial,
+        notice,
+    } = state;
     let kind = Kind::parse(&draft.kind).unwrap_or(Kind::Place);
     let violations = RwSignal::new(initial);
     let notice = RwSignal::new(notice);
@@ -62,7 +66,9 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
         ev.prevent_default();
         #[cfg(feature = "hydrate")]
         {
-            let Some(form) = form_ref.get_untracked() else { return };
+            let Some(form) = form_ref.get_untracked() else {
+                return;
+            };
             if sending.get_untracked() {
                 return;
             }
@@ -197,7 +203,11 @@ fn ErrorSummary(violations: RwSignal<Vec<Violation>>) -> impl IntoView {
 }
 
 /// The message for the first violation of `field` (or a field below it), if any.
-fn error_for(l: Locale, violations: RwSignal<Vec<Violation>>, field: &'static str) -> Option<String> {
+fn error_for(
+    l: Locale,
+    violations: RwSignal<Vec<Violation>>,
+    field: &'static str,
+) -> Option<String> {
     violations.with(|vs| {
         vs.iter()
             .find(|v| v.field == field || v.field.starts_with(&format!("{field}.")))
@@ -206,20 +216,32 @@ fn error_for(l: Locale, violations: RwSignal<Vec<Violation>>, field: &'static st
 }
 
 #[component]
-fn FieldError(id: &'static str, field: &'static str, violations: RwSignal<Vec<Violation>>) -> impl IntoView {
+fn FieldError(
+    id: &'static str,
+    field: &'static str,
+    violations: RwSignal<Vec<Violation>>,
+) -> impl IntoView {
     let l = form_locale();
     move || error_for(l, violations, field).map(|m| view! { <p class="field-error" id=id>{m}</p> })
 }
 
 #[component]
-fn CategoryChoice(kind: Kind, selected: String, violations: RwSignal<Vec<Violation>>) -> impl IntoView {
+fn CategoryChoice(
+    kind: Kind,
+    selected: String,
+    violations: RwSignal<Vec<Violation>>,
+) -> impl IntoView {
     let l = form_locale();
     let legend = match kind {
         Kind::Place => td_string!(l, form_place_category),
         Kind::Barrier => td_string!(l, form_barrier_category),
         Kind::Wish => td_string!(l, form_wish_category),
     };
-    let invalid = move || error_for(l, violations, "category").is_some().then_some("true");
+    let invalid = move || {
+        error_for(l, violations, "category")
+            .is_some()
+            .then_some("true")
+    };
     let radios = move |ids: &'static [&'static str]| {
         ids.iter()
             .map(|&c| {
@@ -258,7 +280,11 @@ fn CategoryChoice(kind: Kind, selected: String, violations: RwSignal<Vec<Violati
 }
 
 #[component]
-fn LocationPicker(kind: Kind, draft: FormDraft, violations: RwSignal<Vec<Violation>>) -> impl IntoView {
+fn LocationPicker(
+    kind: Kind,
+    draft: FormDraft,
+    violations: RwSignal<Vec<Violation>>,
+) -> impl IntoView {
     let l = form_locale();
     let legend = match kind {
         Kind::Wish => td_string!(l, form_where_optional),
@@ -268,7 +294,9 @@ fn LocationPicker(kind: Kind, draft: FormDraft, violations: RwSignal<Vec<Violati
     let searching = RwSignal::new(false);
     let address_ref = NodeRef::<leptos::html::Input>::new();
     let search = move || {
-        let Some(input) = address_ref.get_untracked() else { return };
+        let Some(input) = address_ref.get_untracked() else {
+            return;
+        };
         let q = input.value();
         if q.trim().chars().count() < 2 {
             return;
@@ -291,8 +319,9 @@ fn LocationPicker(kind: Kind, draft: FormDraft, violations: RwSignal<Vec<Violati
         _ => td_string!(l, form_position_none).to_string(),
     };
     let invalid = move || {
-        (error_for(l, violations, "location").is_some() || error_for(l, violations, "address").is_some())
-            .then_some("true")
+        (error_for(l, violations, "location").is_some()
+            || error_for(l, violations, "address").is_some())
+        .then_some("true")
     };
     view! {
         <fieldset id="f-location" class="group">
@@ -445,7 +474,10 @@ fn TextField(
     let invalid = move || error_for(l, violations, field).is_some().then_some("true");
     let err_view = {
         let err_id = err_id.clone();
-        move || error_for(l, violations, field).map(|m| view! { <p class="field-error" id=err_id.clone()>{m}</p> })
+        move || {
+            error_for(l, violations, field)
+                .map(|m| view! { <p class="field-error" id=err_id.clone()>{m}</p> })
+        }
     };
     view! {
         <div class="group">
@@ -503,7 +535,11 @@ fn BarrierFields(draft: FormDraft, violations: RwSignal<Vec<Violation>>) -> impl
             }
         })
         .collect_view();
-    let invalid = move || error_for(l, violations, "details.severity").is_some().then_some("true");
+    let invalid = move || {
+        error_for(l, violations, "details.severity")
+            .is_some()
+            .then_some("true")
+    };
     view! {
         <fieldset id="f-severity" class="group" aria-invalid=invalid aria-describedby="f-severity-error" tabindex="-1">
             <legend class="question">{td!(l, form_severity)}</legend>
@@ -529,7 +565,10 @@ fn WishFields(draft: FormDraft, violations: RwSignal<Vec<Violation>>) -> impl In
 /// the server; in the browser the text becomes a DOM text node, which is safe as it is.
 fn textarea_text(value: &str) -> String {
     if cfg!(feature = "ssr") {
-        value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+        value
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
     } else {
         value.to_string()
     }

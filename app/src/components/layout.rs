@@ -15,7 +15,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"●"</span>
                 {t!(i18n, site_name)}
             </A>
-            <nav aria-label=move || t_string!(i18n, nav_home).to_string()>
+            <nav aria-label=move || t_string!(i18n, nav_label).to_string()>
                 <A href="/kaart">{t!(i18n, nav_map)}</A>
                 <A href="/privacy">{t!(i18n, nav_privacy)}</A>
             </nav>

@@ -63,8 +63,14 @@ pub const PHYSICAL_BARRIERS: &[&str] = &[
     "too_far",
 ];
 
-pub const SOCIAL_BARRIERS: &[&str] =
-    &["costs_money", "language", "unwelcome", "opening_hours", "feels_unsafe", "unknown_place"];
+pub const SOCIAL_BARRIERS: &[&str] = &[
+    "costs_money",
+    "language",
+    "unwelcome",
+    "opening_hours",
+    "feels_unsafe",
+    "unknown_place",
+];
 
 /// Physical first, then social, then `other`: the order the form shows them in.
 pub const BARRIER_CATEGORIES: &[&str] = &[
@@ -96,8 +102,14 @@ pub const WISH_CATEGORIES: &[&str] = &[
 ];
 
 /// What makes a meeting place low-threshold.
-pub const PLACE_QUALITIES: &[&str] =
-    &["free", "no_membership", "open_evenings_weekends", "step_free", "toilet", "seating"];
+pub const PLACE_QUALITIES: &[&str] = &[
+    "free",
+    "no_membership",
+    "open_evenings_weekends",
+    "step_free",
+    "toilet",
+    "seating",
+];
 
 /// Who a barrier stops.
 pub const BARRIER_AFFECTS: &[&str] = &[
@@ -146,7 +158,12 @@ impl Source {
 pub const DEFAULT_CAMPAIGN: &str = "default";
 
 /// The Netherlands' bounding box (WGS84): a location outside it is a typo or a wrong sign.
-pub const NL_BBOX: Bbox = Bbox { min_lon: 3.2, min_lat: 50.7, max_lon: 7.3, max_lat: 53.6 };
+pub const NL_BBOX: Bbox = Bbox {
+    min_lon: 3.2,
+    min_lat: 50.7,
+    max_lon: 7.3,
+    max_lat: 53.6,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Bbox {
@@ -164,12 +181,21 @@ impl Bbox {
 
     /// Parses `min_lon,min_lat,max_lon,max_lat` as used by `?bbox=`.
     pub fn parse(s: &str) -> Option<Bbox> {
-        let v: Vec<f64> = s.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().ok()?;
+        let v: Vec<f64> = s
+            .split(',')
+            .map(|p| p.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .ok()?;
         match v[..] {
             [min_lon, min_lat, max_lon, max_lat]
                 if v.iter().all(|x| x.is_finite()) && min_lon <= max_lon && min_lat <= max_lat =>
             {
-                Some(Bbox { min_lon, min_lat, max_lon, max_lat })
+                Some(Bbox {
+                    min_lon,
+                    min_lat,
+                    max_lon,
+                    max_lat,
+                })
             }
             _ => None,
         }
@@ -182,8 +208,12 @@ mod tests {
 
     #[test]
     fn barrier_categories_are_physical_then_social_then_other() {
-        let joined: Vec<&str> =
-            PHYSICAL_BARRIERS.iter().chain(SOCIAL_BARRIERS).chain(&["other"]).copied().collect();
+        let joined: Vec<&str> = PHYSICAL_BARRIERS
+            .iter()
+            .chain(SOCIAL_BARRIERS)
+            .chain(&["other"])
+            .copied()
+            .collect();
         assert_eq!(joined, BARRIER_CATEGORIES);
     }
 

@@ -72,9 +72,17 @@ impl FormDraft {
         if !self.has_position() {
             return Ok(None);
         }
-        match (self.lon.trim().parse::<f64>(), self.lat.trim().parse::<f64>()) {
+        match (
+            self.lon.trim().parse::<f64>(),
+            self.lat.trim().parse::<f64>(),
+        ) {
             (Ok(lon), Ok(lat)) => Ok(Some(Location { lon, lat })),
-            _ => Err(Violation::new("location", Rule::WrongType { expected: "a longitude and latitude".into() })),
+            _ => Err(Violation::new(
+                "location",
+                Rule::WrongType {
+                    expected: "a longitude and latitude".into(),
+                },
+            )),
         }
     }
 
@@ -107,14 +115,22 @@ impl FormDraft {
         SubmissionInput {
             id: self.id.trim().to_string(),
             respondent: self.respondent.trim().to_string(),
-            campaign: if self.campaign.is_empty() { DEFAULT_CAMPAIGN.into() } else { self.campaign.clone() },
+            campaign: if self.campaign.is_empty() {
+                DEFAULT_CAMPAIGN.into()
+            } else {
+                self.campaign.clone()
+            },
             kind: self.kind.clone(),
             category: self.category.clone(),
             location,
             details,
             answers: Map::new(),
             text: (!self.text.trim().is_empty()).then(|| self.text.clone()),
-            language: if self.language.is_empty() { "nl".into() } else { self.language.clone() },
+            language: if self.language.is_empty() {
+                "nl".into()
+            } else {
+                self.language.clone()
+            },
             source: "web".into(),
             event: None,
         }
@@ -130,7 +146,10 @@ impl FormDraft {
                 errs.retain(|v| !(v.field == "location" && v.rule == Rule::Required));
                 if errs.is_empty() {
                     // Only the address lookup is missing; the server will do it.
-                    return validate(&self.to_input(Some(Location { lon: 5.0, lat: 52.0 })));
+                    return validate(&self.to_input(Some(Location {
+                        lon: 5.0,
+                        lat: 52.0,
+                    })));
                 }
             }
         }
@@ -147,7 +166,9 @@ mod tests {
     use super::*;
 
     fn pairs(s: &[(&str, &str)]) -> Vec<(String, String)> {
-        s.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        s.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -169,7 +190,13 @@ mod tests {
         assert_eq!(d.qualities, ["free", "step_free"]);
         let s = d.check().expect("valid");
         assert_eq!(s.text, None);
-        assert_eq!(s.location, Some(Location { lon: 4.67, lat: 51.8 }));
+        assert_eq!(
+            s.location,
+            Some(Location {
+                lon: 4.67,
+                lat: 51.8
+            })
+        );
     }
 
     #[test]
@@ -182,14 +209,21 @@ mod tests {
             severity: "3".into(),
             ..Default::default()
         };
-        assert_eq!(d.check().err().map(|e| e[0].field.clone()).as_deref(), Some("location"));
+        assert_eq!(
+            d.check().err().map(|e| e[0].field.clone()).as_deref(),
+            Some("location")
+        );
         d.address = "Bolstraat 1 Utrecht".into();
         assert!(d.check().is_ok());
     }
 
     #[test]
     fn garbage_coordinates_are_a_location_error() {
-        let d = FormDraft { lon: "abc".into(), lat: "52".into(), ..Default::default() };
+        let d = FormDraft {
+            lon: "abc".into(),
+            lat: "52".into(),
+            ..Default::default()
+        };
         assert_eq!(d.location().err().map(|v| v.field), Some("location".into()));
     }
 }

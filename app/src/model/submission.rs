@@ -121,7 +121,6 @@ pub struct PublicEntry {
     pub created_at: String,
 }
 
-
 /// One address search result (`GET /api/v1/geocode`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GeocodeHit {

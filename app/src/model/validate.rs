@@ -19,12 +19,19 @@ pub enum Rule {
     NotUuid,
     UnknownValue,
     /// Text longer than `max` characters.
-    TooLong { max: usize },
-    OutOfRange { min: i64, max: i64 },
+    TooLong {
+        max: usize,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     OutsideNetherlands,
     /// A field this kind of entry does not have.
     UnknownField,
-    WrongType { expected: String },
+    WrongType {
+        expected: String,
+    },
     UnknownCampaign,
     /// `source: event` or `paper` without the token or staff session that proves it.
     NeedsAuthority,
@@ -56,8 +63,12 @@ impl Rule {
             }
             Rule::Duplicate => "lists the same value twice".into(),
             Rule::OutsideCampaign => "lies outside the campaign's areas".into(),
-            Rule::AddressNotFound => "could not be found; try a street name with a house number and town".into(),
-            Rule::LookupUnavailable => "cannot be looked up right now; mark the place on the map instead".into(),
+            Rule::AddressNotFound => {
+                "could not be found; try a street name with a house number and town".into()
+            }
+            Rule::LookupUnavailable => {
+                "cannot be looked up right now; mark the place on the map instead".into()
+            }
         }
     }
 }
@@ -71,7 +82,10 @@ pub struct Violation {
 
 impl Violation {
     pub fn new(field: impl Into<String>, rule: Rule) -> Self {
-        Violation { field: field.into(), rule }
+        Violation {
+            field: field.into(),
+            rule,
+        }
     }
 }
 
@@ -125,7 +139,9 @@ pub fn validate(input: &SubmissionInput) -> Result<Submission, Vec<Violation>> {
     match source {
         None => errs.push(Violation::new("source", Rule::UnknownValue)),
         // Events and worker sessions arrive with the staff features; until then nothing can prove them.
-        Some(Source::Event | Source::Paper) => errs.push(Violation::new("source", Rule::NeedsAuthority)),
+        Some(Source::Event | Source::Paper) => {
+            errs.push(Violation::new("source", Rule::NeedsAuthority))
+        }
         Some(Source::Web) => {
             if input.event.is_some() {
                 errs.push(Violation::new("event", Rule::UnknownField));
@@ -148,7 +164,10 @@ pub fn validate(input: &SubmissionInput) -> Result<Submission, Vec<Violation>> {
         campaign: campaign.to_string(),
         kind,
         category: input.category.clone(),
-        location: input.location.map(|l| Location { lon: round7(l.lon), lat: round7(l.lat) }),
+        location: input.location.map(|l| Location {
+            lon: round7(l.lon),
+            lat: round7(l.lat),
+        }),
         details,
         answers: Map::new(),
         text,
@@ -167,7 +186,11 @@ pub fn location_required(kind: Option<Kind>, category: &str) -> bool {
     }
 }
 
-fn validate_details(kind: Kind, d: &Map<String, Value>, errs: &mut Vec<Violation>) -> Option<Details> {
+fn validate_details(
+    kind: Kind,
+    d: &Map<String, Value>,
+    errs: &mut Vec<Violation>,
+) -> Option<Details> {
     let allowed: &[&str] = match kind {
         Kind::Place => &["name", "qualities", "who"],
         Kind::Barrier => &["severity", "affects"],
@@ -194,24 +217,42 @@ fn validate_details(kind: Kind, d: &Map<String, Value>, errs: &mut Vec<Violation
                 Some(v) => match v.as_u64() {
                     Some(n @ 1..=3) => n as u8,
                     _ => {
-                        errs.push(Violation::new("details.severity", Rule::OutOfRange { min: 1, max: 3 }));
+                        errs.push(Violation::new(
+                            "details.severity",
+                            Rule::OutOfRange { min: 1, max: 3 },
+                        ));
                         0
                     }
                 },
             };
-            Details::Barrier { severity, affects: option_list(d, "affects", BARRIER_AFFECTS, errs) }
+            Details::Barrier {
+                severity,
+                affects: option_list(d, "affects", BARRIER_AFFECTS, errs),
+            }
         }
-        Kind::Wish => Details::Wish { talent: detail_text(d, "talent", MAX_TALENT_CHARS, errs) },
+        Kind::Wish => Details::Wish {
+            talent: detail_text(d, "talent", MAX_TALENT_CHARS, errs),
+        },
     };
     (errs.len() == before).then_some(details)
 }
 
-fn detail_text(d: &Map<String, Value>, key: &str, max: usize, errs: &mut Vec<Violation>) -> Option<String> {
+fn detail_text(
+    d: &Map<String, Value>,
+    key: &str,
+    max: usize,
+    errs: &mut Vec<Violation>,
+) -> Option<String> {
     match d.get(key) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => optional_text(Some(s), &format!("details.{key}"), max, errs),
         Some(_) => {
-            errs.push(Violation::new(format!("details.{key}"), Rule::WrongType { expected: "text".into() }));
+            errs.push(Violation::new(
+                format!("details.{key}"),
+                Rule::WrongType {
+                    expected: "text".into(),
+                },
+            ));
             None
         }
     }
@@ -224,9 +265,16 @@ fn option_list(
     errs: &mut Vec<Violation>,
 ) -> Vec<String> {
     let field = format!("details.{key}");
-    let Some(v) = d.get(key) else { return Vec::new() };
+    let Some(v) = d.get(key) else {
+        return Vec::new();
+    };
     let Some(items) = v.as_array() else {
-        errs.push(Violation::new(field, Rule::WrongType { expected: "a list of option ids".into() }));
+        errs.push(Violation::new(
+            field,
+            Rule::WrongType {
+                expected: "a list of option ids".into(),
+            },
+        ));
         return Vec::new();
     };
     let mut out = Vec::with_capacity(items.len());
@@ -249,7 +297,12 @@ fn option_list(
 
 /// Trims; empty becomes `None`; counts characters, not bytes, so Arabic or Ukrainian text gets the
 /// same room as Dutch.
-fn optional_text(s: Option<&str>, field: &str, max: usize, errs: &mut Vec<Violation>) -> Option<String> {
+fn optional_text(
+    s: Option<&str>,
+    field: &str,
+    max: usize,
+    errs: &mut Vec<Violation>,
+) -> Option<String> {
     let t = s?.trim();
     if t.is_empty() {
         return None;
@@ -286,7 +339,8 @@ pub fn is_uuid(s: &str) -> bool {
 /// Lowercase ascii letters, digits, `-` and `_`, 1 to 64 long: campaign ids appear in URLs.
 pub fn is_slug(s: &str) -> bool {
     (1..=64).contains(&s.len())
-        && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
 }
 
 /// A BCP 47 primary language tag with an optional region: `nl`, `en`, `ar`, `pt-BR`.
@@ -329,7 +383,11 @@ mod tests {
     }
 
     fn fields(r: Result<Submission, Vec<Violation>>) -> Vec<String> {
-        r.err().unwrap_or_default().into_iter().map(|v| v.field).collect()
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.field)
+            .collect()
     }
 
     #[test]
@@ -390,7 +448,10 @@ mod tests {
     fn unknown_and_duplicate_options_name_their_index() {
         let mut b = barrier();
         b["details"]["affects"] = json!(["elderly", "elderly", "aliens"]);
-        assert_eq!(fields(validate(&input(b))), ["details.affects.1", "details.affects.2"]);
+        assert_eq!(
+            fields(validate(&input(b))),
+            ["details.affects.1", "details.affects.2"]
+        );
     }
 
     #[test]
@@ -408,7 +469,10 @@ mod tests {
         let mut social = barrier();
         social["category"] = json!("costs_money");
         social.as_object_mut().map(|o| o.remove("location"));
-        assert!(validate(&input(social)).is_ok(), "a social barrier needs no place");
+        assert!(
+            validate(&input(social)).is_ok(),
+            "a social barrier needs no place"
+        );
 
         let mut physical = barrier();
         physical.as_object_mut().map(|o| o.remove("location"));

@@ -19,7 +19,10 @@ pub fn MapPage() -> impl IntoView {
         for kind in Kind::ALL {
             m.insert(kind.as_str().into(), labels::kind(l, kind).into());
             for c in kind.categories() {
-                m.insert(format!("{}.{c}", kind.as_str()), labels::category(l, kind, c).into());
+                m.insert(
+                    format!("{}.{c}", kind.as_str()),
+                    labels::category(l, kind, c).into(),
+                );
             }
         }
         serde_json::Value::Object(m).to_string()
@@ -67,7 +70,11 @@ fn EntryTable(list: Vec<PublicEntry>) -> impl IntoView {
         .into_iter()
         .map(|e| {
             let date = e.created_at.get(..10).unwrap_or_default().to_string();
-            let place = if e.location.is_none() { format!(" ({})", t_string!(i18n, map_no_position)) } else { String::new() };
+            let place = if e.location.is_none() {
+                format!(" ({})", t_string!(i18n, map_no_position))
+            } else {
+                String::new()
+            };
             view! {
                 <tr>
                     <td>{labels::kind(l, e.kind)}</td>

@@ -12,12 +12,16 @@ pub fn ThanksPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let code = move || params.read().get("id").filter(|s| is_uuid(s)).map(|s| s[..8].to_uppercase());
-    let more = move |slug: &str| {
-        match query.read().get("r").filter(|r| is_uuid(r)) {
-            Some(r) => format!("/meedoen/{slug}?r={r}"),
-            None => format!("/meedoen/{slug}"),
-        }
+    let code = move || {
+        params
+            .read()
+            .get("id")
+            .filter(|s| is_uuid(s))
+            .map(|s| s[..8].to_uppercase())
+    };
+    let more = move |slug: &str| match query.read().get("r").filter(|r| is_uuid(r)) {
+        Some(r) => format!("/meedoen/{slug}?r={r}"),
+        None => format!("/meedoen/{slug}"),
     };
     view! {
         <Title text=move || t_string!(i18n, thanks_title).to_string() />

@@ -15,7 +15,10 @@ pub fn coarsen(loc: Location) -> Location {
     let lat = (lat_cell + 0.5) * dlat;
     let dlon = PUBLIC_GRID_METRES / (METRES_PER_DEG_LAT * lat.to_radians().cos());
     let lon = ((loc.lon / dlon).floor() + 0.5) * dlon;
-    Location { lon: round6(lon), lat: round6(lat) }
+    Location {
+        lon: round6(lon),
+        lat: round6(lat),
+    }
 }
 
 fn round6(x: f64) -> f64 {
@@ -28,7 +31,10 @@ mod tests {
 
     #[test]
     fn coarsen_moves_at_most_half_a_diagonal_and_is_stable() {
-        let p = Location { lon: 4.6901234, lat: 51.8123456 };
+        let p = Location {
+            lon: 4.6901234,
+            lat: 51.8123456,
+        };
         let c = coarsen(p);
         let dy = (c.lat - p.lat) * 111_320.0;
         let dx = (c.lon - p.lon) * 111_320.0 * p.lat.to_radians().cos();
@@ -38,8 +44,14 @@ mod tests {
 
     #[test]
     fn neighbours_in_one_cell_become_identical() {
-        let a = coarsen(Location { lon: 4.690_001, lat: 51.812_001 });
-        let b = coarsen(Location { lon: 4.690_050, lat: 51.812_050 });
+        let a = coarsen(Location {
+            lon: 4.690_001,
+            lat: 51.812_001,
+        });
+        let b = coarsen(Location {
+            lon: 4.690_050,
+            lat: 51.812_050,
+        });
         assert_eq!(a, b);
     }
 }

@@ -61,7 +61,10 @@ impl Locatieserver {
             .user_agent(concat!("trefpunt/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        Locatieserver { http, base: base.trim_end_matches('/').to_string() }
+        Locatieserver {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+        }
     }
 
     /// Up to `rows` matches for a free-text query, best first. The query is the resident's typed address;
@@ -71,17 +74,28 @@ impl Locatieserver {
         let resp = self
             .http
             .get(format!("{}/free", self.base))
-            .query(&[("q", q), ("rows", rows.as_str()), ("fq", TYPES), ("fl", "type,weergavenaam,centroide_ll")])
+            .query(&[
+                ("q", q),
+                ("rows", rows.as_str()),
+                ("fq", TYPES),
+                ("fl", "type,weergavenaam,centroide_ll"),
+            ])
             .send()
             .await
             .map_err(|e| GeocodeError::Unreachable(e.without_url().to_string()))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| GeocodeError::Unreachable(e.without_url().to_string()))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| GeocodeError::Unreachable(e.without_url().to_string()))?;
         if !status.is_success() {
             let message = serde_json::from_slice::<ErrorEnvelope>(&bytes)
                 .map(|e| e.error.msg)
                 .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).chars().take(200).collect());
-            return Err(GeocodeError::Refused { status: status.as_u16(), message });
+            return Err(GeocodeError::Refused {
+                status: status.as_u16(),
+                message,
+            });
         }
         let env: Envelope =
             serde_json::from_slice(&bytes).map_err(|e| GeocodeError::Unreadable(e.to_string()))?;
@@ -91,7 +105,11 @@ impl Locatieserver {
             .into_iter()
             .filter_map(|d| {
                 let location = parse_wkt_point(d.centroide_ll.as_deref()?)?;
-                Some(GeocodeHit { label: d.weergavenaam, kind: d.kind, location })
+                Some(GeocodeHit {
+                    label: d.weergavenaam,
+                    kind: d.kind,
+                    location,
+                })
             })
             .collect())
     }
@@ -101,7 +119,9 @@ impl Locatieserver {
 pub fn parse_wkt_point(wkt: &str) -> Option<Location> {
     let inner = wkt.trim().strip_prefix("POINT(")?.strip_suffix(')')?;
     let mut it = inner.split_whitespace().map(str::parse::<f64>);
-    let (Some(Ok(lon)), Some(Ok(lat)), None) = (it.next(), it.next(), it.next()) else { return None };
+    let (Some(Ok(lon)), Some(Ok(lat)), None) = (it.next(), it.next(), it.next()) else {
+        return None;
+    };
     Some(Location { lon, lat })
 }
 
@@ -113,7 +133,10 @@ mod tests {
     fn wkt_points() {
         assert_eq!(
             parse_wkt_point("POINT(5.13287587 52.08884161)"),
-            Some(Location { lon: 5.13287587, lat: 52.08884161 })
+            Some(Location {
+                lon: 5.13287587,
+                lat: 52.08884161
+            })
         );
         assert_eq!(parse_wkt_point("POINT(5.1)"), None);
         assert_eq!(parse_wkt_point("POLYGON((1 2,3 4))"), None);
@@ -127,6 +150,9 @@ mod tests {
         ))
         .expect("shared data present");
         let env: Envelope = serde_json::from_slice(&body).expect("parses");
-        assert_eq!(env.response.docs[0].weergavenaam, "Bolstraat 1, 3581WS Utrecht");
+        assert_eq!(
+            env.response.docs[0].weergavenaam,
+            "Bolstraat 1, 3581WS Utrecht"
+        );
     }
 }

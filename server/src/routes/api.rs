@@ -19,8 +19,12 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router() -> Router<Service> {
     Router::new()
-        .route("/submissions", post(create_submission).get(list_submissions))
+        .route(
+            "/submissions",
+            post(create_submission).get(list_submissions),
+        )
         .route("/geocode", get(geocode))
+        .route("/areas", get(areas))
         .route("/openapi.json", get(openapi))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
@@ -31,17 +35,26 @@ async fn create_submission(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let body = body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE { ApiError::PayloadTooLarge } else { ApiError::Internal }
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::Internal
+        }
     })?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        .is_some_and(|ct| {
+            ct.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
     if !is_json {
         return Err(ApiError::UnsupportedMediaType);
     }
     let input: SubmissionInput =
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body)).map_err(json_error)?;
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body))
+            .map_err(json_error)?;
     match svc.submit(input).await? {
         SubmitOutcome::Created(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
         SubmitOutcome::Replayed(r) => Ok((StatusCode::OK, Json(r)).into_response()),
@@ -69,19 +82,33 @@ async fn list_submissions(
     let bbox = q
         .bbox
         .as_deref()
-        .map(|s| Bbox::parse(s).ok_or_else(|| ApiError::bad_query("bbox", "must be min_lon,min_lat,max_lon,max_lat")))
+        .map(|s| {
+            Bbox::parse(s).ok_or_else(|| {
+                ApiError::bad_query("bbox", "must be min_lon,min_lat,max_lon,max_lat")
+            })
+        })
         .transpose()?;
     let kind = q
         .kind
         .as_deref()
-        .map(|s| Kind::parse(s).ok_or_else(|| ApiError::bad_query("kind", "must be place, barrier or wish")))
+        .map(|s| {
+            Kind::parse(s)
+                .ok_or_else(|| ApiError::bad_query("kind", "must be place, barrier or wish"))
+        })
         .transpose()?;
     let limit = match q.limit {
         None => 1000,
         Some(n @ 1..=MAX_LIST) => n,
-        Some(_) => return Err(ApiError::bad_query("limit", format!("must be 1 to {MAX_LIST}"))),
+        Some(_) => {
+            return Err(ApiError::bad_query(
+                "limit",
+                format!("must be 1 to {MAX_LIST}"),
+            ))
+        }
     };
-    let entries = svc.public_entries(&EntryFilter { bbox, kind, limit }).await?;
+    let entries = svc
+        .public_entries(&EntryFilter { bbox, kind, limit })
+        .await?;
     Ok(Json(entries).into_response())
 }
 
@@ -90,7 +117,10 @@ struct GeocodeQuery {
     q: Option<String>,
 }
 
-async fn geocode(State(svc): State<Service>, Query(q): Query<GeocodeQuery>) -> Result<Response, ApiError> {
+async fn geocode(
+    State(svc): State<Service>,
+    Query(q): Query<GeocodeQuery>,
+) -> Result<Response, ApiError> {
     let q = q.q.unwrap_or_default();
     let q = q.trim();
     if !(2..=200).contains(&q.chars().count()) {
@@ -103,6 +133,50 @@ async fn geocode(State(svc): State<Service>, Query(q): Query<GeocodeQuery>) -> R
     Ok(Json(hits).into_response())
 }
 
+#[derive(Deserialize)]
+struct AreasQuery {
+    level: Option<String>,
+}
+
+/// The imported areas of one level as a GeoJSON FeatureCollection (code, name, population, CBS year).
+async fn areas(
+    State(svc): State<Service>,
+    Query(q): Query<AreasQuery>,
+) -> Result<Response, ApiError> {
+    let level = q.level.as_deref().unwrap_or("buurt");
+    if crate::domain::areas::Level::parse(level).is_none() {
+        return Err(ApiError::bad_query(
+            "level",
+            "must be gemeente, wijk or buurt",
+        ));
+    }
+    let mut body = String::from(r#"{"type":"FeatureCollection","features":["#);
+    for (i, a) in svc
+        .store
+        .areas()
+        .await?
+        .into_iter()
+        .filter(|a| a.level == level)
+        .enumerate()
+    {
+        if i > 0 {
+            body.push(',');
+        }
+        let props = serde_json::json!({"code": a.code, "name": a.name, "population": a.population, "year": a.year});
+        // The shape is stored as GeoJSON already: no need to parse it again.
+        body.push_str(&format!(
+            r#"{{"type":"Feature","id":{},"properties":{props},"geometry":{}}}"#,
+            serde_json::Value::String(a.code.clone()),
+            a.shape
+        ));
+    }
+    body.push_str("]}");
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+}
+
 async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], include_str!("../../openapi.json"))
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("../../openapi.json"),
+    )
 }

@@ -12,7 +12,11 @@ pub enum ApiError {
     /// 422: the body parsed but breaks the rules.
     Invalid(Vec<Violation>),
     /// 422 for a body serde could not read, 400 for a query string: (field, reason).
-    Malformed { status: StatusCode, field: String, message: String },
+    Malformed {
+        status: StatusCode,
+        field: String,
+        message: String,
+    },
     PayloadTooLarge,
     UnsupportedMediaType,
     Conflict,
@@ -39,7 +43,11 @@ struct ErrorBody {
 
 impl ApiError {
     pub fn bad_query(field: &str, message: impl Into<String>) -> Self {
-        ApiError::Malformed { status: StatusCode::BAD_REQUEST, field: field.into(), message: message.into() }
+        ApiError::Malformed {
+            status: StatusCode::BAD_REQUEST,
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -48,27 +56,52 @@ impl IntoResponse for ApiError {
         let (status, errors, error) = match self {
             ApiError::Invalid(v) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                v.into_iter().map(|v| FieldError { message: v.rule.message(), field: v.field }).collect(),
+                v.into_iter()
+                    .map(|v| FieldError {
+                        message: v.rule.message(),
+                        field: v.field,
+                    })
+                    .collect(),
                 None,
             ),
-            ApiError::Malformed { status, field, message } => (status, vec![FieldError { field, message }], None),
+            ApiError::Malformed {
+                status,
+                field,
+                message,
+            } => (status, vec![FieldError { field, message }], None),
             ApiError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                vec![FieldError { field: "body".into(), message: "is larger than 64 KiB".into() }],
+                vec![FieldError {
+                    field: "body".into(),
+                    message: "is larger than 64 KiB".into(),
+                }],
                 None,
             ),
             ApiError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                vec![FieldError { field: "body".into(), message: "must be JSON (Content-Type: application/json)".into() }],
+                vec![FieldError {
+                    field: "body".into(),
+                    message: "must be JSON (Content-Type: application/json)".into(),
+                }],
                 None,
             ),
-            ApiError::Conflict => {
-                (StatusCode::CONFLICT, vec![], Some("this id was already used for a different submission"))
-            }
-            ApiError::Gone => (StatusCode::GONE, vec![], Some("this submission was deleted")),
+            ApiError::Conflict => (
+                StatusCode::CONFLICT,
+                vec![],
+                Some("this id was already used for a different submission"),
+            ),
+            ApiError::Gone => (
+                StatusCode::GONE,
+                vec![],
+                Some("this submission was deleted"),
+            ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, vec![], Some("not found")),
             ApiError::Unavailable(why) => (StatusCode::SERVICE_UNAVAILABLE, vec![], Some(why)),
-            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, vec![], Some("internal error")),
+            ApiError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                vec![],
+                Some("internal error"),
+            ),
         };
         (status, Json(ErrorBody { errors, error })).into_response()
     }
@@ -93,20 +126,35 @@ pub fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     let raw = inner.to_string();
     let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
     let named = |prefix: &str| {
-        message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_string)
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string)
     };
     let join = |parent: &str, name: String| {
-        if parent.is_empty() || parent == "." { name } else { format!("{parent}.{name}") }
+        if parent.is_empty() || parent == "." {
+            name
+        } else {
+            format!("{parent}.{name}")
+        }
     };
     let field = if let Some(name) = named("missing field `") {
         join(&path, name)
     } else if let Some(name) = named("unknown field `") {
         // serde_path_to_error already points at the unknown key itself.
-        if path.ends_with(&name) { path } else { join(&path, name) }
+        if path.ends_with(&name) {
+            path
+        } else {
+            join(&path, name)
+        }
     } else if inner.is_syntax() || inner.is_eof() || path == "." {
         "body".to_string()
     } else {
         path
     };
-    ApiError::Malformed { status: StatusCode::UNPROCESSABLE_ENTITY, field, message }
+    ApiError::Malformed {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        field,
+        message,
+    }
 }

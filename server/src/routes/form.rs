@@ -13,13 +13,21 @@ use leptos::prelude::provide_context;
 use super::api::MAX_BODY_BYTES;
 use crate::AppState;
 
-pub async fn submit(State(state): State<AppState>, Path(slug): Path<String>, req: Request<Body>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    req: Request<Body>,
+) -> Response {
     let Some(kind) = app::components::entry_form::kind_from_slug(&slug) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "The form is larger than 64 KiB.").into_response();
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The form is larger than 64 KiB.",
+        )
+            .into_response();
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let mut draft = FormDraft::from_pairs(&pairs);
@@ -28,23 +36,46 @@ pub async fn submit(State(state): State<AppState>, Path(slug): Path<String>, req
 
     let (status, form) = match state.service.submit_form(draft.clone()).await {
         Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => {
-            return Redirect::to(&format!("/bedankt/{}?r={}", r.id, draft.respondent.to_ascii_lowercase()))
-                .into_response();
+            return Redirect::to(&format!(
+                "/bedankt/{}?r={}",
+                r.id,
+                draft.respondent.to_ascii_lowercase()
+            ))
+            .into_response();
         }
-        Ok(SubmitOutcome::Invalid(violations)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, FormState { draft, violations, notice: None })
-        }
+        Ok(SubmitOutcome::Invalid(violations)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormState {
+                draft,
+                violations,
+                notice: None,
+            },
+        ),
         Ok(SubmitOutcome::Conflict | SubmitOutcome::Gone) => {
             // The resident went back after sending and changed the form: offer it as a new entry.
             draft.id = uuid::Uuid::new_v4().to_string();
-            (StatusCode::CONFLICT, FormState { draft, violations: vec![], notice: Some(Notice::AlreadySent) })
+            (
+                StatusCode::CONFLICT,
+                FormState {
+                    draft,
+                    violations: vec![],
+                    notice: Some(Notice::AlreadySent),
+                },
+            )
         }
         Err(e) => {
             let status = match e {
                 BackendError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 BackendError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             };
-            (status, FormState { draft, violations: vec![], notice: Some(Notice::SendFailed) })
+            (
+                status,
+                FormState {
+                    draft,
+                    violations: vec![],
+                    notice: Some(Notice::SendFailed),
+                },
+            )
         }
     };
 

@@ -13,7 +13,10 @@ use serde::Deserialize;
 pub const COOKIE: &str = "lang";
 
 fn known(code: &str) -> Option<&'static str> {
-    Locale::get_all().iter().map(|l| l.as_str()).find(|l| *l == code)
+    Locale::get_all()
+        .iter()
+        .map(|l| l.as_str())
+        .find(|l| *l == code)
 }
 
 #[derive(Deserialize)]
@@ -27,7 +30,9 @@ pub async fn choose(Path(locale): Path<String>, Query(back): Query<Back>) -> Res
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
     // Only local paths: an open redirect would let anyone borrow this site's name.
-    let to = back.terug.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'));
+    let to = back
+        .terug
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'));
     let mut res = Redirect::to(to.as_deref().unwrap_or("/")).into_response();
     let cookie = format!("{COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -50,7 +55,8 @@ pub fn chosen(req: &Request) -> Option<&'static str> {
 
 pub async fn apply_choice(mut req: Request, next: Next) -> Response {
     if let Some(locale) = chosen(&req) {
-        req.headers_mut().insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(locale));
+        req.headers_mut()
+            .insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(locale));
     }
     next.run(req).await
 }

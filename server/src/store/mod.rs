@@ -51,6 +51,17 @@ pub enum Stored {
     UnknownCampaign,
 }
 
+/// An area as stored: its shape as GeoJSON text.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredArea {
+    pub code: String,
+    pub level: String,
+    pub name: Option<String>,
+    pub population: Option<i64>,
+    pub year: Option<i64>,
+    pub shape: String,
+}
+
 /// What the public map asks for.
 #[derive(Debug, Clone, Default)]
 pub struct EntryFilter {

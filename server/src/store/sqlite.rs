@@ -5,7 +5,7 @@ use app::model::{AreaCodes, Kind, Location, PublicEntry, Receipt, Submission};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use super::{area_levels, Entries, EntryFilter, StoreError, Stored};
+use super::{area_levels, Entries, EntryFilter, StoreError, Stored, StoredArea};
 use crate::domain::privacy::coarsen;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -24,7 +24,10 @@ impl SqliteStore {
     /// the migrations. WAL with synchronous=FULL: a submission acknowledged with 201 survives kill -9 and
     /// a power cut.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let open_err = |reason: String| StoreError::Open { url: url.to_string(), reason };
+        let open_err = |reason: String| StoreError::Open {
+            url: url.to_string(),
+            reason,
+        };
         let opts = SqliteConnectOptions::from_str(url)
             .map_err(|e| open_err(e.to_string()))?
             .create_if_missing(true)
@@ -32,8 +35,13 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        if let Some(dir) = opts.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| open_err(format!("{}: {e}", dir.display())))?;
+        if let Some(dir) = opts
+            .get_filename()
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| open_err(format!("{}: {e}", dir.display())))?;
         }
         let in_memory = url.contains(":memory:");
         let writer = SqlitePoolOptions::new()
@@ -61,13 +69,19 @@ impl SqliteStore {
         let canonical = s.canonical_json();
         let mut tx = self.writer.begin().await?;
 
-        if sqlx::query("SELECT 1 FROM tombstones WHERE id = ?").bind(&s.id).fetch_optional(&mut *tx).await?.is_some() {
-            return Ok(Stored::Gone);
-        }
-        if let Some(row) = sqlx::query("SELECT canonical, gemeente, wijk, buurt FROM submissions WHERE id = ?")
+        if sqlx::query("SELECT 1 FROM tombstones WHERE id = ?")
             .bind(&s.id)
             .fetch_optional(&mut *tx)
             .await?
+            .is_some()
+        {
+            return Ok(Stored::Gone);
+        }
+        if let Some(row) =
+            sqlx::query("SELECT canonical, gemeente, wijk, buurt FROM submissions WHERE id = ?")
+                .bind(&s.id)
+                .fetch_optional(&mut *tx)
+                .await?
         {
             let stored: String = row.try_get("canonical")?;
             if stored != canonical {
@@ -78,7 +92,10 @@ impl SqliteStore {
                 wijk: row.try_get("wijk")?,
                 buurt: row.try_get("buurt")?,
             };
-            return Ok(Stored::Replayed(Receipt { id: s.id.clone(), areas }));
+            return Ok(Stored::Replayed(Receipt {
+                id: s.id.clone(),
+                areas,
+            }));
         }
         if sqlx::query("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'")
             .bind(&s.campaign)
@@ -152,7 +169,10 @@ impl SqliteStore {
             .await?;
         }
         tx.commit().await?;
-        Ok(Stored::Created(Receipt { id: s.id.clone(), areas: areas.clone() }))
+        Ok(Stored::Created(Receipt {
+            id: s.id.clone(),
+            areas: areas.clone(),
+        }))
     }
 
     /// Entries for the public map, newest first. Barriers and wishes come coarsened to the 100 m grid;
@@ -173,7 +193,11 @@ impl SqliteStore {
             q = q.bind(k.as_str());
         }
         if let Some(b) = f.bbox {
-            q = q.bind(b.min_lat).bind(b.max_lat).bind(b.min_lon).bind(b.max_lon);
+            q = q
+                .bind(b.min_lat)
+                .bind(b.max_lat)
+                .bind(b.min_lon)
+                .bind(b.max_lon);
         }
         let rows = q.bind(i64::from(f.limit)).fetch_all(&self.reader).await?;
         rows.iter().map(public_entry).collect()
@@ -181,7 +205,9 @@ impl SqliteStore {
 
     /// Number of stored entries (for the start page and the tests).
     pub async fn count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&self.reader).await?)
+        Ok(sqlx::query_scalar("SELECT count(*) FROM submissions")
+            .fetch_one(&self.reader)
+            .await?)
     }
 
     /// Rows in one of the tables (tests and operators checking a database after a crash).
@@ -192,28 +218,118 @@ impl SqliteStore {
             "tombstones" => "tombstones",
             other => return Err(StoreError::Unavailable(format!("no table {other}"))),
         };
-        Ok(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&self.reader).await?)
+        Ok(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(&self.reader)
+            .await?)
     }
 
     /// Every cell of the per-area counts: (level, entries, respondents).
     pub async fn count_cells(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
-        Ok(sqlx::query_as("SELECT level, entries, respondents FROM area_counts ORDER BY level, category")
-            .fetch_all(&self.reader)
-            .await?)
+        Ok(sqlx::query_as(
+            "SELECT level, entries, respondents FROM area_counts ORDER BY level, category",
+        )
+        .fetch_all(&self.reader)
+        .await?)
     }
 
     /// Whether the campaign exists and is open.
     pub async fn campaign_is_open(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(sqlx::query("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'")
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?
-            .is_some())
+        Ok(
+            sqlx::query("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'")
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await?
+                .is_some(),
+        )
+    }
+
+    /// Stores imported areas (replacing areas with the same code), re-assigns every stored submission
+    /// with `assign` and rebuilds the per-area counts, all in one transaction: a failure changes nothing.
+    pub async fn import_areas(
+        &self,
+        areas: &[StoredArea],
+        assign: impl Fn(f64, f64) -> AreaCodes,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        for a in areas {
+            sqlx::query(&format!(
+                "INSERT INTO areas (code, level, name, population, year, shape, imported_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, {NOW}) ON CONFLICT (code) DO UPDATE SET level = excluded.level, \
+                 name = excluded.name, population = excluded.population, year = excluded.year, \
+                 shape = excluded.shape, imported_at = excluded.imported_at"
+            ))
+            .bind(&a.code)
+            .bind(&a.level)
+            .bind(&a.name)
+            .bind(a.population)
+            .bind(a.year)
+            .bind(&a.shape)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let located: Vec<(String, f64, f64)> = sqlx::query_as(
+            "SELECT id, lon, lat FROM submissions WHERE lon IS NOT NULL AND lat IS NOT NULL",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut moved = 0;
+        for (id, lon, lat) in located {
+            let c = assign(lon, lat);
+            let r = sqlx::query(
+                "UPDATE submissions SET gemeente = ?, wijk = ?, buurt = ? WHERE id = ? \
+                 AND (gemeente IS NOT ? OR wijk IS NOT ? OR buurt IS NOT ?)",
+            )
+            .bind(&c.gemeente)
+            .bind(&c.wijk)
+            .bind(&c.buurt)
+            .bind(&id)
+            .bind(&c.gemeente)
+            .bind(&c.wijk)
+            .bind(&c.buurt)
+            .execute(&mut *tx)
+            .await?;
+            moved += r.rows_affected();
+        }
+        sqlx::query("DELETE FROM area_counts")
+            .execute(&mut *tx)
+            .await?;
+        for level in ["gemeente", "wijk", "buurt"] {
+            sqlx::query(&format!(
+                "INSERT INTO area_counts (level, area_code, campaign, kind, category, source, entries, respondents) \
+                 SELECT '{level}', coalesce({level}, ''), campaign, kind, category, source, count(*), \
+                 count(DISTINCT respondent) FROM submissions \
+                 GROUP BY coalesce({level}, ''), campaign, kind, category, source"
+            ))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// Every stored area, for building the in-memory index.
+    pub async fn areas(&self) -> Result<Vec<StoredArea>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT code, level, name, population, year, shape FROM areas ORDER BY code",
+        )
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// Changes whenever areas are imported, so a running server knows to reload its index.
+    pub async fn areas_version(&self) -> Result<String, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM areas",
+        )
+        .fetch_one(&self.reader)
+        .await?)
     }
 
     /// Runs SQLite's integrity check; `Ok(())` when the file is sound.
     pub async fn integrity_check(&self) -> Result<(), StoreError> {
-        let r: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.writer).await?;
+        let r: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&self.writer)
+            .await?;
         if r == "ok" {
             Ok(())
         } else {
@@ -229,7 +345,8 @@ impl SqliteStore {
 
 fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError> {
     let kind_s: String = row.try_get("kind")?;
-    let kind = Kind::parse(&kind_s).ok_or_else(|| StoreError::Unavailable(format!("bad kind {kind_s}")))?;
+    let kind = Kind::parse(&kind_s)
+        .ok_or_else(|| StoreError::Unavailable(format!("bad kind {kind_s}")))?;
     let lon: Option<f64> = row.try_get("lon")?;
     let lat: Option<f64> = row.try_get("lat")?;
     let exact = lon.zip(lat).map(|(lon, lat)| Location { lon, lat });
@@ -241,7 +358,11 @@ fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError
             details
                 .get("qualities")
                 .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|q| q.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|q| q.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default(),
         ),
         Kind::Barrier | Kind::Wish => (exact.map(coarsen), Vec::new()),

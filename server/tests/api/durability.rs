@@ -23,7 +23,10 @@ fn start_binary(db_url: &str) -> (std::process::Child, String) {
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let addr = loop {
-        let line = lines.next().expect("server printed its address").expect("line");
+        let line = lines
+            .next()
+            .expect("server printed its address")
+            .expect("line");
         if let Some(rest) = line.split("listening on http://").nth(1) {
             break rest.trim().to_string();
         }
@@ -46,14 +49,25 @@ async fn acknowledged_submissions_survive_kill_9() {
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let workers: Vec<_> = (0..8)
             .map(|_| {
-                let (client, addr, acked, stop) = (client.clone(), addr.clone(), acknowledged.clone(), stop.clone());
+                let (client, addr, acked, stop) = (
+                    client.clone(),
+                    addr.clone(),
+                    acknowledged.clone(),
+                    stop.clone(),
+                );
                 tokio::spawn(async move {
                     let respondent = new_id();
                     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                         let id = new_id();
-                        let res = client.post(format!("http://{addr}/api/v1/submissions")).json(&barrier(&id, &respondent)).send().await;
+                        let res = client
+                            .post(format!("http://{addr}/api/v1/submissions"))
+                            .json(&barrier(&id, &respondent))
+                            .send()
+                            .await;
                         match res {
-                            Ok(r) if r.status().as_u16() == 201 => acked.lock().expect("lock").push(id),
+                            Ok(r) if r.status().as_u16() == 201 => {
+                                acked.lock().expect("lock").push(id)
+                            }
                             _ => break, // the server is gone
                         }
                     }
@@ -70,19 +84,37 @@ async fn acknowledged_submissions_survive_kill_9() {
     }
 
     let acked = acknowledged.lock().expect("lock").clone();
-    assert!(acked.len() > 50, "the load ran (acknowledged {})", acked.len());
-    let store = server::store::Store::open(&db_url).await.expect("reopen after crashes");
-    store.integrity_check().await.expect("integrity check passes");
+    assert!(
+        acked.len() > 50,
+        "the load ran (acknowledged {})",
+        acked.len()
+    );
+    let store = server::store::Store::open(&db_url)
+        .await
+        .expect("reopen after crashes");
+    store
+        .integrity_check()
+        .await
+        .expect("integrity check passes");
     let stored = store.count_table("submissions").await.expect("count");
     store.close().await;
 
     let pool = sqlx::SqlitePool::connect(&db_url).await.expect("pool");
     let mut missing = 0;
     for id in &acked {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM submissions WHERE id = ?").bind(id).fetch_optional(&pool).await.expect("query");
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM submissions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&pool)
+            .await
+            .expect("query");
         missing += usize::from(found.is_none());
     }
-    let entries: i64 = sqlx::query_scalar("SELECT coalesce(sum(entries), 0) FROM area_counts WHERE level = 'buurt'").fetch_one(&pool).await.expect("sum");
+    let entries: i64 = sqlx::query_scalar(
+        "SELECT coalesce(sum(entries), 0) FROM area_counts WHERE level = 'buurt'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("sum");
     assert_eq!(missing, 0, "every acknowledged submission is stored");
     assert!(stored as usize >= acked.len());
     assert_eq!(entries, stored, "the counts table agrees with the rows");

@@ -28,15 +28,41 @@ fn form_body(id: &str, respondent: &str, extra: &[(&str, &str)]) -> Vec<(String,
 async fn a_valid_form_post_redirects_to_the_thank_you_page() {
     let app = spawn_app().await;
     let (id, r) = (new_id(), new_id());
-    let body = form_body(&id, &r, &[("category", "poor_lighting"), ("severity", "2"), ("affects", "elderly"),
-        ("affects", "children"), ("lon", "4.68"), ("lat", "51.81"), ("text", "Donker pad")]);
-    let res = app.client.post(app.url("/meedoen/drempel")).form(&body).send().await.expect("post");
+    let body = form_body(
+        &id,
+        &r,
+        &[
+            ("category", "poor_lighting"),
+            ("severity", "2"),
+            ("affects", "elderly"),
+            ("affects", "children"),
+            ("lon", "4.68"),
+            ("lat", "51.81"),
+            ("text", "Donker pad"),
+        ],
+    );
+    let res = app
+        .client
+        .post(app.url("/meedoen/drempel"))
+        .form(&body)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(res.status(), 303);
-    assert_eq!(res.headers()["location"], format!("/bedankt/{id}?r={r}").as_str());
+    assert_eq!(
+        res.headers()["location"],
+        format!("/bedankt/{id}?r={r}").as_str()
+    );
     assert_eq!(app.count_rows("submissions").await, 1);
 
     // Pressing back and sending again (same id, same content) is harmless.
-    let again = app.client.post(app.url("/meedoen/drempel")).form(&body).send().await.expect("post");
+    let again = app
+        .client
+        .post(app.url("/meedoen/drempel"))
+        .form(&body)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(again.status(), 303);
     assert_eq!(app.count_rows("submissions").await, 1);
 }
@@ -45,34 +71,104 @@ async fn a_valid_form_post_redirects_to_the_thank_you_page() {
 async fn a_typed_address_is_looked_up_at_pdok() {
     let app = spawn_app().await;
     let id = new_id();
-    let body = form_body(&id, &new_id(), &[("category", "steps"), ("severity", "3"), ("address", "Bolstraat 1 Utrecht")]);
-    let res = app.client.post(app.url("/meedoen/drempel")).form(&body).send().await.expect("post");
-    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap_or_default());
-    let list: Vec<serde_json::Value> =
-        app.client.get(app.url("/api/v1/submissions?bbox=5.1,52.0,5.2,52.1")).send().await.expect("get").json().await.expect("json");
-    assert_eq!(list.len(), 1, "stored near Bolstraat 1, Utrecht (coarsened)");
+    let body = form_body(
+        &id,
+        &new_id(),
+        &[
+            ("category", "steps"),
+            ("severity", "3"),
+            ("address", "Bolstraat 1 Utrecht"),
+        ],
+    );
+    let res = app
+        .client
+        .post(app.url("/meedoen/drempel"))
+        .form(&body)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let list: Vec<serde_json::Value> = app
+        .client
+        .get(app.url("/api/v1/submissions?bbox=5.1,52.0,5.2,52.1"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        list.len(),
+        1,
+        "stored near Bolstraat 1, Utrecht (coarsened)"
+    );
 }
 
 #[tokio::test]
 async fn an_invalid_form_comes_back_with_the_answers_and_what_is_wrong() {
     let app = spawn_app().await;
-    let body = form_body(&new_id(), &new_id(), &[("text", "Mijn </textarea><script>alert(1)</script> verhaal"), ("affects", "buggy")]);
-    let res = app.client.post(app.url("/meedoen/drempel")).form(&body).send().await.expect("post");
+    let body = form_body(
+        &new_id(),
+        &new_id(),
+        &[
+            ("text", "Mijn </textarea><script>alert(1)</script> verhaal"),
+            ("affects", "buggy"),
+        ],
+    );
+    let res = app
+        .client
+        .post(app.url("/meedoen/drempel"))
+        .form(&body)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(res.status(), 422);
     let html = res.text().await.expect("html");
     assert!(html.contains("error-summary"), "an error summary is shown");
-    assert!(html.contains("href=\"#f-category\""), "linking to the category question");
+    assert!(
+        html.contains("href=\"#f-category\""),
+        "linking to the category question"
+    );
     assert!(html.contains("href=\"#f-severity\""));
     assert!(html.contains("Kies er een."), "in plain Dutch");
-    assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), "the resident's text comes back, escaped");
+    assert!(
+        html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the resident's text comes back, escaped"
+    );
     assert!(!html.contains("<script>alert(1)"));
-    assert!(html.contains("value=\"buggy\" checked"), "checked boxes stay checked");
+    assert!(
+        html.contains("value=\"buggy\" checked"),
+        "checked boxes stay checked"
+    );
     assert_eq!(app.count_rows("submissions").await, 0);
 
-    let unknown_address = form_body(&new_id(), &new_id(), &[("category", "steps"), ("severity", "1"), ("address", "qwxyz 999")]);
-    let res = app.client.post(app.url("/meedoen/drempel")).form(&unknown_address).send().await.expect("post");
+    let unknown_address = form_body(
+        &new_id(),
+        &new_id(),
+        &[
+            ("category", "steps"),
+            ("severity", "1"),
+            ("address", "qwxyz 999"),
+        ],
+    );
+    let res = app
+        .client
+        .post(app.url("/meedoen/drempel"))
+        .form(&unknown_address)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(res.status(), 422);
-    assert!(res.text().await.expect("html").contains("We konden dit adres niet vinden"));
+    assert!(res
+        .text()
+        .await
+        .expect("html")
+        .contains("We konden dit adres niet vinden"));
     assert_eq!(app.count_rows("submissions").await, 0);
 }
 
@@ -80,14 +176,49 @@ async fn an_invalid_form_comes_back_with_the_answers_and_what_is_wrong() {
 async fn changing_a_sent_form_offers_it_as_a_new_entry() {
     let app = spawn_app().await;
     let (id, r) = (new_id(), new_id());
-    let first = form_body(&id, &r, &[("category", "steps"), ("severity", "1"), ("lon", "4.68"), ("lat", "51.81")]);
-    assert_eq!(app.client.post(app.url("/meedoen/drempel")).form(&first).send().await.expect("post").status(), 303);
-    let changed = form_body(&id, &r, &[("category", "no_ramp"), ("severity", "1"), ("lon", "4.68"), ("lat", "51.81")]);
-    let res = app.client.post(app.url("/meedoen/drempel")).form(&changed).send().await.expect("post");
+    let first = form_body(
+        &id,
+        &r,
+        &[
+            ("category", "steps"),
+            ("severity", "1"),
+            ("lon", "4.68"),
+            ("lat", "51.81"),
+        ],
+    );
+    assert_eq!(
+        app.client
+            .post(app.url("/meedoen/drempel"))
+            .form(&first)
+            .send()
+            .await
+            .expect("post")
+            .status(),
+        303
+    );
+    let changed = form_body(
+        &id,
+        &r,
+        &[
+            ("category", "no_ramp"),
+            ("severity", "1"),
+            ("lon", "4.68"),
+            ("lat", "51.81"),
+        ],
+    );
+    let res = app
+        .client
+        .post(app.url("/meedoen/drempel"))
+        .form(&changed)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(res.status(), 409);
     let html = res.text().await.expect("html");
     assert!(html.contains("form-notice"));
-    assert!(!html.contains(&format!("value=\"{id}\"")), "the form got a fresh id");
+    assert!(
+        !html.contains(&format!("value=\"{id}\"")),
+        "the form got a fresh id"
+    );
     assert_eq!(app.count_rows("submissions").await, 1);
 }
-

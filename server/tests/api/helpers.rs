@@ -25,12 +25,19 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, body: &Value) -> reqwest::Response {
-        self.client.post(self.url("/api/v1/submissions")).json(body).send().await.expect("request")
+        self.client
+            .post(self.url("/api/v1/submissions"))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// Opens the test's database directly, as an operator would after a crash.
     pub async fn count_rows(&self, table: &str) -> i64 {
-        let store = server::store::Store::open(&self.db_url).await.expect("open");
+        let store = server::store::Store::open(&self.db_url)
+            .await
+            .expect("open");
         let n = store.count_table(table).await.expect("count");
         store.close().await;
         n
@@ -40,7 +47,11 @@ impl TestApp {
 /// Starts the app with a fresh database. `locatieserver` is the PDOK stand-in's base URL (or an address
 /// where nothing listens).
 pub async fn spawn_app_with(locatieserver: String) -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
+    spawn_app_in(tempfile::tempdir().expect("tempdir"), locatieserver).await
+}
+
+/// Starts the app on the database in `dir` (kept or fresh), with the PDOK stand-in.
+pub async fn spawn_app_in(dir: tempfile::TempDir, locatieserver: String) -> TestApp {
     let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
     let settings = Settings {
         database_url: db_url.clone(),
@@ -57,7 +68,12 @@ pub async fn spawn_app_with(locatieserver: String) -> TestApp {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    TestApp { addr, client, db_url, _dir: dir }
+    TestApp {
+        addr,
+        client,
+        db_url,
+        _dir: dir,
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -69,13 +85,22 @@ pub async fn spawn_app() -> TestApp {
 /// (`shared/data/pdok/locatieserver`). Like v3.1, it refuses parameters outside its spec with 400.
 pub async fn spawn_pdok_standin() -> SocketAddr {
     async fn free(Query(params): Query<Vec<(String, String)>>) -> impl IntoResponse {
-        const ALLOWED: [&str; 12] = ["q", "lat", "lon", "fl", "fq", "df", "qf", "bq", "start", "rows", "sort", "wt"];
+        const ALLOWED: [&str; 12] = [
+            "q", "lat", "lon", "fl", "fq", "df", "qf", "bq", "start", "rows", "sort", "wt",
+        ];
         let dir = shared_data().join("pdok/locatieserver");
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("fixture");
         if params.iter().any(|(k, _)| !ALLOWED.contains(&k.as_str())) {
-            return (StatusCode::BAD_REQUEST, read("v3_1_free_error400_undefined-field__openforms.json"));
+            return (
+                StatusCode::BAD_REQUEST,
+                read("v3_1_free_error400_undefined-field__openforms.json"),
+            );
         }
-        let q = params.iter().find(|(k, _)| k == "q").map(|(_, v)| v.to_lowercase()).unwrap_or_default();
+        let q = params
+            .iter()
+            .find(|(k, _)| k == "q")
+            .map(|(_, v)| v.to_lowercase())
+            .unwrap_or_default();
         let file = if q.contains("bolstraat") {
             "v3_1_free_adres_bolstraat-utrecht__foarsitter.json"
         } else if q.contains("1118cp") && q.contains("202") {
@@ -89,8 +114,13 @@ pub async fn spawn_pdok_standin() -> SocketAddr {
         };
         (StatusCode::OK, read(file))
     }
-    let router = axum::Router::new().route("/bzk/locatieserver/search/v3_1/free", axum::routing::get(free));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let router = axum::Router::new().route(
+        "/bzk/locatieserver/search/v3_1/free",
+        axum::routing::get(free),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router).await });
     addr

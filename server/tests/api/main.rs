@@ -1,6 +1,7 @@
 //! API integration tests: the real app on 127.0.0.1:0 with a fresh SQLite database per test, and a
 //! local stand-in for PDOK that replays its recorded responses. One test binary (zero2prod's advice).
 
+mod areas;
 mod durability;
 mod form;
 mod helpers;

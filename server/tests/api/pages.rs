@@ -8,45 +8,125 @@ async fn pages_render_in_dutch_by_default_and_in_the_chosen_language() {
     let home = app.client.get(app.url("/")).send().await.expect("get");
     assert_eq!(home.status(), 200);
     let html = home.text().await.expect("html");
-    assert!(html.contains("lang=\"nl\""), "{}", &html[..300.min(html.len())]);
+    assert!(
+        html.contains("lang=\"nl\""),
+        "{}",
+        &html[..300.min(html.len())]
+    );
     assert!(html.contains("Samen maken we de buurt"));
     assert!(html.contains("href=\"/meedoen/drempel\""));
 
-    let en = app.client.get(app.url("/")).header("accept-language", "en-GB,en;q=0.9").send().await.expect("get");
+    let en = app
+        .client
+        .get(app.url("/"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("get");
     let html = en.text().await.expect("html");
     assert!(html.contains("lang=\"en\""));
     assert!(html.contains("build our neighbourhood"));
 
     // Choosing: a cookie for a year, back to where the resident was; the cookie beats the browser.
-    let choose = app.client.get(app.url("/taal/en?terug=/kaart")).send().await.expect("get");
+    let choose = app
+        .client
+        .get(app.url("/taal/en?terug=/kaart"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(choose.status(), 303);
     assert_eq!(choose.headers()["location"], "/kaart");
-    let cookie = choose.headers()["set-cookie"].to_str().expect("cookie").to_string();
-    assert!(cookie.starts_with("lang=en;") && cookie.contains("Path=/"), "{cookie}");
-    let map = app.client.get(app.url("/kaart")).header("cookie", "lang=en").header("accept-language", "nl").send().await.expect("get");
-    assert!(map.text().await.expect("html").contains("What the neighbourhood has added"));
+    let cookie = choose.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(
+        cookie.starts_with("lang=en;") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let map = app
+        .client
+        .get(app.url("/kaart"))
+        .header("cookie", "lang=en")
+        .header("accept-language", "nl")
+        .send()
+        .await
+        .expect("get");
+    assert!(map
+        .text()
+        .await
+        .expect("html")
+        .contains("What the neighbourhood has added"));
 
     // No open redirect through the language link.
-    let evil = app.client.get(app.url("/taal/nl?terug=//evil.example")).send().await.expect("get");
+    let evil = app
+        .client
+        .get(app.url("/taal/nl?terug=//evil.example"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(evil.headers()["location"], "/");
-    assert_eq!(app.client.get(app.url("/taal/xx")).send().await.expect("get").status(), 404);
+    assert_eq!(
+        app.client
+            .get(app.url("/taal/xx"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        404
+    );
 }
 
 #[tokio::test]
 async fn the_form_page_has_fresh_ids_and_unknown_pages_are_404() {
     let app = spawn_app().await;
-    let html = app.client.get(app.url("/meedoen/plek")).send().await.expect("get").text().await.expect("html");
+    let html = app
+        .client
+        .get(app.url("/meedoen/plek"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
     assert!(html.contains("name=\"id\""));
     assert!(html.contains("method=\"post\""));
     assert!(html.contains("action=\"/meedoen/plek\""));
     let r = new_id();
-    let with_r = app.client.get(app.url(&format!("/meedoen/wens?r={r}"))).send().await.expect("get").text().await.expect("html");
-    assert!(with_r.contains(&format!("value=\"{r}\"")), "the visit's respondent id is kept");
+    let with_r = app
+        .client
+        .get(app.url(&format!("/meedoen/wens?r={r}")))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        with_r.contains(&format!("value=\"{r}\"")),
+        "the visit's respondent id is kept"
+    );
 
     for path in ["/meedoen/onzin", "/bestaat-niet"] {
         let res = app.client.get(app.url(path)).send().await.expect("get");
         assert_eq!(res.status(), 404, "{path}");
     }
-    assert_eq!(app.client.get(app.url("/healthz")).send().await.expect("get").status(), 200);
-    assert_eq!(app.client.get(app.url("/privacy")).send().await.expect("get").status(), 200);
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.client
+            .get(app.url("/privacy"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        200
+    );
 }

@@ -11,7 +11,10 @@ async fn a_valid_submission_is_stored_once_and_replays_are_idempotent() {
     let res = app.post_json(&body).await;
     assert_eq!(res.status(), 201);
     let receipt: Value = res.json().await.expect("json");
-    assert_eq!(receipt, json!({"id": id, "areas": {"gemeente": null, "wijk": null, "buurt": null}}));
+    assert_eq!(
+        receipt,
+        json!({"id": id, "areas": {"gemeente": null, "wijk": null, "buurt": null}})
+    );
 
     // An offline resend, the same body: 200 with the same receipt, nothing new stored.
     let again = app.post_json(&body).await;
@@ -31,7 +34,15 @@ async fn a_valid_submission_is_stored_once_and_replays_are_idempotent() {
     assert_eq!(conflict.status(), 409);
 
     assert_eq!(app.count_rows("submissions").await, 1);
-    let list: Vec<Value> = app.client.get(app.url("/api/v1/submissions")).send().await.expect("get").json().await.expect("json");
+    let list: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/submissions"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["category"], "steps");
 }
@@ -43,40 +54,104 @@ async fn public_entries_coarsen_barriers_keep_places_exact_and_hide_free_text() 
     assert_eq!(app.post_json(&barrier(&new_id(), &r)).await.status(), 201);
     assert_eq!(app.post_json(&place(&new_id(), &r)).await.status(), 201);
 
-    let list: Vec<Value> = app.client.get(app.url("/api/v1/submissions")).send().await.expect("get").json().await.expect("json");
+    let list: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/submissions"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     let text = serde_json::to_string(&list).expect("ser");
-    assert!(!text.contains("bushalte"), "free text must stay private: {text}");
-    assert!(!text.contains("Bibliotheek"), "place names are free text too: {text}");
-    assert!(!text.contains("respondent"), "respondent ids stay private: {text}");
+    assert!(
+        !text.contains("bushalte"),
+        "free text must stay private: {text}"
+    );
+    assert!(
+        !text.contains("Bibliotheek"),
+        "place names are free text too: {text}"
+    );
+    assert!(
+        !text.contains("respondent"),
+        "respondent ids stay private: {text}"
+    );
 
-    let barrier = list.iter().find(|e| e["kind"] == "barrier").expect("barrier");
-    let (lon, lat) = (barrier["location"]["lon"].as_f64().expect("lon"), barrier["location"]["lat"].as_f64().expect("lat"));
-    assert_ne!((lon, lat), (4.6712345, 51.8123456), "a barrier is not shown at its exact spot");
+    let barrier = list
+        .iter()
+        .find(|e| e["kind"] == "barrier")
+        .expect("barrier");
+    let (lon, lat) = (
+        barrier["location"]["lon"].as_f64().expect("lon"),
+        barrier["location"]["lat"].as_f64().expect("lat"),
+    );
+    assert_ne!(
+        (lon, lat),
+        (4.6712345, 51.8123456),
+        "a barrier is not shown at its exact spot"
+    );
     let dy = (lat - 51.8123456) * 111_320.0;
     let dx = (lon - 4.6712345) * 111_320.0 * lat.to_radians().cos();
-    assert!((dx * dx + dy * dy).sqrt() < 75.0, "but within its 100 m cell");
+    assert!(
+        (dx * dx + dy * dy).sqrt() < 75.0,
+        "but within its 100 m cell"
+    );
 
     let place = list.iter().find(|e| e["kind"] == "place").expect("place");
     assert_eq!(place["location"], json!({"lon": 4.6601, "lat": 51.8102}));
     assert_eq!(place["qualities"], json!(["free", "toilet"]));
 
     // Filters: kind and bbox.
-    let only: Vec<Value> = app.client.get(app.url("/api/v1/submissions?kind=place")).send().await.expect("get").json().await.expect("json");
+    let only: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/submissions?kind=place"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(only.len(), 1);
-    let none: Vec<Value> = app.client.get(app.url("/api/v1/submissions?bbox=5,52,6,53")).send().await.expect("get").json().await.expect("json");
+    let none: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/submissions?bbox=5,52,6,53"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert!(none.is_empty());
-    let bad = app.client.get(app.url("/api/v1/submissions?bbox=6,52,5,53")).send().await.expect("get");
+    let bad = app
+        .client
+        .get(app.url("/api/v1/submissions?bbox=6,52,5,53"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(bad.status(), 400);
-    assert_eq!(bad.json::<Value>().await.expect("json")["errors"][0]["field"], "bbox");
+    assert_eq!(
+        bad.json::<Value>().await.expect("json")["errors"][0]["field"],
+        "bbox"
+    );
 }
 
 async fn expect_422(app: &TestApp, body: Value, field: &str) {
     let res = app.post_json(&body).await;
     assert_eq!(res.status(), 422, "for {field}");
     let v: Value = res.json().await.expect("json");
-    let fields: Vec<&str> = v["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
-    assert!(fields.contains(&field), "expected an error on {field}, got {v}");
-    assert!(v["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&field),
+        "expected an error on {field}, got {v}"
+    );
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
 }
 
 #[tokio::test]
@@ -91,8 +166,18 @@ async fn invalid_input_gets_422_naming_the_field_and_stores_nothing() {
     };
     expect_422(&app, with("kind", json!("complaint")), "kind").await;
     expect_422(&app, with("category", json!("bench")), "category").await;
-    expect_422(&app, with("location", json!({"lon": 13.40, "lat": 52.52})), "location").await;
-    expect_422(&app, with("location", json!({"lon": "4.6", "lat": 51.8})), "location.lon").await;
+    expect_422(
+        &app,
+        with("location", json!({"lon": 13.40, "lat": 52.52})),
+        "location",
+    )
+    .await;
+    expect_422(
+        &app,
+        with("location", json!({"lon": "4.6", "lat": 51.8})),
+        "location.lon",
+    )
+    .await;
     expect_422(&app, with("text", json!("x".repeat(2001))), "text").await;
     expect_422(&app, with("id", json!("123")), "id").await;
     expect_422(&app, with("campaign", json!("nope")), "campaign").await;
@@ -105,12 +190,27 @@ async fn invalid_input_gets_422_naming_the_field_and_stores_nothing() {
     missing.as_object_mut().map(|o| o.remove("kind"));
     expect_422(&app, missing, "kind").await;
 
-    let broken = app.client.post(app.url("/api/v1/submissions")).header("content-type", "application/json")
-        .body("{\"id\": ").send().await.expect("post");
+    let broken = app
+        .client
+        .post(app.url("/api/v1/submissions"))
+        .header("content-type", "application/json")
+        .body("{\"id\": ")
+        .send()
+        .await
+        .expect("post");
     assert_eq!(broken.status(), 422);
-    assert_eq!(broken.json::<Value>().await.expect("json")["errors"][0]["field"], "body");
+    assert_eq!(
+        broken.json::<Value>().await.expect("json")["errors"][0]["field"],
+        "body"
+    );
 
-    let form = app.client.post(app.url("/api/v1/submissions")).form(&[("id", "x")]).send().await.expect("post");
+    let form = app
+        .client
+        .post(app.url("/api/v1/submissions"))
+        .form(&[("id", "x")])
+        .send()
+        .await
+        .expect("post");
     assert_eq!(form.status(), 415);
 
     assert_eq!(app.count_rows("submissions").await, 0);
@@ -124,7 +224,10 @@ async fn bodies_over_64_kib_get_413() {
     big["text"] = json!("x".repeat(70 * 1024));
     let res = app.post_json(&big).await;
     assert_eq!(res.status(), 413);
-    assert_eq!(res.json::<Value>().await.expect("json")["errors"][0]["field"], "body");
+    assert_eq!(
+        res.json::<Value>().await.expect("json")["errors"][0]["field"],
+        "body"
+    );
     assert_eq!(app.count_rows("submissions").await, 0);
 }
 
@@ -151,35 +254,108 @@ async fn concurrent_submissions_are_all_stored_and_counted() {
     let store = server::store::Store::open(&app.db_url).await.expect("open");
     let cells = store.count_cells().await.expect("counts");
     assert_eq!(cells.len(), 6);
-    assert!(cells.iter().all(|(_, entries, respondents)| *entries == 32 && *respondents == 1), "{cells:?}");
+    assert!(
+        cells
+            .iter()
+            .all(|(_, entries, respondents)| *entries == 32 && *respondents == 1),
+        "{cells:?}"
+    );
 }
 
 #[tokio::test]
 async fn address_search_replays_pdok_and_reports_an_unreachable_service() {
     let app = spawn_app().await;
-    let hits: Value = app.client.get(app.url("/api/v1/geocode?q=Bolstraat%201%20Utrecht")).send().await.expect("get").json().await.expect("json");
+    let hits: Value = app
+        .client
+        .get(app.url("/api/v1/geocode?q=Bolstraat%201%20Utrecht"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(hits[0]["label"], "Bolstraat 1, 3581WS Utrecht");
-    assert_eq!(hits[0]["location"], json!({"lon": 5.13287587, "lat": 52.08884161}));
-    let none: Value = app.client.get(app.url("/api/v1/geocode?q=qwxyz")).send().await.expect("get").json().await.expect("json");
+    assert_eq!(
+        hits[0]["location"],
+        json!({"lon": 5.13287587, "lat": 52.08884161})
+    );
+    let none: Value = app
+        .client
+        .get(app.url("/api/v1/geocode?q=qwxyz"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(none, json!([]));
-    let short = app.client.get(app.url("/api/v1/geocode?q=a")).send().await.expect("get");
+    let short = app
+        .client
+        .get(app.url("/api/v1/geocode?q=a"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(short.status(), 400);
 
     // Nothing listens on port 9 of loopback: PDOK "down".
     let offline = spawn_app_with("http://127.0.0.1:9/v3_1".into()).await;
-    let res = offline.client.get(offline.url("/api/v1/geocode?q=Bolstraat")).send().await.expect("get");
+    let res = offline
+        .client
+        .get(offline.url("/api/v1/geocode?q=Bolstraat"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(res.status(), 503);
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_the_routes() {
     let app = spawn_app().await;
-    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.expect("get").json().await.expect("json");
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(doc["openapi"], "3.1.0");
     for path in ["/submissions", "/geocode"] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
-    let categories = doc["components"]["schemas"]["SubmissionInput"]["properties"]["category"]["enum"].as_array().expect("enum").len();
-    let expected: std::collections::BTreeSet<&str> = app::model::Kind::ALL.iter().flat_map(|k| k.categories().iter().copied()).collect();
-    assert_eq!(categories, expected.len(), "the OpenAPI category list matches the catalog");
+    let categories = doc["components"]["schemas"]["SubmissionInput"]["properties"]["category"]
+        ["enum"]
+        .as_array()
+        .expect("enum")
+        .len();
+    let expected: std::collections::BTreeSet<&str> = app::model::Kind::ALL
+        .iter()
+        .flat_map(|k| k.categories().iter().copied())
+        .collect();
+    assert_eq!(
+        categories,
+        expected.len(),
+        "the OpenAPI category list matches the catalog"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_submission_stays_deleted() {
+    let app = spawn_app().await;
+    let id = new_id();
+    // Deletion arrives with the residents' private edit links; its tombstone is what matters here.
+    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    sqlx::query("INSERT INTO tombstones (id, deleted_at) VALUES (?, '2026-01-01T00:00:00Z')")
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .expect("tombstone");
+    let res = app.post_json(&barrier(&id, &new_id())).await;
+    assert_eq!(
+        res.status(),
+        410,
+        "a queued offline resend cannot bring it back"
+    );
+    assert_eq!(app.count_rows("submissions").await, 0);
 }

@@ -1,0 +1,504 @@
+//! Reads CBS wijk- en buurtkaart files: GeoJSON (Polygon, MultiPolygon) and TopoJSON, with the field
+//! names of every vintage (`buurtcode` 2023, `buurtcode`/`aantal_inwoners` 2021, `statcode`/`statnaam`
+//! 2014), or the fields a caller names for files from other sources.
+//!
+//! Pure: bytes in, areas and warnings out. Errors name the feature (its index and, where known, code).
+
+use geo::{Area as _, Coord, LineString, MultiPolygon, Orient, Polygon};
+use serde_json::{Map, Value};
+
+use crate::domain::areas::Level;
+
+/// One area as read from a file.
+#[derive(Debug, Clone)]
+pub struct ImportedArea {
+    pub code: String,
+    pub name: Option<String>,
+    pub level: Level,
+    pub population: Option<i64>,
+    pub shape: MultiPolygon<f64>,
+}
+
+#[derive(Debug, Default)]
+pub struct Fields {
+    /// Overrides for files whose field names we cannot guess.
+    pub code: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub areas: Vec<ImportedArea>,
+    /// Features left out, with why (degenerate geometry, another level's code).
+    pub skipped: Vec<String>,
+    /// Features changed to make them valid (ring orientation).
+    pub repaired: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ImportError {
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("not a GeoJSON FeatureCollection or TopoJSON Topology (type {0:?})")]
+    UnknownFormat(String),
+    #[error("feature {index}: no code field; give it with --code-field (fields found: {found})")]
+    NoCodeField { index: usize, found: String },
+    #[error("feature {index} ({code}): {reason}")]
+    BadFeature {
+        index: usize,
+        code: String,
+        reason: String,
+    },
+}
+
+fn code_fields(level: Level) -> &'static [&'static str] {
+    match level {
+        Level::Buurt => &["buurtcode", "BU_CODE", "bu_code", "statcode", "code"],
+        Level::Wijk => &["wijkcode", "WK_CODE", "wk_code", "statcode", "code"],
+        Level::Gemeente => &["gemeentecode", "GM_CODE", "gm_code", "statcode", "code"],
+    }
+}
+
+fn name_fields(level: Level) -> &'static [&'static str] {
+    match level {
+        Level::Buurt => &[
+            "buurtnaam",
+            "BU_NAAM",
+            "bu_naam",
+            "statnaam",
+            "naam",
+            "name",
+        ],
+        Level::Wijk => &["wijknaam", "WK_NAAM", "wk_naam", "statnaam", "naam", "name"],
+        Level::Gemeente => &[
+            "gemeentenaam",
+            "GM_NAAM",
+            "gm_naam",
+            "statnaam",
+            "naam",
+            "name",
+        ],
+    }
+}
+
+const POPULATION_FIELDS: [&str; 4] = [
+    "aantalInwoners",
+    "aantal_inwoners",
+    "AANT_INW",
+    "aantalInwoners_som_buurten",
+];
+
+/// A MultiPolygon as GeoJSON geometry (what the `areas` table stores).
+pub fn shape_to_geojson(shape: &MultiPolygon<f64>) -> Value {
+    let ring = |l: &LineString<f64>| {
+        Value::Array(l.0.iter().map(|c| serde_json::json!([c.x, c.y])).collect())
+    };
+    let coordinates: Vec<Value> = shape
+        .0
+        .iter()
+        .map(|p| {
+            Value::Array(
+                std::iter::once(p.exterior())
+                    .chain(p.interiors())
+                    .map(ring)
+                    .collect(),
+            )
+        })
+        .collect();
+    serde_json::json!({"type": "MultiPolygon", "coordinates": coordinates})
+}
+
+/// A feature's properties and its shape (or why it has none).
+type RawFeature = (Map<String, Value>, Result<MultiPolygon<f64>, String>);
+
+/// Reads a boundary file's bytes for one level.
+pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport, ImportError> {
+    let doc: Value =
+        serde_json::from_slice(bytes).map_err(|e| ImportError::NotJson(e.to_string()))?;
+    let kind = doc
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let features: Vec<RawFeature> = match kind.as_str() {
+        "FeatureCollection" => doc
+            .get("features")
+            .and_then(Value::as_array)
+            .map(|fs| {
+                fs.iter()
+                    .map(|f| {
+                        let props = f
+                            .get("properties")
+                            .and_then(Value::as_object)
+                            .cloned()
+                            .unwrap_or_default();
+                        (
+                            props,
+                            f.get("geometry")
+                                .ok_or_else(|| "no geometry".to_string())
+                                .and_then(geojson_shape),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "Topology" => topojson_features(&doc)?,
+        other => return Err(ImportError::UnknownFormat(other.to_string())),
+    };
+
+    let mut report = ImportReport::default();
+    for (index, (props, shape)) in features.into_iter().enumerate() {
+        let code = match pick(&props, fields.code.as_deref(), code_fields(level)) {
+            Some(c) => c,
+            None => {
+                return Err(ImportError::NoCodeField {
+                    index,
+                    found: props.keys().cloned().collect::<Vec<_>>().join(", "),
+                });
+            }
+        };
+        if Level::of_code(&code).is_some_and(|l| l != level) {
+            report.skipped.push(format!(
+                "feature {index} ({code}): a {} code, not a {}",
+                Level::of_code(&code).map_or("", |l| l.as_str()),
+                level.as_str()
+            ));
+            continue;
+        }
+        let shape = shape.map_err(|reason| ImportError::BadFeature {
+            index,
+            code: code.clone(),
+            reason,
+        })?;
+        let (shape, reoriented) = normalise(shape);
+        if shape.0.is_empty() || shape.unsigned_area() == 0.0 {
+            report.skipped.push(format!(
+                "feature {index} ({code}): degenerate geometry (no area)"
+            ));
+            continue;
+        }
+        if reoriented {
+            report
+                .repaired
+                .push(format!("feature {index} ({code}): ring orientation"));
+        }
+        let population = POPULATION_FIELDS
+            .iter()
+            .find_map(|f| props.get(*f).and_then(Value::as_i64))
+            .filter(|n| *n >= 0); // CBS codes secret or missing figures as negative numbers
+        report.areas.push(ImportedArea {
+            name: pick(&props, fields.name.as_deref(), name_fields(level)),
+            code,
+            level,
+            population,
+            shape,
+        });
+    }
+    Ok(report)
+}
+
+/// The first non-empty string among the fields (or the one field the caller named).
+fn pick(props: &Map<String, Value>, forced: Option<&str>, candidates: &[&str]) -> Option<String> {
+    let as_text = |v: &Value| match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    match forced {
+        Some(f) => props.get(f).and_then(as_text),
+        None => candidates
+            .iter()
+            .find_map(|f| props.get(*f).and_then(as_text)),
+    }
+}
+
+/// Exterior rings counter-clockwise, holes clockwise (RFC 7946); rings with fewer than 4 points and
+/// polygons of zero area dropped. Returns whether any ring had to be turned.
+fn normalise(shape: MultiPolygon<f64>) -> (MultiPolygon<f64>, bool) {
+    let kept: Vec<Polygon<f64>> = shape
+        .0
+        .into_iter()
+        .filter(|p| p.exterior().0.len() >= 4 && p.unsigned_area() > 0.0)
+        .collect();
+    let before = MultiPolygon(kept);
+    let oriented = before.orient(geo::orient::Direction::Default);
+    let changed = oriented != before;
+    (oriented, changed)
+}
+
+fn coords(v: &Value) -> Result<Vec<Coord<f64>>, String> {
+    v.as_array()
+        .ok_or("ring is not a list")?
+        .iter()
+        .map(|c| {
+            match c.as_array().map(|a| {
+                (
+                    a.first().and_then(Value::as_f64),
+                    a.get(1).and_then(Value::as_f64),
+                )
+            }) {
+                Some((Some(x), Some(y))) if x.is_finite() && y.is_finite() => Ok(Coord { x, y }),
+                _ => Err(format!("bad coordinate {c}")),
+            }
+        })
+        .collect()
+}
+
+fn polygon(rings: &Value) -> Result<Polygon<f64>, String> {
+    let rings = rings.as_array().ok_or("polygon is not a list of rings")?;
+    let mut it = rings.iter().map(|r| coords(r).map(LineString));
+    let exterior = it.next().ok_or("polygon without rings")??;
+    Ok(Polygon::new(exterior, it.collect::<Result<_, _>>()?))
+}
+
+pub fn geojson_shape(g: &Value) -> Result<MultiPolygon<f64>, String> {
+    let c = g.get("coordinates").ok_or("geometry without coordinates")?;
+    match g.get("type").and_then(Value::as_str) {
+        Some("Polygon") => Ok(MultiPolygon(vec![polygon(c)?])),
+        Some("MultiPolygon") => Ok(MultiPolygon(
+            c.as_array()
+                .ok_or("multipolygon is not a list")?
+                .iter()
+                .map(polygon)
+                .collect::<Result<_, _>>()?,
+        )),
+        other => Err(format!("geometry type {other:?} is not an area")),
+    }
+}
+
+/// Decodes TopoJSON's shared, delta-encoded, quantised arcs into polygons per geometry.
+fn topojson_features(doc: &Value) -> Result<Vec<RawFeature>, ImportError> {
+    let bad = |reason: &str| ImportError::UnknownFormat(format!("Topology: {reason}"));
+    let (scale, translate) = match doc.get("transform") {
+        Some(t) => {
+            let pair = |k: &str| -> Option<(f64, f64)> {
+                let a = t.get(k)?.as_array()?;
+                Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?))
+            };
+            (
+                pair("scale").ok_or_else(|| bad("bad transform"))?,
+                pair("translate").ok_or_else(|| bad("bad transform"))?,
+            )
+        }
+        None => ((1.0, 1.0), (0.0, 0.0)),
+    };
+    let quantised = doc.get("transform").is_some();
+    let arcs: Vec<Vec<Coord<f64>>> = doc
+        .get("arcs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("no arcs"))?
+        .iter()
+        .map(|arc| {
+            let (mut x, mut y) = (0.0, 0.0);
+            arc.as_array()
+                .map(|pts| {
+                    pts.iter()
+                        .filter_map(|p| {
+                            let (dx, dy) = (p.get(0)?.as_f64()?, p.get(1)?.as_f64()?);
+                            if quantised {
+                                x += dx;
+                                y += dy;
+                                Some(Coord {
+                                    x: x * scale.0 + translate.0,
+                                    y: y * scale.1 + translate.1,
+                                })
+                            } else {
+                                Some(Coord { x: dx, y: dy })
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let ring = |refs: &Value| -> Result<LineString<f64>, String> {
+        let mut out: Vec<Coord<f64>> = Vec::new();
+        for r in refs.as_array().ok_or("ring is not a list of arcs")? {
+            let i = r.as_i64().ok_or("arc index is not a number")?;
+            // A negative index means the arc reversed: ~i.
+            let (idx, reversed) = if i < 0 {
+                ((!i) as usize, true)
+            } else {
+                (i as usize, false)
+            };
+            let arc = arcs
+                .get(idx)
+                .ok_or_else(|| format!("arc {idx} does not exist"))?;
+            let mut pts = arc.clone();
+            if reversed {
+                pts.reverse();
+            }
+            // Consecutive arcs share their joining point.
+            let skip = usize::from(!out.is_empty());
+            out.extend(pts.into_iter().skip(skip));
+        }
+        Ok(LineString(out))
+    };
+    let poly = |rings: &Value| -> Result<Polygon<f64>, String> {
+        let mut it = rings
+            .as_array()
+            .ok_or("polygon is not a list of rings")?
+            .iter()
+            .map(ring);
+        let exterior = it.next().ok_or("polygon without rings")??;
+        Ok(Polygon::new(exterior, it.collect::<Result<_, _>>()?))
+    };
+    let mut out = Vec::new();
+    let objects = doc
+        .get("objects")
+        .and_then(Value::as_object)
+        .ok_or_else(|| bad("no objects"))?;
+    for object in objects.values() {
+        let geometries = match object.get("type").and_then(Value::as_str) {
+            Some("GeometryCollection") => object
+                .get("geometries")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            _ => vec![object.clone()],
+        };
+        for g in geometries {
+            let props = g
+                .get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            let arcs = g.get("arcs");
+            let shape = match (g.get("type").and_then(Value::as_str), arcs) {
+                (Some("Polygon"), Some(a)) => poly(a).map(|p| MultiPolygon(vec![p])),
+                (Some("MultiPolygon"), Some(a)) => a
+                    .as_array()
+                    .ok_or_else(|| "multipolygon is not a list".to_string())
+                    .and_then(|ps| ps.iter().map(poly).collect::<Result<Vec<_>, _>>())
+                    .map(MultiPolygon),
+                (Some(t), _) => Err(format!("geometry type {t:?} is not an area")),
+                (None, _) => Err("geometry without type".to_string()),
+            };
+            out.push((props, shape));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::Contains;
+
+    fn shared(path: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/../../shared/data/boundaries/{path}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("shared data")
+    }
+
+    #[test]
+    fn reads_drechtsteden_buurten_2023() {
+        let r = read(
+            &shared("drechtsteden_buurten_2023.geojson"),
+            Level::Buurt,
+            &Fields::default(),
+        )
+        .expect("reads");
+        assert_eq!(r.areas.len() + r.skipped.len(), 358);
+        let a = r
+            .areas
+            .iter()
+            .find(|a| a.code.starts_with("BU0505"))
+            .expect("a Dordrecht buurt");
+        assert!(a.name.is_some());
+        assert!(r.areas.iter().any(|a| a.population.is_some_and(|p| p > 0)));
+    }
+
+    #[test]
+    fn reads_ermelo_2021_snake_case() {
+        let r = read(
+            &shared("ermelo_buurten_2021.geojson"),
+            Level::Buurt,
+            &Fields::default(),
+        )
+        .expect("reads");
+        assert_eq!(r.areas.len(), 17);
+        assert!(r.areas.iter().all(|a| a.code.starts_with("BU0233")));
+    }
+
+    #[test]
+    fn reads_derived_wijken() {
+        let r = read(
+            &shared("drechtsteden_wijken_2023_derived.geojson"),
+            Level::Wijk,
+            &Fields::default(),
+        )
+        .expect("reads");
+        assert_eq!(r.areas.len(), 51);
+        assert!(r.areas.iter().all(|a| a.code.starts_with("WK")));
+    }
+
+    #[test]
+    fn reads_the_national_2014_topojson_and_skips_degenerate_features() {
+        let r = read(
+            &shared("nl_buurten_2014_coarse.topojson"),
+            Level::Buurt,
+            &Fields::default(),
+        )
+        .expect("reads");
+        assert_eq!(r.areas.len() + r.skipped.len(), 11_691);
+        assert!(r.areas.len() > 10_000, "{} read", r.areas.len());
+        assert!(
+            r.skipped.iter().all(|s| s.contains("degenerate")),
+            "{:?}",
+            &r.skipped[..3.min(r.skipped.len())]
+        );
+        // Amsterdam's Dam square lies in some buurt of Amsterdam (GM0363).
+        let dam = geo::Point::new(4.8930, 52.3731);
+        assert!(r
+            .areas
+            .iter()
+            .any(|a| a.code.starts_with("BU0363") && a.shape.contains(&dam)));
+    }
+
+    #[test]
+    fn a_file_without_a_code_field_names_what_it_found() {
+        let f = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"naam":"x","id":7},
+            "geometry":{"type":"Polygon","coordinates":[[[4,51],[4.1,51],[4.1,51.1],[4,51]]]}}]}"#;
+        let e = read(f, Level::Buurt, &Fields::default()).expect_err("no code");
+        assert_eq!(
+            e,
+            ImportError::NoCodeField {
+                index: 0,
+                found: "id, naam".into()
+            }
+        );
+        let named = read(
+            f,
+            Level::Buurt,
+            &Fields {
+                code: Some("id".into()),
+                name: Some("naam".into()),
+            },
+        )
+        .expect("reads");
+        assert_eq!(named.areas[0].code, "7");
+        assert_eq!(named.areas[0].name.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn clockwise_exteriors_are_turned_and_reported() {
+        let f = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"buurtcode":"BU00010001"},
+            "geometry":{"type":"Polygon","coordinates":[[[4,51],[4,51.1],[4.1,51.1],[4.1,51],[4,51]]]}}]}"#;
+        let r = read(f, Level::Buurt, &Fields::default()).expect("reads");
+        assert_eq!(r.repaired.len(), 1);
+    }
+
+    #[test]
+    fn a_broken_geometry_names_the_feature() {
+        let f = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"buurtcode":"BU00010001"},
+            "geometry":{"type":"Point","coordinates":[4,51]}}]}"#;
+        let e = read(f, Level::Buurt, &Fields::default()).expect_err("a point is no area");
+        assert!(
+            matches!(e, ImportError::BadFeature { index: 0, ref code, .. } if code == "BU00010001"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Importers: CBS boundary files (GeoJSON, TopoJSON) of every vintage.
+
+pub mod boundaries;

@@ -1,0 +1,198 @@
+//! Areas: `trefpunt import-areas` with real CBS files, assignment at write time, re-assignment of
+//! stored submissions, and `GET /api/v1/areas`.
+
+use std::process::Command;
+
+use geo::InteriorPoint;
+use serde_json::{json, Value};
+use server::domain::areas::Level;
+use server::import::boundaries::{read, Fields};
+
+use crate::helpers::*;
+
+fn import(db_url: &str, file: &str, level: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_trefpunt"))
+        .args([
+            "import-areas",
+            &shared_data()
+                .join("boundaries")
+                .join(file)
+                .display()
+                .to_string(),
+            "--level",
+            level,
+            "--year",
+            "2023",
+        ])
+        .env("TREFPUNT_DATABASE_URL", db_url)
+        .output()
+        .expect("run import-areas")
+}
+
+#[tokio::test]
+async fn imported_areas_are_assigned_at_write_time_and_to_what_was_stored_before() {
+    let pdok = spawn_pdok_standin().await;
+    let locatieserver = format!("http://{pdok}/bzk/locatieserver/search/v3_1");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+
+    // A real Dordrecht buurt and a point inside it.
+    let file = std::fs::read(shared_data().join("boundaries/drechtsteden_buurten_2023.geojson"))
+        .expect("file");
+    let buurten = read(&file, Level::Buurt, &Fields::default())
+        .expect("reads")
+        .areas;
+    let buurt = buurten
+        .iter()
+        .find(|a| a.code.starts_with("BU0505"))
+        .expect("Dordrecht");
+    let p = buurt.shape.interior_point().expect("interior point");
+    let mut body = barrier(&new_id(), &new_id());
+    body["location"] = json!({"lon": p.x(), "lat": p.y()});
+
+    // Stored before any areas exist: outside.
+    let before_id = body["id"].as_str().expect("id").to_string();
+    let first = {
+        let store = server::store::Store::open(&db_url).await.expect("open");
+        let svc = server::service::Service::new(
+            store.clone(),
+            server::pdok::locatieserver::Locatieserver::new(&locatieserver),
+        )
+        .await
+        .expect("service");
+        let input = serde_json::from_value(body.clone()).expect("input");
+        let out = svc.submit(input).await.expect("stored");
+        store.close().await;
+        out
+    };
+    assert!(
+        matches!(first, app::api::SubmitOutcome::Created(ref r) if r.areas.buurt.is_none()),
+        "{first:?}"
+    );
+
+    let out = import(&db_url, "drechtsteden_buurten_2023.geojson", "buurt");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("buurt areas from"), "{report}");
+    assert!(
+        report.contains("1 stored submissions re-assigned"),
+        "{report}"
+    );
+    let out = import(&db_url, "drechtsteden_wijken_2023_derived.geojson", "wijk");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let app = spawn_app_in(dir, locatieserver).await;
+    // The earlier entry now counts in its buurt.
+    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    let (b, w): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT buurt, wijk FROM submissions WHERE id = ?")
+            .bind(&before_id)
+            .fetch_one(&pool)
+            .await
+            .expect("row");
+    assert_eq!(b.as_deref(), Some(buurt.code.as_str()));
+    assert_eq!(
+        w.as_deref().map(|w| &w[2..8]),
+        Some(&buurt.code[2..8]),
+        "the wijk code matches the buurt's"
+    );
+    let counted: i64 = sqlx::query_scalar(
+        "SELECT entries FROM area_counts WHERE level = 'buurt' AND area_code = ?",
+    )
+    .bind(&buurt.code)
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(counted, 1);
+
+    // New entries get their codes when they are written.
+    let mut next = barrier(&new_id(), &new_id());
+    next["location"] = json!({"lon": p.x(), "lat": p.y()});
+    let res = app.post_json(&next).await;
+    assert_eq!(res.status(), 201);
+    let receipt: Value = res.json().await.expect("json");
+    assert_eq!(receipt["areas"]["buurt"], buurt.code.as_str());
+    assert!(receipt["areas"]["wijk"]
+        .as_str()
+        .is_some_and(|w| w.starts_with("WK0505")));
+    assert_eq!(
+        receipt["areas"]["gemeente"],
+        Value::Null,
+        "no gemeente boundaries imported"
+    );
+
+    // And outside every area stays outside.
+    let mut far = barrier(&new_id(), &new_id());
+    far["location"] = json!({"lon": 6.5, "lat": 53.2});
+    let receipt: Value = app.post_json(&far).await.json().await.expect("json");
+    assert_eq!(
+        receipt["areas"],
+        json!({"gemeente": null, "wijk": null, "buurt": null})
+    );
+
+    let fc: Value = app
+        .client
+        .get(app.url("/api/v1/areas?level=buurt"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let features = fc["features"].as_array().expect("features");
+    assert_eq!(features.len(), buurten.len());
+    let f = features
+        .iter()
+        .find(|f| f["properties"]["code"] == buurt.code.as_str())
+        .expect("our buurt");
+    assert_eq!(f["properties"]["year"], 2023);
+    assert_eq!(f["geometry"]["type"], "MultiPolygon");
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/areas?level=land"))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        400
+    );
+}
+
+#[tokio::test]
+async fn a_bad_file_fails_with_the_feature_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"buurtcode":"BU00010001"},"geometry":{"type":"Polygon","coordinates":[[[4,51],[4.1,51],[4.1,51.1],[4,51]]]}},
+        {"type":"Feature","properties":{"naam":"zonder code"},"geometry":{"type":"Polygon","coordinates":[[[4,51],[4.1,51],[4.1,51.1],[4,51]]]}}]}"#).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_trefpunt"))
+        .args([
+            "import-areas",
+            &bad.display().to_string(),
+            "--level",
+            "buurt",
+        ])
+        .env("TREFPUNT_DATABASE_URL", &db_url)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.geojson") && err.contains("feature 1") && err.contains("naam"),
+        "{err}"
+    );
+    let store = server::store::Store::open(&db_url).await.expect("open");
+    assert!(
+        store.areas().await.expect("areas").is_empty(),
+        "nothing was imported"
+    );
+}
