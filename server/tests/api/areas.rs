@@ -138,15 +138,7 @@ async fn imported_areas_are_assigned_at_write_time_and_to_what_was_stored_before
         json!({"gemeente": null, "wijk": null, "buurt": null})
     );
 
-    let fc: Value = app
-        .client
-        .get(app.url("/api/v1/areas?level=buurt"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let fc: Value = app.get_json("/api/v1/areas?level=buurt").await;
     let features = fc["features"].as_array().expect("features");
     assert_eq!(features.len(), buurten.len());
     let f = features

@@ -41,13 +41,7 @@ async fn a_valid_form_post_redirects_to_the_thank_you_page() {
             ("text", "Donker pad"),
         ],
     );
-    let res = app
-        .client
-        .post(app.url("/meedoen/drempel"))
-        .form(&body)
-        .send()
-        .await
-        .expect("post");
+    let res = app.post_form("/meedoen/drempel", &body).await;
     assert_eq!(res.status(), 303);
     assert_eq!(
         res.headers()["location"],
@@ -56,13 +50,7 @@ async fn a_valid_form_post_redirects_to_the_thank_you_page() {
     assert_eq!(app.count_rows("submissions").await, 1);
 
     // Pressing back and sending again (same id, same content) is harmless.
-    let again = app
-        .client
-        .post(app.url("/meedoen/drempel"))
-        .form(&body)
-        .send()
-        .await
-        .expect("post");
+    let again = app.post_form("/meedoen/drempel", &body).await;
     assert_eq!(again.status(), 303);
     assert_eq!(app.count_rows("submissions").await, 1);
 }
@@ -80,13 +68,7 @@ async fn a_typed_address_is_looked_up_at_pdok() {
             ("address", "Bolstraat 1 Utrecht"),
         ],
     );
-    let res = app
-        .client
-        .post(app.url("/meedoen/drempel"))
-        .form(&body)
-        .send()
-        .await
-        .expect("post");
+    let res = app.post_form("/meedoen/drempel", &body).await;
     assert_eq!(
         res.status(),
         303,
@@ -94,14 +76,8 @@ async fn a_typed_address_is_looked_up_at_pdok() {
         res.text().await.unwrap_or_default()
     );
     let list: Vec<serde_json::Value> = app
-        .client
-        .get(app.url("/api/v1/submissions?bbox=5.1,52.0,5.2,52.1"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+        .get_json("/api/v1/submissions?bbox=5.1,52.0,5.2,52.1")
+        .await;
     assert_eq!(
         list.len(),
         1,
@@ -120,13 +96,7 @@ async fn an_invalid_form_comes_back_with_the_answers_and_what_is_wrong() {
             ("affects", "buggy"),
         ],
     );
-    let res = app
-        .client
-        .post(app.url("/meedoen/drempel"))
-        .form(&body)
-        .send()
-        .await
-        .expect("post");
+    let res = app.post_form("/meedoen/drempel", &body).await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.expect("html");
     assert!(html.contains("error-summary"), "an error summary is shown");
@@ -156,13 +126,7 @@ async fn an_invalid_form_comes_back_with_the_answers_and_what_is_wrong() {
             ("address", "qwxyz 999"),
         ],
     );
-    let res = app
-        .client
-        .post(app.url("/meedoen/drempel"))
-        .form(&unknown_address)
-        .send()
-        .await
-        .expect("post");
+    let res = app.post_form("/meedoen/drempel", &unknown_address).await;
     assert_eq!(res.status(), 422);
     assert!(res
         .text()
@@ -187,13 +151,7 @@ async fn changing_a_sent_form_offers_it_as_a_new_entry() {
         ],
     );
     assert_eq!(
-        app.client
-            .post(app.url("/meedoen/drempel"))
-            .form(&first)
-            .send()
-            .await
-            .expect("post")
-            .status(),
+        app.post_form("/meedoen/drempel", &first).await.status(),
         303
     );
     let changed = form_body(
@@ -206,13 +164,7 @@ async fn changing_a_sent_form_offers_it_as_a_new_entry() {
             ("lat", "51.81"),
         ],
     );
-    let res = app
-        .client
-        .post(app.url("/meedoen/drempel"))
-        .form(&changed)
-        .send()
-        .await
-        .expect("post");
+    let res = app.post_form("/meedoen/drempel", &changed).await;
     assert_eq!(res.status(), 409);
     let html = res.text().await.expect("html");
     assert!(html.contains("form-notice"));

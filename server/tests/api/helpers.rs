@@ -24,6 +24,20 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    pub async fn post_form(&self, path: &str, body: &[(String, String)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(body)
+            .send()
+            .await
+            .expect("post")
+    }
+
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let res = self.client.get(self.url(path)).send().await.expect("get");
+        res.json().await.expect("json")
+    }
+
     pub async fn post_json(&self, body: &Value) -> reqwest::Response {
         self.client
             .post(self.url("/api/v1/submissions"))

@@ -34,15 +34,7 @@ async fn a_valid_submission_is_stored_once_and_replays_are_idempotent() {
     assert_eq!(conflict.status(), 409);
 
     assert_eq!(app.count_rows("submissions").await, 1);
-    let list: Vec<Value> = app
-        .client
-        .get(app.url("/api/v1/submissions"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let list: Vec<Value> = app.get_json("/api/v1/submissions").await;
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["category"], "steps");
 }
@@ -54,15 +46,7 @@ async fn public_entries_coarsen_barriers_keep_places_exact_and_hide_free_text() 
     assert_eq!(app.post_json(&barrier(&new_id(), &r)).await.status(), 201);
     assert_eq!(app.post_json(&place(&new_id(), &r)).await.status(), 201);
 
-    let list: Vec<Value> = app
-        .client
-        .get(app.url("/api/v1/submissions"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let list: Vec<Value> = app.get_json("/api/v1/submissions").await;
     let text = serde_json::to_string(&list).expect("ser");
     assert!(
         !text.contains("bushalte"),
@@ -102,25 +86,9 @@ async fn public_entries_coarsen_barriers_keep_places_exact_and_hide_free_text() 
     assert_eq!(place["qualities"], json!(["free", "toilet"]));
 
     // Filters: kind and bbox.
-    let only: Vec<Value> = app
-        .client
-        .get(app.url("/api/v1/submissions?kind=place"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let only: Vec<Value> = app.get_json("/api/v1/submissions?kind=place").await;
     assert_eq!(only.len(), 1);
-    let none: Vec<Value> = app
-        .client
-        .get(app.url("/api/v1/submissions?bbox=5,52,6,53"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let none: Vec<Value> = app.get_json("/api/v1/submissions?bbox=5,52,6,53").await;
     assert!(none.is_empty());
     let bad = app
         .client
@@ -266,28 +234,14 @@ async fn concurrent_submissions_are_all_stored_and_counted() {
 async fn address_search_replays_pdok_and_reports_an_unreachable_service() {
     let app = spawn_app().await;
     let hits: Value = app
-        .client
-        .get(app.url("/api/v1/geocode?q=Bolstraat%201%20Utrecht"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+        .get_json("/api/v1/geocode?q=Bolstraat%201%20Utrecht")
+        .await;
     assert_eq!(hits[0]["label"], "Bolstraat 1, 3581WS Utrecht");
     assert_eq!(
         hits[0]["location"],
         json!({"lon": 5.13287587, "lat": 52.08884161})
     );
-    let none: Value = app
-        .client
-        .get(app.url("/api/v1/geocode?q=qwxyz"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let none: Value = app.get_json("/api/v1/geocode?q=qwxyz").await;
     assert_eq!(none, json!([]));
     let short = app
         .client
@@ -311,15 +265,7 @@ async fn address_search_replays_pdok_and_reports_an_unreachable_service() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_routes() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .client
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let doc: Value = app.get_json("/api/v1/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
     for path in ["/submissions", "/geocode"] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
