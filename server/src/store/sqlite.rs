@@ -307,6 +307,32 @@ impl SqliteStore {
         Ok(moved)
     }
 
+    /// Stores CBS key figures, replacing earlier figures of the same codes, in one transaction.
+    pub async fn import_population(
+        &self,
+        rows: &[crate::import::population::PopulationRow],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin().await?;
+        for r in rows {
+            let [a, b, c, d, e] = r.age_bands;
+            sqlx::query(&format!(
+                "INSERT OR REPLACE INTO population (code, inhabitants, age_0_14, age_15_24, age_25_44, age_45_64, \
+                 age_65_plus, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, {NOW})"
+            ))
+            .bind(&r.code)
+            .bind(r.inhabitants)
+            .bind(a)
+            .bind(b)
+            .bind(c)
+            .bind(d)
+            .bind(e)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Every stored area, for building the in-memory index.
     pub async fn areas(&self) -> Result<Vec<StoredArea>, StoreError> {
         Ok(sqlx::query_as(

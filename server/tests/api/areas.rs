@@ -188,3 +188,65 @@ async fn a_bad_file_fails_with_the_feature_and_changes_nothing() {
         "nothing was imported"
     );
 }
+
+#[tokio::test]
+async fn key_figures_are_imported_per_code_and_shown_with_the_areas() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    assert!(
+        import(&db_url, "drechtsteden_buurten_2023.geojson", "buurt")
+            .status
+            .success()
+    );
+    let run = |file: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_trefpunt"))
+            .args(["import-population", &file.display().to_string()])
+            .env("TREFPUNT_DATABASE_URL", &db_url)
+            .output()
+            .expect("run import-population")
+    };
+    // A broken table: the line is named and nothing is stored.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "buurtcode,aantalInwoners\nBU05050101,12\nBU05050102,veel\n",
+    )
+    .expect("write");
+    let out = run(&bad);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.csv") && err.contains("line 3") && err.contains("aantalInwoners"),
+        "{err}"
+    );
+
+    let pool = sqlx::SqlitePool::connect(&db_url).await.expect("pool");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM population")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(
+        stored, 0,
+        "the broken file stored nothing, not even its good first line"
+    );
+
+    let out = run(&shared_data().join("population/drechtsteden_buurten_2023_kwb.csv"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("key figures of 358 areas"));
+
+    let (total, bands): (i64, i64) = sqlx::query_as(
+        "SELECT inhabitants, age_0_14 + age_15_24 + age_25_44 + age_45_64 + age_65_plus FROM population \
+         WHERE inhabitants > 1000 AND age_0_14 IS NOT NULL ORDER BY code LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a buurt with bands");
+    assert!(
+        (bands - total).abs() <= total / 20 + 5,
+        "{bands} vs {total}"
+    );
+}
