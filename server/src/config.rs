@@ -18,6 +18,8 @@ pub struct Settings {
     pub tile_url: String,
     pub tile_attribution: String,
     pub locatieserver_url: String,
+    /// PDOK's CBS wijken en buurten (OGC API Features); `{year}` is replaced by the CBS year.
+    pub pdok_wijkenbuurten_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,8 @@ impl Settings {
             tile_url,
             locatieserver_url: var("TREFPUNT_LOCATIESERVER_URL")
                 .unwrap_or_else(|| locatieserver::DEFAULT_BASE_URL.into()),
+            pdok_wijkenbuurten_url: var("TREFPUNT_PDOK_WIJKENBUURTEN_URL")
+                .unwrap_or_else(|| crate::pdok::wijkenbuurten::DEFAULT_BASE_URL.into()),
         })
     }
 }

@@ -20,6 +20,7 @@ use tracing_subscriber::EnvFilter;
                               \"none\" for no basemap)
   TREFPUNT_TILE_ATTRIBUTION   the basemap's attribution
   TREFPUNT_LOCATIESERVER_URL  PDOK Locatieserver v3.1 base URL (address search)
+  TREFPUNT_PDOK_WIJKENBUURTEN_URL  PDOK CBS wijken en buurten OGC API base, {year} replaced
   RUST_LOG                    log filter (default info)")]
 struct Cli {
     #[command(subcommand)]
@@ -30,18 +31,24 @@ struct Cli {
 enum Command {
     /// Serve the site and the API (the default).
     Serve,
-    /// Import CBS boundaries (GeoJSON or TopoJSON) for one level; stored submissions are re-assigned.
+    /// Import CBS boundaries (GeoJSON or TopoJSON, or from PDOK); stored submissions are re-assigned.
     ///
     /// Reads the field names of every CBS vintage (buurtcode/wijkcode/gemeentecode, statcode/statnaam);
     /// for other files name the fields. Degenerate features are skipped and listed; the import is one
     /// transaction, so a bad file changes nothing. A running server picks the new areas up within 10 s.
+    /// `--pdok GM0505` fetches that municipality's gemeente, wijken and buurten from PDOK instead.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["file", "pdok"])))]
     ImportAreas {
         /// The boundary file.
-        file: std::path::PathBuf,
+        file: Option<std::path::PathBuf>,
         /// Which level the file holds.
-        #[arg(long, value_parser = ["gemeente", "wijk", "buurt"])]
-        level: String,
-        /// The CBS year of the boundaries, stored and shown with the areas.
+        #[arg(long, value_parser = ["gemeente", "wijk", "buurt"], required_unless_present = "pdok")]
+        level: Option<String>,
+        /// Fetch one municipality (its CBS code, like GM0505) from PDOK's CBS wijken en buurten.
+        #[arg(long, value_name = "GEMEENTECODE")]
+        pdok: Option<String>,
+        /// The CBS year of the boundaries, stored and shown with the areas (with --pdok: which year to
+        /// fetch, default 2024).
         #[arg(long)]
         year: Option<i64>,
         /// The property holding the area code, when it is not a CBS name.
@@ -75,20 +82,16 @@ async fn main() -> std::process::ExitCode {
         Command::ImportAreas {
             file,
             level,
+            pdok,
             year,
             code_field,
             name_field,
         } => {
-            import_areas(
-                file,
-                &level,
-                year,
-                server::import::boundaries::Fields {
-                    code: code_field,
-                    name: name_field,
-                },
-            )
-            .await
+            let fields = server::import::boundaries::Fields {
+                code: code_field,
+                name: name_field,
+            };
+            import_areas(file, level, pdok, year, fields).await
         }
         Command::ImportPopulation { file } => import_population(file).await,
     };
@@ -113,37 +116,70 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
 /// Prints its report: this is a command a person runs and reads.
 #[allow(clippy::print_stdout)]
 async fn import_areas(
-    file: std::path::PathBuf,
-    level: &str,
+    file: Option<std::path::PathBuf>,
+    level: Option<String>,
+    pdok: Option<String>,
     year: Option<i64>,
     fields: server::import::boundaries::Fields,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use server::domain::areas::Level;
     use server::import::boundaries;
-    let level = Level::parse(level).ok_or("level must be gemeente, wijk or buurt")?;
-    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let report =
-        boundaries::read(&bytes, level, &fields).map_err(|e| format!("{}: {e}", file.display()))?;
-    for r in &report.repaired {
-        println!("repaired  {r}");
-    }
-    for s in &report.skipped {
-        println!("skipped   {s}");
-    }
     let settings = Settings::from_env()?;
-    let store = server::store::Store::open(&settings.database_url).await?;
-    let stored: Vec<server::store::StoredArea> = report
-        .areas
-        .iter()
-        .map(|a| server::store::StoredArea {
+    // (level, what it was read from, the GeoJSON/TopoJSON bytes)
+    let mut sources: Vec<(Level, String, Vec<u8>)> = Vec::new();
+    let year = match (&file, &pdok) {
+        (Some(file), _) => {
+            let level = level
+                .as_deref()
+                .and_then(Level::parse)
+                .ok_or("--level must be gemeente, wijk or buurt")?;
+            let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            sources.push((level, file.display().to_string(), bytes));
+            year
+        }
+        (None, Some(code)) => {
+            let year = year.unwrap_or(2024);
+            let client = server::pdok::wijkenbuurten::WijkenBuurten::new(
+                &settings.pdok_wijkenbuurten_url,
+                year,
+            );
+            for level in Level::ALL {
+                let bytes = client.fetch(code, level).await?;
+                sources.push((level, format!("PDOK {code} {year}"), bytes));
+            }
+            Some(year)
+        }
+        (None, None) => return Err("give a FILE or --pdok GEMEENTECODE".into()),
+    };
+
+    let mut stored: Vec<server::store::StoredArea> = Vec::new();
+    for (level, from, bytes) in &sources {
+        let report =
+            boundaries::read(bytes, *level, &fields).map_err(|e| format!("{from}: {e}"))?;
+        for r in &report.repaired {
+            println!("repaired  {r}");
+        }
+        for s in &report.skipped {
+            println!("skipped   {s}");
+        }
+        println!(
+            "read      {} {} areas from {from} ({} skipped, {} repaired)",
+            report.areas.len(),
+            level.as_str(),
+            report.skipped.len(),
+            report.repaired.len()
+        );
+        stored.extend(report.areas.iter().map(|a| server::store::StoredArea {
             code: a.code.clone(),
             level: level.as_str().to_string(),
             name: a.name.clone(),
             population: a.population,
             year,
             shape: boundaries::shape_to_geojson(&a.shape).to_string(),
-        })
-        .collect();
+        }));
+    }
+
+    let store = server::store::Store::open(&settings.database_url).await?;
     // The index of every area after this import, to re-assign what is already stored.
     let mut all = store.areas().await?;
     all.retain(|a| !stored.iter().any(|s| s.code == a.code));
@@ -154,13 +190,8 @@ async fn import_areas(
         .await?;
     store.close().await;
     println!(
-        "imported  {} {} areas from {} ({} skipped, {} repaired); {} stored submissions re-assigned",
-        stored.len(),
-        level.as_str(),
-        file.display(),
-        report.skipped.len(),
-        report.repaired.len(),
-        moved
+        "imported  {} areas; {moved} stored submissions re-assigned",
+        stored.len()
     );
     Ok(())
 }

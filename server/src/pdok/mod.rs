@@ -2,3 +2,4 @@
 //! replays PDOK's recorded responses (`../shared/data/pdok`).
 
 pub mod locatieserver;
+pub mod wijkenbuurten;

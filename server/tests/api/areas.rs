@@ -250,3 +250,60 @@ async fn key_figures_are_imported_per_code_and_shown_with_the_areas() {
         "{bands} vs {total}"
     );
 }
+
+// Multi-threaded: the CLI runs as a blocking child process while the in-process stand-in answers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_municipality_is_imported_from_pdok_page_by_page() {
+    let ogc = spawn_ogc_standin().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let run = |base: String| {
+        Command::new(env!("CARGO_BIN_EXE_trefpunt"))
+            .args(["import-areas", "--pdok", "GM0505"])
+            .env("TREFPUNT_DATABASE_URL", &db_url)
+            .env("TREFPUNT_PDOK_WIJKENBUURTEN_URL", base)
+            .output()
+            .expect("run import-areas --pdok")
+    };
+    // PDOK down: a clear error and nothing stored.
+    let out = run("http://127.0.0.1:9/cbs/wijken-en-buurten-{year}/ogc/v1".into());
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PDOK is unreachable"));
+
+    let out = run(format!(
+        "http://{ogc}/cbs/wijken-en-buurten-{{year}}/ogc/v1"
+    ));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let file = std::fs::read(shared_data().join("boundaries/drechtsteden_buurten_2023.geojson"))
+        .expect("file");
+    let dordrecht = read(&file, Level::Buurt, &Fields::default())
+        .expect("reads")
+        .areas
+        .into_iter()
+        .filter(|a| a.code.starts_with("BU0505"))
+        .count();
+    let pool = sqlx::SqlitePool::connect(&db_url).await.expect("pool");
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT level, count(*), min(year) FROM areas GROUP BY level ORDER BY level",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("areas");
+    let buurten = rows.iter().find(|r| r.0 == "buurt").expect("buurten");
+    assert_eq!(
+        buurten.1 as usize, dordrecht,
+        "every Dordrecht buurt, from four pages, and no other"
+    );
+    assert_eq!(buurten.2, 2024, "the default CBS year");
+    assert!(rows.iter().any(|r| r.0 == "wijk" && r.1 > 5));
+    let others: i64 = sqlx::query_scalar("SELECT count(*) FROM areas WHERE code NOT LIKE '%0505%'")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(others, 0);
+}

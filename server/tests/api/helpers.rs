@@ -74,6 +74,7 @@ pub async fn spawn_app_in(dir: tempfile::TempDir, locatieserver: String) -> Test
         tile_url: String::new(),
         tile_attribution: String::new(),
         locatieserver_url: locatieserver,
+        pdok_wijkenbuurten_url: "http://127.0.0.1:9/{year}".into(),
     };
     let app = Application::build(settings).await.expect("app builds");
     let addr = app.addr;
@@ -163,4 +164,100 @@ pub fn place(id: &str, respondent: &str) -> Value {
         "details": {"name": "Bibliotheek", "qualities": ["free", "toilet"]},
         "language": "nl"
     })
+}
+
+/// A stand-in for PDOK's CBS wijken en buurten OGC API: the Drechtsteden buurten and wijken from
+/// `shared/data` with PDOK's snake_case property names, in OGC API Features' envelope and cursor paging.
+/// Pages hold at most 100 features whatever `limit` asks (servers may return fewer), so paging is used.
+/// It has no queryables, so the client must filter on `gemeentecode` itself.
+pub async fn spawn_ogc_standin() -> SocketAddr {
+    use axum::extract::{Path, RawQuery};
+    use std::sync::Arc;
+
+    fn features(file: &str) -> Vec<Value> {
+        let text =
+            std::fs::read_to_string(shared_data().join("boundaries").join(file)).expect("fixture");
+        let doc: Value = serde_json::from_str(&text).expect("json");
+        let renames = [
+            ("aantalInwoners", "aantal_inwoners"),
+            ("aantalInwoners_som_buurten", "aantal_inwoners"),
+        ];
+        doc["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                if let Some(props) = f["properties"].as_object_mut() {
+                    for (from, to) in renames {
+                        if let Some(v) = props.remove(from) {
+                            props.insert(to.into(), v);
+                        }
+                    }
+                }
+                f
+            })
+            .collect()
+    }
+    let data = Arc::new([
+        ("gemeenten", Vec::new()),
+        (
+            "wijken",
+            features("drechtsteden_wijken_2023_derived.geojson"),
+        ),
+        ("buurten", features("drechtsteden_buurten_2023.geojson")),
+    ]);
+    let items = move |Path((dataset, collection)): Path<(String, String)>,
+                      headers: axum::http::HeaderMap,
+                      RawQuery(q): RawQuery| {
+        let data = data.clone();
+        async move {
+            let Some((_, all)) = data.iter().find(|(c, _)| *c == collection) else {
+                return (StatusCode::NOT_FOUND, "{}".to_string());
+            };
+            let q = q.unwrap_or_default();
+            let param = |k: &str| {
+                q.split('&')
+                    .find_map(|kv| kv.strip_prefix(&format!("{k}=")).map(str::to_string))
+            };
+            let limit: usize = param("limit")
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(10)
+                .clamp(1, 100);
+            let start: usize = param("cursor")
+                .and_then(|c| c.strip_prefix('c').and_then(|n| n.parse().ok()))
+                .unwrap_or(0);
+            let page: Vec<Value> = all.iter().skip(start).take(limit).cloned().collect();
+            let base = format!("/cbs/{dataset}/ogc/v1/collections/{collection}/items");
+            let host = headers
+                .get("host")
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("127.0.0.1")
+                .to_string();
+            let mut links = vec![
+                json!({"rel": "self", "type": "application/geo+json", "href": format!("{base}?{q}")}),
+            ];
+            if start + limit < all.len() {
+                // Absolute, as PDOK's next links are.
+                let next = format!(
+                    "http://{host}{base}?cursor=c{}&f=json&limit={limit}",
+                    start + limit
+                );
+                links.push(json!({"rel": "next", "title": "Next page", "type": "application/geo+json", "href": next}));
+            }
+            let body = json!({"type": "FeatureCollection", "timeStamp": "2026-01-01T00:00:00Z", "links": links,
+                "features": page, "numberReturned": page.len()});
+            (StatusCode::OK, body.to_string())
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = axum::Router::new().route(
+        "/cbs/{dataset}/ogc/v1/collections/{collection}/items",
+        axum::routing::get(items),
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
 }
