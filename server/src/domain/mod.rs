@@ -1,4 +1,5 @@
 //! Pure domain logic: no I/O, unit-tested.
 
 pub mod areas;
+pub mod heatmap;
 pub mod privacy;

@@ -2,6 +2,10 @@
 
 use app::model::Location;
 
+/// The smallest number of distinct respondents a released figure may rest on (DESIGN.md; campaigns may
+/// raise it once they have their own settings).
+pub const DEFAULT_K: usize = 5;
+
 /// How far barriers and wishes are moved on the public map: onto the centre of a 100 m grid cell, so a
 /// resident who marks the spot in front of their own door cannot be found from it.
 pub const PUBLIC_GRID_METRES: f64 = 100.0;

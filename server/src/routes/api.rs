@@ -25,6 +25,7 @@ pub fn router() -> Router<Service> {
         )
         .route("/geocode", get(geocode))
         .route("/areas", get(areas))
+        .route("/heatmap", get(heatmap))
         .route("/openapi.json", get(openapi))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
@@ -172,6 +173,76 @@ async fn areas(
     }
     body.push_str("]}");
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeatmapQuery {
+    bbox: Option<String>,
+    kind: Option<String>,
+    size: Option<usize>,
+}
+
+/// A density grid (JSON) of entries in `bbox`, `size` cells wide; cells resting on fewer than k
+/// respondents are zeroed before the blur.
+async fn heatmap(
+    State(svc): State<Service>,
+    q: Result<Query<HeatmapQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    use crate::domain::heatmap::{density, Sample};
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
+    let bbox = q
+        .bbox
+        .as_deref()
+        .and_then(Bbox::parse)
+        .filter(|b| b.max_lon > b.min_lon && b.max_lat > b.min_lat)
+        .ok_or_else(|| {
+            ApiError::bad_query(
+                "bbox",
+                "must be min_lon,min_lat,max_lon,max_lat with some area",
+            )
+        })?;
+    let kind = q
+        .kind
+        .as_deref()
+        .map(|s| {
+            Kind::parse(s)
+                .ok_or_else(|| ApiError::bad_query("kind", "must be place, barrier or wish"))
+        })
+        .transpose()?;
+    let width = match q.size {
+        None => 128,
+        Some(n @ 8..=512) => n,
+        Some(_) => return Err(ApiError::bad_query("size", "must be 8 to 512")),
+    };
+    // Square cells on the ground: a degree of longitude is shorter than one of latitude here.
+    let mid = ((bbox.min_lat + bbox.max_lat) / 2.0).to_radians().cos();
+    let aspect = (bbox.max_lat - bbox.min_lat) / ((bbox.max_lon - bbox.min_lon) * mid);
+    let height = ((width as f64 * aspect).round() as usize).clamp(1, 512);
+    let samples: Vec<Sample> = svc
+        .store
+        .located(kind, bbox)
+        .await?
+        .into_iter()
+        .map(|(lon, lat, respondent)| {
+            let mut h = DefaultHasher::new();
+            respondent.hash(&mut h);
+            Sample {
+                lon,
+                lat,
+                respondent: h.finish(),
+            }
+        })
+        .collect();
+    let grid = density(
+        &samples,
+        bbox,
+        width,
+        height,
+        crate::domain::privacy::DEFAULT_K,
+    );
+    Ok(Json(grid).into_response())
 }
 
 async fn openapi() -> impl IntoResponse {

@@ -203,6 +203,30 @@ impl SqliteStore {
         rows.iter().map(public_entry).collect()
     }
 
+    /// Exact positions with their respondent, for building a heatmap; never sent out as they are.
+    pub async fn located(
+        &self,
+        kind: Option<Kind>,
+        bbox: app::model::Bbox,
+    ) -> Result<Vec<(f64, f64, String)>, StoreError> {
+        let mut sql = String::from(
+            "SELECT lon, lat, respondent FROM submissions WHERE status != 'hidden' \
+             AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
+        );
+        if kind.is_some() {
+            sql.push_str(" AND kind = ?");
+        }
+        let mut q = sqlx::query_as(&sql)
+            .bind(bbox.min_lat)
+            .bind(bbox.max_lat)
+            .bind(bbox.min_lon)
+            .bind(bbox.max_lon);
+        if let Some(k) = kind {
+            q = q.bind(k.as_str());
+        }
+        Ok(q.fetch_all(&self.reader).await?)
+    }
+
     /// Number of stored entries (for the start page and the tests).
     pub async fn count(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT count(*) FROM submissions")

@@ -305,3 +305,49 @@ async fn a_deleted_submission_stays_deleted() {
     );
     assert_eq!(app.count_rows("submissions").await, 0);
 }
+
+#[tokio::test]
+async fn the_heatmap_hides_cells_of_fewer_than_five_respondents() {
+    let app = spawn_app().await;
+    // Five residents report the same dark path; one resident reports three things elsewhere.
+    for _ in 0..5 {
+        let mut b = barrier(&new_id(), &new_id());
+        b["location"] = json!({"lon": 4.6712, "lat": 51.8123});
+        assert_eq!(app.post_json(&b).await.status(), 201);
+    }
+    let lonely = new_id();
+    for i in 0..3 {
+        let mut b = barrier(&new_id(), &lonely);
+        b["location"] = json!({"lon": 4.7012 + f64::from(i) * 1e-5, "lat": 51.8023});
+        assert_eq!(app.post_json(&b).await.status(), 201);
+    }
+    let grid: Value = app
+        .get_json("/api/v1/heatmap?bbox=4.65,51.79,4.72,51.83&size=32&kind=barrier")
+        .await;
+    assert_eq!(grid["k"], 5);
+    assert_eq!(grid["suppressed_cells"], 1);
+    let values: Vec<f64> = grid["values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    assert_eq!(
+        values.len() as u64,
+        grid["width"].as_u64().unwrap_or(0) * grid["height"].as_u64().unwrap_or(0)
+    );
+    let total: f64 = values.iter().sum();
+    assert!(
+        (total - 5.0).abs() < 1e-3,
+        "only the five residents' cell shows: {total}"
+    );
+
+    for bad in [
+        "/api/v1/heatmap",
+        "/api/v1/heatmap?bbox=4.7,51.8,4.6,51.9",
+        "/api/v1/heatmap?bbox=4.6,51.8,4.7,51.9&size=4",
+    ] {
+        let res = app.client.get(app.url(bad)).send().await.expect("get");
+        assert_eq!(res.status(), 400, "{bad}");
+    }
+}
