@@ -86,12 +86,18 @@ impl AreaIndex {
 
     /// The area of `level` the point lies in (see the module's edge rule).
     pub fn locate(&self, level: Level, lon: f64, lat: f64) -> Option<&Area> {
+        self.locate_index(level, lon, lat).map(|i| &self.areas[i])
+    }
+
+    /// The position (in the order given to [`AreaIndex::new`]) of the area of `level` the point lies in;
+    /// the same rule as [`AreaIndex::locate`], without touching the code strings.
+    pub fn locate_index(&self, level: Level, lon: f64, lat: f64) -> Option<usize> {
         let p = Point::new(lon, lat);
         self.trees[level as usize]
             .locate_in_envelope_intersecting(&AABB::from_point([lon, lat]))
-            .map(|e| &self.areas[e.data])
-            .filter(|a| a.shape.intersects(&p))
-            .min_by(|a, b| a.code.cmp(&b.code))
+            .filter(|e| self.areas[e.data].shape.intersects(&p))
+            .map(|e| e.data)
+            .min_by(|a, b| self.areas[*a].code.cmp(&self.areas[*b].code))
     }
 
     /// The codes of all three levels for a point.

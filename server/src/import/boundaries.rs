@@ -170,17 +170,17 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
             code: code.clone(),
             reason,
         })?;
-        let (shape, reoriented) = normalise(shape);
+        let (shape, repairs) = normalise(shape);
         if shape.0.is_empty() || shape.unsigned_area() == 0.0 {
             report.skipped.push(format!(
                 "feature {index} ({code}): degenerate geometry (no area)"
             ));
             continue;
         }
-        if reoriented {
+        if !repairs.is_empty() {
             report
                 .repaired
-                .push(format!("feature {index} ({code}): ring orientation"));
+                .push(format!("feature {index} ({code}): {}", repairs.join(", ")));
         }
         let population = POPULATION_FIELDS
             .iter()
@@ -212,18 +212,31 @@ fn pick(props: &Map<String, Value>, forced: Option<&str>, candidates: &[&str]) -
     }
 }
 
-/// Exterior rings counter-clockwise, holes clockwise (RFC 7946); rings with fewer than 4 points and
-/// polygons of zero area dropped. Returns whether any ring had to be turned.
-fn normalise(shape: MultiPolygon<f64>) -> (MultiPolygon<f64>, bool) {
+/// Exterior rings counter-clockwise, holes clockwise (RFC 7946); polygons of zero area and holes of
+/// fewer than 4 points (quantisation can collapse one) dropped. Returns what had to be repaired.
+fn normalise(shape: MultiPolygon<f64>) -> (MultiPolygon<f64>, Vec<&'static str>) {
+    let mut repairs = Vec::new();
     let kept: Vec<Polygon<f64>> = shape
         .0
         .into_iter()
         .filter(|p| p.exterior().0.len() >= 4 && p.unsigned_area() > 0.0)
+        .map(|p| {
+            let (exterior, interiors) = p.into_inner();
+            let count = interiors.len();
+            let holes: Vec<LineString<f64>> =
+                interiors.into_iter().filter(|r| r.0.len() >= 4).collect();
+            if holes.len() < count && !repairs.contains(&"degenerate hole removed") {
+                repairs.push("degenerate hole removed");
+            }
+            Polygon::new(exterior, holes)
+        })
         .collect();
     let before = MultiPolygon(kept);
     let oriented = before.orient(geo::orient::Direction::Default);
-    let changed = oriented != before;
-    (oriented, changed)
+    if oriented != before {
+        repairs.push("ring orientation");
+    }
+    (oriented, repairs)
 }
 
 fn coords(v: &Value) -> Result<Vec<Coord<f64>>, String> {

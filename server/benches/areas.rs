@@ -1,0 +1,232 @@
+//! Spatial benchmark (issue 3): assign 1,000,000 clustered points to the 11,691 national buurten, count
+//! per area × category, and bin a 256×256 density grid, on at most 2 threads. Prints figures; with
+//! `--write-points FILE` also writes the points for bench/areas_geopandas.py, so both measure the same.
+//!
+//!   cargo bench -p server --bench areas -- [--points N] [--write-points FILE] [--write-areas FILE]
+
+#![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+use std::io::Write;
+use std::time::Instant;
+
+use geo::InteriorPoint;
+use server::domain::areas::{Area, AreaIndex, Level};
+use server::import::boundaries::{read, shape_to_geojson, Fields};
+
+const CATEGORIES: u8 = 15;
+const THREADS: usize = 2;
+
+/// xorshift64*: deterministic, so every run (and geopandas) sees the same points.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Roughly normal (sum of four uniforms), mean 0, sd about 0.58.
+    fn bell(&mut self) -> f64 {
+        (0..4).map(|_| self.unit()).sum::<f64>() - 2.0
+    }
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.to_string())
+        })
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn main() {
+    let n: usize = arg("--points")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let file = format!(
+        "{}/../../shared/data/boundaries/nl_buurten_2014_coarse.topojson",
+        env!("CARGO_MANIFEST_DIR")
+    );
+
+    let t = Instant::now();
+    let bytes = std::fs::read(&file).unwrap();
+    let report = read(&bytes, Level::Buurt, &Fields::default()).unwrap();
+    let load = t.elapsed();
+    let areas: Vec<Area> = report
+        .areas
+        .iter()
+        .map(|a| Area {
+            code: a.code.clone(),
+            level: Level::Buurt,
+            shape: a.shape.clone(),
+        })
+        .collect();
+    if let Some(path) = arg("--write-areas") {
+        let features: Vec<serde_json::Value> = report
+            .areas
+            .iter()
+            .map(|a| serde_json::json!({"type": "Feature", "properties": {"code": a.code}, "geometry": shape_to_geojson(&a.shape)}))
+            .collect();
+        std::fs::write(
+            &path,
+            serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
+        )
+        .unwrap();
+    }
+
+    // Clustered points: 300 centres inside random buurten, spread about 1.5 km, plus 10 % uniform noise.
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let centres: Vec<(f64, f64)> = (0..300)
+        .filter_map(|_| {
+            areas[(rng.next() % areas.len() as u64) as usize]
+                .shape
+                .interior_point()
+        })
+        .map(|p| (p.x(), p.y()))
+        .collect();
+    let points: Vec<(f64, f64, u8)> = (0..n)
+        .map(|i| {
+            let cat = (rng.next() % u64::from(CATEGORIES)) as u8;
+            if i % 10 == 0 {
+                (3.36 + rng.unit() * 3.86, 50.75 + rng.unit() * 2.8, cat)
+            } else {
+                let (x, y) = centres[(rng.next() % centres.len() as u64) as usize];
+                (x + rng.bell() * 0.035, y + rng.bell() * 0.022, cat)
+            }
+        })
+        .collect();
+    if let Some(path) = arg("--write-points") {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for (x, y, c) in &points {
+            f.write_all(&x.to_le_bytes()).unwrap();
+            f.write_all(&y.to_le_bytes()).unwrap();
+            f.write_all(&[*c]).unwrap();
+        }
+    }
+
+    let t = Instant::now();
+    let index = AreaIndex::new(areas);
+    let build = t.elapsed();
+
+    // (a) assign every point, on THREADS threads.
+    let t = Instant::now();
+    let chunk = points.len().div_ceil(THREADS);
+    let assigned: Vec<Option<usize>> = std::thread::scope(|s| {
+        let handles: Vec<_> = points
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(|| {
+                    part.iter()
+                        .map(|(x, y, _)| index.locate_index(Level::Buurt, *x, *y))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let assign = t.elapsed();
+
+    // (b) per area × category counts.
+    let t = Instant::now();
+    let mut counts = vec![0u32; (index.len() + 1) * CATEGORIES as usize];
+    for (a, (_, _, c)) in assigned.iter().zip(&points) {
+        let row = a.map_or(index.len(), |i| i);
+        counts[row * CATEGORIES as usize + *c as usize] += 1;
+    }
+    let count = t.elapsed();
+    let inside = assigned.iter().filter(|a| a.is_some()).count();
+
+    // (c) a 256×256 density grid over the Netherlands.
+    let t = Instant::now();
+    let mut grid = vec![0u32; 256 * 256];
+    for (x, y, _) in &points {
+        let cx = (((x - 3.2) / 4.1) * 256.0) as isize;
+        let cy = (((53.6 - y) / 2.9) * 256.0) as isize;
+        if (0..256).contains(&cx) && (0..256).contains(&cy) {
+            grid[cy as usize * 256 + cx as usize] += 1;
+        }
+    }
+    let grid_time = t.elapsed();
+
+    // A single lookup, as the write path does it: the average over 200,000 points, one thread.
+    let sample = &points[..200_000.min(points.len())];
+    let t = Instant::now();
+    let mut found = 0usize;
+    for (x, y, _) in sample {
+        found += usize::from(index.locate_index(Level::Buurt, *x, *y).is_some());
+    }
+    let single_us = t.elapsed().as_secs_f64() * 1e6 / sample.len() as f64;
+
+    println!(
+        "trefpunt areas benchmark: {} buurten, {} points ({} inside a buurt), {THREADS} threads",
+        index.len(),
+        n,
+        inside
+    );
+    println!(
+        "  load + decode TopoJSON (not counted)   {:>9.1} ms",
+        load.as_secs_f64() * 1e3
+    );
+    println!(
+        "  build index                            {:>9.1} ms",
+        build.as_secs_f64() * 1e3
+    );
+    println!(
+        "  (a) assign areas                       {:>9.1} ms",
+        assign.as_secs_f64() * 1e3
+    );
+    println!(
+        "  (b) count per area x category          {:>9.1} ms",
+        count.as_secs_f64() * 1e3
+    );
+    println!(
+        "  (c) 256x256 density grid               {:>9.1} ms",
+        grid_time.as_secs_f64() * 1e3
+    );
+    println!(
+        "  (a)+(b) join and count                 {:>9.1} ms",
+        (assign + count).as_secs_f64() * 1e3
+    );
+    println!(
+        "  total with index build                 {:>9.1} ms",
+        (build + assign + count).as_secs_f64() * 1e3
+    );
+    println!(
+        "  single lookup (write path), average    {:>9.3} us ({found} found)",
+        single_us
+    );
+    println!(
+        "  peak memory                            {:>9.1} MiB",
+        peak_rss_mib()
+    );
+    println!(
+        "RESULT join_count_ms={:.3} total_ms={:.3} grid_ms={:.3} single_us={:.4} peak_mib={:.1} inside={inside} checksum={}",
+        (assign + count).as_secs_f64() * 1e3,
+        (build + assign + count).as_secs_f64() * 1e3,
+        grid_time.as_secs_f64() * 1e3,
+        single_us,
+        peak_rss_mib(),
+        counts.iter().map(|c| u64::from(*c)).sum::<u64>() + grid.iter().map(|c| u64::from(*c)).sum::<u64>()
+    );
+}
