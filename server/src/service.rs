@@ -160,10 +160,6 @@ pub fn backend_error(e: StoreError) -> BackendError {
 }
 
 impl Backend for Service {
-    fn submit(&self, input: SubmissionInput) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>> {
-        Box::pin(async move { Service::submit(self, input).await.map_err(backend_error) })
-    }
-
     fn submit_form(&self, draft: FormDraft) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>> {
         Box::pin(Service::submit_form(self, draft))
     }

@@ -2,7 +2,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::model::{FormDraft, GeocodeHit, PublicEntry, SubmissionInput};
+use crate::model::{FormDraft, GeocodeHit, PublicEntry};
 
 use super::SubmitOutcome;
 
@@ -10,9 +10,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The server's domain as the UI sees it.
 pub trait Backend: Send + Sync + 'static {
-    /// Validates, assigns areas and stores one entry (the REST body).
-    fn submit(&self, input: SubmissionInput) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>>;
-    /// The same for the resident form: looks up the typed address when no position was given.
+    /// Validates, assigns areas and stores the resident form's entry; looks up the typed address when no
+    /// position was given.
     fn submit_form(&self, draft: FormDraft) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>>;
     fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>>;
     /// The newest public entries, as the public map shows them.

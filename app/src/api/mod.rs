@@ -1,5 +1,6 @@
 //! Server functions. They run on the server and reach its domain through [`Backend`], which the server
-//! provides as context; the REST handlers call the same `Backend`, so both paths share one code path.
+//! provides as context (its `Service`); the REST handlers call the same `Service`, so every path to
+//! storage is one code path.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -227,13 +227,6 @@ impl SqliteStore {
         Ok(q.fetch_all(&self.reader).await?)
     }
 
-    /// Number of stored entries (for the start page and the tests).
-    pub async fn count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM submissions")
-            .fetch_one(&self.reader)
-            .await?)
-    }
-
     /// Rows in one of the tables (tests and operators checking a database after a crash).
     pub async fn count_table(&self, table: &str) -> Result<i64, StoreError> {
         let table = match table {
@@ -254,17 +247,6 @@ impl SqliteStore {
         )
         .fetch_all(&self.reader)
         .await?)
-    }
-
-    /// Whether the campaign exists and is open.
-    pub async fn campaign_is_open(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(
-            sqlx::query("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'")
-                .bind(id)
-                .fetch_optional(&self.reader)
-                .await?
-                .is_some(),
-        )
     }
 
     /// Stores imported areas (replacing areas with the same code), re-assigns every stored submission
