@@ -65,6 +65,20 @@ async fn create_submission(
     }
 }
 
+/// `?kind=` of the list and heatmap routes.
+fn kind_param(s: Option<&str>) -> Result<Option<Kind>, ApiError> {
+    s.map(|s| {
+        Kind::parse(s).ok_or_else(|| ApiError::bad_query("kind", "must be place, barrier or wish"))
+    })
+    .transpose()
+}
+
+/// `?bbox=min_lon,min_lat,max_lon,max_lat`.
+fn bbox_param(s: &str) -> Result<Bbox, ApiError> {
+    Bbox::parse(s)
+        .ok_or_else(|| ApiError::bad_query("bbox", "must be min_lon,min_lat,max_lon,max_lat"))
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
@@ -80,23 +94,8 @@ async fn list_submissions(
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
-    let bbox = q
-        .bbox
-        .as_deref()
-        .map(|s| {
-            Bbox::parse(s).ok_or_else(|| {
-                ApiError::bad_query("bbox", "must be min_lon,min_lat,max_lon,max_lat")
-            })
-        })
-        .transpose()?;
-    let kind = q
-        .kind
-        .as_deref()
-        .map(|s| {
-            Kind::parse(s)
-                .ok_or_else(|| ApiError::bad_query("kind", "must be place, barrier or wish"))
-        })
-        .transpose()?;
+    let bbox = q.bbox.as_deref().map(bbox_param).transpose()?;
+    let kind = kind_param(q.kind.as_deref())?;
     let limit = match q.limit {
         None => 1000,
         Some(n @ 1..=MAX_LIST) => n,
@@ -192,25 +191,11 @@ async fn heatmap(
     use crate::domain::heatmap::{density, Sample};
     use std::hash::{DefaultHasher, Hash, Hasher};
     let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
-    let bbox = q
-        .bbox
-        .as_deref()
-        .and_then(Bbox::parse)
-        .filter(|b| b.max_lon > b.min_lon && b.max_lat > b.min_lat)
-        .ok_or_else(|| {
-            ApiError::bad_query(
-                "bbox",
-                "must be min_lon,min_lat,max_lon,max_lat with some area",
-            )
-        })?;
-    let kind = q
-        .kind
-        .as_deref()
-        .map(|s| {
-            Kind::parse(s)
-                .ok_or_else(|| ApiError::bad_query("kind", "must be place, barrier or wish"))
-        })
-        .transpose()?;
+    let bbox = bbox_param(q.bbox.as_deref().unwrap_or_default())?;
+    if bbox.max_lon <= bbox.min_lon || bbox.max_lat <= bbox.min_lat {
+        return Err(ApiError::bad_query("bbox", "must have some area"));
+    }
+    let kind = kind_param(q.kind.as_deref())?;
     let width = match q.size {
         None => 128,
         Some(n @ 8..=512) => n,
