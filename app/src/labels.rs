@@ -116,7 +116,10 @@ pub fn kind(l: Locale, kind: Kind) -> String {
 /// The resident-facing message for a violation, in plain language.
 pub fn violation(l: Locale, v: &Violation) -> String {
     match &v.rule {
-        Rule::Required if v.field == "category" => td_string!(l, err_category_required).to_string(),
+        // Radio groups: the resident picks, they do not fill in.
+        Rule::Required if v.field == "category" || v.field == "details.severity" => {
+            td_string!(l, err_category_required).to_string()
+        }
         Rule::Required if v.field == "location" => td_string!(l, err_location_required).to_string(),
         Rule::Required => td_string!(l, err_required).to_string(),
         Rule::TooLong { max } => td_string!(l, err_too_long, max = *max).to_string(),

@@ -92,7 +92,7 @@ describe("residents add entries (JavaScript on)", () => {
     const summary = page.locator("#error-summary");
     await summary.waitFor();
     assert.match(await summary.innerText(), /Soort: Kies er een\./);
-    assert.match(await summary.innerText(), /Hoe erg: Vul dit in\./);
+    assert.match(await summary.innerText(), /Hoe erg: Kies er een\./);
     // Fixing a field updates the messages live; a physical barrier needs a place.
     await page.getByLabel("Trap, drempel of hoge stoep").check();
     await page.waitForFunction(() => !document.querySelector("#error-summary")?.innerText.includes("Soort"));
