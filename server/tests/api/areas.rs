@@ -147,15 +147,7 @@ async fn imported_areas_are_assigned_at_write_time_and_to_what_was_stored_before
         .expect("our buurt");
     assert_eq!(f["properties"]["year"], 2023);
     assert_eq!(f["geometry"]["type"], "MultiPolygon");
-    assert_eq!(
-        app.client
-            .get(app.url("/api/v1/areas?level=land"))
-            .send()
-            .await
-            .expect("get")
-            .status(),
-        400
-    );
+    assert_eq!(app.get("/api/v1/areas?level=land").await.status(), 400);
 }
 
 #[tokio::test]

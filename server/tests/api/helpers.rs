@@ -33,8 +33,16 @@ impl TestApp {
             .expect("post")
     }
 
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("get")
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("html")
+    }
+
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
-        let res = self.client.get(self.url(path)).send().await.expect("get");
+        let res = self.get(path).await;
         res.json().await.expect("json")
     }
 

@@ -5,7 +5,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn pages_render_in_dutch_by_default_and_in_the_chosen_language() {
     let app = spawn_app().await;
-    let home = app.client.get(app.url("/")).send().await.expect("get");
+    let home = app.get("/").await;
     assert_eq!(home.status(), 200);
     let html = home.text().await.expect("html");
     assert!(
@@ -28,12 +28,7 @@ async fn pages_render_in_dutch_by_default_and_in_the_chosen_language() {
     assert!(html.contains("build our neighbourhood"));
 
     // Choosing: a cookie for a year, back to where the resident was; the cookie beats the browser.
-    let choose = app
-        .client
-        .get(app.url("/taal/en?terug=/kaart"))
-        .send()
-        .await
-        .expect("get");
+    let choose = app.get("/taal/en?terug=/kaart").await;
     assert_eq!(choose.status(), 303);
     assert_eq!(choose.headers()["location"], "/kaart");
     let cookie = choose.headers()["set-cookie"]
@@ -59,74 +54,29 @@ async fn pages_render_in_dutch_by_default_and_in_the_chosen_language() {
         .contains("What the neighbourhood has added"));
 
     // No open redirect through the language link.
-    let evil = app
-        .client
-        .get(app.url("/taal/nl?terug=//evil.example"))
-        .send()
-        .await
-        .expect("get");
+    let evil = app.get("/taal/nl?terug=//evil.example").await;
     assert_eq!(evil.headers()["location"], "/");
-    assert_eq!(
-        app.client
-            .get(app.url("/taal/xx"))
-            .send()
-            .await
-            .expect("get")
-            .status(),
-        404
-    );
+    assert_eq!(app.get("/taal/xx").await.status(), 404);
 }
 
 #[tokio::test]
 async fn the_form_page_has_fresh_ids_and_unknown_pages_are_404() {
     let app = spawn_app().await;
-    let html = app
-        .client
-        .get(app.url("/meedoen/plek"))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let html = app.get_text("/meedoen/plek").await;
     assert!(html.contains("name=\"id\""));
     assert!(html.contains("method=\"post\""));
     assert!(html.contains("action=\"/meedoen/plek\""));
     let r = new_id();
-    let with_r = app
-        .client
-        .get(app.url(&format!("/meedoen/wens?r={r}")))
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let with_r = app.get_text(&format!("/meedoen/wens?r={r}")).await;
     assert!(
         with_r.contains(&format!("value=\"{r}\"")),
         "the visit's respondent id is kept"
     );
 
     for path in ["/meedoen/onzin", "/bestaat-niet"] {
-        let res = app.client.get(app.url(path)).send().await.expect("get");
+        let res = app.get(path).await;
         assert_eq!(res.status(), 404, "{path}");
     }
-    assert_eq!(
-        app.client
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .expect("get")
-            .status(),
-        200
-    );
-    assert_eq!(
-        app.client
-            .get(app.url("/privacy"))
-            .send()
-            .await
-            .expect("get")
-            .status(),
-        200
-    );
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/privacy").await.status(), 200);
 }

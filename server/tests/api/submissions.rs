@@ -90,12 +90,7 @@ async fn public_entries_coarsen_barriers_keep_places_exact_and_hide_free_text() 
     assert_eq!(only.len(), 1);
     let none: Vec<Value> = app.get_json("/api/v1/submissions?bbox=5,52,6,53").await;
     assert!(none.is_empty());
-    let bad = app
-        .client
-        .get(app.url("/api/v1/submissions?bbox=6,52,5,53"))
-        .send()
-        .await
-        .expect("get");
+    let bad = app.get("/api/v1/submissions?bbox=6,52,5,53").await;
     assert_eq!(bad.status(), 400);
     assert_eq!(
         bad.json::<Value>().await.expect("json")["errors"][0]["field"],
@@ -243,22 +238,12 @@ async fn address_search_replays_pdok_and_reports_an_unreachable_service() {
     );
     let none: Value = app.get_json("/api/v1/geocode?q=qwxyz").await;
     assert_eq!(none, json!([]));
-    let short = app
-        .client
-        .get(app.url("/api/v1/geocode?q=a"))
-        .send()
-        .await
-        .expect("get");
+    let short = app.get("/api/v1/geocode?q=a").await;
     assert_eq!(short.status(), 400);
 
     // Nothing listens on port 9 of loopback: PDOK "down".
     let offline = spawn_app_with("http://127.0.0.1:9/v3_1".into()).await;
-    let res = offline
-        .client
-        .get(offline.url("/api/v1/geocode?q=Bolstraat"))
-        .send()
-        .await
-        .expect("get");
+    let res = offline.get("/api/v1/geocode?q=Bolstraat").await;
     assert_eq!(res.status(), 503);
 }
 
@@ -347,7 +332,7 @@ async fn the_heatmap_hides_cells_of_fewer_than_five_respondents() {
         "/api/v1/heatmap?bbox=4.7,51.8,4.6,51.9",
         "/api/v1/heatmap?bbox=4.6,51.8,4.7,51.9&size=4",
     ] {
-        let res = app.client.get(app.url(bad)).send().await.expect("get");
+        let res = app.get(bad).await;
         assert_eq!(res.status(), 400, "{bad}");
     }
 }
