@@ -5,7 +5,9 @@ use leptos_router::{path, StaticSegment};
 
 use crate::components::layout::Layout;
 use crate::i18n::*;
-use crate::pages::{EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ThanksPage};
+use crate::pages::{
+    AreaPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ThanksPage,
+};
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
 #[derive(Clone, Debug)]
@@ -69,6 +71,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bedankt/:id") view=ThanksPage />
                         <Route path=path!("/kaart") view=MapPage />
                         <Route path=path!("/privacy") view=PrivacyPage />
+                        <Route path=path!("/inzicht") view=DashboardPage />
+                        <Route path=path!("/inzicht/gebied/:code") view=AreaPage />
                     </Routes>
                 </Layout>
             </Router>

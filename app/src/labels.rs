@@ -151,3 +151,51 @@ pub fn field(l: Locale, field: &str) -> (String, &'static str) {
         _ => (td_string!(l, field_form).to_string(), "entry-form"),
     }
 }
+
+/// "2026", "2026, kwartaal 3", "september 2026".
+pub fn period(l: Locale, p: crate::model::Period) -> String {
+    use crate::model::Period;
+    match p {
+        Period::All => td_string!(l, f_all_time).to_string(),
+        Period::Year(y) => y.to_string(),
+        Period::Quarter(y, q) => format!("{y}, {} {q}", td_string!(l, quarter)),
+        Period::Month(y, m) => {
+            let names = td_string!(l, month_names).to_string();
+            let name = names.split(',').nth(usize::from(m) - 1).unwrap_or_default();
+            format!("{name} {y}")
+        }
+    }
+}
+
+pub fn level(l: Locale, level: &str) -> String {
+    match level {
+        "gemeente" => td_string!(l, level_gemeente),
+        "wijk" => td_string!(l, level_wijk),
+        _ => td_string!(l, level_buurt),
+    }
+    .to_string()
+}
+
+pub fn source(l: Locale, s: crate::model::Source) -> String {
+    use crate::model::Source;
+    match s {
+        Source::Web => td_string!(l, source_web),
+        Source::Event => td_string!(l, source_event),
+        Source::Paper => td_string!(l, source_paper),
+    }
+    .to_string()
+}
+
+/// A count as an advisor reads it: "12", or "verborgen" when suppressed.
+pub fn figure(l: Locale, count: Option<u64>) -> String {
+    match count {
+        Some(c) => c.to_string(),
+        None => td_string!(l, suppressed_value).to_string(),
+    }
+}
+
+/// A decimal in the locale's notation: 12,5 in Dutch, 12.5 in English.
+pub fn decimal(l: Locale, x: f64) -> String {
+    let s = if x >= 100.0 { format!("{x:.0}") } else { format!("{x:.1}") };
+    if l == Locale::nl { s.replace('.', ",") } else { s }
+}

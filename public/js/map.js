@@ -3,6 +3,8 @@
 //   [data-map="picker"]  the resident form: tap, Enter key, "use my location" or an address from the
 //                        search (event "trefpunt:setposition") sets the form's hidden lon/lat inputs.
 //   [data-map="public"]  the public map: every public entry as a coloured dot.
+//   [data-map="choropleth"]  the dashboard: areas coloured by the server's classes (data-values,
+//                        data-breaks, data-colours), and on request the density grid as an overlay.
 (function () {
   "use strict";
 
@@ -145,6 +147,108 @@
       .then(function () { el.dataset.mapReady = "loaded"; });
   }
 
+  function parse(json, fallback) {
+    try { return JSON.parse(json || ""); } catch (e) { return fallback; }
+  }
+
+  // CBS codes share their digits: BU05050101 and WK050501 lie in GM0505.
+  function inGemeente(code, gemeente) {
+    return !gemeente || code.slice(2, 6) === gemeente.slice(2, 6);
+  }
+
+  function setupChoropleth(L, el) {
+    var values = parse(el.dataset.values, {});
+    var breaks = parse(el.dataset.breaks, []);
+    var colours = parse(el.dataset.colours, []);
+    var lang = document.documentElement.lang || "nl";
+    var map = baseMap(L, el);
+
+    function fill(v) {
+      if (v === undefined) return { fillOpacity: 0, color: "#555", dashArray: null };
+      if (v === null) return { fillColor: "#9e9e9e", fillOpacity: 0.55, color: "#555", dashArray: "4 3" };
+      if (v <= 0) return { fillColor: "#f7f7f7", fillOpacity: 0.6, color: "#777", dashArray: null };
+      for (var i = 0; i < breaks.length; i++) {
+        if (v <= breaks[i]) return { fillColor: colours[i], fillOpacity: 0.75, color: "#333", dashArray: null };
+      }
+      return { fillColor: colours[breaks.length - 1], fillOpacity: 0.75, color: "#333", dashArray: null };
+    }
+
+    fetch("/api/v1/areas?level=" + encodeURIComponent(el.dataset.level), { headers: { Accept: "application/geo+json" } })
+      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+      .then(function (fc) {
+        var gemeente = el.dataset.gemeente;
+        var features = fc.features.filter(function (f) { return inGemeente(f.properties.code, gemeente); });
+        var coloured = 0;
+        var layer = L.geoJSON({ type: "FeatureCollection", features: features }, {
+          style: function (f) {
+            var v = values[f.properties.code];
+            if (typeof v === "number" && v > 0) coloured++;
+            var s = fill(v);
+            s.weight = 1;
+            return s;
+          },
+          onEachFeature: function (f, lyr) {
+            var v = values[f.properties.code];
+            var text = v === null ? el.dataset.textSuppressed
+              : v === undefined ? "–" : v.toLocaleString(lang, { maximumFractionDigits: 1 });
+            var name = (f.properties.name || f.properties.code);
+            lyr.bindTooltip(name + ": " + text, { sticky: true });
+            lyr.on("click", function () { window.location.href = "/inzicht/gebied/" + encodeURIComponent(f.properties.code); });
+          }
+        }).addTo(map);
+        if (features.length) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+        el.dataset.areas = String(features.length);
+        el.dataset.coloured = String(coloured);
+        setupHeatmap(L, el, map);
+      })
+      .catch(function () { el.dataset.areas = "0"; })
+      .then(function () { el.dataset.mapReady = "loaded"; });
+  }
+
+  // The density grid as a picture over the map, fetched for the visible box (cells below k were
+  // zeroed by the server before the blur).
+  function setupHeatmap(L, el, map) {
+    var toggle = el.parentNode.querySelector("[data-heatmap-toggle]");
+    if (!toggle) return;
+    var overlay = null;
+    function draw(grid) {
+      var canvas = document.createElement("canvas");
+      canvas.width = grid.width;
+      canvas.height = grid.height;
+      var ctx = canvas.getContext("2d");
+      var img = ctx.createImageData(grid.width, grid.height);
+      var max = 0;
+      grid.values.forEach(function (v) { if (v > max) max = v; });
+      grid.values.forEach(function (v, i) {
+        var t = max > 0 ? Math.sqrt(v / max) : 0;
+        img.data[i * 4] = 220;
+        img.data[i * 4 + 1] = Math.round(90 * (1 - t));
+        img.data[i * 4 + 2] = 30;
+        img.data[i * 4 + 3] = Math.round(200 * t);
+      });
+      ctx.putImageData(img, 0, 0);
+      var b = grid.bbox;
+      if (overlay) map.removeLayer(overlay);
+      overlay = L.imageOverlay(canvas.toDataURL(), [[b.min_lat, b.min_lon], [b.max_lat, b.max_lon]], { opacity: 0.8 }).addTo(map);
+      el.dataset.heatmapCells = String(grid.width * grid.height);
+    }
+    function refresh() {
+      if (!toggle.checked) {
+        if (overlay) { map.removeLayer(overlay); overlay = null; }
+        delete el.dataset.heatmapCells;
+        return;
+      }
+      var b = map.getBounds();
+      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(5); }).join(",");
+      var extra = el.dataset.heatmap ? "&" + el.dataset.heatmap : "";
+      fetch("/api/v1/heatmap?size=128&bbox=" + box + extra)
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (grid) { if (grid && toggle.checked) draw(grid); });
+    }
+    toggle.addEventListener("change", refresh);
+    map.on("moveend", function () { if (toggle.checked) refresh(); });
+  }
+
   function scan() {
     var els = document.querySelectorAll("[data-map]:not([data-map-init])");
     if (!els.length) return;
@@ -154,6 +258,7 @@
         if (!document.body.contains(el)) return;
         if (el.dataset.map === "picker") setupPicker(L, el);
         else if (el.dataset.map === "public") setupPublic(L, el);
+        else if (el.dataset.map === "choropleth") setupChoropleth(L, el);
         if (!el.dataset.mapReady) el.dataset.mapReady = "yes";
       });
     });

@@ -4,7 +4,9 @@
 
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod import;
+pub mod insight;
 pub mod pdok;
 pub mod routes;
 pub mod service;

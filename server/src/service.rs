@@ -3,14 +3,15 @@
 
 use app::api::{Backend, BackendError, BoxFuture, SubmitOutcome};
 use app::model::{
-    validate, AreaCodes, FormDraft, GeocodeHit, PublicEntry, Rule, Submission, SubmissionInput,
-    Violation,
+    validate, AreaCodes, AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview,
+    PublicEntry, Rule, Submission, SubmissionInput, Violation,
 };
 
 use std::sync::{Arc, RwLock};
 
 use crate::domain::areas::{Area, AreaIndex, Level};
 use crate::import::boundaries::geojson_shape;
+use crate::insight::TableCache;
 use crate::pdok::locatieserver::{GeocodeError, Locatieserver};
 use crate::store::{EntryFilter, Store, StoreError, Stored, StoredArea};
 
@@ -20,6 +21,8 @@ pub struct Service {
     pub geocoder: Locatieserver,
     /// The areas every submission is assigned to at write time; replaced whole when areas are imported.
     pub areas: Arc<RwLock<Arc<AreaIndex>>>,
+    /// Each gemeente's aggregate table, rebuilt when its revision changes.
+    pub tables: Arc<TableCache>,
 }
 
 /// Builds the in-memory index from stored areas; a shape that no longer parses is left out (logged).
@@ -48,6 +51,7 @@ impl Service {
             store,
             geocoder,
             areas: Arc::new(RwLock::new(Arc::new(index))),
+            tables: Arc::default(),
         })
     }
 
@@ -160,6 +164,18 @@ pub fn backend_error(e: StoreError) -> BackendError {
 }
 
 impl Backend for Service {
+    fn insight(&self, filter: InsightFilter) -> BoxFuture<'_, Result<InsightOverview, BackendError>> {
+        Box::pin(async move { self.overview(&filter).await.map_err(backend_error) })
+    }
+
+    fn area_profile(
+        &self,
+        code: String,
+        filter: InsightFilter,
+    ) -> BoxFuture<'_, Result<Option<AreaProfile>, BackendError>> {
+        Box::pin(async move { self.profile(&code, &filter).await.map_err(backend_error) })
+    }
+
     fn submit_form(&self, draft: FormDraft) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>> {
         Box::pin(Service::submit_form(self, draft))
     }

@@ -2,7 +2,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::model::{FormDraft, GeocodeHit, PublicEntry};
+use crate::model::{AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview, PublicEntry};
 
 use super::SubmitOutcome;
 
@@ -16,6 +16,14 @@ pub trait Backend: Send + Sync + 'static {
     fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>>;
     /// The newest public entries, as the public map shows them.
     fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>>;
+    /// The dashboard's released figures and choices for one filter.
+    fn insight(&self, filter: InsightFilter) -> BoxFuture<'_, Result<InsightOverview, BackendError>>;
+    /// One area's profile under the filter's period, source and campaign; `None` for an unknown area.
+    fn area_profile(
+        &self,
+        code: String,
+        filter: InsightFilter,
+    ) -> BoxFuture<'_, Result<Option<AreaProfile>, BackendError>>;
 }
 
 pub type BackendRef = Arc<dyn Backend>;

@@ -73,3 +73,28 @@ pub async fn recent_entries(limit: u32) -> Result<Vec<crate::model::PublicEntry>
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
+
+/// The dashboard's figures for one filter (aggregated and suppressed: safe to show anyone).
+#[server(prefix = "/_fn", endpoint = "insight", input = server_fn::codec::Json)]
+pub async fn insight(
+    filter: crate::model::InsightFilter,
+) -> Result<crate::model::InsightOverview, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .insight(filter)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// One area's profile, or `None` when no such area is imported.
+#[server(prefix = "/_fn", endpoint = "area_profile", input = server_fn::codec::Json)]
+pub async fn area_profile(
+    code: String,
+    filter: crate::model::InsightFilter,
+) -> Result<Option<crate::model::AreaProfile>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .area_profile(code, filter)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}

@@ -17,6 +17,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </A>
             <nav aria-label=move || t_string!(i18n, nav_label).to_string()>
                 <A href="/kaart">{t!(i18n, nav_map)}</A>
+                <A href="/inzicht">{t!(i18n, nav_insight)}</A>
                 <A href="/privacy">{t!(i18n, nav_privacy)}</A>
             </nav>
             <LanguageChoice />

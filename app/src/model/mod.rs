@@ -6,10 +6,12 @@
 
 mod catalog;
 mod form;
+mod insight;
 mod submission;
 mod validate;
 
 pub use catalog::*;
 pub use form::*;
+pub use insight::*;
 pub use submission::*;
 pub use validate::*;

@@ -1,5 +1,7 @@
 //! One file per page.
 
+mod area_page;
+mod dashboard_page;
 mod entry_page;
 mod home_page;
 mod map_page;
@@ -7,9 +9,24 @@ mod not_found;
 mod privacy_page;
 mod thanks_page;
 
+pub use area_page::AreaPage;
+pub use dashboard_page::DashboardPage;
 pub use entry_page::EntryPage;
 pub use home_page::HomePage;
 pub use map_page::MapPage;
 pub use not_found::NotFound;
 pub use privacy_page::PrivacyPage;
 pub use thanks_page::ThanksPage;
+
+/// Sets the HTTP status of the page being rendered on the server (no-op in the browser).
+pub(crate) fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(res), Ok(status)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}

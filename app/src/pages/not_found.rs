@@ -6,10 +6,7 @@ use crate::i18n::*;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
+    crate::pages::set_status(404);
     let i18n = use_i18n();
     view! {
         <Title text=move || t_string!(i18n, not_found_title).to_string() />

@@ -101,13 +101,35 @@ impl AreaIndex {
     }
 
     /// The codes of all three levels for a point.
+    /// A level without imported areas takes its code from the finer one's CBS code, so entries
+    /// count in their gemeente even when only buurten were imported.
     pub fn assign(&self, lon: f64, lat: f64) -> AreaCodes {
         let code = |level| self.locate(level, lon, lat).map(|a| a.code.clone());
-        AreaCodes {
-            gemeente: code(Level::Gemeente),
-            wijk: code(Level::Wijk),
-            buurt: code(Level::Buurt),
-        }
+        let buurt = code(Level::Buurt);
+        let wijk = code(Level::Wijk).or_else(|| cbs_parent(buurt.as_deref()?, Level::Wijk));
+        let gemeente = code(Level::Gemeente).or_else(|| {
+            cbs_parent(wijk.as_deref().or(buurt.as_deref())?, Level::Gemeente)
+        });
+        AreaCodes { gemeente, wijk, buurt }
+    }
+}
+
+/// The code of the enclosing area at `level` that a CBS code spells out: BU05050101 lies in WK050501
+/// and GM0505. `None` for codes of another form (a municipality's own areas).
+pub fn cbs_parent(code: &str, level: Level) -> Option<String> {
+    let digits = code.get(2..)?;
+    let len = match Level::of_code(code)? {
+        Level::Buurt => 8,
+        Level::Wijk => 6,
+        Level::Gemeente => return None,
+    };
+    if digits.len() != len || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match level {
+        Level::Wijk if len == 8 => Some(format!("WK{}", &digits[..6])),
+        Level::Gemeente => Some(format!("GM{}", &digits[..4])),
+        _ => None,
     }
 }
 
@@ -171,6 +193,19 @@ mod tests {
         );
         assert_eq!(codes.wijk.as_deref(), Some("WK000100"));
         assert_eq!(index().assign(6.0, 53.0), AreaCodes::default());
+    }
+
+    #[test]
+    fn missing_levels_come_from_cbs_codes() {
+        let only_buurten = AreaIndex::new(vec![square("BU05050101", 4.0, 51.0, 0.1)]);
+        let codes = only_buurten.assign(4.05, 51.05);
+        assert_eq!(codes.wijk.as_deref(), Some("WK050501"));
+        assert_eq!(codes.gemeente.as_deref(), Some("GM0505"));
+        assert_eq!(cbs_parent("WK050501", Level::Gemeente).as_deref(), Some("GM0505"));
+        assert_eq!(cbs_parent("WK050501", Level::Wijk), None);
+        assert_eq!(cbs_parent("BU0505A101", Level::Wijk), None);
+        let own_codes = AreaIndex::new(vec![square("BUURT-NOORD", 4.0, 51.0, 0.1)]);
+        assert_eq!(own_codes.assign(4.05, 51.05).gemeente, None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Pure domain logic: no I/O, unit-tested.
 
+pub mod aggregate;
 pub mod areas;
 pub mod heatmap;
 pub mod privacy;

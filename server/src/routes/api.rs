@@ -1,7 +1,7 @@
 //! `/api/v1`: the REST API (docs/api.md, and the OpenAPI document it serves).
 
 use app::api::SubmitOutcome;
-use app::model::{Bbox, Kind, SubmissionInput};
+use app::model::{Bbox, InsightFilter, Kind, SubmissionInput};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -26,6 +26,9 @@ pub fn router() -> Router<Service> {
         .route("/geocode", get(geocode))
         .route("/areas", get(areas))
         .route("/heatmap", get(heatmap))
+        .route("/aggregates", get(aggregates))
+        .route("/export.csv", get(export_csv))
+        .route("/export.geojson", get(export_geojson))
         .route("/openapi.json", get(openapi))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
@@ -174,40 +177,101 @@ async fn areas(
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HeatmapQuery {
-    bbox: Option<String>,
-    kind: Option<String>,
-    size: Option<usize>,
+/// The parameters the aggregate routes take.
+const INSIGHT_PARAMS: &[&str] = &[
+    "level", "kind", "category", "campaign", "period", "from", "to", "source", "gemeente", "raw",
+];
+
+/// Reads the aggregate filter; `raw=true` (rows instead of figures) needs a staff session, which
+/// does not exist yet, so it is refused as unauthenticated.
+fn insight_filter(pairs: &[(String, String)]) -> Result<InsightFilter, ApiError> {
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| !INSIGHT_PARAMS.contains(&k.as_str())) {
+        return Err(ApiError::bad_query(k, "is not a parameter of this route"));
+    }
+    if pairs.iter().any(|(k, v)| k == "raw" && v != "false") {
+        return Err(ApiError::Unauthenticated("raw rows are for signed-in staff only"));
+    }
+    InsightFilter::from_pairs(pairs).map_err(|e| ApiError::bad_query(e.field, e.message))
 }
 
-/// A density grid (JSON) of entries in `bbox`, `size` cells wide; cells resting on fewer than k
-/// respondents are zeroed before the blur.
-async fn heatmap(
-    State(svc): State<Service>,
-    q: Result<Query<HeatmapQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
+type Pairs = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
+
+fn pairs(q: Pairs) -> Result<Vec<(String, String)>, ApiError> {
+    q.map(|Query(p)| p)
+        .map_err(|r| ApiError::bad_query("query", r.body_text()))
+}
+
+/// Released figures per area (DESIGN.md "Privacy rules"): counts resting on fewer than k respondents,
+/// and the cells hidden to protect them, come back as `count: null, suppressed: true`.
+async fn aggregates(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiError> {
+    let filter = insight_filter(&pairs(q)?)?;
+    Ok(Json(svc.aggregates(&filter).await?).into_response())
+}
+
+/// The same figures as CSV (UTF-8, comma-separated, a header row), for spreadsheets.
+async fn export_csv(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiError> {
+    let filter = insight_filter(&pairs(q)?)?;
+    let figures = svc.aggregates(&filter).await?;
+    let body = crate::export::csv(&filter, &figures);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"trefpunt-aggregates.csv\""),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The headline figure of the filter per area, with the area's shape, for GIS tools.
+async fn export_geojson(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiError> {
+    let filter = insight_filter(&pairs(q)?)?;
+    let figures = svc.aggregates(&filter).await?;
+    let areas = svc.store.areas().await?;
+    let body = crate::export::geojson(&filter, &figures, &areas);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/geo+json"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"trefpunt-aggregates.geojson\""),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The parameters of `/heatmap`: the map box, the grid size, and the aggregate filters.
+const HEATMAP_PARAMS: &[&str] = &[
+    "bbox", "size", "kind", "category", "campaign", "period", "from", "to", "source",
+];
+
+/// A density grid (JSON) of entries in `bbox`, `size` cells wide, narrowed by the aggregate filters;
+/// cells resting on fewer than k respondents are zeroed before the blur.
+async fn heatmap(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiError> {
     use crate::domain::heatmap::{density, Sample};
     use std::hash::{DefaultHasher, Hash, Hasher};
-    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
-    let bbox = bbox_param(q.bbox.as_deref().unwrap_or_default())?;
+    let pairs = pairs(q)?;
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| !HEATMAP_PARAMS.contains(&k.as_str())) {
+        return Err(ApiError::bad_query(k, "is not a parameter of this route"));
+    }
+    let get = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let bbox = bbox_param(get("bbox").unwrap_or_default())?;
     if bbox.max_lon <= bbox.min_lon || bbox.max_lat <= bbox.min_lat {
         return Err(ApiError::bad_query("bbox", "must have some area"));
     }
-    let kind = kind_param(q.kind.as_deref())?;
-    let width = match q.size {
+    let width = match get("size").map(str::parse::<usize>) {
         None => 128,
-        Some(n @ 8..=512) => n,
+        Some(Ok(n @ 8..=512)) => n,
         Some(_) => return Err(ApiError::bad_query("size", "must be 8 to 512")),
     };
+    let filter =
+        InsightFilter::from_pairs(&pairs).map_err(|e| ApiError::bad_query(e.field, e.message))?;
     // Square cells on the ground: a degree of longitude is shorter than one of latitude here.
     let mid = ((bbox.min_lat + bbox.max_lat) / 2.0).to_radians().cos();
     let aspect = (bbox.max_lat - bbox.min_lat) / ((bbox.max_lon - bbox.min_lon) * mid);
     let height = ((width as f64 * aspect).round() as usize).clamp(1, 512);
     let samples: Vec<Sample> = svc
         .store
-        .located(kind, bbox)
+        .located(&filter, bbox)
         .await?
         .into_iter()
         .map(|(lon, lat, respondent)| {

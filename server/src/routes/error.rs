@@ -22,6 +22,8 @@ pub enum ApiError {
     Conflict,
     Gone,
     NotFound,
+    /// 401: this needs a signed-in staff member.
+    Unauthenticated(&'static str),
     /// 503: try again later.
     Unavailable(&'static str),
     Internal,
@@ -96,6 +98,7 @@ impl IntoResponse for ApiError {
                 Some("this submission was deleted"),
             ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, vec![], Some("not found")),
+            ApiError::Unauthenticated(why) => (StatusCode::UNAUTHORIZED, vec![], Some(why)),
             ApiError::Unavailable(why) => (StatusCode::SERVICE_UNAVAILABLE, vec![], Some(why)),
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,

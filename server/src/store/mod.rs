@@ -6,7 +6,7 @@ mod sqlite;
 
 pub use sqlite::SqliteStore as Store;
 
-use app::model::{AreaCodes, Kind, PublicEntry, Receipt};
+use app::model::{Kind, PublicEntry, Receipt};
 
 /// Storage failures. Callers map these to 503 (busy, disk full, read-only) or 500.
 #[derive(Debug, thiserror::Error)]
@@ -62,25 +62,31 @@ pub struct StoredArea {
     pub shape: String,
 }
 
+/// An area's name and inhabitants, without its shape.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AreaFacts {
+    pub code: String,
+    pub level: String,
+    pub name: Option<String>,
+    pub population: Option<i64>,
+    pub year: Option<i64>,
+}
+
+/// One gemeente's entries for its aggregate tables, as of `revision`.
+#[derive(Debug, Clone, Default)]
+pub struct GemeenteRecords {
+    pub revision: i64,
+    pub all: Vec<crate::domain::aggregate::Record>,
+    /// The wishes among them that offer a talent.
+    pub talents: Vec<crate::domain::aggregate::Record>,
+}
+
 /// What the public map asks for.
 #[derive(Debug, Clone, Default)]
 pub struct EntryFilter {
     pub bbox: Option<app::model::Bbox>,
     pub kind: Option<Kind>,
     pub limit: u32,
-}
-
-/// The code of an area level, or `''` for "outside every imported area" in the counts table.
-pub(crate) fn code_or_outside(code: &Option<String>) -> &str {
-    code.as_deref().unwrap_or("")
-}
-
-pub(crate) fn area_levels(areas: &AreaCodes) -> [(&'static str, &str); 3] {
-    [
-        ("gemeente", code_or_outside(&areas.gemeente)),
-        ("wijk", code_or_outside(&areas.wijk)),
-        ("buurt", code_or_outside(&areas.buurt)),
-    ]
 }
 
 pub(crate) type Entries = Vec<PublicEntry>;

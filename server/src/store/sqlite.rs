@@ -1,11 +1,14 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use app::model::{AreaCodes, Kind, Location, PublicEntry, Receipt, Submission};
+use app::model::{
+    AreaCodes, InsightFilter, Kind, Location, Period, PublicEntry, Receipt, Source, Submission,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use super::{area_levels, Entries, EntryFilter, StoreError, Stored, StoredArea};
+use super::{AreaFacts, Entries, EntryFilter, GemeenteRecords, StoreError, Stored, StoredArea};
+use crate::domain::aggregate::Record;
 use crate::domain::privacy::coarsen;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -64,7 +67,7 @@ impl SqliteStore {
         Ok(SqliteStore { writer, reader })
     }
 
-    /// Stores a validated submission with its area codes, in one transaction with the per-area counts.
+    /// Stores a validated submission with its area codes, in one transaction with its gemeente's revision.
     pub async fn submit(&self, s: &Submission, areas: &AreaCodes) -> Result<Stored, StoreError> {
         let canonical = s.canonical_json();
         let mut tx = self.writer.begin().await?;
@@ -106,24 +109,6 @@ impl SqliteStore {
             return Ok(Stored::UnknownCampaign);
         }
 
-        // Whether this respondent already counts in each area's cell, before the new row exists.
-        let mut first_in_cell = Vec::with_capacity(3);
-        for (level, code) in area_levels(areas) {
-            let seen = sqlx::query(&format!(
-                "SELECT 1 FROM submissions WHERE respondent = ? AND campaign = ? AND kind = ? AND category = ? \
-                 AND source = ? AND coalesce({level}, '') = ? LIMIT 1"
-            ))
-            .bind(&s.respondent)
-            .bind(&s.campaign)
-            .bind(s.kind.as_str())
-            .bind(&s.category)
-            .bind(s.source.as_str())
-            .bind(code)
-            .fetch_optional(&mut *tx)
-            .await?;
-            first_in_cell.push(seen.is_none());
-        }
-
         let details = serde_json::to_string(&s.details).unwrap_or_else(|_| "{}".into());
         let answers = serde_json::Value::Object(s.answers.clone()).to_string();
         sqlx::query(&format!(
@@ -151,22 +136,8 @@ impl SqliteStore {
         .execute(&mut *tx)
         .await?;
 
-        for ((level, code), first) in area_levels(areas).into_iter().zip(first_in_cell) {
-            sqlx::query(
-                "INSERT INTO area_counts (level, area_code, campaign, kind, category, source, entries, respondents) \
-                 VALUES (?, ?, ?, ?, ?, ?, 1, ?) \
-                 ON CONFLICT (level, area_code, campaign, kind, category, source) DO UPDATE SET \
-                 entries = entries + 1, respondents = respondents + excluded.respondents",
-            )
-            .bind(level)
-            .bind(code)
-            .bind(&s.campaign)
-            .bind(s.kind.as_str())
-            .bind(&s.category)
-            .bind(s.source.as_str())
-            .bind(i64::from(first))
-            .execute(&mut *tx)
-            .await?;
+        if let Some(gemeente) = &areas.gemeente {
+            bump_revision(&mut tx, gemeente).await?;
         }
         tx.commit().await?;
         Ok(Stored::Created(Receipt {
@@ -204,25 +175,38 @@ impl SqliteStore {
     }
 
     /// Exact positions with their respondent, for building a heatmap; never sent out as they are.
+    /// The filter's kind, category, campaign, period and source narrow them (not its level).
     pub async fn located(
         &self,
-        kind: Option<Kind>,
+        f: &InsightFilter,
         bbox: app::model::Bbox,
     ) -> Result<Vec<(f64, f64, String)>, StoreError> {
         let mut sql = String::from(
             "SELECT lon, lat, respondent FROM submissions WHERE status != 'hidden' \
              AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
         );
-        if kind.is_some() {
-            sql.push_str(" AND kind = ?");
+        let mut binds: Vec<String> = Vec::new();
+        let mut narrow = |column: &str, value: Option<String>| {
+            if let Some(v) = value {
+                sql.push_str(&format!(" AND {column} = ?"));
+                binds.push(v);
+            }
+        };
+        narrow("kind", f.kind.map(|k| k.as_str().to_string()));
+        narrow("category", f.category.clone());
+        narrow("campaign", f.campaign.clone());
+        narrow("source", f.source.map(|s| s.as_str().to_string()));
+        if let Some((from, to)) = f.period.bounds() {
+            sql.push_str(" AND created_at >= ? AND created_at < ?");
+            binds.extend([from, to]);
         }
         let mut q = sqlx::query_as(&sql)
             .bind(bbox.min_lat)
             .bind(bbox.max_lat)
             .bind(bbox.min_lon)
             .bind(bbox.max_lon);
-        if let Some(k) = kind {
-            q = q.bind(k.as_str());
+        for b in binds {
+            q = q.bind(b);
         }
         Ok(q.fetch_all(&self.reader).await?)
     }
@@ -231,7 +215,7 @@ impl SqliteStore {
     pub async fn count_table(&self, table: &str) -> Result<i64, StoreError> {
         let table = match table {
             "submissions" => "submissions",
-            "area_counts" => "area_counts",
+            "area_revisions" => "area_revisions",
             "tombstones" => "tombstones",
             other => return Err(StoreError::Unavailable(format!("no table {other}"))),
         };
@@ -240,17 +224,101 @@ impl SqliteStore {
             .await?)
     }
 
-    /// Every cell of the per-area counts: (level, entries, respondents).
-    pub async fn count_cells(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    /// The gemeenten that have (or had) entries, with their revision.
+    pub async fn revisions(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT gemeente, revision FROM area_revisions ORDER BY gemeente")
+                .fetch_all(&self.reader)
+                .await?,
+        )
+    }
+
+    /// The visible entries of one gemeente as the aggregate tables need them, and the revision they
+    /// are of (read in one transaction, so they agree): every entry, and the wishes offering a talent.
+    pub async fn gemeente_records(&self, gemeente: &str) -> Result<GemeenteRecords, StoreError> {
+        type Row = (Option<String>, Option<String>, String, String, String, String, String, String);
+        const COLUMNS: &str = "SELECT wijk, buurt, kind, category, source, campaign, created_at, respondent \
+                               FROM submissions WHERE gemeente = ? AND status != 'hidden'";
+        let mut tx = self.reader.begin().await?;
+        let revision: Option<i64> =
+            sqlx::query_scalar("SELECT revision FROM area_revisions WHERE gemeente = ?")
+                .bind(gemeente)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let all: Vec<Row> = sqlx::query_as(COLUMNS).bind(gemeente).fetch_all(&mut *tx).await?;
+        let talents: Vec<Row> = sqlx::query_as(&format!(
+            "{COLUMNS} AND kind = 'wish' AND coalesce(json_extract(details, '$.talent'), '') != ''"
+        ))
+        .bind(gemeente)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let records = |rows: Vec<Row>| -> Vec<Record> {
+            rows.into_iter()
+                .filter_map(|(wijk, buurt, kind, category, source, campaign, at, respondent)| {
+                    Some(Record {
+                        wijk,
+                        buurt,
+                        kind: Kind::parse(&kind)?,
+                        category,
+                        source: Source::parse(&source)?,
+                        campaign,
+                        month: Period::month_of(&at)?,
+                        respondent,
+                    })
+                })
+                .collect()
+        };
+        Ok(GemeenteRecords {
+            revision: revision.unwrap_or(0),
+            all: records(all),
+            talents: records(talents),
+        })
+    }
+
+    /// The meeting places in an area (any level), as the public map shows them.
+    pub async fn places_in(&self, code: &str) -> Result<Entries, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, category, lon, lat, details, created_at FROM submissions \
+             WHERE kind = 'place' AND status != 'hidden' AND (buurt = ?1 OR wijk = ?1 OR gemeente = ?1) \
+             ORDER BY category, created_at",
+        )
+        .bind(code)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(public_entry).collect()
+    }
+
+    /// Name and inhabitants of every imported area: CBS key figures where imported, else the
+    /// boundary file's figure.
+    pub async fn area_facts(&self) -> Result<Vec<AreaFacts>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT level, entries, respondents FROM area_counts ORDER BY level, category",
+            "SELECT a.code, a.level, a.name, coalesce(p.inhabitants, a.population) AS population, a.year \
+             FROM areas a LEFT JOIN population p ON p.code = a.code ORDER BY a.code",
         )
         .fetch_all(&self.reader)
         .await?)
     }
 
+    /// The months of the first and the last entry (for the period filter's choices).
+    pub async fn month_span(&self) -> Result<Option<(String, String)>, StoreError> {
+        let row: (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT min(created_at), max(created_at) FROM submissions")
+                .fetch_one(&self.reader)
+                .await?;
+        Ok(row.0.zip(row.1))
+    }
+
+    /// The ids of every campaign.
+    pub async fn campaigns(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT id FROM campaigns ORDER BY created_at, id")
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
     /// Stores imported areas (replacing areas with the same code), re-assigns every stored submission
-    /// with `assign` and rebuilds the per-area counts, all in one transaction: a failure changes nothing.
+    /// with `assign` and marks every gemeente's figures changed, all in one transaction: a failure
+    /// changes nothing.
     pub async fn import_areas(
         &self,
         areas: &[StoredArea],
@@ -296,19 +364,17 @@ impl SqliteStore {
             .await?;
             moved += r.rows_affected();
         }
-        sqlx::query("DELETE FROM area_counts")
+        // Every gemeente's figures may have changed: bump them all, and add gemeenten new to entries.
+        sqlx::query("UPDATE area_revisions SET revision = revision + 1")
             .execute(&mut *tx)
             .await?;
-        for level in ["gemeente", "wijk", "buurt"] {
-            sqlx::query(&format!(
-                "INSERT INTO area_counts (level, area_code, campaign, kind, category, source, entries, respondents) \
-                 SELECT '{level}', coalesce({level}, ''), campaign, kind, category, source, count(*), \
-                 count(DISTINCT respondent) FROM submissions \
-                 GROUP BY coalesce({level}, ''), campaign, kind, category, source"
-            ))
-            .execute(&mut *tx)
-            .await?;
-        }
+        sqlx::query(
+            "INSERT INTO area_revisions (gemeente, revision) \
+             SELECT DISTINCT gemeente, 1 FROM submissions WHERE gemeente IS NOT NULL \
+             ON CONFLICT (gemeente) DO NOTHING",
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -373,6 +439,20 @@ impl SqliteStore {
         self.writer.close().await;
         self.reader.close().await;
     }
+}
+
+async fn bump_revision(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    gemeente: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO area_revisions (gemeente, revision) VALUES (?, 1) \
+         ON CONFLICT (gemeente) DO UPDATE SET revision = revision + 1",
+    )
+    .bind(gemeente)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError> {

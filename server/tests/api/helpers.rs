@@ -269,3 +269,31 @@ pub async fn spawn_ogc_standin() -> SocketAddr {
     tokio::spawn(async move { axum::serve(listener, router).await });
     addr
 }
+
+/// Runs `trefpunt ARGS` against the database at `db_url`.
+pub fn trefpunt(db_url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_trefpunt"))
+        .args(args)
+        .env("TREFPUNT_DATABASE_URL", db_url)
+        .output()
+        .expect("run trefpunt")
+}
+
+/// The app on a database holding the Drechtsteden buurten and wijken (CBS 2023) with their
+/// inhabitants, imported through the CLI as an operator would.
+pub async fn spawn_drechtsteden_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let data = shared_data();
+    let file = |p: &str| data.join(p).display().to_string();
+    for args in [
+        vec!["import-areas", &file("boundaries/drechtsteden_buurten_2023.geojson"), "--level", "buurt", "--year", "2023"],
+        vec!["import-areas", &file("boundaries/drechtsteden_wijken_2023_derived.geojson"), "--level", "wijk", "--year", "2023"],
+        vec!["import-population", &file("population/drechtsteden_buurten_2023_kwb.csv")],
+    ] {
+        let out = trefpunt(&db_url, &args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let pdok = spawn_pdok_standin().await;
+    spawn_app_in(dir, format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await
+}

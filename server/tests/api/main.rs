@@ -5,5 +5,6 @@ mod areas;
 mod durability;
 mod form;
 mod helpers;
+mod insight;
 mod pages;
 mod submissions;

@@ -177,7 +177,7 @@ async fn invalid_input_gets_422_naming_the_field_and_stores_nothing() {
     assert_eq!(form.status(), 415);
 
     assert_eq!(app.count_rows("submissions").await, 0);
-    assert_eq!(app.count_rows("area_counts").await, 0);
+    assert_eq!(app.count_rows("area_revisions").await, 0);
 }
 
 #[tokio::test]
@@ -195,7 +195,7 @@ async fn bodies_over_64_kib_get_413() {
 }
 
 #[tokio::test]
-async fn concurrent_submissions_are_all_stored_and_counted() {
+async fn concurrent_submissions_are_all_stored() {
     let app = std::sync::Arc::new(spawn_app().await);
     let respondent = new_id();
     let tasks: Vec<_> = (0..64)
@@ -213,16 +213,6 @@ async fn concurrent_submissions_are_all_stored_and_counted() {
         assert_eq!(t.await.expect("task"), 201);
     }
     assert_eq!(app.count_rows("submissions").await, 64);
-    // One respondent, two categories: 32 entries each but 1 respondent each, on all three levels.
-    let store = server::store::Store::open(&app.db_url).await.expect("open");
-    let cells = store.count_cells().await.expect("counts");
-    assert_eq!(cells.len(), 6);
-    assert!(
-        cells
-            .iter()
-            .all(|(_, entries, respondents)| *entries == 32 && *respondents == 1),
-        "{cells:?}"
-    );
 }
 
 #[tokio::test]

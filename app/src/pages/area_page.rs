@@ -1,0 +1,211 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::area_profile;
+use crate::i18n::*;
+use crate::labels;
+use crate::model::{AreaFigure, AreaProfile, InsightFilter, Kind, PLACE_QUALITIES};
+
+/// `/inzicht/gebied/{code}`: one area's profile. The period, source and campaign of the dashboard
+/// carry over through the query string.
+#[component]
+pub fn AreaPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let code = use_params_map().get_untracked().get("code").unwrap_or_default();
+    let pairs: Vec<(String, String)> = use_query_map()
+        .get_untracked()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let filter = InsightFilter::from_pairs(&pairs).unwrap_or_default();
+    let data = Resource::new_blocking(
+        move || (code.clone(), filter.clone()),
+        |(code, filter)| area_profile(code, filter),
+    );
+    view! {
+        <div class="insight">
+        <Suspense>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(p)) => view! { <Profile p /> }.into_any(),
+                    Ok(None) => {
+                        crate::pages::set_status(404);
+                        view! {
+                            <Title text=move || t_string!(i18n, profile_not_found).to_string() />
+                            <h1>{t!(i18n, profile_not_found)}</h1>
+                            <p><a href="/inzicht">{t!(i18n, profile_back)}</a></p>
+                        }.into_any()
+                    }
+                    Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Profile(p: AreaProfile) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let title = p.area.label();
+    let total = p.figures.iter().find(|f| f.kind.is_none()).cloned();
+    let population = p
+        .area
+        .population
+        .map_or_else(|| t_string!(i18n, unknown_value).to_string(), |n| n.to_string());
+    let back = format!("/inzicht?level={}", p.level);
+    view! {
+        <Title text=title.clone() />
+        <p><a href=back>{t!(i18n, profile_back)}</a></p>
+        <h1>{title} " " <span class="code">{p.area.code.clone()}</span></h1>
+        <dl class="facts">
+            <dt>{t!(i18n, f_level)}</dt><dd>{labels::level(l, &p.level)}</dd>
+            <dt>{t!(i18n, col_population)}</dt><dd>{population}</dd>
+            <dt>{t!(i18n, profile_total)}</dt>
+            <dd>{labels::figure(l, total.as_ref().map_or(Some(0), |t| t.count))}</dd>
+            {p.year.map(|y| view! { <dt>"CBS"</dt><dd>{y}</dd> })}
+        </dl>
+        <TopicTable kind=Kind::Barrier title=t_string!(i18n, profile_barriers).to_string() figures=p.figures.clone() />
+        <TopicTable kind=Kind::Wish title=t_string!(i18n, profile_wishes).to_string() figures=p.figures.clone() />
+        <section aria-labelledby="talents">
+            <h2 id="talents">{t!(i18n, profile_talents)}</h2>
+            <p>{t!(i18n, profile_talents_text)} " "
+                <strong>{labels::figure(l, p.talents.as_ref().map_or(Some(0), |t| t.count))}</strong>
+            </p>
+        </section>
+        <Places p=p.clone() />
+        <section aria-labelledby="time">
+            <h2 id="time">{t!(i18n, profile_time)}</h2>
+            {if p.months.is_empty() {
+                view! { <p>{t!(i18n, profile_none)}</p> }.into_any()
+            } else {
+                let rows = p.months.iter().map(|(m, f)| view! {
+                    <tr>
+                        <th scope="row">{labels::period(l, *m)}</th>
+                        <td class="num">{labels::figure(l, f.count)}</td>
+                        <td class="num">{labels::figure(l, f.respondents)}</td>
+                    </tr>
+                }).collect_view();
+                view! {
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, col_month)}</th>
+                            <th scope="col">{t!(i18n, col_count)}</th>
+                            <th scope="col">{t!(i18n, col_respondents)}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The categories of one kind in this area, most reported first; hidden counts last.
+#[component]
+fn TopicTable(kind: Kind, title: String, figures: Vec<AreaFigure>) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let id = format!("topic-{}", kind.as_str());
+    let mut rows: Vec<AreaFigure> = figures
+        .into_iter()
+        .filter(|f| f.kind == Some(kind) && f.category.is_some())
+        .collect();
+    rows.sort_by_key(|f| (std::cmp::Reverse(f.count), f.category.clone()));
+    let body = if rows.is_empty() {
+        view! { <p>{t!(i18n, profile_none)}</p> }.into_any()
+    } else {
+        let rows = rows
+            .into_iter()
+            .map(|f| {
+                let name = labels::category(l, kind, f.category.as_deref().unwrap_or_default());
+                view! {
+                    <tr class:suppressed=f.suppressed>
+                        <th scope="row">{name}</th>
+                        <td class="num">{labels::figure(l, f.count)}</td>
+                        <td class="num">{labels::figure(l, f.respondents)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, col_category)}</th>
+                    <th scope="col">{t!(i18n, col_count)}</th>
+                    <th scope="col">{t!(i18n, col_respondents)}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let labelled_by = id.clone();
+    view! {
+        <section aria-labelledby=labelled_by>
+            <h2 id=id>{title}</h2>
+            {body}
+        </section>
+    }
+}
+
+/// Meeting places as the public map shows them (places are not personal), and how many of them have
+/// each low-threshold quality.
+#[component]
+fn Places(p: AreaProfile) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    if p.places.is_empty() {
+        return view! {
+            <section aria-labelledby="places">
+                <h2 id="places">{t!(i18n, profile_places)}</h2>
+                <p>{t!(i18n, profile_places_none)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let mut by_category: Vec<(String, usize)> = Vec::new();
+    for place in &p.places {
+        match by_category.iter_mut().find(|(c, _)| *c == place.category) {
+            Some((_, n)) => *n += 1,
+            None => by_category.push((place.category.clone(), 1)),
+        }
+    }
+    by_category.sort_by_key(|(c, n)| (std::cmp::Reverse(*n), c.clone()));
+    let categories = by_category
+        .into_iter()
+        .map(|(c, n)| view! {
+            <tr><th scope="row">{labels::category(l, Kind::Place, &c)}</th><td class="num">{n}</td></tr>
+        })
+        .collect_view();
+    let qualities = PLACE_QUALITIES
+        .iter()
+        .map(|q| {
+            let n = p.places.iter().filter(|x| x.qualities.iter().any(|y| y == q)).count();
+            view! { <tr><th scope="row">{labels::quality(l, q)}</th><td class="num">{n}</td></tr> }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="places">
+            <h2 id="places">{t!(i18n, profile_places)}</h2>
+            <table>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, col_category)}</th>
+                    <th scope="col">{t!(i18n, col_places)}</th>
+                </tr></thead>
+                <tbody>{categories}</tbody>
+            </table>
+            <h3>{t!(i18n, profile_qualities)}</h3>
+            <table>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, col_quality)}</th>
+                    <th scope="col">{t!(i18n, col_places)}</th>
+                </tr></thead>
+                <tbody>{qualities}</tbody>
+            </table>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,477 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::insight;
+use crate::i18n::*;
+use crate::labels;
+use crate::model::{class_breaks, AreaSummary, InsightFilter, InsightOverview, Kind, Source};
+
+/// The choropleth's colours, light to dark (ColorBrewer YlGnBu, readable for colour-blind people).
+pub const CLASS_COLOURS: [&str; 5] = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"];
+
+/// What the map and the table show per area.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    Count,
+    Per1000,
+}
+
+/// How the table is sorted: by which column, and descending or not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Area,
+    Population,
+    Count,
+    Per1000,
+}
+
+impl SortKey {
+    const ALL: [(SortKey, &'static str); 4] = [
+        (SortKey::Area, "area"),
+        (SortKey::Population, "population"),
+        (SortKey::Count, "count"),
+        (SortKey::Per1000, "per_1000"),
+    ];
+
+    fn parse(s: Option<&str>) -> SortKey {
+        Self::ALL
+            .iter()
+            .find(|(_, id)| Some(*id) == s)
+            .map_or(SortKey::Area, |(k, _)| *k)
+    }
+
+    fn id(self) -> &'static str {
+        Self::ALL.iter().find(|(k, _)| *k == self).map_or("area", |(_, id)| id)
+    }
+}
+
+/// The page's own parameters next to the filter's.
+#[derive(Clone)]
+struct View {
+    filter: InsightFilter,
+    measure: Measure,
+    sort: SortKey,
+    descending: bool,
+}
+
+impl View {
+    /// A link to this page with the same filter and the given measure/sort.
+    fn href(&self, sort: SortKey, descending: bool) -> String {
+        let mut pairs = self.filter.to_pairs();
+        if self.measure == Measure::Count {
+            pairs.push(("measure", "count".into()));
+        }
+        pairs.push(("sort", sort.id().into()));
+        if descending {
+            pairs.push(("dir", "desc".into()));
+        }
+        format!("/inzicht?{}", query_string(&pairs))
+    }
+}
+
+/// `a=b&c=d` with values percent-encoded.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// `/inzicht`: the advisors' dashboard. Everything on it is aggregated and suppressed, so it needs no
+/// account; it works without JavaScript (a GET form, a sortable table), and with it draws the map.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let pairs: Vec<(String, String)> = query
+        .get_untracked()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let param = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let (filter, problem) = match InsightFilter::from_pairs(&pairs) {
+        Ok(f) => (f, None),
+        Err(e) => (
+            InsightFilter { level: "buurt".into(), ..Default::default() },
+            Some(e),
+        ),
+    };
+    let view_state = View {
+        filter: filter.clone(),
+        measure: if param("measure") == Some("count") { Measure::Count } else { Measure::Per1000 },
+        sort: SortKey::parse(param("sort")),
+        descending: param("dir") == Some("desc"),
+    };
+    let data = Resource::new_blocking(move || filter.clone(), insight);
+    view! {
+        <Title text=move || t_string!(i18n, insight_title).to_string() />
+        <div class="insight">
+        <h1>{t!(i18n, insight_title)}</h1>
+        <p class="lead">{t!(i18n, insight_intro, k = 5)}</p>
+        {problem.map(|e| view! {
+            <div class="error-summary" role="alert">
+                <p>{t!(i18n, insight_bad_filter)} ": " <code>{e.field}</code> " " {e.message}</p>
+            </div>
+        })}
+        <Suspense>
+            {move || {
+                let view_state = view_state.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(o) => view! { <Dashboard o view_state /> }.into_any(),
+                        Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let f = view_state.filter.clone();
+    // Without inhabitants anywhere, "per 1,000" would be empty: fall back to counts.
+    let has_population = o.areas.iter().any(|a| a.population.is_some());
+    let measure = if has_population { view_state.measure } else { Measure::Count };
+    let value = |code: &str, population: Option<i64>| -> Option<Option<f64>> {
+        // Some(None): suppressed; Some(Some(x)): a value; None: no value for this measure.
+        match o.figure(code) {
+            Some(fig) if fig.suppressed => Some(None),
+            Some(fig) => match measure {
+                Measure::Count => fig.count.map(|c| Some(c as f64)),
+                Measure::Per1000 => fig.per_1000.map(Some),
+            },
+            None => match (measure, population) {
+                (Measure::Count, _) => Some(Some(0.0)),
+                (Measure::Per1000, Some(p)) if p > 0 => Some(Some(0.0)),
+                _ => None,
+            },
+        }
+    };
+    let mut values = serde_json::Map::new();
+    let mut positives = Vec::new();
+    for a in &o.areas {
+        if let Some(v) = value(&a.code, a.population) {
+            if let Some(x) = v.filter(|x| *x > 0.0) {
+                positives.push(x);
+            }
+            values.insert(a.code.clone(), v.into());
+        }
+    }
+    let breaks = class_breaks(&positives);
+    let (hk, hc) = f.headline();
+    let mut heat = Vec::new();
+    if let Some(k) = hk {
+        heat.push(("kind", k.as_str().to_string()));
+    }
+    if let Some(c) = hc {
+        heat.push(("category", c));
+    }
+    for (k, v) in f.to_pairs() {
+        if matches!(k, "period" | "source" | "campaign") {
+            heat.push((k, v));
+        }
+    }
+    let export = query_string(&f.to_pairs());
+    let legend_rows = breaks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let value = labels::decimal(l, *b);
+            view! {
+                <li>
+                    <span class="swatch" style=format!("background:{}", CLASS_COLOURS[i]) aria-hidden="true"></span>
+                    {t!(i18n, legend_upto, value = value.clone())}
+                </li>
+            }
+        })
+        .collect_view();
+    let measure_label = match measure {
+        Measure::Count => t_string!(i18n, measure_count).to_string(),
+        Measure::Per1000 => t_string!(i18n, measure_per_1000).to_string(),
+    };
+    let no_areas = o.areas.is_empty();
+    view! {
+        <Filters o=o.clone() view_state=view_state.clone() has_population />
+        {o.year.map(|year| view! { <p class="hint">{t!(i18n, insight_year, year = year)}</p> })}
+        {if no_areas {
+            view! { <p class="notice">{t!(i18n, insight_no_areas)}</p> }.into_any()
+        } else {
+            view! {
+                <div class="insight-layout">
+                <section class="insight-map js-only" aria-label=move || t_string!(i18n, insight_map_label).to_string()>
+                    <div
+                        class="map choropleth"
+                        data-map="choropleth"
+                        data-level=f.level.clone()
+                        data-gemeente=f.gemeente.clone().unwrap_or_default()
+                        data-values=serde_json::Value::Object(values).to_string()
+                        data-breaks=serde_json::to_string(&breaks).unwrap_or_default()
+                        data-colours=serde_json::to_string(&CLASS_COLOURS).unwrap_or_default()
+                        data-heatmap=query_string(&heat)
+                        data-text-suppressed=move || t_string!(i18n, legend_suppressed).to_string()
+                        data-text-measure=measure_label.clone()
+                        tabindex="0"
+                        role="region"
+                        aria-label=move || t_string!(i18n, insight_map_label).to_string()
+                    >
+                        <p class="map-loading">{t!(i18n, map_loading)}</p>
+                    </div>
+                    <label class="check heatmap-toggle">
+                        <input type="checkbox" data-heatmap-toggle="" />
+                        {t!(i18n, heatmap_toggle)}
+                    </label>
+                </section>
+                <section class="legend-box" aria-labelledby="legend-title">
+                    <h2 id="legend-title">{t!(i18n, legend_title)} ": " {measure_label.clone()}</h2>
+                    <ul class="legend">
+                        <li><span class="swatch none" aria-hidden="true"></span>{t!(i18n, legend_none)}</li>
+                        {legend_rows}
+                        <li><span class="swatch suppressed" aria-hidden="true"></span>{t!(i18n, legend_suppressed)}</li>
+                    </ul>
+                </section>
+                </div>
+                <AreaTable o=o.clone() view_state=view_state.clone() />
+                <section aria-labelledby="export-title">
+                    <h2 id="export-title">{t!(i18n, export_title)}</h2>
+                    <ul class="exports">
+                        <li><a href=format!("/api/v1/export.csv?{export}") download="">{t!(i18n, export_csv)}</a></li>
+                        <li><a href=format!("/api/v1/export.geojson?{export}") download="">{t!(i18n, export_geojson)}</a></li>
+                    </ul>
+                </section>
+            }.into_any()
+        }}
+    }
+}
+
+/// The filter form: a plain GET, so every view has its own address (to bookmark or share).
+#[component]
+fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let f = view_state.filter.clone();
+    let opt = |value: String, label: String, selected: bool| {
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    let levels = ["gemeente", "wijk", "buurt"]
+        .into_iter()
+        .map(|lv| opt(lv.into(), labels::level(l, lv), f.level == lv))
+        .collect_view();
+    let kinds = Kind::ALL
+        .into_iter()
+        .map(|k| opt(k.as_str().into(), labels::kind(l, k), f.kind == Some(k)))
+        .collect_view();
+    let categories = Kind::ALL
+        .into_iter()
+        .filter(|k| f.kind.is_none_or(|fk| fk == *k))
+        .map(|k| {
+            let options = k
+                .categories()
+                .iter()
+                .map(|c| opt(c.to_string(), labels::category(l, k, c), f.category.as_deref() == Some(c)))
+                .collect_view();
+            view! { <optgroup label=labels::kind(l, k)>{options}</optgroup> }
+        })
+        .collect_view();
+    let periods = o
+        .periods
+        .iter()
+        .map(|p| opt(p.to_string(), labels::period(l, *p), f.period == *p))
+        .collect_view();
+    let sources = Source::ALL
+        .into_iter()
+        .map(|s| opt(s.as_str().into(), labels::source(l, s), f.source == Some(s)))
+        .collect_view();
+    let campaigns = o
+        .campaigns
+        .iter()
+        .map(|c| opt(c.clone(), c.replace('_', " "), f.campaign.as_deref() == Some(c)))
+        .collect_view();
+    let gemeenten = o
+        .gemeenten
+        .iter()
+        .map(|g: &AreaSummary| opt(g.code.clone(), g.label(), f.gemeente.as_deref() == Some(&g.code)))
+        .collect_view();
+    let per_1000 = view_state.measure == Measure::Per1000 && has_population;
+    view! {
+        <form class="filters" method="get" action="/inzicht" aria-labelledby="filters-title">
+            <h2 id="filters-title">{t!(i18n, insight_filters)}</h2>
+            <div class="filter-grid">
+                <label>{t!(i18n, f_level)}<select name="level">{levels}</select></label>
+                <label>{t!(i18n, f_gemeente)}
+                    <select name="gemeente">
+                        <option value="">{t!(i18n, f_all_gemeenten)}</option>
+                        {gemeenten}
+                    </select>
+                </label>
+                <label>{t!(i18n, f_kind)}
+                    <select name="kind">
+                        <option value="">{t!(i18n, f_all_kinds)}</option>
+                        {kinds}
+                    </select>
+                </label>
+                <label>{t!(i18n, f_category)}
+                    <select name="category">
+                        <option value="">{t!(i18n, f_all_categories)}</option>
+                        {categories}
+                    </select>
+                </label>
+                <label>{t!(i18n, f_period)}
+                    <select name="period">
+                        <option value="">{t!(i18n, f_all_time)}</option>
+                        {periods}
+                    </select>
+                </label>
+                <label>{t!(i18n, f_source)}
+                    <select name="source">
+                        <option value="">{t!(i18n, f_all_sources)}</option>
+                        {sources}
+                    </select>
+                </label>
+                <label>{t!(i18n, f_campaign)}
+                    <select name="campaign">
+                        <option value="">{t!(i18n, f_all_campaigns)}</option>
+                        {campaigns}
+                    </select>
+                </label>
+                <label>{t!(i18n, f_measure)}
+                    <select name="measure">
+                        <option value="per_1000" selected=per_1000>{t!(i18n, measure_per_1000)}</option>
+                        <option value="count" selected=!per_1000>{t!(i18n, measure_count)}</option>
+                    </select>
+                </label>
+            </div>
+            <button type="submit" class="button">{t!(i18n, f_apply)}</button>
+        </form>
+    }
+}
+
+/// Every area of the level, sortable by each column through plain links (`aria-sort` says how).
+#[component]
+fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let mut rows: Vec<(AreaSummary, Option<u64>, Option<u64>, Option<f64>, bool)> = o
+        .areas
+        .iter()
+        .map(|a| match o.figure(&a.code) {
+            Some(fig) => (a.clone(), fig.count, fig.respondents, fig.per_1000, fig.suppressed),
+            None => (
+                a.clone(),
+                Some(0),
+                Some(0),
+                a.population.filter(|p| *p > 0).map(|_| 0.0),
+                false,
+            ),
+        })
+        .collect();
+    // Suppressed and unknown values sort last either way.
+    let key = |r: &(AreaSummary, Option<u64>, Option<u64>, Option<f64>, bool)| -> Option<f64> {
+        match view_state.sort {
+            SortKey::Area => None,
+            SortKey::Population => r.0.population.map(|p| p as f64),
+            SortKey::Count => r.1.map(|c| c as f64),
+            SortKey::Per1000 => r.3,
+        }
+    };
+    rows.sort_by(|a, b| match view_state.sort {
+        SortKey::Area => {
+            let o = a.0.label().to_lowercase().cmp(&b.0.label().to_lowercase());
+            if view_state.descending { o.reverse() } else { o }
+        }
+        _ => match (key(a), key(b)) {
+            (Some(x), Some(y)) => {
+                let o = x.total_cmp(&y);
+                if view_state.descending { o.reverse() } else { o }
+            }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.0.code.cmp(&b.0.code),
+        },
+    });
+    let profile_query = query_string(
+        &view_state
+            .filter
+            .to_pairs()
+            .into_iter()
+            .filter(|(k, _)| matches!(*k, "period" | "source" | "campaign"))
+            .collect::<Vec<_>>(),
+    );
+    let header = move |key: SortKey, label: String| {
+        let active = view_state.sort == key;
+        // A first click sorts numbers high to low, names A to Z; a second click turns it round.
+        let next_desc = if active { !view_state.descending } else { key != SortKey::Area };
+        let aria = active.then(|| if view_state.descending { "descending" } else { "ascending" });
+        let href = view_state.href(key, next_desc);
+        let arrow = match (active, view_state.descending) {
+            (false, _) => "",
+            (true, false) => " ▲",
+            (true, true) => " ▼",
+        };
+        let title = t_string!(i18n, sort_by, column = label.clone()).to_string();
+        view! {
+            <th scope="col" aria-sort=aria>
+                <a href=href title=title>{label}<span aria-hidden="true">{arrow}</span></a>
+            </th>
+        }
+    };
+    let body = rows
+        .into_iter()
+        .map(|(a, count, respondents, per_1000, suppressed)| {
+            let href = if profile_query.is_empty() {
+                format!("/inzicht/gebied/{}", a.code)
+            } else {
+                format!("/inzicht/gebied/{}?{profile_query}", a.code)
+            };
+            let unknown = t_string!(i18n, unknown_value).to_string();
+            let hidden = t_string!(i18n, suppressed_value).to_string();
+            let show_per = match (suppressed, per_1000) {
+                (true, _) => hidden.clone(),
+                (false, Some(x)) => labels::decimal(l, x),
+                (false, None) => unknown.clone(),
+            };
+            view! {
+                <tr class:suppressed=suppressed>
+                    <th scope="row"><a href=href>{a.label()}</a> " " <span class="code">{a.code.clone()}</span></th>
+                    <td class="num">{a.population.map_or(unknown, |p| p.to_string())}</td>
+                    <td class="num">{labels::figure(l, count)}</td>
+                    <td class="num">{labels::figure(l, respondents)}</td>
+                    <td class="num">{show_per}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="table-title">
+            <h2 id="table-title">{t!(i18n, table_title)}</h2>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="table-title">
+                <table class="areas">
+                    <thead>
+                        <tr>
+                            {header(SortKey::Area, t_string!(i18n, col_area).to_string())}
+                            {header(SortKey::Population, t_string!(i18n, col_population).to_string())}
+                            {header(SortKey::Count, t_string!(i18n, col_count).to_string())}
+                            <th scope="col">{t!(i18n, col_respondents)}</th>
+                            {header(SortKey::Per1000, t_string!(i18n, col_per_1000).to_string())}
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

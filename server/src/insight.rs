@@ -1,0 +1,296 @@
+//! Aggregates for advisors: the per-gemeente tables of `domain::aggregate`, cached until the
+//! gemeente's revision changes, turned into the API's [`AreaFigure`]s, the dashboard's overview and
+//! the area profile.
+
+use std::sync::{Arc, Mutex};
+
+use app::model::{
+    AreaFigure, AreaProfile, AreaSummary, InsightFilter, InsightOverview, Kind, Period, PlaceSummary,
+};
+use rustc_hash::FxHashMap;
+
+use crate::domain::aggregate::{Figure, Selection, Table, Topic};
+use crate::domain::areas::{cbs_parent, Level};
+use crate::domain::privacy::DEFAULT_K;
+use crate::service::Service;
+use crate::store::{AreaFacts, StoreError};
+
+/// One gemeente's tables: every entry, and the wishes offering a talent.
+pub struct Tables {
+    all: Table,
+    talents: Table,
+}
+
+/// Built tables by gemeente code, with the revision they were built from.
+#[derive(Default)]
+pub struct TableCache(Mutex<FxHashMap<String, (i64, Arc<Tables>)>>);
+
+impl TableCache {
+    fn get(&self, gemeente: &str, revision: i64) -> Option<Arc<Tables>> {
+        let cache = self.0.lock().ok()?;
+        cache
+            .get(gemeente)
+            .filter(|(r, _)| *r == revision)
+            .map(|(_, t)| t.clone())
+    }
+
+    fn put(&self, gemeente: &str, revision: i64, tables: Arc<Tables>) {
+        if let Ok(mut cache) = self.0.lock() {
+            cache.insert(gemeente.to_string(), (revision, tables));
+        }
+    }
+}
+
+fn selection(f: &InsightFilter, level: Level) -> Selection {
+    Selection {
+        level,
+        kind: f.kind,
+        category: f.category.clone(),
+        campaign: f.campaign.clone(),
+        period: f.period,
+        source: f.source,
+    }
+}
+
+/// Area facts by code: name and inhabitants.
+type Facts = FxHashMap<String, AreaFacts>;
+
+fn area_figure(fig: Figure, facts: &Facts) -> AreaFigure {
+    let fact = facts.get(&fig.area);
+    let (kind, category) = match fig.topic {
+        Topic::All => (None, None),
+        Topic::Kind(k) => (Some(k), None),
+        Topic::Category(k, c) => (Some(k), Some(c)),
+    };
+    let per_1000 = fig
+        .count
+        .zip(fact.and_then(|f| f.population).filter(|p| *p > 0))
+        .map(|(c, p)| (c as f64 * 1000.0 / p as f64 * 100.0).round() / 100.0);
+    AreaFigure {
+        suppressed: fig.count.is_none(),
+        area_name: fact.and_then(|f| f.name.clone()),
+        area_code: fig.area,
+        kind,
+        category,
+        count: fig.count,
+        respondents: fig.respondents,
+        per_1000,
+    }
+}
+
+fn summary(code: &str, facts: &Facts) -> AreaSummary {
+    let f = facts.get(code);
+    AreaSummary {
+        code: code.to_string(),
+        name: f.and_then(|f| f.name.clone()),
+        population: f.and_then(|f| f.population),
+    }
+}
+
+/// "Every kind" first, then the kinds in catalog order.
+fn kind_order(k: Option<Kind>) -> usize {
+    k.map_or(0, |k| 1 + Kind::ALL.iter().position(|x| *x == k).unwrap_or(0))
+}
+
+impl Service {
+    /// The tables of one gemeente as of `revision`, from the cache or built now.
+    async fn tables(&self, gemeente: &str, revision: i64) -> Result<Arc<Tables>, StoreError> {
+        if let Some(t) = self.tables.get(gemeente, revision) {
+            return Ok(t);
+        }
+        let records = self.store.gemeente_records(gemeente).await?;
+        let code = gemeente.to_string();
+        let k = DEFAULT_K as u64;
+        // Building is CPU work (milliseconds per thousand entries): keep it off the async workers.
+        let tables = tokio::task::spawn_blocking(move || {
+            Arc::new(Tables {
+                all: Table::build(&code, &records.all, k),
+                talents: Table::build(&code, &records.talents, k),
+            })
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("aggregate build failed: {e}")))?;
+        self.tables.put(gemeente, records.revision, tables.clone());
+        Ok(tables)
+    }
+
+    async fn facts(&self) -> Result<Facts, StoreError> {
+        Ok(self
+            .store
+            .area_facts()
+            .await?
+            .into_iter()
+            .map(|a| (a.code.clone(), a))
+            .collect())
+    }
+
+    /// Every released figure the filter asks for, over every gemeente with entries (or the one the
+    /// filter names), ordered by area code. Areas without entries have no rows: their count is 0.
+    pub async fn aggregates(&self, f: &InsightFilter) -> Result<Vec<AreaFigure>, StoreError> {
+        let facts = self.facts().await?;
+        self.figures(f, &facts).await
+    }
+
+    async fn figures(&self, f: &InsightFilter, facts: &Facts) -> Result<Vec<AreaFigure>, StoreError> {
+        let Some(level) = Level::parse(&f.level) else {
+            return Ok(Vec::new());
+        };
+        let sel = selection(f, level);
+        let mut out = Vec::new();
+        for (gemeente, revision) in self.store.revisions().await? {
+            if f.gemeente.as_ref().is_some_and(|g| *g != gemeente) {
+                continue;
+            }
+            let tables = self.tables(&gemeente, revision).await?;
+            out.extend(tables.all.select(&sel).into_iter().map(|fig| area_figure(fig, facts)));
+        }
+        out.sort_by(|a, b| {
+            (&a.area_code, kind_order(a.kind), &a.category)
+                .cmp(&(&b.area_code, kind_order(b.kind), &b.category))
+        });
+        Ok(out)
+    }
+
+    /// The periods with entries, for the period filter.
+    async fn periods(&self) -> Result<Vec<Period>, StoreError> {
+        Ok(match self.store.month_span().await? {
+            Some((first, last)) => match (Period::month_of(&first), Period::month_of(&last)) {
+                (Some(a), Some(b)) => Period::lattice(a, b),
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        })
+    }
+
+    /// The dashboard: the filter's headline figure for every area of its level.
+    pub async fn overview(&self, f: &InsightFilter) -> Result<InsightOverview, StoreError> {
+        let facts = self.facts().await?;
+        let (kind, category) = f.headline();
+        let figures = self
+            .figures(f, &facts)
+            .await?
+            .into_iter()
+            .filter(|x| x.kind == kind && x.category == category)
+            .collect();
+        let in_scope = |code: &str| match &f.gemeente {
+            None => true,
+            Some(g) => code == g || cbs_parent(code, Level::Gemeente).as_deref() == Some(g),
+        };
+        let areas = facts
+            .values()
+            .filter(|a| a.level == f.level && in_scope(&a.code))
+            .map(|a| summary(&a.code, &facts))
+            .collect::<Vec<_>>();
+        let gemeenten = self
+            .store
+            .revisions()
+            .await?
+            .into_iter()
+            .map(|(g, _)| summary(&g, &facts))
+            .collect();
+        let mut areas = areas;
+        areas.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(InsightOverview {
+            year: facts.values().filter_map(|a| a.year).max(),
+            areas,
+            figures,
+            periods: self.periods().await?,
+            campaigns: self.store.campaigns().await?,
+            gemeenten,
+        })
+    }
+
+    /// One area's profile under the filter's period, source and campaign (its level and topic are
+    /// the area's own and every topic).
+    pub async fn profile(
+        &self,
+        code: &str,
+        f: &InsightFilter,
+    ) -> Result<Option<AreaProfile>, StoreError> {
+        let facts = self.facts().await?;
+        let level = match facts.get(code).and_then(|a| Level::parse(&a.level)) {
+            Some(l) => l,
+            None => return Ok(None),
+        };
+        let gemeente = match level {
+            Level::Gemeente => Some(code.to_string()),
+            _ => cbs_parent(code, Level::Gemeente),
+        };
+        let revision = self
+            .store
+            .revisions()
+            .await?
+            .into_iter()
+            .find(|(g, _)| Some(g) == gemeente.as_ref());
+        let every = InsightFilter {
+            level: level.as_str().to_string(),
+            kind: None,
+            category: None,
+            ..f.clone()
+        };
+        let (mut figures, mut talents, mut months) = (Vec::new(), None, Vec::new());
+        if let Some((g, revision)) = revision {
+            let tables = self.tables(&g, revision).await?;
+            let sel = selection(&every, level);
+            figures = tables
+                .all
+                .select(&sel)
+                .into_iter()
+                .filter(|x| x.area == code)
+                .map(|x| area_figure(x, &facts))
+                .collect();
+            figures.sort_by_key(|x| (kind_order(x.kind), x.category.is_some(), std::cmp::Reverse(x.count)));
+            talents = tables
+                .talents
+                .select(&Selection { kind: Some(Kind::Wish), ..sel.clone() })
+                .into_iter()
+                .find(|x| x.area == code && x.topic == Topic::Kind(Kind::Wish))
+                .map(|x| area_figure(x, &facts));
+            for p in self.periods().await?.into_iter().filter(|p| matches!(p, Period::Month(..))) {
+                let in_period = match f.period {
+                    Period::All => true,
+                    other => {
+                        let mut q = Some(p);
+                        std::iter::from_fn(|| {
+                            let cur = q?;
+                            q = cur.parent();
+                            Some(cur)
+                        })
+                        .any(|x| x == other)
+                    }
+                };
+                if !in_period {
+                    continue;
+                }
+                let month = Selection { period: p, ..sel.clone() };
+                if let Some(x) = tables
+                    .all
+                    .select(&month)
+                    .into_iter()
+                    .find(|x| x.area == code && x.topic == Topic::All)
+                {
+                    months.push((p, area_figure(x, &facts)));
+                }
+            }
+        }
+        let places = self
+            .store
+            .places_in(code)
+            .await?
+            .into_iter()
+            .map(|e| PlaceSummary {
+                category: e.category,
+                qualities: e.qualities,
+            })
+            .collect();
+        Ok(Some(AreaProfile {
+            area: summary(code, &facts),
+            level: level.as_str().to_string(),
+            year: facts.get(code).and_then(|a| a.year),
+            figures,
+            talents,
+            months,
+            places,
+        }))
+    }
+}

@@ -1,0 +1,183 @@
+//! Aggregates and exports over the real Drechtsteden buurten: suppression below k respondents, the
+//! complementary suppression that stops differencing, and that a new entry counts at once.
+
+use std::collections::HashMap;
+
+use geo::InteriorPoint;
+use serde_json::{json, Value};
+use server::domain::areas::Level;
+use server::import::boundaries::{read, Fields};
+
+use crate::helpers::*;
+
+/// Three buurten of one Dordrecht wijk, with a point inside each.
+fn three_buurten_of_one_wijk() -> Vec<(String, f64, f64)> {
+    let file = std::fs::read(shared_data().join("boundaries/drechtsteden_buurten_2023.geojson"))
+        .expect("file");
+    let buurten = read(&file, Level::Buurt, &Fields::default()).expect("reads").areas;
+    let mut by_wijk: HashMap<String, Vec<(String, f64, f64)>> = HashMap::new();
+    for b in buurten.iter().filter(|b| b.code.starts_with("BU0505")) {
+        if let Some(p) = b.shape.interior_point() {
+            by_wijk
+                .entry(b.code[2..8].to_string())
+                .or_default()
+                .push((b.code.clone(), p.x(), p.y()));
+        }
+    }
+    let mut wijken: Vec<_> = by_wijk.into_values().filter(|v| v.len() >= 3).collect();
+    wijken.sort_by(|x, y| x[0].0.cmp(&y[0].0));
+    let mut three = wijken.swap_remove(0);
+    three.truncate(3);
+    three
+}
+
+async fn add(app: &TestApp, n: usize, category: &str, at: &(String, f64, f64)) {
+    for _ in 0..n {
+        let mut b = barrier(&new_id(), &new_id());
+        b["category"] = json!(category);
+        b["location"] = json!({"lon": at.1, "lat": at.2});
+        let res = app.post_json(&b).await;
+        assert_eq!(res.status(), 201);
+        let receipt: Value = res.json().await.expect("json");
+        assert_eq!(receipt["areas"]["buurt"], at.0.as_str());
+    }
+}
+
+fn figure<'a>(figs: &'a [Value], area: &str) -> &'a Value {
+    figs.iter()
+        .find(|f| f["area_code"] == area)
+        .unwrap_or_else(|| panic!("no figure for {area} in {figs:#?}"))
+}
+
+#[tokio::test]
+async fn aggregates_suppress_small_counts_and_their_complements() {
+    let app = spawn_drechtsteden_app().await;
+    let [a, b, c] = <[_; 3]>::try_from(three_buurten_of_one_wijk()).expect("three");
+    add(&app, 6, "steps", &a).await;
+    add(&app, 1, "steps", &b).await;
+    add(&app, 5, "steps", &c).await;
+
+    let q = "/api/v1/aggregates?level=buurt&kind=barrier&category=steps&gemeente=GM0505";
+    let figs: Vec<Value> = app.get_json(q).await;
+    let fa = figure(&figs, &a.0);
+    assert_eq!(fa["count"], 6);
+    assert_eq!(fa["respondents"], 6);
+    assert_eq!(fa["suppressed"], false);
+    assert!(fa["area_name"].is_string());
+    assert!(fa["per_1000"].as_f64().is_some_and(|x| x > 0.0), "{fa}");
+    let fb = figure(&figs, &b.0);
+    assert_eq!(fb["suppressed"], true);
+    assert_eq!((&fb["count"], &fb["respondents"], &fb["per_1000"]), (&Value::Null, &Value::Null, &Value::Null));
+
+    // The attack: the wijk's released total minus the released buurten. With only the lone
+    // respondent's buurt hidden this would give it away; the buurt with 5 is hidden with it.
+    let wijk = format!("WK{}", &a.0[2..8]);
+    let totals: Vec<Value> = app
+        .get_json("/api/v1/aggregates?level=wijk&kind=barrier&category=steps&gemeente=GM0505")
+        .await;
+    assert_eq!(figure(&totals, &wijk)["count"], 12);
+    let hidden: Vec<_> = figs
+        .iter()
+        .filter(|f| f["area_code"].as_str().is_some_and(|c| c[2..8] == a.0[2..8]))
+        .filter(|f| f["suppressed"] == true)
+        .collect();
+    assert_eq!(hidden.len(), 2, "{figs:#?}");
+    assert_eq!(figure(&figs, &c.0)["suppressed"], true);
+    // The same across categories: the buurt's barrier total is the steps figure, so it is hidden too.
+    let kinds: Vec<Value> = app
+        .get_json("/api/v1/aggregates?level=buurt&kind=barrier&gemeente=GM0505")
+        .await;
+    let total_b = kinds
+        .iter()
+        .find(|f| f["area_code"] == b.0.as_str() && f["category"].is_null())
+        .expect("kind total");
+    assert_eq!(total_b["suppressed"], true);
+
+    // A new entry is in the figures at once.
+    add(&app, 1, "steps", &a).await;
+    let figs: Vec<Value> = app.get_json(q).await;
+    assert_eq!(figure(&figs, &a.0)["count"], 7);
+
+    // Exports carry the same released figures.
+    let csv = app.get_text(&q.replace("aggregates", "export.csv")).await;
+    let header = csv.lines().next().expect("header");
+    assert!(header.starts_with("area_code,area_name,level,kind,category,period"), "{header}");
+    let row_a = csv.lines().find(|l| l.starts_with(&a.0)).expect("row");
+    assert!(row_a.contains(",barrier,steps,all,all,all,7,7,false,"), "{row_a}");
+    let row_b = csv.lines().find(|l| l.starts_with(&b.0)).expect("row");
+    assert!(row_b.ends_with(",,,true,"), "{row_b}");
+    let fc: Value = app.get_json(&q.replace("aggregates", "export.geojson")).await;
+    let features = fc["features"].as_array().expect("features");
+    assert_eq!(features.len(), 133, "every Dordrecht buurt, also those without entries");
+    let feature = |code: &str| {
+        features
+            .iter()
+            .find(|f| f["properties"]["area_code"] == code)
+            .expect("feature")
+    };
+    assert_eq!(feature(&a.0)["properties"]["count"], 7);
+    assert_eq!(feature(&b.0)["properties"]["count"], Value::Null);
+    assert_eq!(feature(&a.0)["geometry"]["type"], "MultiPolygon");
+}
+
+#[tokio::test]
+async fn aggregate_filters_are_checked() {
+    let app = spawn_app().await;
+    let figs: Vec<Value> = app.get_json("/api/v1/aggregates?level=gemeente").await;
+    assert_eq!(figs, Vec::<Value>::new(), "no areas, no figures");
+    for (q, status, field) in [
+        ("level=straat", 400, "level"),
+        ("kind=bench", 400, "kind"),
+        ("kind=place&category=steps", 400, "category"),
+        ("from=2026-01&to=2026-05", 400, "to"),
+        ("period=last-week", 400, "period"),
+        ("source=fax", 400, "source"),
+        ("colour=red", 400, "colour"),
+    ] {
+        for route in ["aggregates", "export.csv", "export.geojson"] {
+            let res = app.get(&format!("/api/v1/{route}?{q}")).await;
+            assert_eq!(res.status(), status, "{route}?{q}");
+            let body: Value = res.json().await.expect("json");
+            assert_eq!(body["errors"][0]["field"], field, "{route}?{q}");
+        }
+    }
+    let raw = app.get("/api/v1/export.csv?raw=true").await;
+    assert_eq!(raw.status(), 401);
+    let ok = app.get("/api/v1/aggregates?from=2026-04&to=2026-06&level=wijk").await;
+    assert_eq!(ok.status(), 200);
+}
+
+#[tokio::test]
+async fn the_dashboard_and_area_profile_render_the_released_figures() {
+    let app = spawn_drechtsteden_app().await;
+    let [a, b, c] = <[_; 3]>::try_from(three_buurten_of_one_wijk()).expect("three");
+    add(&app, 7, "steps", &a).await;
+    add(&app, 1, "costs_money", &b).await;
+    // The wijk's total is released, so a second buurt is hidden with the lone respondent's: this one.
+    add(&app, 6, "steps", &c).await;
+
+    let page = app.get("/inzicht?level=buurt&gemeente=GM0505&kind=barrier&measure=count&sort=count&dir=desc").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains(r#"data-map="choropleth""#), "the map container");
+    assert!(html.contains("<table class=\"areas\""), "the table");
+    assert!(html.contains(r#"aria-sort="descending""#), "sorted by count");
+    // The table lists every Dordrecht buurt; the busiest first, the lone respondent's hidden.
+    let first_row = html.split("<tbody>").nth(1).and_then(|t| t.split("</tr>").next()).expect("row");
+    assert!(first_row.contains(&a.0), "{first_row}");
+    assert!(first_row.contains(">7<"), "{first_row}");
+    assert_eq!(html.matches("/inzicht/gebied/BU0505").count(), 133);
+    let b_row = html.split("<tr").find(|r| r.contains(&format!("/inzicht/gebied/{}", b.0))).expect("b");
+    assert!(b_row.contains("verborgen") && !b_row.contains(">1<"), "{b_row}");
+    assert!(html.contains("/api/v1/export.csv?level=buurt&amp;kind=barrier&amp;gemeente=GM0505"), "export link keeps the filter");
+
+    let profile = app.get(&format!("/inzicht/gebied/{}", a.0)).await;
+    assert_eq!(profile.status(), 200);
+    let html = profile.text().await.expect("html");
+    assert!(html.contains("Drempels") && !html.contains("Hoge stoep bij de bushalte"), "no free text");
+    assert!(html.contains("Trap, drempel of hoge stoep"), "the category label");
+
+    assert_eq!(app.get("/inzicht/gebied/BU99999999").await.status(), 404);
+    let bad = app.get_text("/inzicht?level=straat").await;
+    assert!(bad.contains(r#"role="alert""#) && bad.contains("<code>level</code>"), "bad filter explained");
+}
