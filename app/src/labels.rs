@@ -196,6 +196,14 @@ pub fn figure(l: Locale, count: Option<u64>) -> String {
 
 /// A decimal in the locale's notation: 12,5 in Dutch, 12.5 in English.
 pub fn decimal(l: Locale, x: f64) -> String {
-    let s = if x >= 100.0 { format!("{x:.0}") } else { format!("{x:.1}") };
-    if l == Locale::nl { s.replace('.', ",") } else { s }
+    let s = if x >= 100.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    };
+    if l == Locale::nl {
+        s.replace('.', ",")
+    } else {
+        s
+    }
 }

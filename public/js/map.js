@@ -121,27 +121,76 @@
     }
   }
 
+  // The public map. Entries closer together on screen than CLUSTER_PX are drawn as one bubble with
+  // their number (coloured by the most common kind), so 10,000 entries stay a few hundred shapes;
+  // from DETAIL_ZOOM on, each entry is its own dot. Only what is in view is drawn.
+  var CLUSTER_PX = 44;
+  var DETAIL_ZOOM = 16;
+
   function setupPublic(L, el) {
-    var labels = {};
-    try { labels = JSON.parse(el.dataset.labels || "{}"); } catch (e) { labels = {}; }
+    var labels = parse(el.dataset.labels, {});
     var map = baseMap(L, el);
     var renderer = L.canvas({ padding: 0.3 });
+    var layer = L.layerGroup().addTo(map);
+    var points = [];
+
+    function dot(p) {
+      L.circleMarker(p.ll, {
+        renderer: renderer, radius: 7, weight: 2, color: "#fff",
+        fillColor: COLOURS[p.kind] || "#333", fillOpacity: 0.9
+      }).bindPopup(p.title).addTo(layer);
+    }
+
+    function render() {
+      layer.clearLayers();
+      var zoom = map.getZoom();
+      var view = map.getBounds().pad(0.25);
+      var visible = points.filter(function (p) { return view.contains(p.ll); });
+      if (zoom >= DETAIL_ZOOM) {
+        visible.forEach(dot);
+      } else {
+        var bins = new Map();
+        visible.forEach(function (p) {
+          var px = map.project(p.ll, zoom);
+          var key = Math.floor(px.x / CLUSTER_PX) + ":" + Math.floor(px.y / CLUSTER_PX);
+          var b = bins.get(key);
+          if (!b) bins.set(key, (b = { list: [], lat: 0, lng: 0, kinds: {} }));
+          b.list.push(p);
+          b.lat += p.ll.lat;
+          b.lng += p.ll.lng;
+          b.kinds[p.kind] = (b.kinds[p.kind] || 0) + 1;
+        });
+        bins.forEach(function (b) {
+          if (b.list.length === 1) return dot(b.list[0]);
+          var n = b.list.length;
+          var ll = L.latLng(b.lat / n, b.lng / n);
+          var kind = Object.keys(b.kinds).sort(function (x, y) { return b.kinds[y] - b.kinds[x]; })[0];
+          L.circleMarker(ll, {
+            renderer: renderer, radius: Math.min(26, 11 + Math.sqrt(n)), weight: 3, color: "#fff",
+            fillColor: COLOURS[kind] || "#333", fillOpacity: 0.85
+          }).bindTooltip(String(n), { permanent: true, direction: "center", className: "cluster-count" })
+            .on("click", function () { map.setView(ll, Math.min(zoom + 2, DETAIL_ZOOM)); })
+            .addTo(layer);
+        });
+      }
+      el.dataset.drawn = String(layer.getLayers().length);
+    }
+
     fetch("/api/v1/submissions?limit=10000", { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (entries) {
-        var points = [];
         entries.forEach(function (e) {
           if (!e.location) return;
-          var ll = [e.location.lat, e.location.lon];
-          points.push(ll);
-          var title = (labels[e.kind] || e.kind) + ": " + (labels[e.kind + "." + e.category] || e.category);
-          L.circleMarker(ll, {
-            renderer: renderer, radius: 7, weight: 2, color: "#fff",
-            fillColor: COLOURS[e.kind] || "#333", fillOpacity: 0.9
-          }).bindPopup(title).addTo(map);
+          points.push({
+            ll: L.latLng(e.location.lat, e.location.lon),
+            kind: e.kind,
+            title: (labels[e.kind] || e.kind) + ": " + (labels[e.kind + "." + e.category] || e.category)
+          });
         });
-        if (points.length) map.fitBounds(points, { maxZoom: 16, padding: [24, 24] });
+        if (points.length) map.fitBounds(points.map(function (p) { return p.ll; }), { maxZoom: 16, padding: [24, 24] });
         el.dataset.entries = String(points.length);
+        render();
+        map.on("moveend", render);
       })
       .catch(function () { el.dataset.entries = "0"; })
       .then(function () { el.dataset.mapReady = "loaded"; });

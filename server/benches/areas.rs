@@ -2,7 +2,10 @@
 //! per area × category, and bin a 256×256 density grid, on at most 2 threads. Prints figures; with
 //! `--write-points FILE` also writes the points for bench/areas_geopandas.py, so both measure the same.
 //!
-//!   cargo bench -p server --bench areas -- [--points N] [--write-points FILE] [--write-areas FILE]
+//! Step (a) goes through a raster of the buurten (`domain::raster`); the exact R-tree index must give
+//! the same answer for every point, or the benchmark fails.
+//!
+//!   cargo bench -p server --bench areas -- [--points N] [--cells N] [--write-points FILE] [--write-areas FILE]
 
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
@@ -11,6 +14,7 @@ use std::time::Instant;
 
 use geo::InteriorPoint;
 use server::domain::areas::{Area, AreaIndex, Level};
+use server::domain::raster::Raster;
 use server::import::boundaries::{read, shape_to_geojson, Fields};
 
 const CATEGORIES: u8 = 15;
@@ -122,18 +126,69 @@ fn main() {
         }
     }
 
+    let cells: usize = arg("--cells").and_then(|s| s.parse().ok()).unwrap_or(4096);
     let t = Instant::now();
     let index = AreaIndex::new(areas);
-    let build = t.elapsed();
+    let build_rtree = t.elapsed();
+    let t = Instant::now();
+    let raster = Raster::new(&index, Level::Buurt, cells);
+    let build = build_rtree + t.elapsed();
 
-    // (a) assign every point, on THREADS threads.
+    // (a)+(b) on THREADS threads: each orders its share of the points along the raster's Z-order
+    // curve, looks them up in that order and counts per area × category; the counts are summed.
+    let rows = index.len() + 1;
     let t = Instant::now();
     let chunk = points.len().div_ceil(THREADS);
-    let assigned: Vec<Option<usize>> = std::thread::scope(|s| {
+    let parts: Vec<(Vec<u32>, usize)> = std::thread::scope(|s| {
         let handles: Vec<_> = points
             .chunks(chunk)
             .map(|part| {
-                s.spawn(|| {
+                let raster = &raster;
+                s.spawn(move || {
+                    let mut order: Vec<(u64, u32)> = part
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (x, y, _))| (raster.curve_key(*x, *y), i as u32))
+                        .collect();
+                    order.sort_unstable_by_key(|o| o.0);
+                    let mut counts = vec![0u32; rows * CATEGORIES as usize];
+                    let mut inside = 0;
+                    for (_, i) in order {
+                        let (x, y, c) = part[i as usize];
+                        let row = match raster.locate_index(x, y) {
+                            Some(a) => {
+                                inside += 1;
+                                a
+                            }
+                            None => rows - 1,
+                        };
+                        counts[row * CATEGORIES as usize + c as usize] += 1;
+                    }
+                    (counts, inside)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut counts = vec![0u32; rows * CATEGORIES as usize];
+    let mut inside = 0;
+    for (part, n) in parts {
+        inside += n;
+        for (total, c) in counts.iter_mut().zip(part) {
+            *total += c;
+        }
+    }
+    let join_count = t.elapsed();
+
+    // Not timed: the raster must give the exact index's answer for every point, and the exact
+    // index alone (the write path's lookup) is timed for comparison.
+    let t = Instant::now();
+    let exact: Vec<Option<usize>> = std::thread::scope(|s| {
+        let handles: Vec<_> = points
+            .chunks(chunk)
+            .map(|part| {
+                let index = &index;
+                s.spawn(move || {
                     part.iter()
                         .map(|(x, y, _)| index.locate_index(Level::Buurt, *x, *y))
                         .collect::<Vec<_>>()
@@ -145,17 +200,21 @@ fn main() {
             .flat_map(|h| h.join().unwrap())
             .collect()
     });
-    let assign = t.elapsed();
-
-    // (b) per area × category counts.
-    let t = Instant::now();
-    let mut counts = vec![0u32; (index.len() + 1) * CATEGORIES as usize];
-    for (a, (_, _, c)) in assigned.iter().zip(&points) {
-        let row = a.map_or(index.len(), |i| i);
-        counts[row * CATEGORIES as usize + *c as usize] += 1;
+    let assign_exact = t.elapsed();
+    let disagree = points
+        .iter()
+        .zip(&exact)
+        .filter(|((x, y, _), e)| raster.locate_index(*x, *y) != **e)
+        .count();
+    assert_eq!(
+        disagree, 0,
+        "the raster and the exact index disagree on {disagree} points"
+    );
+    let mut exact_counts = vec![0u32; rows * CATEGORIES as usize];
+    for (a, (_, _, c)) in exact.iter().zip(&points) {
+        exact_counts[a.map_or(rows - 1, |i| i) * CATEGORIES as usize + *c as usize] += 1;
     }
-    let count = t.elapsed();
-    let inside = assigned.iter().filter(|a| a.is_some()).count();
+    assert_eq!(counts, exact_counts, "the counts agree too");
 
     // (c) a 256×256 density grid over the Netherlands.
     let t = Instant::now();
@@ -189,28 +248,26 @@ fn main() {
         load.as_secs_f64() * 1e3
     );
     println!(
-        "  build index                            {:>9.1} ms",
+        "  build index (R-tree + {cells}-cell raster, {:.1} % boundary cells) {:>6.1} ms",
+        raster.boundary_share() * 100.0,
         build.as_secs_f64() * 1e3
     );
     println!(
-        "  (a) assign areas                       {:>9.1} ms",
-        assign.as_secs_f64() * 1e3
+        "  (a) through the R-tree alone, for comparison {:>7.1} ms (same answers for every point)",
+        assign_exact.as_secs_f64() * 1e3
     );
-    println!(
-        "  (b) count per area x category          {:>9.1} ms",
-        count.as_secs_f64() * 1e3
-    );
+
     println!(
         "  (c) 256x256 density grid               {:>9.1} ms",
         grid_time.as_secs_f64() * 1e3
     );
     println!(
-        "  (a)+(b) join and count                 {:>9.1} ms",
-        (assign + count).as_secs_f64() * 1e3
+        "  (a)+(b) join and count (Z-order sort included) {:>6.1} ms",
+        join_count.as_secs_f64() * 1e3
     );
     println!(
         "  total with index build                 {:>9.1} ms",
-        (build + assign + count).as_secs_f64() * 1e3
+        (build + join_count).as_secs_f64() * 1e3
     );
     println!(
         "  single lookup (write path), average    {:>9.3} us ({found} found)",
@@ -222,8 +279,8 @@ fn main() {
     );
     println!(
         "RESULT join_count_ms={:.3} total_ms={:.3} grid_ms={:.3} single_us={:.4} peak_mib={:.1} inside={inside} checksum={}",
-        (assign + count).as_secs_f64() * 1e3,
-        (build + assign + count).as_secs_f64() * 1e3,
+        join_count.as_secs_f64() * 1e3,
+        (build + join_count).as_secs_f64() * 1e3,
         grid_time.as_secs_f64() * 1e3,
         single_us,
         peak_rss_mib(),

@@ -58,7 +58,10 @@ pub fn csv(filter: &InsightFilter, figures: &[AreaFigure]) -> String {
 fn in_gemeente(code: &str, gemeente: Option<&str>) -> bool {
     match gemeente {
         None => true,
-        Some(g) => code.get(2..).zip(g.get(2..)).is_some_and(|(c, g)| c.starts_with(g)),
+        Some(g) => code
+            .get(2..)
+            .zip(g.get(2..))
+            .is_some_and(|(c, g)| c.starts_with(g)),
     }
 }
 
@@ -80,7 +83,12 @@ pub fn geojson(filter: &InsightFilter, figures: &[AreaFigure], areas: &[StoredAr
             .iter()
             .find(|f| f.area_code == a.code && f.kind == kind && f.category == category);
         let (count, respondents, suppressed, per_1000) = match fig {
-            Some(f) => (json!(f.count), json!(f.respondents), f.suppressed, json!(f.per_1000)),
+            Some(f) => (
+                json!(f.count),
+                json!(f.respondents),
+                f.suppressed,
+                json!(f.per_1000),
+            ),
             None => (json!(0), json!(0), false, json!(a.population.map(|_| 0.0))),
         };
         let geometry: Value = serde_json::from_str(&a.shape).unwrap_or(Value::Null);
@@ -125,11 +133,20 @@ mod tests {
 
     #[test]
     fn csv_quotes_names_and_leaves_suppressed_figures_empty() {
-        let f = InsightFilter { level: "buurt".into(), ..Default::default() };
+        let f = InsightFilter {
+            level: "buurt".into(),
+            ..Default::default()
+        };
         let out = csv(&f, &[fig("BU1", Some(7)), fig("BU2", None)]);
         let lines: Vec<_> = out.lines().collect();
-        assert_eq!(lines[1], r#"BU1,"Oud, ""Noord""",buurt,all,all,all,all,all,7,7,false,3.5"#);
-        assert_eq!(lines[2], r#"BU2,"Oud, ""Noord""",buurt,all,all,all,all,all,,,true,"#);
+        assert_eq!(
+            lines[1],
+            r#"BU1,"Oud, ""Noord""",buurt,all,all,all,all,all,7,7,false,3.5"#
+        );
+        assert_eq!(
+            lines[2],
+            r#"BU2,"Oud, ""Noord""",buurt,all,all,all,all,all,,,true,"#
+        );
         assert_eq!(field("=SUM(A1)"), "'=SUM(A1)");
     }
 
@@ -143,7 +160,11 @@ mod tests {
             year: Some(2024),
             shape: r#"{"type":"MultiPolygon","coordinates":[]}"#.into(),
         };
-        let f = InsightFilter { level: "buurt".into(), gemeente: Some("GM0505".into()), ..Default::default() };
+        let f = InsightFilter {
+            level: "buurt".into(),
+            gemeente: Some("GM0505".into()),
+            ..Default::default()
+        };
         let out: Value = serde_json::from_str(&geojson(
             &f,
             &[fig("BU05050001", None)],

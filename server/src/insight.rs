@@ -5,7 +5,8 @@
 use std::sync::{Arc, Mutex};
 
 use app::model::{
-    AreaFigure, AreaProfile, AreaSummary, InsightFilter, InsightOverview, Kind, Period, PlaceSummary,
+    AreaFigure, AreaProfile, AreaSummary, InsightFilter, InsightOverview, Kind, Period,
+    PlaceSummary,
 };
 use rustc_hash::FxHashMap;
 
@@ -89,7 +90,9 @@ fn summary(code: &str, facts: &Facts) -> AreaSummary {
 
 /// "Every kind" first, then the kinds in catalog order.
 fn kind_order(k: Option<Kind>) -> usize {
-    k.map_or(0, |k| 1 + Kind::ALL.iter().position(|x| *x == k).unwrap_or(0))
+    k.map_or(0, |k| {
+        1 + Kind::ALL.iter().position(|x| *x == k).unwrap_or(0)
+    })
 }
 
 impl Service {
@@ -131,7 +134,11 @@ impl Service {
         self.figures(f, &facts).await
     }
 
-    async fn figures(&self, f: &InsightFilter, facts: &Facts) -> Result<Vec<AreaFigure>, StoreError> {
+    async fn figures(
+        &self,
+        f: &InsightFilter,
+        facts: &Facts,
+    ) -> Result<Vec<AreaFigure>, StoreError> {
         let Some(level) = Level::parse(&f.level) else {
             return Ok(Vec::new());
         };
@@ -142,11 +149,20 @@ impl Service {
                 continue;
             }
             let tables = self.tables(&gemeente, revision).await?;
-            out.extend(tables.all.select(&sel).into_iter().map(|fig| area_figure(fig, facts)));
+            out.extend(
+                tables
+                    .all
+                    .select(&sel)
+                    .into_iter()
+                    .map(|fig| area_figure(fig, facts)),
+            );
         }
         out.sort_by(|a, b| {
-            (&a.area_code, kind_order(a.kind), &a.category)
-                .cmp(&(&b.area_code, kind_order(b.kind), &b.category))
+            (&a.area_code, kind_order(a.kind), &a.category).cmp(&(
+                &b.area_code,
+                kind_order(b.kind),
+                &b.category,
+            ))
         });
         Ok(out)
     }
@@ -239,14 +255,28 @@ impl Service {
                 .filter(|x| x.area == code)
                 .map(|x| area_figure(x, &facts))
                 .collect();
-            figures.sort_by_key(|x| (kind_order(x.kind), x.category.is_some(), std::cmp::Reverse(x.count)));
+            figures.sort_by_key(|x| {
+                (
+                    kind_order(x.kind),
+                    x.category.is_some(),
+                    std::cmp::Reverse(x.count),
+                )
+            });
             talents = tables
                 .talents
-                .select(&Selection { kind: Some(Kind::Wish), ..sel.clone() })
+                .select(&Selection {
+                    kind: Some(Kind::Wish),
+                    ..sel.clone()
+                })
                 .into_iter()
                 .find(|x| x.area == code && x.topic == Topic::Kind(Kind::Wish))
                 .map(|x| area_figure(x, &facts));
-            for p in self.periods().await?.into_iter().filter(|p| matches!(p, Period::Month(..))) {
+            for p in self
+                .periods()
+                .await?
+                .into_iter()
+                .filter(|p| matches!(p, Period::Month(..)))
+            {
                 let in_period = match f.period {
                     Period::All => true,
                     other => {
@@ -262,7 +292,10 @@ impl Service {
                 if !in_period {
                     continue;
                 }
-                let month = Selection { period: p, ..sel.clone() };
+                let month = Selection {
+                    period: p,
+                    ..sel.clone()
+                };
                 if let Some(x) = tables
                     .all
                     .select(&month)

@@ -164,7 +164,10 @@ pub fn backend_error(e: StoreError) -> BackendError {
 }
 
 impl Backend for Service {
-    fn insight(&self, filter: InsightFilter) -> BoxFuture<'_, Result<InsightOverview, BackendError>> {
+    fn insight(
+        &self,
+        filter: InsightFilter,
+    ) -> BoxFuture<'_, Result<InsightOverview, BackendError>> {
         Box::pin(async move { self.overview(&filter).await.map_err(backend_error) })
     }
 

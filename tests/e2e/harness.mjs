@@ -1,7 +1,7 @@
 // Test harness: a fresh Trefpunt server (real binary, real SQLite file in a temp dir) on a free port, a
 // stand-in for PDOK (Locatieserver replaying recorded responses, and a tile server), and Debian's
 // Chromium driven by playwright-core. Everything listens on 127.0.0.1 and is stopped afterwards.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -55,10 +55,22 @@ export async function startPdokStandin() {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Starts the real server with a fresh database; resolves once it listens. */
-export async function startTrefpunt(pdokUrl, extraEnv = {}) {
+/** The Drechtsteden buurten and wijken (CBS 2023) with their inhabitants, as an operator imports them. */
+function importDrechtsteden(dbUrl) {
+  const run = (...args) => execFileSync(binary, args, { env: { ...process.env, TREFPUNT_DATABASE_URL: dbUrl }, stdio: "pipe" });
+  run("import-areas", join(sharedData, "boundaries/drechtsteden_buurten_2023.geojson"), "--level", "buurt", "--year", "2023");
+  run("import-areas", join(sharedData, "boundaries/drechtsteden_wijken_2023_derived.geojson"), "--level", "wijk", "--year", "2023");
+  run("import-population", join(sharedData, "population/drechtsteden_buurten_2023_kwb.csv"));
+}
+
+/**
+ * Starts the real server with a fresh database; resolves once it listens. `areas: true` imports the
+ * Drechtsteden areas first.
+ */
+export async function startTrefpunt(pdokUrl, extraEnv = {}, { areas = false } = {}) {
   if (!existsSync(binary)) throw new Error(`no server binary at ${binary}: run scripts/build.sh first`);
   const dir = mkdtempSync(join(tmpdir(), "trefpunt-e2e-"));
+  if (areas) importDrechtsteden(`sqlite://${dir}/trefpunt.db`);
   const child = spawn(binary, ["serve"], {
     env: {
       ...process.env,
@@ -111,12 +123,14 @@ export async function launchBrowser() {
   });
 }
 
+export const LAPTOP = { viewport: { width: 1366, height: 768 } };
+
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 /** Everything a spec needs, started once per test file. */
-export async function startAll() {
+export async function startAll(options = {}) {
   const pdok = await startPdokStandin();
-  const app = await startTrefpunt(pdok.url);
+  const app = await startTrefpunt(pdok.url, {}, options);
   const browser = await launchBrowser();
   return {
     pdok, app, browser,
@@ -129,9 +143,9 @@ export async function startAll() {
 }
 
 /** A new phone-sized page that records console errors and uncaught exceptions. */
-export async function phonePage(browser, { javaScriptEnabled = true, geolocation } = {}) {
+export async function phonePage(browser, { javaScriptEnabled = true, geolocation, device = PHONE } = {}) {
   const context = await browser.newContext({
-    ...PHONE, javaScriptEnabled, locale: "nl-NL",
+    ...device, javaScriptEnabled, locale: "nl-NL",
     ...(geolocation ? { geolocation, permissions: ["geolocation"] } : {}),
   });
   const page = await context.newPage();

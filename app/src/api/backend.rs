@@ -2,7 +2,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::model::{AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview, PublicEntry};
+use crate::model::{
+    AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview, PublicEntry,
+};
 
 use super::SubmitOutcome;
 
@@ -17,7 +19,10 @@ pub trait Backend: Send + Sync + 'static {
     /// The newest public entries, as the public map shows them.
     fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>>;
     /// The dashboard's released figures and choices for one filter.
-    fn insight(&self, filter: InsightFilter) -> BoxFuture<'_, Result<InsightOverview, BackendError>>;
+    fn insight(
+        &self,
+        filter: InsightFilter,
+    ) -> BoxFuture<'_, Result<InsightOverview, BackendError>>;
     /// One area's profile under the filter's period, source and campaign; `None` for an unknown area.
     fn area_profile(
         &self,

@@ -190,7 +190,9 @@ impl InsightFilter {
         if let Some(c) = &category {
             let known = match kind {
                 Some(k) => k.categories().contains(&c.as_str()),
-                None => Kind::ALL.iter().any(|k| k.categories().contains(&c.as_str())),
+                None => Kind::ALL
+                    .iter()
+                    .any(|k| k.categories().contains(&c.as_str())),
             };
             if !known {
                 return Err(bad("category", "is not a category of this kind"));
@@ -218,8 +220,14 @@ impl InsightFilter {
             (None, None, None) => Period::All,
         };
         let gemeente = get("gemeente").map(str::to_string);
-        if gemeente.as_deref().is_some_and(|g| !g.starts_with("GM") || g.len() > 16) {
-            return Err(bad("gemeente", "must be a CBS gemeente code such as GM0505"));
+        if gemeente
+            .as_deref()
+            .is_some_and(|g| !g.starts_with("GM") || g.len() > 16)
+        {
+            return Err(bad(
+                "gemeente",
+                "must be a CBS gemeente code such as GM0505",
+            ));
         }
         Ok(InsightFilter {
             level: level.to_string(),
@@ -260,7 +268,11 @@ impl InsightFilter {
     pub fn headline(&self) -> (Option<Kind>, Option<String>) {
         match (&self.category, self.kind) {
             (Some(c), k) => (
-                k.or_else(|| Kind::ALL.into_iter().find(|k| k.categories().contains(&c.as_str()))),
+                k.or_else(|| {
+                    Kind::ALL
+                        .into_iter()
+                        .find(|k| k.categories().contains(&c.as_str()))
+                }),
                 Some(c.clone()),
             ),
             (None, k) => (k, None),
@@ -386,12 +398,30 @@ mod tests {
         assert_eq!(Period::parse("2026-09"), Some(Period::Month(2026, 9)));
         assert_eq!(Period::parse("2026-q3"), Some(Period::Quarter(2026, 3)));
         assert_eq!(Period::parse("2026"), Some(Period::Year(2026)));
-        for bad in ["2026-13", "2026-Q5", "26", "2026-9", "2026-01-01", "", "1999"] {
+        for bad in [
+            "2026-13",
+            "2026-Q5",
+            "26",
+            "2026-9",
+            "2026-01-01",
+            "",
+            "1999",
+        ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
-        assert_eq!(Period::month_of("2026-11-25T04:40:56Z"), Some(Period::Month(2026, 11)));
-        assert_eq!(Period::Month(2026, 9).parent(), Some(Period::Quarter(2026, 3)));
-        for p in [Period::Year(2031), Period::Quarter(2026, 4), Period::Month(2026, 12)] {
+        assert_eq!(
+            Period::month_of("2026-11-25T04:40:56Z"),
+            Some(Period::Month(2026, 11))
+        );
+        assert_eq!(
+            Period::Month(2026, 9).parent(),
+            Some(Period::Quarter(2026, 3))
+        );
+        for p in [
+            Period::Year(2031),
+            Period::Quarter(2026, 4),
+            Period::Month(2026, 12),
+        ] {
             assert_eq!(Period::parse(&p.to_string()), Some(p));
         }
     }
@@ -408,10 +438,24 @@ mod tests {
 
     #[test]
     fn from_and_to_must_span_one_lattice_period() {
-        assert_eq!(Period::from_range("2026-03", "2026-03"), Some(Period::Month(2026, 3)));
-        assert_eq!(Period::from_range("2026-04", "2026-06"), Some(Period::Quarter(2026, 2)));
-        assert_eq!(Period::from_range("2026-01", "2026-12"), Some(Period::Year(2026)));
-        for (f, t) in [("2026-01", "2026-05"), ("2026-02", "2026-04"), ("2025-12", "2026-01"), ("2026", "2026")] {
+        assert_eq!(
+            Period::from_range("2026-03", "2026-03"),
+            Some(Period::Month(2026, 3))
+        );
+        assert_eq!(
+            Period::from_range("2026-04", "2026-06"),
+            Some(Period::Quarter(2026, 2))
+        );
+        assert_eq!(
+            Period::from_range("2026-01", "2026-12"),
+            Some(Period::Year(2026))
+        );
+        for (f, t) in [
+            ("2026-01", "2026-05"),
+            ("2026-02", "2026-04"),
+            ("2025-12", "2026-01"),
+            ("2026", "2026"),
+        ] {
             assert_eq!(Period::from_range(f, t), None, "{f}..{t}");
         }
     }
@@ -435,18 +479,34 @@ mod tests {
 
     #[test]
     fn filters_read_from_query_pairs() {
-        let f = InsightFilter::from_pairs(&pairs("level=wijk&kind=barrier&category=steps&period=2026-Q1&source=web"))
-            .expect("valid");
+        let f = InsightFilter::from_pairs(&pairs(
+            "level=wijk&kind=barrier&category=steps&period=2026-Q1&source=web",
+        ))
+        .expect("valid");
         assert_eq!(f.level, "wijk");
         assert_eq!(f.period, Period::Quarter(2026, 1));
-        assert_eq!(InsightFilter::from_pairs(&f.to_pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Vec<_>>()), Ok(f));
-        assert_eq!(InsightFilter::from_pairs(&pairs("kind=&period=")).map(|f| f.kind), Ok(None));
+        assert_eq!(
+            InsightFilter::from_pairs(
+                &f.to_pairs()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect::<Vec<_>>()
+            ),
+            Ok(f)
+        );
+        assert_eq!(
+            InsightFilter::from_pairs(&pairs("kind=&period=")).map(|f| f.kind),
+            Ok(None)
+        );
         let field = |q: &str| InsightFilter::from_pairs(&pairs(q)).map_err(|e| e.field);
         assert_eq!(field("level=straat"), Err("level"));
         assert_eq!(field("kind=place&category=steps"), Err("category"));
         assert_eq!(field("from=2026-01&to=2026-05"), Err("to"));
         assert_eq!(field("from=2026-01"), Err("to"));
-        assert_eq!(field("period=2026-01&from=2026-01&to=2026-01"), Err("period"));
+        assert_eq!(
+            field("period=2026-01&from=2026-01&to=2026-01"),
+            Err("period")
+        );
         assert_eq!(field("source=fax"), Err("source"));
         assert_eq!(field("gemeente=0505"), Err("gemeente"));
     }

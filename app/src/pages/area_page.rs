@@ -12,7 +12,10 @@ use crate::model::{AreaFigure, AreaProfile, InsightFilter, Kind, PLACE_QUALITIES
 #[component]
 pub fn AreaPage() -> impl IntoView {
     let i18n = use_i18n();
-    let code = use_params_map().get_untracked().get("code").unwrap_or_default();
+    let code = use_params_map()
+        .get_untracked()
+        .get("code")
+        .unwrap_or_default();
     let pairs: Vec<(String, String)> = use_query_map()
         .get_untracked()
         .into_iter()
@@ -51,10 +54,10 @@ fn Profile(p: AreaProfile) -> impl IntoView {
     let l = i18n.get_locale_untracked();
     let title = p.area.label();
     let total = p.figures.iter().find(|f| f.kind.is_none()).cloned();
-    let population = p
-        .area
-        .population
-        .map_or_else(|| t_string!(i18n, unknown_value).to_string(), |n| n.to_string());
+    let population = p.area.population.map_or_else(
+        || t_string!(i18n, unknown_value).to_string(),
+        |n| n.to_string(),
+    );
     let back = format!("/inzicht?level={}", p.level);
     view! {
         <Title text=title.clone() />
@@ -183,7 +186,11 @@ fn Places(p: AreaProfile) -> impl IntoView {
     let qualities = PLACE_QUALITIES
         .iter()
         .map(|q| {
-            let n = p.places.iter().filter(|x| x.qualities.iter().any(|y| y == q)).count();
+            let n = p
+                .places
+                .iter()
+                .filter(|x| x.qualities.iter().any(|y| y == q))
+                .count();
             view! { <tr><th scope="row">{labels::quality(l, q)}</th><td class="num">{n}</td></tr> }
         })
         .collect_view();

@@ -42,7 +42,10 @@ impl SortKey {
     }
 
     fn id(self) -> &'static str {
-        Self::ALL.iter().find(|(k, _)| *k == self).map_or("area", |(_, id)| id)
+        Self::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("area", |(_, id)| id)
     }
 }
 
@@ -99,17 +102,30 @@ pub fn DashboardPage() -> impl IntoView {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-    let param = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let param = |k: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
     let (filter, problem) = match InsightFilter::from_pairs(&pairs) {
         Ok(f) => (f, None),
         Err(e) => (
-            InsightFilter { level: "buurt".into(), ..Default::default() },
+            InsightFilter {
+                level: "buurt".into(),
+                ..Default::default()
+            },
             Some(e),
         ),
     };
     let view_state = View {
         filter: filter.clone(),
-        measure: if param("measure") == Some("count") { Measure::Count } else { Measure::Per1000 },
+        measure: if param("measure") == Some("count") {
+            Measure::Count
+        } else {
+            Measure::Per1000
+        },
         sort: SortKey::parse(param("sort")),
         descending: param("dir") == Some("desc"),
     };
@@ -146,7 +162,11 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
     let f = view_state.filter.clone();
     // Without inhabitants anywhere, "per 1,000" would be empty: fall back to counts.
     let has_population = o.areas.iter().any(|a| a.population.is_some());
-    let measure = if has_population { view_state.measure } else { Measure::Count };
+    let measure = if has_population {
+        view_state.measure
+    } else {
+        Measure::Count
+    };
     let value = |code: &str, population: Option<i64>| -> Option<Option<f64>> {
         // Some(None): suppressed; Some(Some(x)): a value; None: no value for this measure.
         match o.figure(code) {
@@ -282,7 +302,13 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
             let options = k
                 .categories()
                 .iter()
-                .map(|c| opt(c.to_string(), labels::category(l, k, c), f.category.as_deref() == Some(c)))
+                .map(|c| {
+                    opt(
+                        c.to_string(),
+                        labels::category(l, k, c),
+                        f.category.as_deref() == Some(c),
+                    )
+                })
                 .collect_view();
             view! { <optgroup label=labels::kind(l, k)>{options}</optgroup> }
         })
@@ -299,61 +325,75 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
     let campaigns = o
         .campaigns
         .iter()
-        .map(|c| opt(c.clone(), c.replace('_', " "), f.campaign.as_deref() == Some(c)))
+        .map(|c| {
+            opt(
+                c.clone(),
+                c.replace('_', " "),
+                f.campaign.as_deref() == Some(c),
+            )
+        })
         .collect_view();
     let gemeenten = o
         .gemeenten
         .iter()
-        .map(|g: &AreaSummary| opt(g.code.clone(), g.label(), f.gemeente.as_deref() == Some(&g.code)))
+        .map(|g: &AreaSummary| {
+            opt(
+                g.code.clone(),
+                g.label(),
+                f.gemeente.as_deref() == Some(&g.code),
+            )
+        })
         .collect_view();
     let per_1000 = view_state.measure == Measure::Per1000 && has_population;
     view! {
         <form class="filters" method="get" action="/inzicht" aria-labelledby="filters-title">
             <h2 id="filters-title">{t!(i18n, insight_filters)}</h2>
             <div class="filter-grid">
-                <label>{t!(i18n, f_level)}<select name="level">{levels}</select></label>
-                <label>{t!(i18n, f_gemeente)}
-                    <select name="gemeente">
+                <div class="field"><label for="f-level">{t!(i18n, f_level)}</label>
+                    <select id="f-level" name="level">{levels}</select>
+                </div>
+                <div class="field"><label for="f-gemeente">{t!(i18n, f_gemeente)}</label>
+                    <select id="f-gemeente" name="gemeente">
                         <option value="">{t!(i18n, f_all_gemeenten)}</option>
                         {gemeenten}
                     </select>
-                </label>
-                <label>{t!(i18n, f_kind)}
-                    <select name="kind">
+                </div>
+                <div class="field"><label for="f-kind">{t!(i18n, f_kind)}</label>
+                    <select id="f-kind" name="kind">
                         <option value="">{t!(i18n, f_all_kinds)}</option>
                         {kinds}
                     </select>
-                </label>
-                <label>{t!(i18n, f_category)}
-                    <select name="category">
+                </div>
+                <div class="field"><label for="f-category">{t!(i18n, f_category)}</label>
+                    <select id="f-category" name="category">
                         <option value="">{t!(i18n, f_all_categories)}</option>
                         {categories}
                     </select>
-                </label>
-                <label>{t!(i18n, f_period)}
-                    <select name="period">
+                </div>
+                <div class="field"><label for="f-period">{t!(i18n, f_period)}</label>
+                    <select id="f-period" name="period">
                         <option value="">{t!(i18n, f_all_time)}</option>
                         {periods}
                     </select>
-                </label>
-                <label>{t!(i18n, f_source)}
-                    <select name="source">
+                </div>
+                <div class="field"><label for="f-source">{t!(i18n, f_source)}</label>
+                    <select id="f-source" name="source">
                         <option value="">{t!(i18n, f_all_sources)}</option>
                         {sources}
                     </select>
-                </label>
-                <label>{t!(i18n, f_campaign)}
-                    <select name="campaign">
+                </div>
+                <div class="field"><label for="f-campaign">{t!(i18n, f_campaign)}</label>
+                    <select id="f-campaign" name="campaign">
                         <option value="">{t!(i18n, f_all_campaigns)}</option>
                         {campaigns}
                     </select>
-                </label>
-                <label>{t!(i18n, f_measure)}
-                    <select name="measure">
+                </div>
+                <div class="field"><label for="f-measure">{t!(i18n, f_measure)}</label>
+                    <select id="f-measure" name="measure">
                         <option value="per_1000" selected=per_1000>{t!(i18n, measure_per_1000)}</option>
                         <option value="count" selected=!per_1000>{t!(i18n, measure_count)}</option>
                     </select>
-                </label>
+                </div>
             </div>
             <button type="submit" class="button">{t!(i18n, f_apply)}</button>
         </form>
@@ -369,7 +409,13 @@ fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
         .areas
         .iter()
         .map(|a| match o.figure(&a.code) {
-            Some(fig) => (a.clone(), fig.count, fig.respondents, fig.per_1000, fig.suppressed),
+            Some(fig) => (
+                a.clone(),
+                fig.count,
+                fig.respondents,
+                fig.per_1000,
+                fig.suppressed,
+            ),
             None => (
                 a.clone(),
                 Some(0),
@@ -391,12 +437,20 @@ fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
     rows.sort_by(|a, b| match view_state.sort {
         SortKey::Area => {
             let o = a.0.label().to_lowercase().cmp(&b.0.label().to_lowercase());
-            if view_state.descending { o.reverse() } else { o }
+            if view_state.descending {
+                o.reverse()
+            } else {
+                o
+            }
         }
         _ => match (key(a), key(b)) {
             (Some(x), Some(y)) => {
                 let o = x.total_cmp(&y);
-                if view_state.descending { o.reverse() } else { o }
+                if view_state.descending {
+                    o.reverse()
+                } else {
+                    o
+                }
             }
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -414,8 +468,18 @@ fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
     let header = move |key: SortKey, label: String| {
         let active = view_state.sort == key;
         // A first click sorts numbers high to low, names A to Z; a second click turns it round.
-        let next_desc = if active { !view_state.descending } else { key != SortKey::Area };
-        let aria = active.then(|| if view_state.descending { "descending" } else { "ascending" });
+        let next_desc = if active {
+            !view_state.descending
+        } else {
+            key != SortKey::Area
+        };
+        let aria = active.then(|| {
+            if view_state.descending {
+                "descending"
+            } else {
+                "ascending"
+            }
+        });
         let href = view_state.href(key, next_desc);
         let arrow = match (active, view_state.descending) {
             (false, _) => "",

@@ -280,14 +280,25 @@ impl Table {
             }
             let topics = [cat, kind_topic(r.kind), 0];
             let src = source_node(r.source);
-            let sources: &[u32] = if single_source.is_some() { &[src] } else { &[src, 0] };
+            let sources: &[u32] = if single_source.is_some() {
+                &[src]
+            } else {
+                &[src, 0]
+            };
             let camps: &[u32] = if one_campaign { &[camp] } else { &[camp, 0] };
             for &area in &area_chain {
                 for &topic in &topics {
                     for &period in &periods {
                         for &source in sources {
                             for &campaign in camps {
-                                let key = Coord { area, topic, period, source, campaign }.pack();
+                                let key = Coord {
+                                    area,
+                                    topic,
+                                    period,
+                                    source,
+                                    campaign,
+                                }
+                                .pack();
                                 let a = acc.entry(key).or_insert(Acc {
                                     entries: 0,
                                     respondents: 0,
@@ -419,8 +430,8 @@ impl Table {
                     smallest = Some(child);
                 }
             }
-            let safe = unknown == 0
-                || (unknown >= 2 && (parent_hidden || hidden_respondents >= self.k));
+            let safe =
+                unknown == 0 || (unknown >= 2 && (parent_hidden || hidden_respondents >= self.k));
             if safe {
                 continue;
             }
@@ -478,7 +489,9 @@ impl Table {
                 }
             };
             let wanted = match (&topic, sel.kind, &sel.category) {
-                (Topic::Category(k, c), kind, Some(want)) => c == want && kind.is_none_or(|w| w == *k),
+                (Topic::Category(k, c), kind, Some(want)) => {
+                    c == want && kind.is_none_or(|w| w == *k)
+                }
                 (_, _, Some(_)) => false,
                 (Topic::Kind(k) | Topic::Category(k, _), Some(want), None) => *k == want,
                 (Topic::All, Some(_), None) => false,
@@ -558,9 +571,20 @@ mod tests {
 
     #[test]
     fn periods_pack_into_cell_keys_and_back() {
-        for p in [Period::All, Period::Year(2031), Period::Quarter(2026, 4), Period::Month(2026, 12)] {
+        for p in [
+            Period::All,
+            Period::Year(2031),
+            Period::Quarter(2026, 4),
+            Period::Month(2026, 12),
+        ] {
             assert_eq!(decode_period(encode_period(p)), p);
-            let c = Coord { area: 12345, topic: 999, period: p, source: 3, campaign: 65535 };
+            let c = Coord {
+                area: 12345,
+                topic: 999,
+                period: p,
+                source: 3,
+                campaign: 65535,
+            };
             assert_eq!(Coord::unpack(c.pack()), c);
         }
     }
@@ -568,8 +592,9 @@ mod tests {
     #[test]
     fn cells_below_k_distinct_respondents_are_suppressed() {
         // Five entries by one respondent: five entries, but one person.
-        let mut records: Vec<Record> =
-            (0..5).map(|_| rec("BU05050101", "steps", "2026-03", "r1")).collect();
+        let mut records: Vec<Record> = (0..5)
+            .map(|_| rec("BU05050101", "steps", "2026-03", "r1"))
+            .collect();
         // Five respondents with one entry each in each of two other buurten of the same wijk.
         records.extend((0..5).map(|i| rec("BU05050102", "steps", "2026-03", &format!("s{i}"))));
         records.extend((0..5).map(|i| rec("BU05050103", "steps", "2026-03", &format!("t{i}"))));
@@ -607,7 +632,12 @@ mod tests {
         let mut out = Released::new();
         for level in Level::ALL {
             for &period in &periods {
-                for source in [None, Some(Source::Web), Some(Source::Event), Some(Source::Paper)] {
+                for source in [
+                    None,
+                    Some(Source::Web),
+                    Some(Source::Event),
+                    Some(Source::Paper),
+                ] {
                     for campaign in [None, Some("default"), Some("zomer")] {
                         let s = Selection {
                             campaign: campaign.map(str::to_string),
@@ -639,12 +669,30 @@ mod tests {
             let (area, topic, period, src, camp) = key.clone();
             let mut parents = Vec::new();
             if area.starts_with("BU") {
-                parents.push((format!("WK{}", &area[2..8]), topic.clone(), period, src.clone(), camp.clone()));
+                parents.push((
+                    format!("WK{}", &area[2..8]),
+                    topic.clone(),
+                    period,
+                    src.clone(),
+                    camp.clone(),
+                ));
             } else if area.starts_with("WK") {
-                parents.push((format!("GM{}", &area[2..6]), topic.clone(), period, src.clone(), camp.clone()));
+                parents.push((
+                    format!("GM{}", &area[2..6]),
+                    topic.clone(),
+                    period,
+                    src.clone(),
+                    camp.clone(),
+                ));
             }
             if let Some((kind, _)) = topic.split_once('/') {
-                parents.push((area.clone(), kind.to_string(), period, src.clone(), camp.clone()));
+                parents.push((
+                    area.clone(),
+                    kind.to_string(),
+                    period,
+                    src.clone(),
+                    camp.clone(),
+                ));
             } else if topic != "*" {
                 parents.push((area.clone(), "*".into(), period, src.clone(), camp.clone()));
             }
@@ -652,7 +700,13 @@ mod tests {
                 parents.push((area.clone(), topic.clone(), p, src.clone(), camp.clone()));
             }
             if src != "*" {
-                parents.push((area.clone(), topic.clone(), period, "*".into(), camp.clone()));
+                parents.push((
+                    area.clone(),
+                    topic.clone(),
+                    period,
+                    "*".into(),
+                    camp.clone(),
+                ));
             }
             if camp != "*" {
                 parents.push((area.clone(), topic.clone(), period, src.clone(), "*".into()));
@@ -663,7 +717,9 @@ mod tests {
         }
         let mut recovered = Vec::new();
         for ((parent, _), kids) in &children {
-            let Some(Some(total)) = rel.get(parent) else { continue };
+            let Some(Some(total)) = rel.get(parent) else {
+                continue;
+            };
             let hidden: Vec<_> = kids.iter().filter(|k| rel[*k].is_none()).collect();
             if hidden.len() == 1 {
                 let known: u64 = kids.iter().filter_map(|k| rel[k]).sum();
@@ -677,7 +733,10 @@ mod tests {
     struct Lcg(u64);
     impl Lcg {
         fn next(&mut self, n: u64) -> u64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (self.0 >> 33) % n
         }
     }
@@ -685,7 +744,13 @@ mod tests {
     #[test]
     fn no_suppressed_cell_is_recovered_by_differencing() {
         let mut rng = Lcg(7);
-        let buurten = ["BU05050101", "BU05050102", "BU05050201", "BU05050202", "BU05050203"];
+        let buurten = [
+            "BU05050101",
+            "BU05050102",
+            "BU05050201",
+            "BU05050202",
+            "BU05050203",
+        ];
         let cats = ["steps", "costs_money", "language"];
         let months = ["2026-01", "2026-02", "2026-04", "2026-07", "2027-01"];
         let mut records = Vec::new();
@@ -696,7 +761,8 @@ mod tests {
                 months[rng.next(5) as usize],
                 &format!("r{}", rng.next(250)),
             );
-            r.source = [Source::Web, Source::Web, Source::Event, Source::Paper][rng.next(4) as usize];
+            r.source =
+                [Source::Web, Source::Web, Source::Event, Source::Paper][rng.next(4) as usize];
             if i % 3 == 0 {
                 r.campaign = "zomer".into();
             }
@@ -709,8 +775,14 @@ mod tests {
         let t = Table::build("GM0505", &records, K);
         let rel = release_everything(&t, &records);
         let (total, complementary) = t.suppression_counts();
-        assert!(total > 50 && complementary > 0, "the data must exercise suppression: {total}/{complementary}");
-        assert!(rel.values().filter(|v| v.is_some()).count() > 100, "most figures stay released");
+        assert!(
+            total > 50 && complementary > 0,
+            "the data must exercise suppression: {total}/{complementary}"
+        );
+        assert!(
+            rel.values().filter(|v| v.is_some()).count() > 100,
+            "most figures stay released"
+        );
         let recovered = recover_by_differencing(&rel);
         assert!(recovered.is_empty(), "recovered: {recovered:#?}");
     }
@@ -731,8 +803,12 @@ mod tests {
         assert_eq!(figure(&q1, "BU05050101", &steps).count, Some(11));
         let hidden: Vec<_> = (1..=3)
             .filter(|m| {
-                figure(&t.select(&sel(Level::Buurt, Period::Month(2026, *m))), "BU05050101", &steps)
-                    .suppressed()
+                figure(
+                    &t.select(&sel(Level::Buurt, Period::Month(2026, *m))),
+                    "BU05050101",
+                    &steps,
+                )
+                .suppressed()
             })
             .collect();
         assert_eq!(hidden.len(), 2, "March and one complement: {hidden:?}");
@@ -743,20 +819,46 @@ mod tests {
     #[test]
     fn filters_narrow_the_figures() {
         let records: Vec<Record> = (0..6)
-            .map(|i| rec("BU05050101", if i < 3 { "steps" } else { "language" }, "2026-05", &format!("r{i}")))
+            .map(|i| {
+                rec(
+                    "BU05050101",
+                    if i < 3 { "steps" } else { "language" },
+                    "2026-05",
+                    &format!("r{i}"),
+                )
+            })
             .collect();
         let t = Table::build("GM0505", &records, K);
-        let s = Selection { kind: Some(Kind::Barrier), ..sel(Level::Buurt, Period::All) };
+        let s = Selection {
+            kind: Some(Kind::Barrier),
+            ..sel(Level::Buurt, Period::All)
+        };
         let topics: Vec<_> = t.select(&s).into_iter().map(|f| f.topic).collect();
-        assert_eq!(topics.len(), 3, "the kind total and its two categories: {topics:?}");
-        let s = Selection { category: Some("steps".into()), ..sel(Level::Buurt, Period::All) };
+        assert_eq!(
+            topics.len(),
+            3,
+            "the kind total and its two categories: {topics:?}"
+        );
+        let s = Selection {
+            category: Some("steps".into()),
+            ..sel(Level::Buurt, Period::All)
+        };
         assert_eq!(t.select(&s).len(), 1);
-        let s = Selection { kind: Some(Kind::Wish), ..sel(Level::Buurt, Period::All) };
+        let s = Selection {
+            kind: Some(Kind::Wish),
+            ..sel(Level::Buurt, Period::All)
+        };
         assert!(t.select(&s).is_empty());
-        let s = Selection { campaign: Some("elders".into()), ..sel(Level::Buurt, Period::All) };
+        let s = Selection {
+            campaign: Some("elders".into()),
+            ..sel(Level::Buurt, Period::All)
+        };
         assert!(t.select(&s).is_empty());
         // Everything came from the web: "every source" and "web" are the same figure.
-        let s = Selection { source: Some(Source::Web), ..sel(Level::Gemeente, Period::All) };
+        let s = Selection {
+            source: Some(Source::Web),
+            ..sel(Level::Gemeente, Period::All)
+        };
         assert_eq!(t.select(&s), t.select(&sel(Level::Gemeente, Period::All)));
     }
 }

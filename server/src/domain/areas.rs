@@ -80,6 +80,11 @@ impl AreaIndex {
         self.areas.len()
     }
 
+    /// The area at a position of [`AreaIndex::locate_index`]'s answers.
+    pub fn area(&self, i: usize) -> &Area {
+        &self.areas[i]
+    }
+
     pub fn is_empty(&self) -> bool {
         self.areas.is_empty()
     }
@@ -107,10 +112,13 @@ impl AreaIndex {
         let code = |level| self.locate(level, lon, lat).map(|a| a.code.clone());
         let buurt = code(Level::Buurt);
         let wijk = code(Level::Wijk).or_else(|| cbs_parent(buurt.as_deref()?, Level::Wijk));
-        let gemeente = code(Level::Gemeente).or_else(|| {
-            cbs_parent(wijk.as_deref().or(buurt.as_deref())?, Level::Gemeente)
-        });
-        AreaCodes { gemeente, wijk, buurt }
+        let gemeente = code(Level::Gemeente)
+            .or_else(|| cbs_parent(wijk.as_deref().or(buurt.as_deref())?, Level::Gemeente));
+        AreaCodes {
+            gemeente,
+            wijk,
+            buurt,
+        }
     }
 }
 
@@ -201,7 +209,10 @@ mod tests {
         let codes = only_buurten.assign(4.05, 51.05);
         assert_eq!(codes.wijk.as_deref(), Some("WK050501"));
         assert_eq!(codes.gemeente.as_deref(), Some("GM0505"));
-        assert_eq!(cbs_parent("WK050501", Level::Gemeente).as_deref(), Some("GM0505"));
+        assert_eq!(
+            cbs_parent("WK050501", Level::Gemeente).as_deref(),
+            Some("GM0505")
+        );
         assert_eq!(cbs_parent("WK050501", Level::Wijk), None);
         assert_eq!(cbs_parent("BU0505A101", Level::Wijk), None);
         let own_codes = AreaIndex::new(vec![square("BUURT-NOORD", 4.0, 51.0, 0.1)]);

@@ -4,3 +4,4 @@ pub mod aggregate;
 pub mod areas;
 pub mod heatmap;
 pub mod privacy;
+pub mod raster;

@@ -185,11 +185,16 @@ const INSIGHT_PARAMS: &[&str] = &[
 /// Reads the aggregate filter; `raw=true` (rows instead of figures) needs a staff session, which
 /// does not exist yet, so it is refused as unauthenticated.
 fn insight_filter(pairs: &[(String, String)]) -> Result<InsightFilter, ApiError> {
-    if let Some((k, _)) = pairs.iter().find(|(k, _)| !INSIGHT_PARAMS.contains(&k.as_str())) {
+    if let Some((k, _)) = pairs
+        .iter()
+        .find(|(k, _)| !INSIGHT_PARAMS.contains(&k.as_str()))
+    {
         return Err(ApiError::bad_query(k, "is not a parameter of this route"));
     }
     if pairs.iter().any(|(k, v)| k == "raw" && v != "false") {
-        return Err(ApiError::Unauthenticated("raw rows are for signed-in staff only"));
+        return Err(ApiError::Unauthenticated(
+            "raw rows are for signed-in staff only",
+        ));
     }
     InsightFilter::from_pairs(pairs).map_err(|e| ApiError::bad_query(e.field, e.message))
 }
@@ -216,7 +221,10 @@ async fn export_csv(State(svc): State<Service>, q: Pairs) -> Result<Response, Ap
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"trefpunt-aggregates.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"trefpunt-aggregates.csv\"",
+            ),
         ],
         body,
     )
@@ -232,7 +240,10 @@ async fn export_geojson(State(svc): State<Service>, q: Pairs) -> Result<Response
     Ok((
         [
             (header::CONTENT_TYPE, "application/geo+json"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"trefpunt-aggregates.geojson\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"trefpunt-aggregates.geojson\"",
+            ),
         ],
         body,
     )
@@ -250,10 +261,19 @@ async fn heatmap(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiEr
     use crate::domain::heatmap::{density, Sample};
     use std::hash::{DefaultHasher, Hash, Hasher};
     let pairs = pairs(q)?;
-    if let Some((k, _)) = pairs.iter().find(|(k, _)| !HEATMAP_PARAMS.contains(&k.as_str())) {
+    if let Some((k, _)) = pairs
+        .iter()
+        .find(|(k, _)| !HEATMAP_PARAMS.contains(&k.as_str()))
+    {
         return Err(ApiError::bad_query(k, "is not a parameter of this route"));
     }
-    let get = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
     let bbox = bbox_param(get("bbox").unwrap_or_default())?;
     if bbox.max_lon <= bbox.min_lon || bbox.max_lat <= bbox.min_lat {
         return Err(ApiError::bad_query("bbox", "must have some area"));

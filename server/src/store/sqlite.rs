@@ -236,8 +236,18 @@ impl SqliteStore {
     /// The visible entries of one gemeente as the aggregate tables need them, and the revision they
     /// are of (read in one transaction, so they agree): every entry, and the wishes offering a talent.
     pub async fn gemeente_records(&self, gemeente: &str) -> Result<GemeenteRecords, StoreError> {
-        type Row = (Option<String>, Option<String>, String, String, String, String, String, String);
-        const COLUMNS: &str = "SELECT wijk, buurt, kind, category, source, campaign, created_at, respondent \
+        type Row = (
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        );
+        const COLUMNS: &str =
+            "SELECT wijk, buurt, kind, category, source, campaign, created_at, respondent \
                                FROM submissions WHERE gemeente = ? AND status != 'hidden'";
         let mut tx = self.reader.begin().await?;
         let revision: Option<i64> =
@@ -245,7 +255,10 @@ impl SqliteStore {
                 .bind(gemeente)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let all: Vec<Row> = sqlx::query_as(COLUMNS).bind(gemeente).fetch_all(&mut *tx).await?;
+        let all: Vec<Row> = sqlx::query_as(COLUMNS)
+            .bind(gemeente)
+            .fetch_all(&mut *tx)
+            .await?;
         let talents: Vec<Row> = sqlx::query_as(&format!(
             "{COLUMNS} AND kind = 'wish' AND coalesce(json_extract(details, '$.talent'), '') != ''"
         ))
@@ -255,18 +268,20 @@ impl SqliteStore {
         tx.commit().await?;
         let records = |rows: Vec<Row>| -> Vec<Record> {
             rows.into_iter()
-                .filter_map(|(wijk, buurt, kind, category, source, campaign, at, respondent)| {
-                    Some(Record {
-                        wijk,
-                        buurt,
-                        kind: Kind::parse(&kind)?,
-                        category,
-                        source: Source::parse(&source)?,
-                        campaign,
-                        month: Period::month_of(&at)?,
-                        respondent,
-                    })
-                })
+                .filter_map(
+                    |(wijk, buurt, kind, category, source, campaign, at, respondent)| {
+                        Some(Record {
+                            wijk,
+                            buurt,
+                            kind: Kind::parse(&kind)?,
+                            category,
+                            source: Source::parse(&source)?,
+                            campaign,
+                            month: Period::month_of(&at)?,
+                            respondent,
+                        })
+                    },
+                )
                 .collect()
         };
         Ok(GemeenteRecords {
@@ -311,9 +326,11 @@ impl SqliteStore {
 
     /// The ids of every campaign.
     pub async fn campaigns(&self) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT id FROM campaigns ORDER BY created_at, id")
-            .fetch_all(&self.reader)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT id FROM campaigns ORDER BY created_at, id")
+                .fetch_all(&self.reader)
+                .await?,
+        )
     }
 
     /// Stores imported areas (replacing areas with the same code), re-assigns every stored submission

@@ -12,7 +12,17 @@ use crate::helpers::*;
 
 fn import(db_url: &str, file: &str, level: &str) -> std::process::Output {
     let path = shared_data().join("boundaries").join(file);
-    trefpunt(db_url, &["import-areas", &path.display().to_string(), "--level", level, "--year", "2023"])
+    trefpunt(
+        db_url,
+        &[
+            "import-areas",
+            &path.display().to_string(),
+            "--level",
+            level,
+            "--year",
+            "2023",
+        ],
+    )
 }
 
 #[tokio::test]

@@ -287,12 +287,33 @@ pub async fn spawn_drechtsteden_app() -> TestApp {
     let data = shared_data();
     let file = |p: &str| data.join(p).display().to_string();
     for args in [
-        vec!["import-areas", &file("boundaries/drechtsteden_buurten_2023.geojson"), "--level", "buurt", "--year", "2023"],
-        vec!["import-areas", &file("boundaries/drechtsteden_wijken_2023_derived.geojson"), "--level", "wijk", "--year", "2023"],
-        vec!["import-population", &file("population/drechtsteden_buurten_2023_kwb.csv")],
+        vec![
+            "import-areas",
+            &file("boundaries/drechtsteden_buurten_2023.geojson"),
+            "--level",
+            "buurt",
+            "--year",
+            "2023",
+        ],
+        vec![
+            "import-areas",
+            &file("boundaries/drechtsteden_wijken_2023_derived.geojson"),
+            "--level",
+            "wijk",
+            "--year",
+            "2023",
+        ],
+        vec![
+            "import-population",
+            &file("population/drechtsteden_buurten_2023_kwb.csv"),
+        ],
     ] {
         let out = trefpunt(&db_url, &args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let pdok = spawn_pdok_standin().await;
     spawn_app_in(dir, format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await

@@ -14,14 +14,17 @@ use crate::helpers::*;
 fn three_buurten_of_one_wijk() -> Vec<(String, f64, f64)> {
     let file = std::fs::read(shared_data().join("boundaries/drechtsteden_buurten_2023.geojson"))
         .expect("file");
-    let buurten = read(&file, Level::Buurt, &Fields::default()).expect("reads").areas;
+    let buurten = read(&file, Level::Buurt, &Fields::default())
+        .expect("reads")
+        .areas;
     let mut by_wijk: HashMap<String, Vec<(String, f64, f64)>> = HashMap::new();
     for b in buurten.iter().filter(|b| b.code.starts_with("BU0505")) {
         if let Some(p) = b.shape.interior_point() {
-            by_wijk
-                .entry(b.code[2..8].to_string())
-                .or_default()
-                .push((b.code.clone(), p.x(), p.y()));
+            by_wijk.entry(b.code[2..8].to_string()).or_default().push((
+                b.code.clone(),
+                p.x(),
+                p.y(),
+            ));
         }
     }
     let mut wijken: Vec<_> = by_wijk.into_values().filter(|v| v.len() >= 3).collect();
@@ -67,7 +70,10 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
     assert!(fa["per_1000"].as_f64().is_some_and(|x| x > 0.0), "{fa}");
     let fb = figure(&figs, &b.0);
     assert_eq!(fb["suppressed"], true);
-    assert_eq!((&fb["count"], &fb["respondents"], &fb["per_1000"]), (&Value::Null, &Value::Null, &Value::Null));
+    assert_eq!(
+        (&fb["count"], &fb["respondents"], &fb["per_1000"]),
+        (&Value::Null, &Value::Null, &Value::Null)
+    );
 
     // The attack: the wijk's released total minus the released buurten. With only the lone
     // respondent's buurt hidden this would give it away; the buurt with 5 is hidden with it.
@@ -78,7 +84,11 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
     assert_eq!(figure(&totals, &wijk)["count"], 12);
     let hidden: Vec<_> = figs
         .iter()
-        .filter(|f| f["area_code"].as_str().is_some_and(|c| c[2..8] == a.0[2..8]))
+        .filter(|f| {
+            f["area_code"]
+                .as_str()
+                .is_some_and(|c| c[2..8] == a.0[2..8])
+        })
         .filter(|f| f["suppressed"] == true)
         .collect();
     assert_eq!(hidden.len(), 2, "{figs:#?}");
@@ -101,14 +111,26 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
     // Exports carry the same released figures.
     let csv = app.get_text(&q.replace("aggregates", "export.csv")).await;
     let header = csv.lines().next().expect("header");
-    assert!(header.starts_with("area_code,area_name,level,kind,category,period"), "{header}");
+    assert!(
+        header.starts_with("area_code,area_name,level,kind,category,period"),
+        "{header}"
+    );
     let row_a = csv.lines().find(|l| l.starts_with(&a.0)).expect("row");
-    assert!(row_a.contains(",barrier,steps,all,all,all,7,7,false,"), "{row_a}");
+    assert!(
+        row_a.contains(",barrier,steps,all,all,all,7,7,false,"),
+        "{row_a}"
+    );
     let row_b = csv.lines().find(|l| l.starts_with(&b.0)).expect("row");
     assert!(row_b.ends_with(",,,true,"), "{row_b}");
-    let fc: Value = app.get_json(&q.replace("aggregates", "export.geojson")).await;
+    let fc: Value = app
+        .get_json(&q.replace("aggregates", "export.geojson"))
+        .await;
     let features = fc["features"].as_array().expect("features");
-    assert_eq!(features.len(), 133, "every Dordrecht buurt, also those without entries");
+    assert_eq!(
+        features.len(),
+        133,
+        "every Dordrecht buurt, also those without entries"
+    );
     let feature = |code: &str| {
         features
             .iter()
@@ -143,7 +165,9 @@ async fn aggregate_filters_are_checked() {
     }
     let raw = app.get("/api/v1/export.csv?raw=true").await;
     assert_eq!(raw.status(), 401);
-    let ok = app.get("/api/v1/aggregates?from=2026-04&to=2026-06&level=wijk").await;
+    let ok = app
+        .get("/api/v1/aggregates?from=2026-04&to=2026-06&level=wijk")
+        .await;
     assert_eq!(ok.status(), 200);
 }
 
@@ -156,28 +180,58 @@ async fn the_dashboard_and_area_profile_render_the_released_figures() {
     // The wijk's total is released, so a second buurt is hidden with the lone respondent's: this one.
     add(&app, 6, "steps", &c).await;
 
-    let page = app.get("/inzicht?level=buurt&gemeente=GM0505&kind=barrier&measure=count&sort=count&dir=desc").await;
+    let page = app
+        .get("/inzicht?level=buurt&gemeente=GM0505&kind=barrier&measure=count&sort=count&dir=desc")
+        .await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
-    assert!(html.contains(r#"data-map="choropleth""#), "the map container");
+    assert!(
+        html.contains(r#"data-map="choropleth""#),
+        "the map container"
+    );
     assert!(html.contains("<table class=\"areas\""), "the table");
-    assert!(html.contains(r#"aria-sort="descending""#), "sorted by count");
+    assert!(
+        html.contains(r#"aria-sort="descending""#),
+        "sorted by count"
+    );
     // The table lists every Dordrecht buurt; the busiest first, the lone respondent's hidden.
-    let first_row = html.split("<tbody>").nth(1).and_then(|t| t.split("</tr>").next()).expect("row");
+    let first_row = html
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|t| t.split("</tr>").next())
+        .expect("row");
     assert!(first_row.contains(&a.0), "{first_row}");
     assert!(first_row.contains(">7<"), "{first_row}");
     assert_eq!(html.matches("/inzicht/gebied/BU0505").count(), 133);
-    let b_row = html.split("<tr").find(|r| r.contains(&format!("/inzicht/gebied/{}", b.0))).expect("b");
-    assert!(b_row.contains("verborgen") && !b_row.contains(">1<"), "{b_row}");
-    assert!(html.contains("/api/v1/export.csv?level=buurt&amp;kind=barrier&amp;gemeente=GM0505"), "export link keeps the filter");
+    let b_row = html
+        .split("<tr")
+        .find(|r| r.contains(&format!("/inzicht/gebied/{}", b.0)))
+        .expect("b");
+    assert!(
+        b_row.contains("verborgen") && !b_row.contains(">1<"),
+        "{b_row}"
+    );
+    assert!(
+        html.contains("/api/v1/export.csv?level=buurt&amp;kind=barrier&amp;gemeente=GM0505"),
+        "export link keeps the filter"
+    );
 
     let profile = app.get(&format!("/inzicht/gebied/{}", a.0)).await;
     assert_eq!(profile.status(), 200);
     let html = profile.text().await.expect("html");
-    assert!(html.contains("Drempels") && !html.contains("Hoge stoep bij de bushalte"), "no free text");
-    assert!(html.contains("Trap, drempel of hoge stoep"), "the category label");
+    assert!(
+        html.contains("Drempels") && !html.contains("Hoge stoep bij de bushalte"),
+        "no free text"
+    );
+    assert!(
+        html.contains("Trap, drempel of hoge stoep"),
+        "the category label"
+    );
 
     assert_eq!(app.get("/inzicht/gebied/BU99999999").await.status(), 404);
     let bad = app.get_text("/inzicht?level=straat").await;
-    assert!(bad.contains(r#"role="alert""#) && bad.contains("<code>level</code>"), "bad filter explained");
+    assert!(
+        bad.contains(r#"role="alert""#) && bad.contains("<code>level</code>"),
+        "bad filter explained"
+    );
 }

@@ -1,0 +1,278 @@
+//! Aggregate benchmark (issue 3): the dashboard's query with 1,000,000 stored submissions.
+//!
+//! Stores 1,000,000 submissions (clustered over the 11,691 national buurten of 2014, 24 months, three
+//! sources, two campaigns, about 2.5 entries per respondent) in a fresh SQLite database, then times
+//! what the dashboard asks through the same `Service` the API uses:
+//! - one gemeente's buurten for one kind: cold (its table built from the rows) and warm (cached);
+//! - the same after a new submission in that gemeente (its table rebuilt, the others untouched);
+//! - every gemeente at once (the national view), cold and warm.
+//!
+//! Rows are bulk-inserted in one transaction; the write path is measured by issue 6's ingest bench.
+//!
+//!   cargo bench -p server --bench aggregates -- [--submissions N]
+
+#![allow(clippy::print_stdout, clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use app::model::{InsightFilter, Kind, Period};
+use geo::InteriorPoint;
+use server::domain::areas::{Area, AreaIndex, Level};
+use server::import::boundaries::{read, shape_to_geojson, Fields};
+use server::pdok::locatieserver::Locatieserver;
+use server::service::Service;
+use server::store::{Store, StoredArea};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn bell(&mut self) -> f64 {
+        (0..4).map(|_| self.unit()).sum::<f64>() - 2.0
+    }
+}
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let n: usize = arg("--submissions")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let file = format!(
+        "{}/../../shared/data/boundaries/nl_buurten_2014_coarse.topojson",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let report = read(
+        &std::fs::read(&file).unwrap(),
+        Level::Buurt,
+        &Fields::default(),
+    )
+    .unwrap();
+    let stored: Vec<StoredArea> = report
+        .areas
+        .iter()
+        .map(|a| StoredArea {
+            code: a.code.clone(),
+            level: "buurt".into(),
+            name: a.name.clone(),
+            population: a.population,
+            year: Some(2014),
+            shape: shape_to_geojson(&a.shape).to_string(),
+        })
+        .collect();
+    let areas: Vec<Area> = report
+        .areas
+        .iter()
+        .map(|a| Area {
+            code: a.code.clone(),
+            level: Level::Buurt,
+            shape: a.shape.clone(),
+        })
+        .collect();
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/bench.db", dir.path().display());
+    let store = Store::open(&url).await.unwrap();
+    let index = AreaIndex::new(areas);
+    store
+        .import_areas(&stored, |lon, lat| index.assign(lon, lat))
+        .await
+        .unwrap();
+
+    // Clustered points, as in the areas benchmark: 300 centres, spread about 1.5 km, 10 % noise.
+    let t = Instant::now();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let centres: Vec<(f64, f64)> = (0..300)
+        .filter_map(|_| {
+            report.areas[(rng.next() % report.areas.len() as u64) as usize]
+                .shape
+                .interior_point()
+        })
+        .map(|p| (p.x(), p.y()))
+        .collect();
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("INSERT INTO campaigns (id, status, created_at) VALUES ('zomer', 'open', '2025-06-01T00:00:00Z')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    let mut in_gm0505 = 0;
+    for i in 0..n {
+        let (lon, lat) = if i % 10 == 0 {
+            (3.36 + rng.unit() * 3.86, 50.75 + rng.unit() * 2.8)
+        } else {
+            let (x, y) = centres[(rng.next() % centres.len() as u64) as usize];
+            (x + rng.bell() * 0.035, y + rng.bell() * 0.022)
+        };
+        let codes = index.assign(lon, lat);
+        in_gm0505 += usize::from(codes.gemeente.as_deref() == Some("GM0505"));
+        let kind = Kind::ALL[(rng.next() % 3) as usize];
+        let cats = kind.categories();
+        let category = cats[(rng.next() % cats.len() as u64) as usize];
+        let source = match rng.next() % 20 {
+            0 => "paper",
+            1..=3 => "event",
+            _ => "web",
+        };
+        let month = rng.next() % 24;
+        let created = format!("{}-{:02}-15T12:00:00Z", 2025 + month / 12, month % 12 + 1);
+        sqlx::query(
+            "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, details, answers, \
+             language, source, gemeente, wijk, buurt, canonical, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, '{}', '{}', 'nl', ?, ?, ?, ?, '{}', ?)",
+        )
+        .bind(format!("s{i}"))
+        .bind(format!("r{}", i * 2 / 5))
+        .bind(if i % 4 == 0 { "zomer" } else { "default" })
+        .bind(kind.as_str())
+        .bind(category)
+        .bind(lon)
+        .bind(lat)
+        .bind(source)
+        .bind(&codes.gemeente)
+        .bind(&codes.wijk)
+        .bind(&codes.buurt)
+        .bind(created)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO area_revisions (gemeente, revision) SELECT DISTINCT gemeente, 1 FROM submissions \
+         WHERE gemeente IS NOT NULL ON CONFLICT (gemeente) DO NOTHING",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let seed = t.elapsed();
+    pool.close().await;
+
+    let svc = Service::new(store.clone(), Locatieserver::new("http://127.0.0.1:9"))
+        .await
+        .unwrap();
+    let dordrecht = InsightFilter {
+        level: "buurt".into(),
+        kind: Some(Kind::Barrier),
+        gemeente: Some("GM0505".into()),
+        ..Default::default()
+    };
+    let national = InsightFilter {
+        level: "gemeente".into(),
+        ..Default::default()
+    };
+
+    let t = Instant::now();
+    let figures = svc.aggregates(&dordrecht).await.unwrap();
+    let cold_one = t.elapsed();
+    let mut runs = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        svc.aggregates(&dordrecht).await.unwrap();
+        runs.push(ms(t.elapsed()));
+    }
+    let warm_one = median(runs);
+    let quarter = InsightFilter {
+        period: Period::Quarter(2025, 3),
+        ..dordrecht.clone()
+    };
+    let t = Instant::now();
+    svc.aggregates(&quarter).await.unwrap();
+    let warm_quarter = t.elapsed();
+
+    // A new entry in Dordrecht: its table is stale and rebuilt on the next query.
+    let input: app::model::SubmissionInput = serde_json::from_value(serde_json::json!({
+        "id": uuid::Uuid::new_v4().to_string(), "respondent": uuid::Uuid::new_v4().to_string(),
+        "kind": "barrier", "category": "steps", "location": {"lon": 4.6901, "lat": 51.8133},
+        "details": {"severity": 2}, "language": "nl"
+    }))
+    .unwrap();
+    svc.submit(input).await.unwrap();
+    let t = Instant::now();
+    svc.aggregates(&dordrecht).await.unwrap();
+    let after_write = t.elapsed();
+
+    let t = Instant::now();
+    let all = svc.aggregates(&national).await.unwrap();
+    let cold_all = t.elapsed();
+    let t = Instant::now();
+    svc.aggregates(&national).await.unwrap();
+    let warm_all = t.elapsed();
+    let t = Instant::now();
+    svc.overview(&dordrecht).await.unwrap();
+    let overview = t.elapsed();
+
+    let suppressed = figures.iter().filter(|f| f.suppressed).count();
+    println!(
+        "trefpunt aggregates benchmark: {n} stored submissions, {} in Dordrecht (GM0505)",
+        in_gm0505
+    );
+    println!(
+        "  seeding (bulk insert, not counted)           {:>9.1} s",
+        seed.as_secs_f64()
+    );
+    println!(
+        "  Dordrecht buurten x barrier, cold            {:>9.1} ms  (table built from its rows)",
+        ms(cold_one)
+    );
+    println!(
+        "  Dordrecht buurten x barrier, warm (median)   {:>9.2} ms  (target: under 50 ms)",
+        warm_one
+    );
+    println!(
+        "  the same for one quarter, warm               {:>9.2} ms",
+        ms(warm_quarter)
+    );
+    println!(
+        "  the same after a new entry in Dordrecht      {:>9.1} ms  (one table rebuilt)",
+        ms(after_write)
+    );
+    println!(
+        "  dashboard overview (areas, figures, choices) {:>9.1} ms",
+        ms(overview)
+    );
+    println!(
+        "  every gemeente, cold ({} figures)         {:>9.1} ms",
+        all.len(),
+        ms(cold_all)
+    );
+    println!(
+        "  every gemeente, warm                         {:>9.1} ms",
+        ms(warm_all)
+    );
+    println!(
+        "  Dordrecht figures: {} released, {} suppressed",
+        figures.len() - suppressed,
+        suppressed
+    );
+    println!(
+        "RESULT warm_ms={warm_one:.3} cold_ms={:.3} after_write_ms={:.3} national_cold_ms={:.3} national_warm_ms={:.3}",
+        ms(cold_one),
+        ms(after_write),
+        ms(cold_all),
+        ms(warm_all)
+    );
+    store.close().await;
+}

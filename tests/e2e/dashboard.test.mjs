@@ -1,0 +1,100 @@
+// The advisors' dashboard on a laptop: residents report barriers through the resident page (on their
+// phones, at their own location), then the dashboard shows the Drechtsteden buurten as a choropleth
+// with a legend, a sortable table, the density layer and an area profile, with small counts hidden.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { LAPTOP, axe, axeWithoutJs, hydrated, phonePage, startAll } from "./harness.mjs";
+
+let env;
+before(async () => { env = await startAll({ areas: true }); });
+after(async () => { await env?.close(); });
+
+// Three points in Dordrecht: six residents report in one buurt; in another wijk, five in Zuidhoven
+// and one in Crabbehof-Zuid. The lone resident's buurt is hidden, and Zuidhoven with it (else the
+// wijk's total minus Zuidhoven would give the lone one away); the six stay visible.
+const BUSY = { latitude: 51.8133, longitude: 4.6901 };
+const SECOND = { latitude: 51.79466, longitude: 4.6728 };
+const QUIET = { latitude: 51.7905, longitude: 4.6655 };
+
+/** One resident, on their own phone, reports poor lighting where they stand. */
+async function reportAt(position) {
+  const { page, context, problems } = await phonePage(env.browser, { geolocation: position });
+  await page.goto(`${env.app.url}/meedoen/drempel`);
+  await hydrated(page);
+  await page.getByLabel("Slechte verlichting").check();
+  await page.getByLabel("Een beetje lastig").check();
+  await page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
+  await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
+  await page.getByRole("button", { name: "Versturen" }).click();
+  await page.waitForURL(/\/bedankt\//);
+  assert.deepEqual(problems, []);
+  await context.close();
+}
+
+/** The released barrier totals per buurt, as the API gives them. */
+async function barrierTotals() {
+  const r = await fetch(`${env.app.url}/api/v1/aggregates?level=buurt&kind=barrier`);
+  return (await r.json()).filter((f) => f.kind === "barrier" && f.category === null);
+}
+
+test("the dashboard shows what residents reported per Drechtsteden buurt, without small counts", async () => {
+  for (let i = 0; i < 6; i++) await reportAt(BUSY);
+  for (let i = 0; i < 5; i++) await reportAt(SECOND);
+  await reportAt(QUIET);
+  const figures = await barrierTotals();
+  const busy = figures.find((f) => f.count === 6);
+  assert.ok(busy, `a buurt with 6 released: ${JSON.stringify(figures)}`);
+  const hidden = figures.filter((f) => f.suppressed);
+  assert.deepEqual(hidden.map((f) => f.area_name).sort(), ["Crabbehof-Zuid", "Zuidhoven"]);
+
+  const { page, context, problems } = await phonePage(env.browser, { device: LAPTOP });
+  await page.goto(`${env.app.url}/`);
+  await page.getByRole("link", { name: "Inzicht" }).click();
+  await page.waitForURL(/\/inzicht$/);
+  // Choose through the filter form, as an advisor would.
+  await page.getByLabel("Gebied", { exact: true }).selectOption("buurt");
+  await page.getByLabel("Soort", { exact: true }).selectOption("barrier");
+  await page.getByLabel("Toon op de kaart", { exact: true }).selectOption("count");
+  await page.getByRole("button", { name: "Toon", exact: true }).click();
+  await page.waitForURL(/level=buurt/);
+  assert.match(page.url(), /kind=barrier/);
+
+  const map = page.locator("[data-map=choropleth]");
+  await page.waitForSelector("[data-map=choropleth][data-map-ready=loaded]", { timeout: 20000 });
+  assert.equal(await map.getAttribute("data-areas"), "358", "every Drechtsteden buurt is drawn");
+  assert.equal(await map.getAttribute("data-coloured"), "1", "one buurt has a released count");
+  const values = JSON.parse(await map.getAttribute("data-values"));
+  assert.equal(values[busy.area_code], 6);
+  for (const h of hidden) assert.equal(values[h.area_code], null, "hidden on the map too");
+  await page.getByRole("heading", { name: /Legenda/ }).waitFor();
+  assert.ok(await page.getByText("Verborgen: te weinig bewoners").first().isVisible());
+
+  // The density layer for the same filter.
+  await page.getByLabel("Laat zien waar het meeste is doorgegeven").check();
+  await page.waitForSelector("[data-map=choropleth][data-heatmap-cells]", { timeout: 10000 });
+
+  // The table: sort by reports, the busy buurt first with 6; the hidden buurt shows no number.
+  await page.getByRole("link", { name: "Meldingen" }).click();
+  await page.waitForURL(/sort=count&dir=desc/);
+  const firstRow = page.locator("table.areas tbody tr").first();
+  assert.match(await firstRow.innerText(), new RegExp(`${busy.area_code}[\\s\\S]*\\b6\\b`));
+  assert.equal(await page.locator("th[aria-sort=descending]").innerText(), "Meldingen ▼");
+  for (const h of hidden) {
+    const row = page.locator("table.areas tbody tr", { hasText: h.area_code });
+    assert.match(await row.innerText(), /verborgen/);
+  }
+  assert.deepEqual(await axe(page), []);
+  const html = await (await fetch(page.url())).text();
+  assert.deepEqual(await axeWithoutJs(env.browser, page.url(), html), []);
+
+  // The busy buurt's profile: its barriers by category, over time.
+  await firstRow.getByRole("link").click();
+  await page.waitForURL(new RegExp(`/inzicht/gebied/${busy.area_code}`));
+  await page.getByRole("heading", { name: "Drempels" }).waitFor();
+  const barriers = page.locator("section", { has: page.getByRole("heading", { name: "Drempels" }) });
+  assert.match(await barriers.innerText(), /Slechte verlichting\s+6\s+6/);
+  await page.getByRole("heading", { name: "Door de tijd" }).waitFor();
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
