@@ -170,8 +170,8 @@ mod tests {
             &[fig("BU05050001", None)],
             &[area("BU05050001"), area("BU05050002"), area("BU05990001")],
         ))
-        .unwrap();
-        let feats = out["features"].as_array().unwrap();
+        .expect("valid GeoJSON");
+        let feats = out["features"].as_array().expect("features");
         assert_eq!(feats.len(), 2, "the other gemeente's buurt is left out");
         assert_eq!(feats[0]["properties"]["suppressed"], true);
         assert_eq!(feats[0]["properties"]["count"], Value::Null);

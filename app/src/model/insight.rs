@@ -205,7 +205,7 @@ impl InsightFilter {
             (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
                 return Err(bad("period", "give period, or from and to, not both"))
             }
-            (Some(p), None, None) if p == "all" => Period::All,
+            (Some("all"), None, None) => Period::All,
             (Some(p), None, None) => Period::parse(p).ok_or(bad(
                 "period",
                 "must be a year (2026), a quarter (2026-Q3) or a month (2026-09)",

@@ -400,43 +400,56 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
     }
 }
 
+/// One line of the area table.
+struct Row {
+    area: AreaSummary,
+    count: Option<u64>,
+    respondents: Option<u64>,
+    per_1000: Option<f64>,
+    suppressed: bool,
+}
+
 /// Every area of the level, sortable by each column through plain links (`aria-sort` says how).
 #[component]
 fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
-    let mut rows: Vec<(AreaSummary, Option<u64>, Option<u64>, Option<f64>, bool)> = o
+    let mut rows: Vec<Row> = o
         .areas
         .iter()
         .map(|a| match o.figure(&a.code) {
-            Some(fig) => (
-                a.clone(),
-                fig.count,
-                fig.respondents,
-                fig.per_1000,
-                fig.suppressed,
-            ),
-            None => (
-                a.clone(),
-                Some(0),
-                Some(0),
-                a.population.filter(|p| *p > 0).map(|_| 0.0),
-                false,
-            ),
+            Some(fig) => Row {
+                area: a.clone(),
+                count: fig.count,
+                respondents: fig.respondents,
+                per_1000: fig.per_1000,
+                suppressed: fig.suppressed,
+            },
+            None => Row {
+                area: a.clone(),
+                count: Some(0),
+                respondents: Some(0),
+                per_1000: a.population.filter(|p| *p > 0).map(|_| 0.0),
+                suppressed: false,
+            },
         })
         .collect();
     // Suppressed and unknown values sort last either way.
-    let key = |r: &(AreaSummary, Option<u64>, Option<u64>, Option<f64>, bool)| -> Option<f64> {
+    let key = |r: &Row| -> Option<f64> {
         match view_state.sort {
             SortKey::Area => None,
-            SortKey::Population => r.0.population.map(|p| p as f64),
-            SortKey::Count => r.1.map(|c| c as f64),
-            SortKey::Per1000 => r.3,
+            SortKey::Population => r.area.population.map(|p| p as f64),
+            SortKey::Count => r.count.map(|c| c as f64),
+            SortKey::Per1000 => r.per_1000,
         }
     };
     rows.sort_by(|a, b| match view_state.sort {
         SortKey::Area => {
-            let o = a.0.label().to_lowercase().cmp(&b.0.label().to_lowercase());
+            let o = a
+                .area
+                .label()
+                .to_lowercase()
+                .cmp(&b.area.label().to_lowercase());
             if view_state.descending {
                 o.reverse()
             } else {
@@ -454,7 +467,7 @@ fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
             }
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.0.code.cmp(&b.0.code),
+            (None, None) => a.area.code.cmp(&b.area.code),
         },
     });
     let profile_query = query_string(
@@ -473,12 +486,10 @@ fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
         } else {
             key != SortKey::Area
         };
-        let aria = active.then(|| {
-            if view_state.descending {
-                "descending"
-            } else {
-                "ascending"
-            }
+        let aria = active.then_some(if view_state.descending {
+            "descending"
+        } else {
+            "ascending"
         });
         let href = view_state.href(key, next_desc);
         let arrow = match (active, view_state.descending) {
@@ -495,7 +506,7 @@ fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
     };
     let body = rows
         .into_iter()
-        .map(|(a, count, respondents, per_1000, suppressed)| {
+        .map(|Row { area: a, count, respondents, per_1000, suppressed }| {
             let href = if profile_query.is_empty() {
                 format!("/inzicht/gebied/{}", a.code)
             } else {

@@ -547,7 +547,7 @@ mod tests {
             category: category.to_string(),
             source: Source::Web,
             campaign: "default".into(),
-            month: Period::parse(month).unwrap(),
+            month: Period::parse(month).expect("a month"),
             respondent: respondent.to_string(),
         }
     }

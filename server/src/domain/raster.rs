@@ -1,17 +1,33 @@
 //! A raster over one level's areas for bulk lookups (re-assigning every stored entry, benchmarks).
 //!
 //! Each cell of a regular grid is empty, inside exactly one area, or crossed by a boundary. A point
-//! in an empty or inside cell is answered by one array read; only a point in a boundary cell gets the
-//! exact point-in-polygon test, and only against the areas whose boundary crosses that cell. The
-//! answers are those of [`AreaIndex::locate_index`]: a point on a boundary counts as inside, and
-//! where areas share it the lowest code wins.
+//! in an empty or inside cell is answered by one array read. A boundary cell keeps, per polygon that
+//! touches it, the polygon's edges that touch the cell and whether the cell's centre lies inside;
+//! a point there is inside when the segment from it to the centre crosses those edges an even number
+//! of times and the centre is inside (or an odd number and it is not). Exact predicates (`robust`)
+//! with a fixed tie rule make that agree with [`AreaIndex::locate_index`] everywhere: a point on a
+//! boundary counts as inside, and where areas share it the lowest code wins. Parts whose centre lies
+//! on one of their edges, and cells where two areas overlap, fall back to the exact polygon test.
 
-use geo::{BoundingRect, Coord, Intersects, LineString, Point};
+use geo::{BoundingRect, Coord, Intersects, Point};
+use robust::orient2d;
 
 use super::areas::{AreaIndex, Level};
 
-/// A cell value with this bit set is a boundary cell: the rest is its candidate list's number.
+/// A cell value with this bit set is a boundary cell: the rest is its part list's number.
 const BOUNDARY: u32 = 1 << 31;
+
+/// One polygon's part in a boundary cell.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    area: u32,
+    centre_inside: bool,
+    /// Decide with the area's whole shape (the centre lies on an edge, or areas overlap).
+    exact: bool,
+    /// The part's edges: `edges[start..end]`, each the index of its first vertex in `vertices`.
+    start: u32,
+    end: u32,
+}
 
 pub struct Raster<'a> {
     index: &'a AreaIndex,
@@ -22,11 +38,18 @@ pub struct Raster<'a> {
     sy: f64,
     nx: usize,
     ny: usize,
-    /// 0: no area; `i + 1`: inside area `i` of the index; `BOUNDARY | n`: candidates `lists[n]`.
+    /// 0: no area; `i + 1`: inside area `i` of the index; `BOUNDARY | n`: the parts `lists[n]`.
     cells: Vec<u32>,
-    /// Start and end in `candidates` of each boundary cell's areas, lowest code first.
+    /// Start and end in `parts` of each boundary cell's polygons, lowest area code first.
     lists: Vec<(u32, u32)>,
-    candidates: Vec<u32>,
+    parts: Vec<Part>,
+    edges: Vec<u32>,
+    /// Every ring's vertices, one ring after another: an edge runs from vertex `e` to `e + 1`.
+    vertices: Vec<Coord>,
+}
+
+fn rc(c: Coord) -> robust::Coord<f64> {
+    robust::Coord { x: c.x, y: c.y }
 }
 
 /// Whether the segment a–b touches the closed rectangle (x0, y0)–(x1, y1).
@@ -39,20 +62,29 @@ fn segment_touches(a: Coord, b: Coord, x0: f64, y0: f64, x1: f64, y1: f64) -> bo
     !(s.iter().all(|v| *v > 0.0) || s.iter().all(|v| *v < 0.0))
 }
 
+/// Whether `p` lies on the segment a–b (exactly).
+fn on_segment(a: Coord, b: Coord, p: Coord) -> bool {
+    orient2d(rc(a), rc(b), rc(p)) == 0.0
+        && p.x >= a.x.min(b.x)
+        && p.x <= a.x.max(b.x)
+        && p.y >= a.y.min(b.y)
+        && p.y <= a.y.max(b.y)
+}
+
 impl<'a> Raster<'a> {
     /// Rasterises the areas of `level` on a grid `cells_across` cells wide (cells square on the
     /// ground at the grid's middle latitude).
     pub fn new(index: &'a AreaIndex, level: Level, cells_across: usize) -> Raster<'a> {
+        // Areas in code order: a part's rank is its area's place in this order.
         let mut members: Vec<usize> = (0..index.len())
             .filter(|i| index.area(*i).level == level)
             .collect();
         members.sort_by(|a, b| index.area(*a).code.cmp(&index.area(*b).code));
-        let rects: Vec<_> = members
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for r in members
             .iter()
             .filter_map(|i| index.area(*i).shape.bounding_rect())
-            .collect();
-        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for r in &rects {
+        {
             x0 = x0.min(r.min().x);
             y0 = y0.min(r.min().y);
             x1 = x1.max(r.max().x);
@@ -68,9 +100,11 @@ impl<'a> Raster<'a> {
             ny: 0,
             cells: Vec::new(),
             lists: Vec::new(),
-            candidates: Vec::new(),
+            parts: Vec::new(),
+            edges: Vec::new(),
+            vertices: Vec::new(),
         };
-        if rects.is_empty() || x1 <= x0 || y1 <= y0 {
+        if members.is_empty() || x1 <= x0 || y1 <= y0 {
             return raster;
         }
         let nx = cells_across.max(1);
@@ -83,39 +117,42 @@ impl<'a> Raster<'a> {
         raster.sy = 1.0 / cell_h;
         raster.cells = vec![0; nx * ny];
 
-        // 1. Boundary cells: every cell an edge touches (with a small margin against rounding).
+        // Polygons as (rank, polygon number, range of their rings in `rings`); rings as vertex ranges.
+        let mut polygons: Vec<(u32, u32, std::ops::Range<usize>)> = Vec::new();
+        let mut rings: Vec<std::ops::Range<u32>> = Vec::new();
+        for (rank, &i) in members.iter().enumerate() {
+            for (k, polygon) in index.area(i).shape.0.iter().enumerate() {
+                let first = rings.len();
+                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                    let start = raster.vertices.len() as u32;
+                    raster.vertices.extend(ring.0.iter().copied());
+                    rings.push(start..raster.vertices.len() as u32);
+                }
+                polygons.push((rank as u32, k as u32, first..rings.len()));
+            }
+        }
+
+        // 1. Boundary cells: every cell an edge touches (with a small margin against rounding), as
+        // (cell, rank, polygon, edge) records.
         let eps_x = cell_w * 1e-6;
         let eps_y = cell_h * 1e-6;
-        let mut lists: Vec<Vec<u32>> = Vec::new();
-        for &i in &members {
-            for ring in rings(index, i) {
-                for edge in ring.lines() {
-                    let (a, b) = (edge.start, edge.end);
+        let mut touches: Vec<(u32, u32, u32, u32)> = Vec::new();
+        for (rank, k, ring_range) in &polygons {
+            for ring in &rings[ring_range.clone()] {
+                for e in ring.start..ring.end.saturating_sub(1) {
+                    let (a, b) = (raster.vertices[e as usize], raster.vertices[e as usize + 1]);
                     let (cx0, cy0) = raster.cell_xy(a.x.min(b.x) - eps_x, a.y.min(b.y) - eps_y);
                     let (cx1, cy1) = raster.cell_xy(a.x.max(b.x) + eps_x, a.y.max(b.y) + eps_y);
                     for cy in cy0..=cy1 {
                         for cx in cx0..=cx1 {
                             let rx0 = x0 + cx as f64 * cell_w - eps_x;
                             let ry0 = y0 + cy as f64 * cell_h - eps_y;
-                            if !segment_touches(
-                                a,
-                                b,
-                                rx0,
-                                ry0,
-                                rx0 + cell_w + 2.0 * eps_x,
-                                ry0 + cell_h + 2.0 * eps_y,
-                            ) {
-                                continue;
-                            }
-                            let c = &mut raster.cells[cy * nx + cx];
-                            if *c == 0 {
-                                lists.push(vec![i as u32]);
-                                *c = BOUNDARY | (lists.len() - 1) as u32;
-                            } else {
-                                let l = &mut lists[(*c & !BOUNDARY) as usize];
-                                if !l.contains(&(i as u32)) {
-                                    l.push(i as u32);
-                                }
+                            let (rx1, ry1) =
+                                (rx0 + cell_w + 2.0 * eps_x, ry0 + cell_h + 2.0 * eps_y);
+                            if segment_touches(a, b, rx0, ry0, rx1, ry1) {
+                                let cell = cy * nx + cx;
+                                raster.cells[cell] = BOUNDARY;
+                                touches.push((cell as u32, *rank, *k, e));
                             }
                         }
                     }
@@ -124,70 +161,137 @@ impl<'a> Raster<'a> {
         }
 
         // 2. Inside cells: scan each row at its centre, polygon by polygon; between crossings
-        // (even–odd, so holes stay out) a cell no boundary touches lies wholly in the area. A
-        // boundary cell whose centre is inside gets the area as a candidate too: another area's
-        // boundary may cross this one's inside where areas overlap.
+        // (even–odd, so holes stay out) a cell no boundary touches lies wholly in the area. For a
+        // boundary cell, the polygon's part notes that the centre is inside (another area's
+        // boundary may cross this one's inside where areas overlap, so the part may have no edges).
+        let mut centres: Vec<(u32, u32, u32)> = Vec::new();
+        let mut overlaps: Vec<(u32, u32)> = Vec::new();
         let mut xs: Vec<f64> = Vec::new();
-        for &i in &members {
-            for polygon in &index.area(i).shape.0 {
-                let Some(r) = polygon.bounding_rect() else {
-                    continue;
-                };
-                let (_, cy0) = raster.cell_xy(r.min().x, r.min().y);
-                let (_, cy1) = raster.cell_xy(r.max().x, r.max().y);
-                for cy in cy0..=cy1 {
-                    let y = y0 + (cy as f64 + 0.5) * cell_h;
-                    xs.clear();
-                    for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                        for e in ring.lines() {
-                            let (a, b) = (e.start, e.end);
-                            if (a.y <= y) != (b.y <= y) {
-                                xs.push(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y));
-                            }
+        for (rank, k, ring_range) in &polygons {
+            let me = members[*rank as usize] as u32;
+            let ring_vertices =
+                |r: &std::ops::Range<u32>| &raster.vertices[r.start as usize..r.end as usize];
+            let (mut ylo, mut yhi) = (f64::MAX, f64::MIN);
+            for r in &rings[ring_range.clone()] {
+                for v in ring_vertices(r) {
+                    ylo = ylo.min(v.y);
+                    yhi = yhi.max(v.y);
+                }
+            }
+            let (_, cy0) = raster.cell_xy(x0, ylo);
+            let (_, cy1) = raster.cell_xy(x0, yhi);
+            for cy in cy0..=cy1 {
+                let y = y0 + (cy as f64 + 0.5) * cell_h;
+                xs.clear();
+                for r in &rings[ring_range.clone()] {
+                    for w in ring_vertices(r).windows(2) {
+                        let (a, b) = (w[0], w[1]);
+                        if (a.y <= y) != (b.y <= y) {
+                            xs.push(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y));
                         }
                     }
-                    xs.sort_by(f64::total_cmp);
-                    for pair in xs.chunks_exact(2) {
-                        // Cells whose centre lies between the two crossings.
-                        let from = ((pair[0] - x0) * raster.sx - 0.5).ceil();
-                        let to = ((pair[1] - x0) * raster.sx - 0.5).floor();
-                        if to < from || to < 0.0 {
-                            continue;
-                        }
-                        let to = (to as usize).min(nx - 1);
-                        let me = i as u32;
-                        for cx in from.max(0.0) as usize..=to {
-                            let c = &mut raster.cells[cy * nx + cx];
-                            if *c == 0 {
-                                *c = me + 1;
-                            } else if *c & BOUNDARY != 0 {
-                                let l = &mut lists[(*c & !BOUNDARY) as usize];
-                                if !l.contains(&me) {
-                                    l.push(me);
-                                }
-                            } else if *c != me + 1 {
-                                // Two areas' insides overlap (bad data): decide such cells exactly.
-                                lists.push(vec![*c - 1, me]);
-                                *c = BOUNDARY | (lists.len() - 1) as u32;
-                            }
+                }
+                xs.sort_by(f64::total_cmp);
+                for pair in xs.chunks_exact(2) {
+                    // Cells whose centre lies between the two crossings.
+                    let from = ((pair[0] - x0) * raster.sx - 0.5).ceil();
+                    let to = ((pair[1] - x0) * raster.sx - 0.5).floor();
+                    if to < from || to < 0.0 {
+                        continue;
+                    }
+                    let to = (to as usize).min(nx - 1);
+                    for cx in from.max(0.0) as usize..=to {
+                        let cell = cy * nx + cx;
+                        let c = raster.cells[cell];
+                        if c == 0 {
+                            raster.cells[cell] = me + 1;
+                        } else if c & BOUNDARY != 0 {
+                            centres.push((cell as u32, *rank, *k));
+                        } else if c != me + 1 {
+                            // Two areas' insides overlap (bad data): decide such cells exactly.
+                            let other =
+                                members.iter().position(|m| *m as u32 == c - 1).unwrap_or(0);
+                            overlaps.extend([(cell as u32, other as u32), (cell as u32, *rank)]);
+                            raster.cells[cell] = BOUNDARY;
                         }
                     }
                 }
             }
         }
 
-        for l in &mut lists {
-            l.sort_by(|a, b| {
-                index
-                    .area(*a as usize)
-                    .code
-                    .cmp(&index.area(*b as usize).code)
-            });
-            let start = raster.candidates.len() as u32;
-            raster.candidates.extend_from_slice(l);
-            raster.lists.push((start, raster.candidates.len() as u32));
+        // 3. Per boundary cell, its parts in rank (= code) order.
+        touches.sort_unstable();
+        centres.sort_unstable();
+        centres.dedup();
+        overlaps.sort_unstable();
+        overlaps.dedup();
+        let (mut t, mut c, mut o) = (0, 0, 0);
+        for cell in 0..raster.cells.len() {
+            if raster.cells[cell] & BOUNDARY == 0 {
+                continue;
+            }
+            let cell32 = cell as u32;
+            let start = raster.parts.len() as u32;
+            let centre = raster.centre(cell % nx, cell / nx);
+            // Merge the three sorted record lists for this cell by (rank, polygon).
+            loop {
+                let next_t = touches.get(t).filter(|r| r.0 == cell32).map(|r| (r.1, r.2));
+                let next_c = centres.get(c).filter(|r| r.0 == cell32).map(|r| (r.1, r.2));
+                let next_o = overlaps
+                    .get(o)
+                    .filter(|r| r.0 == cell32)
+                    .map(|r| (r.1, u32::MAX));
+                let Some(key) = [next_t, next_c, next_o].into_iter().flatten().min() else {
+                    break;
+                };
+                let first = raster.edges.len() as u32;
+                while let Some(r) = touches
+                    .get(t)
+                    .filter(|r| r.0 == cell32 && (r.1, r.2) == key)
+                {
+                    raster.edges.push(r.3);
+                    t += 1;
+                }
+                let centre_inside = next_c == Some(key);
+                if centre_inside {
+                    c += 1;
+                }
+                let overlap = next_o == Some(key);
+                if overlap {
+                    o += 1;
+                }
+                let end = raster.edges.len() as u32;
+                let near = raster.edges[first as usize..end as usize].iter().any(|e| {
+                    let (a, b) = (
+                        raster.vertices[*e as usize],
+                        raster.vertices[*e as usize + 1],
+                    );
+                    let len = (b.x - a.x).hypot(b.y - a.y).max(f64::MIN_POSITIVE);
+                    orient2d(rc(a), rc(b), rc(centre)).abs() / len <= cell_w * 1e-6
+                        && centre.x >= a.x.min(b.x) - eps_x
+                        && centre.x <= a.x.max(b.x) + eps_x
+                        && centre.y >= a.y.min(b.y) - eps_y
+                        && centre.y <= a.y.max(b.y) + eps_y
+                });
+                raster.parts.push(Part {
+                    area: members[key.0 as usize] as u32,
+                    centre_inside,
+                    exact: overlap || near,
+                    start: first,
+                    end,
+                });
+            }
+            raster.cells[cell] = BOUNDARY | raster.lists.len() as u32;
+            raster.lists.push((start, raster.parts.len() as u32));
         }
         raster
+    }
+
+    fn centre(&self, cx: usize, cy: usize) -> Coord {
+        Coord {
+            x: self.x0 + (cx as f64 + 0.5) / self.sx,
+            y: self.y0 + (cy as f64 + 0.5) / self.sy,
+        }
     }
 
     /// The cell of a position, clamped to the grid.
@@ -231,13 +335,44 @@ impl<'a> Raster<'a> {
             c if c & BOUNDARY == 0 => Some(c as usize - 1),
             c => {
                 let (start, end) = self.lists[(c & !BOUNDARY) as usize];
-                let p = Point::new(lon, lat);
-                self.candidates[start as usize..end as usize]
+                let centre = self.centre(cx, cy);
+                let p = Coord { x: lon, y: lat };
+                self.parts[start as usize..end as usize]
                     .iter()
-                    .map(|i| *i as usize)
-                    .find(|i| self.index.area(*i).shape.intersects(&p))
+                    .find(|part| self.part_contains(part, p, centre))
+                    .map(|part| part.area as usize)
             }
         }
+    }
+
+    /// Whether `p` is in (or on) the part's polygon: the centre's side, flipped at each edge the
+    /// segment p–centre crosses. A vertex exactly on that segment's line counts as lying to its left,
+    /// so a boundary passing through a vertex is counted once, or twice where it only touches.
+    fn part_contains(&self, part: &Part, p: Coord, centre: Coord) -> bool {
+        if part.exact {
+            return self
+                .index
+                .area(part.area as usize)
+                .shape
+                .intersects(&Point(p));
+        }
+        let (rp, rcentre) = (rc(p), rc(centre));
+        let mut inside = part.centre_inside;
+        for e in &self.edges[part.start as usize..part.end as usize] {
+            let (a, b) = (self.vertices[*e as usize], self.vertices[*e as usize + 1]);
+            let o3 = orient2d(rc(a), rc(b), rp);
+            if o3 == 0.0 && on_segment(a, b, p) {
+                return true;
+            }
+            let o4 = orient2d(rc(a), rc(b), rcentre);
+            if o3 == 0.0 || o4 == 0.0 || (o3 > 0.0) == (o4 > 0.0) {
+                continue;
+            }
+            if (orient2d(rp, rcentre, rc(a)) >= 0.0) != (orient2d(rp, rcentre, rc(b)) >= 0.0) {
+                inside = !inside;
+            }
+        }
+        inside
     }
 
     /// A key that orders positions along a Z-order curve over the grid's cells: looking points up in
@@ -253,8 +388,7 @@ impl<'a> Raster<'a> {
 
     /// Share of cells crossed by a boundary (for benchmarks).
     pub fn boundary_share(&self) -> f64 {
-        let n = self.cells.iter().filter(|c| **c & BOUNDARY != 0).count();
-        n as f64 / self.cells.len().max(1) as f64
+        self.lists.len() as f64 / self.cells.len().max(1) as f64
     }
 }
 
@@ -266,16 +400,6 @@ fn spread(v: u64) -> u64 {
     v = (v | (v << 4)) & 0x0f0f_0f0f_0f0f_0f0f;
     v = (v | (v << 2)) & 0x3333_3333_3333_3333;
     (v | (v << 1)) & 0x5555_5555_5555_5555
-}
-
-/// Every ring (outer and holes) of area `i`.
-fn rings(index: &AreaIndex, i: usize) -> impl Iterator<Item = &LineString> {
-    index
-        .area(i)
-        .shape
-        .0
-        .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use app::model::Period;
 use geo::InteriorPoint;
 use serde_json::{json, Value};
 use server::domain::areas::Level;
@@ -44,6 +45,19 @@ async fn add(app: &TestApp, n: usize, category: &str, at: &(String, f64, f64)) {
         let receipt: Value = res.json().await.expect("json");
         assert_eq!(receipt["areas"]["buurt"], at.0.as_str());
     }
+}
+
+/// The sum of a heatmap grid's cells around `bbox` for the filter `q`.
+async fn heat_total(app: &TestApp, bbox: &str, q: &str) -> f64 {
+    let grid: Value = app
+        .get_json(&format!("/api/v1/heatmap?size=16&bbox={bbox}&{q}"))
+        .await;
+    grid["values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .filter_map(Value::as_f64)
+        .sum()
 }
 
 fn figure<'a>(figs: &'a [Value], area: &str) -> &'a Value {
@@ -107,6 +121,31 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
     add(&app, 1, "steps", &a).await;
     let figs: Vec<Value> = app.get_json(q).await;
     assert_eq!(figure(&figs, &a.0)["count"], 7);
+
+    // The heatmap takes the same filters.
+    let bbox = format!(
+        "{},{},{},{}",
+        a.1 - 0.01,
+        a.2 - 0.01,
+        a.1 + 0.01,
+        a.2 + 0.01
+    );
+    assert!(heat_total(&app, &bbox, "category=steps&source=web").await > 6.5);
+    assert_eq!(heat_total(&app, &bbox, "category=language").await, 0.0);
+    assert_eq!(heat_total(&app, &bbox, "period=2020").await, 0.0);
+    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    let stamp: String = sqlx::query_scalar("SELECT max(created_at) FROM submissions")
+        .fetch_one(&pool)
+        .await
+        .expect("stamp");
+    let month = Period::month_of(&stamp).expect("month").to_string();
+    assert!(heat_total(&app, &bbox, &format!("period={month}")).await > 6.5);
+    assert_eq!(
+        app.get(&format!("/api/v1/heatmap?bbox={bbox}&period=soon"))
+            .await
+            .status(),
+        400
+    );
 
     // Exports carry the same released figures.
     let csv = app.get_text(&q.replace("aggregates", "export.csv")).await;

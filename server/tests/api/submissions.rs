@@ -242,7 +242,15 @@ async fn the_openapi_document_describes_the_routes() {
     let app = spawn_app().await;
     let doc: Value = app.get_json("/api/v1/openapi.json").await;
     assert_eq!(doc["openapi"], "3.1.0");
-    for path in ["/submissions", "/geocode"] {
+    for path in [
+        "/submissions",
+        "/geocode",
+        "/areas",
+        "/heatmap",
+        "/aggregates",
+        "/export.csv",
+        "/export.geojson",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
     let categories = doc["components"]["schemas"]["SubmissionInput"]["properties"]["category"]
