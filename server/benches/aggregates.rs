@@ -16,35 +16,15 @@
 use std::time::{Duration, Instant};
 
 use app::model::{InsightFilter, Kind, Period};
-use geo::InteriorPoint;
 use server::domain::areas::{Area, AreaIndex, Level};
 use server::import::boundaries::{read, shape_to_geojson, Fields};
 use server::pdok::locatieserver::Locatieserver;
 use server::service::Service;
 use server::store::{Store, StoredArea};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn bell(&mut self) -> f64 {
-        (0..4).map(|_| self.unit()).sum::<f64>() - 2.0
-    }
-}
+mod common;
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
+use common::{arg, Clusters, Rng};
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -101,17 +81,11 @@ async fn main() {
         .await
         .unwrap();
 
-    // Clustered points, as in the areas benchmark: 300 centres, spread about 1.5 km, 10 % noise.
+    // Clustered points, as in the areas benchmark.
     let t = Instant::now();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let centres: Vec<(f64, f64)> = (0..300)
-        .filter_map(|_| {
-            report.areas[(rng.next() % report.areas.len() as u64) as usize]
-                .shape
-                .interior_point()
-        })
-        .map(|p| (p.x(), p.y()))
-        .collect();
+    let shapes: Vec<_> = report.areas.iter().map(|a| &a.shape).collect();
+    let clusters = Clusters::new(&shapes, &mut rng);
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
     sqlx::query("INSERT INTO campaigns (id, status, created_at) VALUES ('zomer', 'open', '2025-06-01T00:00:00Z')")
         .execute(&pool)
@@ -120,12 +94,7 @@ async fn main() {
     let mut tx = pool.begin().await.unwrap();
     let mut in_gm0505 = 0;
     for i in 0..n {
-        let (lon, lat) = if i % 10 == 0 {
-            (3.36 + rng.unit() * 3.86, 50.75 + rng.unit() * 2.8)
-        } else {
-            let (x, y) = centres[(rng.next() % centres.len() as u64) as usize];
-            (x + rng.bell() * 0.035, y + rng.bell() * 0.022)
-        };
+        let (lon, lat) = clusters.point(i, &mut rng);
         let codes = index.assign(lon, lat);
         in_gm0505 += usize::from(codes.gemeente.as_deref() == Some("GM0505"));
         let kind = Kind::ALL[(rng.next() % 3) as usize];

@@ -13,54 +13,16 @@
 use std::io::Write;
 use std::time::Instant;
 
-use geo::InteriorPoint;
 use server::domain::areas::{Area, AreaIndex, Level};
 use server::domain::raster::Raster;
 use server::import::boundaries::{read, shape_to_geojson, Fields};
 
+mod common;
+
+use common::{arg, peak_rss_mib, Clusters, Rng};
+
 const CATEGORIES: u8 = 15;
 const THREADS: usize = 2;
-
-/// xorshift64*: deterministic, so every run (and geopandas) sees the same points.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Roughly normal (sum of four uniforms), mean 0, sd about 0.58.
-    fn bell(&mut self) -> f64 {
-        (0..4).map(|_| self.unit()).sum::<f64>() - 2.0
-    }
-}
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.to_string())
-        })
-        .and_then(|l| {
-            l.split_whitespace()
-                .nth(1)
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
 
 fn main() {
     let n: usize = arg("--points")
@@ -97,25 +59,14 @@ fn main() {
         .unwrap();
     }
 
-    // Clustered points: 300 centres inside random buurten, spread about 1.5 km, plus 10 % uniform noise.
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let centres: Vec<(f64, f64)> = (0..300)
-        .filter_map(|_| {
-            areas[(rng.next() % areas.len() as u64) as usize]
-                .shape
-                .interior_point()
-        })
-        .map(|p| (p.x(), p.y()))
-        .collect();
+    let shapes: Vec<_> = areas.iter().map(|a| &a.shape).collect();
+    let clusters = Clusters::new(&shapes, &mut rng);
     let points: Vec<(f64, f64, u8)> = (0..n)
         .map(|i| {
             let cat = (rng.next() % u64::from(CATEGORIES)) as u8;
-            if i % 10 == 0 {
-                (3.36 + rng.unit() * 3.86, 50.75 + rng.unit() * 2.8, cat)
-            } else {
-                let (x, y) = centres[(rng.next() % centres.len() as u64) as usize];
-                (x + rng.bell() * 0.035, y + rng.bell() * 0.022, cat)
-            }
+            let (x, y) = clusters.point(i, &mut rng);
+            (x, y, cat)
         })
         .collect();
     if let Some(path) = arg("--write-points") {

@@ -22,6 +22,10 @@ pub struct Tables {
     talents: Table,
 }
 
+/// Area names and inhabitants, with the version of the areas and key figures they were read at.
+#[derive(Default)]
+pub struct FactsCache(Mutex<Option<(String, Arc<Facts>)>>);
+
 /// Built tables by gemeente code, with the revision they were built from.
 #[derive(Default)]
 pub struct TableCache(Mutex<FxHashMap<String, (i64, Arc<Tables>)>>);
@@ -117,14 +121,54 @@ impl Service {
         Ok(tables)
     }
 
-    async fn facts(&self) -> Result<Facts, StoreError> {
-        Ok(self
-            .store
-            .area_facts()
-            .await?
-            .into_iter()
-            .map(|a| (a.code.clone(), a))
-            .collect())
+    /// Names and inhabitants of every area, read again only after an import.
+    async fn facts(&self) -> Result<Arc<Facts>, StoreError> {
+        let version = self.store.facts_version().await?;
+        let cached = self.facts.0.lock().ok().and_then(|cache| {
+            cache
+                .as_ref()
+                .filter(|(v, _)| *v == version)
+                .map(|(_, facts)| facts.clone())
+        });
+        if let Some(facts) = cached {
+            return Ok(facts);
+        }
+        let facts: Arc<Facts> = Arc::new(
+            self.store
+                .area_facts()
+                .await?
+                .into_iter()
+                .map(|a| (a.code.clone(), a))
+                .collect(),
+        );
+        if let Ok(mut cache) = self.facts.0.lock() {
+            *cache = Some((version, facts.clone()));
+        }
+        Ok(facts)
+    }
+
+    /// Builds every gemeente's tables in the background after start, so the first dashboard visit
+    /// does not wait for them (about 30 ms per gemeente of a few thousand entries).
+    pub fn warm_tables(&self) {
+        let svc = self.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let Ok(revisions) = svc.store.revisions().await else {
+                return;
+            };
+            let n = revisions.len();
+            for (gemeente, revision) in revisions {
+                if let Err(e) = svc.tables(&gemeente, revision).await {
+                    tracing::warn!(error = %e, "aggregate warm-up stopped");
+                    return;
+                }
+            }
+            tracing::info!(
+                gemeenten = n,
+                ms = started.elapsed().as_millis() as u64,
+                "aggregate tables built"
+            );
+        });
     }
 
     /// Every released figure the filter asks for, over every gemeente with entries (or the one the

@@ -101,6 +101,7 @@ impl Application {
         )
         .await?;
         service.watch_areas(std::time::Duration::from_secs(10));
+        service.warm_tables();
         let state = AppState {
             leptos_options,
             service,

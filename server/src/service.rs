@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::domain::areas::{Area, AreaIndex, Level};
 use crate::import::boundaries::geojson_shape;
-use crate::insight::TableCache;
+use crate::insight::{FactsCache, TableCache};
 use crate::pdok::locatieserver::{GeocodeError, Locatieserver};
 use crate::store::{EntryFilter, Store, StoreError, Stored, StoredArea};
 
@@ -23,6 +23,7 @@ pub struct Service {
     pub areas: Arc<RwLock<Arc<AreaIndex>>>,
     /// Each gemeente's aggregate table, rebuilt when its revision changes.
     pub tables: Arc<TableCache>,
+    pub facts: Arc<FactsCache>,
 }
 
 /// Builds the in-memory index from stored areas; a shape that no longer parses is left out (logged).
@@ -52,6 +53,7 @@ impl Service {
             geocoder,
             areas: Arc::new(RwLock::new(Arc::new(index))),
             tables: Arc::default(),
+            facts: Arc::default(),
         })
     }
 

@@ -4,7 +4,7 @@
 //!
 //! Pure: bytes in, areas and warnings out. Errors name the feature (its index and, where known, code).
 
-use geo::{Area as _, Coord, LineString, MultiPolygon, Orient, Polygon};
+use geo::{Area as _, BooleanOps, Coord, LineString, MultiPolygon, Orient, Polygon, Validation};
 use serde_json::{Map, Value};
 
 use crate::domain::areas::Level;
@@ -213,20 +213,22 @@ fn pick(props: &Map<String, Value>, forced: Option<&str>, candidates: &[&str]) -
 }
 
 /// Exterior rings counter-clockwise, holes clockwise (RFC 7946); polygons of zero area and holes of
-/// fewer than 4 points (quantisation can collapse one) dropped. Returns what had to be repaired.
-fn normalise(shape: MultiPolygon<f64>) -> (MultiPolygon<f64>, Vec<&'static str>) {
+/// fewer than 4 points (quantisation can collapse one) dropped; what is still invalid (a ring that
+/// crosses itself, rings or parts that overlap) rebuilt by a union with nothing, which resolves the
+/// crossings. Returns what had to be repaired.
+fn normalise(shape: MultiPolygon<f64>) -> (MultiPolygon<f64>, Vec<String>) {
     let mut repairs = Vec::new();
     let kept: Vec<Polygon<f64>> = shape
         .0
         .into_iter()
-        .filter(|p| p.exterior().0.len() >= 4 && p.unsigned_area() > 0.0)
+        .filter(|p| p.exterior().0.len() >= 4)
         .map(|p| {
             let (exterior, interiors) = p.into_inner();
             let count = interiors.len();
             let holes: Vec<LineString<f64>> =
                 interiors.into_iter().filter(|r| r.0.len() >= 4).collect();
-            if holes.len() < count && !repairs.contains(&"degenerate hole removed") {
-                repairs.push("degenerate hole removed");
+            if holes.len() < count && !repairs.iter().any(|r| r == "degenerate hole removed") {
+                repairs.push("degenerate hole removed".to_string());
             }
             Polygon::new(exterior, holes)
         })
@@ -234,9 +236,31 @@ fn normalise(shape: MultiPolygon<f64>) -> (MultiPolygon<f64>, Vec<&'static str>)
     let before = MultiPolygon(kept);
     let oriented = before.orient(geo::orient::Direction::Default);
     if oriented != before {
-        repairs.push("ring orientation");
+        repairs.push("ring orientation".to_string());
     }
-    (oriented, repairs)
+    let shape = match oriented.check_validation() {
+        Ok(()) => oriented,
+        Err(problem) => {
+            // A bowtie's two halves cancel out in the signed area: rebuild before judging the area.
+            let rebuilt = oriented.union(&MultiPolygon::new(Vec::new()));
+            if rebuilt.is_valid() && rebuilt.unsigned_area() > 0.0 {
+                repairs.push(format!("rebuilt where {problem}"));
+                rebuilt
+            } else {
+                // Still usable for point lookups (deterministic even-odd), so kept, and said.
+                repairs.push(format!("left as it is although {problem}"));
+                oriented
+            }
+        }
+    };
+    let with_area = MultiPolygon(
+        shape
+            .0
+            .into_iter()
+            .filter(|p| p.unsigned_area() > 0.0)
+            .collect(),
+    );
+    (with_area, repairs)
 }
 
 fn coords(v: &Value) -> Result<Vec<Coord<f64>>, String> {
@@ -502,6 +526,38 @@ mod tests {
             "geometry":{"type":"Polygon","coordinates":[[[4,51],[4,51.1],[4.1,51.1],[4.1,51],[4,51]]]}}]}"#;
         let r = read(f, Level::Buurt, &Fields::default()).expect("reads");
         assert_eq!(r.repaired.len(), 1);
+    }
+
+    #[test]
+    fn a_ring_that_crosses_itself_is_rebuilt_and_reported() {
+        // A bowtie: two triangles meeting where the ring crosses itself at (4.05, 51.05).
+        let f = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"buurtcode":"BU00010001"},
+            "geometry":{"type":"Polygon","coordinates":[[[4,51],[4.1,51.1],[4.1,51],[4,51.1],[4,51]]]}}]}"#;
+        let r = read(f, Level::Buurt, &Fields::default()).expect("reads");
+        let area = &r.areas[0];
+        assert!(area.shape.is_valid(), "{:?}", area.shape);
+        assert!(
+            r.repaired[0].contains("BU00010001") && r.repaired[0].contains("self-intersection"),
+            "{:?}",
+            r.repaired
+        );
+        use geo::Contains;
+        assert!(
+            area.shape.contains(&geo::Point::new(4.01, 51.05)),
+            "the west lobe"
+        );
+        assert!(
+            area.shape.contains(&geo::Point::new(4.09, 51.05)),
+            "the east lobe"
+        );
+        assert!(
+            !area.shape.contains(&geo::Point::new(4.05, 51.09)),
+            "above the crossing"
+        );
+        assert!(
+            (area.shape.unsigned_area() - 0.005).abs() < 1e-9,
+            "both triangles' area"
+        );
     }
 
     #[test]

@@ -318,7 +318,11 @@ impl SqliteStore {
     /// The months of the first and the last entry (for the period filter's choices).
     pub async fn month_span(&self) -> Result<Option<(String, String)>, StoreError> {
         let row: (Option<String>, Option<String>) =
-            sqlx::query_as("SELECT min(created_at), max(created_at) FROM submissions")
+            // Two subqueries: each is one step along the created_at index, where a single
+            // `SELECT min(..), max(..)` would scan the table.
+            sqlx::query_as(
+                "SELECT (SELECT min(created_at) FROM submissions), (SELECT max(created_at) FROM submissions)",
+            )
                 .fetch_one(&self.reader)
                 .await?;
         Ok(row.0.zip(row.1))
@@ -435,6 +439,16 @@ impl SqliteStore {
     pub async fn areas_version(&self) -> Result<String, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM areas",
+        )
+        .fetch_one(&self.reader)
+        .await?)
+    }
+
+    /// Changes whenever areas or key figures are imported (names and inhabitants may have changed).
+    pub async fn facts_version(&self) -> Result<String, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT (SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM areas) || '/' || \
+             (SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM population)",
         )
         .fetch_one(&self.reader)
         .await?)
