@@ -187,7 +187,8 @@
             title: (labels[e.kind] || e.kind) + ": " + (labels[e.kind + "." + e.category] || e.category)
           });
         });
-        if (points.length) map.fitBounds(points.map(function (p) { return p.ll; }), { maxZoom: 16, padding: [24, 24] });
+        // Without animation the view is final at once, so the first drawing is for the real zoom.
+        if (points.length) map.fitBounds(points.map(function (p) { return p.ll; }), { maxZoom: 16, padding: [24, 24], animate: false });
         el.dataset.entries = String(points.length);
         render();
         map.on("moveend", render);

@@ -95,6 +95,16 @@ test("the dashboard shows what residents reported per Drechtsteden buurt, withou
   assert.match(await barriers.innerText(), /Slechte verlichting\s+6\s+6/);
   await page.getByRole("heading", { name: "Door de tijd" }).waitFor();
   assert.deepEqual(await axe(page), []);
+
+  // The same in English, with the map drawn.
+  await context.addCookies([{ name: "lang", value: "en", url: env.app.url }]);
+  await page.goto(`${env.app.url}/inzicht?level=wijk&kind=barrier`);
+  await page.waitForSelector("[data-map=choropleth][data-map-ready=loaded]", { timeout: 20000 });
+  await page.getByRole("heading", { name: "Insight by area" }).waitFor();
+  assert.deepEqual(await axe(page), [], "dashboard in English");
+  await page.goto(`${env.app.url}/inzicht/gebied/${busy.area_code}`);
+  await page.getByRole("heading", { name: "Barriers" }).waitFor();
+  assert.deepEqual(await axe(page), [], "area profile in English");
   assert.deepEqual(problems, []);
   await context.close();
 });
