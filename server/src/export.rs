@@ -4,7 +4,7 @@
 use app::model::{AreaFigure, InsightFilter};
 use serde_json::{json, Value};
 
-use crate::store::StoredArea;
+use crate::store::{RawRow, StoredArea};
 
 /// One CSV field: quoted when it holds a separator, quote or line break, and prefixed with `'` when a
 /// spreadsheet would take it for a formula (a name such as "=HYPERLINK(...)" in an imported file).
@@ -51,6 +51,55 @@ pub fn csv(filter: &InsightFilter, figures: &[AreaFigure]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Every entry as a row, for staff: exact positions and free text, never the respondent id.
+pub fn raw_csv(rows: &[RawRow]) -> String {
+    let mut out = String::from(
+        "id,created_at,kind,category,lon,lat,gemeente,wijk,buurt,source,campaign,language,status,text\n",
+    );
+    for r in rows {
+        let row = [
+            field(&r.id),
+            field(&r.created_at),
+            field(&r.kind),
+            field(&r.category),
+            opt(&r.lon),
+            opt(&r.lat),
+            field(r.gemeente.as_deref().unwrap_or("")),
+            field(r.wijk.as_deref().unwrap_or("")),
+            field(r.buurt.as_deref().unwrap_or("")),
+            field(&r.source),
+            field(&r.campaign),
+            field(&r.language),
+            field(&r.status),
+            field(r.text.as_deref().unwrap_or("")),
+        ];
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Every located entry as a point feature, for staff.
+pub fn raw_geojson(rows: &[RawRow]) -> String {
+    let features: Vec<Value> = rows
+        .iter()
+        .filter_map(|r| {
+            let (lon, lat) = r.lon.zip(r.lat)?;
+            Some(json!({
+                "type": "Feature",
+                "id": r.id,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "id": r.id, "created_at": r.created_at, "kind": r.kind, "category": r.category,
+                    "gemeente": r.gemeente, "wijk": r.wijk, "buurt": r.buurt, "source": r.source,
+                    "campaign": r.campaign, "language": r.language, "status": r.status, "text": r.text,
+                },
+            }))
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features}).to_string()
 }
 
 /// Whether an area belongs to the filter's gemeente (CBS codes share their digits: GM0505, WK050501,

@@ -2,6 +2,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod export;
@@ -95,11 +96,13 @@ impl Application {
         leptos_options.site_addr = settings.addr;
 
         let store = Store::open(&settings.database_url).await?;
-        let service = Service::new(
+        let mut service = Service::new(
             store.clone(),
             Locatieserver::new(&settings.locatieserver_url),
         )
         .await?;
+        // Cookies are Secure wherever the site is served over https (everywhere but a laptop).
+        service.auth = std::sync::Arc::new(server_auth_state(&settings));
         service.watch_areas(std::time::Duration::from_secs(10));
         service.warm_tables();
         let state = AppState {
@@ -139,6 +142,16 @@ impl Application {
     }
 }
 
+fn server_auth_state(settings: &Settings) -> service::AuthState {
+    service::AuthState {
+        secure_cookies: settings
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://")),
+        ..Default::default()
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let site_root = state.leptos_options.site_root.to_string();
     let pkg_dir = format!("{site_root}/{}", state.leptos_options.site_pkg_dir);
@@ -155,7 +168,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .nest(
             "/api/v1",
-            routes::api::router().with_state(state.service.clone()),
+            routes::api::router(&state.service).with_state(state.service.clone()),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .nest_service("/pkg", static_files(&pkg_dir))

@@ -66,6 +66,27 @@ enum Command {
         /// The CSV file.
         file: std::path::PathBuf,
     },
+    /// Staff accounts (residents never need one).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff member, such as the first admin; admins add others through the API.
+    ///
+    /// Without --password-stdin a password is generated and printed once. Passwords are stored as
+    /// argon2id hashes only.
+    Add {
+        /// admin (everything), advisor (dashboards, raw exports) or worker (events, moderation).
+        #[arg(long, value_parser = ["admin", "advisor", "worker"])]
+        role: String,
+        /// Read the password (at least 12 characters) from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// The staff member's e-mail address (their sign-in name).
+        email: String,
+    },
 }
 
 #[tokio::main]
@@ -94,6 +115,11 @@ async fn main() -> std::process::ExitCode {
             import_areas(file, level, pdok, year, fields).await
         }
         Command::ImportPopulation { file } => import_population(file).await,
+        Command::User(UserCommand::Add {
+            role,
+            password_stdin,
+            email,
+        }) => add_user(&role, password_stdin, &email).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -214,5 +240,42 @@ async fn import_population(file: std::path::PathBuf) -> Result<(), Box<dyn std::
         rows.len(),
         file.display()
     );
+    Ok(())
+}
+
+/// Prints the generated password once: this is a command a person runs and reads.
+#[allow(clippy::print_stdout)]
+async fn add_user(
+    role: &str,
+    password_stdin: bool,
+    email: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use server::domain::roles::Role;
+    let role = Role::parse(role).ok_or("--role must be admin, advisor or worker")?;
+    let email = email.trim();
+    let given = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Some(line.trim_end_matches(['\r', '\n']).to_string())
+    } else {
+        None
+    };
+    server::routes::staff::check_new_user(email, given.as_deref())
+        .map_err(|(field, why)| format!("{field} {why}"))?;
+    let password = given
+        .clone()
+        .unwrap_or_else(server::auth::generate_password);
+    let phc = server::auth::hash_password(&password)?;
+    let settings = Settings::from_env()?;
+    let store = server::store::Store::open(&settings.database_url).await?;
+    let added = store.add_user(email, role, &phc).await?;
+    store.close().await;
+    if added.is_none() {
+        return Err(format!("a staff member with the address {email} exists already").into());
+    }
+    println!("added     {email} as {}", role.as_str());
+    if given.is_none() {
+        println!("password  {password}  (shown once; it is stored only as a hash)");
+    }
     Ok(())
 }

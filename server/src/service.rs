@@ -24,6 +24,15 @@ pub struct Service {
     /// Each gemeente's aggregate table, rebuilt when its revision changes.
     pub tables: Arc<TableCache>,
     pub facts: Arc<FactsCache>,
+    pub auth: Arc<AuthState>,
+}
+
+/// Staff sign-in settings and the in-memory limit on failed sign-ins.
+#[derive(Default)]
+pub struct AuthState {
+    /// Mark the session cookie `Secure` (the site is served over https).
+    pub secure_cookies: bool,
+    pub limiter: crate::auth::LoginLimiter,
 }
 
 /// Builds the in-memory index from stored areas; a shape that no longer parses is left out (logged).
@@ -54,6 +63,7 @@ impl Service {
             areas: Arc::new(RwLock::new(Arc::new(index))),
             tables: Arc::default(),
             facts: Arc::default(),
+            auth: Arc::default(),
         })
     }
 

@@ -5,3 +5,4 @@ pub mod areas;
 pub mod heatmap;
 pub mod privacy;
 pub mod raster;
+pub mod roles;

@@ -17,8 +17,9 @@ use crate::store::EntryFilter;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub fn router() -> Router<Service> {
+pub fn router(svc: &Service) -> Router<Service> {
     Router::new()
+        .merge(super::staff::router(svc))
         .route(
             "/submissions",
             post(create_submission).get(list_submissions),
@@ -182,8 +183,7 @@ const INSIGHT_PARAMS: &[&str] = &[
     "level", "kind", "category", "campaign", "period", "from", "to", "source", "gemeente", "raw",
 ];
 
-/// Reads the aggregate filter; `raw=true` (rows instead of figures) needs a staff session, which
-/// does not exist yet, so it is refused as unauthenticated.
+/// Reads the aggregate filter (unknown parameters are refused).
 fn insight_filter(pairs: &[(String, String)]) -> Result<InsightFilter, ApiError> {
     if let Some((k, _)) = pairs
         .iter()
@@ -191,12 +191,46 @@ fn insight_filter(pairs: &[(String, String)]) -> Result<InsightFilter, ApiError>
     {
         return Err(ApiError::bad_query(k, "is not a parameter of this route"));
     }
-    if pairs.iter().any(|(k, v)| k == "raw" && v != "false") {
-        return Err(ApiError::Unauthenticated(
-            "raw rows are for signed-in staff only",
-        ));
-    }
     InsightFilter::from_pairs(pairs).map_err(|e| ApiError::bad_query(e.field, e.message))
+}
+
+/// `raw=true`: rows instead of figures, for advisors and admins only (checked, and written to the
+/// audit log, by the caller).
+fn wants_raw(pairs: &[(String, String)]) -> Result<bool, ApiError> {
+    match pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "raw")
+        .map(|(_, v)| v.as_str())
+    {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::bad_query("raw", "must be true or false")),
+    }
+}
+
+/// The signed-in advisor or admin asking for raw rows; the export is written to the audit log.
+async fn raw_export_user(
+    svc: &Service,
+    headers: &HeaderMap,
+    what: &str,
+    filter: &InsightFilter,
+) -> Result<(), ApiError> {
+    let user = crate::auth::authorize(
+        &svc.store,
+        headers,
+        &axum::http::Method::GET,
+        super::staff::RAW_EXPORT,
+    )
+    .await?;
+    let query = filter
+        .to_pairs()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    svc.store.audit(&user, what, &query).await?;
+    Ok(())
 }
 
 type Pairs = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
@@ -214,16 +248,30 @@ async fn aggregates(State(svc): State<Service>, q: Pairs) -> Result<Response, Ap
 }
 
 /// The same figures as CSV (UTF-8, comma-separated, a header row), for spreadsheets.
-async fn export_csv(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiError> {
-    let filter = insight_filter(&pairs(q)?)?;
-    let figures = svc.aggregates(&filter).await?;
-    let body = crate::export::csv(&filter, &figures);
+async fn export_csv(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    q: Pairs,
+) -> Result<Response, ApiError> {
+    let pairs = pairs(q)?;
+    let filter = insight_filter(&pairs)?;
+    let (body, name) = if wants_raw(&pairs)? {
+        raw_export_user(&svc, &headers, "raw export (CSV)", &filter).await?;
+        let rows = svc.store.raw_rows(&filter).await?;
+        (crate::export::raw_csv(&rows), "trefpunt-entries.csv")
+    } else {
+        let figures = svc.aggregates(&filter).await?;
+        (
+            crate::export::csv(&filter, &figures),
+            "trefpunt-aggregates.csv",
+        )
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"trefpunt-aggregates.csv\"",
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
         body,
@@ -231,18 +279,36 @@ async fn export_csv(State(svc): State<Service>, q: Pairs) -> Result<Response, Ap
         .into_response())
 }
 
-/// The headline figure of the filter per area, with the area's shape, for GIS tools.
-async fn export_geojson(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiError> {
-    let filter = insight_filter(&pairs(q)?)?;
-    let figures = svc.aggregates(&filter).await?;
-    let areas = svc.store.areas().await?;
-    let body = crate::export::geojson(&filter, &figures, &areas);
+/// The headline figure of the filter per area, with the area's shape, for GIS tools; with `raw=true`
+/// every entry as a point.
+async fn export_geojson(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    q: Pairs,
+) -> Result<Response, ApiError> {
+    let pairs = pairs(q)?;
+    let filter = insight_filter(&pairs)?;
+    let (body, name) = if wants_raw(&pairs)? {
+        raw_export_user(&svc, &headers, "raw export (GeoJSON)", &filter).await?;
+        let rows = svc.store.raw_rows(&filter).await?;
+        (
+            crate::export::raw_geojson(&rows),
+            "trefpunt-entries.geojson",
+        )
+    } else {
+        let figures = svc.aggregates(&filter).await?;
+        let areas = svc.store.areas().await?;
+        (
+            crate::export::geojson(&filter, &figures, &areas),
+            "trefpunt-aggregates.geojson",
+        )
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "application/geo+json"),
+            (header::CONTENT_TYPE, "application/geo+json".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"trefpunt-aggregates.geojson\"",
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
         body,

@@ -24,6 +24,10 @@ pub enum ApiError {
     NotFound,
     /// 401: this needs a signed-in staff member.
     Unauthenticated(&'static str),
+    /// 403: signed in, but not allowed (role, or a missing CSRF token).
+    Forbidden(&'static str),
+    /// 429: too many attempts; try again later.
+    TooManyRequests(&'static str),
     /// 503: try again later.
     Unavailable(&'static str),
     Internal,
@@ -99,6 +103,8 @@ impl IntoResponse for ApiError {
             ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, vec![], Some("not found")),
             ApiError::Unauthenticated(why) => (StatusCode::UNAUTHORIZED, vec![], Some(why)),
+            ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, vec![], Some(why)),
+            ApiError::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, vec![], Some(why)),
             ApiError::Unavailable(why) => (StatusCode::SERVICE_UNAVAILABLE, vec![], Some(why)),
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -4,3 +4,4 @@ pub mod api;
 pub mod error;
 pub mod form;
 pub mod lang;
+pub mod staff;

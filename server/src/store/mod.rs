@@ -3,8 +3,10 @@
 //! a pool of their own.
 
 mod sqlite;
+mod staff;
 
 pub use sqlite::SqliteStore as Store;
+pub use staff::{AuditEntry, SessionUser, StaffUser};
 
 use app::model::{Kind, PublicEntry, Receipt};
 
@@ -79,6 +81,25 @@ pub struct GemeenteRecords {
     pub all: Vec<crate::domain::aggregate::Record>,
     /// The wishes among them that offer a talent.
     pub talents: Vec<crate::domain::aggregate::Record>,
+}
+
+/// One entry as staff export it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RawRow {
+    pub id: String,
+    pub created_at: String,
+    pub kind: String,
+    pub category: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub gemeente: Option<String>,
+    pub wijk: Option<String>,
+    pub buurt: Option<String>,
+    pub source: String,
+    pub campaign: String,
+    pub language: String,
+    pub status: String,
+    pub text: Option<String>,
 }
 
 /// What the public map asks for.

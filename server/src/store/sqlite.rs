@@ -7,19 +7,21 @@ use app::model::{
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use super::{AreaFacts, Entries, EntryFilter, GemeenteRecords, StoreError, Stored, StoredArea};
+use super::{
+    AreaFacts, Entries, EntryFilter, GemeenteRecords, RawRow, StoreError, Stored, StoredArea,
+};
 use crate::domain::aggregate::Record;
 use crate::domain::privacy::coarsen;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+pub(super) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 #[derive(Clone)]
 pub struct SqliteStore {
     /// One connection: SQLite has one writer at a time anyway, and queueing here beats SQLITE_BUSY.
-    writer: SqlitePool,
-    reader: SqlitePool,
+    pub(super) writer: SqlitePool,
+    pub(super) reader: SqlitePool,
 }
 
 impl SqliteStore {
@@ -205,6 +207,36 @@ impl SqliteStore {
             .bind(bbox.max_lat)
             .bind(bbox.min_lon)
             .bind(bbox.max_lon);
+        for b in binds {
+            q = q.bind(b);
+        }
+        Ok(q.fetch_all(&self.reader).await?)
+    }
+
+    /// Every visible entry the filter selects, as staff may export it (no respondent id).
+    pub async fn raw_rows(&self, f: &InsightFilter) -> Result<Vec<RawRow>, StoreError> {
+        let mut sql = String::from(
+            "SELECT id, created_at, kind, category, lon, lat, gemeente, wijk, buurt, source, campaign, \
+             language, status, text FROM submissions WHERE status != 'hidden'",
+        );
+        let mut binds: Vec<String> = Vec::new();
+        let mut narrow = |column: &str, value: Option<String>| {
+            if let Some(v) = value {
+                sql.push_str(&format!(" AND {column} = ?"));
+                binds.push(v);
+            }
+        };
+        narrow("kind", f.kind.map(|k| k.as_str().to_string()));
+        narrow("category", f.category.clone());
+        narrow("campaign", f.campaign.clone());
+        narrow("source", f.source.map(|s| s.as_str().to_string()));
+        narrow("gemeente", f.gemeente.clone());
+        if let Some((from, to)) = f.period.bounds() {
+            sql.push_str(" AND created_at >= ? AND created_at < ?");
+            binds.extend([from, to]);
+        }
+        sql.push_str(" ORDER BY created_at, id");
+        let mut q = sqlx::query_as(&sql);
         for b in binds {
             q = q.bind(b);
         }

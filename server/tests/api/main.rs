@@ -7,4 +7,5 @@ mod form;
 mod helpers;
 mod insight;
 mod pages;
+mod staff;
 mod submissions;

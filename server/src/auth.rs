@@ -1,0 +1,238 @@
+//! Staff sign-in: argon2id password hashes, sessions in the database behind an HttpOnly cookie, a
+//! CSRF token per session, and a limit on failed sign-ins. Residents never sign in.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::http::{header, HeaderMap, Method};
+use blake2::{Blake2s256, Digest};
+
+use crate::domain::roles::Access;
+use crate::routes::error::ApiError;
+use crate::store::{SessionUser, Store};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "trefpunt_staff";
+/// How long a session lasts.
+pub const SESSION_HOURS: u32 = 12;
+/// The header state-changing staff requests carry their session's CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Failed sign-ins per account within [`LOCKOUT`] before further attempts get 429.
+pub const MAX_FAILURES: u32 = 5;
+pub const LOCKOUT: Duration = Duration::from_secs(15 * 60);
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(String);
+
+/// An argon2id PHC string (parameters and salt included) for a new password.
+pub fn hash_password(password: &str) -> Result<String, HashError> {
+    // uuid's v4 comes from the OS's CSPRNG: 16 random bytes of salt.
+    let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes())
+        .map_err(|e| HashError(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HashError(e.to_string()))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to compare against when the account does not exist, so a wrong e-mail address takes as
+/// long as a wrong password and does not reveal which addresses have accounts.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default())
+}
+
+/// 244 random bits as 64 hex characters (two v4 UUIDs, from the OS's CSPRNG).
+pub fn new_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+/// What the database keeps of a session token.
+pub fn token_hash(token: &str) -> String {
+    Blake2s256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A password to hand out once: 20 letters and digits without look-alikes (about 110 bits).
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
+    let bytes: Vec<u8> = (0..2)
+        .flat_map(|_| *uuid::Uuid::new_v4().as_bytes())
+        .collect();
+    bytes
+        .iter()
+        .take(20)
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// The `Set-Cookie` value for a new session (`Secure` when the site is served over https).
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let max_age = SESSION_HOURS * 3600;
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn expired_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+/// The session token in the request's cookies, if any.
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// Failed sign-ins per account, in memory only (an e-mail address, never a resident's).
+#[derive(Default)]
+pub struct LoginLimiter(Mutex<HashMap<String, (u32, Instant)>>);
+
+impl LoginLimiter {
+    /// Whether this account may try now.
+    pub fn allowed(&self, email: &str) -> bool {
+        let Ok(mut map) = self.0.lock() else {
+            return true;
+        };
+        map.retain(|_, (_, since)| since.elapsed() < LOCKOUT);
+        map.get(&email.to_lowercase())
+            .is_none_or(|(n, _)| *n < MAX_FAILURES)
+    }
+
+    pub fn failed(&self, email: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            let e = map
+                .entry(email.to_lowercase())
+                .or_insert((0, Instant::now()));
+            e.0 += 1;
+        }
+    }
+
+    pub fn succeeded(&self, email: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(&email.to_lowercase());
+        }
+    }
+}
+
+/// Checks the request's session against `access`: 401 without a valid session, 403 for the wrong
+/// role, and 403 when a state-changing request lacks its session's CSRF token.
+pub async fn authorize(
+    store: &Store,
+    headers: &HeaderMap,
+    method: &Method,
+    access: Access,
+) -> Result<SessionUser, ApiError> {
+    let token = cookie_token(headers).ok_or(ApiError::Unauthenticated(
+        "sign in as staff first (no session)",
+    ))?;
+    let user = store
+        .session(&token_hash(&token))
+        .await?
+        .ok_or(ApiError::Unauthenticated(
+            "sign in as staff first (the session ended)",
+        ))?;
+    if !access.allows(user.role) {
+        return Err(ApiError::Forbidden("your role may not do this"));
+    }
+    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let csrf_ok = headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| constant_time_eq(v.as_bytes(), user.csrf.as_bytes()));
+    if !safe && !csrf_ok {
+        return Err(ApiError::Forbidden(
+            "missing or wrong CSRF token (header X-CSRF-Token)",
+        ));
+    }
+    Ok(user)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("correct horse").expect("hash");
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("correct hors", &h));
+        assert!(!verify_password("x", "not a hash"));
+        assert_ne!(
+            h,
+            hash_password("correct horse").expect("hash"),
+            "a new salt each time"
+        );
+    }
+
+    #[test]
+    fn tokens_and_passwords_are_fresh() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+        let p = generate_password();
+        assert_eq!(p.len(), 20);
+        assert_ne!(p, generate_password());
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_over_https() {
+        let c = session_cookie("t", false);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && !c.contains("Secure"));
+        assert!(session_cookie("t", true).ends_with("; Secure"));
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "lang=nl; trefpunt_staff=abc".parse().expect("header"),
+        );
+        assert_eq!(cookie_token(&h).as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn failed_sign_ins_lock_the_account_for_a_while() {
+        let l = LoginLimiter::default();
+        for _ in 0..MAX_FAILURES {
+            assert!(l.allowed("A@x.nl"));
+            l.failed("a@x.nl");
+        }
+        assert!(!l.allowed("a@X.nl"));
+        assert!(l.allowed("b@x.nl"));
+        l.succeeded("a@x.nl");
+        assert!(l.allowed("a@x.nl"));
+    }
+}

@@ -1,0 +1,269 @@
+//! Staff routes under `/api/v1`: signing in and out, staff accounts, the audit log.
+//!
+//! Every protected route is a row of [`STAFF_ROUTES`] and the router is built from that table, each
+//! route behind [`crate::auth::authorize`] with the row's access rule. A route cannot exist without a
+//! row, and the API tests walk the table: 401 without a session, 403 for the wrong role, 403 without
+//! the CSRF token.
+
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::error::ApiError;
+use crate::auth::{self, authorize};
+use crate::domain::roles::{Access, Role};
+use crate::service::Service;
+use crate::store::SessionUser;
+
+/// Admins only (an empty list: admins always pass).
+const ADMIN: Access = Access::Roles(&[]);
+
+/// One protected route: method, path under `/api/v1`, who may call it, and its handler.
+pub struct StaffRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    handler: fn() -> MethodRouter<Service>,
+}
+
+/// Every protected route of the API. Raw exports (`/export.*?raw=true`) are checked by their own
+/// handlers with [`RAW_EXPORT`], since the same paths serve the public aggregates.
+pub fn staff_routes() -> Vec<StaffRoute> {
+    vec![
+        StaffRoute {
+            method: Method::GET,
+            path: "/session",
+            access: Access::Staff,
+            handler: || on(MethodFilter::GET, whoami),
+        },
+        StaffRoute {
+            method: Method::DELETE,
+            path: "/session",
+            access: Access::Staff,
+            handler: || on(MethodFilter::DELETE, sign_out),
+        },
+        StaffRoute {
+            method: Method::GET,
+            path: "/users",
+            access: ADMIN,
+            handler: || on(MethodFilter::GET, list_users),
+        },
+        StaffRoute {
+            method: Method::POST,
+            path: "/users",
+            access: ADMIN,
+            handler: || on(MethodFilter::POST, add_user),
+        },
+        StaffRoute {
+            method: Method::GET,
+            path: "/audit",
+            access: ADMIN,
+            handler: || on(MethodFilter::GET, audit_log),
+        },
+    ]
+}
+
+/// Who may download raw rows.
+pub const RAW_EXPORT: Access = Access::Roles(&[Role::Advisor]);
+
+/// The staff routes, each behind its access rule, plus the public sign-in.
+pub fn router(svc: &Service) -> Router<Service> {
+    let mut router = Router::new().route("/session", axum::routing::post(sign_in));
+    for r in staff_routes() {
+        let guarded = (r.handler)().layer(axum::middleware::from_fn_with_state(
+            (r.access, svc.clone()),
+            guard,
+        ));
+        router = router.route(r.path, guarded);
+    }
+    router
+}
+
+async fn guard(
+    State((access, svc)): State<(Access, Service)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    match authorize(&svc.store, req.headers(), req.method(), access).await {
+        Ok(user) => {
+            req.extensions_mut().insert(user);
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    email: String,
+    password: String,
+}
+
+/// `POST /session` `{email, password}`: a session cookie and the CSRF token for later requests.
+async fn sign_in(
+    State(svc): State<Service>,
+    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(c) = body.map_err(|r| ApiError::bad_query("body", r.body_text()))?;
+    let email = c.email.trim().to_string();
+    if !svc.auth.limiter.allowed(&email) {
+        return Err(ApiError::TooManyRequests(
+            "too many failed sign-ins for this account; try again in 15 minutes",
+        ));
+    }
+    let record = svc.store.login_record(&email).await?;
+    let phc = record
+        .as_ref()
+        .map_or(auth::dummy_hash(), |(_, _, h)| h.as_str());
+    // Argon2 is deliberately slow: off the async workers.
+    let password = c.password.clone();
+    let phc = phc.to_string();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
+        .await
+        .unwrap_or(false);
+    let Some((user_id, role, _)) = record.filter(|_| ok) else {
+        svc.auth.limiter.failed(&email);
+        return Err(ApiError::Unauthenticated(
+            "wrong e-mail address or password",
+        ));
+    };
+    svc.auth.limiter.succeeded(&email);
+    let token = auth::new_token();
+    let csrf = auth::new_token();
+    svc.store
+        .create_session(
+            &auth::token_hash(&token),
+            user_id,
+            &csrf,
+            auth::SESSION_HOURS,
+        )
+        .await?;
+    let user = SessionUser {
+        user_id,
+        email: email.clone(),
+        role: Role::parse(&role).unwrap_or(Role::Worker),
+        csrf: csrf.clone(),
+    };
+    svc.store.audit(&user, "sign in", "").await?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            auth::session_cookie(&token, svc.auth.secure_cookies),
+        )],
+        Json(json!({"email": user.email, "role": user.role, "csrf": csrf})),
+    )
+        .into_response())
+}
+
+/// `GET /session`: who is signed in, and the session's CSRF token.
+async fn whoami(Extension(user): Extension<SessionUser>) -> Json<serde_json::Value> {
+    Json(json!({"email": user.email, "role": user.role, "csrf": user.csrf}))
+}
+
+/// `DELETE /session`: signs out (the session is deleted, the cookie cleared).
+async fn sign_out(
+    State(svc): State<Service>,
+    Extension(user): Extension<SessionUser>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = auth::cookie_token(&headers) {
+        svc.store.end_session(&auth::token_hash(&token)).await?;
+    }
+    svc.store.audit(&user, "sign out", "").await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            auth::expired_cookie(svc.auth.secure_cookies),
+        )],
+    )
+        .into_response())
+}
+
+async fn list_users(State(svc): State<Service>) -> Result<Response, ApiError> {
+    Ok(Json(svc.store.users().await?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUser {
+    email: String,
+    role: String,
+    /// Generated (and returned once) when left out.
+    password: Option<String>,
+}
+
+/// The rules for a staff e-mail address and password, shared with `trefpunt user add`.
+pub fn check_new_user(
+    email: &str,
+    password: Option<&str>,
+) -> Result<(), (&'static str, &'static str)> {
+    let at = email.find('@');
+    if email.len() > 254
+        || at.is_none_or(|i| i == 0 || i == email.len() - 1)
+        || email.contains(char::is_whitespace)
+    {
+        return Err(("email", "must be an e-mail address"));
+    }
+    if password.is_some_and(|p| p.chars().count() < 12) {
+        return Err(("password", "must be at least 12 characters"));
+    }
+    Ok(())
+}
+
+/// `POST /users` `{email, role, password?}`: adds a staff member (201); a generated password is in
+/// the answer, once.
+async fn add_user(
+    State(svc): State<Service>,
+    Extension(admin): Extension<SessionUser>,
+    body: Result<Json<NewUser>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(n) = body.map_err(|r| ApiError::bad_query("body", r.body_text()))?;
+    let email = n.email.trim().to_string();
+    let role = Role::parse(&n.role)
+        .ok_or_else(|| ApiError::bad_query("role", "must be admin, advisor or worker"))?;
+    check_new_user(&email, n.password.as_deref()).map_err(|(f, m)| ApiError::bad_query(f, m))?;
+    let generated = n.password.is_none().then(auth::generate_password);
+    let password = n.password.or(generated.clone()).unwrap_or_default();
+    let phc = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|_| ApiError::Internal)?;
+    let Some(id) = svc.store.add_user(&email, role, &phc).await? else {
+        return Err(ApiError::Conflict);
+    };
+    svc.store
+        .audit(
+            &admin,
+            "add staff member",
+            &format!("{email} as {}", role.as_str()),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "email": email, "role": role, "password": generated})),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    limit: Option<u32>,
+}
+
+/// `GET /audit?limit=`: the newest staff actions first (who, what, when).
+async fn audit_log(
+    State(svc): State<Service>,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
+    let limit = q.limit.unwrap_or(200).clamp(1, 1000);
+    Ok(Json(svc.store.audit_log(limit).await?).into_response())
+}

@@ -1,0 +1,334 @@
+//! Staff accounts: `trefpunt user add`, signing in and out, sessions, CSRF, the limit on failed
+//! sign-ins, raw exports and the audit log; and every protected route refusing the wrong caller,
+//! walked from the same table the router is built from.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use reqwest::header::{COOKIE, SET_COOKIE};
+use reqwest::Method;
+use serde_json::{json, Value};
+use server::domain::roles::Role;
+use server::routes::staff::{staff_routes, RAW_EXPORT};
+
+use crate::helpers::*;
+
+const PASSWORD: &str = "lang-genoeg-wachtwoord";
+
+/// `trefpunt user add --role ROLE EMAIL --password-stdin`, as an operator runs it.
+fn add_staff(app: &TestApp, role: &str, email: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trefpunt"))
+        .args(["user", "add", "--role", role, "--password-stdin", email])
+        .env("TREFPUNT_DATABASE_URL", &app.db_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run trefpunt user add");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A signed-in staff member: the cookie to send and the session's CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/session"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn session(app: &TestApp, email: &str) -> Session {
+    let res = sign_in(app, email, PASSWORD).await;
+    assert_eq!(res.status(), 200);
+    let set = res.headers()[SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    let body: Value = res.json().await.expect("json");
+    Session {
+        cookie: set.split(';').next().expect("pair").to_string(),
+        csrf: body["csrf"].as_str().expect("csrf").to_string(),
+    }
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    session: Option<&Session>,
+    csrf: bool,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .request(method, app.url(&format!("/api/v1{path}")));
+    if let Some(s) = session {
+        req = req.header(COOKIE, &s.cookie);
+        if csrf {
+            req = req.header("x-csrf-token", &s.csrf);
+        }
+    }
+    req.json(&json!({})).send().await.expect("request")
+}
+
+#[tokio::test]
+async fn staff_sign_in_hold_a_session_and_sign_out() {
+    let app = spawn_app().await;
+    add_staff(&app, "admin", "beheer@gemeente.nl");
+
+    assert_eq!(
+        sign_in(&app, "beheer@gemeente.nl", "fout-wachtwoord-1")
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        sign_in(&app, "niemand@gemeente.nl", PASSWORD)
+            .await
+            .status(),
+        401
+    );
+    let res = sign_in(&app, "Beheer@Gemeente.nl", PASSWORD).await;
+    assert_eq!(res.status(), 200, "e-mail addresses are not case-sensitive");
+    let cookie = res.headers()[SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(cookie.starts_with("trefpunt_staff="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http on localhost: {cookie}"
+    );
+
+    let s = session(&app, "beheer@gemeente.nl").await;
+    let me: Value = call(&app, Method::GET, "/session", Some(&s), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["role"], "admin");
+    // Signing out changes state: it needs the CSRF token.
+    assert_eq!(
+        call(&app, Method::DELETE, "/session", Some(&s), false)
+            .await
+            .status(),
+        403
+    );
+    let out = call(&app, Method::DELETE, "/session", Some(&s), true).await;
+    assert_eq!(out.status(), 204);
+    assert!(out.headers()[SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .contains("Max-Age=0"));
+    assert_eq!(
+        call(&app, Method::GET, "/session", Some(&s), false)
+            .await
+            .status(),
+        401
+    );
+    let forged = Session {
+        cookie: "trefpunt_staff=00ff".into(),
+        csrf: String::new(),
+    };
+    assert_eq!(
+        call(&app, Method::GET, "/session", Some(&forged), false)
+            .await
+            .status(),
+        401
+    );
+
+    // The database keeps a hash of the token, never the token itself; passwords as argon2id.
+    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    let token = s.cookie.split_once('=').expect("pair").1.to_string();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM staff_sessions WHERE token_hash = ?")
+            .bind(&token)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    assert_eq!(stored, 0);
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM staff_users")
+        .fetch_one(&pool)
+        .await
+        .expect("hash");
+    assert!(hash.starts_with("$argon2id$"));
+}
+
+#[tokio::test]
+async fn failed_sign_ins_lock_the_account_for_a_while() {
+    let app = spawn_app().await;
+    add_staff(&app, "advisor", "beleid@gemeente.nl");
+    for _ in 0..server::auth::MAX_FAILURES {
+        assert_eq!(
+            sign_in(&app, "beleid@gemeente.nl", "nog-een-gok-1234")
+                .await
+                .status(),
+            401
+        );
+    }
+    let locked = sign_in(&app, "beleid@gemeente.nl", PASSWORD).await;
+    assert_eq!(locked.status(), 429, "even the right password waits now");
+}
+
+#[tokio::test]
+async fn every_staff_route_refuses_the_wrong_caller() {
+    let app = spawn_app().await;
+    let mut sessions = Vec::new();
+    for role in Role::ALL {
+        let email = format!("{}@gemeente.nl", role.as_str());
+        add_staff(&app, role.as_str(), &email);
+        sessions.push((role, session(&app, &email).await));
+    }
+    let mut routes: Vec<(Method, String, server::domain::roles::Access)> = staff_routes()
+        .into_iter()
+        .map(|r| (r.method, r.path.to_string(), r.access))
+        .collect();
+    routes.push((Method::GET, "/export.csv?raw=true".into(), RAW_EXPORT));
+    routes.push((Method::GET, "/export.geojson?raw=true".into(), RAW_EXPORT));
+    assert!(routes.len() >= 7);
+    for (method, path, access) in routes {
+        let anonymous = call(&app, method.clone(), &path, None, false).await;
+        assert_eq!(anonymous.status(), 401, "{method} {path} without a session");
+        for (role, s) in sessions.iter_mut() {
+            if access.allows(*role) {
+                if !matches!(method, Method::GET | Method::HEAD) {
+                    let no_csrf = call(&app, method.clone(), &path, Some(s), false).await;
+                    assert_eq!(
+                        no_csrf.status(),
+                        403,
+                        "{method} {path} as {role:?} without CSRF"
+                    );
+                }
+                let res = call(&app, method.clone(), &path, Some(s), true).await;
+                assert!(
+                    ![401, 403].contains(&res.status().as_u16()),
+                    "{method} {path} as {role:?}: {}",
+                    res.status()
+                );
+                if method == Method::DELETE && path == "/session" {
+                    // That signed out: sign in again for the routes still to come.
+                    *s = session(&app, &format!("{}@gemeente.nl", role.as_str())).await;
+                }
+            } else {
+                let res = call(&app, method.clone(), &path, Some(s), true).await;
+                assert_eq!(res.status(), 403, "{method} {path} as {role:?}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
+    let app = spawn_app().await;
+    add_staff(&app, "admin", "beheer@gemeente.nl");
+    let admin = session(&app, "beheer@gemeente.nl").await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/users"))
+        .header(COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .json(&json!({"email": "beleid@gemeente.nl", "role": "advisor"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 201);
+    let added: Value = res.json().await.expect("json");
+    let generated = added["password"]
+        .as_str()
+        .expect("a generated password")
+        .to_string();
+    assert_eq!(generated.len(), 20);
+    assert_eq!(
+        sign_in(&app, "beleid@gemeente.nl", &generated)
+            .await
+            .status(),
+        200
+    );
+    let again = app
+        .client
+        .post(app.url("/api/v1/users"))
+        .header(COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .json(&json!({"email": "beleid@gemeente.nl", "role": "worker"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(again.status(), 409);
+    let users: Vec<Value> = call(&app, Method::GET, "/users", Some(&admin), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(users.len(), 2);
+    assert!(users.iter().all(|u| u.get("password_hash").is_none()));
+
+    // An entry, then the advisor's raw export: exact position and free text, no respondent id.
+    let body = barrier(&new_id(), &new_id());
+    assert_eq!(app.post_json(&body).await.status(), 201);
+    let res = sign_in(&app, "beleid@gemeente.nl", &generated).await;
+    let cookie = res.headers()[SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
+    let csv = app
+        .client
+        .get(app.url("/api/v1/export.csv?raw=true&kind=barrier"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.expect("text");
+    assert!(
+        text.starts_with("id,created_at,kind,category,lon,lat"),
+        "{text}"
+    );
+    assert!(text.contains("Hoge stoep bij de bushalte"));
+    assert!(text.contains("4.6712345"));
+    assert!(!text.contains(body["respondent"].as_str().expect("respondent")));
+
+    let log: Vec<Value> = call(&app, Method::GET, "/audit", Some(&admin), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let actions: Vec<(String, String)> = log
+        .iter()
+        .map(|e| {
+            (
+                e["email"].as_str().unwrap_or("").to_string(),
+                e["action"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions[0],
+        ("beleid@gemeente.nl".into(), "raw export (CSV)".into()),
+        "{actions:?}"
+    );
+    assert!(actions.contains(&("beheer@gemeente.nl".into(), "add staff member".into())));
+    assert!(log.iter().all(|e| e["at"].is_string()));
+}
