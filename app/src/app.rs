@@ -6,7 +6,8 @@ use leptos_router::{path, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AreaPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ThanksPage,
+    AreaPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
+    ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/meedoen/:kind") view=EntryPage />
                         <Route path=path!("/bedankt/:id") view=ThanksPage />
                         <Route path=path!("/kaart") view=MapPage />
+                        <Route path=path!("/melding/:id") view=ReportPage />
                         <Route path=path!("/privacy") view=PrivacyPage />
                         <Route path=path!("/inzicht") view=DashboardPage />
                         <Route path=path!("/inzicht/gebied/:code") view=AreaPage />

@@ -207,3 +207,15 @@ pub fn decimal(l: Locale, x: f64) -> String {
         s
     }
 }
+
+pub fn status(l: Locale, s: crate::model::Status) -> String {
+    use crate::model::Status;
+    match s {
+        Status::Received => td_string!(l, status_received),
+        Status::InProgress => td_string!(l, status_in_progress),
+        Status::TakenUp => td_string!(l, status_taken_up),
+        Status::Done => td_string!(l, status_done),
+        Status::NotPossible => td_string!(l, status_not_possible),
+    }
+    .to_string()
+}

@@ -184,7 +184,8 @@
           points.push({
             ll: L.latLng(e.location.lat, e.location.lon),
             kind: e.kind,
-            title: (labels[e.kind] || e.kind) + ": " + (labels[e.kind + "." + e.category] || e.category)
+            title: (labels[e.kind] || e.kind) + ": " + (labels[e.kind + "." + e.category] || e.category) +
+              (e.status && e.status !== "received" ? " (" + (labels["status." + e.status] || e.status) + ")" : "")
           });
         });
         // Without animation the view is final at once, so the first drawing is for the real zoom.

@@ -176,6 +176,10 @@ pub fn backend_error(e: StoreError) -> BackendError {
 }
 
 impl Backend for Service {
+    fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>> {
+        Box::pin(async move { self.store.entry(&id).await.map_err(backend_error) })
+    }
+
     fn insight(
         &self,
         filter: InsightFilter,

@@ -18,6 +18,8 @@ pub trait Backend: Send + Sync + 'static {
     fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>>;
     /// The newest public entries, as the public map shows them.
     fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>>;
+    /// One entry as the public sees it, with its status; `None` when unknown or hidden.
+    fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>>;
     /// The dashboard's released figures and choices for one filter.
     fn insight(
         &self,

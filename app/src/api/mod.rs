@@ -98,3 +98,13 @@ pub async fn area_profile(
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
+
+/// One entry as the public sees it (status, note, published text), or `None`.
+#[server(prefix = "/_fn", endpoint = "entry")]
+pub async fn entry(id: String) -> Result<Option<crate::model::PublicEntry>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .entry(id)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}

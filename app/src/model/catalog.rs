@@ -154,6 +154,47 @@ impl Source {
     }
 }
 
+/// What became of a barrier or wish: residents see it on the map and on the entry's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Ontvangen.
+    #[default]
+    Received,
+    /// In behandeling.
+    InProgress,
+    /// Opgepakt.
+    TakenUp,
+    /// Afgerond.
+    Done,
+    /// Niet mogelijk.
+    NotPossible,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Received,
+        Status::InProgress,
+        Status::TakenUp,
+        Status::Done,
+        Status::NotPossible,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Received => "received",
+            Status::InProgress => "in_progress",
+            Status::TakenUp => "taken_up",
+            Status::Done => "done",
+            Status::NotPossible => "not_possible",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
 /// The campaign every fresh database has.
 pub const DEFAULT_CAMPAIGN: &str = "default";
 

@@ -7,11 +7,13 @@
 mod catalog;
 mod form;
 mod insight;
+mod moderation;
 mod submission;
 mod validate;
 
 pub use catalog::*;
 pub use form::*;
 pub use insight::*;
+pub use moderation::*;
 pub use submission::*;
 pub use validate::*;

@@ -108,8 +108,8 @@ pub struct Receipt {
     pub areas: AreaCodes,
 }
 
-/// An entry as the public map shows it: places exact, barriers and wishes on a 100 m grid, and no free
-/// text, not even a place's name (anyone can type anything there), until moderation exists.
+/// An entry as the public map shows it: places exact, barriers and wishes on a 100 m grid, and free
+/// text only once a moderator published it (anyone can type anything there).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicEntry {
     pub id: String,
@@ -119,6 +119,14 @@ pub struct PublicEntry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub qualities: Vec<String>,
     pub created_at: String,
+    #[serde(default)]
+    pub status: super::Status,
+    /// What staff say about the status, in plain words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_note: Option<String>,
+    /// The resident's text, once published by a moderator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// One address search result (`GET /api/v1/geocode`).

@@ -16,6 +16,12 @@ pub fn MapPage() -> impl IntoView {
     // The map script draws the markers; it gets the translated labels from here.
     let map_labels = move || {
         let mut m = serde_json::Map::new();
+        for st in crate::model::Status::ALL {
+            m.insert(
+                format!("status.{}", st.as_str()),
+                labels::status(l, st).into(),
+            );
+        }
         for kind in Kind::ALL {
             m.insert(kind.as_str().into(), labels::kind(l, kind).into());
             for c in kind.categories() {
@@ -80,6 +86,7 @@ fn EntryTable(list: Vec<PublicEntry>) -> impl IntoView {
                     <td>{labels::kind(l, e.kind)}</td>
                     <td>{labels::category(l, e.kind, &e.category)}{place}</td>
                     <td><time datetime=e.created_at.clone()>{date}</time></td>
+                    <td><a href=format!("/melding/{}", e.id)>{labels::status(l, e.status)}</a></td>
                 </tr>
             }
         })
@@ -91,6 +98,7 @@ fn EntryTable(list: Vec<PublicEntry>) -> impl IntoView {
                     <th scope="col">{t!(i18n, map_col_kind)}</th>
                     <th scope="col">{t!(i18n, map_col_what)}</th>
                     <th scope="col">{t!(i18n, map_col_when)}</th>
+                    <th scope="col">{t!(i18n, map_col_status)}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

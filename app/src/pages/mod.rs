@@ -7,6 +7,7 @@ mod home_page;
 mod map_page;
 mod not_found;
 mod privacy_page;
+mod report_page;
 mod thanks_page;
 
 pub use area_page::AreaPage;
@@ -16,6 +17,7 @@ pub use home_page::HomePage;
 pub use map_page::MapPage;
 pub use not_found::NotFound;
 pub use privacy_page::PrivacyPage;
+pub use report_page::ReportPage;
 pub use thanks_page::ThanksPage;
 
 /// Sets the HTTP status of the page being rendered on the server (no-op in the browser).

@@ -19,6 +19,13 @@ pub fn ThanksPage() -> impl IntoView {
             .filter(|s| is_uuid(s))
             .map(|s| s[..8].to_uppercase())
     };
+    let follow = move || {
+        params
+            .read()
+            .get("id")
+            .filter(|s| is_uuid(s))
+            .map(|id| format!("/melding/{id}"))
+    };
     let more = move |slug: &str| match query.read().get("r").filter(|r| is_uuid(r)) {
         Some(r) => format!("/meedoen/{slug}?r={r}"),
         None => format!("/meedoen/{slug}"),
@@ -30,6 +37,7 @@ pub fn ThanksPage() -> impl IntoView {
         {move || code().map(|c| view! { <p class="code">{t!(i18n, thanks_code)} " " <strong>{c}</strong></p> })}
         <h2>{t!(i18n, thanks_next)}</h2>
         <p>{t!(i18n, thanks_next_text)}</p>
+        {move || follow().map(|href| view! { <p><a href=href>{t!(i18n, thanks_follow)}</a></p> })}
         <h2>{t!(i18n, thanks_more)}</h2>
         <ul class="kind-cards compact">
             <li><A href=move || more("plek") attr:class="kind-card place"><span class="kind-title">{t!(i18n, home_place_title)}</span></A></li>

@@ -24,6 +24,7 @@ pub fn router(svc: &Service) -> Router<Service> {
             "/submissions",
             post(create_submission).get(list_submissions),
         )
+        .route("/submissions/{id}", get(one_submission))
         .route("/geocode", get(geocode))
         .route("/areas", get(areas))
         .route("/heatmap", get(heatmap))
@@ -114,6 +115,15 @@ async fn list_submissions(
         .public_entries(&EntryFilter { bbox, kind, limit })
         .await?;
     Ok(Json(entries).into_response())
+}
+
+/// One entry as the public map shows it, with its status; 404 when unknown or hidden.
+async fn one_submission(
+    State(svc): State<Service>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    let entry = svc.store.entry(&id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(entry).into_response())
 }
 
 #[derive(Deserialize)]

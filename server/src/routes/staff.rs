@@ -5,7 +5,8 @@
 //! row, and the API tests walk the table: 401 without a session, 403 for the wrong role, 403 without
 //! the CSRF token.
 
-use axum::extract::{Query, Request, State};
+use app::model::Moderation;
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -60,6 +61,12 @@ pub fn staff_routes() -> Vec<StaffRoute> {
             handler: || on(MethodFilter::POST, add_user),
         },
         StaffRoute {
+            method: Method::PATCH,
+            path: "/submissions/{id}",
+            access: MODERATORS,
+            handler: || on(MethodFilter::PATCH, moderate),
+        },
+        StaffRoute {
             method: Method::GET,
             path: "/audit",
             access: ADMIN,
@@ -67,6 +74,9 @@ pub fn staff_routes() -> Vec<StaffRoute> {
         },
     ]
 }
+
+/// Who may moderate entries.
+const MODERATORS: Access = Access::Roles(&[Role::Worker, Role::Advisor]);
 
 /// Who may download raw rows.
 pub const RAW_EXPORT: Access = Access::Roles(&[Role::Advisor]);
@@ -266,4 +276,39 @@ async fn audit_log(
     let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
     let limit = q.limit.unwrap_or(200).clamp(1, 1000);
     Ok(Json(svc.store.audit_log(limit).await?).into_response())
+}
+
+/// `PATCH /submissions/{id}` (see [`Moderation`]): status and public note, hide or publish, another
+/// category, the free text with personal data removed, publishing that text. Written to the audit log.
+async fn moderate(
+    State(svc): State<Service>,
+    Extension(user): Extension<SessionUser>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let m: Moderation =
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body))
+            .map_err(super::error::json_error)?;
+    let kind = svc.store.entry_kind(&id).await?.ok_or(ApiError::NotFound)?;
+    m.check(kind).map_err(ApiError::Invalid)?;
+    svc.store
+        .moderate(&id, &m)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let changed: Vec<&str> = [
+        ("status", m.status.is_some()),
+        ("status_note", m.status_note.is_some()),
+        ("hidden", m.hidden.is_some()),
+        ("category", m.category.is_some()),
+        ("text", m.text.is_some()),
+        ("text_public", m.text_public.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(f, set)| set.then_some(f))
+    .collect();
+    svc.store
+        .audit(&user, "moderate", &format!("{id}: {}", changed.join(", ")))
+        .await?;
+    let entry = svc.store.entry(&id).await?;
+    Ok(Json(json!({"id": id, "hidden": entry.is_none(), "entry": entry})).into_response())
 }

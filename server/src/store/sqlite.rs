@@ -2,7 +2,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use app::model::{
-    AreaCodes, InsightFilter, Kind, Location, Period, PublicEntry, Receipt, Source, Submission,
+    AreaCodes, InsightFilter, Kind, Location, Moderation, Period, PublicEntry, Receipt, Source,
+    Status, Submission,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
@@ -151,9 +152,7 @@ impl SqliteStore {
     /// Entries for the public map, newest first. Barriers and wishes come coarsened to the 100 m grid;
     /// free text never leaves here until moderation exists.
     pub async fn public_entries(&self, f: &EntryFilter) -> Result<Entries, StoreError> {
-        let mut sql = String::from(
-            "SELECT id, kind, category, lon, lat, details, created_at FROM submissions WHERE status != 'hidden'",
-        );
+        let mut sql = format!("SELECT {PUBLIC_COLUMNS} FROM submissions WHERE hidden = 0",);
         if f.kind.is_some() {
             sql.push_str(" AND kind = ?");
         }
@@ -184,7 +183,7 @@ impl SqliteStore {
         bbox: app::model::Bbox,
     ) -> Result<Vec<(f64, f64, String)>, StoreError> {
         let mut sql = String::from(
-            "SELECT lon, lat, respondent FROM submissions WHERE status != 'hidden' \
+            "SELECT lon, lat, respondent FROM submissions WHERE hidden = 0 \
              AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
         );
         let mut binds: Vec<String> = Vec::new();
@@ -217,7 +216,7 @@ impl SqliteStore {
     pub async fn raw_rows(&self, f: &InsightFilter) -> Result<Vec<RawRow>, StoreError> {
         let mut sql = String::from(
             "SELECT id, created_at, kind, category, lon, lat, gemeente, wijk, buurt, source, campaign, \
-             language, status, text FROM submissions WHERE status != 'hidden'",
+             language, status, text FROM submissions WHERE hidden = 0",
         );
         let mut binds: Vec<String> = Vec::new();
         let mut narrow = |column: &str, value: Option<String>| {
@@ -241,6 +240,99 @@ impl SqliteStore {
             q = q.bind(b);
         }
         Ok(q.fetch_all(&self.reader).await?)
+    }
+
+    /// One visible entry as the public sees it.
+    pub async fn entry(&self, id: &str) -> Result<Option<PublicEntry>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {PUBLIC_COLUMNS} FROM submissions WHERE id = ? AND hidden = 0"
+        ))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.as_ref().map(public_entry).transpose()
+    }
+
+    /// Applies a moderator's change (already checked against the entry's kind by the caller) and
+    /// bumps the gemeente's revision when what counts changed. `Ok(None)` for an unknown id.
+    pub async fn moderate(
+        &self,
+        id: &str,
+        m: &Moderation,
+    ) -> Result<Option<(Kind, bool)>, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let Some((kind, gemeente, hidden)): Option<(String, Option<String>, i64)> =
+            sqlx::query_as("SELECT kind, gemeente, hidden FROM submissions WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let kind = Kind::parse(&kind)
+            .ok_or_else(|| StoreError::Unavailable(format!("bad kind {kind}")))?;
+        if let Some(st) = m.status {
+            sqlx::query(&format!(
+                "UPDATE submissions SET status = ?, status_at = {NOW} WHERE id = ?"
+            ))
+            .bind(st.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(note) = &m.status_note {
+            let note = Some(note.trim()).filter(|n| !n.is_empty());
+            sqlx::query("UPDATE submissions SET status_note = ? WHERE id = ?")
+                .bind(note)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(h) = m.hidden {
+            sqlx::query("UPDATE submissions SET hidden = ? WHERE id = ?")
+                .bind(i64::from(h))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(c) = &m.category {
+            sqlx::query("UPDATE submissions SET category = ? WHERE id = ?")
+                .bind(c)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(t) = &m.text {
+            sqlx::query("UPDATE submissions SET text = ? WHERE id = ?")
+                .bind(Some(t.trim()).filter(|t| !t.is_empty()))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(p) = m.text_public {
+            sqlx::query("UPDATE submissions SET text_public = ? WHERE id = ?")
+                .bind(i64::from(p))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Hiding or re-categorising changes the figures.
+        let counts_changed =
+            m.category.is_some() || m.hidden.is_some_and(|h| i64::from(h) != hidden);
+        if let (true, Some(g)) = (counts_changed, &gemeente) {
+            bump_revision(&mut tx, g).await?;
+        }
+        tx.commit().await?;
+        Ok(Some((kind, counts_changed)))
+    }
+
+    /// The kind of an entry, for checking a moderator's change before applying it.
+    pub async fn entry_kind(&self, id: &str) -> Result<Option<Kind>, StoreError> {
+        let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM submissions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(kind.as_deref().and_then(Kind::parse))
     }
 
     /// Rows in one of the tables (tests and operators checking a database after a crash).
@@ -280,7 +372,7 @@ impl SqliteStore {
         );
         const COLUMNS: &str =
             "SELECT wijk, buurt, kind, category, source, campaign, created_at, respondent \
-                               FROM submissions WHERE gemeente = ? AND status != 'hidden'";
+                               FROM submissions WHERE gemeente = ? AND hidden = 0";
         let mut tx = self.reader.begin().await?;
         let revision: Option<i64> =
             sqlx::query_scalar("SELECT revision FROM area_revisions WHERE gemeente = ?")
@@ -325,11 +417,11 @@ impl SqliteStore {
 
     /// The meeting places in an area (any level), as the public map shows them.
     pub async fn places_in(&self, code: &str) -> Result<Entries, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, kind, category, lon, lat, details, created_at FROM submissions \
-             WHERE kind = 'place' AND status != 'hidden' AND (buurt = ?1 OR wijk = ?1 OR gemeente = ?1) \
+        let rows = sqlx::query(&format!(
+            "SELECT {PUBLIC_COLUMNS} FROM submissions \
+             WHERE kind = 'place' AND hidden = 0 AND (buurt = ?1 OR wijk = ?1 OR gemeente = ?1) \
              ORDER BY category, created_at",
-        )
+        ))
         .bind(code)
         .fetch_all(&self.reader)
         .await?;
@@ -542,6 +634,7 @@ fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError
         ),
         Kind::Barrier | Kind::Wish => (exact.map(coarsen), Vec::new()),
     };
+    let text_public: i64 = row.try_get("text_public")?;
     Ok(PublicEntry {
         id: row.try_get("id")?,
         kind,
@@ -549,5 +642,16 @@ fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError
         location,
         qualities,
         created_at: row.try_get("created_at")?,
+        status: Status::parse(&row.try_get::<String, _>("status")?).unwrap_or_default(),
+        status_note: row.try_get("status_note")?,
+        text: if text_public == 1 {
+            row.try_get("text")?
+        } else {
+            None
+        },
     })
 }
+
+/// What [`public_entry`] reads.
+const PUBLIC_COLUMNS: &str =
+    "id, kind, category, lon, lat, details, created_at, status, status_note, text, text_public";

@@ -332,3 +332,80 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
     assert!(actions.contains(&("beheer@gemeente.nl".into(), "add staff member".into())));
     assert!(log.iter().all(|e| e["at"].is_string()));
 }
+
+#[tokio::test]
+async fn a_worker_moderates_and_residents_see_what_was_done() {
+    let app = spawn_app().await;
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let mut body = barrier(&new_id(), &new_id());
+    body["text"] = json!("Hoge stoep. Bel me op 06-12345678");
+    assert_eq!(app.post_json(&body).await.status(), 201);
+    let id = body["id"].as_str().expect("id").to_string();
+    let patch = |m: Value| {
+        let req = app
+            .client
+            .patch(app.url(&format!("/api/v1/submissions/{id}")))
+            .header(COOKIE, &worker.cookie)
+            .header("x-csrf-token", &worker.csrf)
+            .json(&m);
+        async move { req.send().await.expect("patch") }
+    };
+
+    let fresh: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert_eq!(fresh["status"], "received");
+    assert!(
+        fresh.get("text").is_none(),
+        "free text is private until published"
+    );
+
+    let wrong = patch(json!({"category": "library", "status": "soon"})).await;
+    assert_eq!(wrong.status(), 422);
+    assert_eq!(patch(json!({})).await.status(), 422, "nothing to change");
+    let res = patch(json!({
+        "status": "done", "status_note": "De stoep is verlaagd.",
+        "text": "Hoge stoep.", "text_public": true
+    }))
+    .await;
+    assert_eq!(res.status(), 200);
+    let seen: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert_eq!(seen["status"], "done");
+    assert_eq!(seen["status_note"], "De stoep is verlaagd.");
+    assert_eq!(
+        seen["text"], "Hoge stoep.",
+        "published without the phone number"
+    );
+    let list: Vec<Value> = app.get_json("/api/v1/submissions").await;
+    assert_eq!(list[0]["status"], "done");
+    let page = app.get_text(&format!("/melding/{id}")).await;
+    assert!(
+        page.contains("Afgerond") && page.contains("De stoep is verlaagd."),
+        "the entry's page"
+    );
+    assert!(page.contains("Hoge stoep.") && !page.contains("06-12345678"));
+    let map = app.get_text("/kaart").await;
+    assert!(
+        map.contains(&format!("href=\"/melding/{id}\">Afgerond")),
+        "the public list links the status"
+    );
+
+    assert_eq!(patch(json!({"hidden": true})).await.status(), 200);
+    assert_eq!(
+        app.get(&format!("/api/v1/submissions/{id}")).await.status(),
+        404
+    );
+    assert_eq!(app.get(&format!("/melding/{id}")).await.status(), 404);
+    let list: Vec<Value> = app.get_json("/api/v1/submissions").await;
+    assert!(list.is_empty(), "hidden entries are not public");
+
+    let unknown = app
+        .client
+        .patch(app.url(&format!("/api/v1/submissions/{}", new_id())))
+        .header(COOKIE, &worker.cookie)
+        .header("x-csrf-token", &worker.csrf)
+        .json(&json!({"status": "done"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(unknown.status(), 404);
+}

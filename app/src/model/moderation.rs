@@ -1,0 +1,169 @@
+//! What a moderator may change about an entry (`PATCH /api/v1/submissions/{id}`), and its rules.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Kind, Rule, Status, Violation, MAX_TEXT_CHARS};
+
+/// Longest public status note, in characters.
+pub const MAX_NOTE: usize = 500;
+
+/// Every field is optional: only what is given changes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Moderation {
+    pub status: Option<Status>,
+    /// The public note with the status; an empty string removes it.
+    pub status_note: Option<String>,
+    /// Hidden entries are not shown or counted anywhere public.
+    pub hidden: Option<bool>,
+    /// Another category of the same kind.
+    pub category: Option<String>,
+    /// The free text with personal data removed.
+    pub text: Option<String>,
+    /// Publish the free text (or take it back).
+    pub text_public: Option<bool>,
+}
+
+impl Moderation {
+    /// Checks the change against the entry's kind; every problem at once.
+    pub fn check(&self, kind: Kind) -> Result<(), Vec<Violation>> {
+        let mut v = Vec::new();
+        if self == &Moderation::default() {
+            v.push(Violation::new("body", Rule::Required));
+        }
+        if self
+            .status_note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NOTE)
+        {
+            v.push(Violation::new(
+                "status_note",
+                Rule::TooLong { max: MAX_NOTE },
+            ));
+        }
+        if self
+            .text
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > MAX_TEXT_CHARS)
+        {
+            v.push(Violation::new(
+                "text",
+                Rule::TooLong {
+                    max: MAX_TEXT_CHARS,
+                },
+            ));
+        }
+        if self
+            .category
+            .as_ref()
+            .is_some_and(|c| !kind.categories().contains(&c.as_str()))
+        {
+            v.push(Violation::new("category", Rule::UnknownValue));
+        }
+        if v.is_empty() {
+            Ok(())
+        } else {
+            Err(v)
+        }
+    }
+}
+
+/// Telephone numbers and e-mail addresses in free text, for the moderator to remove before
+/// publishing: (start, end) byte ranges.
+pub fn personal_data(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    // E-mail addresses: a run of address characters around one '@' with a dot after it.
+    let is_mail = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
+    for (at, _) in text.match_indices('@') {
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_mail(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let end = text[at + 1..]
+            .char_indices()
+            .take_while(|(_, c)| is_mail(*c))
+            .last()
+            .map_or(at + 1, |(i, c)| at + 1 + i + c.len_utf8());
+        // A sentence's full stop after the address is not part of it.
+        let end = at + 1 + text[at + 1..end].trim_end_matches('.').len();
+        let domain = &text[at + 1..end];
+        if start < at && domain.contains('.') {
+            found.push((start, end));
+        }
+    }
+    // Phone numbers: 10 or more digits, with spaces, dashes or a leading +.
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (start, c) = bytes[i];
+        if c.is_ascii_digit()
+            || (c == '+' && bytes.get(i + 1).is_some_and(|(_, d)| d.is_ascii_digit()))
+        {
+            let mut j = i;
+            let mut digits = 0;
+            let mut last = i;
+            while j < bytes.len() && (bytes[j].1.is_ascii_digit() || " -+()".contains(bytes[j].1)) {
+                if bytes[j].1.is_ascii_digit() {
+                    digits += 1;
+                    last = j;
+                }
+                j += 1;
+            }
+            if digits >= 10 {
+                found.push((start, bytes[last].0 + 1));
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    found.sort_unstable();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_are_checked_against_the_kind() {
+        let ok = Moderation {
+            status: Some(Status::Done),
+            status_note: Some("De stoep is verlaagd.".into()),
+            ..Default::default()
+        };
+        assert_eq!(ok.check(Kind::Barrier), Ok(()));
+        let bad = Moderation {
+            category: Some("library".into()),
+            status_note: Some("x".repeat(MAX_NOTE + 1)),
+            ..Default::default()
+        };
+        let fields: Vec<String> = bad
+            .check(Kind::Barrier)
+            .expect_err("two problems")
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
+        assert_eq!(fields, ["status_note", "category"]);
+        assert!(
+            Moderation::default().check(Kind::Wish).is_err(),
+            "nothing to change"
+        );
+    }
+
+    #[test]
+    fn phone_numbers_and_e_mail_addresses_are_flagged() {
+        let t = "Bel Jan op 06-12345678 of +31 6 1234 5678, of mail jan.de.vries@example.nl. Huisnummer 12.";
+        let spans: Vec<&str> = personal_data(t)
+            .into_iter()
+            .map(|(a, b)| &t[a..b])
+            .collect();
+        assert_eq!(
+            spans,
+            ["06-12345678", "+31 6 1234 5678", "jan.de.vries@example.nl"]
+        );
+        assert!(personal_data("De stoep bij nummer 12 is 30 cm hoog @ de hoek.").is_empty());
+    }
+}

@@ -1,0 +1,74 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::entry;
+use crate::i18n::*;
+use crate::labels;
+use crate::model::{is_uuid, PublicEntry};
+
+/// `/melding/{id}`: one entry as the public sees it, with what was done with it ("you said, we did").
+/// The thank-you page links here; the id is the resident's private way back.
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_params_map()
+        .get_untracked()
+        .get("id")
+        .filter(|s| is_uuid(s))
+        .unwrap_or_default();
+    let data = Resource::new_blocking(
+        move || id.clone(),
+        |id| async move {
+            if id.is_empty() {
+                Ok(None)
+            } else {
+                entry(id).await
+            }
+        },
+    );
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(e)) => view! { <Report e /> }.into_any(),
+                    Ok(None) => {
+                        crate::pages::set_status(404);
+                        view! {
+                            <Title text=move || t_string!(i18n, report_title).to_string() />
+                            <h1>{t!(i18n, report_title)}</h1>
+                            <p>{t!(i18n, report_not_found)}</p>
+                        }
+                        .into_any()
+                    }
+                    Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Report(e: PublicEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let date = e.created_at.get(..10).unwrap_or_default().to_string();
+    view! {
+        <Title text=move || t_string!(i18n, report_title).to_string() />
+        <h1>{t!(i18n, report_title)}</h1>
+        <dl class="facts">
+            <dt>{t!(i18n, map_col_kind)}</dt><dd>{labels::kind(l, e.kind)}</dd>
+            <dt>{t!(i18n, map_col_what)}</dt><dd>{labels::category(l, e.kind, &e.category)}</dd>
+            <dt>{t!(i18n, report_when)}</dt><dd><time datetime=e.created_at.clone()>{date}</time></dd>
+        </dl>
+        <h2>{t!(i18n, report_status)}</h2>
+        <p class="status-badge" data-status=e.status.as_str()>{labels::status(l, e.status)}</p>
+        {e.status_note.map(|n| view! { <p class="status-note">{n}</p> })}
+        <h2>{t!(i18n, report_text)}</h2>
+        {match e.text {
+            Some(t) => view! { <p class="resident-text">{t}</p> }.into_any(),
+            None => view! { <p class="hint">{t!(i18n, report_private_text)}</p> }.into_any(),
+        }}
+        <p><a href="/kaart" class="button secondary">{t!(i18n, thanks_map)}</a></p>
+    }
+}
