@@ -112,28 +112,31 @@ pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Failed sign-ins per account, in memory only (an e-mail address, never a resident's).
+/// Sign-in attempts per account, in memory only (an e-mail address, never a resident's). An attempt
+/// counts when it starts and is forgiven when it succeeds.
 #[derive(Default)]
 pub struct LoginLimiter(Mutex<HashMap<String, (u32, Instant)>>);
 
+/// Accounts the limiter remembers at most (a flood of made-up addresses cannot grow it further).
+const MAX_TRACKED: usize = 10_000;
+
 impl LoginLimiter {
-    /// Whether this account may try now.
-    pub fn allowed(&self, email: &str) -> bool {
+    /// Records an attempt; `false` when the account has had too many within [`LOCKOUT`].
+    pub fn attempt(&self, email: &str) -> bool {
         let Ok(mut map) = self.0.lock() else {
-            return true;
+            return false;
         };
         map.retain(|_, (_, since)| since.elapsed() < LOCKOUT);
-        map.get(&email.to_lowercase())
-            .is_none_or(|(n, _)| *n < MAX_FAILURES)
-    }
-
-    pub fn failed(&self, email: &str) {
-        if let Ok(mut map) = self.0.lock() {
-            let e = map
-                .entry(email.to_lowercase())
-                .or_insert((0, Instant::now()));
-            e.0 += 1;
+        let key = email.to_lowercase();
+        if !map.contains_key(&key) && map.len() >= MAX_TRACKED {
+            return false;
         }
+        let entry = map.entry(key).or_insert((0, Instant::now()));
+        if entry.0 >= MAX_FAILURES {
+            return false;
+        }
+        entry.0 += 1;
+        true
     }
 
     pub fn succeeded(&self, email: &str) {
@@ -227,12 +230,11 @@ mod tests {
     fn failed_sign_ins_lock_the_account_for_a_while() {
         let l = LoginLimiter::default();
         for _ in 0..MAX_FAILURES {
-            assert!(l.allowed("A@x.nl"));
-            l.failed("a@x.nl");
+            assert!(l.attempt("A@x.nl"));
         }
-        assert!(!l.allowed("a@X.nl"));
-        assert!(l.allowed("b@x.nl"));
+        assert!(!l.attempt("a@X.nl"), "attempts count when they start");
+        assert!(l.attempt("b@x.nl"));
         l.succeeded("a@x.nl");
-        assert!(l.allowed("a@x.nl"));
+        assert!(l.attempt("a@x.nl"));
     }
 }

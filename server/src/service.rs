@@ -28,11 +28,22 @@ pub struct Service {
 }
 
 /// Staff sign-in settings and the in-memory limit on failed sign-ins.
-#[derive(Default)]
 pub struct AuthState {
     /// Mark the session cookie `Secure` (the site is served over https).
     pub secure_cookies: bool,
     pub limiter: crate::auth::LoginLimiter,
+    /// Password checks at a time (each takes argon2's 19 MiB and a core for a moment).
+    pub hashing: tokio::sync::Semaphore,
+}
+
+impl Default for AuthState {
+    fn default() -> Self {
+        AuthState {
+            secure_cookies: false,
+            limiter: Default::default(),
+            hashing: tokio::sync::Semaphore::new(2),
+        }
+    }
 }
 
 /// Builds the in-memory index from stored areas; a shape that no longer parses is left out (logged).

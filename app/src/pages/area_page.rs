@@ -22,11 +22,14 @@ pub fn AreaPage() -> impl IntoView {
         .map(|(k, v)| (k.to_string(), v))
         .collect();
     let filter = InsightFilter::from_pairs(&pairs).unwrap_or_default();
+    // The title sits outside the Suspense: a <title> set inside it can miss the streamed <head>.
+    let title_code = code.clone();
     let data = Resource::new_blocking(
         move || (code.clone(), filter.clone()),
         |(code, filter)| area_profile(code, filter),
     );
     view! {
+        <Title text=move || t_string!(i18n, profile_title, code = title_code.clone()).to_string() />
         <div class="insight">
         <Suspense>
             {move || Suspend::new(async move {
@@ -35,7 +38,6 @@ pub fn AreaPage() -> impl IntoView {
                     Ok(None) => {
                         crate::pages::set_status(404);
                         view! {
-                            <Title text=move || t_string!(i18n, profile_not_found).to_string() />
                             <h1>{t!(i18n, profile_not_found)}</h1>
                             <p><a href="/inzicht">{t!(i18n, profile_back)}</a></p>
                         }.into_any()
@@ -60,7 +62,6 @@ fn Profile(p: AreaProfile) -> impl IntoView {
     );
     let back = format!("/inzicht?level={}", p.level);
     view! {
-        <Title text=title.clone() />
         <p><a href=back>{t!(i18n, profile_back)}</a></p>
         <h1>{title} " " <span class="code">{p.area.code.clone()}</span></h1>
         <dl class="facts">

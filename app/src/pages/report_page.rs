@@ -27,7 +27,9 @@ pub fn ReportPage() -> impl IntoView {
             }
         },
     );
+    // The title sits outside the Suspense: a <title> set inside it can miss the streamed <head>.
     view! {
+        <Title text=move || t_string!(i18n, report_title).to_string() />
         <Suspense>
             {move || Suspend::new(async move {
                 match data.await {
@@ -35,7 +37,6 @@ pub fn ReportPage() -> impl IntoView {
                     Ok(None) => {
                         crate::pages::set_status(404);
                         view! {
-                            <Title text=move || t_string!(i18n, report_title).to_string() />
                             <h1>{t!(i18n, report_title)}</h1>
                             <p>{t!(i18n, report_not_found)}</p>
                         }
@@ -54,7 +55,6 @@ fn Report(e: PublicEntry) -> impl IntoView {
     let l = i18n.get_locale_untracked();
     let date = e.created_at.get(..10).unwrap_or_default().to_string();
     view! {
-        <Title text=move || t_string!(i18n, report_title).to_string() />
         <h1>{t!(i18n, report_title)}</h1>
         <dl class="facts">
             <dt>{t!(i18n, map_col_kind)}</dt><dd>{labels::kind(l, e.kind)}</dd>

@@ -19,8 +19,8 @@
 //! Suppression, decided once per table so every query sees the same decisions:
 //! 1. primary: a cell with 1 to k−1 distinct respondents is suppressed;
 //! 2. complementary: in every group, the suppressed cells (unknowns) must be none, or at least two
-//!    such that, when the parent is known, the suppressed children together hold at least k
-//!    respondents. Otherwise one more cell is suppressed (the released child with the fewest
+//!    such that, when the parent is known, the suppressed children together rest on at least k
+//!    distinct respondents. Otherwise one more cell is suppressed (the released child with the fewest
 //!    respondents, else the parent) and the affected groups are checked again, until nothing changes.
 //!
 //! So no single suppressed cell equals a released total minus released parts, along any dimension.
@@ -191,11 +191,14 @@ impl<K: std::hash::Hash + Eq + Clone> Interner<K> {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Cell {
     key: u64,
     entries: u64,
     respondents: u64,
+    /// The respondents themselves, kept only for cells with fewer than k of them: the hidden cells
+    /// of a group must rest on k *distinct* people together, and one person can be in several.
+    few: Vec<u32>,
 }
 
 /// The released table of one gemeente.
@@ -261,6 +264,7 @@ impl Table {
             entries: u64,
             respondents: u64,
             last: u32,
+            few: Vec<u32>,
         }
         let mut acc: FxHashMap<u64, Acc> = FxHashMap::default();
         let mut area_chain = Vec::with_capacity(3);
@@ -303,11 +307,15 @@ impl Table {
                                     entries: 0,
                                     respondents: 0,
                                     last: u32::MAX,
+                                    few: Vec::new(),
                                 });
                                 a.entries += 1;
                                 if a.last != resp {
                                     a.last = resp;
                                     a.respondents += 1;
+                                    if a.few.len() < k as usize {
+                                        a.few.push(resp);
+                                    }
                                 }
                             }
                         }
@@ -323,6 +331,7 @@ impl Table {
                 key,
                 entries: a.entries,
                 respondents: a.respondents,
+                few: if a.respondents < k { a.few } else { Vec::new() },
             })
             .collect();
         cells.sort_unstable_by_key(|c| c.key);
@@ -414,13 +423,20 @@ impl Table {
             let children = &links[range.clone()];
             let parent_hidden = self.suppressed[*parent as usize];
             let mut unknown = usize::from(parent_hidden);
-            let mut hidden_respondents = 0;
+            // Who the hidden children rest on: a hidden child with k or more is enough alone; the
+            // others bring their few respondents, counted once however many cells they are in.
+            let mut big_hidden = false;
+            let mut hidden_people: Vec<u32> = Vec::new();
             let mut smallest: Option<u32> = None;
             for &(_, _, child) in children {
                 let c = &self.cells[child as usize];
                 if self.suppressed[child as usize] {
                     unknown += 1;
-                    hidden_respondents += c.respondents;
+                    if c.respondents >= self.k {
+                        big_hidden = true;
+                    } else {
+                        hidden_people.extend_from_slice(&c.few);
+                    }
                 } else if c.respondents > 0
                     && smallest.is_none_or(|s| {
                         let s = &self.cells[s as usize];
@@ -430,8 +446,10 @@ impl Table {
                     smallest = Some(child);
                 }
             }
-            let safe =
-                unknown == 0 || (unknown >= 2 && (parent_hidden || hidden_respondents >= self.k));
+            hidden_people.sort_unstable();
+            hidden_people.dedup();
+            let enough = big_hidden || hidden_people.len() as u64 >= self.k;
+            let safe = unknown == 0 || (unknown >= 2 && (parent_hidden || enough));
             if safe {
                 continue;
             }
@@ -785,6 +803,31 @@ mod tests {
         );
         let recovered = recover_by_differencing(&rel);
         assert!(recovered.is_empty(), "recovered: {recovered:#?}");
+    }
+
+    #[test]
+    fn hidden_cells_must_rest_on_k_distinct_people_together() {
+        // One resident reports five different barriers in a buurt; five others report one category.
+        // Five hidden categories would "hold 5 respondents" if counted per cell, but it is one
+        // person: the barrier total minus the released category would show their five entries.
+        let mut records: Vec<Record> =
+            ["steps", "no_ramp", "poor_lighting", "no_toilet", "too_far"]
+                .iter()
+                .map(|c| rec("BU05050101", c, "2026-03", "alone"))
+                .collect();
+        records.extend((0..5).map(|i| rec("BU05050101", "language", "2026-03", &format!("o{i}"))));
+        let t = Table::build("GM0505", &records, K);
+        let figs = t.select(&sel(Level::Buurt, Period::All));
+        assert_eq!(
+            figure(&figs, "BU05050101", &Topic::Kind(Kind::Barrier)).count,
+            Some(10)
+        );
+        let language = Topic::Category(Kind::Barrier, "language".into());
+        assert!(
+            figure(&figs, "BU05050101", &language).suppressed(),
+            "hidden with the five"
+        );
+        assert!(recover_by_differencing(&release_everything(&t, &records)).is_empty());
     }
 
     #[test]

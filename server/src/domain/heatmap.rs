@@ -19,7 +19,9 @@ pub struct Grid {
     pub height: usize,
     /// The threshold that was applied.
     pub k: usize,
-    /// Cells that were zeroed because fewer than `k` respondents were in them.
+    /// Cells that were zeroed because fewer than `k` respondents were in them. Not sent out: with
+    /// shifted boxes the count would tell where a single entry lies.
+    #[serde(skip)]
     pub suppressed_cells: usize,
     pub values: Vec<f32>,
 }

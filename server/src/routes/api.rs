@@ -361,8 +361,12 @@ async fn heatmap(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiEr
     };
     let filter =
         InsightFilter::from_pairs(&pairs).map_err(|e| ApiError::bad_query(e.field, e.message))?;
-    // Square cells on the ground: a degree of longitude is shorter than one of latitude here.
+    // Square cells on the ground: a degree of longitude is shorter than one of latitude here. Never
+    // smaller than the public map's cells, so the grid says no more about a position than the map.
     let mid = ((bbox.min_lat + bbox.max_lat) / 2.0).to_radians().cos();
+    let ground_width = (bbox.max_lon - bbox.min_lon) * mid * 111_320.0;
+    let width = width
+        .min(((ground_width / crate::domain::privacy::PUBLIC_GRID_METRES).floor() as usize).max(1));
     let aspect = (bbox.max_lat - bbox.min_lat) / ((bbox.max_lon - bbox.min_lon) * mid);
     let height = ((width as f64 * aspect).round() as usize).clamp(1, 512);
     let samples: Vec<Sample> = svc
@@ -373,9 +377,11 @@ async fn heatmap(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiEr
         .map(|(lon, lat, respondent)| {
             let mut h = DefaultHasher::new();
             respondent.hash(&mut h);
+            // Binned from the public (100 m) position, not the exact one.
+            let public = crate::domain::privacy::coarsen(app::model::Location { lon, lat });
             Sample {
-                lon,
-                lat,
+                lon: public.lon,
+                lat: public.lat,
                 respondent: h.finish(),
             }
         })

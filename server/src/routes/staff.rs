@@ -61,6 +61,12 @@ pub fn staff_routes() -> Vec<StaffRoute> {
             handler: || on(MethodFilter::POST, add_user),
         },
         StaffRoute {
+            method: Method::GET,
+            path: "/moderation",
+            access: MODERATORS,
+            handler: || on(MethodFilter::GET, moderation_queue),
+        },
+        StaffRoute {
             method: Method::PATCH,
             path: "/submissions/{id}",
             access: MODERATORS,
@@ -122,7 +128,13 @@ async fn sign_in(
 ) -> Result<Response, ApiError> {
     let Json(c) = body.map_err(|r| ApiError::bad_query("body", r.body_text()))?;
     let email = c.email.trim().to_string();
-    if !svc.auth.limiter.allowed(&email) {
+    if email.len() > 254 || c.password.len() > 1024 {
+        return Err(ApiError::Unauthenticated(
+            "wrong e-mail address or password",
+        ));
+    }
+    // Counted before the check, so parallel guesses cannot all slip in under the limit.
+    if !svc.auth.limiter.attempt(&email) {
         return Err(ApiError::TooManyRequests(
             "too many failed sign-ins for this account; try again in 15 minutes",
         ));
@@ -130,15 +142,20 @@ async fn sign_in(
     let record = svc.store.login_record(&email).await?;
     let phc = record
         .as_ref()
-        .map_or(auth::dummy_hash(), |(_, _, h)| h.as_str());
-    // Argon2 is deliberately slow: off the async workers.
+        .map_or(auth::dummy_hash(), |(_, _, h)| h.as_str())
+        .to_string();
+    // Argon2 is deliberately slow and takes 19 MiB: off the async workers, two at a time.
+    let _permit = svc
+        .auth
+        .hashing
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Unavailable("sign-in is unavailable right now"))?;
     let password = c.password.clone();
-    let phc = phc.to_string();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
         .await
         .unwrap_or(false);
     let Some((user_id, role, _)) = record.filter(|_| ok) else {
-        svc.auth.limiter.failed(&email);
         return Err(ApiError::Unauthenticated(
             "wrong e-mail address or password",
         ));
@@ -262,16 +279,17 @@ async fn add_user(
         .into_response())
 }
 
+/// `?limit=` of the list routes.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct AuditQuery {
+struct LimitQuery {
     limit: Option<u32>,
 }
 
 /// `GET /audit?limit=`: the newest staff actions first (who, what, when).
 async fn audit_log(
     State(svc): State<Service>,
-    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    q: Result<Query<LimitQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
     let limit = q.limit.unwrap_or(200).clamp(1, 1000);
@@ -311,4 +329,28 @@ async fn moderate(
         .await?;
     let entry = svc.store.entry(&id).await?;
     Ok(Json(json!({"id": id, "hidden": entry.is_none(), "entry": entry})).into_response())
+}
+
+/// `GET /moderation?limit=`: entries whose free text waits for a moderator, oldest first, each with
+/// the spans (byte offsets) that look like a phone number or e-mail address.
+async fn moderation_queue(
+    State(svc): State<Service>,
+    q: Result<Query<LimitQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let queue: Vec<serde_json::Value> = svc
+        .store
+        .moderation_queue(limit)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let flags = app::model::personal_data(&e.text);
+            json!({
+                "id": e.id, "kind": e.kind, "category": e.category, "created_at": e.created_at,
+                "gemeente": e.gemeente, "text": e.text, "personal_data": flags,
+            })
+        })
+        .collect();
+    Ok(Json(queue).into_response())
 }

@@ -6,7 +6,7 @@ mod sqlite;
 mod staff;
 
 pub use sqlite::SqliteStore as Store;
-pub use staff::{AuditEntry, SessionUser, StaffUser};
+pub use staff::{AuditEntry, QueuedText, SessionUser, StaffUser};
 
 use app::model::{Kind, PublicEntry, Receipt};
 

@@ -152,10 +152,14 @@ impl SqliteStore {
     /// Entries for the public map, newest first. Barriers and wishes come coarsened to the 100 m grid;
     /// free text never leaves here until moderation exists.
     pub async fn public_entries(&self, f: &EntryFilter) -> Result<Entries, StoreError> {
-        let mut sql = format!("SELECT {PUBLIC_COLUMNS} FROM submissions WHERE hidden = 0",);
+        let mut sql = format!("SELECT {PUBLIC_COLUMNS} FROM submissions WHERE hidden = 0");
         if f.kind.is_some() {
             sql.push_str(" AND kind = ?");
         }
+        // The box decides on the *public* (coarsened) position, never the exact one: otherwise
+        // shrinking the box would show where inside its 100 m cell an entry lies. So the rows come
+        // from a box grown by more than a cell's reach, and are kept by where the public sees them.
+        const PAD: f64 = 0.002;
         if f.bbox.is_some() {
             sql.push_str(" AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?");
         }
@@ -166,13 +170,30 @@ impl SqliteStore {
         }
         if let Some(b) = f.bbox {
             q = q
-                .bind(b.min_lat)
-                .bind(b.max_lat)
-                .bind(b.min_lon)
-                .bind(b.max_lon);
+                .bind(b.min_lat - PAD)
+                .bind(b.max_lat + PAD)
+                .bind(b.min_lon - PAD)
+                .bind(b.max_lon + PAD);
         }
-        let rows = q.bind(i64::from(f.limit)).fetch_all(&self.reader).await?;
-        rows.iter().map(public_entry).collect()
+        let fetch = if f.bbox.is_some() {
+            i64::from(f.limit) * 2 + 1000
+        } else {
+            i64::from(f.limit)
+        };
+        let rows = q.bind(fetch).fetch_all(&self.reader).await?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let e = public_entry(row)?;
+            let inside = match (f.bbox, e.location) {
+                (None, _) => true,
+                (Some(b), Some(l)) => b.contains(l.lon, l.lat),
+                (Some(_), None) => false,
+            };
+            if inside && out.len() < f.limit as usize {
+                out.push(e);
+            }
+        }
+        Ok(out)
     }
 
     /// Exact positions with their respondent, for building a heatmap; never sent out as they are.
@@ -641,7 +662,13 @@ fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError
         category: row.try_get("category")?,
         location,
         qualities,
-        created_at: row.try_get("created_at")?,
+        // The day only: seconds would link one visit's entries (a place shown exactly, and the
+        // barrier made a minute later).
+        created_at: row
+            .try_get::<String, _>("created_at")?
+            .get(..10)
+            .unwrap_or_default()
+            .to_string(),
         status: Status::parse(&row.try_get::<String, _>("status")?).unwrap_or_default(),
         status_note: row.try_get("status_note")?,
         text: if text_public == 1 {

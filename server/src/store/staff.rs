@@ -32,7 +32,30 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// An entry whose free text waits for a moderator.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct QueuedText {
+    pub id: String,
+    pub kind: String,
+    pub category: String,
+    pub created_at: String,
+    pub gemeente: Option<String>,
+    pub text: String,
+}
+
 impl SqliteStore {
+    /// Visible entries with free text that is not public yet, oldest first.
+    pub async fn moderation_queue(&self, limit: u32) -> Result<Vec<QueuedText>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, kind, category, created_at, gemeente, text FROM submissions \
+             WHERE hidden = 0 AND text_public = 0 AND text IS NOT NULL AND text != '' \
+             ORDER BY created_at, id LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// Adds a staff member; `Ok(None)` when the e-mail address is taken.
     pub async fn add_user(
         &self,

@@ -352,6 +352,21 @@ async fn a_worker_moderates_and_residents_see_what_was_done() {
         async move { req.send().await.expect("patch") }
     };
 
+    // The queue shows the text with what looks like personal data marked.
+    let queue: Vec<Value> = call(&app, Method::GET, "/moderation", Some(&worker), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(queue.len(), 1);
+    let text = queue[0]["text"].as_str().expect("text");
+    let span = &queue[0]["personal_data"][0];
+    let (a, b) = (
+        span[0].as_u64().expect("start") as usize,
+        span[1].as_u64().expect("end") as usize,
+    );
+    assert_eq!(&text[a..b], "06-12345678");
+
     let fresh: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert_eq!(fresh["status"], "received");
     assert!(
@@ -377,6 +392,12 @@ async fn a_worker_moderates_and_residents_see_what_was_done() {
     );
     let list: Vec<Value> = app.get_json("/api/v1/submissions").await;
     assert_eq!(list[0]["status"], "done");
+    let queue: Vec<Value> = call(&app, Method::GET, "/moderation", Some(&worker), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(queue.is_empty(), "published: out of the queue");
     let page = app.get_text(&format!("/melding/{id}")).await;
     assert!(
         page.contains("Afgerond") && page.contains("De stoep is verlaagd."),

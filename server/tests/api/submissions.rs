@@ -253,6 +253,7 @@ async fn the_openapi_document_describes_the_routes() {
         "/session",
         "/users",
         "/audit",
+        "/moderation",
         "/submissions/{id}",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
@@ -294,6 +295,29 @@ async fn a_deleted_submission_stays_deleted() {
 }
 
 #[tokio::test]
+async fn the_map_box_selects_by_the_public_position_only() {
+    let app = spawn_app().await;
+    let b = barrier(&new_id(), &new_id());
+    assert_eq!(app.post_json(&b).await.status(), 201);
+    let list: Vec<Value> = app.get_json("/api/v1/submissions").await;
+    let (plon, plat) = (
+        list[0]["location"]["lon"].as_f64().expect("lon"),
+        list[0]["location"]["lat"].as_f64().expect("lat"),
+    );
+    let (elon, elat) = (4.6712345, 51.8123456);
+    assert!((plon - elon).abs() > 1e-5 || (plat - elat).abs() > 1e-5, "coarsened");
+    // A tiny box around the exact spot (not around the public one) finds nothing...
+    let exact = format!("{},{},{},{}", elon - 1e-5, elat - 1e-5, elon + 1e-5, elat + 1e-5);
+    let none: Vec<Value> = app.get_json(&format!("/api/v1/submissions?bbox={exact}")).await;
+    assert!(none.is_empty(), "the exact position is not searchable");
+    // ...and one around the public position finds it.
+    let public = format!("{},{},{},{}", plon - 1e-5, plat - 1e-5, plon + 1e-5, plat + 1e-5);
+    let found: Vec<Value> = app.get_json(&format!("/api/v1/submissions?bbox={public}")).await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["created_at"].as_str().map(str::len), Some(10), "the day only");
+}
+
+#[tokio::test]
 async fn the_heatmap_hides_cells_of_fewer_than_five_respondents() {
     let app = spawn_app().await;
     // Five residents report the same dark path; one resident reports three things elsewhere.
@@ -312,7 +336,19 @@ async fn the_heatmap_hides_cells_of_fewer_than_five_respondents() {
         .get_json("/api/v1/heatmap?bbox=4.65,51.79,4.72,51.83&size=32&kind=barrier")
         .await;
     assert_eq!(grid["k"], 5);
-    assert_eq!(grid["suppressed_cells"], 1);
+    assert!(
+        grid.get("suppressed_cells").is_none(),
+        "how many cells were zeroed is not told"
+    );
+    // Cells are never smaller than the public map's 100 m, whatever size is asked for.
+    let fine: Value = app
+        .get_json("/api/v1/heatmap?bbox=4.670,51.811,4.672,51.813&size=512&kind=barrier")
+        .await;
+    assert!(
+        fine["width"].as_u64().expect("width") <= 2,
+        "{}",
+        fine["width"]
+    );
     let values: Vec<f64> = grid["values"]
         .as_array()
         .expect("values")
