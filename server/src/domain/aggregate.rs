@@ -32,7 +32,7 @@ use std::collections::VecDeque;
 use app::model::{Kind, Period, Source};
 use rustc_hash::FxHashMap;
 
-use super::areas::Level;
+use super::areas::{cbs_parent, Level};
 
 /// The first year the lattice encodes; earlier dates count as this year.
 const EPOCH: i32 = 2000;
@@ -201,10 +201,20 @@ struct Cell {
     few: Vec<u32>,
 }
 
+/// An area of the table: its code, level and parent. A *remainder* stands for the entries of its
+/// parent that lie in no finer area (a wijk without buurten, say): never released, always counted as
+/// hidden, so parent minus the released children does not give it away.
+struct AreaNode {
+    code: String,
+    level: Level,
+    parent: Option<u32>,
+    remainder: bool,
+}
+
 /// The released table of one gemeente.
 pub struct Table {
     k: u64,
-    areas: Vec<(String, Level, Option<u32>)>,
+    areas: Vec<AreaNode>,
     categories: Vec<(Kind, String)>,
     campaigns: Vec<String>,
     /// Set when every entry has the same source: then "every source" is that source's cell.
@@ -220,15 +230,18 @@ impl Table {
     /// threshold `k` (distinct respondents).
     pub fn build(gemeente: &str, records: &[Record], k: u64) -> Table {
         let mut areas: Interner<String> = Interner::default();
-        let mut area_meta: Vec<(Level, Option<u32>)> = Vec::new();
-        let mut area_id = |code: &str, level: Level, parent: Option<u32>| {
+        let mut area_meta: Vec<(Level, Option<u32>, bool)> = Vec::new();
+        let mut area_id = |code: &str, level: Level, parent: Option<u32>, remainder: bool| {
             let id = areas.id(&code.to_string(), 0);
             if id as usize == area_meta.len() {
-                area_meta.push((level, parent));
+                area_meta.push((level, parent, remainder));
             }
             id
         };
-        let gm = area_id(gemeente, Level::Gemeente, None);
+        let gm = area_id(gemeente, Level::Gemeente, None, false);
+        // A CBS code of another gemeente (an entry on a border, areas of different vintages) does
+        // not belong in this table: such an entry counts in this gemeente's remainder instead.
+        let ours = |code: &&str| cbs_parent(code, Level::Gemeente).is_none_or(|g| g == gemeente);
         let mut categories: Interner<(Kind, String)> = Interner::default();
         let mut campaigns: Interner<String> = Interner::default();
         let mut respondents: Interner<String> = Interner::default();
@@ -247,12 +260,14 @@ impl Table {
         let mut rows: Vec<(u32, &Record, u32, u32, u32)> = records
             .iter()
             .map(|r| {
-                let wk = r.wijk.as_deref().map(|w| area_id(w, Level::Wijk, Some(gm)));
-                let bu = r
-                    .buurt
-                    .as_deref()
-                    .map(|b| area_id(b, Level::Buurt, Some(wk.unwrap_or(gm))));
-                let area = bu.or(wk).unwrap_or(gm);
+                // Every entry gets all three levels: a missing one is its parent's remainder.
+                let wijk = r.wijk.as_deref().filter(ours);
+                let wk_code = wijk.map_or_else(|| format!("{gemeente}~"), str::to_string);
+                let wk = area_id(&wk_code, Level::Wijk, Some(gm), wijk.is_none());
+                let area = match r.buurt.as_deref().filter(ours) {
+                    Some(b) => area_id(b, Level::Buurt, Some(wk), false),
+                    None => area_id(&format!("{wk_code}~"), Level::Buurt, Some(wk), true),
+                };
                 let cat = categories.id(&(r.kind, r.category.clone()), 4);
                 let camp = campaigns.id(&r.campaign, 1);
                 (respondents.id(&r.respondent, 0), r, area, cat, camp)
@@ -346,28 +361,41 @@ impl Table {
                 .values
                 .into_iter()
                 .zip(area_meta)
-                .map(|(code, (level, parent))| (code, level, parent))
+                .map(|(code, (level, parent, remainder))| AreaNode {
+                    code,
+                    level,
+                    parent,
+                    remainder,
+                })
                 .collect(),
             categories: categories.values,
             campaigns: campaigns.values,
             single_source,
             single_campaign: one_campaign.then_some(1),
-            suppressed: cells
-                .iter()
-                .map(|c| c.respondents > 0 && c.respondents < k)
-                .collect(),
+            suppressed: Vec::new(),
             cells,
             index,
         };
+        // Primary suppression; remainders are never released, so they start hidden.
+        table.suppressed = (0..table.cells.len())
+            .map(|i| {
+                let c = &table.cells[i];
+                (c.respondents > 0 && c.respondents < k) || table.is_remainder(i)
+            })
+            .collect();
         table.suppress_complements();
         table
+    }
+
+    fn is_remainder(&self, cell: usize) -> bool {
+        self.areas[Coord::unpack(self.cells[cell].key).area as usize].remainder
     }
 
     /// The parent of a cell along one dimension, when it has one in this table.
     fn parent_key(&self, c: Coord, dim: usize) -> Option<u64> {
         let mut p = c;
         match dim {
-            0 => p.area = self.areas[c.area as usize].2?,
+            0 => p.area = self.areas[c.area as usize].parent?,
             1 => {
                 p.topic = match c.topic {
                     0 => return None,
@@ -421,6 +449,10 @@ impl Table {
             queued[g as usize] = false;
             let (parent, range) = &groups[g as usize];
             let children = &links[range.clone()];
+            // A parent whose only children are remainders equals them: nothing to protect apart.
+            if children.iter().all(|l| self.is_remainder(l.2 as usize)) {
+                continue;
+            }
             let parent_hidden = self.suppressed[*parent as usize];
             let mut unknown = usize::from(parent_hidden);
             // Who the hidden children rest on: a hidden child with k or more is enough alone; the
@@ -438,6 +470,7 @@ impl Table {
                         hidden_people.extend_from_slice(&c.few);
                     }
                 } else if c.respondents > 0
+                    && !self.is_remainder(child as usize)
                     && smallest.is_none_or(|s| {
                         let s = &self.cells[s as usize];
                         (c.respondents, c.entries) < (s.respondents, s.entries)
@@ -494,10 +527,11 @@ impl Table {
             if coord.period != sel.period || coord.source != source || coord.campaign != campaign {
                 continue;
             }
-            let (code, level, _) = &self.areas[coord.area as usize];
-            if *level != sel.level {
+            let node = &self.areas[coord.area as usize];
+            if node.level != sel.level || node.remainder {
                 continue;
             }
+            let code = &node.code;
             let topic = match coord.topic {
                 0 => Topic::All,
                 t @ 1..=3 => Topic::Kind(Kind::ALL[(t - 1) as usize]),
@@ -828,6 +862,68 @@ mod tests {
             "hidden with the five"
         );
         assert!(recover_by_differencing(&release_everything(&t, &records)).is_empty());
+    }
+
+    #[test]
+    fn entries_without_a_buurt_are_a_hidden_remainder_not_a_difference() {
+        // Six respondents in a buurt, one in the same wijk but in no buurt (none imported there):
+        // wijk 7 minus buurt 6 would give the lone one away.
+        let mut records: Vec<Record> = (0..6)
+            .map(|i| rec("BU05050101", "steps", "2026-03", &format!("b{i}")))
+            .collect();
+        let mut lone = rec("BU05050101", "steps", "2026-03", "lone");
+        lone.buurt = None;
+        records.push(lone);
+        let t = Table::build("GM0505", &records, K);
+        let steps = Topic::Category(Kind::Barrier, "steps".into());
+        let w = t.select(&sel(Level::Wijk, Period::All));
+        assert_eq!(figure(&w, "WK050501", &steps).count, Some(7));
+        let b = t.select(&sel(Level::Buurt, Period::All));
+        // Wijk minus buurt is now the remainder plus the hidden buurt: two unknowns, not one.
+        assert!(
+            figure(&b, "BU05050101", &steps).suppressed(),
+            "hidden with the remainder"
+        );
+
+        // An entry with another gemeente's codes counts in this gemeente's remainder: the gemeente
+        // shows 8, and the wijk (7) is hidden, else 8 − 7 would give that one away.
+        let mut stray = rec("BU05990101", "steps", "2026-03", "stray");
+        stray.wijk = Some("WK059901".into());
+        records.push(stray);
+        let t = Table::build("GM0505", &records, K);
+        let g = t.select(&sel(Level::Gemeente, Period::All));
+        assert_eq!(figure(&g, "GM0505", &steps).count, Some(8));
+        let w = t.select(&sel(Level::Wijk, Period::All));
+        assert!(figure(&w, "WK050501", &steps).suppressed());
+        let all: Vec<Figure> = Level::ALL
+            .iter()
+            .flat_map(|l| t.select(&sel(*l, Period::All)))
+            .collect();
+        assert!(
+            all.iter()
+                .all(|f| f.area.contains("0505") && !f.area.contains('~')),
+            "{all:?}"
+        );
+
+        // Only gemeente areas: the gemeente total stands on its own.
+        let only: Vec<Record> = (0..5)
+            .map(|i| {
+                let mut r = rec("BU05050101", "steps", "2026-03", &format!("g{i}"));
+                (r.wijk, r.buurt) = (None, None);
+                r
+            })
+            .collect();
+        let t = Table::build("GM0505", &only, K);
+        assert_eq!(
+            figure(
+                &t.select(&sel(Level::Gemeente, Period::All)),
+                "GM0505",
+                &steps
+            )
+            .count,
+            Some(5)
+        );
+        assert!(t.select(&sel(Level::Wijk, Period::All)).is_empty());
     }
 
     #[test]

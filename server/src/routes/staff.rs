@@ -309,10 +309,6 @@ async fn moderate(
             .map_err(super::error::json_error)?;
     let kind = svc.store.entry_kind(&id).await?.ok_or(ApiError::NotFound)?;
     m.check(kind).map_err(ApiError::Invalid)?;
-    svc.store
-        .moderate(&id, &m)
-        .await?
-        .ok_or(ApiError::NotFound)?;
     let changed: Vec<&str> = [
         ("status", m.status.is_some()),
         ("status_note", m.status_note.is_some()),
@@ -324,9 +320,12 @@ async fn moderate(
     .into_iter()
     .filter_map(|(f, set)| set.then_some(f))
     .collect();
+    // The change and its audit row are one transaction: no change goes unrecorded.
+    let detail = format!("{id}: {}", changed.join(", "));
     svc.store
-        .audit(&user, "moderate", &format!("{id}: {}", changed.join(", ")))
-        .await?;
+        .moderate(&id, &m, &user, &detail)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let entry = svc.store.entry(&id).await?;
     Ok(Json(json!({"id": id, "hidden": entry.is_none(), "entry": entry})).into_response())
 }

@@ -274,12 +274,15 @@ impl SqliteStore {
         row.as_ref().map(public_entry).transpose()
     }
 
-    /// Applies a moderator's change (already checked against the entry's kind by the caller) and
-    /// bumps the gemeente's revision when what counts changed. `Ok(None)` for an unknown id.
+    /// Applies a moderator's change (already checked against the entry's kind by the caller), bumps
+    /// the gemeente's revision when what counts changed, and writes the audit row, all in one
+    /// transaction. `Ok(None)` for an unknown id.
     pub async fn moderate(
         &self,
         id: &str,
         m: &Moderation,
+        who: &super::SessionUser,
+        audit_detail: &str,
     ) -> Result<Option<(Kind, bool)>, StoreError> {
         let mut tx = self.writer.begin().await?;
         let Some((kind, gemeente, hidden)): Option<(String, Option<String>, i64)> =
@@ -343,6 +346,14 @@ impl SqliteStore {
         if let (true, Some(g)) = (counts_changed, &gemeente) {
             bump_revision(&mut tx, g).await?;
         }
+        sqlx::query(&format!(
+            "INSERT INTO audit_log (at, user_id, email, action, detail) VALUES ({NOW}, ?, ?, 'moderate', ?)"
+        ))
+        .bind(who.user_id)
+        .bind(&who.email)
+        .bind(audit_detail)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Some((kind, counts_changed)))
     }

@@ -305,16 +305,39 @@ async fn the_map_box_selects_by_the_public_position_only() {
         list[0]["location"]["lat"].as_f64().expect("lat"),
     );
     let (elon, elat) = (4.6712345, 51.8123456);
-    assert!((plon - elon).abs() > 1e-5 || (plat - elat).abs() > 1e-5, "coarsened");
+    assert!(
+        (plon - elon).abs() > 1e-5 || (plat - elat).abs() > 1e-5,
+        "coarsened"
+    );
     // A tiny box around the exact spot (not around the public one) finds nothing...
-    let exact = format!("{},{},{},{}", elon - 1e-5, elat - 1e-5, elon + 1e-5, elat + 1e-5);
-    let none: Vec<Value> = app.get_json(&format!("/api/v1/submissions?bbox={exact}")).await;
+    let exact = format!(
+        "{},{},{},{}",
+        elon - 1e-5,
+        elat - 1e-5,
+        elon + 1e-5,
+        elat + 1e-5
+    );
+    let none: Vec<Value> = app
+        .get_json(&format!("/api/v1/submissions?bbox={exact}"))
+        .await;
     assert!(none.is_empty(), "the exact position is not searchable");
     // ...and one around the public position finds it.
-    let public = format!("{},{},{},{}", plon - 1e-5, plat - 1e-5, plon + 1e-5, plat + 1e-5);
-    let found: Vec<Value> = app.get_json(&format!("/api/v1/submissions?bbox={public}")).await;
+    let public = format!(
+        "{},{},{},{}",
+        plon - 1e-5,
+        plat - 1e-5,
+        plon + 1e-5,
+        plat + 1e-5
+    );
+    let found: Vec<Value> = app
+        .get_json(&format!("/api/v1/submissions?bbox={public}"))
+        .await;
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0]["created_at"].as_str().map(str::len), Some(10), "the day only");
+    assert_eq!(
+        found[0]["created_at"].as_str().map(str::len),
+        Some(10),
+        "the day only"
+    );
 }
 
 #[tokio::test]
