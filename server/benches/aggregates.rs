@@ -16,15 +16,15 @@
 use std::time::{Duration, Instant};
 
 use app::model::{InsightFilter, Kind, Period};
-use server::domain::areas::{Area, AreaIndex, Level};
-use server::import::boundaries::{read, shape_to_geojson, Fields};
+use server::domain::areas::AreaIndex;
+use server::import::boundaries::shape_to_geojson;
 use server::pdok::locatieserver::Locatieserver;
 use server::service::Service;
 use server::store::{Store, StoredArea};
 
 mod common;
 
-use common::{arg, Clusters, Rng};
+use common::{arg, index_areas, national_buurten, Clusters, Rng};
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -40,16 +40,7 @@ async fn main() {
     let n: usize = arg("--submissions")
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let file = format!(
-        "{}/../../shared/data/boundaries/nl_buurten_2014_coarse.topojson",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let report = read(
-        &std::fs::read(&file).unwrap(),
-        Level::Buurt,
-        &Fields::default(),
-    )
-    .unwrap();
+    let report = national_buurten();
     let stored: Vec<StoredArea> = report
         .areas
         .iter()
@@ -62,15 +53,7 @@ async fn main() {
             shape: shape_to_geojson(&a.shape).to_string(),
         })
         .collect();
-    let areas: Vec<Area> = report
-        .areas
-        .iter()
-        .map(|a| Area {
-            code: a.code.clone(),
-            level: Level::Buurt,
-            shape: a.shape.clone(),
-        })
-        .collect();
+    let areas = index_areas(&report);
 
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/bench.db", dir.path().display());

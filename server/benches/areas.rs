@@ -13,13 +13,13 @@
 use std::io::Write;
 use std::time::Instant;
 
-use server::domain::areas::{Area, AreaIndex, Level};
+use server::domain::areas::{AreaIndex, Level};
 use server::domain::raster::Raster;
-use server::import::boundaries::{read, shape_to_geojson, Fields};
+use server::import::boundaries::shape_to_geojson;
 
 mod common;
 
-use common::{arg, peak_rss_mib, Clusters, Rng};
+use common::{arg, index_areas, national_buurten, peak_rss_mib, Clusters, Rng};
 
 const CATEGORIES: u8 = 15;
 const THREADS: usize = 2;
@@ -28,24 +28,10 @@ fn main() {
     let n: usize = arg("--points")
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let file = format!(
-        "{}/../../shared/data/boundaries/nl_buurten_2014_coarse.topojson",
-        env!("CARGO_MANIFEST_DIR")
-    );
-
     let t = Instant::now();
-    let bytes = std::fs::read(&file).unwrap();
-    let report = read(&bytes, Level::Buurt, &Fields::default()).unwrap();
+    let report = national_buurten();
     let load = t.elapsed();
-    let areas: Vec<Area> = report
-        .areas
-        .iter()
-        .map(|a| Area {
-            code: a.code.clone(),
-            level: Level::Buurt,
-            shape: a.shape.clone(),
-        })
-        .collect();
+    let areas = index_areas(&report);
     if let Some(path) = arg("--write-areas") {
         let features: Vec<serde_json::Value> = report
             .areas

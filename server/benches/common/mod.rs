@@ -3,6 +3,31 @@
 #![allow(dead_code)]
 
 use geo::{InteriorPoint, MultiPolygon};
+use server::domain::areas::{Area, Level};
+use server::import::boundaries::{read, Fields, ImportReport};
+
+/// The 11,691 national buurten of 2014 (../shared/data), as read and repaired by the importer.
+pub fn national_buurten() -> ImportReport {
+    let file = format!(
+        "{}/../../shared/data/boundaries/nl_buurten_2014_coarse.topojson",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    read(&bytes, Level::Buurt, &Fields::default()).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// The areas as the index takes them.
+pub fn index_areas(report: &ImportReport) -> Vec<Area> {
+    report
+        .areas
+        .iter()
+        .map(|a| Area {
+            code: a.code.clone(),
+            level: a.level,
+            shape: a.shape.clone(),
+        })
+        .collect()
+}
 
 /// xorshift64*: deterministic, so every run (and geopandas) sees the same points.
 pub struct Rng(pub u64);

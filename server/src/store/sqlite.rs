@@ -203,25 +203,11 @@ impl SqliteStore {
         f: &InsightFilter,
         bbox: app::model::Bbox,
     ) -> Result<Vec<(f64, f64, String)>, StoreError> {
-        let mut sql = String::from(
+        let (clauses, binds) = filter_clauses(f);
+        let sql = format!(
             "SELECT lon, lat, respondent FROM submissions WHERE hidden = 0 \
-             AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
+             AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?{clauses}"
         );
-        let mut binds: Vec<String> = Vec::new();
-        let mut narrow = |column: &str, value: Option<String>| {
-            if let Some(v) = value {
-                sql.push_str(&format!(" AND {column} = ?"));
-                binds.push(v);
-            }
-        };
-        narrow("kind", f.kind.map(|k| k.as_str().to_string()));
-        narrow("category", f.category.clone());
-        narrow("campaign", f.campaign.clone());
-        narrow("source", f.source.map(|s| s.as_str().to_string()));
-        if let Some((from, to)) = f.period.bounds() {
-            sql.push_str(" AND created_at >= ? AND created_at < ?");
-            binds.extend([from, to]);
-        }
         let mut q = sqlx::query_as(&sql)
             .bind(bbox.min_lat)
             .bind(bbox.max_lat)
@@ -235,26 +221,11 @@ impl SqliteStore {
 
     /// Every visible entry the filter selects, as staff may export it (no respondent id).
     pub async fn raw_rows(&self, f: &InsightFilter) -> Result<Vec<RawRow>, StoreError> {
-        let mut sql = String::from(
+        let (clauses, binds) = filter_clauses(f);
+        let mut sql = format!(
             "SELECT id, created_at, kind, category, lon, lat, gemeente, wijk, buurt, source, campaign, \
-             language, status, text FROM submissions WHERE hidden = 0",
+             language, status, text FROM submissions WHERE hidden = 0{clauses}"
         );
-        let mut binds: Vec<String> = Vec::new();
-        let mut narrow = |column: &str, value: Option<String>| {
-            if let Some(v) = value {
-                sql.push_str(&format!(" AND {column} = ?"));
-                binds.push(v);
-            }
-        };
-        narrow("kind", f.kind.map(|k| k.as_str().to_string()));
-        narrow("category", f.category.clone());
-        narrow("campaign", f.campaign.clone());
-        narrow("source", f.source.map(|s| s.as_str().to_string()));
-        narrow("gemeente", f.gemeente.clone());
-        if let Some((from, to)) = f.period.bounds() {
-            sql.push_str(" AND created_at >= ? AND created_at < ?");
-            binds.extend([from, to]);
-        }
         sql.push_str(" ORDER BY created_at, id");
         let mut q = sqlx::query_as(&sql);
         for b in binds {
@@ -626,6 +597,31 @@ impl SqliteStore {
         self.writer.close().await;
         self.reader.close().await;
     }
+}
+
+/// The SQL conditions (each starting with " AND ") and their values for an aggregate filter's kind,
+/// category, campaign, source, gemeente and period; its level does not narrow rows.
+fn filter_clauses(f: &InsightFilter) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut binds = Vec::new();
+    let equal = [
+        ("kind", f.kind.map(|k| k.as_str().to_string())),
+        ("category", f.category.clone()),
+        ("campaign", f.campaign.clone()),
+        ("source", f.source.map(|s| s.as_str().to_string())),
+        ("gemeente", f.gemeente.clone()),
+    ];
+    for (column, value) in equal {
+        if let Some(v) = value {
+            sql.push_str(&format!(" AND {column} = ?"));
+            binds.push(v);
+        }
+    }
+    if let Some((from, to)) = f.period.bounds() {
+        sql.push_str(" AND created_at >= ? AND created_at < ?");
+        binds.extend([from, to]);
+    }
+    (sql, binds)
 }
 
 async fn bump_revision(
