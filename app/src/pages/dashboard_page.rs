@@ -7,6 +7,10 @@ use crate::i18n::*;
 use crate::labels;
 use crate::model::{class_breaks, AreaSummary, InsightFilter, InsightOverview, Kind, Source};
 
+/// More areas than this (every buurt of the country, say) are not drawn or listed at once: the page
+/// would weigh megabytes. The advisor narrows to a gemeente or a coarser level first.
+const MAX_AREAS_SHOWN: usize = 2000;
+
 /// The choropleth's colours, light to dark (ColorBrewer YlGnBu, readable for colour-blind people).
 pub const CLASS_COLOURS: [&str; 5] = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"];
 
@@ -225,11 +229,15 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
         Measure::Per1000 => t_string!(i18n, measure_per_1000).to_string(),
     };
     let no_areas = o.areas.is_empty();
+    let too_many = o.areas.len() > MAX_AREAS_SHOWN;
+    let n_areas = o.areas.len();
     view! {
         <Filters o=o.clone() view_state=view_state.clone() has_population />
         {o.year.map(|year| view! { <p class="hint">{t!(i18n, insight_year, year = year)}</p> })}
         {if no_areas {
             view! { <p class="notice">{t!(i18n, insight_no_areas)}</p> }.into_any()
+        } else if too_many {
+            view! { <p class="notice">{t!(i18n, insight_too_many, n = n_areas)}</p> }.into_any()
         } else {
             view! {
                 <div class="insight-layout">

@@ -274,3 +274,43 @@ async fn the_dashboard_and_area_profile_render_the_released_figures() {
         "bad filter explained"
     );
 }
+
+#[tokio::test]
+async fn a_whole_country_of_buurten_asks_for_a_gemeente_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let file = shared_data().join("boundaries/nl_buurten_2014_coarse.topojson");
+    let out = trefpunt(
+        &db_url,
+        &[
+            "import-areas",
+            &file.display().to_string(),
+            "--level",
+            "buurt",
+            "--year",
+            "2014",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdok = spawn_pdok_standin().await;
+    let app = spawn_app_in(dir, format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await;
+    let html = app.get_text("/inzicht?level=buurt").await;
+    // (Leptos marks the interpolated number with <!> comments.)
+    assert!(
+        html.contains(">10416<!> gebieden: te veel"),
+        "the notice names the number"
+    );
+    assert!(
+        !html.contains("data-map=\"choropleth\""),
+        "no map of ten thousand areas"
+    );
+    let one = app.get_text("/inzicht?level=buurt&gemeente=GM0505").await;
+    assert!(
+        one.contains("data-map=\"choropleth\""),
+        "one gemeente is drawn"
+    );
+}
