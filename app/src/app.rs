@@ -7,7 +7,7 @@ use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
     AreaPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
-    ThanksPage,
+    StaffPage, ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bedankt/:id") view=ThanksPage />
                         <Route path=path!("/kaart") view=MapPage />
                         <Route path=path!("/melding/:id") view=ReportPage />
+                        <Route path=path!("/staff") view=StaffPage />
                         <Route path=path!("/privacy") view=PrivacyPage />
                         <Route path=path!("/inzicht") view=DashboardPage />
                         <Route path=path!("/inzicht/gebied/:code") view=AreaPage />

@@ -147,12 +147,34 @@ impl LoginLimiter {
 }
 
 /// Checks the request's session against `access`: 401 without a valid session, 403 for the wrong
-/// role, and 403 when a state-changing request lacks its session's CSRF token.
+/// role, and 403 when a state-changing request lacks its session's CSRF token (header).
 pub async fn authorize(
     store: &Store,
     headers: &HeaderMap,
     method: &Method,
     access: Access,
+) -> Result<SessionUser, ApiError> {
+    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let csrf = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+    check(store, headers, access, (!safe).then_some(csrf)).await
+}
+
+/// The same for a plain HTML form POST, whose CSRF token comes in a form field.
+pub async fn authorize_form(
+    store: &Store,
+    headers: &HeaderMap,
+    access: Access,
+    csrf: Option<&str>,
+) -> Result<SessionUser, ApiError> {
+    check(store, headers, access, Some(csrf)).await
+}
+
+/// `csrf`: `None` when the request changes nothing, else the token it brought (if any).
+async fn check(
+    store: &Store,
+    headers: &HeaderMap,
+    access: Access,
+    csrf: Option<Option<&str>>,
 ) -> Result<SessionUser, ApiError> {
     let token = cookie_token(headers).ok_or(ApiError::Unauthenticated(
         "sign in as staff first (no session)",
@@ -166,15 +188,10 @@ pub async fn authorize(
     if !access.allows(user.role) {
         return Err(ApiError::Forbidden("your role may not do this"));
     }
-    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let csrf_ok = headers
-        .get(CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| constant_time_eq(v.as_bytes(), user.csrf.as_bytes()));
-    if !safe && !csrf_ok {
-        return Err(ApiError::Forbidden(
-            "missing or wrong CSRF token (header X-CSRF-Token)",
-        ));
+    if let Some(given) = csrf {
+        if !given.is_some_and(|v| constant_time_eq(v.as_bytes(), user.csrf.as_bytes())) {
+            return Err(ApiError::Forbidden("missing or wrong CSRF token"));
+        }
     }
     Ok(user)
 }

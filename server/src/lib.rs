@@ -166,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .route("/meedoen/{kind}", axum::routing::post(routes::form::submit))
         .route("/taal/{locale}", axum::routing::get(routes::lang::choose))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(routes::staff_forms::router().with_state(state.service.clone()))
         .nest(
             "/api/v1",
             routes::api::router(&state.service).with_state(state.service.clone()),

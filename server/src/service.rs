@@ -4,7 +4,7 @@
 use app::api::{Backend, BackendError, BoxFuture, SubmitOutcome};
 use app::model::{
     validate, AreaCodes, AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview,
-    PublicEntry, Rule, Submission, SubmissionInput, Violation,
+    PublicEntry, QueueItem, Rule, StaffDesk, Status, Submission, SubmissionInput, Violation,
 };
 
 use std::sync::{Arc, RwLock};
@@ -170,6 +170,47 @@ impl Service {
         self.geocoder.search(q, 6).await
     }
 
+    /// The staff page for the session in a `Cookie` header, if it is valid.
+    pub async fn desk(&self, cookie: Option<String>) -> Result<Option<StaffDesk>, StoreError> {
+        let mut headers = axum::http::HeaderMap::new();
+        if let Some(v) = cookie.and_then(|c| c.parse().ok()) {
+            headers.insert(axum::http::header::COOKIE, v);
+        }
+        let Some(token) = crate::auth::cookie_token(&headers) else {
+            return Ok(None);
+        };
+        let Some(user) = self.store.session(&crate::auth::token_hash(&token)).await? else {
+            return Ok(None);
+        };
+        let queue = self
+            .store
+            .moderation_queue(200)
+            .await?
+            .into_iter()
+            .filter_map(|q| {
+                let flagged = app::model::personal_data(&q.text)
+                    .into_iter()
+                    .map(|(a, b)| q.text[a..b].to_string())
+                    .collect();
+                Some(QueueItem {
+                    kind: app::model::Kind::parse(&q.kind)?,
+                    status: Status::parse(&q.status).unwrap_or_default(),
+                    id: q.id,
+                    category: q.category,
+                    created_at: q.created_at,
+                    flagged,
+                    text: q.text,
+                })
+            })
+            .collect();
+        Ok(Some(StaffDesk {
+            email: user.email,
+            role: user.role.as_str().to_string(),
+            csrf: user.csrf,
+            queue,
+        }))
+    }
+
     pub async fn public_entries(&self, f: &EntryFilter) -> Result<Vec<PublicEntry>, StoreError> {
         self.store.public_entries(f).await
     }
@@ -187,6 +228,13 @@ pub fn backend_error(e: StoreError) -> BackendError {
 }
 
 impl Backend for Service {
+    fn staff_desk(
+        &self,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<Option<StaffDesk>, BackendError>> {
+        Box::pin(async move { self.desk(cookie).await.map_err(backend_error) })
+    }
+
     fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>> {
         Box::pin(async move { self.store.entry(&id).await.map_err(backend_error) })
     }

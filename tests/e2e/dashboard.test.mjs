@@ -3,7 +3,7 @@
 // with a legend, a sortable table, the density layer and an area profile, with small counts hidden.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { LAPTOP, axe, axeWithoutJs, hydrated, phonePage, startAll } from "./harness.mjs";
+import { LAPTOP, addStaff, axe, axeWithoutJs, hydrated, phonePage, startAll } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll({ areas: true }); });
@@ -105,6 +105,50 @@ test("the dashboard shows what residents reported per Drechtsteden buurt, withou
   await page.goto(`${env.app.url}/inzicht/gebied/${busy.area_code}`);
   await page.getByRole("heading", { name: "Barriers" }).waitFor();
   assert.deepEqual(await axe(page), [], "area profile in English");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a worker signs in on the staff page, publishes a cleaned text and sets a status residents see", async () => {
+  addStaff(env.app, "worker", "opbouw@welzijn.nl", "lang-genoeg-wachtwoord");
+  // A resident writes a phone number in their text.
+  const r = await fetch(`${env.app.url}/api/v1/submissions`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      id: crypto.randomUUID(), respondent: crypto.randomUUID(), kind: "barrier", category: "poor_lighting",
+      location: { lon: 4.6901, lat: 51.8133 }, details: { severity: 2 }, language: "nl",
+      text: "Het pad is donker. Bel me: 06-12345678",
+    }),
+  });
+  assert.equal(r.status, 201);
+  const { id } = await r.json();
+
+  const { page, context, problems } = await phonePage(env.browser, { device: LAPTOP });
+  await page.goto(`${env.app.url}/`);
+  await page.getByRole("link", { name: "Voor medewerkers" }).click();
+  await page.getByLabel("E-mailadres").fill("opbouw@welzijn.nl");
+  await page.getByLabel("Wachtwoord").fill("lang-genoeg-wachtwoord");
+  await page.getByRole("button", { name: "Inloggen" }).click();
+  await page.getByRole("heading", { name: "Te bekijken" }).waitFor();
+  assert.deepEqual(await axe(page), [], "the staff page, signed in");
+  const item = page.getByRole("article", { name: /Slechte verlichting/ });
+  assert.match(await item.innerText(), /06-12345678/, "the phone number is flagged");
+  await item.getByLabel("Tekst van de bewoner").fill("Het pad is donker.");
+  await item.getByLabel("Stand van zaken").selectOption("in_progress");
+  await item.getByLabel("Toelichting voor bewoners").fill("We kijken naar extra verlichting.");
+  await item.getByLabel("Tekst openbaar maken").check();
+  await item.getByRole("button", { name: "Opslaan" }).click();
+  await page.waitForURL(/melding=opgeslagen/);
+  await page.getByText("Opgeslagen.").waitFor();
+
+  // What the resident sees on their report's page.
+  await page.goto(`${env.app.url}/melding/${id}`);
+  await page.getByText("In behandeling").waitFor();
+  const body = await page.locator("main").innerText();
+  assert.match(body, /We kijken naar extra verlichting\./);
+  assert.match(body, /Het pad is donker\./);
+  assert.doesNotMatch(body, /06-12345678/);
+  assert.deepEqual(await axe(page), [], "the report page");
   assert.deepEqual(problems, []);
   await context.close();
 });

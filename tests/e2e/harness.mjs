@@ -55,6 +55,13 @@ export async function startPdokStandin() {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
+/** `trefpunt user add`, as an operator runs it, against a running server's database. */
+export function addStaff(app, role, email, password) {
+  execFileSync(binary, ["user", "add", "--role", role, "--password-stdin", email], {
+    env: { ...process.env, TREFPUNT_DATABASE_URL: app.dbUrl }, input: `${password}\n`, stdio: ["pipe", "pipe", "pipe"],
+  });
+}
+
 /** The Drechtsteden buurten and wijken (CBS 2023) with their inhabitants, as an operator imports them. */
 function importDrechtsteden(dbUrl) {
   const run = (...args) => execFileSync(binary, args, { env: { ...process.env, TREFPUNT_DATABASE_URL: dbUrl }, stdio: "pipe" });
@@ -104,6 +111,7 @@ export async function startTrefpunt(pdokUrl, extraEnv = {}, { areas = false } = 
   });
   return {
     url,
+    dbUrl: `sqlite://${dir}/trefpunt.db`,
     log: () => log,
     async stop() {
       child.kill("SIGTERM");

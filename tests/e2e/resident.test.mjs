@@ -229,7 +229,7 @@ test("every page passes axe-core (WCAG 2.1 AA), in Dutch and English, with JavaS
   for (const javaScriptEnabled of [true, false]) {
     const { page, context, problems } = await phonePage(env.browser, { javaScriptEnabled });
     const pages = ["/", "/meedoen/plek", "/meedoen/drempel", "/meedoen/wens", "/kaart", "/privacy", "/bestaat-niet", "/inzicht",
-      "/melding/6f1c2d3e-4a5b-4c6d-8e7f-901234567890",
+      "/melding/6f1c2d3e-4a5b-4c6d-8e7f-901234567890", "/staff",
       "/bedankt/6f1c2d3e-4a5b-4c6d-8e7f-901234567890?r=6f1c2d3e-4a5b-4c6d-8e7f-901234567891"];
     for (const lang of ["nl", "en"]) {
       await context.addCookies([{ name: "lang", value: lang, url: env.app.url }]);

@@ -3,7 +3,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::model::{
-    AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview, PublicEntry,
+    AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview, PublicEntry, StaffDesk,
 };
 
 use super::SubmitOutcome;
@@ -18,6 +18,11 @@ pub trait Backend: Send + Sync + 'static {
     fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>>;
     /// The newest public entries, as the public map shows them.
     fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>>;
+    /// The staff page's data for the session in this `Cookie` header; `None` when not signed in.
+    fn staff_desk(
+        &self,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<Option<StaffDesk>, BackendError>>;
     /// One entry as the public sees it, with its status; `None` when unknown or hidden.
     fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>>;
     /// The dashboard's released figures and choices for one filter.

@@ -108,3 +108,19 @@ pub async fn entry(id: String) -> Result<Option<crate::model::PublicEntry>, Serv
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
+
+/// The signed-in staff member's page data (the moderation queue), or `None` when the request has no
+/// valid staff session. Reads the session cookie of the request.
+#[server(prefix = "/_fn", endpoint = "staff_desk")]
+pub async fn staff_desk() -> Result<Option<crate::model::StaffDesk>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
+    let cookie = headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    backend
+        .staff_desk(cookie)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}

@@ -563,7 +563,7 @@ fn WishFields(draft: FormDraft, violations: RwSignal<Vec<Violation>>) -> impl In
 /// Tachys writes `<textarea>` children into the server's HTML without escaping them (it treats the
 /// element as raw text), so a resident's `</textarea><script>` would break out of the field. Escape on
 /// the server; in the browser the text becomes a DOM text node, which is safe as it is.
-fn textarea_text(value: &str) -> String {
+pub(crate) fn textarea_text(value: &str) -> String {
     if cfg!(feature = "ssr") {
         value
             .replace('&', "&amp;")

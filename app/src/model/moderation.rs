@@ -68,6 +68,29 @@ impl Moderation {
     }
 }
 
+/// An entry whose free text waits for a moderator, as the staff page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: String,
+    pub kind: Kind,
+    pub category: String,
+    pub created_at: String,
+    pub text: String,
+    /// What looks like a phone number or e-mail address in `text`.
+    pub flagged: Vec<String>,
+    pub status: Status,
+}
+
+/// The staff page of a signed-in staff member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffDesk {
+    pub email: String,
+    pub role: String,
+    /// For the page's forms.
+    pub csrf: String,
+    pub queue: Vec<QueueItem>,
+}
+
 /// Telephone numbers and e-mail addresses in free text, for the moderator to remove before
 /// publishing: (start, end) byte ranges.
 pub fn personal_data(text: &str) -> Vec<(usize, usize)> {

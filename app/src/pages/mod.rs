@@ -8,6 +8,7 @@ mod map_page;
 mod not_found;
 mod privacy_page;
 mod report_page;
+mod staff_page;
 mod thanks_page;
 
 pub use area_page::AreaPage;
@@ -18,6 +19,7 @@ pub use map_page::MapPage;
 pub use not_found::NotFound;
 pub use privacy_page::PrivacyPage;
 pub use report_page::ReportPage;
+pub use staff_page::StaffPage;
 pub use thanks_page::ThanksPage;
 
 /// Sets the HTTP status of the page being rendered on the server (no-op in the browser).

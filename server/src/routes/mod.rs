@@ -5,3 +5,4 @@ pub mod error;
 pub mod form;
 pub mod lang;
 pub mod staff;
+pub mod staff_forms;

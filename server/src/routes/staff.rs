@@ -82,7 +82,7 @@ pub fn staff_routes() -> Vec<StaffRoute> {
 }
 
 /// Who may moderate entries.
-const MODERATORS: Access = Access::Roles(&[Role::Worker, Role::Advisor]);
+pub const MODERATORS: Access = Access::Roles(&[Role::Worker, Role::Advisor]);
 
 /// Who may download raw rows.
 pub const RAW_EXPORT: Access = Access::Roles(&[Role::Advisor]);
@@ -121,14 +121,15 @@ struct Credentials {
     password: String,
 }
 
-/// `POST /session` `{email, password}`: a session cookie and the CSRF token for later requests.
-async fn sign_in(
-    State(svc): State<Service>,
-    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Json(c) = body.map_err(|r| ApiError::bad_query("body", r.body_text()))?;
-    let email = c.email.trim().to_string();
-    if email.len() > 254 || c.password.len() > 1024 {
+/// Checks a sign-in and starts a session: the cookie's token and who it is. Shared by the API and
+/// the staff page's form.
+pub async fn start_session(
+    svc: &Service,
+    email: &str,
+    password: &str,
+) -> Result<(String, SessionUser), ApiError> {
+    let email = email.trim().to_string();
+    if email.len() > 254 || password.len() > 1024 {
         return Err(ApiError::Unauthenticated(
             "wrong e-mail address or password",
         ));
@@ -151,7 +152,7 @@ async fn sign_in(
         .acquire()
         .await
         .map_err(|_| ApiError::Unavailable("sign-in is unavailable right now"))?;
-    let password = c.password.clone();
+    let password = password.to_string();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
         .await
         .unwrap_or(false);
@@ -173,17 +174,27 @@ async fn sign_in(
         .await?;
     let user = SessionUser {
         user_id,
-        email: email.clone(),
+        email,
         role: Role::parse(&role).unwrap_or(Role::Worker),
-        csrf: csrf.clone(),
+        csrf,
     };
     svc.store.audit(&user, "sign in", "").await?;
+    Ok((token, user))
+}
+
+/// `POST /session` `{email, password}`: a session cookie and the CSRF token for later requests.
+async fn sign_in(
+    State(svc): State<Service>,
+    body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(c) = body.map_err(|r| ApiError::bad_query("body", r.body_text()))?;
+    let (token, user) = start_session(&svc, &c.email, &c.password).await?;
     Ok((
         [(
             header::SET_COOKIE,
             auth::session_cookie(&token, svc.auth.secure_cookies),
         )],
-        Json(json!({"email": user.email, "role": user.role, "csrf": csrf})),
+        Json(json!({"email": user.email, "role": user.role, "csrf": user.csrf})),
     )
         .into_response())
 }

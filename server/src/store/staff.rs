@@ -41,13 +41,14 @@ pub struct QueuedText {
     pub created_at: String,
     pub gemeente: Option<String>,
     pub text: String,
+    pub status: String,
 }
 
 impl SqliteStore {
     /// Visible entries with free text that is not public yet, oldest first.
     pub async fn moderation_queue(&self, limit: u32) -> Result<Vec<QueuedText>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id, kind, category, created_at, gemeente, text FROM submissions \
+            "SELECT id, kind, category, created_at, gemeente, text, status FROM submissions \
              WHERE hidden = 0 AND text_public = 0 AND text IS NOT NULL AND text != '' \
              ORDER BY created_at, id LIMIT ?",
         )

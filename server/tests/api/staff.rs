@@ -430,3 +430,140 @@ async fn a_worker_moderates_and_residents_see_what_was_done() {
         .expect("patch");
     assert_eq!(unknown.status(), 404);
 }
+
+#[tokio::test]
+async fn the_staff_page_signs_in_and_moderates_with_plain_forms() {
+    let app = spawn_app().await;
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let mut body = barrier(&new_id(), &new_id());
+    body["text"] = json!("Donker pad </textarea><b>x</b> bel 06-12345678");
+    assert_eq!(app.post_json(&body).await.status(), 201);
+    let id = body["id"].as_str().expect("id").to_string();
+
+    // The forms refuse callers without a session, and with one but without the page's CSRF token.
+    for (method, path, _) in server::routes::staff_forms::form_routes() {
+        let path = path.replace("{id}", &id);
+        let res = app
+            .client
+            .request(method.clone(), app.url(&path))
+            .form(&[("x", "y")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 401, "{method} {path} without a session");
+    }
+
+    let page = app.get_text("/staff").await;
+    assert!(
+        page.contains(r#"action="/staff/inloggen""#),
+        "the sign-in form"
+    );
+    let wrong = app
+        .post_form(
+            "/staff/inloggen",
+            &[
+                ("email".into(), "opbouw@welzijn.nl".into()),
+                ("password".into(), "fout-fout-fout".into()),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 303);
+    assert_eq!(wrong.headers()["location"], "/staff?melding=fout");
+    let ok = app
+        .post_form(
+            "/staff/inloggen",
+            &[
+                ("email".into(), "opbouw@welzijn.nl".into()),
+                ("password".into(), PASSWORD.into()),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), 303);
+    let cookie = ok.headers()[SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
+
+    let desk = app
+        .client
+        .get(app.url("/staff"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        desk.contains("&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;"),
+        "the resident's text, escaped"
+    );
+    assert!(
+        desk.contains("<code>06-12345678</code>"),
+        "the phone number flagged"
+    );
+    let csrf = desk
+        .split(r#"name="csrf" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("csrf field")
+        .to_string();
+
+    let path = format!("/staff/melding/{id}");
+    let no_csrf = app
+        .client
+        .post(app.url(&path))
+        .header(COOKIE, &cookie)
+        .form(&[("status", "done")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(no_csrf.status(), 403);
+    let saved = app
+        .client
+        .post(app.url(&path))
+        .header(COOKIE, &cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "Donker pad"),
+            ("status", "taken_up"),
+            ("status_note", "De gemeente plaatst een lantaarnpaal."),
+            ("text_public", "true"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(saved.status(), 303);
+    assert_eq!(saved.headers()["location"], "/staff?melding=opgeslagen");
+    let seen: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert_eq!(seen["status"], "taken_up");
+    assert_eq!(seen["text"], "Donker pad");
+    assert_eq!(seen["status_note"], "De gemeente plaatst een lantaarnpaal.");
+
+    let out = app
+        .client
+        .post(app.url("/staff/uitloggen"))
+        .header(COOKIE, &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(out.status(), 303);
+    let after = app
+        .client
+        .get(app.url("/staff"))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        after.contains(r#"action="/staff/inloggen""#),
+        "signed out: the sign-in form again"
+    );
+}
