@@ -45,6 +45,12 @@ struct Session {
     csrf: String,
 }
 
+/// The `name=value` of the session cookie a response sets.
+fn cookie_pair(res: &reqwest::Response) -> String {
+    let set = res.headers()[SET_COOKIE].to_str().expect("cookie");
+    set.split(';').next().expect("pair").to_string()
+}
+
 async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/session"))
@@ -57,13 +63,10 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Respons
 async fn session(app: &TestApp, email: &str) -> Session {
     let res = sign_in(app, email, PASSWORD).await;
     assert_eq!(res.status(), 200);
-    let set = res.headers()[SET_COOKIE]
-        .to_str()
-        .expect("cookie")
-        .to_string();
+    let cookie = cookie_pair(&res);
     let body: Value = res.json().await.expect("json");
     Session {
-        cookie: set.split(';').next().expect("pair").to_string(),
+        cookie,
         csrf: body["csrf"].as_str().expect("csrf").to_string(),
     }
 }
@@ -286,13 +289,7 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
     let body = barrier(&new_id(), &new_id());
     assert_eq!(app.post_json(&body).await.status(), 201);
     let res = sign_in(&app, "beleid@gemeente.nl", &generated).await;
-    let cookie = res.headers()[SET_COOKIE]
-        .to_str()
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_string();
+    let cookie = cookie_pair(&res);
     let csv = app
         .client
         .get(app.url("/api/v1/export.csv?raw=true&kind=barrier"))
@@ -479,13 +476,7 @@ async fn the_staff_page_signs_in_and_moderates_with_plain_forms() {
         )
         .await;
     assert_eq!(ok.status(), 303);
-    let cookie = ok.headers()[SET_COOKIE]
-        .to_str()
-        .expect("cookie")
-        .split(';')
-        .next()
-        .expect("pair")
-        .to_string();
+    let cookie = cookie_pair(&ok);
 
     let desk = app
         .client
