@@ -6,7 +6,7 @@ use leptos_router::{path, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AreaPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
+    AreaPage, CampaignPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffUsersPage, SurveyPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
     StaffPage, ThanksPage,
 };
 
@@ -73,6 +73,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/kaart") view=MapPage />
                         <Route path=path!("/melding/:id") view=ReportPage />
                         <Route path=path!("/staff") view=StaffPage />
+                        <Route path=path!("/staff/campagnes") view=StaffCampaignsPage />
+                        <Route path=path!("/staff/campagnes/:id") view=StaffCampaignPage />
+                        <Route path=path!("/staff/gebruikers") view=StaffUsersPage />
+                        <Route path=path!("/staff/logboek") view=StaffAuditPage />
+                        <Route path=path!("/campagne/:id") view=CampaignPage />
+                        <Route path=path!("/campagne/:id/vragen") view=SurveyPage />
                         <Route path=path!("/privacy") view=PrivacyPage />
                         <Route path=path!("/inzicht") view=DashboardPage />
                         <Route path=path!("/inzicht/gebied/:code") view=AreaPage />

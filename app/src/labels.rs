@@ -125,9 +125,8 @@ pub fn violation(l: Locale, v: &Violation) -> String {
         Rule::TooLong { max } => td_string!(l, err_too_long, max = *max).to_string(),
         Rule::UnknownValue | Rule::Duplicate => td_string!(l, err_unknown_value).to_string(),
         Rule::OutOfRange { .. } => td_string!(l, err_out_of_range).to_string(),
-        Rule::OutsideNetherlands | Rule::OutsideCampaign => {
-            td_string!(l, err_outside_nl).to_string()
-        }
+        Rule::OutsideNetherlands => td_string!(l, err_outside_nl).to_string(),
+        Rule::OutsideCampaign => td_string!(l, err_outside_campaign).to_string(),
         Rule::AddressNotFound => td_string!(l, err_address_not_found).to_string(),
         Rule::LookupUnavailable => td_string!(l, err_lookup_unavailable).to_string(),
         _ => td_string!(l, err_other).to_string(),

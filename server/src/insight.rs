@@ -107,7 +107,8 @@ impl Service {
         }
         let records = self.store.gemeente_records(gemeente).await?;
         let code = gemeente.to_string();
-        let k = DEFAULT_K as u64;
+        // Campaigns may promise a larger k; the whole table keeps the strictest promise.
+        let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
         // Building is CPU work (milliseconds per thousand entries): keep it off the async workers.
         let tables = tokio::task::spawn_blocking(move || {
             Arc::new(Tables {

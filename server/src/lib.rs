@@ -9,8 +9,11 @@ pub mod export;
 pub mod import;
 pub mod insight;
 pub mod pdok;
+pub mod photo;
+pub mod ratelimit;
 pub mod routes;
 pub mod service;
+pub mod staff_view;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -165,6 +168,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/meedoen/{kind}", axum::routing::post(routes::form::submit))
         .route("/taal/{locale}", axum::routing::get(routes::lang::choose))
+        .route("/staff/campagnes/{id}", axum::routing::post(routes::campaign_forms::save))
+        .route("/campagne/{id}/vragen", axum::routing::post(routes::campaign_forms::answer))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .merge(routes::staff_forms::router().with_state(state.service.clone()))
         .nest(

@@ -73,7 +73,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Add a staff member, such as the first admin; admins add others through the API.
+    /// Add a staff member, such as the first admin; admins add others on the staff page or the API.
     ///
     /// Without --password-stdin a password is generated and printed once. Passwords are stored as
     /// argon2id hashes only.
@@ -84,6 +84,10 @@ enum UserCommand {
         /// Read the password (at least 12 characters) from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+        /// A gemeente (CBS code such as GM0505) an advisor or worker works for; repeat for more.
+        /// They see and moderate only entries and campaigns there.
+        #[arg(long = "gemeente", value_name = "CODE")]
+        gemeenten: Vec<String>,
         /// The staff member's e-mail address (their sign-in name).
         email: String,
     },
@@ -118,8 +122,9 @@ async fn main() -> std::process::ExitCode {
         Command::User(UserCommand::Add {
             role,
             password_stdin,
+            gemeenten,
             email,
-        }) => add_user(&role, password_stdin, &email).await,
+        }) => add_user(&role, password_stdin, &gemeenten, &email).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -248,6 +253,7 @@ async fn import_population(file: std::path::PathBuf) -> Result<(), Box<dyn std::
 async fn add_user(
     role: &str,
     password_stdin: bool,
+    gemeenten: &[String],
     email: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use server::domain::roles::Role;
@@ -262,13 +268,16 @@ async fn add_user(
     };
     server::routes::staff::check_new_user(email, given.as_deref())
         .map_err(|(field, why)| format!("{field} {why}"))?;
+    if let Some(bad) = gemeenten.iter().find(|g| !app::model::is_gemeente_code(g)) {
+        return Err(format!("--gemeente {bad}: not a CBS gemeente code such as GM0505").into());
+    }
     let password = given
         .clone()
         .unwrap_or_else(server::auth::generate_password);
     let phc = server::auth::hash_password(&password)?;
     let settings = Settings::from_env()?;
     let store = server::store::Store::open(&settings.database_url).await?;
-    let added = store.add_user(email, role, &phc).await?;
+    let added = store.add_user(email, role, gemeenten, &phc).await?;
     store.close().await;
     if added.is_none() {
         return Err(format!("a staff member with the address {email} exists already").into());

@@ -3,13 +3,14 @@
 
 use app::api::{Backend, BackendError, BoxFuture, SubmitOutcome};
 use app::model::{
-    validate, AreaCodes, AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview,
+    is_slug, validate_for, AreaCodes, AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview,
     PublicEntry, QueueItem, Rule, StaffDesk, Status, Submission, SubmissionInput, Violation,
 };
 
 use std::sync::{Arc, RwLock};
 
 use crate::domain::areas::{Area, AreaIndex, Level};
+use crate::domain::calendar::today_utc;
 use crate::import::boundaries::geojson_shape;
 use crate::insight::{FactsCache, TableCache};
 use crate::pdok::locatieserver::{GeocodeError, Locatieserver};
@@ -107,19 +108,47 @@ impl Service {
         });
     }
 
+    /// Validates against the entry's campaign (its kinds, categories and areas) and stores it. A
+    /// campaign that is closed or outside its period takes no new entries, but a resend of an entry it
+    /// took is still answered as stored.
     pub async fn submit(&self, input: SubmissionInput) -> Result<SubmitOutcome, StoreError> {
-        match validate(&input) {
-            Ok(s) => self.store_valid(&s).await,
-            Err(v) => Ok(SubmitOutcome::Invalid(v)),
-        }
-    }
-
-    async fn store_valid(&self, s: &Submission) -> Result<SubmitOutcome, StoreError> {
+        let campaign = match is_slug(input.campaign.trim()) {
+            true => self.store.campaign(input.campaign.trim()).await?,
+            false => None,
+        };
+        let s = match validate_for(&input, campaign.as_ref()) {
+            Ok(s) => s,
+            Err(v) => return Ok(SubmitOutcome::Invalid(v)),
+        };
+        let Some(campaign) = campaign else {
+            return Ok(SubmitOutcome::Invalid(vec![Violation::new(
+                "campaign",
+                Rule::UnknownCampaign,
+            )]));
+        };
+        let index = self.area_index();
         let areas = match s.location {
-            Some(l) => self.area_index().assign(l.lon, l.lat),
+            Some(l) => index.assign(l.lon, l.lat),
             None => AreaCodes::default(),
         };
-        Ok(match self.store.submit(s, &areas).await? {
+        // Scope applies once areas exist; without them nothing can be placed in a gemeente.
+        if s.location.is_some() && !index.is_empty() && !campaign.covers(areas.gemeente.as_deref()) {
+            return Ok(SubmitOutcome::Invalid(vec![Violation::new(
+                "location",
+                Rule::OutsideCampaign,
+            )]));
+        }
+        let open = campaign.is_open_on(&today_utc());
+        self.store_valid(&s, &areas, open).await
+    }
+
+    async fn store_valid(
+        &self,
+        s: &Submission,
+        areas: &AreaCodes,
+        open: bool,
+    ) -> Result<SubmitOutcome, StoreError> {
+        Ok(match self.store.submit(s, areas, open).await? {
             Stored::Created(r) => SubmitOutcome::Created(r),
             Stored::Replayed(r) => SubmitOutcome::Replayed(r),
             Stored::Conflict => SubmitOutcome::Conflict,
@@ -172,19 +201,12 @@ impl Service {
 
     /// The staff page for the session in a `Cookie` header, if it is valid.
     pub async fn desk(&self, cookie: Option<String>) -> Result<Option<StaffDesk>, StoreError> {
-        let mut headers = axum::http::HeaderMap::new();
-        if let Some(v) = cookie.and_then(|c| c.parse().ok()) {
-            headers.insert(axum::http::header::COOKIE, v);
-        }
-        let Some(token) = crate::auth::cookie_token(&headers) else {
-            return Ok(None);
-        };
-        let Some(user) = self.store.session(&crate::auth::token_hash(&token)).await? else {
+        let Some(user) = self.cookie_user(cookie).await? else {
             return Ok(None);
         };
         let queue = self
             .store
-            .moderation_queue(200)
+            .moderation_queue(200, &user.scope())
             .await?
             .into_iter()
             .filter_map(|q| {
@@ -233,6 +255,33 @@ impl Backend for Service {
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<Option<StaffDesk>, BackendError>> {
         Box::pin(async move { self.desk(cookie).await.map_err(backend_error) })
+    }
+
+    fn staff_view(
+        &self,
+        cookie: Option<String>,
+        view: app::model::StaffView,
+    ) -> BoxFuture<'_, Result<Option<app::model::StaffPageData>, BackendError>> {
+        Box::pin(async move { self.staff_page(cookie, view).await.map_err(backend_error) })
+    }
+
+    fn open_campaigns(
+        &self,
+        lang: String,
+    ) -> BoxFuture<'_, Result<Vec<app::model::CampaignCard>, BackendError>> {
+        Box::pin(async move { self.campaign_cards(&lang).await.map_err(backend_error) })
+    }
+
+    fn campaign_info(
+        &self,
+        id: String,
+        respondent: Option<String>,
+    ) -> BoxFuture<'_, Result<Option<app::model::CampaignInfo>, BackendError>> {
+        Box::pin(async move {
+            Service::campaign_info(self, &id, respondent.as_deref())
+                .await
+                .map_err(backend_error)
+        })
     }
 
     fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>> {

@@ -3,7 +3,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::model::{
-    AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview, PublicEntry, StaffDesk,
+    AreaProfile, CampaignCard, CampaignInfo, FormDraft, GeocodeHit, InsightFilter, InsightOverview,
+    PublicEntry, StaffDesk, StaffPageData, StaffView,
 };
 
 use super::SubmitOutcome;
@@ -23,6 +24,20 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<Option<StaffDesk>, BackendError>>;
+    /// Another staff page for the session in this `Cookie` header; `None` when not signed in.
+    fn staff_view(
+        &self,
+        cookie: Option<String>,
+        view: StaffView,
+    ) -> BoxFuture<'_, Result<Option<StaffPageData>, BackendError>>;
+    /// The campaigns open today, in `lang`, the general one first.
+    fn open_campaigns(&self, lang: String) -> BoxFuture<'_, Result<Vec<CampaignCard>, BackendError>>;
+    /// One campaign, and whether `respondent` answered its survey; `None` when unknown.
+    fn campaign_info(
+        &self,
+        id: String,
+        respondent: Option<String>,
+    ) -> BoxFuture<'_, Result<Option<CampaignInfo>, BackendError>>;
     /// One entry as the public sees it, with its status; `None` when unknown or hidden.
     fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>>;
     /// The dashboard's released figures and choices for one filter.

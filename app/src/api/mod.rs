@@ -41,6 +41,38 @@ pub struct FormState {
     pub draft: FormDraft,
     pub violations: Vec<Violation>,
     pub notice: Option<Notice>,
+    /// The campaign's offer: which categories (all when `None`) and its own names for some of them,
+    /// in the page's language.
+    #[serde(default)]
+    pub offer: Offer,
+}
+
+/// What a campaign offers in the form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Offer {
+    pub categories: Option<Vec<String>>,
+    pub labels: Vec<(String, String)>,
+}
+
+impl Offer {
+    pub fn of(c: &crate::model::Campaign, kind: crate::model::Kind, lang: &str) -> Offer {
+        let ids = c.categories_of(kind);
+        Offer {
+            labels: ids
+                .iter()
+                .filter_map(|id| Some((id.to_string(), c.label(id, lang)?.to_string())))
+                .collect(),
+            categories: Some(ids.into_iter().map(String::from).collect()),
+        }
+    }
+
+    pub fn offers(&self, id: &str) -> bool {
+        self.categories.as_ref().is_none_or(|c| c.iter().any(|x| x == id))
+    }
+
+    pub fn label(&self, id: &str) -> Option<&str> {
+        self.labels.iter().find(|(c, _)| c == id).map(|(_, l)| l.as_str())
+    }
 }
 
 /// Stores the resident form's entry. The form's typed address is looked up first when no map position
@@ -121,6 +153,49 @@ pub async fn staff_desk() -> Result<Option<crate::model::StaffDesk>, ServerFnErr
         .map(str::to_string);
     backend
         .staff_desk(cookie)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// Another staff page (accounts, audit log, campaigns) for the request's session, or `None` without
+/// a valid session.
+#[server(prefix = "/_fn", endpoint = "staff_view", input = server_fn::codec::Json)]
+pub async fn staff_view(
+    view: crate::model::StaffView,
+) -> Result<Option<crate::model::StaffPageData>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
+    let cookie = headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    backend
+        .staff_view(cookie, view)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// The campaigns open today, in `lang`.
+#[server(prefix = "/_fn", endpoint = "open_campaigns")]
+pub async fn open_campaigns(
+    lang: String,
+) -> Result<Vec<crate::model::CampaignCard>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .open_campaigns(lang)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// One campaign for a resident's page, or `None`.
+#[server(prefix = "/_fn", endpoint = "campaign_info")]
+pub async fn campaign_info(
+    id: String,
+    respondent: Option<String>,
+) -> Result<Option<crate::model::CampaignInfo>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .campaign_info(id, respondent)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }

@@ -2,7 +2,7 @@
 //! JavaScript (the server validates and renders it again with errors); once hydrated, it validates
 //! live with the same rules and sends through the `submit_entry` server function.
 
-use crate::api::{geocode, FormState, Notice};
+use crate::api::{geocode, FormState, Notice, Offer};
 #[cfg(feature = "hydrate")]
 use crate::api::{submit_entry, SubmitOutcome};
 use crate::browser;
@@ -24,6 +24,32 @@ pub fn kind_from_slug(slug: &str) -> Option<Kind> {
     Kind::ALL.into_iter().find(|k| kind_slug(*k) == slug)
 }
 
+/// The page title of a kind's form.
+pub fn form_title(l: Locale, kind: Kind) -> &'static str {
+    match kind {
+        Kind::Place => td_string!(l, form_place_title),
+        Kind::Barrier => td_string!(l, form_barrier_title),
+        Kind::Wish => td_string!(l, form_wish_title),
+    }
+}
+
+/// Where the form posts (without JavaScript): the kind's form, with its campaign unless general.
+pub fn form_action(kind: Kind, campaign: &str) -> String {
+    match campaign {
+        "" | DEFAULT_CAMPAIGN => format!("/meedoen/{}", kind_slug(kind)),
+        c => format!("/meedoen/{}?c={c}", kind_slug(kind)),
+    }
+}
+
+/// The thank-you page after entry `id`, passing on the visit's respondent and its campaign.
+pub fn thanks_path(id: &str, respondent: &str, campaign: &str) -> String {
+    let r = respondent.to_ascii_lowercase();
+    match campaign {
+        "" | DEFAULT_CAMPAIGN => format!("/bedankt/{id}?r={r}"),
+        c => format!("/bedankt/{id}?r={r}&c={c}"),
+    }
+}
+
 /// The language the island renders in: the page's, passed in as a prop (islands do not see the
 /// server's i18n context), and provided to the island's own components.
 fn form_locale() -> Locale {
@@ -39,6 +65,7 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
         draft,
         violations: initial,
         notice,
+        offer,
     } = state;
     let kind = Kind::parse(&draft.kind).unwrap_or(Kind::Place);
     let violations = RwSignal::new(initial);
@@ -82,12 +109,12 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
             violations.set(Vec::new());
             sending.set(true);
             leptos::task::spawn_local(async move {
-                let respondent = d.respondent.clone();
+                let next = thanks_path("", &d.respondent, &d.campaign);
                 let result = submit_entry(d).await;
                 sending.set(false);
                 match result {
                     Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => {
-                        browser::go_to(&format!("/bedankt/{}?r={respondent}", r.id));
+                        browser::go_to(&next.replacen("/bedankt/", &format!("/bedankt/{}", r.id), 1));
                     }
                     Ok(SubmitOutcome::Invalid(v)) => {
                         violations.set(v);
@@ -107,14 +134,9 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
         }
     };
 
-    let title = match kind {
-        Kind::Place => td_string!(l, form_place_title),
-        Kind::Barrier => td_string!(l, form_barrier_title),
-        Kind::Wish => td_string!(l, form_wish_title),
-    };
+    let title = form_title(l, kind);
 
     view! {
-        <leptos_meta::Title text=title />
         <h1>{title}</h1>
         <NoticeBox notice />
         <ErrorSummary violations />
@@ -122,7 +144,7 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
             id="entry-form"
             class="entry-form"
             method="post"
-            action=format!("/meedoen/{}", kind_slug(kind))
+            action=form_action(kind, &draft.campaign)
             novalidate
             node_ref=form_ref
             on:submit=on_submit
@@ -135,7 +157,7 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
             <input type="hidden" name="kind" value=kind.as_str() />
             <input type="hidden" name="language" value=draft.language.clone() />
 
-            <CategoryChoice kind selected=draft.category.clone() violations />
+            <CategoryChoice kind selected=draft.category.clone() offer violations />
             <LocationPicker kind draft=draft.clone() violations />
             {match kind {
                 Kind::Place => view! { <PlaceFields draft=draft.clone() violations /> }.into_any(),
@@ -229,6 +251,7 @@ fn FieldError(
 fn CategoryChoice(
     kind: Kind,
     selected: String,
+    offer: Offer,
     violations: RwSignal<Vec<Violation>>,
 ) -> impl IntoView {
     let l = form_locale();
@@ -244,13 +267,17 @@ fn CategoryChoice(
     };
     let radios = move |ids: &'static [&'static str]| {
         ids.iter()
+            .filter(|c| offer.offers(c))
             .map(|&c| {
                 let input_id = format!("cat-{c}");
                 let for_id = input_id.clone();
+                let label = offer
+                    .label(c)
+                    .map_or_else(|| labels::category(l, kind, c), str::to_string);
                 view! {
                     <label class="choice" for=for_id>
                         <input type="radio" id=input_id name="category" value=c checked=selected == c />
-                        <span>{labels::category(l, kind, c)}</span>
+                        <span>{label}</span>
                     </label>
                 }
             })

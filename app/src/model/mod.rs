@@ -4,16 +4,22 @@
 //! [`validate`], and the hydrated form runs the same function on every keystroke, so a resident sees
 //! exactly the errors the server would give.
 
+mod campaign;
+mod campaign_form;
 mod catalog;
 mod form;
 mod insight;
 mod moderation;
+mod staff;
 mod submission;
 mod validate;
 
+pub use campaign::*;
+pub use campaign_form::*;
 pub use catalog::*;
 pub use form::*;
 pub use insight::*;
 pub use moderation::*;
+pub use staff::*;
 pub use submission::*;
 pub use validate::*;

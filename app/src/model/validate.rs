@@ -38,6 +38,8 @@ pub enum Rule {
     Duplicate,
     /// The location lies outside the campaign's areas.
     OutsideCampaign,
+    /// An end before its start.
+    BeforeStart,
     AddressNotFound,
     /// The address search service did not answer.
     LookupUnavailable,
@@ -63,6 +65,7 @@ impl Rule {
             }
             Rule::Duplicate => "lists the same value twice".into(),
             Rule::OutsideCampaign => "lies outside the campaign's areas".into(),
+            Rule::BeforeStart => "lies before the start".into(),
             Rule::AddressNotFound => {
                 "could not be found; try a street name with a house number and town".into()
             }
@@ -89,9 +92,18 @@ impl Violation {
     }
 }
 
-/// Checks everything that can be checked without storage (campaign existence and the event token are the
-/// server's part). Returns every violation, not just the first.
+/// Checks everything that can be checked without storage against the general campaign's kinds and
+/// categories (whether the campaign is open and the event token are the server's part). Returns every
+/// violation, not just the first.
 pub fn validate(input: &SubmissionInput) -> Result<Submission, Vec<Violation>> {
+    validate_for(input, None)
+}
+
+/// [`validate`] with a campaign's own kinds and categories.
+pub fn validate_for(
+    input: &SubmissionInput,
+    rules: Option<&Campaign>,
+) -> Result<Submission, Vec<Violation>> {
     let mut errs = Vec::new();
     let id = uuid_field(&input.id, "id", &mut errs);
     let respondent = uuid_field(&input.respondent, "respondent", &mut errs);
@@ -102,13 +114,17 @@ pub fn validate(input: &SubmissionInput) -> Result<Submission, Vec<Violation>> {
     }
 
     let kind = Kind::parse(&input.kind);
-    if kind.is_none() {
+    if kind.is_none_or(|k| rules.is_some_and(|c| !c.offers_kind(k))) {
         errs.push(Violation::new("kind", Rule::UnknownValue));
     }
     if input.category.is_empty() {
         errs.push(Violation::new("category", Rule::Required));
     } else if let Some(k) = kind {
-        if !k.categories().contains(&input.category.as_str()) {
+        let offered = match rules {
+            Some(c) => c.categories_of(k).contains(&input.category.as_str()),
+            None => k.categories().contains(&input.category.as_str()),
+        };
+        if !offered {
             errs.push(Violation::new("category", Rule::UnknownValue));
         }
     }
@@ -123,7 +139,7 @@ pub fn validate(input: &SubmissionInput) -> Result<Submission, Vec<Violation>> {
 
     let details = kind.map(|k| validate_details(k, &input.details, &mut errs));
 
-    // No campaign has a survey yet: every answer names an unknown question.
+    // Survey answers are stored once per respondent (`POST /campaigns/{id}/responses`), not per entry.
     for key in input.answers.keys() {
         errs.push(Violation::new(format!("answers.{key}"), Rule::UnknownField));
     }

@@ -2,12 +2,48 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::api::open_campaigns;
 use crate::i18n::*;
+use crate::model::DEFAULT_CAMPAIGN;
 
 /// What the campaign is for, and the three things a resident can add.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
+    let lang = i18n.get_locale_untracked().as_str().to_string();
+    let campaigns = Resource::new_blocking(move || lang.clone(), open_campaigns);
+    let list = move || {
+        Suspend::new(async move {
+            let cards: Vec<_> = campaigns
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| c.id != DEFAULT_CAMPAIGN)
+                .collect();
+            (!cards.is_empty()).then(|| {
+                let items = cards
+                    .into_iter()
+                    .map(|c| {
+                        let until = c.ends_on.clone().map(|e| view! { <span class="hint">{t!(i18n, campaign_until, day = e)}</span> });
+                        view! {
+                            <li>
+                                <a class="campaign-card" href=format!("/campagne/{}", c.id)>
+                                    <span class="kind-title">{c.title}</span>
+                                    {until}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <section aria-labelledby="campaigns">
+                        <h2 id="campaigns">{t!(i18n, home_campaigns)}</h2>
+                        <ul class="campaign-cards">{items}</ul>
+                    </section>
+                }
+            })
+        })
+    };
     view! {
         <Title text="" />
         <section class="intro">
@@ -37,6 +73,7 @@ pub fn HomePage() -> impl IntoView {
                 </li>
             </ul>
         </section>
+        <Suspense>{list}</Suspense>
         <p class="reassure">{t!(i18n, home_no_account)}</p>
         <p><A href="/kaart" attr:class="button secondary">{t!(i18n, home_map_link)}</A></p>
     }

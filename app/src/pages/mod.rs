@@ -1,6 +1,7 @@
 //! One file per page.
 
 mod area_page;
+mod campaign_page;
 mod dashboard_page;
 mod entry_page;
 mod home_page;
@@ -8,10 +9,13 @@ mod map_page;
 mod not_found;
 mod privacy_page;
 mod report_page;
+mod survey_page;
+mod staff_admin_page;
 mod staff_page;
 mod thanks_page;
 
 pub use area_page::AreaPage;
+pub use campaign_page::CampaignPage;
 pub use dashboard_page::DashboardPage;
 pub use entry_page::EntryPage;
 pub use home_page::HomePage;
@@ -19,6 +23,8 @@ pub use map_page::MapPage;
 pub use not_found::NotFound;
 pub use privacy_page::PrivacyPage;
 pub use report_page::ReportPage;
+pub use survey_page::SurveyPage;
+pub use staff_admin_page::{StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffNav, StaffUsersPage};
 pub use staff_page::StaffPage;
 pub use thanks_page::ThanksPage;
 

@@ -70,6 +70,7 @@ fn Desk(desk: StaffDesk) -> impl IntoView {
         .collect_view();
     let empty = desk.queue.is_empty();
     view! {
+        <super::StaffNav role=desk.role.clone() />
         <p>{t!(i18n, staff_signed_in, email = desk.email.clone(), role = desk.role.clone())}</p>
         <form method="post" action="/staff/uitloggen">
             <input type="hidden" name="csrf" value=desk.csrf.clone() />

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod areas;
+pub mod calendar;
 pub mod heatmap;
 pub mod privacy;
 pub mod raster;

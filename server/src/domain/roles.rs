@@ -47,6 +47,34 @@ impl Access {
     }
 }
 
+/// Whose entries a staff member sees: an admin everyone's, others those of their gemeenten, so one
+/// deployment can serve a region and keep each gemeente's data apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Gemeenten(Vec<String>),
+}
+
+impl Scope {
+    /// Whether an entry in `gemeente` (None: outside every imported area) is within this scope.
+    pub fn covers(&self, gemeente: Option<&str>) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Gemeenten(codes) => gemeente.is_some_and(|g| codes.iter().any(|c| c == g)),
+        }
+    }
+
+    /// Whether a campaign over `gemeenten` (empty: the whole country) concerns this scope.
+    pub fn sees_campaign(&self, gemeenten: &[String]) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Gemeenten(codes) => {
+                gemeenten.is_empty() || gemeenten.iter().any(|g| codes.contains(g))
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +91,16 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("resident"), None);
+    }
+
+    #[test]
+    fn a_scope_keeps_other_gemeenten_out() {
+        let dordrecht = Scope::Gemeenten(vec!["GM0505".into()]);
+        assert!(dordrecht.covers(Some("GM0505")));
+        assert!(!dordrecht.covers(Some("GM0482")) && !dordrecht.covers(None));
+        assert!(Scope::All.covers(None));
+        assert!(!Scope::Gemeenten(vec![]).covers(Some("GM0505")));
+        assert!(dordrecht.sees_campaign(&[]) && dordrecht.sees_campaign(&["GM0505".into()]));
+        assert!(!dordrecht.sees_campaign(&["GM0482".into()]));
     }
 }

@@ -31,6 +31,9 @@ pub fn router(svc: &Service) -> Router<Service> {
         .route("/aggregates", get(aggregates))
         .route("/export.csv", get(export_csv))
         .route("/export.geojson", get(export_geojson))
+        .route("/campaigns", get(super::campaigns::list))
+        .route("/campaigns/{id}", get(super::campaigns::one))
+        .route("/campaigns/{id}/responses", post(super::campaigns::respond))
         .route("/openapi.json", get(openapi))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
@@ -219,13 +222,14 @@ fn wants_raw(pairs: &[(String, String)]) -> Result<bool, ApiError> {
     }
 }
 
-/// The signed-in advisor or admin asking for raw rows; the export is written to the audit log.
+/// The signed-in advisor or admin asking for raw rows; the export is written to the audit log. Rows
+/// come only from the gemeenten the advisor works for.
 async fn raw_export_user(
     svc: &Service,
     headers: &HeaderMap,
     what: &str,
     filter: &InsightFilter,
-) -> Result<(), ApiError> {
+) -> Result<crate::domain::roles::Scope, ApiError> {
     let user = crate::auth::authorize(
         &svc.store,
         headers,
@@ -240,7 +244,7 @@ async fn raw_export_user(
         .collect::<Vec<_>>()
         .join("&");
     svc.store.audit(&user, what, &query).await?;
-    Ok(())
+    Ok(user.scope())
 }
 
 type Pairs = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
@@ -266,8 +270,8 @@ async fn export_csv(
     let pairs = pairs(q)?;
     let filter = insight_filter(&pairs)?;
     let (body, name) = if wants_raw(&pairs)? {
-        raw_export_user(&svc, &headers, "raw export (CSV)", &filter).await?;
-        let rows = svc.store.raw_rows(&filter).await?;
+        let scope = raw_export_user(&svc, &headers, "raw export (CSV)", &filter).await?;
+        let rows = svc.store.raw_rows(&filter, &scope).await?;
         (crate::export::raw_csv(&rows), "trefpunt-entries.csv")
     } else {
         let figures = svc.aggregates(&filter).await?;
@@ -299,8 +303,8 @@ async fn export_geojson(
     let pairs = pairs(q)?;
     let filter = insight_filter(&pairs)?;
     let (body, name) = if wants_raw(&pairs)? {
-        raw_export_user(&svc, &headers, "raw export (GeoJSON)", &filter).await?;
-        let rows = svc.store.raw_rows(&filter).await?;
+        let scope = raw_export_user(&svc, &headers, "raw export (GeoJSON)", &filter).await?;
+        let rows = svc.store.raw_rows(&filter, &scope).await?;
         (
             crate::export::raw_geojson(&rows),
             "trefpunt-entries.geojson",

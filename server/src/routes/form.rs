@@ -36,10 +36,10 @@ pub async fn submit(
 
     let (status, form) = match state.service.submit_form(draft.clone()).await {
         Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => {
-            return Redirect::to(&format!(
-                "/bedankt/{}?r={}",
-                r.id,
-                draft.respondent.to_ascii_lowercase()
+            return Redirect::to(&app::components::entry_form::thanks_path(
+                &r.id,
+                &draft.respondent,
+                &draft.campaign,
             ))
             .into_response();
         }
@@ -49,6 +49,7 @@ pub async fn submit(
                 draft,
                 violations,
                 notice: None,
+                offer: Default::default(),
             },
         ),
         Ok(SubmitOutcome::Conflict | SubmitOutcome::Gone) => {
@@ -60,6 +61,7 @@ pub async fn submit(
                     draft,
                     violations: vec![],
                     notice: Some(Notice::AlreadySent),
+                    offer: Default::default(),
                 },
             )
         }
@@ -74,20 +76,32 @@ pub async fn submit(
                     draft,
                     violations: vec![],
                     notice: Some(Notice::SendFailed),
+                    offer: Default::default(),
                 },
             )
         }
     };
 
+    render_again(&state, parts, form, status).await
+}
+
+/// Renders the page of the request again, with `value` as context (a form with what was typed and
+/// what is wrong), and the given status. The renderer reads only the URL and headers: the same page
+/// as the GET, now with the returned form.
+pub async fn render_again<T: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    parts: axum::http::request::Parts,
+    value: T,
+    status: StatusCode,
+) -> Response {
     let context = state.context();
     let handler = leptos_axum::render_app_to_stream_with_context(
         move || {
             context();
-            provide_context(form.clone());
+            provide_context(value.clone());
         },
         state.app_shell(),
     );
-    // The renderer reads only the URL and headers: the same page as the GET, now with the returned form.
     let mut res = handler(Request::from_parts(parts, Body::empty())).await;
     *res.status_mut() = status;
     res

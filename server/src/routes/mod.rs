@@ -1,6 +1,8 @@
 //! HTTP routes besides the Leptos pages: the REST API, the plain form POST and the language choice.
 
 pub mod api;
+pub mod campaign_forms;
+pub mod campaigns;
 pub mod error;
 pub mod form;
 pub mod lang;

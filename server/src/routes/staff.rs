@@ -5,7 +5,7 @@
 //! row, and the API tests walk the table: 401 without a session, 403 for the wrong role, 403 without
 //! the CSRF token.
 
-use app::model::Moderation;
+use app::model::{Kind, Moderation};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -77,6 +77,24 @@ pub fn staff_routes() -> Vec<StaffRoute> {
             path: "/audit",
             access: ADMIN,
             handler: || on(MethodFilter::GET, audit_log),
+        },
+        StaffRoute {
+            method: Method::PATCH,
+            path: "/users/{id}",
+            access: ADMIN,
+            handler: || on(MethodFilter::PATCH, change_user),
+        },
+        StaffRoute {
+            method: Method::POST,
+            path: "/campaigns",
+            access: ADMIN,
+            handler: || on(MethodFilter::POST, super::campaigns::create),
+        },
+        StaffRoute {
+            method: Method::PUT,
+            path: "/campaigns/{id}",
+            access: ADMIN,
+            handler: || on(MethodFilter::PUT, super::campaigns::replace),
         },
     ]
 }
@@ -162,22 +180,18 @@ pub async fn start_session(
         ));
     };
     svc.auth.limiter.succeeded(&email);
+    let _ = role;
     let token = auth::new_token();
     let csrf = auth::new_token();
+    let hash = auth::token_hash(&token);
     svc.store
-        .create_session(
-            &auth::token_hash(&token),
-            user_id,
-            &csrf,
-            auth::SESSION_HOURS,
-        )
+        .create_session(&hash, user_id, &csrf, auth::SESSION_HOURS)
         .await?;
-    let user = SessionUser {
-        user_id,
-        email,
-        role: Role::parse(&role).unwrap_or(Role::Worker),
-        csrf,
-    };
+    let user = svc
+        .store
+        .session(&hash)
+        .await?
+        .ok_or(ApiError::Unauthenticated("the account was disabled"))?;
     svc.store.audit(&user, "sign in", "").await?;
     Ok((token, user))
 }
@@ -235,6 +249,23 @@ struct NewUser {
     role: String,
     /// Generated (and returned once) when left out.
     password: Option<String>,
+    /// The gemeenten an advisor or worker works for.
+    #[serde(default)]
+    gemeenten: Vec<String>,
+}
+
+/// CBS gemeente codes, checked; the field is named on a wrong one.
+pub fn check_gemeenten(codes: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut out: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+    if let Some(i) = out.iter().position(|c| !app::model::is_gemeente_code(c)) {
+        return Err(ApiError::bad_query(
+            &format!("gemeenten.{i}"),
+            "must be a CBS gemeente code such as GM0505",
+        ));
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 /// The rules for a staff e-mail address and password, shared with `trefpunt user add`.
@@ -267,13 +298,14 @@ async fn add_user(
     let role = Role::parse(&n.role)
         .ok_or_else(|| ApiError::bad_query("role", "must be admin, advisor or worker"))?;
     check_new_user(&email, n.password.as_deref()).map_err(|(f, m)| ApiError::bad_query(f, m))?;
+    let gemeenten = check_gemeenten(&n.gemeenten)?;
     let generated = n.password.is_none().then(auth::generate_password);
     let password = n.password.or(generated.clone()).unwrap_or_default();
     let phc = tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await
         .map_err(|_| ApiError::Internal)?
         .map_err(|_| ApiError::Internal)?;
-    let Some(id) = svc.store.add_user(&email, role, &phc).await? else {
+    let Some(id) = svc.store.add_user(&email, role, &gemeenten, &phc).await? else {
         return Err(ApiError::Conflict);
     };
     svc.store
@@ -285,9 +317,41 @@ async fn add_user(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": id, "email": email, "role": role, "password": generated})),
+        Json(json!({"id": id, "email": email, "role": role, "gemeenten": gemeenten, "password": generated})),
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserChange {
+    role: String,
+    #[serde(default)]
+    gemeenten: Vec<String>,
+    #[serde(default)]
+    disabled: bool,
+}
+
+/// `PATCH /users/{id}` `{role, gemeenten, disabled}`: another role or gemeenten, or the account
+/// disabled (its sessions end at once). An admin cannot disable or demote themselves, so a
+/// deployment never loses its last way in by accident.
+async fn change_user(
+    State(svc): State<Service>,
+    Extension(admin): Extension<SessionUser>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let c: UserChange = super::campaigns::json_body(&body)?;
+    let role = Role::parse(&c.role)
+        .ok_or_else(|| ApiError::bad_query("role", "must be admin, advisor or worker"))?;
+    let gemeenten = check_gemeenten(&c.gemeenten)?;
+    if id == admin.user_id && (c.disabled || role != Role::Admin) {
+        return Err(ApiError::Conflict);
+    }
+    if !svc.store.change_user(id, role, &gemeenten, c.disabled, &admin).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(json!({"id": id, "role": role, "gemeenten": gemeenten, "disabled": c.disabled})).into_response())
 }
 
 /// `?limit=` of the list routes.
@@ -318,7 +382,7 @@ async fn moderate(
     let m: Moderation =
         serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body))
             .map_err(super::error::json_error)?;
-    let kind = svc.store.entry_kind(&id).await?.ok_or(ApiError::NotFound)?;
+    let kind = moderatable(&svc, &user, &id).await?;
     m.check(kind).map_err(ApiError::Invalid)?;
     let changed: Vec<&str> = [
         ("status", m.status.is_some()),
@@ -345,13 +409,14 @@ async fn moderate(
 /// the spans (byte offsets) that look like a phone number or e-mail address.
 async fn moderation_queue(
     State(svc): State<Service>,
+    Extension(user): Extension<SessionUser>,
     q: Result<Query<LimitQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let queue: Vec<serde_json::Value> = svc
         .store
-        .moderation_queue(limit)
+        .moderation_queue(limit, &user.scope())
         .await?
         .into_iter()
         .map(|e| {
@@ -363,4 +428,14 @@ async fn moderation_queue(
         })
         .collect();
     Ok(Json(queue).into_response())
+}
+
+/// The kind of an entry this staff member may moderate: 404 when unknown, 403 when it lies in a
+/// gemeente they do not work for.
+pub async fn moderatable(svc: &Service, user: &SessionUser, id: &str) -> Result<Kind, ApiError> {
+    let (kind, gemeente) = svc.store.entry_kind(id).await?.ok_or(ApiError::NotFound)?;
+    if !user.scope().covers(gemeente.as_deref()) {
+        return Err(ApiError::Forbidden("this entry is in a gemeente you do not work for"));
+    }
+    Ok(kind)
 }

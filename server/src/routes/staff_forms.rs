@@ -11,30 +11,46 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use super::error::ApiError;
-use super::staff::{start_session, MODERATORS};
+use super::staff::{check_gemeenten, check_new_user, start_session, MODERATORS};
+use crate::domain::roles::Role;
+use crate::store::split_codes;
 use crate::auth;
 use crate::domain::roles::Access;
 use crate::service::Service;
 
 /// The staff forms: method, path and who may post them (the sign-in form is open).
+/// Includes the campaign forms (`super::campaign_forms`), which render their page again on mistakes.
 pub fn form_routes() -> Vec<(Method, &'static str, Access)> {
-    vec![
+    let mut all = vec![
         (Method::POST, "/staff/uitloggen", Access::Staff),
         (Method::POST, "/staff/melding/{id}", MODERATORS),
-    ]
+        (Method::POST, "/staff/gebruikers", ADMIN),
+        (Method::POST, "/staff/gebruikers/{id}", ADMIN),
+    ];
+    all.extend(super::campaign_forms::form_routes());
+    all
 }
+
+/// Admins only.
+const ADMIN: Access = Access::Roles(&[]);
 
 pub fn router() -> Router<Service> {
     Router::new()
         .route("/staff/inloggen", post(sign_in))
         .route("/staff/uitloggen", post(sign_out))
         .route("/staff/melding/{id}", post(moderate))
+        .route("/staff/gebruikers", post(add_user))
+        .route("/staff/gebruikers/{id}", post(change_user))
 }
 
 fn back(outcome: &str) -> Response {
+    back_to("/staff", outcome)
+}
+
+fn back_to(page: &str, outcome: &str) -> Response {
     (
         StatusCode::SEE_OTHER,
-        [(header::LOCATION, format!("/staff?melding={outcome}"))],
+        [(header::LOCATION, format!("{page}?melding={outcome}"))],
     )
         .into_response()
 }
@@ -111,9 +127,7 @@ async fn moderate(
     Form(f): Form<ModerationForm>,
 ) -> Result<Response, ApiError> {
     let user = auth::authorize_form(&svc.store, &headers, MODERATORS, f.csrf.as_deref()).await?;
-    let Some(kind) = svc.store.entry_kind(&id).await? else {
-        return Err(ApiError::NotFound);
-    };
+    let kind = super::staff::moderatable(&svc, &user, &id).await?;
     let status = match f.status.as_deref() {
         None => None,
         Some(s) => match Status::parse(s) {
@@ -138,4 +152,84 @@ async fn moderate(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(back("opgeslagen"))
+}
+
+#[derive(Deserialize)]
+struct NewUserForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    gemeenten: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Adds a staff member with a first password the admin passes on.
+async fn add_user(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    Form(f): Form<NewUserForm>,
+) -> Result<Response, ApiError> {
+    let admin = auth::authorize_form(&svc.store, &headers, ADMIN, f.csrf.as_deref()).await?;
+    let email = f.email.trim().to_string();
+    let page = "/staff/gebruikers";
+    let Some(role) = Role::parse(&f.role) else {
+        return Ok(back_to(page, "ongeldig"));
+    };
+    let Ok(gemeenten) = check_gemeenten(&split_codes(&f.gemeenten.replace(' ', ","))) else {
+        return Ok(back_to(page, "ongeldig"));
+    };
+    if check_new_user(&email, Some(&f.password)).is_err() {
+        return Ok(back_to(page, "ongeldig"));
+    }
+    let password = f.password;
+    let phc = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|_| ApiError::Internal)?
+        .map_err(|_| ApiError::Internal)?;
+    if svc.store.add_user(&email, role, &gemeenten, &phc).await?.is_none() {
+        return Ok(back_to(page, "bestaat"));
+    }
+    svc.store
+        .audit(&admin, "add staff member", &format!("{email} as {}", role.as_str()))
+        .await?;
+    Ok(back_to(page, "opgeslagen"))
+}
+
+#[derive(Deserialize)]
+struct UserForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    gemeenten: String,
+    disabled: Option<String>,
+}
+
+async fn change_user(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<UserForm>,
+) -> Result<Response, ApiError> {
+    let admin = auth::authorize_form(&svc.store, &headers, ADMIN, f.csrf.as_deref()).await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    let page = "/staff/gebruikers";
+    let Some(role) = Role::parse(&f.role) else {
+        return Ok(back_to(page, "ongeldig"));
+    };
+    let Ok(gemeenten) = check_gemeenten(&split_codes(&f.gemeenten.replace(' ', ","))) else {
+        return Ok(back_to(page, "ongeldig"));
+    };
+    let disabled = f.disabled.is_some();
+    if id == admin.user_id && (disabled || role != Role::Admin) {
+        return Ok(back_to(page, "zelf"));
+    }
+    if !svc.store.change_user(id, role, &gemeenten, disabled, &admin).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(back_to(page, "opgeslagen"))
 }

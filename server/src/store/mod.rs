@@ -2,11 +2,13 @@
 //! connection, so concurrent submissions queue instead of failing with SQLITE_BUSY, while reads use
 //! a pool of their own.
 
+mod campaigns;
 mod sqlite;
 mod staff;
 
 pub use sqlite::SqliteStore as Store;
-pub use staff::{AuditEntry, QueuedText, SessionUser, StaffUser};
+pub use campaigns::Answered;
+pub use staff::{split_codes, AuditEntry, QueuedText, SessionUser, StaffUser};
 
 use app::model::{Kind, PublicEntry, Receipt};
 
@@ -19,6 +21,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value this version cannot read (hand-edited or from a newer version).
+    #[error("stored data is unreadable: {0}")]
+    Unreadable(String),
     #[error("cannot open database at {url}: {reason}")]
     Open { url: String, reason: String },
 }

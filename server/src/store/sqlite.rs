@@ -70,8 +70,15 @@ impl SqliteStore {
         Ok(SqliteStore { writer, reader })
     }
 
-    /// Stores a validated submission with its area codes, in one transaction with its gemeente's revision.
-    pub async fn submit(&self, s: &Submission, areas: &AreaCodes) -> Result<Stored, StoreError> {
+    /// Stores a validated submission with its area codes, in one transaction with its gemeente's
+    /// revision. With `accept_new` false (the campaign is outside its period) only a resend of a stored
+    /// entry is answered; anything new is `UnknownCampaign`.
+    pub async fn submit(
+        &self,
+        s: &Submission,
+        areas: &AreaCodes,
+        accept_new: bool,
+    ) -> Result<Stored, StoreError> {
         let canonical = s.canonical_json();
         let mut tx = self.writer.begin().await?;
 
@@ -103,11 +110,12 @@ impl SqliteStore {
                 areas,
             }));
         }
-        if sqlx::query("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'")
-            .bind(&s.campaign)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_none()
+        if !accept_new
+            || sqlx::query("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'")
+                .bind(&s.campaign)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_none()
         {
             return Ok(Stored::UnknownCampaign);
         }
@@ -220,12 +228,20 @@ impl SqliteStore {
     }
 
     /// Every visible entry the filter selects, as staff may export it (no respondent id).
-    pub async fn raw_rows(&self, f: &InsightFilter) -> Result<Vec<RawRow>, StoreError> {
-        let (clauses, binds) = filter_clauses(f);
+    pub async fn raw_rows(
+        &self,
+        f: &InsightFilter,
+        scope: &crate::domain::roles::Scope,
+    ) -> Result<Vec<RawRow>, StoreError> {
+        let (clauses, mut binds) = filter_clauses(f);
         let mut sql = format!(
             "SELECT id, created_at, kind, category, lon, lat, gemeente, wijk, buurt, source, campaign, \
-             language, status, text FROM submissions WHERE hidden = 0{clauses}"
+             language, status, text FROM submissions WHERE hidden = 0{clauses} {}",
+            super::staff::scope_clause(scope)
         );
+        if let crate::domain::roles::Scope::Gemeenten(codes) = scope {
+            binds.extend(codes.iter().cloned());
+        }
         sql.push_str(" ORDER BY created_at, id");
         let mut q = sqlx::query_as(&sql);
         for b in binds {
@@ -330,12 +346,14 @@ impl SqliteStore {
     }
 
     /// The kind of an entry, for checking a moderator's change before applying it.
-    pub async fn entry_kind(&self, id: &str) -> Result<Option<Kind>, StoreError> {
-        let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM submissions WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(kind.as_deref().and_then(Kind::parse))
+    /// An entry's kind and gemeente (which staff may moderate it).
+    pub async fn entry_kind(&self, id: &str) -> Result<Option<(Kind, Option<String>)>, StoreError> {
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT kind, gemeente FROM submissions WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.and_then(|(k, g)| Some((Kind::parse(&k)?, g))))
     }
 
     /// Rows in one of the tables (tests and operators checking a database after a crash).
@@ -344,6 +362,7 @@ impl SqliteStore {
             "submissions" => "submissions",
             "area_revisions" => "area_revisions",
             "tombstones" => "tombstones",
+            "survey_responses" => "survey_responses",
             other => return Err(StoreError::Unavailable(format!("no table {other}"))),
         };
         Ok(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))

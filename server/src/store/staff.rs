@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::sqlite::{SqliteStore, NOW};
 use super::StoreError;
-use crate::domain::roles::Role;
+use crate::domain::roles::{Role, Scope};
 
 /// A staff member as listed (never with the password hash).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -13,6 +13,9 @@ pub struct StaffUser {
     pub email: String,
     pub role: String,
     pub created_at: String,
+    /// CBS gemeente codes, comma-separated (empty for admins, who see everything).
+    pub gemeenten: String,
+    pub disabled: bool,
 }
 
 /// The staff member behind a valid session.
@@ -22,6 +25,19 @@ pub struct SessionUser {
     pub email: String,
     pub role: Role,
     pub csrf: String,
+    /// The gemeenten an advisor or worker works for.
+    pub gemeenten: Vec<String>,
+}
+
+impl SessionUser {
+    /// Which gemeenten' entries this staff member may see and moderate.
+    pub fn scope(&self) -> Scope {
+        if self.role == Role::Admin {
+            Scope::All
+        } else {
+            Scope::Gemeenten(self.gemeenten.clone())
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -45,16 +61,63 @@ pub struct QueuedText {
 }
 
 impl SqliteStore {
-    /// Visible entries with free text that is not public yet, oldest first.
-    pub async fn moderation_queue(&self, limit: u32) -> Result<Vec<QueuedText>, StoreError> {
-        Ok(sqlx::query_as(
+    /// Visible entries with free text that is not public yet, oldest first, within `scope`.
+    pub async fn moderation_queue(
+        &self,
+        limit: u32,
+        scope: &Scope,
+    ) -> Result<Vec<QueuedText>, StoreError> {
+        let sql = format!(
             "SELECT id, kind, category, created_at, gemeente, text, status FROM submissions \
-             WHERE hidden = 0 AND text_public = 0 AND text IS NOT NULL AND text != '' \
+             WHERE hidden = 0 AND text_public = 0 AND text IS NOT NULL AND text != '' {} \
              ORDER BY created_at, id LIMIT ?",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&self.reader)
-        .await?)
+            scope_clause(scope)
+        );
+        let mut q = sqlx::query_as(&sql);
+        if let Scope::Gemeenten(codes) = scope {
+            for c in codes {
+                q = q.bind(c);
+            }
+        }
+        Ok(q.bind(i64::from(limit)).fetch_all(&self.reader).await?)
+    }
+
+    /// Sets a staff member's role, gemeenten and whether the account is disabled (ending its
+    /// sessions), with the audit row in the same transaction. `Ok(false)` for an unknown id.
+    pub async fn change_user(
+        &self,
+        id: i64,
+        role: Role,
+        gemeenten: &[String],
+        disabled: bool,
+        who: &SessionUser,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let r = sqlx::query("UPDATE staff_users SET role = ?, gemeenten = ?, disabled = ? WHERE id = ?")
+            .bind(role.as_str())
+            .bind(gemeenten.join(","))
+            .bind(disabled)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        if disabled {
+            sqlx::query("DELETE FROM staff_sessions WHERE user_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = format!(
+            "user {id}: {}{}{}",
+            role.as_str(),
+            if gemeenten.is_empty() { String::new() } else { format!(" for {}", gemeenten.join(",")) },
+            if disabled { ", disabled" } else { "" }
+        );
+        super::campaigns::audit_in(&mut tx, who, "change staff member", &detail).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Adds a staff member; `Ok(None)` when the e-mail address is taken.
@@ -62,14 +125,16 @@ impl SqliteStore {
         &self,
         email: &str,
         role: Role,
+        gemeenten: &[String],
         password_hash: &str,
     ) -> Result<Option<i64>, StoreError> {
         let r = sqlx::query(&format!(
-            "INSERT INTO staff_users (email, role, password_hash, created_at) VALUES (?, ?, ?, {NOW}) \
+            "INSERT INTO staff_users (email, role, gemeenten, password_hash, created_at) VALUES (?, ?, ?, ?, {NOW}) \
              ON CONFLICT (email) DO NOTHING"
         ))
         .bind(email)
         .bind(role.as_str())
+        .bind(gemeenten.join(","))
         .bind(password_hash)
         .execute(&self.writer)
         .await?;
@@ -91,7 +156,7 @@ impl SqliteStore {
 
     pub async fn users(&self) -> Result<Vec<StaffUser>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT id, email, role, created_at FROM staff_users WHERE disabled = 0 ORDER BY email",
+            "SELECT id, email, role, created_at, gemeenten, disabled FROM staff_users ORDER BY disabled, email",
         )
         .fetch_all(&self.reader)
         .await?)
@@ -118,19 +183,20 @@ impl SqliteStore {
 
     /// The staff member of an unexpired session of an enabled account.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionUser>, StoreError> {
-        let row: Option<(i64, String, String, String)> = sqlx::query_as(&format!(
-            "SELECT u.id, u.email, u.role, s.csrf FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id \
+        let row: Option<(i64, String, String, String, String)> = sqlx::query_as(&format!(
+            "SELECT u.id, u.email, u.role, s.csrf, u.gemeenten FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id \
              WHERE s.token_hash = ? AND s.expires_at > {NOW} AND u.disabled = 0"
         ))
         .bind(token_hash)
         .fetch_optional(&self.reader)
         .await?;
-        Ok(row.and_then(|(user_id, email, role, csrf)| {
+        Ok(row.and_then(|(user_id, email, role, csrf, gemeenten)| {
             Some(SessionUser {
                 user_id,
                 email,
                 role: Role::parse(&role)?,
                 csrf,
+                gemeenten: split_codes(&gemeenten),
             })
         }))
     }
@@ -172,4 +238,19 @@ impl SqliteStore {
         .fetch_all(&self.reader)
         .await?)
     }
+}
+
+/// `AND gemeente IN (?, ...)` for a limited scope (its codes are bound by the caller), nothing for all.
+pub(super) fn scope_clause(scope: &Scope) -> String {
+    match scope {
+        Scope::All => String::new(),
+        Scope::Gemeenten(codes) => format!(
+            "AND gemeente IN ({})",
+            if codes.is_empty() { "NULL".to_string() } else { vec!["?"; codes.len()].join(", ") }
+        ),
+    }
+}
+
+pub fn split_codes(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
 }

@@ -2,6 +2,7 @@
 //! local stand-in for PDOK that replays its recorded responses. One test binary (zero2prod's advice).
 
 mod areas;
+mod campaigns;
 mod durability;
 mod form;
 mod helpers;

@@ -13,12 +13,22 @@ use server::routes::staff::{staff_routes, RAW_EXPORT};
 
 use crate::helpers::*;
 
-const PASSWORD: &str = "lang-genoeg-wachtwoord";
+pub const PASSWORD: &str = "lang-genoeg-wachtwoord";
 
 /// `trefpunt user add --role ROLE EMAIL --password-stdin`, as an operator runs it.
-fn add_staff(app: &TestApp, role: &str, email: &str) {
+pub fn add_staff(app: &TestApp, role: &str, email: &str) {
+    add_staff_in(app, role, email, &[]);
+}
+
+/// The same, for a staff member working in `gemeenten`.
+pub fn add_staff_in(app: &TestApp, role: &str, email: &str, gemeenten: &[&str]) {
+    let mut args = vec!["user", "add", "--role", role, "--password-stdin"];
+    for g in gemeenten {
+        args.extend(["--gemeente", g]);
+    }
+    args.push(email);
     let mut child = Command::new(env!("CARGO_BIN_EXE_trefpunt"))
-        .args(["user", "add", "--role", role, "--password-stdin", email])
+        .args(&args)
         .env("TREFPUNT_DATABASE_URL", &app.db_url)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -40,13 +50,13 @@ fn add_staff(app: &TestApp, role: &str, email: &str) {
 }
 
 /// A signed-in staff member: the cookie to send and the session's CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
 }
 
 /// The `name=value` of the session cookie a response sets.
-fn cookie_pair(res: &reqwest::Response) -> String {
+pub fn cookie_pair(res: &reqwest::Response) -> String {
     let set = res.headers()[SET_COOKIE].to_str().expect("cookie");
     set.split(';').next().expect("pair").to_string()
 }
@@ -60,7 +70,7 @@ async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Respons
         .expect("post")
 }
 
-async fn session(app: &TestApp, email: &str) -> Session {
+pub async fn session(app: &TestApp, email: &str) -> Session {
     let res = sign_in(app, email, PASSWORD).await;
     assert_eq!(res.status(), 200);
     let cookie = cookie_pair(&res);
@@ -71,7 +81,7 @@ async fn session(app: &TestApp, email: &str) -> Session {
     }
 }
 
-async fn call(
+pub async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -242,7 +252,7 @@ async fn every_staff_route_refuses_the_wrong_caller() {
 
 #[tokio::test]
 async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
-    let app = spawn_app().await;
+    let app = spawn_drechtsteden_app().await;
     add_staff(&app, "admin", "beheer@gemeente.nl");
     let admin = session(&app, "beheer@gemeente.nl").await;
     let res = app
@@ -250,7 +260,7 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
         .post(app.url("/api/v1/users"))
         .header(COOKIE, &admin.cookie)
         .header("x-csrf-token", &admin.csrf)
-        .json(&json!({"email": "beleid@gemeente.nl", "role": "advisor"}))
+        .json(&json!({"email": "beleid@gemeente.nl", "role": "advisor", "gemeenten": ["GM0505"]}))
         .send()
         .await
         .expect("post");
@@ -332,8 +342,8 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
 
 #[tokio::test]
 async fn a_worker_moderates_and_residents_see_what_was_done() {
-    let app = spawn_app().await;
-    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
     let worker = session(&app, "opbouw@welzijn.nl").await;
     let mut body = barrier(&new_id(), &new_id());
     body["text"] = json!("Hoge stoep. Bel me op 06-12345678");
@@ -430,8 +440,8 @@ async fn a_worker_moderates_and_residents_see_what_was_done() {
 
 #[tokio::test]
 async fn the_staff_page_signs_in_and_moderates_with_plain_forms() {
-    let app = spawn_app().await;
-    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
     let mut body = barrier(&new_id(), &new_id());
     body["text"] = json!("Donker pad </textarea><b>x</b> bel 06-12345678");
     assert_eq!(app.post_json(&body).await.status(), 201);

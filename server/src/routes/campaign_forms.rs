@@ -1,0 +1,155 @@
+//! The plain HTML forms around campaigns: staff saving a campaign (`/staff/campagnes/{id}`, with
+//! `nieuw` for a new one; admins) and a resident answering its survey (`/campagne/{id}/vragen`).
+//! Success answers with a 303; a form with mistakes is rendered again with what was typed.
+
+use app::model::{CampaignFields, CampaignFormState, SurveyInput, SurveyState};
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, State};
+use axum::http::{header, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use super::api::MAX_BODY_BYTES;
+use super::error::ApiError;
+use super::form::render_again;
+use crate::auth;
+use crate::domain::roles::Access;
+use crate::store::Answered;
+use crate::AppState;
+
+/// Admins only.
+const ADMIN: Access = Access::Roles(&[]);
+
+/// The staff forms here: method, path and who may post them (for the route-walking test).
+pub fn form_routes() -> Vec<(Method, &'static str, Access)> {
+    vec![(Method::POST, "/staff/campagnes/{id}", ADMIN)]
+}
+
+fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+async fn read_pairs(body: Body) -> Result<Vec<(String, String)>, Response> {
+    match to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => Ok(serde_urlencoded::from_bytes(&b).unwrap_or_default()),
+        Err(_) => Err((StatusCode::PAYLOAD_TOO_LARGE, "The form is larger than 64 KiB.").into_response()),
+    }
+}
+
+/// `POST /staff/campagnes/{id}`: a campaign's new settings, or a new campaign for `nieuw`. The form
+/// posts to the address of its own page, so a form with mistakes renders that page again.
+pub async fn save(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    let id = (id != "nieuw").then_some(id);
+    let (parts, body) = req.into_parts();
+    let pairs = match read_pairs(body).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
+    let svc = &state.service;
+    let admin = match auth::authorize_form(&svc.store, &parts.headers, ADMIN, csrf).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    let mut fields = CampaignFields::from_pairs(&pairs);
+    let existing = match &id {
+        Some(id) => match svc.store.campaign(id).await {
+            Ok(Some(c)) => Some(c),
+            Ok(None) => return ApiError::NotFound.into_response(),
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+        None => None,
+    };
+    if let Some(c) = &existing {
+        // The id is the campaign's address and cannot change; labels are edited through the API.
+        fields.id = c.id.clone();
+        fields.labels = c.labels.clone();
+    }
+    let campaign = match fields.to_campaign() {
+        Ok(c) => c,
+        Err(violations) => {
+            let form = CampaignFormState { fields, violations };
+            return render_again(&state, parts, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let saved = match existing {
+        Some(_) => svc.store.update_campaign(&campaign, &admin).await,
+        None => svc.store.create_campaign(&campaign, &admin).await,
+    };
+    match saved {
+        Ok(true) => see_other("/staff/campagnes?melding=opgeslagen"),
+        Ok(false) => {
+            let form = CampaignFormState {
+                fields,
+                violations: vec![app::model::Violation::new("id", app::model::Rule::Duplicate)],
+            };
+            render_again(&state, parts, form, StatusCode::CONFLICT).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// `POST /campagne/{id}/vragen`: one respondent's survey answers. Repeated names (checkboxes) become
+/// lists; empty fields are left out.
+pub async fn answer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let pairs = match read_pairs(body).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let mut input = SurveyInput {
+        respondent: String::new(),
+        answers: Map::new(),
+        language: "nl".into(),
+    };
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "respondent" => input.respondent = v.clone(),
+            "language" => input.language = v.clone(),
+            _ if v.trim().is_empty() => {}
+            _ => match input.answers.get_mut(k) {
+                Some(Value::Array(list)) => list.push(Value::String(v.clone())),
+                Some(first) => *first = Value::Array(vec![first.take(), Value::String(v.clone())]),
+                None => {
+                    input.answers.insert(k.clone(), Value::String(v.clone()));
+                }
+            },
+        }
+    }
+    // A multiple-choice question wants a list even when one box was ticked.
+    if let Ok(Some(c)) = state.service.store.campaign(&id).await {
+        for q in c.survey() {
+            if q.kind == app::model::QuestionType::Multiple {
+                if let Some(v @ Value::String(_)) = input.answers.get_mut(&q.id) {
+                    *v = Value::Array(vec![v.take()]);
+                }
+            }
+        }
+    }
+    let respondent = input.respondent.to_ascii_lowercase();
+    match state.service.answer(&id, &input).await {
+        Ok(None) => ApiError::NotFound.into_response(),
+        Ok(Some(Ok(Answered::Created | Answered::Same | Answered::Conflict))) => {
+            see_other(&format!("/campagne/{id}/vragen?r={respondent}&klaar=1"))
+        }
+        Ok(Some(Err(violations))) => {
+            let form = SurveyState {
+                answers: pairs
+                    .into_iter()
+                    .filter(|(k, _)| k != "respondent" && k != "language")
+                    .collect(),
+                violations,
+            };
+            render_again(&state, parts, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}

@@ -1,0 +1,220 @@
+//! Campaigns and their survey responses.
+
+use app::model::{Campaign, CampaignStatus, DEFAULT_CAMPAIGN};
+use serde_json::{Map, Value};
+use sqlx::Row;
+
+use super::sqlite::{SqliteStore, NOW};
+use super::staff::SessionUser;
+use super::StoreError;
+
+/// What became of one respondent's survey answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answered {
+    Created,
+    /// The same answers were stored before (a resend).
+    Same,
+    /// This respondent already answered differently: answers are stored once.
+    Conflict,
+}
+
+impl SqliteStore {
+    /// One campaign, open or closed.
+    pub async fn campaign(&self, id: &str) -> Result<Option<Campaign>, StoreError> {
+        let row = sqlx::query("SELECT id, status, config FROM campaigns WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| campaign_of(&r)).transpose()
+    }
+
+    /// Every campaign, oldest first.
+    pub async fn campaign_list(&self) -> Result<Vec<Campaign>, StoreError> {
+        let rows = sqlx::query("SELECT id, status, config FROM campaigns ORDER BY created_at, id")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter().map(campaign_of).collect()
+    }
+
+    /// Stores a new campaign (and its audit row, in one transaction); `Ok(false)` when the id is taken.
+    pub async fn create_campaign(
+        &self,
+        c: &Campaign,
+        who: &SessionUser,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let r = sqlx::query(&format!(
+            "INSERT INTO campaigns (id, status, config, created_at, updated_at) VALUES (?, ?, ?, {NOW}, {NOW}) \
+             ON CONFLICT (id) DO NOTHING"
+        ))
+        .bind(&c.id)
+        .bind(status_str(c.status))
+        .bind(config_json(c))
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit_in(&mut tx, who, "create campaign", &c.id).await?;
+        // Its k may be stricter than any before: every cached table is rebuilt.
+        sqlx::query("UPDATE area_revisions SET revision = revision + 1")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Replaces a campaign's settings; `Ok(false)` when there is no such campaign.
+    pub async fn update_campaign(
+        &self,
+        c: &Campaign,
+        who: &SessionUser,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let r = sqlx::query(&format!(
+            "UPDATE campaigns SET status = ?, config = ?, updated_at = {NOW} WHERE id = ?"
+        ))
+        .bind(status_str(c.status))
+        .bind(config_json(c))
+        .bind(&c.id)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit_in(&mut tx, who, "change campaign", &c.id).await?;
+        // A new k changes what may be released: every cached table is rebuilt.
+        sqlx::query("UPDATE area_revisions SET revision = revision + 1")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Stores one respondent's answers to a campaign's survey, once.
+    pub async fn answer(
+        &self,
+        campaign: &str,
+        respondent: &str,
+        answers: &Map<String, Value>,
+        language: &str,
+    ) -> Result<Answered, StoreError> {
+        let json = Value::Object(answers.clone()).to_string();
+        let mut tx = self.writer.begin().await?;
+        if let Some(row) = sqlx::query(
+            "SELECT answers FROM survey_responses WHERE campaign = ? AND respondent = ?",
+        )
+        .bind(campaign)
+        .bind(respondent)
+        .fetch_optional(&mut *tx)
+        .await?
+        {
+            let stored: String = row.try_get("answers")?;
+            return Ok(if stored == json {
+                Answered::Same
+            } else {
+                Answered::Conflict
+            });
+        }
+        sqlx::query(&format!(
+            "INSERT INTO survey_responses (campaign, respondent, answers, language, created_at) \
+             VALUES (?, ?, ?, ?, {NOW})"
+        ))
+        .bind(campaign)
+        .bind(respondent)
+        .bind(&json)
+        .bind(language)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Answered::Created)
+    }
+
+    /// Whether this respondent answered the campaign's survey already.
+    pub async fn has_answered(&self, campaign: &str, respondent: &str) -> Result<bool, StoreError> {
+        Ok(
+            sqlx::query("SELECT 1 FROM survey_responses WHERE campaign = ? AND respondent = ?")
+                .bind(campaign)
+                .bind(respondent)
+                .fetch_optional(&self.reader)
+                .await?
+                .is_some(),
+        )
+    }
+
+    /// Survey responses per campaign.
+    pub async fn response_counts(
+        &self,
+    ) -> Result<std::collections::HashMap<String, u64>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT campaign, COUNT(*) FROM survey_responses GROUP BY campaign")
+                .fetch_all(&self.reader)
+                .await?;
+        Ok(rows.into_iter().map(|(c, n)| (c, n.max(0) as u64)).collect())
+    }
+
+    /// The largest k of any campaign: the deployment's tables use it, so no campaign's residents are
+    /// protected less than it promised.
+    pub async fn strictest_k(&self) -> Result<u32, StoreError> {
+        Ok(self
+            .campaign_list()
+            .await?
+            .iter()
+            .map(|c| c.k)
+            .max()
+            .unwrap_or(app::model::MIN_K))
+    }
+}
+
+fn status_str(s: CampaignStatus) -> &'static str {
+    match s {
+        CampaignStatus::Open => "open",
+        CampaignStatus::Closed => "closed",
+    }
+}
+
+fn config_json(c: &Campaign) -> String {
+    serde_json::to_string(c).unwrap_or_default()
+}
+
+fn campaign_of(row: &sqlx::sqlite::SqliteRow) -> Result<Campaign, StoreError> {
+    let id: String = row.try_get("id")?;
+    let status: String = row.try_get("status")?;
+    let config: Option<String> = row.try_get("config")?;
+    let mut c = match config {
+        Some(json) => serde_json::from_str::<Campaign>(&json).map_err(|e| {
+            StoreError::Unreadable(format!("campaign {id}: {e}"))
+        })?,
+        None => Campaign {
+            id: id.clone(),
+            ..Campaign::general()
+        },
+    };
+    if id != DEFAULT_CAMPAIGN && c.id != id {
+        c.id = id;
+    }
+    c.status = if status == "open" {
+        CampaignStatus::Open
+    } else {
+        CampaignStatus::Closed
+    };
+    Ok(c)
+}
+
+pub(super) async fn audit_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    who: &SessionUser,
+    action: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO audit_log (at, user_id, email, action, detail) VALUES ({NOW}, ?, ?, ?, ?)"
+    ))
+    .bind(who.user_id)
+    .bind(&who.email)
+    .bind(action)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
