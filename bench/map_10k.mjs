@@ -19,7 +19,7 @@ const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 214748364
 const KINDS = [["place", "bench"], ["barrier", "steps"], ["wish", "activity"]];
 
 const pdok = await startPdokStandin();
-const app = await startTrefpunt(pdok.url, {}, { areas: true });
+const app = await startTrefpunt(pdok.url, { TREFPUNT_RATE_LIMIT_PER_MINUTE: "0" }, { areas: true });
 const browser = await launchBrowser();
 try {
   const t0 = Date.now();

@@ -20,7 +20,18 @@ pub struct Settings {
     pub locatieserver_url: String,
     /// PDOK's CBS wijken en buurten (OGC API Features); `{year}` is replaced by the CBS year.
     pub pdok_wijkenbuurten_url: String,
+    /// Anonymous writes (entries, survey answers) per client address per minute; 0 is off.
+    pub rate_limit_per_minute: u32,
+    /// How many of those may come at once.
+    pub rate_limit_burst: u32,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: crate::ratelimit::TrustedProxies,
 }
+
+/// Generous on purpose: at a street event many phones share one address (guest Wi-Fi, mobile
+/// carrier NAT). The limit is against floods, not against busy neighbourhoods.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 120;
+pub const DEFAULT_RATE_LIMIT_BURST: u32 = 60;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {reason}")]
@@ -49,7 +60,28 @@ impl Settings {
         } else {
             DEFAULT_TILE_ATTRIBUTION
         };
+        let number = |k: &'static str, default: u32| -> Result<u32, ConfigError> {
+            var(k).map_or(Ok(default), |v| {
+                v.trim().parse().map_err(|_| ConfigError {
+                    var: k,
+                    reason: format!("{v:?} is not a whole number (0 switches the limit off)"),
+                })
+            })
+        };
+        let trusted_proxies = crate::ratelimit::TrustedProxies::parse(
+            &var("TREFPUNT_TRUSTED_PROXIES").unwrap_or_default(),
+        )
+        .map_err(|reason| ConfigError {
+            var: "TREFPUNT_TRUSTED_PROXIES",
+            reason,
+        })?;
         Ok(Settings {
+            rate_limit_per_minute: number(
+                "TREFPUNT_RATE_LIMIT_PER_MINUTE",
+                DEFAULT_RATE_LIMIT_PER_MINUTE,
+            )?,
+            rate_limit_burst: number("TREFPUNT_RATE_LIMIT_BURST", DEFAULT_RATE_LIMIT_BURST)?,
+            trusted_proxies,
             database_url: var("TREFPUNT_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/trefpunt.db".into()),
             addr,

@@ -106,6 +106,13 @@ impl Application {
         .await?;
         // Cookies are Secure wherever the site is served over https (everywhere but a laptop).
         service.auth = std::sync::Arc::new(server_auth_state(&settings));
+        service.abuse = std::sync::Arc::new(service::Abuse {
+            limiter: ratelimit::RateLimiter::new(
+                settings.rate_limit_per_minute,
+                settings.rate_limit_burst,
+            ),
+            trusted: settings.trusted_proxies.clone(),
+        });
         service.watch_areas(std::time::Duration::from_secs(10));
         service.warm_tables();
         let state = AppState {
@@ -137,7 +144,12 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C; in-flight requests finish first.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = axum::serve(self.listener, self.router)
+        // The peer address reaches the rate limit (routes::abuse) and nothing else.
+        let result = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .with_graceful_shutdown(shutdown_signal())
             .await;
         self.store.close().await;
@@ -184,6 +196,10 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, fallback_shell))
         .layer(axum::middleware::from_fn(routes::lang::apply_choice))
+        .layer(axum::middleware::from_fn_with_state(
+            state.service.clone(),
+            routes::abuse::limit,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

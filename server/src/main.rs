@@ -21,6 +21,9 @@ use tracing_subscriber::EnvFilter;
   TREFPUNT_TILE_ATTRIBUTION   the basemap's attribution
   TREFPUNT_LOCATIESERVER_URL  PDOK Locatieserver v3.1 base URL (address search)
   TREFPUNT_PDOK_WIJKENBUURTEN_URL  PDOK CBS wijken en buurten OGC API base, {year} replaced
+  TREFPUNT_RATE_LIMIT_PER_MINUTE  anonymous writes per client address per minute (default 120; 0 = off)
+  TREFPUNT_RATE_LIMIT_BURST   how many of those at once (default 60)
+  TREFPUNT_TRUSTED_PROXIES    proxies (IPs, CIDR) whose X-Forwarded-For is believed
   RUST_LOG                    log filter (default info)")]
 struct Cli {
     #[command(subcommand)]

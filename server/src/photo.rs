@@ -31,8 +31,9 @@ impl Default for PhotoLimits {
         PhotoLimits {
             // A phone's full-resolution JPEG fits; a RAW file or a video does not.
             max_bytes: 10 * 1024 * 1024,
-            // 48 MP phone sensors bin to 12 MP by default; 40 MP leaves room for cameras while
-            // keeping a decoded image (at most 8 bytes a pixel) under a third of a gigabyte.
+            // Phones save 12–24 MP unless their full-sensor mode is switched on; 40 MP leaves room
+            // for most cameras while keeping a decoded image (at most 8 bytes a pixel) under a
+            // third of a gigabyte.
             max_pixels: 40_000_000,
             // Sharp on a large screen, a few hundred kilobytes on a phone's data plan.
             max_side: 1600,
@@ -71,15 +72,16 @@ pub enum PhotoError {
     Encode,
 }
 
-/// Re-encoding quality: indistinguishable from the original at web sizes, about a third of the
-/// bytes of quality 95.
+/// Re-encoding quality: above the mid-80s the file grows quickly for differences nobody sees at
+/// web sizes; in the low 70s blocking starts to show in skies and faces.
 const JPEG_QUALITY: u8 = 82;
 
 /// The most a JPEG side can hold (the format stores sides as 16 bits).
 const MAX_JPEG_SIDE: u32 = 65_535;
 
-/// No camera writes a side longer than this, so a longer one is a crafted file even when its area
-/// looks modest; the decoders enforce it on their own, so it holds even if `max_pixels` is lifted.
+/// The longest side accepted whatever the area. A limit per side is one the decoders enforce
+/// themselves, so it still holds if `max_pixels` is lifted or a header lies; only the widest
+/// stitched panoramas are longer.
 const MAX_INPUT_SIDE: u32 = 32_768;
 
 /// Bytes a pixel takes in the widest layout these decoders produce (16-bit RGBA from PNG).
@@ -96,6 +98,16 @@ enum Format {
     WebP,
 }
 
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Jpeg => "JPEG",
+            Format::Png => "PNG",
+            Format::WebP => "WebP",
+        }
+    }
+}
+
 /// Turns an upload into a photo fit to publish: upright, at most `max_side` on its longest side,
 /// re-encoded from its pixels so no EXIF, XMP, ICC profile, GPS position or maker note survives.
 pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<Photo, PhotoError> {
@@ -109,20 +121,29 @@ pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<Photo, PhotoError> 
         return Err(PhotoError::Corrupt);
     }
 
+    // Making a decoder reads the header only; no pixel is decoded before `decode` has checked
+    // the dimensions.
     let input = Cursor::new(bytes);
+    let header_error = |e| decode_error(e, format, None);
     let (image, orientation) = match format {
-        Format::Jpeg => decode(JpegDecoder::new(input).map_err(header_error)?, limits)?,
+        Format::Jpeg => decode(
+            JpegDecoder::new(input).map_err(header_error)?,
+            format,
+            limits,
+        )?,
         Format::Png => {
             // The PNG decoder reads its chunks while it is being made, so only the allocation cap
             // goes in here; the sides are checked against `max_pixels` once they are known.
             let mut header_limits = Limits::default();
             header_limits.max_alloc = Some(alloc_budget(limits));
-            decode(
-                PngDecoder::with_limits(input, header_limits).map_err(header_error)?,
-                limits,
-            )?
+            let decoder = PngDecoder::with_limits(input, header_limits).map_err(header_error)?;
+            decode(decoder, format, limits)?
         }
-        Format::WebP => decode(WebPDecoder::new(input).map_err(header_error)?, limits)?,
+        Format::WebP => decode(
+            WebPDecoder::new(input).map_err(header_error)?,
+            format,
+            limits,
+        )?,
     };
 
     // Resizing before rotating does the rotation on the small image; the longest side is the
@@ -247,6 +268,7 @@ fn alloc_budget(limits: &PhotoLimits) -> u64 {
 /// the same sides and allocation budget in case a later frame or chunk disagrees with the header.
 fn decode<D: ImageDecoder>(
     mut decoder: D,
+    format: Format,
     limits: &PhotoLimits,
 ) -> Result<(DynamicImage, Orientation), PhotoError> {
     let (width, height) = decoder.dimensions();
@@ -269,38 +291,35 @@ fn decode<D: ImageDecoder>(
     // decoder gets only what is left for its own work.
     decode_limits
         .reserve(decoder.total_bytes())
-        .map_err(|e| decode_error(e, dims))?;
+        .map_err(|e| decode_error(e, format, dims))?;
     decoder
         .set_limits(decode_limits)
-        .map_err(|e| decode_error(e, dims))?;
+        .map_err(|e| decode_error(e, format, dims))?;
 
     // A damaged EXIF block should not cost the resident their photo: it just stays as stored.
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let image = DynamicImage::from_decoder(decoder).map_err(|e| decode_error(e, dims))?;
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| decode_error(e, format, dims))?;
     Ok((image, orientation))
 }
 
-/// An error while reading the header, before the dimensions are known.
-fn header_error(err: ImageError) -> PhotoError {
-    decode_error(err, None)
-}
-
-fn decode_error(err: ImageError, dims: Option<(u32, u32)>) -> PhotoError {
+/// `dims` is `None` while the header is still being read.
+fn decode_error(err: ImageError, format: Format, dims: Option<(u32, u32)>) -> PhotoError {
     match (err, dims) {
         (ImageError::Limits(_), Some((width, height))) => {
             PhotoError::TooManyPixels { width, height }
         }
-        (ImageError::Unsupported(e), _) => PhotoError::UnsupportedVariant(match e.format_hint() {
-            image::error::ImageFormatHint::Exact(image::ImageFormat::Png) => "PNG",
-            image::error::ImageFormatHint::Exact(image::ImageFormat::WebP) => "WebP",
-            _ => "JPEG",
-        }),
+        // Valid files the decoders do not handle, such as arithmetic-coded or 12-bit JPEGs.
+        (ImageError::Unsupported(_), _) => PhotoError::UnsupportedVariant(format.name()),
+        // Everything else is the file's fault: bad data, a cut-off stream (an I/O error on an
+        // in-memory reader can only be running out of bytes), or a limit hit while reading the
+        // header, which only a malformed header does.
         _ => PhotoError::Corrupt,
     }
 }
 
 /// Puts transparent parts on white: JPEG has no alpha, dropping it would show whatever colour the
-/// hidden pixels happen to hold (often black), and the resizer expects no varying alpha anyway.
+/// hidden pixels happen to hold (often black), and the resizer assumes premultiplied alpha, which
+/// PNG and WebP do not store.
 fn flatten_alpha(image: DynamicImage) -> DynamicImage {
     if !image.color().has_alpha() {
         return image;
@@ -712,6 +731,21 @@ mod tests {
         assert_eq!(
             process(&garbage, &PhotoLimits::default()),
             Err(PhotoError::Corrupt)
+        );
+    }
+
+    #[test]
+    fn names_jpeg_variants_the_decoder_cannot_read() {
+        // The frame header rewritten from baseline (SOF0) to arithmetic coding (SOF9): a valid
+        // JPEG kind that almost nothing writes and the decoder does not support.
+        let mut jpeg = jpeg_of(&solid(16, 16, [0, 0, 0]));
+        let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        jpeg[sof + 1] = 0xC9;
+        let err = process(&jpeg, &PhotoLimits::default()).unwrap_err();
+        assert_eq!(err, PhotoError::UnsupportedVariant("JPEG"));
+        assert_eq!(
+            err.to_string(),
+            "this kind of JPEG cannot be read; please upload an ordinary JPEG, PNG or WebP photo"
         );
     }
 

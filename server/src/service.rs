@@ -26,6 +26,23 @@ pub struct Service {
     pub tables: Arc<TableCache>,
     pub facts: Arc<FactsCache>,
     pub auth: Arc<AuthState>,
+    pub abuse: Arc<Abuse>,
+}
+
+/// The in-memory limit on anonymous writes per client, and whose `X-Forwarded-For` to believe.
+pub struct Abuse {
+    pub limiter: crate::ratelimit::RateLimiter,
+    pub trusted: crate::ratelimit::TrustedProxies,
+}
+
+impl Default for Abuse {
+    /// Off: library users and tests switch it on; `trefpunt serve` takes it from the settings.
+    fn default() -> Self {
+        Abuse {
+            limiter: crate::ratelimit::RateLimiter::new(0, 0),
+            trusted: crate::ratelimit::TrustedProxies::none(),
+        }
+    }
 }
 
 /// Staff sign-in settings and the in-memory limit on failed sign-ins.
@@ -76,6 +93,7 @@ impl Service {
             tables: Arc::default(),
             facts: Arc::default(),
             auth: Arc::default(),
+            abuse: Arc::default(),
         })
     }
 
@@ -162,6 +180,14 @@ impl Service {
     /// The resident form: when no map position was given but an address was typed, the best PDOK match
     /// becomes the position.
     pub async fn submit_form(&self, draft: FormDraft) -> Result<SubmitOutcome, BackendError> {
+        if draft.is_robot() {
+            // Answered as if stored, so the robot learns nothing; nothing about it is logged.
+            tracing::info!("form with the hidden field filled in: not stored");
+            return Ok(SubmitOutcome::Created(app::model::Receipt {
+                id: draft.id.trim().to_ascii_lowercase(),
+                areas: AreaCodes::default(),
+            }));
+        }
         if let Err(v) = draft.check() {
             return Ok(SubmitOutcome::Invalid(v));
         }

@@ -156,6 +156,11 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
             <input type="hidden" name="campaign" value=draft.campaign.clone() />
             <input type="hidden" name="kind" value=kind.as_str() />
             <input type="hidden" name="language" value=draft.language.clone() />
+            // The honeypot: hidden from people and screen readers, filled by robots.
+            <div hidden>
+                <label for="f-website">"Website"</label>
+                <input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off" />
+            </div>
 
             <CategoryChoice kind selected=draft.category.clone() offer violations />
             <LocationPicker kind draft=draft.clone() violations />

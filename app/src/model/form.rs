@@ -26,6 +26,9 @@ pub struct FormDraft {
     pub talent: String,
     pub text: String,
     pub language: String,
+    /// A field people never see (hidden): only form-filling robots put something in it.
+    #[serde(default)]
+    pub website: String,
 }
 
 impl FormDraft {
@@ -49,6 +52,7 @@ impl FormDraft {
                 "talent" => &mut d.talent,
                 "text" => &mut d.text,
                 "language" => &mut d.language,
+                "website" => &mut d.website,
                 "qualities" => {
                     d.qualities.push(v.clone());
                     continue;
@@ -62,6 +66,11 @@ impl FormDraft {
             *slot = v.clone();
         }
         d
+    }
+
+    /// Filled in by a robot: the hidden field has text.
+    pub fn is_robot(&self) -> bool {
+        !self.website.trim().is_empty()
     }
 
     pub fn has_position(&self) -> bool {

@@ -1,5 +1,6 @@
 //! HTTP routes besides the Leptos pages: the REST API, the plain form POST and the language choice.
 
+pub mod abuse;
 pub mod api;
 pub mod campaign_forms;
 pub mod campaigns;

@@ -174,3 +174,25 @@ async fn changing_a_sent_form_offers_it_as_a_new_entry() {
     );
     assert_eq!(app.count_rows("submissions").await, 1);
 }
+
+#[tokio::test]
+async fn a_form_with_the_hidden_field_filled_is_answered_but_not_stored() {
+    let app = spawn_app().await;
+    let page = app.get_text("/meedoen/drempel").await;
+    assert!(page.contains(r#"name="website""#), "the honeypot is in the form");
+    let (id, r) = (new_id(), new_id());
+    let body = form_body(
+        &id,
+        &r,
+        &[
+            ("category", "steps"),
+            ("severity", "2"),
+            ("lon", "4.68"),
+            ("lat", "51.81"),
+            ("website", "https://spam.example"),
+        ],
+    );
+    let res = app.post_form("/meedoen/drempel", &body).await;
+    assert_eq!(res.status(), 303, "a robot learns nothing");
+    assert_eq!(app.count_rows("submissions").await, 0);
+}

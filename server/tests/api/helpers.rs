@@ -74,8 +74,17 @@ pub async fn spawn_app_with(locatieserver: String) -> TestApp {
 
 /// Starts the app on the database in `dir` (kept or fresh), with the PDOK stand-in.
 pub async fn spawn_app_in(dir: tempfile::TempDir, locatieserver: String) -> TestApp {
+    spawn_app_configured(dir, locatieserver, |_| {}).await
+}
+
+/// The same, with the settings changed by `change` first.
+pub async fn spawn_app_configured(
+    dir: tempfile::TempDir,
+    locatieserver: String,
+    change: impl FnOnce(&mut Settings),
+) -> TestApp {
     let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
-    let settings = Settings {
+    let mut settings = Settings {
         database_url: db_url.clone(),
         addr: "127.0.0.1:0".parse().expect("addr"),
         public_url: None,
@@ -83,7 +92,12 @@ pub async fn spawn_app_in(dir: tempfile::TempDir, locatieserver: String) -> Test
         tile_attribution: String::new(),
         locatieserver_url: locatieserver,
         pdok_wijkenbuurten_url: "http://127.0.0.1:9/{year}".into(),
+        // Tests send many entries from one address; the limit has its own test.
+        rate_limit_per_minute: 0,
+        rate_limit_burst: 0,
+        trusted_proxies: server::ratelimit::TrustedProxies::none(),
     };
+    change(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
     let addr = app.addr;
     tokio::spawn(app.run_until_stopped());

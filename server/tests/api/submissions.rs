@@ -397,3 +397,53 @@ async fn the_heatmap_hides_cells_of_fewer_than_five_respondents() {
         assert_eq!(res.status(), 400, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn anonymous_writes_are_limited_per_client_and_no_address_is_stored() {
+    let pdok = spawn_pdok_standin().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = spawn_app_configured(dir, format!("http://{pdok}/bzk/locatieserver/search/v3_1"), |s| {
+        s.rate_limit_per_minute = 60;
+        s.rate_limit_burst = 3;
+        s.trusted_proxies = server::ratelimit::TrustedProxies::parse("127.0.0.1").expect("proxies");
+    })
+    .await;
+    let post = |forwarded: &'static str| {
+        let body = barrier(&new_id(), &new_id());
+        let req = app
+            .client
+            .post(app.url("/api/v1/submissions"))
+            .header("x-forwarded-for", forwarded)
+            .json(&body);
+        async move { req.send().await.expect("post") }
+    };
+    for _ in 0..3 {
+        assert_eq!(post("203.0.113.7").await.status(), 201);
+    }
+    let refused = post("203.0.113.7").await;
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .expect("header")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Behind the trusted proxy, another resident has a bucket of their own.
+    assert_eq!(post("198.51.100.20").await.status(), 201);
+    // Reading is never limited.
+    assert_eq!(app.get("/api/v1/submissions").await.status(), 200);
+    assert_eq!(app.count_rows("submissions").await, 4, "the refused entry is not stored");
+
+    // No client address anywhere in the database files.
+    let db = app.db_url.trim_start_matches("sqlite://").to_string();
+    for file in [db.clone(), format!("{db}-wal")] {
+        if let Ok(bytes) = std::fs::read(&file) {
+            for addr in ["203.0.113.7", "198.51.100.20", "127.0.0.1"] {
+                assert!(
+                    !bytes.windows(addr.len()).any(|w| w == addr.as_bytes()),
+                    "{addr} in {file}"
+                );
+            }
+        }
+    }
+}
