@@ -182,6 +182,7 @@ pub fn router(state: AppState) -> Router {
         .route("/taal/{locale}", axum::routing::get(routes::lang::choose))
         .route("/staff/campagnes/{id}", axum::routing::post(routes::campaign_forms::save))
         .route("/campagne/{id}/vragen", axum::routing::post(routes::campaign_forms::answer))
+        .route("/melding/{id}/ik-ook", axum::routing::post(routes::form::me_too))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .merge(routes::staff_forms::router().with_state(state.service.clone()))
         .nest(

@@ -117,8 +117,8 @@ pub fn process(bytes: &[u8], limits: &PhotoLimits) -> Result<Photo, PhotoError> 
         });
     }
     let format = sniff(bytes)?;
-    if format == Format::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(PhotoError::Corrupt);
+    if format == Format::Jpeg {
+        check_jpeg_structure(bytes)?;
     }
 
     // Making a decoder reads the header only; no pixel is decoded before `decode` has checked
@@ -229,25 +229,39 @@ fn other_image_format(bytes: &[u8]) -> Option<&'static str> {
     None
 }
 
-/// Whether a JPEG's entropy-coded data runs to its end marker. The JPEG decoder is lenient and
-/// fills a cut-off scan with grey, which would publish half a photo from an interrupted upload.
-fn jpeg_is_complete(bytes: &[u8]) -> bool {
+/// Checks what the JPEG decoder gets wrong on its own. It fills a cut-off scan with grey, which
+/// would publish half a photo from an interrupted upload, so the entropy-coded data must run to
+/// an end marker. And it calls arithmetic-coded and lossless JPEGs damaged, when they are valid
+/// files of a kind it does not read.
+fn check_jpeg_structure(bytes: &[u8]) -> Result<(), PhotoError> {
     // Walk the header segments by their lengths: an embedded EXIF thumbnail has an end marker of
     // its own, so searching from the start would find that one.
     let mut at = 2;
     loop {
         let Some(&[0xFF, marker]) = bytes.get(at..at + 2) else {
-            return false;
+            return Err(PhotoError::Corrupt);
         };
         match marker {
             // Fill bytes may pad before a marker.
             0xFF => at += 1,
             // Start of scan: byte stuffing means an end marker can only occur after it as itself.
-            0xDA => return bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]),
-            0xD9 => return false,
+            0xDA => {
+                let ends = bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]);
+                return if ends {
+                    Ok(())
+                } else {
+                    Err(PhotoError::Corrupt)
+                };
+            }
+            0xD9 => return Err(PhotoError::Corrupt),
+            // Frame headers other than baseline, extended and progressive Huffman (C0–C2), and the
+            // arithmetic-coding conditioning segment (CC) among them.
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCF => {
+                return Err(PhotoError::UnsupportedVariant(Format::Jpeg.name()));
+            }
             _ => {
                 let Some(&[hi, lo]) = bytes.get(at + 2..at + 4) else {
-                    return false;
+                    return Err(PhotoError::Corrupt);
                 };
                 at += 2 + usize::from(u16::from_be_bytes([hi, lo]));
             }
@@ -280,12 +294,12 @@ fn decode<D: ImageDecoder>(
     }
     let dims = Some((width, height));
 
-    let max_side = u32::try_from(limits.max_pixels)
+    let side_cap = u32::try_from(limits.max_pixels)
         .unwrap_or(u32::MAX)
         .min(MAX_INPUT_SIDE);
     let mut decode_limits = Limits::default();
-    decode_limits.max_image_width = Some(max_side);
-    decode_limits.max_image_height = Some(max_side);
+    decode_limits.max_image_width = Some(side_cap);
+    decode_limits.max_image_height = Some(side_cap);
     decode_limits.max_alloc = Some(alloc_budget(limits));
     // As `ImageReader::decode` does: the output buffer counts against the budget first, so the
     // decoder gets only what is left for its own work.
@@ -308,7 +322,7 @@ fn decode_error(err: ImageError, format: Format, dims: Option<(u32, u32)>) -> Ph
         (ImageError::Limits(_), Some((width, height))) => {
             PhotoError::TooManyPixels { width, height }
         }
-        // Valid files the decoders do not handle, such as arithmetic-coded or 12-bit JPEGs.
+        // Valid files using a feature the decoder lacks.
         (ImageError::Unsupported(_), _) => PhotoError::UnsupportedVariant(format.name()),
         // Everything else is the file's fault: bad data, a cut-off stream (an I/O error on an
         // in-memory reader can only be running out of bytes), or a limit hit while reading the
@@ -737,7 +751,8 @@ mod tests {
     #[test]
     fn names_jpeg_variants_the_decoder_cannot_read() {
         // The frame header rewritten from baseline (SOF0) to arithmetic coding (SOF9): a valid
-        // JPEG kind that almost nothing writes and the decoder does not support.
+        // JPEG kind that almost nothing writes and the decoder does not read (it calls it
+        // damaged, which would send the resident looking for a fault that is not there).
         let mut jpeg = jpeg_of(&solid(16, 16, [0, 0, 0]));
         let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
         jpeg[sof + 1] = 0xC9;

@@ -259,6 +259,59 @@ impl Service {
         }))
     }
 
+    /// One respondent's "ik ook" on a visible entry; violations for a malformed respondent id.
+    pub async fn me_too(
+        &self,
+        id: &str,
+        respondent: &str,
+    ) -> Result<Result<crate::store::MeToo, Vec<Violation>>, StoreError> {
+        if !app::model::is_uuid(respondent) {
+            return Ok(Err(vec![Violation::new("respondent", Rule::NotUuid)]));
+        }
+        if !app::model::is_uuid(id) {
+            return Ok(Ok(crate::store::MeToo::Unknown));
+        }
+        Ok(Ok(self
+            .store
+            .me_too(&id.to_ascii_lowercase(), &respondent.to_ascii_lowercase())
+            .await?))
+    }
+
+    /// Visible entries of `kind` near a position (by their public position), nearest first: what a
+    /// resident sees while adding one, to say "ik ook" instead.
+    pub async fn nearby(
+        &self,
+        kind: app::model::Kind,
+        lon: f64,
+        lat: f64,
+    ) -> Result<Vec<PublicEntry>, StoreError> {
+        // About 200 m each way at Dutch latitudes.
+        let (dlon, dlat) = (0.003, 0.0018);
+        let mut found = self
+            .store
+            .public_entries(&EntryFilter {
+                bbox: Some(app::model::Bbox {
+                    min_lon: lon - dlon,
+                    min_lat: lat - dlat,
+                    max_lon: lon + dlon,
+                    max_lat: lat + dlat,
+                }),
+                kind: Some(kind),
+                limit: 200,
+            })
+            .await?;
+        let dist = |e: &PublicEntry| {
+            e.location.map_or(f64::MAX, |p| {
+                let dx = (p.lon - lon) * (lat.to_radians().cos());
+                let dy = p.lat - lat;
+                dx * dx + dy * dy
+            })
+        };
+        found.sort_by(|a, b| dist(a).total_cmp(&dist(b)));
+        found.truncate(5);
+        Ok(found)
+    }
+
     pub async fn public_entries(&self, f: &EntryFilter) -> Result<Vec<PublicEntry>, StoreError> {
         self.store.public_entries(f).await
     }
@@ -307,6 +360,28 @@ impl Backend for Service {
             Service::campaign_info(self, &id, respondent.as_deref())
                 .await
                 .map_err(backend_error)
+        })
+    }
+
+    fn nearby(
+        &self,
+        kind: app::model::Kind,
+        lon: f64,
+        lat: f64,
+    ) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
+        Box::pin(async move { Service::nearby(self, kind, lon, lat).await.map_err(backend_error) })
+    }
+
+    fn me_too(
+        &self,
+        id: String,
+        respondent: String,
+    ) -> BoxFuture<'_, Result<Option<u64>, BackendError>> {
+        Box::pin(async move {
+            match Service::me_too(self, &id, &respondent).await.map_err(backend_error)? {
+                Ok(crate::store::MeToo::Counted(n) | crate::store::MeToo::Already(n)) => Ok(Some(n)),
+                Ok(crate::store::MeToo::Unknown) | Err(_) => Ok(None),
+            }
         })
     }
 

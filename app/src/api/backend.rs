@@ -38,6 +38,19 @@ pub trait Backend: Send + Sync + 'static {
         id: String,
         respondent: Option<String>,
     ) -> BoxFuture<'_, Result<Option<CampaignInfo>, BackendError>>;
+    /// Visible entries of `kind` near a position, nearest first (at most 5).
+    fn nearby(
+        &self,
+        kind: crate::model::Kind,
+        lon: f64,
+        lat: f64,
+    ) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>>;
+    /// "Ik ook" on an entry: its count afterwards, or `None` when there is no such visible entry.
+    fn me_too(
+        &self,
+        id: String,
+        respondent: String,
+    ) -> BoxFuture<'_, Result<Option<u64>, BackendError>>;
     /// One entry as the public sees it, with its status; `None` when unknown or hidden.
     fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>>;
     /// The dashboard's released figures and choices for one filter.

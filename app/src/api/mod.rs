@@ -199,3 +199,27 @@ pub async fn campaign_info(
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
+
+/// Entries of a kind near a position, for "ik ook" while adding one.
+#[server(prefix = "/_fn", endpoint = "nearby")]
+pub async fn nearby(
+    kind: crate::model::Kind,
+    lon: f64,
+    lat: f64,
+) -> Result<Vec<crate::model::PublicEntry>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .nearby(kind, lon, lat)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// "Ik ook" (me too) on an entry; its count afterwards, or `None` for an unknown entry.
+#[server(prefix = "/_fn", endpoint = "me_too")]
+pub async fn say_me_too(id: String, respondent: String) -> Result<Option<u64>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .me_too(id, respondent)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}

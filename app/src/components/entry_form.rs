@@ -79,6 +79,30 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = attempted;
 
+    // Entries of this kind near the chosen spot, to say "ik ook" instead of adding a duplicate.
+    let near = RwSignal::new(Vec::<PublicEntry>::new());
+    let near_at = RwSignal::new(String::new());
+    let refresh_near = move || {
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form_ref.get_untracked() {
+            let d = browser::read_form(&form);
+            let key = format!("{},{}", d.lon, d.lat);
+            if key == near_at.get_untracked() {
+                return;
+            }
+            near_at.set(key);
+            if let Ok(Some(pos)) = d.location() {
+                leptos::task::spawn_local(async move {
+                    if let Ok(list) = crate::api::nearby(kind, pos.lon, pos.lat).await {
+                        near.set(list);
+                    }
+                });
+            }
+        }
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (near_at, &refresh_near);
+
     let revalidate = move || {
         #[cfg(feature = "hydrate")]
         if attempted.get_untracked() {
@@ -135,6 +159,7 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
     };
 
     let title = form_title(l, kind);
+    let offer_for_near = offer.clone();
 
     view! {
         <h1>{title}</h1>
@@ -148,7 +173,10 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
             novalidate
             node_ref=form_ref
             on:submit=on_submit
-            on:change=move |_| revalidate()
+            on:change=move |_| {
+                revalidate();
+                refresh_near();
+            }
             on:input=move |_| revalidate()
         >
             <input type="hidden" name="id" value=move || id.get() />
@@ -162,8 +190,9 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
                 <input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off" />
             </div>
 
-            <CategoryChoice kind selected=draft.category.clone() offer violations />
+            <CategoryChoice kind selected=draft.category.clone() offer=offer.clone() violations />
             <LocationPicker kind draft=draft.clone() violations />
+            <NearbyEntries kind near offer=offer_for_near respondent=draft.respondent.clone() campaign=draft.campaign.clone() />
             {match kind {
                 Kind::Place => view! { <PlaceFields draft=draft.clone() violations /> }.into_any(),
                 Kind::Barrier => view! { <BarrierFields draft=draft.clone() violations /> }.into_any(),
@@ -187,6 +216,85 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
                 {move || if sending.get() { td_string!(l, form_sending) } else { td_string!(l, form_submit) }}
             </button>
         </form>
+    }
+}
+
+/// Entries of the same kind near the chosen spot, each with an "ik ook" button: a resident who
+/// means the same thing is counted without a duplicate entry.
+#[component]
+fn NearbyEntries(
+    kind: Kind,
+    near: RwSignal<Vec<PublicEntry>>,
+    offer: Offer,
+    respondent: String,
+    campaign: String,
+) -> impl IntoView {
+    let l = form_locale();
+    let said = RwSignal::new(Vec::<(String, u64)>::new());
+    move || {
+        let list = near.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|e| {
+                    let id = e.id.clone();
+                    let label = offer
+                        .label(&e.category)
+                        .map_or_else(|| labels::category(l, kind, &e.category), str::to_string);
+                    let respondent = respondent.clone();
+                    let next = thanks_path(&e.id, &respondent, &campaign);
+                    let counted = {
+                        let id = id.clone();
+                        move || said.get().iter().find(|(s, _)| *s == id).map(|(_, n)| *n)
+                    };
+                    let others = e.me_too;
+                    let on_click = {
+                        let id = id.clone();
+                        move |_| {
+                            let (id, respondent) = (id.clone(), respondent.clone());
+                            #[cfg(feature = "hydrate")]
+                            leptos::task::spawn_local(async move {
+                                if let Ok(Some(n)) = crate::api::say_me_too(id.clone(), respondent).await {
+                                    said.update(|s| s.push((id, n)));
+                                }
+                            });
+                            #[cfg(not(feature = "hydrate"))]
+                            let _ = (id, respondent);
+                        }
+                    };
+                    view! {
+                        <li class="nearby-entry">
+                            <span class="nearby-what">{label}</span>
+                            " · "
+                            <span class="hint">{e.created_at.clone()}</span>
+                            {move || match counted() {
+                                Some(n) => view! {
+                                    <p class="notice" role="status">
+                                        {td!(l, nearby_counted, n = n)} " "
+                                        <a href=next.clone()>{td!(l, nearby_done)}</a>
+                                    </p>
+                                }
+                                .into_any(),
+                                None => view! {
+                                    <p>
+                                        {(others > 0).then(|| view! { <span class="hint">{td!(l, nearby_others, n = others)} " "</span> })}
+                                        <button type="button" class="button secondary" on:click=on_click.clone()>{td!(l, nearby_me_too)}</button>
+                                    </p>
+                                }
+                                .into_any(),
+                            }}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="nearby" aria-labelledby="nearby-title">
+                    <h2 id="nearby-title">{td!(l, nearby_title)}</h2>
+                    <p class="hint">{td!(l, nearby_text)}</p>
+                    <ul class="nearby-list">{items}</ul>
+                </section>
+            }
+        })
     }
 }
 

@@ -127,6 +127,9 @@ pub struct PublicEntry {
     /// The resident's text, once published by a moderator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// How many other residents said "ik ook" (me too).
+    #[serde(default)]
+    pub me_too: u64,
 }
 
 /// One address search result (`GET /api/v1/geocode`).

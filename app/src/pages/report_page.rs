@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::entry;
 use crate::i18n::*;
@@ -53,6 +53,13 @@ pub fn ReportPage() -> impl IntoView {
 fn Report(e: PublicEntry) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
+    let query = use_query_map().get_untracked();
+    let thanked = query.get("ikook").is_some();
+    // The visit's respondent when there is one, else a fresh id for this "ik ook".
+    let respondent = query
+        .get("r")
+        .filter(|r| is_uuid(r))
+        .unwrap_or_else(crate::browser::new_uuid);
     let date = e.created_at.get(..10).unwrap_or_default().to_string();
     view! {
         <h1>{t!(i18n, report_title)}</h1>
@@ -68,6 +75,19 @@ fn Report(e: PublicEntry) -> impl IntoView {
         {match e.text {
             Some(t) => view! { <p class="resident-text">{t}</p> }.into_any(),
             None => view! { <p class="hint">{t!(i18n, report_private_text)}</p> }.into_any(),
+        }}
+        <h2>{t!(i18n, report_me_too)}</h2>
+        {(e.me_too > 0).then(|| view! { <p>{t!(i18n, report_me_too_count, n = e.me_too)}</p> })}
+        {if thanked {
+            view! { <p class="notice" role="status">{t!(i18n, report_me_too_thanks)}</p> }.into_any()
+        } else {
+            view! {
+                <form method="post" action=format!("/melding/{}/ik-ook", e.id)>
+                    <input type="hidden" name="respondent" value=respondent />
+                    <button type="submit" class="button">{t!(i18n, nearby_me_too)}</button>
+                </form>
+            }
+            .into_any()
         }}
         <p><a href="/kaart" class="button secondary">{t!(i18n, thanks_map)}</a></p>
     }

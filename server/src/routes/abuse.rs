@@ -22,6 +22,8 @@ pub fn is_limited(method: &Method, path: &str) -> bool {
     }
     path == "/api/v1/submissions"
         || path == "/_fn/submit"
+        || path == "/_fn/me_too"
+        || path.starts_with("/melding/")
         || path.starts_with("/meedoen/")
         || path.starts_with("/campagne/")
         || (path.starts_with("/api/v1/campaigns/") && path.ends_with("/responses"))

@@ -25,6 +25,7 @@ pub fn router(svc: &Service) -> Router<Service> {
             post(create_submission).get(list_submissions),
         )
         .route("/submissions/{id}", get(one_submission))
+        .route("/submissions/{id}/me-too", post(me_too))
         .route("/geocode", get(geocode))
         .route("/areas", get(areas))
         .route("/heatmap", get(heatmap))
@@ -405,4 +406,28 @@ async fn openapi() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "application/json")],
         include_str!("../../openapi.json"),
     )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeTooBody {
+    respondent: String,
+}
+
+/// `POST /submissions/{id}/me-too` `{respondent}`: "ik ook" instead of a duplicate entry. 201 when
+/// counted, 200 when this respondent said it before (or wrote the entry), 404 for no visible entry.
+/// Answers `{id, me_too}` with the entry's count.
+async fn me_too(
+    State(svc): State<Service>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let b: MeTooBody = super::campaigns::json_body(&body)?;
+    let outcome = svc.me_too(&id, &b.respondent).await?.map_err(ApiError::Invalid)?;
+    let (status, n) = match outcome {
+        crate::store::MeToo::Counted(n) => (StatusCode::CREATED, n),
+        crate::store::MeToo::Already(n) => (StatusCode::OK, n),
+        crate::store::MeToo::Unknown => return Err(ApiError::NotFound),
+    };
+    Ok((status, Json(serde_json::json!({"id": id, "me_too": n}))).into_response())
 }

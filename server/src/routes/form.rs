@@ -106,3 +106,25 @@ pub async fn render_again<T: Clone + Send + Sync + 'static>(
     *res.status_mut() = status;
     res
 }
+
+#[derive(serde::Deserialize)]
+pub struct MeTooForm {
+    #[serde(default)]
+    respondent: String,
+}
+
+/// `POST /melding/{id}/ik-ook`: "ik ook" from an entry's page, without JavaScript.
+pub async fn me_too(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<MeTooForm>,
+) -> Response {
+    match state.service.me_too(&id, &f.respondent).await {
+        Ok(Ok(crate::store::MeToo::Counted(_) | crate::store::MeToo::Already(_))) => {
+            Redirect::to(&format!("/melding/{id}?ikook=1")).into_response()
+        }
+        Ok(Ok(crate::store::MeToo::Unknown)) => StatusCode::NOT_FOUND.into_response(),
+        Ok(Err(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "respondent must be a UUID").into_response(),
+        Err(e) => super::error::ApiError::from(e).into_response(),
+    }
+}

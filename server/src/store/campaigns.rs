@@ -218,3 +218,57 @@ pub(super) async fn audit_in(
     .await?;
     Ok(())
 }
+
+/// What became of an "ik ook".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeToo {
+    /// Counted; the entry's count now.
+    Counted(u64),
+    /// This respondent said it before (or wrote the entry): nothing changed.
+    Already(u64),
+    /// No visible entry with this id.
+    Unknown,
+}
+
+impl SqliteStore {
+    /// Adds one respondent's "ik ook" to a visible entry, bumping its gemeente's revision in the same
+    /// transaction so the figures include it at once.
+    pub async fn me_too(&self, id: &str, respondent: &str) -> Result<MeToo, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((author, gemeente)) = row else {
+            return Ok(MeToo::Unknown);
+        };
+        let count = |n: i64| n.max(0) as u64;
+        let added = author != respondent
+            && sqlx::query(&format!(
+                "INSERT INTO me_too (submission, respondent, created_at) VALUES (?, ?, {NOW}) \
+                 ON CONFLICT DO NOTHING"
+            ))
+            .bind(id)
+            .bind(respondent)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+        if added {
+            if let Some(g) = gemeente {
+                super::sqlite::bump_revision(&mut tx, &g).await?;
+            }
+        }
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM me_too WHERE submission = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(if added {
+            MeToo::Counted(count(n))
+        } else {
+            MeToo::Already(count(n))
+        })
+    }
+}

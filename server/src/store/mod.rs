@@ -7,7 +7,7 @@ mod sqlite;
 mod staff;
 
 pub use sqlite::SqliteStore as Store;
-pub use campaigns::Answered;
+pub use campaigns::{Answered, MeToo};
 pub use staff::{split_codes, AuditEntry, QueuedText, SessionUser, StaffUser};
 
 use app::model::{Kind, PublicEntry, Receipt};

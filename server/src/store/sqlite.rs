@@ -411,6 +411,17 @@ impl SqliteStore {
         .bind(gemeente)
         .fetch_all(&mut *tx)
         .await?;
+        // Each "ik ook" counts as an entry of its respondent where and when it was said.
+        let me_too: Vec<Row> = sqlx::query_as(
+            "SELECT s.wijk, s.buurt, s.kind, s.category, s.source, s.campaign, m.created_at, m.respondent \
+             FROM me_too m JOIN submissions s ON s.id = m.submission \
+             WHERE s.gemeente = ? AND s.hidden = 0",
+        )
+        .bind(gemeente)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut all = all;
+        all.extend(me_too);
         tx.commit().await?;
         let records = |rows: Vec<Row>| -> Vec<Record> {
             rows.into_iter()
@@ -643,7 +654,7 @@ fn filter_clauses(f: &InsightFilter) -> (String, Vec<String>) {
     (sql, binds)
 }
 
-async fn bump_revision(
+pub(super) async fn bump_revision(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     gemeente: &str,
 ) -> Result<(), StoreError> {
@@ -702,9 +713,11 @@ fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError
         } else {
             None
         },
+        me_too: row.try_get::<i64, _>("me_too")?.max(0) as u64,
     })
 }
 
 /// What [`public_entry`] reads.
 const PUBLIC_COLUMNS: &str =
-    "id, kind, category, lon, lat, details, created_at, status, status_note, text, text_public";
+    "id, kind, category, lon, lat, details, created_at, status, status_note, text, text_public, \
+     (SELECT count(*) FROM me_too m WHERE m.submission = submissions.id) AS me_too";

@@ -314,3 +314,77 @@ async fn a_whole_country_of_buurten_asks_for_a_gemeente_first() {
         "one gemeente is drawn"
     );
 }
+
+#[tokio::test]
+async fn ik_ook_counts_in_the_aggregates_once_per_resident() {
+    let app = spawn_drechtsteden_app().await;
+    let three = three_buurten_of_one_wijk();
+    let spot = &three[0];
+    let author = new_id();
+    let mut b = barrier(&new_id(), &author);
+    b["category"] = json!("poor_lighting");
+    b["location"] = json!({"lon": spot.1, "lat": spot.2});
+    assert_eq!(app.post_json(&b).await.status(), 201);
+    let id = b["id"].as_str().expect("id").to_string();
+    let me_too = |respondent: String| {
+        let req = app
+            .client
+            .post(app.url(&format!("/api/v1/submissions/{id}/me-too")))
+            .json(&json!({"respondent": respondent}));
+        async move { req.send().await.expect("post") }
+    };
+    let q = "/api/v1/aggregates?level=buurt&kind=barrier&category=poor_lighting&gemeente=GM0505";
+    let figure = |figs: Vec<Value>| {
+        figs.into_iter()
+            .find(|f| f["area_code"] == spot.0.as_str())
+            .expect("the buurt")
+    };
+    assert_eq!(figure(app.get_json(q).await)["suppressed"], true, "one resident");
+
+    let others: Vec<String> = (0..4).map(|_| new_id()).collect();
+    for r in &others {
+        assert_eq!(me_too(r.clone()).await.status(), 201);
+    }
+    assert_eq!(me_too(others[0].clone()).await.status(), 200, "once per resident");
+    assert_eq!(me_too(author.clone()).await.status(), 200, "the author is counted already");
+    let res = me_too("not-a-uuid".into()).await;
+    assert_eq!(res.status(), 422);
+    let unknown = app
+        .client
+        .post(app.url(&format!("/api/v1/submissions/{}/me-too", new_id())))
+        .json(&json!({"respondent": new_id()}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(unknown.status(), 404);
+
+    let f = figure(app.get_json(q).await);
+    assert_eq!((f["count"].as_u64(), f["respondents"].as_u64()), (Some(5), Some(5)), "{f}");
+    let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert_eq!(public["me_too"], 4);
+
+    // From the entry's page, without JavaScript.
+    let page = app.get_text(&format!("/melding/{id}")).await;
+    assert!(page.contains(&format!(r#"action="/melding/{id}/ik-ook""#)));
+    let res = app
+        .post_form(&format!("/melding/{id}/ik-ook"), &[("respondent".into(), new_id())])
+        .await;
+    assert_eq!(res.status(), 303);
+    let f = figure(app.get_json(q).await);
+    assert_eq!(f["respondents"].as_u64(), Some(6));
+    let page = app.get_text(&format!("/melding/{id}?ikook=1")).await;
+    assert!(page.contains("bewoners zeiden: ik ook.") && page.contains(">5<"), "the page counts them: {}", &page[page.find("Herkent").unwrap_or(0)..][..300]);
+
+    // Near the spot, the entry is offered for "ik ook" (the form's server function).
+    let near: Vec<Value> = app
+        .client
+        .post(app.url("/_fn/nearby"))
+        .form(&[("kind", "barrier"), ("lon", &spot.1.to_string()), ("lat", &spot.2.to_string())])
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(near[0]["id"], id.as_str());
+}
