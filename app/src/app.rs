@@ -6,7 +6,7 @@ use leptos_router::{path, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AreaPage, CampaignPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffUsersPage, SurveyPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
+    AreaPage, CampaignPage, OwnPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffUsersPage, SurveyPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
     StaffPage, ThanksPage,
 };
 
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bedankt/:id") view=ThanksPage />
                         <Route path=path!("/kaart") view=MapPage />
                         <Route path=path!("/melding/:id") view=ReportPage />
+                        <Route path=path!("/mijn/:id") view=OwnPage />
                         <Route path=path!("/staff") view=StaffPage />
                         <Route path=path!("/staff/campagnes") view=StaffCampaignsPage />
                         <Route path=path!("/staff/campagnes/:id") view=StaffCampaignPage />

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod export;
 pub mod import;
 pub mod insight;
+pub mod own;
 pub mod pdok;
 pub mod photo;
 pub mod ratelimit;
@@ -115,6 +116,7 @@ impl Application {
         });
         service.watch_areas(std::time::Duration::from_secs(10));
         service.warm_tables();
+        service.watch_retention();
         let state = AppState {
             leptos_options,
             service,
@@ -183,6 +185,8 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/campagnes/{id}", axum::routing::post(routes::campaign_forms::save))
         .route("/campagne/{id}/vragen", axum::routing::post(routes::campaign_forms::answer))
         .route("/melding/{id}/ik-ook", axum::routing::post(routes::form::me_too))
+        .route("/mijn/{id}", axum::routing::post(routes::form::change_own))
+        .route("/mijn/{id}/verwijderen", axum::routing::post(routes::form::delete_own))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .merge(routes::staff_forms::router().with_state(state.service.clone()))
         .nest(

@@ -167,8 +167,8 @@ impl Service {
         open: bool,
     ) -> Result<SubmitOutcome, StoreError> {
         Ok(match self.store.submit(s, areas, open).await? {
-            Stored::Created(r) => SubmitOutcome::Created(r),
-            Stored::Replayed(r) => SubmitOutcome::Replayed(r),
+            Stored::Created(r) => SubmitOutcome::Created(self.with_key(r).await?),
+            Stored::Replayed(r) => SubmitOutcome::Replayed(self.with_key(r).await?),
             Stored::Conflict => SubmitOutcome::Conflict,
             Stored::Gone => SubmitOutcome::Gone,
             Stored::UnknownCampaign => {
@@ -186,6 +186,7 @@ impl Service {
             return Ok(SubmitOutcome::Created(app::model::Receipt {
                 id: draft.id.trim().to_ascii_lowercase(),
                 areas: AreaCodes::default(),
+                edit_key: None,
             }));
         }
         if let Err(v) = draft.check() {
@@ -383,6 +384,22 @@ impl Backend for Service {
                 Ok(crate::store::MeToo::Unknown) | Err(_) => Ok(None),
             }
         })
+    }
+
+    fn edit_key(
+        &self,
+        id: String,
+        respondent: String,
+    ) -> BoxFuture<'_, Result<Option<String>, BackendError>> {
+        Box::pin(async move { self.key_for_author(&id, &respondent).await.map_err(backend_error) })
+    }
+
+    fn own_entry(
+        &self,
+        id: String,
+        key: String,
+    ) -> BoxFuture<'_, Result<Option<app::model::OwnEntry>, BackendError>> {
+        Box::pin(async move { Service::own_entry(self, &id, &key).await.map_err(backend_error) })
     }
 
     fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>> {

@@ -51,6 +51,18 @@ pub trait Backend: Send + Sync + 'static {
         id: String,
         respondent: String,
     ) -> BoxFuture<'_, Result<Option<u64>, BackendError>>;
+    /// The private-link key of entry `id` for the visit `respondent` that wrote it.
+    fn edit_key(
+        &self,
+        id: String,
+        respondent: String,
+    ) -> BoxFuture<'_, Result<Option<String>, BackendError>>;
+    /// The entry behind a private link, or `None` when the key does not fit.
+    fn own_entry(
+        &self,
+        id: String,
+        key: String,
+    ) -> BoxFuture<'_, Result<Option<crate::model::OwnEntry>, BackendError>>;
     /// One entry as the public sees it, with its status; `None` when unknown or hidden.
     fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>>;
     /// The dashboard's released figures and choices for one filter.

@@ -223,3 +223,26 @@ pub async fn say_me_too(id: String, respondent: String) -> Result<Option<u64>, S
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
+
+/// The private-link key of an entry, for the visit that wrote it (the thank-you page).
+#[server(prefix = "/_fn", endpoint = "edit_key")]
+pub async fn edit_key(id: String, respondent: String) -> Result<Option<String>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .edit_key(id, respondent)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// The entry behind a private link (`/mijn/{id}?sleutel=`), or `None`.
+#[server(prefix = "/_fn", endpoint = "own_entry")]
+pub async fn own_entry(
+    id: String,
+    key: String,
+) -> Result<Option<crate::model::OwnEntry>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .own_entry(id, key)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}

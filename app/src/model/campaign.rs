@@ -531,7 +531,7 @@ pub fn demographic_questions() -> Vec<Question> {
     vec![
         single(
             "age_band",
-            texts("Hoe oud bent u?", "How old are you?"),
+            texts("Hoe oud ben je?", "How old are you?"),
             options(
                 AGE_BANDS,
                 &[
@@ -545,7 +545,7 @@ pub fn demographic_questions() -> Vec<Question> {
         ),
         single(
             "years_here",
-            texts("Hoe lang woont u in deze buurt?", "How long have you lived in this neighbourhood?"),
+            texts("Hoe lang woon je in deze buurt?", "How long have you lived in this neighbourhood?"),
             options(
                 YEARS_HERE,
                 &[
@@ -558,7 +558,7 @@ pub fn demographic_questions() -> Vec<Question> {
         ),
         single(
             "home_language",
-            texts("Welke taal spreekt u thuis het meest?", "Which language do you speak most at home?"),
+            texts("Welke taal spreek je thuis het meest?", "Which language do you speak most at home?"),
             options(
                 HOME_LANGUAGES,
                 &[

@@ -106,6 +106,36 @@ pub struct AreaCodes {
 pub struct Receipt {
     pub id: String,
     pub areas: AreaCodes,
+    /// The key of the entry's private link (`/mijn/{id}?sleutel=...`), for its author only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit_key: Option<String>,
+}
+
+/// An entry as its author sees it through the private link: with its text, hidden or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnEntry {
+    pub id: String,
+    pub kind: Kind,
+    pub category: String,
+    pub text: Option<String>,
+    pub text_public: bool,
+    pub hidden: bool,
+    pub status: super::Status,
+    pub status_note: Option<String>,
+    /// The day only.
+    pub created_at: String,
+    pub campaign: String,
+}
+
+/// The author's change through the private link (`PATCH /api/v1/submissions/{id}/private`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnChange {
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The new free text; an empty one removes it.
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// An entry as the public map shows it: places exact, barriers and wishes on a 100 m grid, and free

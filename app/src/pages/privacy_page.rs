@@ -15,6 +15,11 @@ pub fn PrivacyPage() -> impl IntoView {
         <p>{t!(i18n, privacy_p3)}</p>
         <p>{t!(i18n, privacy_p4)}</p>
         <p>{t!(i18n, privacy_p5)}</p>
+        <p>{t!(i18n, privacy_p7)}</p>
+        <p>{t!(i18n, privacy_p8)}</p>
+        <p>{t!(i18n, privacy_p9)}</p>
+        <p>{t!(i18n, privacy_p10)}</p>
+        <p>{t!(i18n, privacy_p11)}</p>
         <p>{t!(i18n, privacy_p6)}</p>
     }
 }

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::campaign_info;
+use crate::api::{campaign_info, edit_key};
 use crate::i18n::*;
 use crate::model::{is_slug, is_uuid, DEFAULT_CAMPAIGN};
 
@@ -46,6 +46,18 @@ pub fn ThanksPage() -> impl IntoView {
             |(c, r)| async move { campaign_info(c, r).await },
         )
     };
+    let key = {
+        let (id, respondent) = (id.clone(), respondent.clone());
+        Resource::new_blocking(
+            move || (id.clone(), respondent.clone()),
+            |(id, r)| async move {
+                match (id, r) {
+                    (Some(id), Some(r)) => edit_key(id, r).await,
+                    _ => Ok(None),
+                }
+            },
+        )
+    };
     let survey = move || {
         let respondent = respondent.clone();
         Suspend::new(async move {
@@ -63,12 +75,31 @@ pub fn ThanksPage() -> impl IntoView {
             })
         })
     };
+    let private = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            Suspend::new(async move {
+                let key = key.await.ok().flatten()?;
+                let href = format!("/mijn/{}?sleutel={key}", id?);
+                let text = href.clone();
+                Some(view! {
+                    <section class="private-link" aria-labelledby="private-title">
+                        <h2 id="private-title">{t!(i18n, thanks_private)}</h2>
+                        <p>{t!(i18n, thanks_private_text)}</p>
+                        <p><a href=href class="private-href">{text}</a></p>
+                    </section>
+                })
+            })
+        }
+    };
     view! {
         <Title text=move || t_string!(i18n, thanks_title).to_string() />
         <h1 tabindex="-1">{t!(i18n, thanks_title)}</h1>
         <p class="lead">{t!(i18n, thanks_text)}</p>
         {code.map(|c| view! { <p class="code">{t!(i18n, thanks_code)} " " <strong>{c}</strong></p> })}
         <Suspense>{survey}</Suspense>
+        <Suspense>{private}</Suspense>
         <h2>{t!(i18n, thanks_next)}</h2>
         <p>{t!(i18n, thanks_next_text)}</p>
         {follow.map(|href| view! { <p><a href=href>{t!(i18n, thanks_follow)}</a></p> })}

@@ -26,6 +26,10 @@ pub fn router(svc: &Service) -> Router<Service> {
         )
         .route("/submissions/{id}", get(one_submission))
         .route("/submissions/{id}/me-too", post(me_too))
+        .route(
+            "/submissions/{id}/private",
+            get(own_entry).patch(change_own).delete(delete_own),
+        )
         .route("/geocode", get(geocode))
         .route("/areas", get(areas))
         .route("/heatmap", get(heatmap))
@@ -430,4 +434,59 @@ async fn me_too(
         crate::store::MeToo::Unknown => return Err(ApiError::NotFound),
     };
     Ok((status, Json(serde_json::json!({"id": id, "me_too": n}))).into_response())
+}
+
+/// The key of a private link, from the `X-Edit-Key` header.
+fn edit_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    headers
+        .get("x-edit-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .ok_or(ApiError::Unauthenticated(
+            "send the key of the entry's private link in X-Edit-Key",
+        ))
+}
+
+/// `GET /submissions/{id}/private` with `X-Edit-Key`: the entry as its author sees it; 404 when the
+/// key does not fit (no difference between "no entry" and "wrong key").
+async fn own_entry(
+    State(svc): State<Service>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let key = edit_key(&headers)?;
+    let e = svc.own_entry(&id, &key).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(e).into_response())
+}
+
+/// `PATCH /submissions/{id}/private` `{category?, text?}` with `X-Edit-Key`: the author's change.
+/// Changed text waits for a moderator again.
+async fn change_own(
+    State(svc): State<Service>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let key = edit_key(&headers)?;
+    let change: app::model::OwnChange = super::campaigns::json_body(&body)?;
+    match svc.change_own(&id, &key, &change).await? {
+        None => Err(ApiError::NotFound),
+        Some(Err(v)) => Err(ApiError::Invalid(v)),
+        Some(Ok(e)) => Ok(Json(e).into_response()),
+    }
+}
+
+/// `DELETE /submissions/{id}/private` with `X-Edit-Key`: deleted for good (204); a tombstone keeps
+/// an offline resend from bringing it back.
+async fn delete_own(
+    State(svc): State<Service>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let key = edit_key(&headers)?;
+    if svc.delete_own(&id, &key).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::NotFound)
+    }
 }

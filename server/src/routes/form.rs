@@ -128,3 +128,51 @@ pub async fn me_too(
         Err(e) => super::error::ApiError::from(e).into_response(),
     }
 }
+
+#[derive(serde::Deserialize)]
+pub struct OwnForm {
+    #[serde(default)]
+    sleutel: String,
+    category: Option<String>,
+    text: Option<String>,
+    zeker: Option<String>,
+}
+
+/// `POST /mijn/{id}`: the author's change through the private link.
+pub async fn change_own(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<OwnForm>,
+) -> Response {
+    let change = app::model::OwnChange {
+        category: f.category,
+        text: Some(f.text.unwrap_or_default()),
+    };
+    let back = |outcome: &str| {
+        Redirect::to(&format!("/mijn/{id}?sleutel={}&melding={outcome}", f.sleutel)).into_response()
+    };
+    match state.service.change_own(&id, &f.sleutel, &change).await {
+        Ok(Some(Ok(_))) => back("opgeslagen"),
+        Ok(Some(Err(_))) => back("ongeldig"),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => super::error::ApiError::from(e).into_response(),
+    }
+}
+
+/// `POST /mijn/{id}/verwijderen`: deletes the entry for good (the box "yes, delete" must be ticked).
+pub async fn delete_own(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<OwnForm>,
+) -> Response {
+    if f.zeker.as_deref() != Some("ja") {
+        return Redirect::to(&format!("/mijn/{id}?sleutel={}&melding=ongeldig", f.sleutel))
+            .into_response();
+    }
+    match state.service.delete_own(&id, &f.sleutel).await {
+        Ok(true) => Redirect::to(&format!("/mijn/{id}?sleutel={}&melding=verwijderd", f.sleutel))
+            .into_response(),
+        Ok(false) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => super::error::ApiError::from(e).into_response(),
+    }
+}

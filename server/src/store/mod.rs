@@ -3,6 +3,7 @@
 //! a pool of their own.
 
 mod campaigns;
+mod own;
 mod sqlite;
 mod staff;
 

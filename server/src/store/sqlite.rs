@@ -108,6 +108,7 @@ impl SqliteStore {
             return Ok(Stored::Replayed(Receipt {
                 id: s.id.clone(),
                 areas,
+                edit_key: None,
             }));
         }
         if !accept_new
@@ -154,6 +155,7 @@ impl SqliteStore {
         Ok(Stored::Created(Receipt {
             id: s.id.clone(),
             areas: areas.clone(),
+            edit_key: None,
         }))
     }
 

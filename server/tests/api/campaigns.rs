@@ -289,7 +289,7 @@ async fn the_staff_pages_create_a_campaign_and_residents_answer_it_without_javas
     assert!(page.contains(&survey_link), "the survey is offered");
 
     let survey = app.get_text(&survey_link).await;
-    assert!(survey.contains("Waar zit u graag?") && survey.contains("Hoe oud bent u?"));
+    assert!(survey.contains("Waar zit u graag?") && survey.contains("Hoe oud ben je?"));
     let wrong = app
         .client
         .post(app.url(&survey_link))
@@ -318,7 +318,7 @@ async fn the_staff_pages_create_a_campaign_and_residents_answer_it_without_javas
     let again = app.get_text(&thanks).await;
     assert!(!again.contains(&survey_link), "answered: not offered again");
     let done = app.get_text(&format!("{survey_link}&klaar=1")).await;
-    assert!(done.contains("Dank u! Uw antwoorden zijn opgeslagen."));
+    assert!(done.contains("Bedankt! Je antwoorden zijn opgeslagen."));
 
     let list = app
         .client

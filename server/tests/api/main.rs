@@ -7,6 +7,7 @@ mod durability;
 mod form;
 mod helpers;
 mod insight;
+mod own;
 mod pages;
 mod staff;
 mod submissions;

@@ -11,9 +11,11 @@ async fn a_valid_submission_is_stored_once_and_replays_are_idempotent() {
     let res = app.post_json(&body).await;
     assert_eq!(res.status(), 201);
     let receipt: Value = res.json().await.expect("json");
+    let key = receipt["edit_key"].as_str().expect("the private link's key");
+    assert_eq!(key.len(), 32);
     assert_eq!(
         receipt,
-        json!({"id": id, "areas": {"gemeente": null, "wijk": null, "buurt": null}})
+        json!({"id": id, "areas": {"gemeente": null, "wijk": null, "buurt": null}, "edit_key": key})
     );
 
     // An offline resend, the same body: 200 with the same receipt, nothing new stored.

@@ -1,0 +1,119 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::own_entry;
+use crate::i18n::*;
+use crate::labels;
+use crate::model::{is_uuid, OwnEntry, MAX_TEXT_CHARS};
+
+/// `/mijn/{id}?sleutel=KEY`: the author's own entry through its private link. See, change (category,
+/// text) or delete it, with plain forms that post to `/mijn/{id}` and `/mijn/{id}/verwijderen`.
+#[component]
+pub fn OwnPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_params_map()
+        .get_untracked()
+        .get("id")
+        .filter(|s| is_uuid(s))
+        .unwrap_or_default();
+    let query = use_query_map().get_untracked();
+    let key = query.get("sleutel").unwrap_or_default();
+    let outcome = query.get("melding");
+    let data = {
+        let key = key.clone();
+        Resource::new_blocking(
+            move || (id.clone(), key.clone()),
+            |(id, key)| async move {
+                if id.is_empty() || key.is_empty() {
+                    Ok(None)
+                } else {
+                    own_entry(id, key).await
+                }
+            },
+        )
+    };
+    view! {
+        <Title text=move || t_string!(i18n, own_title).to_string() />
+        <h1>{t!(i18n, own_title)}</h1>
+        <Suspense>
+            {move || {
+                let key = key.clone();
+                let outcome = outcome.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(Some(e)) => view! { <Own e key outcome /> }.into_any(),
+                        Ok(None) if outcome.as_deref() == Some("verwijderd") => {
+                            view! { <p class="notice" role="status">{t!(i18n, own_deleted)}</p> }.into_any()
+                        }
+                        Ok(None) => {
+                            crate::pages::set_status(404);
+                            view! { <p>{t!(i18n, own_not_found)}</p> }.into_any()
+                        }
+                        Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let message = outcome.map(|o| match o.as_str() {
+        "ongeldig" => view! { <div class="error-summary" role="alert"><p>{t!(i18n, staff_invalid)}</p></div> }.into_any(),
+        _ => view! { <div class="notice" role="status"><p>{t!(i18n, staff_saved)}</p></div> }.into_any(),
+    });
+    let categories = e
+        .kind
+        .categories()
+        .iter()
+        .map(|c| {
+            let id = format!("own-cat-{c}");
+            let for_id = id.clone();
+            view! {
+                <label class="choice" for=for_id>
+                    <input type="radio" id=id name="category" value=*c checked=e.category == *c />
+                    <span>{labels::category(l, e.kind, c)}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    let text_state = match (&e.text, e.text_public, e.hidden) {
+        (_, _, true) => t_string!(i18n, own_hidden),
+        (Some(_), true, _) => t_string!(i18n, own_text_public),
+        (Some(_), false, _) => t_string!(i18n, own_text_private),
+        (None, _, _) => "",
+    };
+    view! {
+        {message}
+        <p class="lead">{t!(i18n, own_intro)}</p>
+        <dl class="facts">
+            <dt>{t!(i18n, map_col_kind)}</dt><dd>{labels::kind(l, e.kind)}</dd>
+            <dt>{t!(i18n, report_when)}</dt><dd>{e.created_at.clone()}</dd>
+            <dt>{t!(i18n, report_status)}</dt><dd>{labels::status(l, e.status)}</dd>
+        </dl>
+        {e.status_note.clone().map(|n| view! { <p class="status-note">{n}</p> })}
+        <form method="post" action=format!("/mijn/{}", e.id) class="own-form">
+            <input type="hidden" name="sleutel" value=key.clone() />
+            <fieldset class="group">
+                <legend class="question">{t!(i18n, own_category)}</legend>
+                <div class="choices">{categories}</div>
+            </fieldset>
+            <div class="field">
+                <label for="own-text">{t!(i18n, form_text)}</label>
+                {(!text_state.is_empty()).then(|| view! { <p class="hint" id="own-text-hint">{text_state}</p> })}
+                <textarea id="own-text" name="text" rows="4" maxlength=MAX_TEXT_CHARS.to_string()>{crate::components::entry_form::textarea_text(e.text.as_deref().unwrap_or_default())}</textarea>
+            </div>
+            <button type="submit" class="button primary">{t!(i18n, staff_save)}</button>
+        </form>
+        <h2>{t!(i18n, own_delete_title)}</h2>
+        <form method="post" action=format!("/mijn/{}/verwijderen", e.id) class="own-delete">
+            <input type="hidden" name="sleutel" value=key />
+            <label class="check"><input type="checkbox" name="zeker" value="ja" required />{t!(i18n, own_delete_confirm)}</label>
+            <button type="submit" class="button danger">{t!(i18n, own_delete)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,159 @@
+//! A resident's private link to their own entry: `/mijn/{id}?sleutel=KEY`, where KEY is a MAC of
+//! the entry's id under a secret of this deployment. Only the submission's answer (and the thank-you
+//! page of the visit that wrote it) hands the key out; with it the author reads, changes or deletes
+//! that one entry. And retention: a campaign's free text removed after its period.
+
+use std::time::Duration;
+
+use app::model::{Campaign, OwnChange, OwnEntry, Receipt, Rule, Violation};
+use blake2::digest::{KeyInit, Mac};
+use blake2::Blake2sMac256;
+
+use crate::service::Service;
+use crate::store::StoreError;
+
+/// Hex characters of a key: 128 bits, enough that guessing is hopeless and short enough to type.
+const KEY_CHARS: usize = 32;
+
+/// The key of entry `id` under `secret`.
+pub fn edit_key(secret: &str, id: &str) -> String {
+    let mut mac = <Blake2sMac256 as KeyInit>::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|_| <Blake2sMac256 as KeyInit>::new(&Default::default()));
+    mac.update(b"trefpunt edit key\0");
+    mac.update(id.as_bytes());
+    let bytes = mac.finalize().into_bytes();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    hex[..KEY_CHARS].to_string()
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl Service {
+    async fn key_of(&self, id: &str) -> Result<String, StoreError> {
+        Ok(edit_key(&self.store.secret("edit_key").await?, id))
+    }
+
+    /// The receipt with its private-link key.
+    pub async fn with_key(&self, mut r: Receipt) -> Result<Receipt, StoreError> {
+        r.edit_key = Some(self.key_of(&r.id).await?);
+        Ok(r)
+    }
+
+    /// The key of entry `id`, for the visit that wrote it (`respondent` must be its author).
+    pub async fn key_for_author(&self, id: &str, respondent: &str) -> Result<Option<String>, StoreError> {
+        let id = id.to_ascii_lowercase();
+        match self.store.author(&id).await? {
+            Some(a) if same(&a, &respondent.to_ascii_lowercase()) => Ok(Some(self.key_of(&id).await?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The entry behind a private link, if the key fits.
+    pub async fn own_entry(&self, id: &str, key: &str) -> Result<Option<OwnEntry>, StoreError> {
+        let id = id.to_ascii_lowercase();
+        if !same(&self.key_of(&id).await?, key.trim()) {
+            return Ok(None);
+        }
+        self.store.own_entry(&id).await
+    }
+
+    /// Applies the author's change; `None` when the link does not fit.
+    pub async fn change_own(
+        &self,
+        id: &str,
+        key: &str,
+        change: &OwnChange,
+    ) -> Result<Option<Result<OwnEntry, Vec<Violation>>>, StoreError> {
+        let Some(entry) = self.own_entry(id, key).await? else {
+            return Ok(None);
+        };
+        let category = change.category.clone().unwrap_or_else(|| entry.category.clone());
+        let campaign = self.store.campaign(&entry.campaign).await?;
+        let offered = campaign
+            .as_ref()
+            .map_or_else(|| entry.kind.categories().to_vec(), |c| c.categories_of(entry.kind));
+        let mut errs = Vec::new();
+        if !offered.contains(&category.as_str()) {
+            errs.push(Violation::new("category", Rule::UnknownValue));
+        }
+        let text = match &change.text {
+            Some(t) => Some(t.as_str()),
+            None => entry.text.as_deref(),
+        };
+        if text.is_some_and(|t| t.trim().chars().count() > app::model::MAX_TEXT_CHARS) {
+            errs.push(Violation::new(
+                "text",
+                Rule::TooLong {
+                    max: app::model::MAX_TEXT_CHARS,
+                },
+            ));
+        }
+        if !errs.is_empty() {
+            return Ok(Some(Err(errs)));
+        }
+        self.store.edit_own(&entry.id, &category, text).await?;
+        Ok(self.store.own_entry(&entry.id).await?.map(Ok))
+    }
+
+    /// Deletes the entry behind a private link; `false` when the link does not fit.
+    pub async fn delete_own(&self, id: &str, key: &str) -> Result<bool, StoreError> {
+        match self.own_entry(id, key).await? {
+            Some(e) => self.store.delete_own(&e.id).await,
+            None => Ok(false),
+        }
+    }
+
+    /// Applies every campaign's retention period once.
+    pub async fn apply_retention(&self) -> Result<u64, StoreError> {
+        let mut removed = 0;
+        for c in self.store.campaign_list().await? {
+            if let Some(days) = c.retention_days {
+                removed += self
+                    .store
+                    .apply_retention(&c.id, days, c.ends_on.as_deref(), &text_questions(&c))
+                    .await?;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Runs retention at start and then every hour.
+    pub fn watch_retention(&self) {
+        let svc = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match svc.apply_retention().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(entries = n, "retention: free text removed"),
+                    Err(e) => tracing::warn!(error = %e, "retention failed; tried again in an hour"),
+                }
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+            }
+        });
+    }
+}
+
+fn text_questions(c: &Campaign) -> Vec<String> {
+    c.survey()
+        .into_iter()
+        .filter(|q| q.kind == app::model::QuestionType::Text)
+        .map(|q| q.id)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_per_entry_and_per_secret() {
+        let a = edit_key("s1", "6f1c2d3e-4a5b-4c6d-8e7f-901234567891");
+        assert_eq!(a.len(), KEY_CHARS);
+        assert_eq!(a, edit_key("s1", "6f1c2d3e-4a5b-4c6d-8e7f-901234567891"));
+        assert_ne!(a, edit_key("s1", "6f1c2d3e-4a5b-4c6d-8e7f-901234567892"));
+        assert_ne!(a, edit_key("s2", "6f1c2d3e-4a5b-4c6d-8e7f-901234567891"));
+        assert!(same(&a, &a) && !same(&a, &a[1..]));
+    }
+}

@@ -1,0 +1,164 @@
+//! A resident's own entry, reached through its private link: read it, change its category or
+//! text, delete it (leaving a tombstone). And retention: free text removed after a campaign's
+//! retention period, counts kept.
+
+use app::model::{Kind, OwnEntry, Status};
+use sqlx::Row;
+
+use super::sqlite::{bump_revision, SqliteStore, NOW};
+use super::StoreError;
+
+impl SqliteStore {
+    /// A secret of this deployment (made by a migration).
+    pub async fn secret(&self, name: &str) -> Result<String, StoreError> {
+        sqlx::query_scalar("SELECT value FROM secrets WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.reader)
+            .await?
+            .ok_or_else(|| StoreError::Unreadable(format!("secret {name} is missing")))
+    }
+
+    /// The respondent who wrote an entry (to hand its private link to that visit only).
+    pub async fn author(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT respondent FROM submissions WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
+    /// The entry as its author sees it, hidden or not.
+    pub async fn own_entry(&self, id: &str) -> Result<Option<OwnEntry>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, kind, category, text, text_public, hidden, status, status_note, created_at, campaign \
+             FROM submissions WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let kind: String = r.try_get("kind")?;
+        Ok(Some(OwnEntry {
+            id: r.try_get("id")?,
+            kind: Kind::parse(&kind).ok_or_else(|| StoreError::Unreadable(format!("kind {kind}")))?,
+            category: r.try_get("category")?,
+            text: r.try_get("text")?,
+            text_public: r.try_get::<i64, _>("text_public")? == 1,
+            hidden: r.try_get::<i64, _>("hidden")? == 1,
+            status: Status::parse(&r.try_get::<String, _>("status")?).unwrap_or_default(),
+            status_note: r.try_get("status_note")?,
+            created_at: r.try_get::<String, _>("created_at")?.get(..10).unwrap_or_default().to_string(),
+            campaign: r.try_get("campaign")?,
+        }))
+    }
+
+    /// Changes the author's category and text. Changed text is private again until a moderator
+    /// publishes it. `Ok(false)` for an unknown id.
+    pub async fn edit_own(&self, id: &str, category: &str, text: Option<&str>) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let row: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT text, gemeente FROM submissions WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((old_text, gemeente)) = row else {
+            return Ok(false);
+        };
+        let text = text.map(str::trim).filter(|t| !t.is_empty());
+        let text_changed = old_text.as_deref() != text;
+        sqlx::query(
+            "UPDATE submissions SET category = ?, text = ?, \
+             text_public = CASE WHEN ? THEN 0 ELSE text_public END WHERE id = ?",
+        )
+        .bind(category)
+        .bind(text)
+        .bind(text_changed)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(g) = gemeente {
+            bump_revision(&mut tx, &g).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes an entry for good: the row (and its "ik ook"s) goes, a tombstone stays so an offline
+    /// resend cannot bring it back. `Ok(false)` for an unknown id.
+    pub async fn delete_own(&self, id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let gemeente: Option<Option<String>> =
+            sqlx::query_scalar("SELECT gemeente FROM submissions WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(gemeente) = gemeente else {
+            return Ok(false);
+        };
+        sqlx::query("DELETE FROM submissions WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO tombstones (id, deleted_at) VALUES (?, {NOW}) ON CONFLICT DO NOTHING"
+        ))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(g) = gemeente {
+            bump_revision(&mut tx, &g).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Removes the residents' own words (free text; a place's "who", a wish's talent; the answers to
+    /// `text_questions` of the survey) once a campaign's retention period has passed: `days` after
+    /// its last day, or after each entry's own day when it has none. Counts, categories and places
+    /// stay. Returns how many entries lost text.
+    pub async fn apply_retention(
+        &self,
+        campaign: &str,
+        days: u32,
+        ends_on: Option<&str>,
+        text_questions: &[String],
+    ) -> Result<u64, StoreError> {
+        let period = format!("+{days} days");
+        // `?2` is the campaign's last day, or NULL to count from each row's own day.
+        let expired = |day_column: &str| {
+            format!("date(coalesce(?2, {day_column}), ?3) < date('now')")
+        };
+        let mut tx = self.writer.begin().await?;
+        let n = sqlx::query(&format!(
+            "UPDATE submissions SET text = NULL, text_public = 0, \
+             details = json_remove(details, '$.who', '$.talent'), text_removed_at = {NOW} \
+             WHERE campaign = ?1 AND text_removed_at IS NULL AND {}",
+            expired("created_at")
+        ))
+        .bind(campaign)
+        .bind(ends_on)
+        .bind(&period)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if !text_questions.is_empty() {
+            let paths: Vec<String> = text_questions
+                .iter()
+                .filter(|q| app::model::is_slug(q))
+                .map(|q| format!("'$.{q}'"))
+                .collect();
+            sqlx::query(&format!(
+                "UPDATE survey_responses SET answers = json_remove(answers, {}) \
+                 WHERE campaign = ?1 AND {}",
+                paths.join(", "),
+                expired("created_at")
+            ))
+            .bind(campaign)
+            .bind(ends_on)
+            .bind(&period)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+}
