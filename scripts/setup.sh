@@ -42,6 +42,8 @@ fi
 
 # brotli: the build compresses the bundle once, at the highest level.
 apt_install ca-certificates brotli
+# schemathesis (scripts/schemathesis.sh) lives in a venv; Debian's python3 needs python3-venv for that.
+python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
 
 # Browser tests use Debian's Chromium (no browser download is possible here).
 if [ "${TREFPUNT_SKIP_BROWSER:-}" != 1 ]; then

@@ -230,7 +230,10 @@ fn validate_details(
                     errs.push(Violation::new("details.severity", Rule::Required));
                     0
                 }
-                Some(v) => match v.as_u64() {
+                // JSON has one number type: 2.0 is the whole number 2.
+                Some(v) => match v.as_u64().or_else(|| {
+                    v.as_f64().filter(|f| f.fract() == 0.0 && (1.0..=3.0).contains(f)).map(|f| f as u64)
+                }) {
                     Some(n @ 1..=3) => n as u8,
                     _ => {
                         errs.push(Violation::new(

@@ -141,8 +141,9 @@ struct GeocodeQuery {
 
 async fn geocode(
     State(svc): State<Service>,
-    Query(q): Query<GeocodeQuery>,
+    q: Result<Query<GeocodeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
     let q = q.q.unwrap_or_default();
     let q = q.trim();
     if !(2..=200).contains(&q.chars().count()) {
@@ -163,8 +164,9 @@ struct AreasQuery {
 /// The imported areas of one level as a GeoJSON FeatureCollection (code, name, population, CBS year).
 async fn areas(
     State(svc): State<Service>,
-    Query(q): Query<AreasQuery>,
+    q: Result<Query<AreasQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
     let level = q.level.as_deref().unwrap_or("buurt");
     if crate::domain::areas::Level::parse(level).is_none() {
         return Err(ApiError::bad_query(
