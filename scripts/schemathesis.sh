@@ -181,7 +181,7 @@ for b in bodies:
 PY
 
 # The public API; the staff routes (sessions, users, audit, moderation, PATCH) need a signed-in session.
-operations='^(createSubmission|listSubmissions|getSubmission|geocode|openapi|listAreas|heatmap|aggregates|exportCsv|exportGeojson|listCampaigns|getCampaign|answerSurvey|meToo|getOwnEntry|changeOwnEntry|deleteOwnEntry)$'
+operations='^(createSubmission|listSubmissions|getSubmission|geocode|openapi|listAreas|heatmap|aggregates|exportCsv|exportGeojson|listCampaigns|getCampaign|answerSurvey|meToo|getOwnEntry|changeOwnEntry|deleteOwnEntry|uploadPhoto|getOwnPhoto|getPhoto)$'
 
 log "st run (schemathesis $SCHEMATHESIS_VERSION)"
 start=$(date +%s)

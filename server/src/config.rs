@@ -26,6 +26,18 @@ pub struct Settings {
     pub rate_limit_burst: u32,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: crate::ratelimit::TrustedProxies,
+    /// Where residents' photos are kept.
+    pub photo_dir: std::path::PathBuf,
+}
+
+/// Photos live next to an SQLite database (`data/trefpunt.db` → `data/photos`), else in `data/photos`.
+pub fn default_photo_dir(database_url: &str) -> std::path::PathBuf {
+    database_url
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .filter(|p| !p.contains(":memory:"))
+        .and_then(|p| std::path::Path::new(p).parent().map(|d| d.join("photos")))
+        .unwrap_or_else(|| std::path::PathBuf::from("data/photos"))
 }
 
 /// Generous on purpose: at a street event many phones share one address (guest Wi-Fi, mobile
@@ -75,15 +87,19 @@ impl Settings {
             var: "TREFPUNT_TRUSTED_PROXIES",
             reason,
         })?;
+        let database_url =
+            var("TREFPUNT_DATABASE_URL").unwrap_or_else(|| "sqlite://data/trefpunt.db".into());
         Ok(Settings {
+            photo_dir: var("TREFPUNT_PHOTO_DIR")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| default_photo_dir(&database_url)),
             rate_limit_per_minute: number(
                 "TREFPUNT_RATE_LIMIT_PER_MINUTE",
                 DEFAULT_RATE_LIMIT_PER_MINUTE,
             )?,
             rate_limit_burst: number("TREFPUNT_RATE_LIMIT_BURST", DEFAULT_RATE_LIMIT_BURST)?,
             trusted_proxies,
-            database_url: var("TREFPUNT_DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://data/trefpunt.db".into()),
+            database_url,
             addr,
             public_url: var("TREFPUNT_PUBLIC_URL"),
             tile_attribution: var("TREFPUNT_TILE_ATTRIBUTION")

@@ -11,6 +11,7 @@ pub mod insight;
 pub mod own;
 pub mod pdok;
 pub mod photo;
+pub mod photos;
 pub mod ratelimit;
 pub mod routes;
 pub mod service;
@@ -116,6 +117,7 @@ impl Application {
         });
         service.watch_areas(std::time::Duration::from_secs(10));
         service.warm_tables();
+        service.photo_dir = settings.photo_dir.clone();
         service.watch_retention();
         let state = AppState {
             leptos_options,
@@ -187,6 +189,11 @@ pub fn router(state: AppState) -> Router {
         .route("/melding/{id}/ik-ook", axum::routing::post(routes::form::me_too))
         .route("/mijn/{id}", axum::routing::post(routes::form::change_own))
         .route("/mijn/{id}/verwijderen", axum::routing::post(routes::form::delete_own))
+        .route(
+            "/mijn/{id}/foto",
+            axum::routing::post(routes::photos::upload_form)
+                .layer(routes::photos::body_limit()),
+        )
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .merge(routes::staff_forms::router().with_state(state.service.clone()))
         .nest(

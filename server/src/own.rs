@@ -99,13 +99,19 @@ impl Service {
 
     /// Deletes the entry behind a private link; `false` when the link does not fit.
     pub async fn delete_own(&self, id: &str, key: &str) -> Result<bool, StoreError> {
-        match self.own_entry(id, key).await? {
-            Some(e) => self.store.delete_own(&e.id).await,
-            None => Ok(false),
+        let Some(e) = self.own_entry(id, key).await? else {
+            return Ok(false);
+        };
+        let deleted = self.store.delete_own(&e.id).await?;
+        // Its photo file goes too (unless another entry has the very same photo).
+        if let Err(err) = self.collect_photo_files().await {
+            tracing::warn!(error = %err, "photo files could not be cleaned up");
         }
+        Ok(deleted)
     }
 
-    /// Applies every campaign's retention period once.
+    /// Applies every campaign's retention period once: free text and photos go, counts stay.
+    /// Returns how many entries lost text.
     pub async fn apply_retention(&self) -> Result<u64, StoreError> {
         let mut removed = 0;
         for c in self.store.campaign_list().await? {
@@ -114,7 +120,13 @@ impl Service {
                     .store
                     .apply_retention(&c.id, days, c.ends_on.as_deref(), &text_questions(&c))
                     .await?;
+                self.store
+                    .drop_expired_photos(&c.id, days, c.ends_on.as_deref())
+                    .await?;
             }
+        }
+        if let Err(e) = self.collect_photo_files().await {
+            tracing::warn!(error = %e, "photo files could not be cleaned up");
         }
         Ok(removed)
     }

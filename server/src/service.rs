@@ -27,6 +27,8 @@ pub struct Service {
     pub facts: Arc<FactsCache>,
     pub auth: Arc<AuthState>,
     pub abuse: Arc<Abuse>,
+    /// Where residents' photos are kept (files named by their content hash).
+    pub photo_dir: std::path::PathBuf,
 }
 
 /// The in-memory limit on anonymous writes per client, and whose `X-Forwarded-For` to believe.
@@ -94,6 +96,7 @@ impl Service {
             facts: Arc::default(),
             auth: Arc::default(),
             abuse: Arc::default(),
+            photo_dir: std::path::PathBuf::from("data/photos"),
         })
     }
 
@@ -248,6 +251,7 @@ impl Service {
                     category: q.category,
                     created_at: q.created_at,
                     flagged,
+                    photo: q.photo.as_deref().map(app::model::photo_url),
                     text: q.text,
                 })
             })

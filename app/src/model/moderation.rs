@@ -22,6 +22,9 @@ pub struct Moderation {
     pub text: Option<String>,
     /// Publish the free text (or take it back).
     pub text_public: Option<bool>,
+    /// Publish the entry's photo (or take it back).
+    #[serde(default)]
+    pub photo_public: Option<bool>,
 }
 
 impl Moderation {
@@ -78,6 +81,9 @@ pub struct QueueItem {
     pub text: String,
     /// What looks like a phone number or e-mail address in `text`.
     pub flagged: Vec<String>,
+    /// The address of a photo that waits for a moderator (staff only until published).
+    #[serde(default)]
+    pub photo: Option<String>,
     pub status: Status,
 }
 

@@ -111,6 +111,11 @@ pub struct Receipt {
     pub edit_key: Option<String>,
 }
 
+/// Where the file of a photo is served.
+pub fn photo_url(hash: &str) -> String {
+    format!("/api/v1/photos/{hash}.jpg")
+}
+
 /// An entry as its author sees it through the private link: with its text, hidden or not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OwnEntry {
@@ -125,6 +130,9 @@ pub struct OwnEntry {
     /// The day only.
     pub created_at: String,
     pub campaign: String,
+    /// The address of the entry's photo and whether it is public yet.
+    #[serde(default)]
+    pub photo: Option<(String, bool)>,
 }
 
 /// The author's change through the private link (`PATCH /api/v1/submissions/{id}/private`).
@@ -160,6 +168,9 @@ pub struct PublicEntry {
     /// How many other residents said "ik ook" (me too).
     #[serde(default)]
     pub me_too: u64,
+    /// The address of the entry's photo, once a moderator published it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<String>,
 }
 
 /// One address search result (`GET /api/v1/geocode`).

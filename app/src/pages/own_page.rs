@@ -62,9 +62,43 @@ pub fn OwnPage() -> impl IntoView {
 fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
+    let problem = |text: &'static str| view! { <div class="error-summary" role="alert" id="error-summary" tabindex="-1"><p>{text}</p></div> }.into_any();
     let message = outcome.map(|o| match o.as_str() {
-        "ongeldig" => view! { <div class="error-summary" role="alert"><p>{t!(i18n, staff_invalid)}</p></div> }.into_any(),
+        "ongeldig" => problem(t_string!(i18n, staff_invalid)),
+        "foto-te-groot" => problem(t_string!(i18n, photo_err_too_large)),
+        "foto-geen" => problem(t_string!(i18n, photo_err_not_image)),
+        "foto-pixels" => problem(t_string!(i18n, photo_err_pixels)),
+        "foto-kapot" => problem(t_string!(i18n, photo_err_broken)),
+        "foto" => view! { <div class="notice" role="status"><p>{t!(i18n, photo_saved)}</p></div> }.into_any(),
         _ => view! { <div class="notice" role="status"><p>{t!(i18n, staff_saved)}</p></div> }.into_any(),
+    });
+    let photo = (e.kind != crate::model::Kind::Wish).then(|| {
+        let own_src = format!("/api/v1/submissions/{}/photo?key={key}", e.id);
+        let current = e.photo.clone().map(|(_, public)| {
+            let src = own_src.clone();
+            let state = if public { t_string!(i18n, photo_public) } else { t_string!(i18n, photo_waiting) };
+            view! {
+                <figure class="own-photo">
+                    <img src=src alt=t_string!(i18n, report_photo_alt) width="320" />
+                    <figcaption>{state}</figcaption>
+                </figure>
+            }
+        });
+        view! {
+            <section aria-labelledby="photo-title">
+                <h2 id="photo-title">{t!(i18n, photo_title)}</h2>
+                {current}
+                <p class="hint" id="photo-hint">{t!(i18n, photo_text)}</p>
+                <form method="post" action=format!("/mijn/{}/foto", e.id) enctype="multipart/form-data" class="photo-form">
+                    <input type="hidden" name="sleutel" value=key.clone() />
+                    <div class="field">
+                        <label for="own-photo">{t!(i18n, photo_label)}</label>
+                        <input id="own-photo" name="foto" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" required aria-describedby="photo-hint" />
+                    </div>
+                    <button type="submit" class="button">{t!(i18n, photo_send)}</button>
+                </form>
+            </section>
+        }
     });
     let categories = e
         .kind
@@ -109,6 +143,7 @@ fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
             </div>
             <button type="submit" class="button primary">{t!(i18n, staff_save)}</button>
         </form>
+        {photo}
         <h2>{t!(i18n, own_delete_title)}</h2>
         <form method="post" action=format!("/mijn/{}/verwijderen", e.id) class="own-delete">
             <input type="hidden" name="sleutel" value=key />

@@ -68,6 +68,9 @@ fn Report(e: PublicEntry) -> impl IntoView {
             <dt>{t!(i18n, map_col_what)}</dt><dd>{labels::category(l, e.kind, &e.category)}</dd>
             <dt>{t!(i18n, report_when)}</dt><dd><time datetime=e.created_at.clone()>{date}</time></dd>
         </dl>
+        {e.photo.clone().map(|src| view! {
+            <figure class="entry-photo"><img src=src alt=t_string!(i18n, report_photo_alt) width="480" /></figure>
+        })}
         <h2>{t!(i18n, report_status)}</h2>
         <p class="status-badge" data-status=e.status.as_str()>{labels::status(l, e.status)}</p>
         {e.status_note.map(|n| view! { <p class="status-note">{n}</p> })}

@@ -130,6 +130,13 @@ fn Item(item: QueueItem, csrf: String) -> impl IntoView {
                         <label for=field("note")>{t!(i18n, staff_note)}</label>
                         <input id=field("note") name="status_note" type="text" maxlength="500" />
                     </div>
+                    {item.photo.clone().map(|src| view! {
+                        <figure class="queue-photo">
+                            <img src=src alt=t_string!(i18n, staff_photo_alt) width="320" loading="lazy" />
+                        </figure>
+                        <input type="hidden" name="photo_shown" value="true" />
+                        <label class="check"><input type="checkbox" name="photo_public" value="true" />{t!(i18n, staff_photo_publish)}</label>
+                    })}
                     <label class="check"><input type="checkbox" name="text_public" value="true" />{t!(i18n, staff_publish)}</label>
                     <label class="check"><input type="checkbox" name="hidden" value="true" />{t!(i18n, staff_hide)}</label>
                     <button type="submit" class="button">{t!(i18n, staff_save)}</button>

@@ -87,6 +87,7 @@ pub fn ThanksPage() -> impl IntoView {
                     <section class="private-link" aria-labelledby="private-title">
                         <h2 id="private-title">{t!(i18n, thanks_private)}</h2>
                         <p>{t!(i18n, thanks_private_text)}</p>
+                        <p class="hint">{t!(i18n, thanks_private_photo)}</p>
                         <p><a href=href class="private-href">{text}</a></p>
                     </section>
                 })

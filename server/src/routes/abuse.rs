@@ -17,6 +17,9 @@ use crate::service::Service;
 
 /// Whether a request is an anonymous write the limit applies to.
 pub fn is_limited(method: &Method, path: &str) -> bool {
+    if path.starts_with("/api/v1/submissions/") && path.ends_with("/photo") {
+        return *method == Method::PUT;
+    }
     if *method != Method::POST {
         return false;
     }
@@ -24,6 +27,7 @@ pub fn is_limited(method: &Method, path: &str) -> bool {
         || path == "/_fn/submit"
         || path == "/_fn/me_too"
         || path.starts_with("/melding/")
+        || path.starts_with("/mijn/")
         || path.starts_with("/meedoen/")
         || path.starts_with("/campagne/")
         || (path.starts_with("/api/v1/campaigns/") && path.ends_with("/responses"))

@@ -27,6 +27,13 @@ pub fn router(svc: &Service) -> Router<Service> {
         .route("/submissions/{id}", get(one_submission))
         .route("/submissions/{id}/me-too", post(me_too))
         .route(
+            "/submissions/{id}/photo",
+            axum::routing::put(super::photos::upload)
+                .layer(super::photos::body_limit())
+                .get(super::photos::own_file),
+        )
+        .route("/photos/{file}", get(super::photos::file))
+        .route(
             "/submissions/{id}/private",
             get(own_entry).patch(change_own).delete(delete_own),
         )

@@ -7,5 +7,6 @@ pub mod campaigns;
 pub mod error;
 pub mod form;
 pub mod lang;
+pub mod photos;
 pub mod staff;
 pub mod staff_forms;

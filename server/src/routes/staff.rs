@@ -391,6 +391,7 @@ async fn moderate(
         ("category", m.category.is_some()),
         ("text", m.text.is_some()),
         ("text_public", m.text_public.is_some()),
+        ("photo_public", m.photo_public.is_some()),
     ]
     .into_iter()
     .filter_map(|(f, set)| set.then_some(f))
@@ -424,6 +425,7 @@ async fn moderation_queue(
             json!({
                 "id": e.id, "kind": e.kind, "category": e.category, "created_at": e.created_at,
                 "gemeente": e.gemeente, "text": e.text, "personal_data": flags,
+                "photo": e.photo.as_deref().map(app::model::photo_url),
             })
         })
         .collect();

@@ -116,6 +116,9 @@ struct ModerationForm {
     status_note: Option<String>,
     text_public: Option<String>,
     hidden: Option<String>,
+    /// Present when the form showed a waiting photo, so its unchecked box means "not public".
+    photo_shown: Option<String>,
+    photo_public: Option<String>,
 }
 
 /// One entry's form: the text as edited, the status with its note (an empty note keeps the old
@@ -142,6 +145,7 @@ async fn moderate(
         category: None,
         text: f.text,
         text_public: Some(f.text_public.is_some()),
+        photo_public: f.photo_shown.is_some().then_some(f.photo_public.is_some()),
     };
     if m.check(kind).is_err() {
         return Ok(back("ongeldig"));

@@ -4,6 +4,7 @@
 
 mod campaigns;
 mod own;
+mod photos;
 mod sqlite;
 mod staff;
 

@@ -48,6 +48,10 @@ impl SqliteStore {
             status_note: r.try_get("status_note")?,
             created_at: r.try_get::<String, _>("created_at")?.get(..10).unwrap_or_default().to_string(),
             campaign: r.try_get("campaign")?,
+            photo: self
+                .photo_of(id)
+                .await?
+                .map(|(h, public)| (app::model::photo_url(&h), public)),
         }))
     }
 

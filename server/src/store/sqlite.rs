@@ -322,6 +322,13 @@ impl SqliteStore {
                 .execute(&mut *tx)
                 .await?;
         }
+        if let Some(p) = m.photo_public {
+            sqlx::query("UPDATE photos SET public = ? WHERE submission = ?")
+                .bind(i64::from(p))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         if let Some(p) = m.text_public {
             sqlx::query("UPDATE submissions SET text_public = ? WHERE id = ?")
                 .bind(i64::from(p))
@@ -365,6 +372,7 @@ impl SqliteStore {
             "area_revisions" => "area_revisions",
             "tombstones" => "tombstones",
             "survey_responses" => "survey_responses",
+            "photos" => "photos",
             other => return Err(StoreError::Unavailable(format!("no table {other}"))),
         };
         Ok(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
@@ -716,10 +724,14 @@ fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError
             None
         },
         me_too: row.try_get::<i64, _>("me_too")?.max(0) as u64,
+        photo: row
+            .try_get::<Option<String>, _>("photo")?
+            .map(|h| app::model::photo_url(&h)),
     })
 }
 
 /// What [`public_entry`] reads.
 const PUBLIC_COLUMNS: &str =
     "id, kind, category, lon, lat, details, created_at, status, status_note, text, text_public, \
-     (SELECT count(*) FROM me_too m WHERE m.submission = submissions.id) AS me_too";
+     (SELECT count(*) FROM me_too m WHERE m.submission = submissions.id) AS me_too, \
+     (SELECT hash FROM photos p WHERE p.submission = submissions.id AND p.public = 1) AS photo";

@@ -52,6 +52,8 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct QueuedText {
     pub id: String,
+    /// The hash of a photo waiting for a moderator.
+    pub photo: Option<String>,
     pub kind: String,
     pub category: String,
     pub created_at: String,
@@ -68,8 +70,11 @@ impl SqliteStore {
         scope: &Scope,
     ) -> Result<Vec<QueuedText>, StoreError> {
         let sql = format!(
-            "SELECT id, kind, category, created_at, gemeente, text, status FROM submissions \
-             WHERE hidden = 0 AND text_public = 0 AND text IS NOT NULL AND text != '' {} \
+            "SELECT id, kind, category, created_at, gemeente, coalesce(text, '') AS text, status, \
+             (SELECT hash FROM photos p WHERE p.submission = submissions.id AND p.public = 0) AS photo \
+             FROM submissions \
+             WHERE hidden = 0 AND ((text_public = 0 AND text IS NOT NULL AND text != '') \
+                OR EXISTS (SELECT 1 FROM photos p WHERE p.submission = submissions.id AND p.public = 0)) {} \
              ORDER BY created_at, id LIMIT ?",
             scope_clause(scope)
         );

@@ -96,6 +96,7 @@ pub async fn spawn_app_configured(
         rate_limit_per_minute: 0,
         rate_limit_burst: 0,
         trusted_proxies: server::ratelimit::TrustedProxies::none(),
+        photo_dir: dir.path().join("photos"),
     };
     change(&mut settings);
     let app = Application::build(settings).await.expect("app builds");

@@ -8,6 +8,7 @@ mod form;
 mod helpers;
 mod insight;
 mod own;
+mod photos;
 mod pages;
 mod staff;
 mod submissions;

@@ -1,0 +1,186 @@
+//! Photo routes: the author's upload (`PUT /api/v1/submissions/{id}/photo` with `X-Edit-Key`, or the
+//! plain form `POST /mijn/{id}/foto`), and the files (`GET /api/v1/photos/{hash}.jpg`): public once
+//! published, before that only to a moderator.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+
+use super::error::ApiError;
+use crate::photo::PhotoError;
+use crate::photos::{photo_path, UploadError};
+use crate::service::Service;
+
+/// Uploads up to 10 MiB, plus room for a multipart envelope.
+pub fn body_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(crate::photo::PhotoLimits::default().max_bytes + 64 * 1024)
+}
+
+fn api_error(e: UploadError) -> Response {
+    let (status, message) = match &e {
+        UploadError::NotFound => return ApiError::NotFound.into_response(),
+        UploadError::WrongKind => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        UploadError::Photo(PhotoError::TooLarge { .. }) => (StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
+        UploadError::Photo(PhotoError::Encode) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        UploadError::Photo(_) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        UploadError::Store(s) if s.is_transient() => {
+            return ApiError::Unavailable("storage is busy; try again").into_response()
+        }
+        UploadError::Store(_) | UploadError::Io(_) => {
+            tracing::error!(error = %e, "photo upload failed");
+            return ApiError::Internal.into_response();
+        }
+    };
+    (
+        status,
+        Json(serde_json::json!({"errors": [{"field": "photo", "message": message}]})),
+    )
+        .into_response()
+}
+
+/// `PUT /submissions/{id}/photo` with `X-Edit-Key` and the image as the body.
+pub async fn upload(
+    State(svc): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let Some(key) = headers.get("x-edit-key").and_then(|v| v.to_str().ok()) else {
+        return ApiError::Unauthenticated("send the key of the entry's private link in X-Edit-Key")
+            .into_response();
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(_) => {
+            return api_error(UploadError::Photo(PhotoError::TooLarge {
+                max_bytes: crate::photo::PhotoLimits::default().max_bytes,
+            }))
+        }
+    };
+    match svc.upload_photo(&id, key, body.to_vec()).await {
+        Ok(stored) => (StatusCode::CREATED, Json(stored)).into_response(),
+        Err(e) => api_error(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct KeyQuery {
+    key: Option<String>,
+}
+
+/// `GET /submissions/{id}/photo?key=` (or `X-Edit-Key`): the entry's photo for its author, published
+/// or not (the private page shows it).
+pub async fn own_file(
+    State(svc): State<Service>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    q: Result<axum::extract::Query<KeyQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let from_query = q.ok().and_then(|axum::extract::Query(k)| k.key);
+    let key = headers
+        .get("x-edit-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or(from_query)
+        .unwrap_or_default();
+    let hash = match svc.own_entry(&id, &key).await {
+        Ok(Some(e)) => match svc.store.photo_of(&e.id).await {
+            Ok(Some((hash, _))) => hash,
+            Ok(None) => return ApiError::NotFound.into_response(),
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+        Ok(None) => return ApiError::NotFound.into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    serve(&svc, &hash, "private, no-store").await
+}
+
+async fn serve(svc: &Service, hash: &str, cache: &'static str) -> Response {
+    let Some(path) = photo_path(&svc.photo_dir, hash) else {
+        return ApiError::NotFound.into_response();
+    };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, cache),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(_) => ApiError::NotFound.into_response(),
+    }
+}
+
+/// `GET /photos/{hash}.jpg`: published photos for everyone; a waiting one for moderators only.
+pub async fn file(State(svc): State<Service>, Path(name): Path<String>, headers: HeaderMap) -> Response {
+    let Some(hash) = name.strip_suffix(".jpg") else {
+        return ApiError::NotFound.into_response();
+    };
+    if photo_path(&svc.photo_dir, hash).is_none() {
+        return ApiError::NotFound.into_response();
+    }
+    let cache = match svc.store.photo_is_public(hash).await {
+        Ok(Some(true)) => "public, max-age=86400",
+        Ok(Some(false)) => {
+            let staff = crate::auth::authorize(
+                &svc.store,
+                &headers,
+                &Method::GET,
+                super::staff::MODERATORS,
+            )
+            .await;
+            if staff.is_err() {
+                return ApiError::NotFound.into_response();
+            }
+            "private, no-store"
+        }
+        Ok(None) => return ApiError::NotFound.into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    serve(&svc, hash, cache).await
+}
+
+/// `POST /mijn/{id}/foto` (multipart: `sleutel`, `foto`): the same upload from a plain form, with
+/// the phone's camera or a file; back to the private page with how it went.
+pub async fn upload_form(State(svc): State<Service>, Path(id): Path<String>, mut form: Multipart) -> Response {
+    let mut key = String::new();
+    let mut photo: Option<Vec<u8>> = None;
+    let mut too_large = false;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("sleutel") => key = field.text().await.unwrap_or_default(),
+                Some("foto") => match field.bytes().await {
+                    Ok(b) => photo = Some(b.to_vec()),
+                    Err(_) => too_large = true,
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => {
+                too_large = true;
+                break;
+            }
+        }
+    }
+    let back = |outcome: &str| Redirect::to(&format!("/mijn/{id}?sleutel={key}&melding={outcome}")).into_response();
+    if too_large {
+        return back("foto-te-groot");
+    }
+    let Some(bytes) = photo.filter(|b| !b.is_empty()) else {
+        return back("foto-geen");
+    };
+    match svc.upload_photo(&id, &key, bytes).await {
+        Ok(_) => back("foto"),
+        Err(UploadError::NotFound) => ApiError::NotFound.into_response(),
+        Err(UploadError::Photo(PhotoError::TooLarge { .. })) => back("foto-te-groot"),
+        Err(UploadError::Photo(PhotoError::TooManyPixels { .. })) => back("foto-pixels"),
+        Err(UploadError::Photo(PhotoError::NotAnImage | PhotoError::UnsupportedFormat(_))) => back("foto-geen"),
+        Err(UploadError::Photo(_)) | Err(UploadError::WrongKind) => back("foto-kapot"),
+        Err(e) => api_error(e),
+    }
+}
