@@ -113,6 +113,18 @@ pub fn kind(l: Locale, kind: Kind) -> String {
     .to_string()
 }
 
+/// A CBS age band (`0_14`, `65_plus`) as people write it.
+pub fn age_band(l: Locale, band: &str) -> String {
+    match band {
+        "65_plus" => td_string!(l, age_65_plus).to_string(),
+        b => {
+            let (from, to) = b.split_once('_').unwrap_or((b, b));
+            let to = to.parse::<u32>().map_or_else(|_| to.to_string(), |t| t.to_string());
+            td_string!(l, age_range, from = from.to_string(), to = to).to_string()
+        }
+    }
+}
+
 /// The resident-facing message for a violation, in plain language.
 pub fn violation(l: Locale, v: &Violation) -> String {
     match &v.rule {

@@ -361,6 +361,14 @@ impl Service {
                 qualities: e.qualities,
             })
             .collect();
+        let (bands, unknown) = self.store.age_bands_in(code, f.campaign.as_deref()).await?;
+        let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
+        let representation = Some(crate::domain::representation::representation(
+            bands,
+            unknown,
+            self.store.population_bands(code).await?,
+            k,
+        ));
         Ok(Some(AreaProfile {
             area: summary(code, &facts),
             level: level.as_str().to_string(),
@@ -369,6 +377,7 @@ impl Service {
             talents,
             months,
             places,
+            representation,
         }))
     }
 }

@@ -352,6 +352,31 @@ pub struct AreaProfile {
     /// Everything per month, oldest first.
     pub months: Vec<(Period, AreaFigure)>,
     pub places: Vec<PlaceSummary>,
+    /// Respondents per CBS age band against the population.
+    #[serde(default)]
+    pub representation: Option<Representation>,
+}
+
+/// One CBS age band: respondents (null when suppressed) and the shares of respondents and of
+/// inhabitants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BandFigure {
+    pub band: String,
+    pub respondents: Option<u64>,
+    pub share: Option<f64>,
+    pub population_share: Option<f64>,
+}
+
+/// Who took part against who lives there (survey's optional age question vs CBS key figures).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Representation {
+    pub bands: Vec<BandFigure>,
+    /// Respondents who gave an age band (null when fewer than k).
+    pub answered: Option<u64>,
+    /// Respondents who did not (null when 1 to k-1).
+    pub unknown: Option<u64>,
+    /// Whether CBS figures per age band are imported for this area.
+    pub has_population: bool,
 }
 
 /// Upper bounds of up to five classes for a choropleth: quantiles of the released values, rounded

@@ -80,6 +80,7 @@ fn Profile(p: AreaProfile) -> impl IntoView {
             </p>
         </section>
         <Places p=p.clone() />
+        {p.representation.clone().map(|r| view! { <Representativeness r /> })}
         <section aria-labelledby="time">
             <h2 id="time">{t!(i18n, profile_time)}</h2>
             {if p.months.is_empty() {
@@ -216,4 +217,47 @@ fn Places(p: AreaProfile) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Who took part, per CBS age band, beside who lives there.
+#[component]
+fn Representativeness(r: crate::model::Representation) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let pct = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0));
+    let rows = r
+        .bands
+        .iter()
+        .map(|b| {
+            let band = labels::age_band(l, &b.band);
+            view! {
+                <tr class:suppressed=b.respondents.is_none()>
+                    <th scope="row">{band}</th>
+                    <td class="num">{labels::figure(l, b.respondents)}</td>
+                    <td class="num">{if b.respondents.is_some() { pct(b.share) } else { "–".to_string() }}</td>
+                    <td class="num">{pct(b.population_share)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="representation">
+            <h2 id="representation">{t!(i18n, profile_representation)}</h2>
+            <p>{t!(i18n, profile_representation_text)}</p>
+            {(!r.has_population).then(|| view! { <p class="notice">{t!(i18n, profile_no_cbs_ages)}</p> })}
+            <table>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, col_age_band)}</th>
+                    <th scope="col">{t!(i18n, col_respondents)}</th>
+                    <th scope="col">{t!(i18n, col_share_respondents)}</th>
+                    <th scope="col">{t!(i18n, col_share_population)}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="hint">
+                {t!(i18n, profile_age_answered)} " " {labels::figure(l, r.answered)} ". "
+                {t!(i18n, profile_age_unknown)} " " {labels::figure(l, r.unknown)} "."
+            </p>
+        </section>
+    }
 }

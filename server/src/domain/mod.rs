@@ -6,4 +6,5 @@ pub mod calendar;
 pub mod heatmap;
 pub mod privacy;
 pub mod raster;
+pub mod representation;
 pub mod roles;

@@ -272,3 +272,58 @@ impl SqliteStore {
         })
     }
 }
+
+impl SqliteStore {
+    /// Respondents with an entry (or an "ik ook") in area `code` (any level), per CBS age band they
+    /// gave in a survey, and how many gave none; optionally for one campaign.
+    pub async fn age_bands_in(
+        &self,
+        code: &str,
+        campaign: Option<&str>,
+    ) -> Result<([u64; 5], u64), StoreError> {
+        let rows: Vec<(Option<String>, i64)> = sqlx::query_as(
+            "WITH here AS ( \
+               SELECT s.respondent, s.campaign FROM submissions s \
+               WHERE s.hidden = 0 AND (s.buurt = ?1 OR s.wijk = ?1 OR s.gemeente = ?1) \
+                 AND (?2 IS NULL OR s.campaign = ?2) \
+               UNION \
+               SELECT m.respondent, s.campaign FROM me_too m JOIN submissions s ON s.id = m.submission \
+               WHERE s.hidden = 0 AND (s.buurt = ?1 OR s.wijk = ?1 OR s.gemeente = ?1) \
+                 AND (?2 IS NULL OR s.campaign = ?2)), \
+             banded AS ( \
+               SELECT h.respondent, max(json_extract(r.answers, '$.age_band')) AS band FROM here h \
+               LEFT JOIN survey_responses r ON r.respondent = h.respondent AND r.campaign = h.campaign \
+               GROUP BY h.respondent) \
+             SELECT band, count(*) FROM banded GROUP BY band",
+        )
+        .bind(code)
+        .bind(campaign)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut bands = [0u64; 5];
+        let mut unknown = 0;
+        for (band, n) in rows {
+            let n = n.max(0) as u64;
+            match band.and_then(|b| app::model::AGE_BANDS.iter().position(|x| *x == b)) {
+                Some(i) => bands[i] += n,
+                None => unknown += n,
+            }
+        }
+        Ok((bands, unknown))
+    }
+
+    /// CBS inhabitants per age band of an area, when its key figures are imported with them.
+    pub async fn population_bands(&self, code: &str) -> Result<Option<[u64; 5]>, StoreError> {
+        type Bands = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+        let row: Option<Bands> = sqlx::query_as(
+            "SELECT age_0_14, age_15_24, age_25_44, age_45_64, age_65_plus FROM population WHERE code = ?",
+        )
+        .bind(code)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.and_then(|(a, b, c, d, e)| {
+            let v = [a?, b?, c?, d?, e?];
+            Some(v.map(|x| x.max(0) as u64))
+        }))
+    }
+}

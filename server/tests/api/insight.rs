@@ -388,3 +388,48 @@ async fn ik_ook_counts_in_the_aggregates_once_per_resident() {
         .expect("json");
     assert_eq!(near[0]["id"], id.as_str());
 }
+
+#[tokio::test]
+async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
+    let app = spawn_drechtsteden_app().await;
+    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    let campaign = json!({"id": "leeftijd", "title": {"nl": "Wie doet mee"}, "kinds": ["barrier", "wish", "place"], "demographics": true});
+    sqlx::query("INSERT INTO campaigns (id, status, config, created_at) VALUES ('leeftijd', 'open', ?, '2026-01-01')")
+        .bind(campaign.to_string())
+        .execute(&pool)
+        .await
+        .expect("campaign");
+    let spot = three_buurten_of_one_wijk().swap_remove(0);
+    // 6 aged 25-44, 5 aged 65+, 1 aged 15-24, 2 who did not say.
+    let bands = [vec!["25_44"; 6], vec!["65_plus"; 5], vec!["15_24"], vec![""; 2]].concat();
+    for band in bands {
+        let r = new_id();
+        let mut b = barrier(&new_id(), &r);
+        b["campaign"] = json!("leeftijd");
+        b["location"] = json!({"lon": spot.1, "lat": spot.2});
+        assert_eq!(app.post_json(&b).await.status(), 201);
+        let answers = if band.is_empty() { json!({}) } else { json!({"age_band": band}) };
+        let res = app
+            .client
+            .post(app.url("/api/v1/campaigns/leeftijd/responses"))
+            .json(&json!({"respondent": r, "language": "nl", "answers": answers}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 201);
+    }
+    let page = app.get_text(&format!("/inzicht/gebied/{}", spot.0)).await;
+    let section = &page[page.find("Wie deden er mee?").expect("the section")..];
+    let section = &section[..section.find("</section>").expect("end")];
+    assert!(!section.contains("geen CBS-cijfers"), "Drechtsteden has CBS age figures");
+    let row = |label: &str| {
+        let at = section.find(label).unwrap_or_else(|| panic!("{label} in {section}"));
+        let start = section[..at].rfind("<tr").unwrap_or(0);
+        section[start..].split("</tr>").next().unwrap_or_default().to_string()
+    };
+    assert!(row("25 tot en met 44 jaar").contains(">6<"), "{}", row("25 tot en met 44 jaar"));
+    assert!(row("25 tot en met 44 jaar").contains("50%"), "6 of 12 who gave an age");
+    assert!(row("15 tot en met 24 jaar").contains("suppressed"), "a single resident is hidden");
+    assert!(row("65 jaar en ouder").contains("suppressed"), "and the next smallest band with it");
+    assert!(row("0 tot en met 14 jaar").contains('%'), "the CBS share is there");
+}
