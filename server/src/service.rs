@@ -234,28 +234,38 @@ impl Service {
         let Some(user) = self.cookie_user(cookie).await? else {
             return Ok(None);
         };
-        let queue = self
-            .store
-            .moderation_queue(200, &user.scope())
-            .await?
-            .into_iter()
-            .filter_map(|q| {
-                let flagged = app::model::personal_data(&q.text)
-                    .into_iter()
-                    .map(|(a, b)| q.text[a..b].to_string())
-                    .collect();
-                Some(QueueItem {
-                    kind: app::model::Kind::parse(&q.kind)?,
-                    status: Status::parse(&q.status).unwrap_or_default(),
-                    id: q.id,
-                    category: q.category,
-                    created_at: q.created_at,
-                    flagged,
-                    photo: q.photo.as_deref().map(app::model::photo_url),
-                    text: q.text,
+        let mut queue = Vec::new();
+        for q in self.store.moderation_queue(200, &user.scope()).await? {
+            let Some(kind) = app::model::Kind::parse(&q.kind) else {
+                continue;
+            };
+            let flagged = app::model::personal_data(&q.text)
+                .into_iter()
+                .map(|(a, b)| q.text[a..b].to_string())
+                .collect();
+            let duplicates = self
+                .store
+                .duplicate_candidates(&q.id)
+                .await?
+                .into_iter()
+                .map(|c| app::model::Duplicate {
+                    id: c.id,
+                    created_at: c.created_at.get(..10).unwrap_or_default().to_string(),
+                    text: c.text,
                 })
-            })
-            .collect();
+                .collect();
+            queue.push(QueueItem {
+                kind,
+                status: Status::parse(&q.status).unwrap_or_default(),
+                id: q.id,
+                category: q.category,
+                created_at: q.created_at,
+                flagged,
+                photo: q.photo.as_deref().map(app::model::photo_url),
+                duplicates,
+                text: q.text,
+            });
+        }
         Ok(Some(StaffDesk {
             email: user.email,
             role: user.role.as_str().to_string(),

@@ -25,6 +25,10 @@ pub struct Moderation {
     /// Publish the entry's photo (or take it back).
     #[serde(default)]
     pub photo_public: Option<bool>,
+    /// Fold this entry into another of the same kind and category (a duplicate): it is hidden and
+    /// its resident counts on the other as an "ik ook".
+    #[serde(default)]
+    pub merge_into: Option<String>,
 }
 
 impl Moderation {
@@ -63,6 +67,9 @@ impl Moderation {
         {
             v.push(Violation::new("category", Rule::UnknownValue));
         }
+        if self.merge_into.as_ref().is_some_and(|m| !super::is_uuid(m)) {
+            v.push(Violation::new("merge_into", Rule::NotUuid));
+        }
         if v.is_empty() {
             Ok(())
         } else {
@@ -84,7 +91,18 @@ pub struct QueueItem {
     /// The address of a photo that waits for a moderator (staff only until published).
     #[serde(default)]
     pub photo: Option<String>,
+    /// Nearby entries of the same kind and category: possible duplicates to merge into.
+    #[serde(default)]
+    pub duplicates: Vec<Duplicate>,
     pub status: Status,
+}
+
+/// A possible duplicate, as the moderator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Duplicate {
+    pub id: String,
+    pub created_at: String,
+    pub text: Option<String>,
 }
 
 /// The staff page of a signed-in staff member.

@@ -20,6 +20,7 @@ pub fn StaffPage() -> impl IntoView {
             "fout" => (t_string!(i18n, staff_wrong).to_string(), "error-summary"),
             "teveel" => (t_string!(i18n, staff_locked).to_string(), "error-summary"),
             "ongeldig" => (t_string!(i18n, staff_invalid).to_string(), "error-summary"),
+            "samengevoegd" => (t_string!(i18n, staff_merged).to_string(), "notice"),
             _ => (t_string!(i18n, staff_saved).to_string(), "notice"),
         };
         view! { <div class=class role="status"><p>{text}</p></div> }
@@ -97,6 +98,32 @@ fn Item(item: QueueItem, csrf: String) -> impl IntoView {
         .into_iter()
         .map(|s| view! { <option value=s.as_str() selected=s == item.status>{labels::status(l, s)}</option> })
         .collect_view();
+    let categories = item
+        .kind
+        .categories()
+        .iter()
+        .map(|c| view! { <option value=*c selected=item.category == *c>{labels::category(l, item.kind, c)}</option> })
+        .collect_view();
+    let merge = (!item.duplicates.is_empty()).then(|| {
+        let options = item
+            .duplicates
+            .iter()
+            .map(|d| {
+                let snippet: String = d.text.clone().unwrap_or_default().chars().take(60).collect();
+                view! { <option value=d.id.clone()>{format!("{} · {} {}", &d.id[..8], d.created_at, snippet)}</option> }
+            })
+            .collect_view();
+        view! {
+            <div class="field">
+                <label for=field("merge")>{t!(i18n, staff_merge)}</label>
+                <p class="hint" id=field("merge-hint")>{t!(i18n, staff_merge_hint)}</p>
+                <select id=field("merge") name="merge_into" aria-describedby=field("merge-hint")>
+                    <option value="">{t!(i18n, staff_merge_none)}</option>
+                    {options}
+                </select>
+            </div>
+        }
+    });
     let flagged = (!item.flagged.is_empty()).then(|| {
         let list = item
             .flagged
@@ -122,6 +149,11 @@ fn Item(item: QueueItem, csrf: String) -> impl IntoView {
                         <label for=field("text")>{t!(i18n, staff_text)}</label>
                         <textarea id=field("text") name="text" rows="4">{crate::components::entry_form::textarea_text(&item.text)}</textarea>
                     </div>
+                    <div class="field">
+                        <label for=field("category")>{t!(i18n, col_category)}</label>
+                        <select id=field("category") name="category">{categories}</select>
+                    </div>
+                    {merge}
                     <div class="field">
                         <label for=field("status")>{t!(i18n, map_col_status)}</label>
                         <select id=field("status") name="status">{statuses}</select>

@@ -392,16 +392,26 @@ async fn moderate(
         ("text", m.text.is_some()),
         ("text_public", m.text_public.is_some()),
         ("photo_public", m.photo_public.is_some()),
+        ("merge_into", m.merge_into.is_some()),
     ]
     .into_iter()
     .filter_map(|(f, set)| set.then_some(f))
     .collect();
     // The change and its audit row are one transaction: no change goes unrecorded.
     let detail = format!("{id}: {}", changed.join(", "));
-    svc.store
-        .moderate(&id, &m, &user, &detail)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let rest = Moderation {
+        merge_into: None,
+        ..m.clone()
+    };
+    if rest != Moderation::default() {
+        svc.store
+            .moderate(&id, &rest, &user, &detail)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+    }
+    if let Some(into) = &m.merge_into {
+        merge(&svc, &user, &id, into).await?;
+    }
     let entry = svc.store.entry(&id).await?;
     Ok(Json(json!({"id": id, "hidden": entry.is_none(), "entry": entry})).into_response())
 }
@@ -440,4 +450,18 @@ pub async fn moderatable(svc: &Service, user: &SessionUser, id: &str) -> Result<
         return Err(ApiError::Forbidden("this entry is in a gemeente you do not work for"));
     }
     Ok(kind)
+}
+
+/// Folds entry `id` into `into` (both within the moderator's gemeenten).
+pub async fn merge(svc: &Service, user: &SessionUser, id: &str, into: &str) -> Result<(), ApiError> {
+    let into = into.to_ascii_lowercase();
+    moderatable(svc, user, &into).await?;
+    match svc.store.merge(id, &into, user).await? {
+        crate::store::Merge::Done => Ok(()),
+        crate::store::Merge::Unknown => Err(ApiError::NotFound),
+        crate::store::Merge::Mismatch => Err(ApiError::Invalid(vec![app::model::Violation::new(
+            "merge_into",
+            app::model::Rule::UnknownValue,
+        )])),
+    }
 }

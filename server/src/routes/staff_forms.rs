@@ -119,6 +119,9 @@ struct ModerationForm {
     /// Present when the form showed a waiting photo, so its unchecked box means "not public".
     photo_shown: Option<String>,
     photo_public: Option<String>,
+    category: Option<String>,
+    /// The id of the entry this one duplicates (empty: none).
+    merge_into: Option<String>,
 }
 
 /// One entry's form: the text as edited, the status with its note (an empty note keeps the old
@@ -142,11 +145,13 @@ async fn moderate(
         status,
         status_note: f.status_note.filter(|n| !n.trim().is_empty()),
         hidden: Some(f.hidden.is_some()),
-        category: None,
+        category: f.category.filter(|c| !c.is_empty()),
         text: f.text,
         text_public: Some(f.text_public.is_some()),
         photo_public: f.photo_shown.is_some().then_some(f.photo_public.is_some()),
+        merge_into: None,
     };
+    let merge_into = f.merge_into.filter(|m| !m.is_empty());
     if m.check(kind).is_err() {
         return Ok(back("ongeldig"));
     }
@@ -155,6 +160,13 @@ async fn moderate(
         .moderate(&id, &m, &user, &detail)
         .await?
         .ok_or(ApiError::NotFound)?;
+    if let Some(into) = merge_into {
+        match super::staff::merge(&svc, &user, &id, &into).await {
+            Ok(()) => return Ok(back("samengevoegd")),
+            Err(ApiError::Invalid(_)) => return Ok(back("ongeldig")),
+            Err(e) => return Err(e),
+        }
+    }
     Ok(back("opgeslagen"))
 }
 

@@ -3,6 +3,7 @@
 //! a pool of their own.
 
 mod campaigns;
+mod merge;
 mod own;
 mod photos;
 mod sqlite;
@@ -10,6 +11,7 @@ mod staff;
 
 pub use sqlite::SqliteStore as Store;
 pub use campaigns::{Answered, MeToo};
+pub use merge::{Candidate, Merge};
 pub use staff::{split_codes, AuditEntry, QueuedText, SessionUser, StaffUser};
 
 use app::model::{Kind, PublicEntry, Receipt};

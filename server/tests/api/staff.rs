@@ -568,3 +568,54 @@ async fn the_staff_page_signs_in_and_moderates_with_plain_forms() {
         "signed out: the sign-in form again"
     );
 }
+
+#[tokio::test]
+async fn a_moderator_merges_a_duplicate_and_its_resident_still_counts() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let first = barrier(&new_id(), &new_id());
+    let mut second = barrier(&new_id(), &new_id());
+    second["location"] = json!({"lon": 4.6713, "lat": 51.8124});
+    second["text"] = json!("Zelfde hoge stoep");
+    let mut other = barrier(&new_id(), &new_id());
+    other["category"] = json!("poor_lighting");
+    for b in [&first, &second, &other] {
+        assert_eq!(app.post_json(b).await.status(), 201);
+    }
+    let (a, b, c) = (
+        first["id"].as_str().expect("id"),
+        second["id"].as_str().expect("id"),
+        other["id"].as_str().expect("id"),
+    );
+    // The staff page offers the nearby entry of the same category, not the other one.
+    let page = app
+        .client
+        .get(app.url("/staff"))
+        .header(COOKIE, &worker.cookie)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains(&format!(r#"<option value="{a}">"#)), "offered as duplicate");
+    assert!(!page.contains(&format!(r#"<option value="{c}">"#)));
+
+    let patch = |id: &str, body: Value| {
+        let req = app
+            .client
+            .patch(app.url(&format!("/api/v1/submissions/{id}")))
+            .header(COOKIE, &worker.cookie)
+            .header("x-csrf-token", &worker.csrf)
+            .json(&body);
+        async move { req.send().await.expect("patch") }
+    };
+    assert_eq!(patch(b, json!({"merge_into": c})).await.status(), 422, "another category");
+    assert_eq!(patch(b, json!({"merge_into": new_id()})).await.status(), 404);
+    assert_eq!(patch(b, json!({"merge_into": a})).await.status(), 200);
+    assert_eq!(app.get(&format!("/api/v1/submissions/{b}")).await.status(), 404, "the duplicate is hidden");
+    let kept: Value = app.get_json(&format!("/api/v1/submissions/{a}")).await;
+    assert_eq!(kept["me_too"], 1, "its resident counts as 'ik ook'");
+    assert_eq!(app.count_rows("submissions").await, 3, "nothing deleted");
+}
