@@ -24,6 +24,7 @@ use tracing_subscriber::EnvFilter;
   TREFPUNT_RATE_LIMIT_PER_MINUTE  anonymous writes per client address per minute (default 120; 0 = off)
   TREFPUNT_RATE_LIMIT_BURST   how many of those at once (default 60)
   TREFPUNT_TRUSTED_PROXIES    proxies (IPs, CIDR) whose X-Forwarded-For is believed
+  TREFPUNT_PHOTO_DIR          residents' photos (default: photos/ next to the SQLite file)
   RUST_LOG                    log filter (default info)")]
 struct Cli {
     #[command(subcommand)]

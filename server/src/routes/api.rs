@@ -404,13 +404,9 @@ async fn heatmap(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiEr
             }
         })
         .collect();
-    let grid = density(
-        &samples,
-        bbox,
-        width,
-        height,
-        crate::domain::privacy::DEFAULT_K,
-    );
+    // The same k as the aggregates: the strictest any campaign promised.
+    let k = (svc.store.strictest_k().await? as usize).max(crate::domain::privacy::DEFAULT_K);
+    let grid = density(&samples, bbox, width, height, k);
     Ok(Json(grid).into_response())
 }
 

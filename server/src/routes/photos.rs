@@ -126,15 +126,21 @@ pub async fn file(State(svc): State<Service>, Path(name): Path<String>, headers:
     let cache = match svc.store.photo_is_public(hash).await {
         Ok(Some(true)) => "public, max-age=86400",
         Ok(Some(false)) => {
-            let staff = crate::auth::authorize(
+            // A waiting photo: only for a moderator of the entry's gemeente.
+            let Ok(user) = crate::auth::authorize(
                 &svc.store,
                 &headers,
                 &Method::GET,
                 super::staff::MODERATORS,
             )
-            .await;
-            if staff.is_err() {
+            .await
+            else {
                 return ApiError::NotFound.into_response();
+            };
+            match svc.store.photo_gemeenten(hash).await {
+                Ok(g) if g.iter().any(|g| user.scope().covers(g.as_deref())) => {}
+                Ok(_) => return ApiError::NotFound.into_response(),
+                Err(e) => return ApiError::from(e).into_response(),
             }
             "private, no-store"
         }

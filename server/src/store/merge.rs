@@ -57,10 +57,10 @@ impl SqliteStore {
             return Ok(Merge::Mismatch);
         }
         if a.2 != b.2 {
-            sqlx::query(&format!(
+            sqlx::query(
                 "INSERT INTO me_too (submission, respondent, created_at) \
-                 SELECT ?, respondent, created_at FROM submissions WHERE id = ? ON CONFLICT DO NOTHING"
-            ))
+                 SELECT ?, respondent, created_at FROM submissions WHERE id = ? ON CONFLICT DO NOTHING",
+            )
             .bind(into)
             .bind(dup)
             .execute(&mut *tx)

@@ -43,6 +43,16 @@ impl SqliteStore {
         Ok(row.map(|p| p == 1))
     }
 
+    /// The gemeenten of the entries that have this photo (who may moderate it).
+    pub async fn photo_gemeenten(&self, hash: &str) -> Result<Vec<Option<String>>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT s.gemeente FROM photos p JOIN submissions s ON s.id = p.submission WHERE p.hash = ?",
+        )
+        .bind(hash)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// Every photo file a row still names: the rest can go (deleted entries, replaced photos,
     /// retention).
     pub async fn photo_hashes(&self) -> Result<Vec<String>, StoreError> {
