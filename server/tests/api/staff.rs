@@ -619,3 +619,60 @@ async fn a_moderator_merges_a_duplicate_and_its_resident_still_counts() {
     assert_eq!(kept["me_too"], 1, "its resident counts as 'ik ook'");
     assert_eq!(app.count_rows("submissions").await, 3, "nothing deleted");
 }
+
+#[tokio::test]
+async fn every_staff_page_and_form_refuses_the_wrong_caller() {
+    let app = spawn_app().await;
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    add_staff(&app, "admin", "beheer@gemeente.nl");
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let admin = session(&app, "beheer@gemeente.nl").await;
+    let get = |path: &'static str, cookie: Option<String>| {
+        let mut req = app.client.get(app.url(path));
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        async move { req.send().await.expect("get") }
+    };
+    // Pages: 401 without a session, 403 for a role they are not for, 200 for the right one.
+    for (path, admin_only) in [
+        ("/staff/campagnes", false),
+        ("/staff/campagnes/nieuw", true),
+        ("/staff/gebruikers", true),
+        ("/staff/logboek", true),
+    ] {
+        assert_eq!(get(path, None).await.status(), 401, "{path} without a session");
+        let as_worker = get(path, Some(worker.cookie.clone())).await.status();
+        assert_eq!(as_worker, if admin_only { 403 } else { 200 }, "{path} as a worker");
+        assert_eq!(get(path, Some(admin.cookie.clone())).await.status(), 200, "{path} as an admin");
+    }
+    // Forms: with the worker's own CSRF token, still 403 where only admins may post. Signing out
+    // goes last: it ends the session the others use.
+    let mut forms = server::routes::staff_forms::form_routes();
+    forms.sort_by_key(|(_, path, _)| *path == "/staff/uitloggen");
+    for (method, path, access) in forms {
+        let path = path.replace("{id}", "1");
+        let res = app
+            .client
+            .request(method.clone(), app.url(&path))
+            .header(COOKIE, &worker.cookie)
+            .form(&[("csrf", worker.csrf.as_str())])
+            .send()
+            .await
+            .expect("post");
+        if access.allows(Role::Worker) {
+            assert_ne!(res.status(), 403, "{method} {path} as a worker");
+        } else {
+            assert_eq!(res.status(), 403, "{method} {path} as a worker");
+        }
+        let forged = app
+            .client
+            .request(method.clone(), app.url(&path))
+            .header(COOKIE, &admin.cookie)
+            .form(&[("csrf", "not-the-token")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(forged.status(), 403, "{method} {path} without the page's CSRF token");
+    }
+}
