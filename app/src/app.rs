@@ -1,12 +1,15 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::SsrMode;
+
+const WHOLE: SsrMode = SsrMode::Async;
 use leptos_router::{path, StaticSegment};
 
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AreaPage, CampaignPage, OwnPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffUsersPage, SurveyPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
+    AccessibilityPage, AreaPage, CampaignPage, OwnPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffUsersPage, SurveyPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
     StaffPage, ThanksPage,
 };
 
@@ -66,23 +69,27 @@ pub fn App() -> impl IntoView {
             } />
             <Router>
                 <Layout>
+                    // Every page is rendered whole before it is sent (SsrMode::Async): a browser
+                    // without JavaScript cannot swap streamed-in parts into place, and a page's
+                    // status (404, 401) is only known once its data is there.
                     <Routes fallback=NotFound>
-                        <Route path=StaticSegment("") view=HomePage />
-                        <Route path=path!("/meedoen/:kind") view=EntryPage />
-                        <Route path=path!("/bedankt/:id") view=ThanksPage />
-                        <Route path=path!("/kaart") view=MapPage />
-                        <Route path=path!("/melding/:id") view=ReportPage />
-                        <Route path=path!("/mijn/:id") view=OwnPage />
-                        <Route path=path!("/staff") view=StaffPage />
-                        <Route path=path!("/staff/campagnes") view=StaffCampaignsPage />
-                        <Route path=path!("/staff/campagnes/:id") view=StaffCampaignPage />
-                        <Route path=path!("/staff/gebruikers") view=StaffUsersPage />
-                        <Route path=path!("/staff/logboek") view=StaffAuditPage />
-                        <Route path=path!("/campagne/:id") view=CampaignPage />
-                        <Route path=path!("/campagne/:id/vragen") view=SurveyPage />
-                        <Route path=path!("/privacy") view=PrivacyPage />
-                        <Route path=path!("/inzicht") view=DashboardPage />
-                        <Route path=path!("/inzicht/gebied/:code") view=AreaPage />
+                        <Route path=StaticSegment("") view=HomePage ssr=WHOLE />
+                        <Route path=path!("/meedoen/:kind") view=EntryPage ssr=WHOLE />
+                        <Route path=path!("/bedankt/:id") view=ThanksPage ssr=WHOLE />
+                        <Route path=path!("/kaart") view=MapPage ssr=WHOLE />
+                        <Route path=path!("/melding/:id") view=ReportPage ssr=WHOLE />
+                        <Route path=path!("/mijn/:id") view=OwnPage ssr=WHOLE />
+                        <Route path=path!("/staff") view=StaffPage ssr=WHOLE />
+                        <Route path=path!("/staff/campagnes") view=StaffCampaignsPage ssr=WHOLE />
+                        <Route path=path!("/staff/campagnes/:id") view=StaffCampaignPage ssr=WHOLE />
+                        <Route path=path!("/staff/gebruikers") view=StaffUsersPage ssr=WHOLE />
+                        <Route path=path!("/staff/logboek") view=StaffAuditPage ssr=WHOLE />
+                        <Route path=path!("/campagne/:id") view=CampaignPage ssr=WHOLE />
+                        <Route path=path!("/campagne/:id/vragen") view=SurveyPage ssr=WHOLE />
+                        <Route path=path!("/privacy") view=PrivacyPage ssr=WHOLE />
+                        <Route path=path!("/toegankelijkheid") view=AccessibilityPage ssr=WHOLE />
+                        <Route path=path!("/inzicht") view=DashboardPage ssr=WHOLE />
+                        <Route path=path!("/inzicht/gebied/:code") view=AreaPage ssr=WHOLE />
                     </Routes>
                 </Layout>
             </Router>

@@ -110,7 +110,8 @@ test("the dashboard shows what residents reported per Drechtsteden buurt, withou
 });
 
 test("a worker signs in on the staff page, publishes a cleaned text and sets a status residents see", async () => {
-  addStaff(env.app, "worker", "opbouw@welzijn.nl", "lang-genoeg-wachtwoord");
+  // A worker for Dordrecht, where the resident's entry is.
+  addStaff(env.app, "worker", "opbouw@welzijn.nl", "lang-genoeg-wachtwoord", ["GM0505"]);
   // A resident writes a phone number in their text.
   const r = await fetch(`${env.app.url}/api/v1/submissions`, {
     method: "POST", headers: { "content-type": "application/json" },

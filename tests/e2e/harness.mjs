@@ -56,8 +56,9 @@ export async function startPdokStandin() {
 }
 
 /** `trefpunt user add`, as an operator runs it, against a running server's database. */
-export function addStaff(app, role, email, password) {
-  execFileSync(binary, ["user", "add", "--role", role, "--password-stdin", email], {
+export function addStaff(app, role, email, password, gemeenten = []) {
+  const where = gemeenten.flatMap((g) => ["--gemeente", g]);
+  execFileSync(binary, ["user", "add", "--role", role, "--password-stdin", ...where, email], {
     env: { ...process.env, TREFPUNT_DATABASE_URL: app.dbUrl }, input: `${password}\n`, stdio: ["pipe", "pipe", "pipe"],
   });
 }

@@ -25,7 +25,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <p>{t!(i18n, footer_text)}</p>
-            <p><a href="/staff">{t!(i18n, staff_title)}</a></p>
+            <p>
+                <a href="/privacy">{t!(i18n, privacy_title)}</a> " · "
+                <a href="/toegankelijkheid">{t!(i18n, footer_accessibility)}</a> " · "
+                <a href="/staff">{t!(i18n, staff_title)}</a>
+            </p>
         </footer>
     }
 }

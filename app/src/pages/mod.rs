@@ -1,5 +1,6 @@
 //! One file per page.
 
+mod accessibility_page;
 mod area_page;
 mod campaign_page;
 mod dashboard_page;
@@ -15,6 +16,7 @@ mod staff_admin_page;
 mod staff_page;
 mod thanks_page;
 
+pub use accessibility_page::AccessibilityPage;
 pub use area_page::AreaPage;
 pub use campaign_page::CampaignPage;
 pub use dashboard_page::DashboardPage;

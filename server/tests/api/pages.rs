@@ -80,3 +80,58 @@ async fn the_form_page_has_fresh_ids_and_unknown_pages_are_404() {
     assert_eq!(app.get("/healthz").await.status(), 200);
     assert_eq!(app.get("/privacy").await.status(), 200);
 }
+
+#[tokio::test]
+async fn six_languages_are_one_tap_away_and_arabic_reads_right_to_left() {
+    let app = spawn_app().await;
+    let home = app.get_text("/").await;
+    for (code, name) in [
+        ("nl", "Nederlands"),
+        ("en", "English"),
+        ("tr", "Türkçe"),
+        ("ar", "العربية"),
+        ("pl", "Polski"),
+        ("uk", "Українська"),
+    ] {
+        assert!(
+            home.contains(&format!(r#"href="/taal/{code}?terug=/""#)) && home.contains(name),
+            "{code} offered by its own name"
+        );
+        let page = app
+            .client
+            .get(app.url("/meedoen/drempel"))
+            .header("cookie", format!("lang={code}"))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("text");
+        let dir = if code == "ar" { "rtl" } else { "ltr" };
+        assert!(
+            page.contains(&format!(r#"<html lang="{code}" dir="{dir}""#)),
+            "{code}: {}",
+            &page[..200.min(page.len())]
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_arrive_whole_for_browsers_without_javascript() {
+    let app = spawn_app().await;
+    // Streamed-in parts (a <template> swapped by script) would leave a no-JS browser an empty page.
+    for round in 0..4 {
+        for (path, marker) in [
+            ("/meedoen/plek", r#"id="f-text""#),
+            ("/meedoen/drempel", r#"id="f-text""#),
+            ("/", r#"href="/meedoen/wens""#),
+            ("/campagne/default", r#"href="/meedoen/plek?c=default""#),
+            ("/staff", r#"action="/staff/inloggen""#),
+        ] {
+            let html = app.get_text(path).await;
+            let main = &html[html.find("<main").expect("main")..html.find("</main>").expect("end")];
+            assert!(main.contains(marker), "round {round}: {path} lacks {marker} inside <main>");
+            assert!(!html.contains("<template id="), "round {round}: {path} streamed a part out of order");
+        }
+    }
+}
