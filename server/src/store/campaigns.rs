@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use sqlx::Row;
 
 use super::sqlite::{SqliteStore, NOW};
-use super::staff::SessionUser;
+use super::staff::{audit_in, SessionUser};
 use super::StoreError;
 
 /// What became of one respondent's survey answers.
@@ -201,23 +201,6 @@ fn campaign_of(row: &sqlx::sqlite::SqliteRow) -> Result<Campaign, StoreError> {
     Ok(c)
 }
 
-pub(super) async fn audit_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    who: &SessionUser,
-    action: &str,
-    detail: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(&format!(
-        "INSERT INTO audit_log (at, user_id, email, action, detail) VALUES ({NOW}, ?, ?, ?, ?)"
-    ))
-    .bind(who.user_id)
-    .bind(&who.email)
-    .bind(action)
-    .bind(detail)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
 
 /// What became of an "ik ook".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

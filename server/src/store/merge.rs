@@ -1,6 +1,6 @@
 //! Merging duplicates: a moderator folds one entry into another of the same kind and category.
 
-use super::sqlite::{bump_revision, SqliteStore, NOW};
+use super::sqlite::{bump_revision, SqliteStore};
 use super::staff::SessionUser;
 use super::StoreError;
 
@@ -84,14 +84,7 @@ impl SqliteStore {
         for g in [a.3, b.3].into_iter().flatten() {
             bump_revision(&mut tx, &g).await?;
         }
-        sqlx::query(&format!(
-            "INSERT INTO audit_log (at, user_id, email, action, detail) VALUES ({NOW}, ?, ?, 'merge', ?)"
-        ))
-        .bind(who.user_id)
-        .bind(&who.email)
-        .bind(format!("{dup} into {into}"))
-        .execute(&mut *tx)
-        .await?;
+        super::staff::audit_in(&mut tx, who, "merge", &format!("{dup} into {into}")).await?;
         tx.commit().await?;
         Ok(Merge::Done)
     }

@@ -342,14 +342,7 @@ impl SqliteStore {
         if let (true, Some(g)) = (counts_changed, &gemeente) {
             bump_revision(&mut tx, g).await?;
         }
-        sqlx::query(&format!(
-            "INSERT INTO audit_log (at, user_id, email, action, detail) VALUES ({NOW}, ?, ?, 'moderate', ?)"
-        ))
-        .bind(who.user_id)
-        .bind(&who.email)
-        .bind(audit_detail)
-        .execute(&mut *tx)
-        .await?;
+        super::staff::audit_in(&mut tx, who, "moderate", audit_detail).await?;
         tx.commit().await?;
         Ok(Some((kind, counts_changed)))
     }

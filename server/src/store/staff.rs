@@ -120,7 +120,7 @@ impl SqliteStore {
             if gemeenten.is_empty() { String::new() } else { format!(" for {}", gemeenten.join(",")) },
             if disabled { ", disabled" } else { "" }
         );
-        super::campaigns::audit_in(&mut tx, who, "change staff member", &detail).await?;
+        audit_in(&mut tx, who, "change staff member", &detail).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -222,15 +222,9 @@ impl SqliteStore {
         action: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(&format!(
-            "INSERT INTO audit_log (at, user_id, email, action, detail) VALUES ({NOW}, ?, ?, ?, ?)"
-        ))
-        .bind(who.user_id)
-        .bind(&who.email)
-        .bind(action)
-        .bind(detail)
-        .execute(&self.writer)
-        .await?;
+        let mut tx = self.writer.begin().await?;
+        audit_in(&mut tx, who, action, detail).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -258,4 +252,23 @@ pub(super) fn scope_clause(scope: &Scope) -> String {
 
 pub fn split_codes(s: &str) -> Vec<String> {
     s.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
+}
+
+/// Writes an audit row inside the transaction of the change it records: no change goes unrecorded.
+pub(super) async fn audit_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    who: &SessionUser,
+    action: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO audit_log (at, user_id, email, action, detail) VALUES ({NOW}, ?, ?, ?, ?)"
+    ))
+    .bind(who.user_id)
+    .bind(&who.email)
+    .bind(action)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
