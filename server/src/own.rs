@@ -32,7 +32,11 @@ fn same(a: &str, b: &str) -> bool {
 
 impl Service {
     async fn key_of(&self, id: &str) -> Result<String, StoreError> {
-        Ok(edit_key(&self.store.secret("edit_key").await?, id))
+        let secret = self
+            .edit_secret
+            .get_or_try_init(|| self.store.secret("edit_key"))
+            .await?;
+        Ok(edit_key(secret, id))
     }
 
     /// The receipt with its private-link key.

@@ -29,6 +29,8 @@ pub struct Service {
     pub abuse: Arc<Abuse>,
     /// Where residents' photos are kept (files named by their content hash).
     pub photo_dir: std::path::PathBuf,
+    /// The private-link secret, read once: a migration made it and nothing changes it.
+    pub edit_secret: Arc<tokio::sync::OnceCell<String>>,
 }
 
 /// The in-memory limit on anonymous writes per client, and whose `X-Forwarded-For` to believe.
@@ -97,6 +99,7 @@ impl Service {
             auth: Arc::default(),
             abuse: Arc::default(),
             photo_dir: std::path::PathBuf::from("data/photos"),
+            edit_secret: Arc::default(),
         })
     }
 
