@@ -87,7 +87,8 @@ pub async fn submit(
 
 /// Renders the page of the request again, with `value` as context (a form with what was typed and
 /// what is wrong), and the given status. The renderer reads only the URL and headers: the same page
-/// as the GET, now with the returned form.
+/// as the GET, now with the returned form. Rendered whole (not streamed out of order), like every
+/// route: without JavaScript a streamed chunk would never be swapped into the page.
 pub async fn render_again<T: Clone + Send + Sync + 'static>(
     state: &AppState,
     parts: axum::http::request::Parts,
@@ -95,7 +96,7 @@ pub async fn render_again<T: Clone + Send + Sync + 'static>(
     status: StatusCode,
 ) -> Response {
     let context = state.context();
-    let handler = leptos_axum::render_app_to_stream_with_context(
+    let handler = leptos_axum::render_app_async_with_context(
         move || {
             context();
             provide_context(value.clone());
