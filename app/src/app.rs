@@ -9,7 +9,7 @@ use leptos_router::{path, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AccessibilityPage, AreaPage, CampaignPage, OwnPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffUsersPage, SurveyPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
+    AccessibilityPage, AreaPage, CampaignPage, KioskFormPage, KioskPage, OwnPage, StaffEventsPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffUsersPage, SurveyPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
     StaffPage, ThanksPage,
 };
 
@@ -34,11 +34,16 @@ pub fn shell(config: ShellConfig) -> impl IntoView {
                 <meta name="trefpunt:tiles" content=config.tile_url />
                 <meta name="trefpunt:tiles-attribution" content=config.tile_attribution />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 // Without JavaScript there is no map: hide what only works with it.
                 <noscript>
                     <style>".js-only { display: none !important; }"</style>
                 </noscript>
                 <script defer src="/js/map.js"></script>
+                // The offline queue and the service worker: small, and on every page, so an entry
+                // made anywhere is sent once there is a network again.
+                <script defer src="/js/outbox.js"></script>
                 <MetaTags />
             </head>
             <body>
@@ -84,6 +89,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/campagnes/:id") view=StaffCampaignPage ssr=WHOLE />
                         <Route path=path!("/staff/gebruikers") view=StaffUsersPage ssr=WHOLE />
                         <Route path=path!("/staff/logboek") view=StaffAuditPage ssr=WHOLE />
+                        <Route path=path!("/staff/evenementen") view=StaffEventsPage ssr=WHOLE />
+                        <Route path=path!("/kiosk/:event") view=KioskPage ssr=WHOLE />
+                        <Route path=path!("/kiosk/:event/:kind") view=KioskFormPage ssr=WHOLE />
                         <Route path=path!("/campagne/:id") view=CampaignPage ssr=WHOLE />
                         <Route path=path!("/campagne/:id/vragen") view=SurveyPage ssr=WHOLE />
                         <Route path=path!("/privacy") view=PrivacyPage ssr=WHOLE />

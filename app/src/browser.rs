@@ -91,3 +91,58 @@ pub fn go_to(path: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
 }
+
+/// A full page load to `path` that replaces the current history entry: on the kiosk the next
+/// resident cannot go back to the last one's pages.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn replace(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().replace(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// Where the kiosk keeps its current respondent (public/js/kiosk.js clears it for the next one).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub const KIOSK_RESPONDENT_KEY: &str = "trefpunt.respondent";
+/// The prefix of the queue's keys in localStorage, one key per entry (public/js/outbox.js).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub const OUTBOX_PREFIX: &str = "trefpunt.outbox.";
+
+/// The kiosk's current respondent, made on first use.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn kiosk_respondent() -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(store) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        if let Ok(Some(r)) = store.get_item(KIOSK_RESPONDENT_KEY) {
+            if crate::model::is_uuid(&r) {
+                return r;
+            }
+        }
+        let r = new_uuid();
+        let _ = store.set_item(KIOSK_RESPONDENT_KEY, &r);
+        return r;
+    }
+    new_uuid()
+}
+
+/// Puts an entry in this device's queue (one localStorage key per entry, so two tabs never
+/// overwrite each other) and tells public/js/outbox.js, which sends it when it can.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn enqueue(draft: &crate::model::FormDraft) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(w) = web_sys::window() else { return };
+        let item = serde_json::json!({ "draft": draft, "queued_at": js_sys::Date::now() });
+        if let Ok(Some(store)) = w.local_storage() {
+            let _ = store.set_item(&format!("{OUTBOX_PREFIX}{}", draft.id), &item.to_string());
+        }
+        if let (Ok(ev), Some(doc)) = (web_sys::CustomEvent::new("trefpunt:outbox"), w.document()) {
+            let _ = doc.dispatch_event(&ev);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = draft;
+}

@@ -48,7 +48,9 @@
     var tiles = meta("trefpunt:tiles");
     if (tiles) {
       // Without tiles (offline, or none configured) the map still works: positions are what matter.
-      L.tileLayer(tiles, { maxZoom: 19, attribution: meta("trefpunt:tiles-attribution") }).addTo(map);
+      // CORS (PDOK sends Access-Control-Allow-Origin: *): the service worker can then keep tiles
+      // for offline use at their real size, instead of opaque copies the browser counts as megabytes.
+      L.tileLayer(tiles, { maxZoom: 19, crossOrigin: "", attribution: meta("trefpunt:tiles-attribution") }).addTo(map);
     }
     // The "loading" text is hidden by CSS once Leaflet styles the container; it is not removed,
     // because the WASM app may still hydrate this element and expects its children in place.

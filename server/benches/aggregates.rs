@@ -161,7 +161,7 @@ async fn main() {
         "details": {"severity": 2}, "language": "nl"
     }))
     .unwrap();
-    svc.submit(input).await.unwrap();
+    svc.submit(input, &Default::default()).await.unwrap();
     let t = Instant::now();
     svc.aggregates(&dordrecht).await.unwrap();
     let after_write = t.elapsed();

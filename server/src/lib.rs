@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod config;
 pub mod domain;
+pub mod events;
 pub mod export;
 pub mod import;
 pub mod insight;
@@ -167,6 +168,7 @@ fn server_auth_state(settings: &Settings) -> service::AuthState {
             .public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://")),
+        public_url: settings.public_url.clone(),
         ..Default::default()
     }
 }
@@ -196,6 +198,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .merge(routes::staff_forms::router().with_state(state.service.clone()))
+        .merge(routes::events::router().with_state(state.service.clone()))
         .nest(
             "/api/v1",
             routes::api::router(&state.service).with_state(state.service.clone()),

@@ -53,6 +53,9 @@ impl Default for Abuse {
 pub struct AuthState {
     /// Mark the session cookie `Secure` (the site is served over https).
     pub secure_cookies: bool,
+    /// The address residents reach the site at (`TREFPUNT_PUBLIC_URL`), for QR codes; without it
+    /// the request's `Host` is used.
+    pub public_url: Option<String>,
     pub limiter: crate::auth::LoginLimiter,
     /// Password checks at a time (each takes argon2's 19 MiB and a core for a moment).
     pub hashing: tokio::sync::Semaphore,
@@ -62,10 +65,20 @@ impl Default for AuthState {
     fn default() -> Self {
         AuthState {
             secure_cookies: false,
+            public_url: None,
             limiter: Default::default(),
             hashing: tokio::sync::Semaphore::new(2),
         }
     }
+}
+
+/// A `Cookie` header alone, for checks that read it from a server function's request.
+pub fn cookie_headers(cookie: Option<String>) -> axum::http::HeaderMap {
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(v) = cookie.and_then(|c| c.parse().ok()) {
+        headers.insert(axum::http::header::COOKIE, v);
+    }
+    headers
 }
 
 /// Builds the in-memory index from stored areas; a shape that no longer parses is left out (logged).
@@ -135,12 +148,17 @@ impl Service {
     /// Validates against the entry's campaign (its kinds, categories and areas) and stores it. A
     /// campaign that is closed or outside its period takes no new entries, but a resend of an entry it
     /// took is still answered as stored.
-    pub async fn submit(&self, input: SubmissionInput) -> Result<SubmitOutcome, StoreError> {
+    pub async fn submit(
+        &self,
+        input: SubmissionInput,
+        credentials: &crate::events::Credentials,
+    ) -> Result<SubmitOutcome, StoreError> {
         let campaign = match is_slug(input.campaign.trim()) {
             true => self.store.campaign(input.campaign.trim()).await?,
             false => None,
         };
-        let s = match validate_for(&input, campaign.as_ref()) {
+        let found = self.proof(&input, credentials).await?;
+        let s = match validate_for(&input, campaign.as_ref(), &found.proof) {
             Ok(s) => s,
             Err(v) => return Ok(SubmitOutcome::Invalid(v)),
         };
@@ -162,7 +180,8 @@ impl Service {
                 Rule::OutsideCampaign,
             )]));
         }
-        let open = campaign.is_open_on(&today_utc());
+        // An event's entries count on the event's day, however late the tablet found a network.
+        let open = found.takes_new && campaign.is_open_on(found.day.as_deref().unwrap_or(&today_utc()));
         self.store_valid(&s, &areas, open).await
     }
 
@@ -185,7 +204,11 @@ impl Service {
 
     /// The resident form: when no map position was given but an address was typed, the best PDOK match
     /// becomes the position.
-    pub async fn submit_form(&self, draft: FormDraft) -> Result<SubmitOutcome, BackendError> {
+    pub async fn submit_form(
+        &self,
+        draft: FormDraft,
+        credentials: &crate::events::Credentials,
+    ) -> Result<SubmitOutcome, BackendError> {
         if draft.is_robot() {
             // Answered as if stored, so the robot learns nothing; nothing about it is logged.
             tracing::info!("form with the hidden field filled in: not stored");
@@ -223,7 +246,7 @@ impl Service {
             Ok(None) => None,
             Err(v) => return Ok(SubmitOutcome::Invalid(vec![v])),
         };
-        self.submit(draft.to_input(location))
+        self.submit(draft.to_input(location), credentials)
             .await
             .map_err(backend_error)
     }
@@ -438,8 +461,36 @@ impl Backend for Service {
         Box::pin(async move { self.profile(&code, &filter).await.map_err(backend_error) })
     }
 
-    fn submit_form(&self, draft: FormDraft) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>> {
-        Box::pin(Service::submit_form(self, draft))
+    fn submit_form(
+        &self,
+        draft: FormDraft,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>> {
+        Box::pin(async move {
+            let credentials = self.form_credentials(&draft, &cookie_headers(cookie)).await;
+            Service::submit_form(self, draft, &credentials).await
+        })
+    }
+
+    fn form_context(
+        &self,
+        campaign: String,
+        paper_event: Option<String>,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<app::model::FormContext, BackendError>> {
+        Box::pin(async move {
+            Service::form_context(self, &campaign, paper_event.as_deref(), &cookie_headers(cookie))
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn kiosk(
+        &self,
+        event: String,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<Option<app::model::KioskContext>, BackendError>> {
+        Box::pin(async move { Service::kiosk(self, &event, &cookie_headers(cookie)).await.map_err(backend_error) })
     }
 
     fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>> {

@@ -85,6 +85,8 @@ impl Service {
                         .collect(),
                 )
             }
+            StaffView::Events if !crate::events::WORKERS.allows(user.role) => StaffBody::Forbidden,
+            StaffView::Events => StaffBody::Events(self.events_page(&user).await?),
             StaffView::Campaign(None) => StaffBody::Campaign(Some(Box::new(CampaignFields::new_campaign()))),
             StaffView::Campaign(Some(id)) => {
                 StaffBody::Campaign(self.store.campaign(&id).await?.map(|c| Box::new(CampaignFields::of(&c))))

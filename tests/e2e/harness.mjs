@@ -3,7 +3,7 @@
 // Chromium driven by playwright-core. Everything listens on 127.0.0.1 and is stopped afterwards.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,7 +44,7 @@ export async function startPdokStandin() {
       res.writeHead(unknown ? 400 : 200, { "content-type": "application/json" });
       res.end(readFileSync(join(dir, file)));
     } else if (/^\/tiles\/\d+\/\d+\/\d+\.png$/.test(url.pathname)) {
-      res.writeHead(200, { "content-type": "image/png", "cache-control": "max-age=3600" });
+      res.writeHead(200, { "content-type": "image/png", "cache-control": "max-age=3600", "access-control-allow-origin": "*" });
       res.end(TILE);
     } else {
       res.writeHead(404).end();
@@ -75,10 +75,11 @@ function importDrechtsteden(dbUrl) {
  * Starts the real server with a fresh database; resolves once it listens. `areas: true` imports the
  * Drechtsteden areas first.
  */
-export async function startTrefpunt(pdokUrl, extraEnv = {}, { areas = false } = {}) {
+export async function startTrefpunt(pdokUrl, extraEnv = {}, { areas = false, dir: reuse } = {}) {
   if (!existsSync(binary)) throw new Error(`no server binary at ${binary}: run scripts/build.sh first`);
-  const dir = mkdtempSync(join(tmpdir(), "trefpunt-e2e-"));
-  if (areas) importDrechtsteden(`sqlite://${dir}/trefpunt.db`);
+  // `dir`: start again on the database (and photos) a stopped or killed server left.
+  const dir = reuse || mkdtempSync(join(tmpdir(), "trefpunt-e2e-"));
+  if (areas && !reuse) importDrechtsteden(`sqlite://${dir}/trefpunt.db`);
   const child = spawn(binary, ["serve"], {
     env: {
       ...process.env,
@@ -110,16 +111,86 @@ export async function startTrefpunt(pdokUrl, extraEnv = {}, { areas = false } = 
     child.stderr.on("data", onData);
     child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
   });
+  const exited = () => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once("exit", r)));
   return {
     url,
+    dir,
     dbUrl: `sqlite://${dir}/trefpunt.db`,
     log: () => log,
-    async stop() {
+    /** Stops it the hard way, as a power cut would; the database stays for a restart. */
+    async kill() {
+      child.kill("SIGKILL");
+      await exited();
+    },
+    async stop({ keep = false } = {}) {
       child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
-      rmSync(dir, { recursive: true, force: true });
+      await exited();
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A local proxy in front of the server, on a port of its own: the browser's origin. `down()` cuts
+ * the network for real (the port refuses connections; open ones are cut), which also stops a
+ * service worker's own fetches, unlike Playwright's setOffline; `up()` brings it back on the same
+ * port, so the origin (and its service worker and queue) stays the same; `target` may change to a
+ * restarted server. `delayMs` slows every request, to catch a sync in the middle.
+ */
+export async function startProxy(target) {
+  const sockets = new Set();
+  const state = { target, delayMs: 0, requests: 0 };
+  const server = createServer((req, res) => {
+    state.requests++;
+    const go = () => {
+      const to = new URL(req.url, state.target);
+      const upstream = httpRequest(to, { method: req.method, headers: { ...req.headers, host: to.host } }, (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      });
+      upstream.on("error", () => { res.destroy(); });
+      req.pipe(upstream);
+    };
+    if (state.delayMs) setTimeout(go, state.delayMs);
+    else go();
+  });
+  server.on("connection", (s) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    async down() {
+      await new Promise((r) => { server.close(() => r()); for (const s of sockets) s.destroy(); });
+    },
+    async up() {
+      if (server.listening) return;
+      await new Promise((r, reject) => { server.once("error", reject); server.listen(port, "127.0.0.1", r); });
+    },
+    close() { for (const s of sockets) s.destroy(); return new Promise((r) => server.close(() => r())); },
+  };
+}
+
+/** Signs a staff member in over the API: the session cookie and its CSRF token. */
+export async function signIn(app, email, password) {
+  const r = await fetch(`${app.url}/api/v1/session`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }),
+  });
+  if (r.status !== 200) throw new Error(`sign-in failed: ${r.status}`);
+  const cookie = r.headers.get("set-cookie").split(";")[0];
+  return { cookie, csrf: (await r.json()).csrf };
+}
+
+/** A staff API call with a session. */
+export async function staffApi(app, session, method, path, body) {
+  const r = await fetch(`${app.url}/api/v1${path}`, {
+    method,
+    headers: { cookie: session.cookie, "x-csrf-token": session.csrf, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
 }
 
 export async function launchBrowser() {

@@ -15,7 +15,26 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Backend: Send + Sync + 'static {
     /// Validates, assigns areas and stores the resident form's entry; looks up the typed address when no
     /// position was given.
-    fn submit_form(&self, draft: FormDraft) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>>;
+    /// `cookie` carries a worker's session for paper forms.
+    fn submit_form(
+        &self,
+        draft: FormDraft,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>>;
+    /// The entry form's campaign, the event this device's cookie tags it with, and for a worker
+    /// asking for `paper_event` the paper mode.
+    fn form_context(
+        &self,
+        campaign: String,
+        paper_event: Option<String>,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<crate::model::FormContext, BackendError>>;
+    /// The kiosk of `event`, when this tablet's cookie is that event's kiosk link; else `None`.
+    fn kiosk(
+        &self,
+        event: String,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<Option<crate::model::KioskContext>, BackendError>>;
     fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>>;
     /// The newest public entries, as the public map shows them.
     fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>>;

@@ -32,6 +32,8 @@ pub enum Notice {
     AlreadySent,
     /// The server could not store it right now.
     SendFailed,
+    /// No connection: the entry waits on this device and is sent when there is one.
+    Queued,
 }
 
 /// The resident form as it is to be shown: a fresh one, or one sent back with what was wrong. The
@@ -45,6 +47,37 @@ pub struct FormState {
     /// in the page's language.
     #[serde(default)]
     pub offer: Offer,
+    #[serde(default)]
+    pub mode: FormMode,
+}
+
+/// Who fills in the form, which decides where it goes after sending.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormMode {
+    /// A resident on their own device: on to the thank-you page.
+    #[default]
+    Resident,
+    /// The event's shared tablet: back to the kiosk's start for the same or the next resident; sent
+    /// later from the tablet's queue when there is no network.
+    Kiosk { event: String },
+    /// A worker typing in paper forms of an event: on to the next paper form.
+    Paper { event: String },
+}
+
+/// The kiosk's start page in language `lang`; `done` says what became of the entry just made.
+pub fn kiosk_path(event: &str, lang: &str, done: Option<&str>) -> String {
+    match done {
+        Some(d) => format!("/kiosk/{event}?taal={lang}&klaar={d}"),
+        None => format!("/kiosk/{event}?taal={lang}"),
+    }
+}
+
+/// The next paper form of `kind` after one was stored.
+pub fn paper_path(kind: crate::model::Kind, campaign: &str, event: &str) -> String {
+    format!(
+        "/meedoen/{}?c={campaign}&papier={event}&opgeslagen=1",
+        crate::components::entry_form::kind_slug(kind)
+    )
 }
 
 /// What a campaign offers in the form.
@@ -81,7 +114,41 @@ impl Offer {
 pub async fn submit_entry(draft: FormDraft) -> Result<SubmitOutcome, ServerFnError> {
     let backend = expect_context::<BackendRef>();
     backend
-        .submit_form(draft)
+        .submit_form(draft, request_cookie().await?)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// The `Cookie` header of the request a server function answers.
+#[cfg(feature = "ssr")]
+async fn request_cookie() -> Result<Option<String>, ServerFnError> {
+    let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
+    Ok(headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string))
+}
+
+/// The entry form's campaign and how this device's entries are tagged: an event link's cookie, or a
+/// signed-in worker typing in paper forms of `paper_event`.
+#[server(prefix = "/_fn", endpoint = "form_context", input = server_fn::codec::Json)]
+pub async fn form_context(
+    campaign: String,
+    paper_event: Option<String>,
+) -> Result<crate::model::FormContext, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .form_context(campaign, paper_event, request_cookie().await?)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// The kiosk of `event` for this tablet, or `None` when it was not opened with the event's kiosk link.
+#[server(prefix = "/_fn", endpoint = "kiosk", input = server_fn::codec::Json)]
+pub async fn kiosk_context(event: String) -> Result<Option<crate::model::KioskContext>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .kiosk(event, request_cookie().await?)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
@@ -146,11 +213,7 @@ pub async fn entry(id: String) -> Result<Option<crate::model::PublicEntry>, Serv
 #[server(prefix = "/_fn", endpoint = "staff_desk")]
 pub async fn staff_desk() -> Result<Option<crate::model::StaffDesk>, ServerFnError> {
     let backend = expect_context::<BackendRef>();
-    let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
-    let cookie = headers
-        .get(axum::http::header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let cookie = request_cookie().await?;
     backend
         .staff_desk(cookie)
         .await
@@ -164,11 +227,7 @@ pub async fn staff_view(
     view: crate::model::StaffView,
 ) -> Result<Option<crate::model::StaffPageData>, ServerFnError> {
     let backend = expect_context::<BackendRef>();
-    let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
-    let cookie = headers
-        .get(axum::http::header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let cookie = request_cookie().await?;
     backend
         .staff_view(cookie, view)
         .await

@@ -2,7 +2,9 @@
 //! JavaScript (the server validates and renders it again with errors); once hydrated, it validates
 //! live with the same rules and sends through the `submit_entry` server function.
 
-use crate::api::{geocode, FormState, Notice, Offer};
+use crate::api::{geocode, FormMode, FormState, Notice, Offer};
+#[cfg(feature = "hydrate")]
+use crate::api::{kiosk_path, paper_path};
 #[cfg(feature = "hydrate")]
 use crate::api::{submit_entry, SubmitOutcome};
 use crate::browser;
@@ -66,6 +68,7 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
         violations: initial,
         notice,
         offer,
+        mode,
     } = state;
     let kind = Kind::parse(&draft.kind).unwrap_or(Kind::Place);
     let violations = RwSignal::new(initial);
@@ -75,6 +78,18 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
 
     let sending = RwSignal::new(false);
     let id = RwSignal::new(draft.id.clone());
+    let respondent = RwSignal::new(draft.respondent.clone());
+    // A kiosk page is kept by the service worker and shown again and again: its id is made here, and
+    // the respondent is the tablet's current one (until "volgende bewoner").
+    // After hydration (an effect), so the page's hidden fields change too: hydration keeps the
+    // server's attribute values.
+    #[cfg(feature = "hydrate")]
+    if matches!(mode, FormMode::Kiosk { .. }) {
+        Effect::new(move |_| {
+            id.set(browser::new_uuid());
+            respondent.set(browser::kiosk_respondent());
+        });
+    }
     let form_ref = NodeRef::<leptos::html::Form>::new();
     #[cfg(not(feature = "hydrate"))]
     let _ = attempted;
@@ -113,8 +128,12 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
         }
     };
 
+    // The next resident on a shared tablet must not be offered the last one's words.
+    let autocomplete = if matches!(mode, FormMode::Resident) { "on" } else { "off" };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &mode;
         #[cfg(feature = "hydrate")]
         {
             let Some(form) = form_ref.get_untracked() else {
@@ -132,13 +151,33 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
             }
             violations.set(Vec::new());
             sending.set(true);
+            let mode = mode.clone();
+            let lang = d.language.clone();
             leptos::task::spawn_local(async move {
                 let next = thanks_path("", &d.respondent, &d.campaign);
+                let (campaign, queued) = (d.campaign.clone(), d.clone());
                 let result = submit_entry(d).await;
                 sending.set(false);
                 match result {
-                    Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => {
-                        browser::go_to(&next.replacen("/bedankt/", &format!("/bedankt/{}", r.id), 1));
+                    Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => match &mode {
+                        FormMode::Resident => {
+                            browser::go_to(&next.replacen("/bedankt/", &format!("/bedankt/{}", r.id), 1))
+                        }
+                        FormMode::Kiosk { event } => browser::replace(&kiosk_path(event, &lang, Some("sent"))),
+                        FormMode::Paper { event } => browser::go_to(&paper_path(kind, &campaign, event)),
+                    },
+                    // No network (or the server is down): the entry waits on this device and
+                    // public/js/outbox.js sends it when it can; its id makes a resend harmless.
+                    Err(_) if !matches!(mode, FormMode::Paper { .. }) => {
+                        browser::enqueue(&queued);
+                        match &mode {
+                            FormMode::Kiosk { event } => browser::replace(&kiosk_path(event, &lang, Some("queued"))),
+                            _ => {
+                                id.set(browser::new_uuid());
+                                notice.set(Some(Notice::Queued));
+                                browser::focus_id("form-notice");
+                            }
+                        }
                     }
                     Ok(SubmitOutcome::Invalid(v)) => {
                         violations.set(v);
@@ -170,6 +209,7 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
             class="entry-form"
             method="post"
             action=form_action(kind, &draft.campaign)
+            autocomplete=autocomplete
             novalidate
             node_ref=form_ref
             on:submit=on_submit
@@ -180,7 +220,13 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
             on:input=move |_| revalidate()
         >
             <input type="hidden" name="id" value=move || id.get() />
-            <input type="hidden" name="respondent" value=draft.respondent.clone() />
+            <input type="hidden" name="respondent" value=move || respondent.get() />
+            {(!draft.source.is_empty()).then(|| view! {
+                <input type="hidden" name="source" value=draft.source.clone() />
+                <input type="hidden" name="event" value=draft.event.clone() />
+                <input type="hidden" name="event_token" value=draft.event_token.clone() />
+                <input type="hidden" name="csrf" value=draft.csrf.clone() />
+            })}
             <input type="hidden" name="campaign" value=draft.campaign.clone() />
             <input type="hidden" name="kind" value=kind.as_str() />
             <input type="hidden" name="language" value=draft.language.clone() />
@@ -192,7 +238,7 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
 
             <CategoryChoice kind selected=draft.category.clone() offer=offer.clone() violations />
             <LocationPicker kind draft=draft.clone() violations />
-            <NearbyEntries kind near offer=offer_for_near respondent=draft.respondent.clone() campaign=draft.campaign.clone() />
+            <NearbyEntries kind near offer=offer_for_near respondent campaign=draft.campaign.clone() />
             {match kind {
                 Kind::Place => view! { <PlaceFields draft=draft.clone() violations /> }.into_any(),
                 Kind::Barrier => view! { <BarrierFields draft=draft.clone() violations /> }.into_any(),
@@ -226,7 +272,7 @@ fn NearbyEntries(
     kind: Kind,
     near: RwSignal<Vec<PublicEntry>>,
     offer: Offer,
-    respondent: String,
+    respondent: RwSignal<String>,
     campaign: String,
 ) -> impl IntoView {
     let l = form_locale();
@@ -241,7 +287,7 @@ fn NearbyEntries(
                     let label = offer
                         .label(&e.category)
                         .map_or_else(|| labels::category(l, kind, &e.category), str::to_string);
-                    let respondent = respondent.clone();
+                    let respondent = respondent.get_untracked();
                     let next = thanks_path(&e.id, &respondent, &campaign);
                     let counted = {
                         let id = id.clone();
@@ -306,6 +352,7 @@ fn NoticeBox(notice: RwSignal<Option<Notice>>) -> impl IntoView {
             let text = match n {
                 Notice::AlreadySent => td_string!(l, form_already_sent),
                 Notice::SendFailed => td_string!(l, form_send_failed),
+                Notice::Queued => td_string!(l, form_queued),
             };
             view! { <p id="form-notice" class="notice" role="status" tabindex="-1">{text}</p> }
         })

@@ -8,6 +8,16 @@ use crate::i18n::*;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    // The event's tablet: nothing to wander off to, and the kiosk page has its own language buttons.
+    if use_location().pathname.get_untracked().starts_with("/kiosk/") {
+        return view! {
+            <header class="site-header kiosk-header">
+                <span class="brand"><span class="brand-mark" aria-hidden="true">"●"</span>{t!(i18n, site_name)}</span>
+            </header>
+            <main id="main" tabindex="-1">{children()}</main>
+        }
+        .into_any();
+    }
     view! {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
@@ -32,6 +42,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </p>
         </footer>
     }
+    .into_any()
 }
 
 /// Plain links to `/taal/{locale}`, which sets the `lang` cookie and comes back: works without

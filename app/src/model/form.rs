@@ -29,6 +29,17 @@ pub struct FormDraft {
     /// A field people never see (hidden): only form-filling robots put something in it.
     #[serde(default)]
     pub website: String,
+    /// `web` (empty), `event` (a kiosk or a poster's QR link) or `paper` (a worker typing in forms).
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub event: String,
+    /// The event link's secret that proves `source: event`.
+    #[serde(default)]
+    pub event_token: String,
+    /// A worker's CSRF token, for paper forms.
+    #[serde(default)]
+    pub csrf: String,
 }
 
 impl FormDraft {
@@ -53,6 +64,10 @@ impl FormDraft {
                 "text" => &mut d.text,
                 "language" => &mut d.language,
                 "website" => &mut d.website,
+                "source" => &mut d.source,
+                "event" => &mut d.event,
+                "event_token" => &mut d.event_token,
+                "csrf" => &mut d.csrf,
                 "qualities" => {
                     d.qualities.push(v.clone());
                     continue;
@@ -140,25 +155,36 @@ impl FormDraft {
             } else {
                 self.language.clone()
             },
-            source: "web".into(),
-            event: None,
+            source: if self.source.trim().is_empty() {
+                "web".into()
+            } else {
+                self.source.trim().to_string()
+            },
+            event: (!self.event.trim().is_empty()).then(|| self.event.trim().to_string()),
         }
+    }
+
+    /// The form's entry checked as the server would, except the event token or worker session it
+    /// claims: only the server can verify those.
+    fn validate(&self, location: Option<Location>) -> Result<Submission, Vec<Violation>> {
+        let input = self.to_input(location);
+        validate_for(&input, None, &Proof::claimed_by(&input))
     }
 
     /// Validates the form as the server would, before any address lookup: a missing position is only an
     /// error when no address was typed either.
     pub fn check(&self) -> Result<Submission, Vec<Violation>> {
         let location = self.location().map_err(|v| vec![v])?;
-        let mut result = validate(&self.to_input(location));
+        let mut result = self.validate(location);
         if location.is_none() && !self.address.trim().is_empty() {
             if let Err(errs) = &mut result {
                 errs.retain(|v| !(v.field == "location" && v.rule == Rule::Required));
                 if errs.is_empty() {
                     // Only the address lookup is missing; the server will do it.
-                    return validate(&self.to_input(Some(Location {
+                    return self.validate(Some(Location {
                         lon: 5.0,
                         lat: 52.0,
-                    })));
+                    }));
                 }
             }
         }

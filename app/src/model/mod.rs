@@ -7,6 +7,7 @@
 mod campaign;
 mod campaign_form;
 mod catalog;
+mod event;
 mod form;
 mod insight;
 mod moderation;
@@ -17,6 +18,7 @@ mod validate;
 pub use campaign::*;
 pub use campaign_form::*;
 pub use catalog::*;
+pub use event::*;
 pub use form::*;
 pub use insight::*;
 pub use moderation::*;

@@ -12,6 +12,7 @@ pub enum StaffView {
     Campaigns,
     /// One campaign's form; `None` for a new one.
     Campaign(Option<String>),
+    Events,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +53,7 @@ pub enum StaffBody {
     Campaigns(Vec<CampaignRow>),
     /// The form's fields; `None` for an unknown campaign.
     Campaign(Option<Box<CampaignFields>>),
+    Events(super::EventsPage),
 }
 
 /// A staff page for the signed-in staff member.

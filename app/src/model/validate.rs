@@ -96,13 +96,14 @@ impl Violation {
 /// categories (whether the campaign is open and the event token are the server's part). Returns every
 /// violation, not just the first.
 pub fn validate(input: &SubmissionInput) -> Result<Submission, Vec<Violation>> {
-    validate_for(input, None)
+    validate_for(input, None, &Proof::default())
 }
 
 /// [`validate`] with a campaign's own kinds and categories.
 pub fn validate_for(
     input: &SubmissionInput,
     rules: Option<&Campaign>,
+    proof: &Proof,
 ) -> Result<Submission, Vec<Violation>> {
     let mut errs = Vec::new();
     let id = uuid_field(&input.id, "id", &mut errs);
@@ -152,14 +153,28 @@ pub fn validate_for(
     }
 
     let source = Source::parse(&input.source);
+    let event = input.event.as_deref().map(str::trim);
     match source {
         None => errs.push(Violation::new("source", Rule::UnknownValue)),
-        // Events and worker sessions arrive with the staff features; until then nothing can prove them.
-        Some(Source::Event | Source::Paper) => {
-            errs.push(Violation::new("source", Rule::NeedsAuthority))
+        // The token came with this entry and opened this very event.
+        Some(Source::Event) => {
+            if event.is_none() {
+                errs.push(Violation::new("event", Rule::Required));
+            }
+            if event.is_none() || proof.event.as_deref() != event {
+                errs.push(Violation::new("source", Rule::NeedsAuthority));
+            }
+        }
+        // A worker types in paper forms, from an event of theirs or not.
+        Some(Source::Paper) => {
+            if !proof.worker {
+                errs.push(Violation::new("source", Rule::NeedsAuthority));
+            } else if event.is_some() && proof.event.as_deref() != event {
+                errs.push(Violation::new("event", Rule::UnknownValue));
+            }
         }
         Some(Source::Web) => {
-            if input.event.is_some() {
+            if event.is_some() {
                 errs.push(Violation::new("event", Rule::UnknownField));
             }
         }
@@ -189,7 +204,10 @@ pub fn validate_for(
         text,
         language: language.to_ascii_lowercase(),
         source,
-        event: None,
+        event: match source {
+            Source::Web => None,
+            Source::Event | Source::Paper => event.map(str::to_string),
+        },
     })
 }
 
@@ -511,10 +529,27 @@ mod tests {
     fn event_and_paper_need_authority() {
         let mut b = barrier();
         b["source"] = json!("event");
-        assert_eq!(
-            validate(&input(b)).err().map(|e| e[0].rule.clone()),
-            Some(Rule::NeedsAuthority)
-        );
+        assert_eq!(fields(validate(&input(b.clone()))), ["event", "source"], "an event entry names its event");
+        b["event"] = json!("e1");
+        let rule = |b: &Value, proof: &Proof| validate_for(&input(b.clone()), None, proof).err().map(|e| e[0].rule.clone());
+        assert_eq!(rule(&b, &Proof::default()), Some(Rule::NeedsAuthority));
+        let other = Proof { event: Some("e2".into()), worker: true };
+        assert_eq!(rule(&b, &other), Some(Rule::NeedsAuthority), "a token opens only its own event");
+        let proven = Proof { event: Some("e1".into()), worker: false };
+        let s = validate_for(&input(b.clone()), None, &proven).expect("valid");
+        assert_eq!((s.source, s.event.as_deref()), (Source::Event, Some("e1")));
+
+        b["source"] = json!("paper");
+        assert_eq!(rule(&b, &proven), Some(Rule::NeedsAuthority), "paper needs a worker");
+        let worker = Proof { event: None, worker: true };
+        assert_eq!(rule(&b, &worker), Some(Rule::UnknownValue), "an event the server did not find");
+        b.as_object_mut().map(|o| o.remove("event"));
+        let s = validate_for(&input(b.clone()), None, &worker).expect("valid");
+        assert_eq!((s.source, s.event), (Source::Paper, None));
+
+        b["source"] = json!("web");
+        b["event"] = json!("e1");
+        assert_eq!(fields(validate(&input(b))), ["event"], "web entries carry no event");
     }
 
     #[test]

@@ -3,11 +3,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::NotFound;
-use crate::api::{campaign_info, FormState, Offer};
+use crate::api::{form_context, FormMode, FormState, Offer};
 use crate::browser::new_uuid;
 use crate::components::entry_form::{form_title, kind_from_slug, EntryForm};
 use crate::i18n::*;
-use crate::model::{is_slug, is_uuid, FormDraft, Kind, DEFAULT_CAMPAIGN};
+use crate::model::{is_slug, is_uuid, EventLink, EventTag, FormContext, FormDraft, Kind, PaperMode, DEFAULT_CAMPAIGN};
 
 /// `/meedoen/{plek|drempel|wens}?r=<respondent>&c=<campaign>`: the form for one kind of entry, with
 /// the campaign's categories. Rendered on the server; the form itself is an island that receives its
@@ -26,14 +26,17 @@ pub fn EntryPage() -> impl IntoView {
         .get("c")
         .filter(|c| is_slug(c))
         .unwrap_or_else(|| DEFAULT_CAMPAIGN.to_string());
+    // `?papier=<event>`: a signed-in worker typing in that event's paper forms.
+    let paper_event = query.get("papier").filter(|e| is_slug(e));
+    let stored = query.get("opgeslagen").is_some();
     // Only present while the server renders a failed plain form POST again.
     let returned = use_context::<FormState>();
     let Some(kind) = kind else {
         return view! { <NotFound /> }.into_any();
     };
-    let info = Resource::new_blocking(
-        move || campaign.clone(),
-        |c| async move { campaign_info(c, None).await },
+    let context = Resource::new_blocking(
+        move || (campaign.clone(), paper_event.clone()),
+        |(c, p)| async move { form_context(c, p).await },
     );
     let lang = locale.as_str().to_string();
     // The title sits outside the Suspense: a <title> set inside it can miss the streamed <head>.
@@ -45,18 +48,21 @@ pub fn EntryPage() -> impl IntoView {
                 let respondent = respondent.clone();
                 let lang = lang.clone();
                 Suspend::new(async move {
-                    match info.await {
-                        Ok(Some(info)) if info.open && info.campaign.offers_kind(kind) => {
+                    match context.await {
+                        Ok(FormContext { info: Some(info), tag, paper }) if info.open && info.campaign.offers_kind(kind) => {
                             let offer = Offer::of(&info.campaign, kind, &lang);
-                            let state = form_state(kind, &info.campaign.id, respondent, returned, offer, &lang);
+                            let mut state = form_state(kind, &info.campaign.id, respondent, returned, offer, &lang);
+                            let banner = paper.as_ref().map(|p| (p.event_name.clone(), stored));
+                            tag_draft(&mut state, tag.as_ref(), paper.as_ref());
                             view! {
+                                {banner.map(|(name, stored)| view! { <PaperBanner name stored /> })}
                                 <EntryForm state locale=lang.clone() />
                                 <crate::IslandScripts />
                             }
                             .into_any()
                         }
-                        Ok(Some(_)) => view! { <Closed /> }.into_any(),
-                        Ok(None) => view! { <NotFound /> }.into_any(),
+                        Ok(FormContext { info: Some(_), .. }) => view! { <Closed /> }.into_any(),
+                        Ok(FormContext { info: None, .. }) => view! { <NotFound /> }.into_any(),
                         Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
                     }
                 })
@@ -64,6 +70,36 @@ pub fn EntryPage() -> impl IntoView {
         </Suspense>
     }
     .into_any()
+}
+
+/// Marks the form's entry as collected at an event (a kiosk or a poster's QR link) or typed in from
+/// paper by a worker: hidden fields the server checks against the event token or the session.
+pub fn tag_draft(state: &mut FormState, tag: Option<&EventTag>, paper: Option<&PaperMode>) {
+    if let Some(p) = paper {
+        state.draft.source = "paper".into();
+        state.draft.event = p.event.clone();
+        state.draft.csrf = p.csrf.clone();
+        state.mode = FormMode::Paper { event: p.event.clone() };
+    } else if let Some(t) = tag {
+        state.draft.source = "event".into();
+        state.draft.event = t.event.clone();
+        state.draft.event_token = t.token.clone();
+        if t.link == EventLink::Kiosk {
+            state.mode = FormMode::Kiosk { event: t.event.clone() };
+        }
+    }
+}
+
+/// Above a paper form: whose forms these are, and that the last one was stored.
+#[component]
+fn PaperBanner(name: String, stored: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="paper-banner">
+            <p>{t!(i18n, paper_banner, name = name)}</p>
+            {stored.then(|| view! { <p class="notice" role="status">{t!(i18n, paper_stored)}</p> })}
+        </div>
+    }
 }
 
 /// A campaign that ended, has not started, or does not ask for this kind.
@@ -78,7 +114,7 @@ fn Closed() -> impl IntoView {
     }
 }
 
-fn form_state(
+pub fn form_state(
     kind: Kind,
     campaign: &str,
     respondent: Option<String>,
@@ -103,5 +139,6 @@ fn form_state(
         violations: Vec::new(),
         notice: None,
         offer,
+        mode: FormMode::Resident,
     }
 }

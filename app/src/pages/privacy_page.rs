@@ -20,6 +20,7 @@ pub fn PrivacyPage() -> impl IntoView {
         <p>{t!(i18n, privacy_p9)}</p>
         <p>{t!(i18n, privacy_p10)}</p>
         <p>{t!(i18n, privacy_p11)}</p>
+        <p>{t!(i18n, privacy_p12)}</p>
         <p>{t!(i18n, privacy_p6)}</p>
     }
 }

@@ -1,4 +1,4 @@
-//! The staff pages besides the moderation queue: campaigns, accounts and the audit log. Plain forms
+//! The staff pages besides the moderation queue: campaigns, events, accounts and the audit log. Plain forms
 //! that post to `/staff/campagnes...` and `/staff/gebruikers...` (server/src/routes/staff_forms.rs
 //! and campaign_form.rs); every page asks the server for its data with the session cookie.
 
@@ -10,6 +10,7 @@ use crate::api::staff_view;
 use crate::i18n::*;
 use crate::labels;
 use crate::model::{
+    EventRow, EventStatus, EventsPage,
     AuditRow, CampaignFields, CampaignFormState, CampaignRow, Kind, QuestionFields,
     StaffAccount, StaffBody, StaffPageData, StaffView, Violation, PHYSICAL_BARRIERS,
 };
@@ -24,6 +25,7 @@ pub fn StaffNav(role: String) -> impl IntoView {
             <ul>
                 <li><a href="/staff">{t!(i18n, staff_queue)}</a></li>
                 <li><a href="/staff/campagnes">{t!(i18n, staff_campaigns)}</a></li>
+                {(admin || role == "worker").then(|| view! { <li><a href="/staff/evenementen">{t!(i18n, staff_events)}</a></li> })}
                 {admin.then(|| view! {
                     <li><a href="/staff/gebruikers">{t!(i18n, staff_users)}</a></li>
                     <li><a href="/staff/logboek">{t!(i18n, staff_audit)}</a></li>
@@ -509,5 +511,85 @@ fn QuestionSlot(i: usize, q: QuestionFields, violations: Vec<Violation>) -> impl
             </div>
             <label class="check"><input type="checkbox" name=name("required") value="true" checked=q.required />{t!(i18n, staff_q_required)}</label>
         </fieldset>
+    }
+}
+
+/// `/staff/evenementen` (workers): new events, and per event its kiosk link for the tablet, the QR
+/// code and printable poster for residents' own phones, paper forms, and closing it.
+#[component]
+pub fn StaffEventsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, staff_events).to_string() />
+        <h1>{t!(i18n, staff_events)}</h1>
+        {staff_section(StaffView::Events, move |d| {
+            let StaffBody::Events(EventsPage { events, campaigns }) = d.body else { return ().into_any() };
+            let csrf = d.csrf.clone();
+            let options = campaigns
+                .into_iter()
+                .map(|(id, title)| view! { <option value=id>{title}</option> })
+                .collect_view();
+            let rows = events
+                .into_iter()
+                .map(|row| view! { <EventCard row csrf=csrf.clone() /> })
+                .collect_view();
+            view! {
+                <section class="staff-form" aria-labelledby="new-event">
+                    <h2 id="new-event">{t!(i18n, staff_event_new)}</h2>
+                    <form method="post" action="/staff/evenementen" class="event-form">
+                        <input type="hidden" name="csrf" value=d.csrf.clone() />
+                        <p><label for="ev-campaign">{t!(i18n, staff_event_campaign)}</label>
+                            <select id="ev-campaign" name="campaign">{options}</select></p>
+                        <p><label for="ev-name">{t!(i18n, staff_event_name)}</label>
+                            <input id="ev-name" name="name" type="text" required maxlength="120" /></p>
+                        <p><label for="ev-place">{t!(i18n, staff_event_place)}</label>
+                            <input id="ev-place" name="place" type="text" maxlength="160" /></p>
+                        <p><label for="ev-day">{t!(i18n, staff_event_day)}</label>
+                            <input id="ev-day" name="day" type="date" required /></p>
+                        <button type="submit" class="button primary">{t!(i18n, staff_event_create)}</button>
+                    </form>
+                </section>
+                <div class="event-list">{rows}</div>
+            }
+            .into_any()
+        })}
+    }
+}
+
+#[component]
+fn EventCard(row: EventRow, csrf: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let e = row.event;
+    let open = e.status == EventStatus::Open;
+    let paper = |kind: Kind| {
+        format!("/meedoen/{}?c={}&papier={}", crate::components::entry_form::kind_slug(kind), e.campaign, e.id)
+    };
+    let (place_form, barrier_form, wish_form) = (paper(Kind::Place), paper(Kind::Barrier), paper(Kind::Wish));
+    view! {
+        <article class="event-card" id=format!("evenement-{}", e.id)>
+            <h2>{e.name.clone()}</h2>
+            <p class="hint">{row.campaign_title} " · " {e.place.clone()} " · " {e.day.clone()} " · "
+                {if open { t_string!(i18n, staff_campaign_open) } else { t_string!(i18n, staff_campaign_closed) }}</p>
+            <p>{t!(i18n, staff_event_entries, n = e.entries)}</p>
+            <h3>{t!(i18n, staff_event_kiosk)}</h3>
+            <p class="hint">{t!(i18n, staff_event_kiosk_hint)}</p>
+            <p><a href=e.kiosk_path() class="event-kiosk-link">{e.kiosk_path()}</a></p>
+            <h3>{t!(i18n, staff_event_qr)}</h3>
+            <img class="event-qr" src=format!("/staff/evenementen/{}/qr.svg", e.id) alt=t_string!(i18n, staff_event_qr_alt).to_string() width="200" height="200" />
+            <p><a href=format!("/staff/evenementen/{}/poster", e.id) class="button secondary">{t!(i18n, staff_event_poster)}</a></p>
+            <h3>{t!(i18n, staff_event_paper)}</h3>
+            <ul>
+                <li><a href=place_form>{t!(i18n, home_place_title)}</a></li>
+                <li><a href=barrier_form>{t!(i18n, home_barrier_title)}</a></li>
+                <li><a href=wish_form>{t!(i18n, home_wish_title)}</a></li>
+            </ul>
+            <form method="post" action=format!("/staff/evenementen/{}/status", e.id)>
+                <input type="hidden" name="csrf" value=csrf />
+                <input type="hidden" name="status" value=if open { "closed" } else { "open" } />
+                <button type="submit" class="button secondary">
+                    {if open { t_string!(i18n, staff_event_close) } else { t_string!(i18n, staff_event_reopen) }}
+                </button>
+            </form>
+        </article>
     }
 }

@@ -26,6 +26,28 @@ pub fn day_string(days: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Days since 1970-01-01 of a `YYYY-MM-DD` day (Hinnant's days-from-civil), `None` if it is not one.
+pub fn day_number(day: &str) -> Option<i64> {
+    if !app::model::is_day(day) {
+        return None;
+    }
+    let year: i64 = day[0..4].parse().ok()?;
+    let month: i64 = day[5..7].parse().ok()?;
+    let d: i64 = day[8..10].parse().ok()?;
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// The day `n` days after `day`.
+pub fn add_days(day: &str, n: i64) -> Option<String> {
+    day_number(day).map(|d| day_string(d + n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,5 +60,16 @@ mod tests {
         assert_eq!(day_string(20_782), "2026-11-25");
         assert_eq!(day_string(-1), "1969-12-31");
         assert_eq!(today_utc().len(), 10);
+    }
+
+    #[test]
+    fn days_count_both_ways() {
+        for d in [-1, 0, 59, 11_016, 20_782, 2_932_896] {
+            assert_eq!(day_number(&day_string(d)), Some(d), "{d}");
+        }
+        assert_eq!(add_days("2026-02-20", 14).as_deref(), Some("2026-03-06"));
+        assert_eq!(add_days("2028-02-20", 14).as_deref(), Some("2028-03-05"), "a leap year");
+        assert_eq!(add_days("2026-12-25", 14).as_deref(), Some("2027-01-08"));
+        assert_eq!(add_days("20-12-2025", 1), None);
     }
 }

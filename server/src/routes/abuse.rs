@@ -1,4 +1,5 @@
-//! The per-client limit on anonymous writes (submissions, survey answers, the resident forms).
+//! The per-client limit on anonymous writes (submissions, survey answers, the resident forms). A
+//! tablet opened with an event's kiosk link is exempt.
 //!
 //! The client's address is read from the connection, or from `X-Forwarded-For` when the connection
 //! comes from a proxy named in `TREFPUNT_TRUSTED_PROXIES`; it is used for this check only and is
@@ -43,6 +44,12 @@ pub async fn limit(State(svc): State<Service>, req: Request, next: Next) -> Resp
     let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() else {
         return next.run(req).await;
     };
+    // An event's kiosk: one tablet, one resident after another, often syncing a queue at once.
+    if let Ok(Some(tag)) = svc.event_tag(req.headers()).await {
+        if tag.link == app::model::EventLink::Kiosk {
+            return next.run(req).await;
+        }
+    }
     let forwarded: Vec<&str> = req
         .headers()
         .get_all("x-forwarded-for")

@@ -76,13 +76,37 @@ async fn create_submission(
     let input: SubmissionInput =
         serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body))
             .map_err(json_error)?;
-    match svc.submit(input).await? {
+    let credentials = credentials(&svc, &headers, &input).await?;
+    match svc.submit(input, &credentials).await? {
         SubmitOutcome::Created(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
         SubmitOutcome::Replayed(r) => Ok((StatusCode::OK, Json(r)).into_response()),
         SubmitOutcome::Invalid(v) => Err(ApiError::Invalid(v)),
         SubmitOutcome::Conflict => Err(ApiError::Conflict),
         SubmitOutcome::Gone => Err(ApiError::Gone),
     }
+}
+
+/// An event link's token (`X-Event-Token`) and, for paper forms, a worker's session with its CSRF
+/// token. A missing or wrong one is not an error here: the entry's `source` then fails validation
+/// with `needs_authority`, which names the field.
+async fn credentials(
+    svc: &Service,
+    headers: &HeaderMap,
+    input: &SubmissionInput,
+) -> Result<crate::events::Credentials, ApiError> {
+    let worker = match input.source.as_str() {
+        "paper" => crate::auth::authorize(&svc.store, headers, &axum::http::Method::POST, crate::events::WORKERS)
+            .await
+            .ok(),
+        _ => None,
+    };
+    Ok(crate::events::Credentials {
+        event_token: headers
+            .get("x-event-token")
+            .and_then(|v| v.to_str().ok())
+            .map(|t| t.trim().to_string()),
+        worker,
+    })
 }
 
 /// `?kind=` of the list and heatmap routes.

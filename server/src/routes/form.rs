@@ -34,14 +34,17 @@ pub async fn submit(
     // The URL decides the kind; a stale hidden field cannot turn a barrier form into something else.
     draft.kind = kind.as_str().to_string();
 
-    let (status, form) = match state.service.submit_form(draft.clone()).await {
+    let credentials = state.service.form_credentials(&draft, &parts.headers).await;
+    let (status, form) = match state.service.submit_form(draft.clone(), &credentials).await {
         Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => {
-            return Redirect::to(&app::components::entry_form::thanks_path(
-                &r.id,
-                &draft.respondent,
-                &draft.campaign,
-            ))
-            .into_response();
+            let next = match (draft.source.as_str(), credentials.worker.is_some()) {
+                ("paper", true) => app::api::paper_path(kind, &draft.campaign, &draft.event),
+                ("event", _) if is_kiosk(&state, &parts.headers).await => {
+                    app::api::kiosk_path(&draft.event, &draft.language, Some("sent"))
+                }
+                _ => app::components::entry_form::thanks_path(&r.id, &draft.respondent, &draft.campaign),
+            };
+            return Redirect::to(&next).into_response();
         }
         Ok(SubmitOutcome::Invalid(violations)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -50,6 +53,7 @@ pub async fn submit(
                 violations,
                 notice: None,
                 offer: Default::default(),
+                mode: Default::default(),
             },
         ),
         Ok(SubmitOutcome::Conflict | SubmitOutcome::Gone) => {
@@ -62,6 +66,7 @@ pub async fn submit(
                     violations: vec![],
                     notice: Some(Notice::AlreadySent),
                     offer: Default::default(),
+                    mode: Default::default(),
                 },
             )
         }
@@ -77,6 +82,7 @@ pub async fn submit(
                     violations: vec![],
                     notice: Some(Notice::SendFailed),
                     offer: Default::default(),
+                    mode: Default::default(),
                 },
             )
         }
@@ -106,6 +112,11 @@ pub async fn render_again<T: Clone + Send + Sync + 'static>(
     let mut res = handler(Request::from_parts(parts, Body::empty())).await;
     *res.status_mut() = status;
     res
+}
+
+/// Whether the request comes from an event's kiosk tablet.
+async fn is_kiosk(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    matches!(state.service.event_tag(headers).await, Ok(Some(t)) if t.link == app::model::EventLink::Kiosk)
 }
 
 #[derive(serde::Deserialize)]

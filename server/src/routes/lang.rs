@@ -53,8 +53,19 @@ pub fn chosen(req: &Request) -> Option<&'static str> {
         .and_then(|(_, v)| known(v.trim()))
 }
 
+/// A `?taal=` on the URL: the kiosk's pages carry their language in the address, so a service
+/// worker can keep each language's page and switch between them offline.
+fn in_query(req: &Request) -> Option<&'static str> {
+    req.uri()
+        .query()?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "taal")
+        .and_then(|(_, v)| known(v))
+}
+
 pub async fn apply_choice(mut req: Request, next: Next) -> Response {
-    if let Some(locale) = chosen(&req) {
+    if let Some(locale) = in_query(&req).or_else(|| chosen(&req)) {
         req.headers_mut()
             .insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(locale));
     }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod campaign_forms;
 pub mod campaigns;
 pub mod error;
+pub mod events;
 pub mod form;
 pub mod lang;
 pub mod photos;

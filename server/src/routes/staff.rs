@@ -96,6 +96,30 @@ pub fn staff_routes() -> Vec<StaffRoute> {
             access: ADMIN,
             handler: || on(MethodFilter::PUT, super::campaigns::replace),
         },
+        StaffRoute {
+            method: Method::POST,
+            path: "/events",
+            access: crate::events::WORKERS,
+            handler: || on(MethodFilter::POST, super::events::create),
+        },
+        StaffRoute {
+            method: Method::GET,
+            path: "/events",
+            access: crate::events::WORKERS,
+            handler: || on(MethodFilter::GET, super::events::list),
+        },
+        StaffRoute {
+            method: Method::GET,
+            path: "/events/{id}",
+            access: crate::events::WORKERS,
+            handler: || on(MethodFilter::GET, super::events::one),
+        },
+        StaffRoute {
+            method: Method::PATCH,
+            path: "/events/{id}",
+            access: crate::events::WORKERS,
+            handler: || on(MethodFilter::PATCH, super::events::change),
+        },
     ]
 }
 

@@ -28,6 +28,7 @@ pub fn form_routes() -> Vec<(Method, &'static str, Access)> {
         (Method::POST, "/staff/gebruikers/{id}", ADMIN),
     ];
     all.extend(super::campaign_forms::form_routes());
+    all.extend(super::events::form_routes());
     all
 }
 

@@ -3,6 +3,7 @@
 //! a pool of their own.
 
 mod campaigns;
+mod events;
 mod merge;
 mod own;
 mod photos;

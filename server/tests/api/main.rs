@@ -4,6 +4,7 @@
 mod areas;
 mod campaigns;
 mod durability;
+mod events;
 mod form;
 mod helpers;
 mod insight;

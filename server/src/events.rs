@@ -1,0 +1,290 @@
+//! Street events (service side): creating and listing them within a staff member's scope, the
+//! cookie their links set on a tablet or phone, and what an entry's `source` can prove.
+
+use app::model::{
+    Event, EventInput, EventLink, EventStatus, EventTag, Proof, Rule, Source, SubmissionInput,
+    Violation, SYNC_GRACE_DAYS,
+};
+use axum::http::{header, HeaderMap};
+
+use crate::domain::calendar::{add_days, today_utc};
+use crate::domain::roles::{Access, Role};
+use crate::service::Service;
+use crate::store::{SessionUser, StoreError};
+
+/// The cookie an event link sets: `<event id>.<token>`. The kiosk link's token also lifts the
+/// anonymous write limit for that tablet; the poster's only tags the phone's entries.
+pub const COOKIE: &str = "trefpunt_event";
+
+/// Who runs events and types in paper forms.
+pub const WORKERS: Access = Access::Roles(&[Role::Worker]);
+
+/// What [`Service::proof`] found.
+pub struct EntryProof {
+    pub proof: Proof,
+    pub day: Option<String>,
+    pub takes_new: bool,
+}
+
+/// What came with an entry besides its body: an event link's token, a worker's session.
+#[derive(Default)]
+pub struct Credentials {
+    pub event_token: Option<String>,
+    /// Set only when the caller checked the session and its CSRF token.
+    pub worker: Option<SessionUser>,
+}
+
+impl Service {
+    /// Creates an event in a campaign this worker may see.
+    pub async fn create_event(
+        &self,
+        input: &EventInput,
+        who: &SessionUser,
+    ) -> Result<Result<Event, Vec<Violation>>, StoreError> {
+        if let Err(v) = input.check() {
+            return Ok(Err(v));
+        }
+        let campaign = self.store.campaign(input.campaign.trim()).await?;
+        if !campaign.is_some_and(|c| who.scope().sees_campaign(&c.gemeenten)) {
+            return Ok(Err(vec![Violation::new("campaign", Rule::UnknownCampaign)]));
+        }
+        Ok(Ok(self.store.create_event(input, who).await?))
+    }
+
+    /// The events of the campaigns this staff member may see, newest day first.
+    pub async fn events_for(&self, who: &SessionUser) -> Result<Vec<Event>, StoreError> {
+        let scope = who.scope();
+        let campaigns = self.store.campaign_list().await?;
+        Ok(self
+            .store
+            .event_list()
+            .await?
+            .into_iter()
+            .filter(|e| {
+                campaigns
+                    .iter()
+                    .find(|c| c.id == e.campaign)
+                    .is_some_and(|c| scope.sees_campaign(&c.gemeenten))
+            })
+            .collect())
+    }
+
+    /// One event, if this staff member may see it.
+    pub async fn event_for(&self, id: &str, who: &SessionUser) -> Result<Option<Event>, StoreError> {
+        let Some(event) = self.store.event(id).await? else {
+            return Ok(None);
+        };
+        let campaign = self.store.campaign(&event.campaign).await?;
+        Ok(campaign
+            .is_some_and(|c| who.scope().sees_campaign(&c.gemeenten))
+            .then_some(event))
+    }
+
+    /// The staff events page: this worker's events and the open campaigns a new one may join.
+    pub async fn events_page(&self, who: &SessionUser) -> Result<app::model::EventsPage, StoreError> {
+        let scope = who.scope();
+        let today = today_utc();
+        let campaigns: Vec<_> = self
+            .store
+            .campaign_list()
+            .await?
+            .into_iter()
+            .filter(|c| scope.sees_campaign(&c.gemeenten))
+            .collect();
+        let title = |id: &str| {
+            campaigns
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| app::model::text_in(&c.title, "nl").to_string())
+                .unwrap_or_default()
+        };
+        let events = self
+            .events_for(who)
+            .await?
+            .into_iter()
+            .map(|event| app::model::EventRow { campaign_title: title(&event.campaign), event })
+            .collect();
+        Ok(app::model::EventsPage {
+            events,
+            campaigns: campaigns
+                .iter()
+                .filter(|c| c.is_open_on(&today) || c.ends_on.as_deref().is_none_or(|e| today.as_str() <= e))
+                .map(|c| (c.id.clone(), title(&c.id)))
+                .collect(),
+        })
+    }
+
+    pub async fn set_event_status(
+        &self,
+        id: &str,
+        status: EventStatus,
+        who: &SessionUser,
+    ) -> Result<Option<Event>, StoreError> {
+        if self.event_for(id, who).await?.is_none() {
+            return Ok(None);
+        }
+        self.store.set_event_status(id, status, who).await?;
+        self.store.event(id).await
+    }
+
+    /// The event `token` opens today, and which of its links it is.
+    pub async fn open_event(&self, id: &str, token: &str) -> Result<Option<(Event, EventLink)>, StoreError> {
+        let Some(event) = self.store.event(id).await? else {
+            return Ok(None);
+        };
+        let Some(link) = event.token_kind(token) else {
+            return Ok(None);
+        };
+        let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
+        Ok(event.takes_entries(&today_utc(), &last_day).then_some((event, link)))
+    }
+
+    /// The event a request's cookie tags it with, if its link still takes entries.
+    pub async fn event_tag(&self, headers: &HeaderMap) -> Result<Option<EventTag>, StoreError> {
+        let Some((id, token)) = cookie_value(headers) else {
+            return Ok(None);
+        };
+        Ok(self.open_event(&id, &token).await?.map(|(e, link)| EventTag {
+            event: e.id,
+            token,
+            name: e.name,
+            link,
+        }))
+    }
+
+    /// What the entry form needs besides its campaign (see [`app::model::FormContext`]).
+    pub async fn form_context(
+        &self,
+        campaign: &str,
+        paper_event: Option<&str>,
+        headers: &HeaderMap,
+    ) -> Result<app::model::FormContext, StoreError> {
+        let info = self.campaign_info(campaign, None).await?;
+        let mut tag = self.event_tag(headers).await?;
+        let mut paper = None;
+        if let Some(id) = paper_event {
+            let worker = crate::auth::authorize(&self.store, headers, &axum::http::Method::GET, WORKERS).await.ok();
+            if let Some(worker) = worker {
+                if let Some(e) = self.event_for(id, &worker).await?.filter(|e| e.campaign == campaign) {
+                    paper = Some(app::model::PaperMode { csrf: worker.csrf, event: e.id, event_name: e.name });
+                    tag = None;
+                }
+            }
+        }
+        // A tag from another campaign's event does not apply to this form.
+        if let Some(t) = &tag {
+            if self.store.event(&t.event).await?.is_none_or(|e| e.campaign != campaign) {
+                tag = None;
+            }
+        }
+        Ok(app::model::FormContext { info, tag, paper })
+    }
+
+    /// The kiosk of `event` for a tablet whose cookie is that event's kiosk link.
+    pub async fn kiosk(&self, event: &str, headers: &HeaderMap) -> Result<Option<app::model::KioskContext>, StoreError> {
+        let Some(tag) = self.event_tag(headers).await?.filter(|t| t.event == event && t.link == EventLink::Kiosk) else {
+            return Ok(None);
+        };
+        let Some(e) = self.store.event(event).await? else {
+            return Ok(None);
+        };
+        let Some(info) = self.campaign_info(&e.campaign, None).await? else {
+            return Ok(None);
+        };
+        Ok(Some(app::model::KioskContext { tag, info, place: e.place, day: e.day }))
+    }
+
+    /// The credentials a resident form brings: its event token field, and for paper forms the
+    /// worker's session cookie with the CSRF token from the form.
+    pub async fn form_credentials(&self, draft: &app::model::FormDraft, headers: &HeaderMap) -> Credentials {
+        let worker = match draft.source.trim() {
+            "paper" => crate::auth::authorize_form(&self.store, headers, WORKERS, Some(draft.csrf.as_str()))
+                .await
+                .ok(),
+            _ => None,
+        };
+        Credentials {
+            event_token: (!draft.event_token.trim().is_empty()).then(|| draft.event_token.trim().to_string()),
+            worker,
+        }
+    }
+
+    /// What the credentials prove about the entry's source. For an event entry also the day it
+    /// counts as collected on (the event's own, so a tablet that syncs late still lands in its
+    /// campaign's period) and whether the event still takes new entries: a closed one only answers
+    /// resends of what it stored.
+    pub async fn proof(
+        &self,
+        input: &SubmissionInput,
+        credentials: &Credentials,
+    ) -> Result<EntryProof, StoreError> {
+        let mut proof = Proof { event: None, worker: credentials.worker.is_some() };
+        let event_id = input.event.as_deref().map(str::trim).unwrap_or_default();
+        if event_id.is_empty() {
+            return Ok(EntryProof { proof, day: None, takes_new: true });
+        }
+        match Source::parse(&input.source) {
+            Some(Source::Event) => {
+                let token = credentials.event_token.as_deref().unwrap_or_default();
+                let event = self.store.event(event_id).await?;
+                if let Some(event) = event.filter(|e| e.token_kind(token).is_some() && e.campaign == input.campaign.trim()) {
+                    let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
+                    let takes_new = event.takes_entries(&today_utc(), &last_day);
+                    proof.event = Some(event.id);
+                    return Ok(EntryProof { proof, day: Some(event.day), takes_new });
+                }
+            }
+            Some(Source::Paper) => {
+                if let Some(worker) = &credentials.worker {
+                    if let Some(event) = self.event_for(event_id, worker).await? {
+                        if event.campaign == input.campaign.trim() {
+                            proof.event = Some(event.id);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(EntryProof { proof, day: None, takes_new: true })
+    }
+}
+
+/// `Set-Cookie` for an event link: a tablet keeps it for the event and its grace period, a phone for
+/// a day.
+pub fn set_cookie(event: &Event, token: &str, link: EventLink) -> String {
+    let max_age = match link {
+        EventLink::Kiosk => (SYNC_GRACE_DAYS + 1) * 86_400,
+        EventLink::Poster => 86_400,
+    };
+    format!("{COOKIE}={}.{token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax", event.id)
+}
+
+/// The `(event id, token)` of the event cookie.
+pub fn cookie_value(headers: &HeaderMap) -> Option<(String, String)> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .and_then(|(_, v)| v.trim().split_once('.'))
+        .filter(|(id, token)| {
+            !id.is_empty() && !token.is_empty() && (id.len() + token.len()) < 100
+        })
+        .map(|(id, token)| (id.to_string(), token.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_is_read_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, "lang=nl; trefpunt_event=abc.def123; x=y".parse().expect("header"));
+        assert_eq!(cookie_value(&h), Some(("abc".into(), "def123".into())));
+        h.insert(header::COOKIE, "trefpunt_event=nodot".parse().expect("header"));
+        assert_eq!(cookie_value(&h), None);
+    }
+}

@@ -1,0 +1,290 @@
+//! Street events: the workers' API (`/api/v1/events`, rows of the staff table), their plain forms and
+//! printable poster under `/staff/evenementen`, and the two links an event hands out: `/tablet/{id}`
+//! (the kiosk) and `/qr/{id}` (the poster's QR code on a resident's phone). Both links set the event
+//! cookie and lead on; a wrong or expired link gets a plain 404 page.
+
+use app::model::{Event, EventInput, EventLink, EventStatus, Rule, Violation};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::{Extension, Form, Json};
+use serde::Deserialize;
+
+use super::campaigns::json_body;
+use super::error::ApiError;
+use crate::auth;
+use crate::domain::roles::Access;
+use crate::events::{set_cookie, WORKERS};
+use crate::service::Service;
+use crate::store::SessionUser;
+
+/// The event forms: method, path and who may post them (for the route-walking test).
+pub fn form_routes() -> Vec<(Method, &'static str, Access)> {
+    vec![
+        (Method::POST, "/staff/evenementen", WORKERS),
+        (Method::POST, "/staff/evenementen/{id}/status", WORKERS),
+    ]
+}
+
+pub fn router() -> axum::Router<Service> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/staff/evenementen", post(create_form))
+        .route("/staff/evenementen/{id}/status", post(status_form))
+        .route("/staff/evenementen/{id}/qr.svg", get(qr_svg))
+        .route("/staff/evenementen/{id}/poster", get(poster))
+        .route("/tablet/{id}", get(open_tablet))
+        .route("/qr/{id}", get(open_poster_link))
+}
+
+/// `POST /events` (worker): 201 with the event and its links.
+pub async fn create(
+    State(svc): State<Service>,
+    Extension(worker): Extension<SessionUser>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input: EventInput = json_body(&body)?;
+    match svc.create_event(&input, &worker).await? {
+        Ok(e) => Ok((StatusCode::CREATED, Json(with_links(e))).into_response()),
+        Err(v) => Err(ApiError::Invalid(v)),
+    }
+}
+
+/// `GET /events` (worker): the events of the campaigns this worker may see.
+pub async fn list(
+    State(svc): State<Service>,
+    Extension(worker): Extension<SessionUser>,
+) -> Result<Response, ApiError> {
+    let all: Vec<_> = svc.events_for(&worker).await?.into_iter().map(with_links).collect();
+    Ok(Json(all).into_response())
+}
+
+/// `GET /events/{id}` (worker).
+pub async fn one(
+    State(svc): State<Service>,
+    Extension(worker): Extension<SessionUser>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let e = svc.event_for(&id, &worker).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(with_links(e)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusChange {
+    status: String,
+}
+
+/// `PATCH /events/{id}` `{status: open|closed}` (worker): a closed event's links take nothing new.
+pub async fn change(
+    State(svc): State<Service>,
+    Extension(worker): Extension<SessionUser>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let change: StatusChange = json_body(&body)?;
+    let status = EventStatus::parse(&change.status)
+        .ok_or_else(|| ApiError::Invalid(vec![Violation::new("status", Rule::UnknownValue)]))?;
+    let e = svc.set_event_status(&id, status, &worker).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(with_links(e)).into_response())
+}
+
+/// An event as JSON with its two links (paths; the site's address goes in front).
+fn with_links(e: Event) -> serde_json::Value {
+    let mut v = serde_json::to_value(&e).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("kiosk_url".into(), e.kiosk_path().into());
+        o.insert("qr_url".into(), e.qr_path().into());
+    }
+    v
+}
+
+/// Every field may be missing: the session and CSRF token are checked before anything else.
+#[derive(Deserialize)]
+struct NewEventForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    campaign: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    day: String,
+}
+
+/// `POST /staff/evenementen`: a new event from the staff page; back to it either way.
+async fn create_form(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    Form(f): Form<NewEventForm>,
+) -> Result<Response, ApiError> {
+    let worker = auth::authorize_form(&svc.store, &headers, WORKERS, f.csrf.as_deref()).await?;
+    let input = EventInput { campaign: f.campaign, name: f.name, place: f.place, day: f.day };
+    Ok(match svc.create_event(&input, &worker).await? {
+        Ok(e) => see_other(&format!("/staff/evenementen?melding=nieuw#evenement-{}", e.id)),
+        Err(_) => see_other("/staff/evenementen?melding=ongeldig"),
+    })
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    status: String,
+}
+
+/// `POST /staff/evenementen/{id}/status`: close or reopen an event.
+async fn status_form(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, ApiError> {
+    let worker = auth::authorize_form(&svc.store, &headers, WORKERS, f.csrf.as_deref()).await?;
+    let Some(status) = EventStatus::parse(&f.status) else {
+        return Ok(see_other("/staff/evenementen?melding=ongeldig"));
+    };
+    svc.set_event_status(&id, status, &worker).await?.ok_or(ApiError::NotFound)?;
+    Ok(see_other(&format!("/staff/evenementen?melding=opgeslagen#evenement-{id}")))
+}
+
+fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+/// The site's address for links printed on paper.
+fn origin(svc: &Service, headers: &HeaderMap) -> String {
+    if let Some(u) = &svc.auth.public_url {
+        return u.trim_end_matches('/').to_string();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// The event a worker asks a printable for, checked against their session.
+async fn worker_event(svc: &Service, headers: &HeaderMap, id: &str) -> Result<Event, ApiError> {
+    let worker = auth::authorize(&svc.store, headers, &Method::GET, WORKERS).await?;
+    svc.event_for(id, &worker).await?.ok_or(ApiError::NotFound)
+}
+
+/// The poster link as a QR code (medium error correction: survives a crease or a raindrop).
+pub fn qr_code(url: &str) -> Result<String, ApiError> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|_| ApiError::Internal)?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build())
+}
+
+/// `GET /staff/evenementen/{id}/qr.svg` (worker).
+async fn qr_svg(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let e = worker_event(&svc, &headers, &id).await?;
+    let svg = qr_code(&format!("{}{}", origin(&svc, &headers), e.qr_path()))?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, no-store")], svg).into_response())
+}
+
+/// `GET /staff/evenementen/{id}/poster` (worker): an A4 page to print, with the campaign's title, the
+/// event, the QR code and the link spelled out for those who type it.
+async fn poster(
+    State(svc): State<Service>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let e = worker_event(&svc, &headers, &id).await?;
+    let campaign = svc.store.campaign(&e.campaign).await?.ok_or(ApiError::NotFound)?;
+    let link = format!("{}{}", origin(&svc, &headers), e.qr_path());
+    let qr = qr_code(&link)?;
+    let title = app::model::text_in(&campaign.title, "nl");
+    let when = [e.place.as_str(), e.day.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · ");
+    let page = format!(
+        r#"<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>Poster · {title}</title>
+<style>
+@page {{ size: A4 portrait; margin: 15mm; }}
+body {{ font-family: system-ui, sans-serif; color: #111; text-align: center; margin: 0; }}
+main {{ max-width: 180mm; margin: 0 auto; padding: 10mm 0; }}
+h1 {{ font-size: 30pt; margin: 0 0 6mm; }}
+.event {{ font-size: 16pt; margin: 0 0 8mm; }}
+.qr svg {{ width: 120mm; height: 120mm; }}
+.call {{ font-size: 22pt; font-weight: bold; margin: 6mm 0 2mm; }}
+.langs {{ font-size: 13pt; margin: 0 0 6mm; }}
+.link {{ font-family: monospace; font-size: 10pt; word-break: break-all; }}
+.small {{ font-size: 11pt; color: #333; }}
+</style></head>
+<body><main>
+<h1>{title}</h1>
+<p class="event">{name}<br>{when}</p>
+<div class="qr">{qr}</div>
+<p class="call">Scan mij en doe mee!</p>
+<p class="langs" lang="">Join in · Katılın · <span dir="rtl" lang="ar">شارك</span> · Dołącz · Долучайтеся</p>
+<p class="small">Geen account nodig. Je naam of adres vragen we niet.</p>
+<p class="link">{link}</p>
+</main></body></html>"#,
+        title = escape(title),
+        name = escape(&e.name),
+        when = escape(&when),
+        link = escape(&link),
+    );
+    Ok(([(header::CACHE_CONTROL, "private, no-store")], Html(page)).into_response())
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[derive(Deserialize)]
+struct Key {
+    sleutel: Option<String>,
+}
+
+/// `GET /tablet/{id}?sleutel=`: makes this browser the event's kiosk and opens it.
+async fn open_tablet(State(svc): State<Service>, Path(id): Path<String>, Query(k): Query<Key>) -> Response {
+    open_link(&svc, &id, k.sleutel.as_deref(), EventLink::Kiosk).await
+}
+
+/// `GET /qr/{id}?sleutel=`: tags this phone's entries with the event and opens the campaign.
+async fn open_poster_link(State(svc): State<Service>, Path(id): Path<String>, Query(k): Query<Key>) -> Response {
+    open_link(&svc, &id, k.sleutel.as_deref(), EventLink::Poster).await
+}
+
+async fn open_link(svc: &Service, id: &str, token: Option<&str>, want: EventLink) -> Response {
+    let opened = match token {
+        Some(t) => svc.open_event(id, t).await,
+        None => Ok(None),
+    };
+    match opened {
+        Ok(Some((event, link))) if link == want => {
+            let to = match link {
+                EventLink::Kiosk => format!("/kiosk/{}", event.id),
+                EventLink::Poster => format!("/campagne/{}", event.campaign),
+            };
+            (
+                StatusCode::SEE_OTHER,
+                [
+                    (header::LOCATION, to),
+                    (header::SET_COOKIE, set_cookie(&event, token.unwrap_or_default(), link)),
+                    (header::CACHE_CONTROL, "no-store".to_string()),
+                ],
+            )
+                .into_response()
+        }
+        Ok(_) => (
+            StatusCode::NOT_FOUND,
+            Html(
+                "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Link werkt niet · Trefpunt</title></head>\
+                 <body><main><h1>Deze link werkt niet (meer)</h1><p>Het evenement is voorbij of gesloten, of de link is niet \
+                 helemaal overgenomen. Vraag de opbouwwerker om een nieuwe link.</p><p><a href=\"/\">Naar Trefpunt</a></p></main></body></html>",
+            ),
+        )
+            .into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}

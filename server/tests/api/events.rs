@@ -1,0 +1,264 @@
+//! Street events: workers create them; the kiosk and poster links set the event cookie; entries
+//! with `source: "event"` need the event's token and `paper` a worker's session; the kiosk is exempt
+//! from the anonymous write limit; the poster and its QR code; closing an event.
+
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+use crate::staff::{add_staff, add_staff_in, call, session, Session};
+
+fn today() -> String {
+    server::domain::calendar::today_utc()
+}
+
+async fn create_event(app: &TestApp, s: &Session, body: Value) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/events"))
+        .header(COOKIE, &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .json(&body)
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn new_event(app: &TestApp, s: &Session) -> Value {
+    let res = create_event(app, s, json!({"campaign": "default", "name": "Pleinfeest", "place": "Bagijnhof", "day": today()})).await;
+    assert_eq!(res.status(), 201);
+    res.json().await.expect("json")
+}
+
+fn event_entry(event: &str) -> Value {
+    let mut b = barrier(&new_id(), &new_id());
+    b["source"] = json!("event");
+    b["event"] = json!(event);
+    b
+}
+
+async fn post_with_token(app: &TestApp, body: &Value, token: Option<&str>) -> reqwest::Response {
+    let mut req = app.client.post(app.url("/api/v1/submissions")).json(body);
+    if let Some(t) = token {
+        req = req.header("x-event-token", t);
+    }
+    req.send().await.expect("post")
+}
+
+#[tokio::test]
+async fn a_worker_creates_an_event_and_its_token_proves_event_entries() {
+    let app = spawn_app().await;
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    add_staff(&app, "advisor", "beleid@gemeente.nl");
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+
+    // Every wrong field is named.
+    let res = create_event(&app, &worker, json!({"campaign": "nope", "name": "", "day": "13-06-2026"})).await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.expect("json");
+    let fields: Vec<&str> = body["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().expect("field")).collect();
+    assert_eq!(fields, ["name", "day"], "{body}");
+    let res = create_event(&app, &worker, json!({"campaign": "nope", "name": "x", "day": today()})).await;
+    assert_eq!(res.status(), 422, "an unknown campaign");
+    // Advisors look at figures; they do not run events.
+    let advisor = session(&app, "beleid@gemeente.nl").await;
+    assert_eq!(create_event(&app, &advisor, json!({"campaign": "default", "name": "x", "day": today()})).await.status(), 403);
+
+    let event = new_event(&app, &worker).await;
+    let id = event["id"].as_str().expect("id");
+    let kiosk = event["kiosk_token"].as_str().expect("kiosk token");
+    let qr = event["qr_token"].as_str().expect("qr token");
+    assert_ne!(kiosk, qr);
+    assert_eq!(event["kiosk_url"], json!(format!("/tablet/{id}?sleutel={kiosk}")));
+
+    // Without the token, with a wrong one, or the token of another link: not an event entry.
+    let body = event_entry(id);
+    for token in [None, Some("0".repeat(32).as_str())] {
+        let res = post_with_token(&app, &body, token).await;
+        assert_eq!(res.status(), 422);
+        let e: Value = res.json().await.expect("json");
+        assert_eq!(e["errors"][0]["field"], "source", "{e}");
+    }
+    assert_eq!(app.count_rows("submissions").await, 0);
+    // Both links' tokens prove it; the entry is stored with its event.
+    assert_eq!(post_with_token(&app, &body, Some(kiosk)).await.status(), 201);
+    assert_eq!(post_with_token(&app, &body, Some(kiosk)).await.status(), 200, "a resend");
+    assert_eq!(post_with_token(&app, &event_entry(id), Some(qr)).await.status(), 201);
+
+    let listed: Value = call(&app, Method::GET, "/events", Some(&worker), false).await.json().await.expect("json");
+    assert_eq!(listed[0]["entries"], 2, "{listed}");
+
+    // The figures can be filtered to what was collected at events.
+    let agg: Value = app.get_json("/api/v1/aggregates?level=gemeente&source=event").await;
+    assert!(agg.is_array());
+
+    // A closed event takes nothing new, but a resend of a stored entry is still answered.
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/events/{id}")))
+        .header(COOKIE, &worker.cookie)
+        .header("x-csrf-token", &worker.csrf)
+        .json(&json!({"status": "closed"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), 200);
+    assert_eq!(post_with_token(&app, &event_entry(id), Some(kiosk)).await.status(), 422);
+    assert_eq!(post_with_token(&app, &body, Some(kiosk)).await.status(), 200);
+    assert_eq!(app.count_rows("submissions").await, 2);
+}
+
+#[tokio::test]
+async fn paper_forms_need_a_worker_session() {
+    let app = spawn_app().await;
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let event = new_event(&app, &worker).await;
+    let mut body = barrier(&new_id(), &new_id());
+    body["source"] = json!("paper");
+    body["event"] = event["id"].clone();
+
+    let res = app.client.post(app.url("/api/v1/submissions")).json(&body).send().await.expect("post");
+    assert_eq!(res.status(), 422, "anonymous");
+    let res = app
+        .client
+        .post(app.url("/api/v1/submissions"))
+        .header(COOKIE, &worker.cookie)
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 422, "a session without its CSRF token proves nothing");
+    let res = app
+        .client
+        .post(app.url("/api/v1/submissions"))
+        .header(COOKIE, &worker.cookie)
+        .header("x-csrf-token", &worker.csrf)
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 201);
+    let listed: Value = call(&app, Method::GET, &format!("/events/{}", event["id"].as_str().expect("id")), Some(&worker), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed["entries"], 1);
+}
+
+#[tokio::test]
+async fn the_links_set_the_event_cookie_and_the_kiosk_is_not_rate_limited() {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = spawn_app_configured(dir, "http://127.0.0.1:9".into(), |s| {
+        s.rate_limit_per_minute = 2;
+        s.rate_limit_burst = 2;
+    })
+    .await;
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let event = new_event(&app, &worker).await;
+    let id = event["id"].as_str().expect("id");
+    let kiosk_url = event["kiosk_url"].as_str().expect("kiosk url");
+    let qr_url = event["qr_url"].as_str().expect("qr url");
+
+    // A wrong key, or the poster's key on the tablet link: a plain 404 and no cookie.
+    let res = app.get(&format!("/tablet/{id}?sleutel=fout")).await;
+    assert_eq!(res.status(), 404);
+    assert!(res.headers().get(SET_COOKIE).is_none());
+    assert_eq!(app.get(&qr_url.replace("/qr/", "/tablet/")).await.status(), 404);
+
+    let res = app.get(kiosk_url).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()[LOCATION], format!("/kiosk/{id}").as_str());
+    let kiosk_cookie = crate::staff::cookie_pair(&res);
+    assert!(res.headers()[SET_COOKIE].to_str().expect("cookie").contains("HttpOnly"));
+
+    let res = app.get(qr_url).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()[LOCATION], "/campagne/default");
+    let phone_cookie = crate::staff::cookie_pair(&res);
+
+    // The kiosk page for the tablet; a device without the cookie is told how to link it.
+    let page = app.client.get(app.url(&format!("/kiosk/{id}?taal=en"))).header(COOKIE, &kiosk_cookie).send().await.expect("get");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("Next resident") && html.contains("data-outbox-count"), "in the language of ?taal=");
+    assert!(html.contains(&format!("/kiosk/{id}/drempel?taal=ar")), "every page in every language, for offline use");
+    let page = app.client.get(app.url(&format!("/kiosk/{id}"))).header(COOKIE, &phone_cookie).send().await.expect("get");
+    assert_eq!(page.status(), 403, "a poster link is not a tablet");
+    assert_eq!(app.get(&format!("/kiosk/{id}/plek")).await.status(), 403);
+
+    // The kiosk's form carries the event and its token; a phone's form too.
+    let form = app.client.get(app.url(&format!("/kiosk/{id}/drempel"))).header(COOKIE, &kiosk_cookie).send().await.expect("get").text().await.expect("html");
+    assert!(form.contains(&format!("name=\"event\" value=\"{id}\"")) && form.contains("name=\"source\" value=\"event\""));
+    let form = app.client.get(app.url("/meedoen/drempel")).header(COOKIE, &phone_cookie).send().await.expect("get").text().await.expect("html");
+    assert!(form.contains(&format!("name=\"event\" value=\"{id}\"")), "a phone from the poster tags its entries");
+
+    // Many entries from one tablet in a minute; a phone from the same network is limited.
+    let token = event["kiosk_token"].as_str().expect("token");
+    for _ in 0..6 {
+        let res = app
+            .client
+            .post(app.url("/api/v1/submissions"))
+            .header(COOKIE, &kiosk_cookie)
+            .header("x-event-token", token)
+            .json(&event_entry(id))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 201);
+    }
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let res = app.client.post(app.url("/api/v1/submissions")).header(COOKIE, &phone_cookie).json(&barrier(&new_id(), &new_id())).send().await.expect("post");
+        statuses.push(res.status().as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn the_poster_and_qr_code_are_for_the_events_workers() {
+    let app = spawn_app().await;
+    add_staff_in(&app, "worker", "dordrecht@welzijn.nl", &["GM0505"]);
+    add_staff_in(&app, "worker", "zwijndrecht@welzijn.nl", &["GM0642"]);
+    let worker = session(&app, "dordrecht@welzijn.nl").await;
+    // A campaign only in Dordrecht.
+    add_staff(&app, "admin", "beheer@gemeente.nl");
+    let admin = session(&app, "beheer@gemeente.nl").await;
+    let c = json!({
+        "id": "dordt-plein", "title": {"nl": "Pleinen van Dordrecht"}, "intro": {}, "gemeenten": ["GM0505"],
+        "kinds": ["place", "barrier", "wish"], "categories": {}, "labels": {}, "k": 5, "questions": [],
+        "demographics": false, "retention_days": 365, "status": "open"
+    });
+    let res = app
+        .client
+        .post(app.url("/api/v1/campaigns"))
+        .header(COOKIE, &admin.cookie)
+        .header("x-csrf-token", &admin.csrf)
+        .json(&c)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap_or_default());
+    let res = create_event(&app, &worker, json!({"campaign": "dordt-plein", "name": "Pleinfeest", "place": "Statenplein", "day": today()})).await;
+    assert_eq!(res.status(), 201);
+    let event: Value = res.json().await.expect("json");
+    let id = event["id"].as_str().expect("id");
+
+    let get = |path: String, s: &Session| app.client.get(app.url(&path)).header(COOKIE, s.cookie.clone()).send();
+    let res = get(format!("/staff/evenementen/{id}/qr.svg"), &worker).await.expect("get");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    let svg = res.text().await.expect("svg");
+    assert!(svg.starts_with("<?xml") && svg.contains("<svg"), "{}", &svg[..80.min(svg.len())]);
+    let poster = get(format!("/staff/evenementen/{id}/poster"), &worker).await.expect("get").text().await.expect("html");
+    assert!(poster.contains("Pleinen van Dordrecht") && poster.contains("size: A4"));
+    assert!(poster.contains(&format!("/qr/{id}?sleutel={}", event["qr_token"].as_str().expect("qr"))), "the link spelled out");
+
+    // A worker of another gemeente does not see this campaign's events.
+    let other = session(&app, "zwijndrecht@welzijn.nl").await;
+    assert_eq!(get(format!("/staff/evenementen/{id}/poster"), &other).await.expect("get").status(), 404);
+    assert_eq!(call(&app, Method::GET, &format!("/events/{id}"), Some(&other), false).await.status(), 404);
+    assert_eq!(app.get(&format!("/staff/evenementen/{id}/qr.svg")).await.status(), 401);
+}

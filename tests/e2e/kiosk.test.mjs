@@ -1,0 +1,332 @@
+// Street events: a worker creates an event and prints its poster; the event's tablet (the kiosk)
+// works without a network, one resident after another, and every entry made on it arrives exactly
+// once: after a reload offline, across a server killed in the middle of the sync, from two tablets
+// at once, and over a long afternoon of 200 entries with a fake clock.
+//
+// The network is cut for real: the browser talks to a local proxy (its origin), which stops
+// accepting connections; Playwright's setOffline would not stop the service worker's own fetches.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  LAPTOP, addStaff, axe, hydrated, launchBrowser, signIn, staffApi, startPdokStandin, startProxy, startTrefpunt,
+} from "./harness.mjs";
+
+const PASSWORD = "lang-genoeg-wachtwoord";
+const TABLET = { viewport: { width: 800, height: 1280 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: "nl-NL" };
+const KINDS = ["plek", "drempel", "wens"];
+
+let pdok, app, proxy, tiles, browser, worker, event;
+
+// The whole network of the tablet: the site and the tile server.
+const network = {
+  async down() { await proxy.down(); await tiles.down(); },
+  async up() { await proxy.up(); await tiles.up(); },
+};
+
+before(async () => {
+  pdok = await startPdokStandin();
+  tiles = await startProxy(pdok.url);
+  app = await startTrefpunt(pdok.url, { TREFPUNT_TILE_URL: `${tiles.url}/tiles/{z}/{x}/{y}.png` });
+  proxy = await startProxy(app.url);
+  browser = await launchBrowser();
+  addStaff(app, "worker", "opbouw@welzijn.nl", PASSWORD);
+  worker = await signIn(app, "opbouw@welzijn.nl", PASSWORD);
+  const today = new Date().toISOString().slice(0, 10);
+  event = await staffApi(app, worker, "POST", "/events", { campaign: "default", name: "Pleinfeest Bagijnhof", place: "Bagijnhof", day: today });
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.close();
+  await tiles?.close();
+  await app?.stop();
+  await pdok?.close();
+});
+
+/** How many entries the server stored with the event (asked past the proxy). */
+async function arrived() {
+  return (await staffApi(app, worker, "GET", `/events/${event.id}`)).entries;
+}
+
+/** A tablet: a browser profile of its own (its own service worker, storage and queue). The network
+ * is back before each one, whatever the test before it left behind. */
+async function tablet(options = {}) {
+  await network.up();
+  proxy.state.delayMs = 0;
+  const context = await browser.newContext({ ...TABLET, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    // Failed fetches while the network is cut are the point of these tests.
+    if (m.type() === "error" && !/Failed to load resource|ERR_CONNECTION|Failed to fetch|NetworkError/.test(m.text())) {
+      problems.push(`console: ${m.text()}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+/** Opens the event's tablet link once with a network, as the worker does, and waits until the
+ * service worker keeps the shell and every kiosk page. */
+async function linkTablet(page) {
+  await page.goto(`${proxy.url}${event.kiosk_url}`);
+  await page.waitForURL(new RegExp(`/kiosk/${event.id}$`));
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
+  await page.waitForFunction(async () => {
+    const pages = await (await caches.open("trefpunt-pages-1")).keys();
+    const shell = await (await caches.open("trefpunt-shell-1")).keys();
+    return pages.length >= 24 && shell.some((r) => r.url.endsWith(".wasm"));
+  }, null, { timeout: 30000, polling: 250 });
+  // One form with the map online, so the tiles of the event's area are kept too.
+  await page.getByRole("link", { name: /Een plek waar je mensen ontmoet/ }).click();
+  await page.waitForURL(/\/kiosk\/[^/]+\/plek/);
+  await hydrated(page);
+  await page.waitForSelector("[data-map=picker].leaflet-container");
+  await page.waitForFunction(async () => (await (await caches.open("trefpunt-tiles")).keys()).length > 0, null, { timeout: 15000 });
+  await page.getByRole("link", { name: "Terug naar het begin" }).click();
+  await page.waitForURL(new RegExp(`/kiosk/${event.id}\\?taal=nl`));
+}
+
+async function tapMap(page) {
+  const map = page.locator("[data-map=picker]");
+  await page.waitForSelector("[data-map=picker].leaflet-container");
+  await map.scrollIntoViewIfNeeded();
+  const box = await map.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
+}
+
+/** One entry through the kiosk, from its start page back to it; `i` picks kind and category. */
+async function addEntry(page, i, { expect = "queued" } = {}) {
+  const kind = KINDS[i % 3];
+  await page.locator(`a.kiosk-kind[href*="/${kind}?"]`).click();
+  await page.waitForURL(new RegExp(`/kiosk/[^/]+/${kind}`));
+  await hydrated(page);
+  const choices = page.locator("input[name=category]");
+  await choices.nth(i % 4).check();
+  await tapMap(page);
+  if (kind === "drempel") await page.locator("input[name=severity]").first().check();
+  await page.getByRole("button", { name: /Versturen|Send|Gönder|إرسال|Wyślij|Надіслати/ }).click();
+  await page.waitForURL(/\/kiosk\/[^/]+\?taal=/);
+  await page.locator(`[data-kiosk-done="${expect}"]:not([hidden])`).waitFor();
+}
+
+/** Waits until the page has been replaced by a new document (a kiosk reset, "volgende bewoner"). */
+async function newDocument(page, action) {
+  await page.evaluate(() => { window.__old = true; });
+  await action();
+  await waitUntil(async () => {
+    try {
+      return (await page.evaluate(() => window.__old !== true && document.readyState !== "loading"));
+    } catch {
+      return false; // in the middle of the navigation
+    }
+  }, "the next page");
+  await page.locator("a.kiosk-kind").first().waitFor();
+}
+
+async function nextResident(page) {
+  await newDocument(page, () => page.locator("button.kiosk-next").click());
+}
+
+async function waiting(page) {
+  return Number(await page.locator("[data-outbox-count]").first().textContent());
+}
+
+async function waitUntil(check, what, timeout = 90000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** What the service worker keeps: entries and bytes per cache. */
+async function cacheReport(page) {
+  return page.evaluate(async () => {
+    const report = {};
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      let bytes = 0;
+      const keys = await cache.keys();
+      for (const req of keys) bytes += (await (await cache.match(req)).blob()).size;
+      report[name] = { entries: keys.length, bytes };
+    }
+    return report;
+  });
+}
+
+test("a worker creates an event on the staff page, with a kiosk link, a QR code and a poster", async () => {
+  const context = await browser.newContext({ ...LAPTOP, locale: "nl-NL" });
+  const page = await context.newPage();
+  await page.goto(`${app.url}/staff`);
+  await page.getByLabel("E-mailadres").fill("opbouw@welzijn.nl");
+  await page.getByLabel("Wachtwoord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Inloggen" }).click();
+  await page.getByRole("link", { name: "Evenementen" }).click();
+  await page.getByLabel("Naam").fill("Buurtbarbecue");
+  await page.getByLabel("Plek", { exact: true }).fill("Speeltuin Wielwijk");
+  await page.getByLabel("Datum").fill(new Date().toISOString().slice(0, 10));
+  await page.getByRole("button", { name: "Evenement maken" }).click();
+  await page.waitForURL(/melding=nieuw/);
+  const card = page.locator("article.event-card", { hasText: "Buurtbarbecue" });
+  await card.waitFor();
+  assert.match(await card.locator("a.event-kiosk-link").getAttribute("href"), /^\/tablet\/[0-9a-f]+\?sleutel=[0-9a-f]{32}$/);
+  assert.ok(await card.locator("img.event-qr").evaluate((img) => img.complete && img.naturalWidth > 0), "the QR code shows");
+  assert.deepEqual(await axe(page), [], "the events page");
+  await card.getByRole("link", { name: /Poster/ }).click();
+  await page.getByRole("heading", { name: "Ontmoeten in de buurt" }).waitFor();
+  await page.getByText("Scan mij en doe mee!").waitFor();
+  assert.ok(await page.locator(".qr svg").count() === 1);
+  assert.deepEqual(await axe(page), [], "the poster");
+  await context.close();
+});
+
+test("the kiosk: big buttons, languages, the next resident, and a reset after a while without a touch", async () => {
+  const { context, page, problems } = await tablet();
+  await page.clock.install();
+  await page.goto(`${proxy.url}${event.kiosk_url}`);
+  await page.waitForURL(new RegExp(`/kiosk/${event.id}$`));
+  const historyAtStart = await page.evaluate(() => history.length);
+  for (const target of await page.locator("a.kiosk-kind, a.kiosk-lang, button.kiosk-next").all()) {
+    const box = await target.boundingBox();
+    assert.ok(box.height >= 56 && box.width >= 56, `touch target ${await target.textContent()} is ${box.width}x${box.height}`);
+  }
+  assert.deepEqual(await axe(page), [], "the kiosk start");
+
+  // Arabic, right to left, in one tap; the form in Arabic.
+  await page.getByRole("link", { name: "العربية" }).click();
+  await page.waitForURL(/taal=ar/);
+  assert.equal(await page.getAttribute("html", "dir"), "rtl");
+  await page.locator("a.kiosk-kind").first().click();
+  await hydrated(page);
+  assert.equal(await page.getAttribute("html", "lang"), "ar");
+  await page.locator("input[name=category]").first().check();
+  const respondent = await page.evaluate(() => sessionStorage.getItem("trefpunt.respondent"));
+  assert.match(respondent, /^[0-9a-f-]{36}$/);
+  assert.equal(await page.inputValue("input[name=respondent]"), respondent, "the form is the tablet's current respondent's");
+
+  // The next resident: Dutch again, nothing of the last one, and no way back to their pages.
+  await page.locator("button.kiosk-next").click();
+  await page.waitForURL(/taal=nl$/);
+  assert.equal(await page.getAttribute("html", "lang"), "nl");
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("trefpunt.respondent")), null);
+  assert.equal(await page.evaluate(() => history.length), historyAtStart, "the kiosk never adds to the history");
+
+  // A resident walks away in the middle of a form: two minutes later the kiosk starts over.
+  await page.getByRole("link", { name: "Polski" }).click();
+  await page.locator("a.kiosk-kind").nth(2).click();
+  await hydrated(page);
+  await page.locator("input[name=category]").first().check();
+  await page.clock.fastForward("02:05");
+  await page.waitForURL(/taal=nl$/);
+  assert.equal(await page.locator("input[name=category]").count(), 0, "back at the start");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("20 entries offline, a reload offline, then online: exactly 20 arrive; again with the server killed mid-sync", async (t) => {
+  const { context, page, problems } = await tablet();
+  await linkTablet(page);
+  const before = await arrived();
+
+  await network.down();
+  for (let i = 0; i < 20; i++) {
+    await addEntry(page, i);
+    assert.equal(await waiting(page), i + 1, "the counter shows what waits");
+    if (i === 9) {
+      // A reload without a network: the kiosk still starts (from the service worker).
+      await page.reload();
+      await page.locator("a.kiosk-kind").first().waitFor();
+      assert.equal(await waiting(page), 10);
+    }
+    if (i % 4 === 3) await nextResident(page);
+  }
+  assert.equal(await arrived(), before, "nothing arrived while the network was cut");
+  const ids = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("trefpunt.outbox.")));
+  assert.equal(ids.length, 20);
+
+  await network.up();
+  await waitUntil(async () => (await waiting(page)) === 0, "the queue to empty");
+  assert.equal(await arrived(), before + 20, "exactly 20 arrive");
+  for (const key of ids) {
+    const id = key.slice("trefpunt.outbox.".length);
+    assert.equal((await fetch(`${app.url}/api/v1/submissions/${id}`)).status, 200, `entry ${id} is stored`);
+  }
+
+  // 20 more offline; the server dies in the middle of sending them and comes back on the same origin.
+  await network.down();
+  for (let i = 0; i < 20; i++) await addEntry(page, i + 1);
+  assert.equal(await waiting(page), 20);
+  proxy.state.delayMs = 150;
+  await network.up();
+  // Started, not awaited: the test kills the server while it runs.
+  await page.evaluate(() => { window.trefpuntOutbox.flush(true); });
+  await waitUntil(async () => (await arrived()) >= before + 25, "the sync to be under way");
+  const dir = app.dir;
+  await app.kill();
+  const inTheMiddle = await waiting(page);
+  assert.ok(inTheMiddle > 0 && inTheMiddle < 20, `killed in the middle of the sync (${inTheMiddle} of 20 waiting)`);
+  app = await startTrefpunt(pdok.url, {}, { dir });
+  proxy.state.target = app.url;
+  proxy.state.delayMs = 0;
+  worker = await signIn(app, "opbouw@welzijn.nl", PASSWORD);
+  await waitUntil(async () => (await waiting(page)) === 0, "the queue to empty after the restart");
+  assert.equal(await arrived(), before + 40, "still exactly 40: no duplicates, nothing lost");
+  t.diagnostic(`killed with ${inTheMiddle} of 20 still waiting on the tablet; all 40 arrived once`);
+  t.diagnostic(`service worker caches: ${JSON.stringify(await cacheReport(page))}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("two tablets offline at once, then both sync", async () => {
+  const a = await tablet();
+  const b = await tablet();
+  await linkTablet(a.page);
+  await linkTablet(b.page);
+  const before = await arrived();
+  await network.down();
+  for (let i = 0; i < 10; i++) {
+    await addEntry(a.page, i);
+    await addEntry(b.page, i + 2);
+  }
+  assert.equal(await waiting(a.page), 10);
+  assert.equal(await waiting(b.page), 10);
+  await network.up();
+  await Promise.all([a.page.reload(), b.page.reload()]);
+  await waitUntil(async () => (await waiting(a.page)) === 0 && (await waiting(b.page)) === 0, "both queues to empty");
+  assert.equal(await arrived(), before + 20);
+  assert.deepEqual([...a.problems, ...b.problems], []);
+  await a.context.close();
+  await b.context.close();
+});
+
+test("a long event: 200 entries over an afternoon without a network, each arrives once", async (t) => {
+  const { context, page, problems } = await tablet();
+  await page.clock.install({ time: new Date(`${event.day}T13:00:00`) });
+  await linkTablet(page);
+  const before = await arrived();
+  await network.down();
+  let residents = 0;
+  const start = Date.now();
+  for (let i = 0; i < 200; ) {
+    // A resident adds one to four things, then walks off; the kiosk resets itself after two minutes.
+    residents++;
+    const n = Math.min(1 + (residents % 4), 200 - i);
+    for (let j = 0; j < n; j++, i++) await addEntry(page, i);
+    await newDocument(page, () => page.clock.fastForward(`0${2 + (residents % 3)}:10`));
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("trefpunt.respondent")), null, "the next resident starts afresh");
+  }
+  const simulatedHours = (await page.evaluate(() => Date.now()) - new Date(`${event.day}T13:00:00`).getTime()) / 3600000;
+  assert.equal(await waiting(page), 200);
+  const report = await cacheReport(page);
+  await network.up();
+  await page.reload();
+  await waitUntil(async () => (await waiting(page)) === 0, "200 entries to arrive", 180000);
+  assert.equal(await arrived(), before + 200, "every entry arrives once");
+  t.diagnostic(`200 entries by ${residents} residents over ${simulatedHours.toFixed(1)} simulated hours (${((Date.now() - start) / 1000).toFixed(0)} s real); all arrived once`);
+  t.diagnostic(`service worker caches: ${JSON.stringify(report)}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
