@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{HeaderMap, Method};
 use blake2::{Blake2s256, Digest};
 
 use crate::domain::roles::Access;
@@ -101,15 +101,9 @@ pub fn expired_cookie(secure: bool) -> String {
 
 /// The session token in the request's cookies, if any.
 pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_string())
+    crate::cookies::value(headers, COOKIE)
         .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 /// Sign-in attempts per account, in memory only (an e-mail address, never a resident's). An attempt
@@ -237,7 +231,7 @@ mod tests {
         assert!(session_cookie("t", true).ends_with("; Secure"));
         let mut h = HeaderMap::new();
         h.insert(
-            header::COOKIE,
+            axum::http::header::COOKIE,
             "lang=nl; trefpunt_staff=abc".parse().expect("header"),
         );
         assert_eq!(cookie_token(&h).as_deref(), Some("abc"));

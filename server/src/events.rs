@@ -5,7 +5,7 @@ use app::model::{
     Event, EventInput, EventLink, EventStatus, EventTag, Proof, Rule, Source, SubmissionInput,
     Violation, SYNC_GRACE_DAYS,
 };
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 
 use crate::domain::calendar::{add_days, today_utc};
 use crate::domain::roles::{Access, Role};
@@ -261,14 +261,8 @@ pub fn set_cookie(event: &Event, token: &str, link: EventLink) -> String {
 
 /// The `(event id, token)` of the event cookie.
 pub fn cookie_value(headers: &HeaderMap) -> Option<(String, String)> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .and_then(|(_, v)| v.trim().split_once('.'))
+    crate::cookies::value(headers, COOKIE)
+        .and_then(|v| v.split_once('.'))
         .filter(|(id, token)| {
             !id.is_empty() && !token.is_empty() && (id.len() + token.len()) < 100
         })
@@ -281,6 +275,7 @@ mod tests {
 
     #[test]
     fn the_cookie_is_read_among_others() {
+        use axum::http::header;
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, "lang=nl; trefpunt_event=abc.def123; x=y".parse().expect("header"));
         assert_eq!(cookie_value(&h), Some(("abc".into(), "def123".into())));

@@ -25,7 +25,8 @@ pub fn form_routes() -> Vec<(Method, &'static str, Access)> {
     vec![(Method::POST, "/staff/campagnes/{id}", ADMIN)]
 }
 
-fn see_other(to: &str) -> Response {
+/// A 303 to `to`: a form's answer that a reload does not post again.
+pub(super) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
 }
 

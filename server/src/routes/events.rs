@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::{Extension, Form, Json};
 use serde::Deserialize;
 
+use super::campaign_forms::see_other;
 use super::campaigns::json_body;
 use super::error::ApiError;
 use crate::auth;
@@ -148,10 +149,6 @@ async fn status_form(
     };
     svc.set_event_status(&id, status, &worker).await?.ok_or(ApiError::NotFound)?;
     Ok(see_other(&format!("/staff/evenementen?melding=opgeslagen#evenement-{id}")))
-}
-
-fn see_other(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
 }
 
 /// The site's address for links printed on paper.

@@ -43,14 +43,7 @@ pub async fn choose(Path(locale): Path<String>, Query(back): Query<Back>) -> Res
 
 /// The chosen language, if any, from the request's cookies.
 pub fn chosen(req: &Request) -> Option<&'static str> {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .and_then(|(_, v)| known(v.trim()))
+    crate::cookies::value(req.headers(), COOKIE).and_then(known)
 }
 
 /// A `?taal=` on the URL: the kiosk's pages carry their language in the address, so a service
