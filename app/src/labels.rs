@@ -104,6 +104,45 @@ pub fn category(l: Locale, kind: Kind, id: &str) -> String {
     }
 }
 
+/// A picture next to each category, for residents who read little Dutch (or little at all). Emoji:
+/// every phone draws them, in its own style, without an image to load. Decorative: the text says it.
+pub fn category_icon(kind: Kind, id: &str) -> &'static str {
+    match (kind, id) {
+        (Kind::Place, "community_centre") => "🏠",
+        (Kind::Place, "library") => "📚",
+        (Kind::Place, "playground") => "🧒",
+        (Kind::Place, "bench") => "🪑",
+        (Kind::Place, "park_square") => "🌳",
+        (Kind::Place, "sports_club") => "⚽",
+        (Kind::Place, "place_of_worship") => "🕊️",
+        (Kind::Place, "cafe_restaurant") => "☕",
+        (Kind::Place, "school") => "🏫",
+        (Kind::Place, "shop") => "🛒",
+        (Kind::Barrier, "steps") => "🪜",
+        (Kind::Barrier, "no_ramp") => "♿",
+        (Kind::Barrier, "narrow_pavement") => "🚶",
+        (Kind::Barrier, "poor_lighting") => "🌑",
+        (Kind::Barrier, "dangerous_crossing") => "🚸",
+        (Kind::Barrier, "no_toilet") => "🚻",
+        (Kind::Barrier, "no_seating") => "🧍",
+        (Kind::Barrier, "too_far") => "🗺️",
+        (Kind::Barrier, "costs_money") => "💶",
+        (Kind::Barrier, "language") => "💬",
+        (Kind::Barrier, "unwelcome") => "🚪",
+        (Kind::Barrier, "opening_hours") => "🕘",
+        (Kind::Barrier, "feels_unsafe") => "⚠️",
+        (Kind::Barrier, "unknown_place") => "❓",
+        (Kind::Wish, "meeting_place") => "🤝",
+        (Kind::Wish, "activity") => "🎉",
+        (Kind::Wish, "green_play") => "🌱",
+        (Kind::Wish, "traffic_safety") => "🚦",
+        (Kind::Wish, "care_support") => "💛",
+        (Kind::Wish, "sport_health") => "🏃",
+        (Kind::Place, _) => "📍",
+        _ => "✏️",
+    }
+}
+
 pub fn kind(l: Locale, kind: Kind) -> String {
     match kind {
         Kind::Place => td_string!(l, kind_place),
@@ -229,4 +268,20 @@ pub fn status(l: Locale, s: crate::model::Status) -> String {
         Status::NotPossible => td_string!(l, status_not_possible),
     }
     .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_category_has_its_own_icon_within_its_group() {
+        for kind in Kind::ALL {
+            let cats = kind.categories();
+            let mut icons: Vec<&str> = cats.iter().map(|c| category_icon(kind, c)).collect();
+            icons.sort_unstable();
+            icons.dedup();
+            assert_eq!(icons.len(), cats.len(), "{kind:?}: two categories share an icon");
+        }
+    }
 }

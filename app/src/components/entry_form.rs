@@ -437,6 +437,7 @@ fn CategoryChoice(
                 view! {
                     <label class="choice" for=for_id>
                         <input type="radio" id=input_id name="category" value=c checked=selected == c />
+                        <span class="category-icon" aria-hidden="true">{labels::category_icon(kind, c)}</span>
                         <span>{label}</span>
                     </label>
                 }

@@ -502,16 +502,21 @@ pub fn is_gemeente_code(s: &str) -> bool {
     s.len() == 6 && s.starts_with("GM") && s[2..].bytes().all(|c| c.is_ascii_digit())
 }
 
-fn texts(nl: &str, en: &str) -> Texts {
-    BTreeMap::from([("nl".into(), nl.into()), ("en".into(), en.into())])
+/// The languages the built-in texts come in, in the order [`texts`] takes them.
+const BUILT_IN_LANGUAGES: [&str; 6] = ["nl", "en", "tr", "ar", "pl", "uk"];
+
+/// A built-in text in every language of the site (Dutch B1 first; the others are drafts awaiting a
+/// native speaker's review, like the site's own texts).
+fn texts(t: [&str; 6]) -> Texts {
+    BUILT_IN_LANGUAGES.iter().zip(t).map(|(l, s)| ((*l).into(), s.into())).collect()
 }
 
-fn options(ids: &[&str], labels: &[(&str, &str)]) -> Vec<QuestionOption> {
+fn options(ids: &[&str], labels: &[[&str; 6]]) -> Vec<QuestionOption> {
     ids.iter()
         .zip(labels)
-        .map(|(id, (nl, en))| QuestionOption {
+        .map(|(id, t)| QuestionOption {
             id: (*id).into(),
-            text: texts(nl, en),
+            text: texts(*t),
         })
         .collect()
 }
@@ -531,44 +536,58 @@ pub fn demographic_questions() -> Vec<Question> {
     vec![
         single(
             "age_band",
-            texts("Hoe oud ben je?", "How old are you?"),
+            texts(["Hoe oud ben je?", "How old are you?", "Kaç yaşındasınız?", "كم عمرك؟", "Ile masz lat?", "Скільки вам років?"]),
             options(
                 AGE_BANDS,
                 &[
-                    ("0 tot 15 jaar", "0 to 14"),
-                    ("15 tot 25 jaar", "15 to 24"),
-                    ("25 tot 45 jaar", "25 to 44"),
-                    ("45 tot 65 jaar", "45 to 64"),
-                    ("65 jaar of ouder", "65 or older"),
+                    ["0 tot 15 jaar", "0 to 14", "0-14 yaş", "من 0 إلى 14 سنة", "0–14 lat", "0–14 років"],
+                    ["15 tot 25 jaar", "15 to 24", "15-24 yaş", "من 15 إلى 24 سنة", "15–24 lata", "15–24 роки"],
+                    ["25 tot 45 jaar", "25 to 44", "25-44 yaş", "من 25 إلى 44 سنة", "25–44 lata", "25–44 роки"],
+                    ["45 tot 65 jaar", "45 to 64", "45-64 yaş", "من 45 إلى 64 سنة", "45–64 lata", "45–64 роки"],
+                    ["65 jaar of ouder", "65 or older", "65 yaş ve üstü", "65 سنة أو أكثر", "65 lat lub więcej", "65 років і більше"],
                 ],
             ),
         ),
         single(
             "years_here",
-            texts("Hoe lang woon je in deze buurt?", "How long have you lived in this neighbourhood?"),
+            texts([
+                "Hoe lang woon je in deze buurt?",
+                "How long have you lived in this neighbourhood?",
+                "Bu mahallede ne kadar zamandır yaşıyorsunuz?",
+                "منذ متى تسكن في هذا الحي؟",
+                "Jak długo mieszkasz w tej okolicy?",
+                "Як довго ви живете в цьому районі?",
+            ]),
             options(
                 YEARS_HERE,
                 &[
-                    ("Korter dan 1 jaar", "Less than a year"),
-                    ("1 tot 5 jaar", "1 to 5 years"),
-                    ("5 tot 10 jaar", "5 to 10 years"),
-                    ("10 jaar of langer", "10 years or more"),
+                    ["Korter dan 1 jaar", "Less than a year", "1 yıldan az", "أقل من سنة", "Krócej niż rok", "Менше року"],
+                    ["1 tot 5 jaar", "1 to 5 years", "1-5 yıl", "من سنة إلى 5 سنوات", "1–5 lat", "1–5 років"],
+                    ["5 tot 10 jaar", "5 to 10 years", "5-10 yıl", "من 5 إلى 10 سنوات", "5–10 lat", "5–10 років"],
+                    ["10 jaar of langer", "10 years or more", "10 yıl veya daha fazla", "10 سنوات أو أكثر", "10 lat lub dłużej", "10 років і більше"],
                 ],
             ),
         ),
         single(
             "home_language",
-            texts("Welke taal spreek je thuis het meest?", "Which language do you speak most at home?"),
+            texts([
+                "Welke taal spreek je thuis het meest?",
+                "Which language do you speak most at home?",
+                "Evde en çok hangi dili konuşuyorsunuz?",
+                "ما اللغة التي تتحدثها أكثر في البيت؟",
+                "Jakim językiem najczęściej mówisz w domu?",
+                "Якою мовою ви найчастіше розмовляєте вдома?",
+            ]),
             options(
                 HOME_LANGUAGES,
                 &[
-                    ("Nederlands", "Dutch"),
-                    ("Engels", "English"),
-                    ("Turks", "Turkish"),
-                    ("Arabisch", "Arabic"),
-                    ("Pools", "Polish"),
-                    ("Oekraïens", "Ukrainian"),
-                    ("Een andere taal", "Another language"),
+                    ["Nederlands", "Dutch", "Felemenkçe", "الهولندية", "Niderlandzki", "Нідерландська"],
+                    ["Engels", "English", "İngilizce", "الإنجليزية", "Angielski", "Англійська"],
+                    ["Turks", "Turkish", "Türkçe", "التركية", "Turecki", "Турецька"],
+                    ["Arabisch", "Arabic", "Arapça", "العربية", "Arabski", "Арабська"],
+                    ["Pools", "Polish", "Lehçe", "البولندية", "Polski", "Польська"],
+                    ["Oekraïens", "Ukrainian", "Ukraynaca", "الأوكرانية", "Ukraiński", "Українська"],
+                    ["Een andere taal", "Another language", "Başka bir dil", "لغة أخرى", "Inny język", "Інша мова"],
                 ],
             ),
         ),
@@ -614,6 +633,20 @@ impl CampaignCard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn built_in_questions_speak_every_language_of_the_site() {
+        use leptos_i18n::Locale as _;
+        for q in demographic_questions() {
+            for l in crate::i18n::Locale::get_all() {
+                let l = l.as_str();
+                assert!(q.text.get(l).is_some_and(|t| !t.is_empty()), "{} in {l}", q.id);
+                for o in &q.options {
+                    assert!(o.text.get(l).is_some_and(|t| !t.is_empty()), "{}.{} in {l}", q.id, o.id);
+                }
+            }
+        }
+    }
     use serde_json::json;
 
     fn sample() -> Campaign {

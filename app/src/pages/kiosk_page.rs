@@ -130,7 +130,7 @@ fn KioskBar(k: KioskContext) -> impl IntoView {
         .join(" · ");
     view! {
         <div class="kiosk-bar">
-            <p class="kiosk-event">{k.tag.name.clone()} <span class="hint">{when}</span></p>
+            <p class="kiosk-event">{k.tag.name.clone()} " · " <span class="hint">{when}</span></p>
             <p class="kiosk-outbox" data-outbox="" role="status">
                 {t!(i18n, kiosk_waiting)} " " <strong data-outbox-count="">"0"</strong>
             </p>

@@ -262,3 +262,75 @@ async fn the_poster_and_qr_code_are_for_the_events_workers() {
     assert_eq!(call(&app, Method::GET, &format!("/events/{id}"), Some(&other), false).await.status(), 404);
     assert_eq!(app.get(&format!("/staff/evenementen/{id}/qr.svg")).await.status(), 401);
 }
+
+#[tokio::test]
+async fn paper_forms_and_the_kiosk_form_work_as_plain_posts() {
+    let app = spawn_app().await;
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let event = new_event(&app, &worker).await;
+    let id = event["id"].as_str().expect("id").to_string();
+
+    // The worker's paper form page knows the event and carries the session's CSRF token.
+    let page = app
+        .client
+        .get(app.url(&format!("/meedoen/drempel?papier={id}")))
+        .header(COOKIE, &worker.cookie)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("name=\"source\" value=\"paper\"") && page.contains(&worker.csrf), "a paper form");
+    assert!(page.contains("paper-banner") && page.contains("Pleinfeest"), "whose paper forms these are");
+
+    let form = |source: &str, csrf: &str, token: &str| -> Vec<(String, String)> {
+        [
+            ("id", new_id()),
+            ("respondent", new_id()),
+            ("campaign", "default".into()),
+            ("kind", "barrier".into()),
+            ("language", "nl".into()),
+            ("category", "steps".into()),
+            ("severity", "2".into()),
+            ("lon", "4.68".into()),
+            ("lat", "51.81".into()),
+            ("source", source.into()),
+            ("event", id.clone()),
+            ("csrf", csrf.into()),
+            ("event_token", token.into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    };
+    let post = |body: Vec<(String, String)>, cookie: Option<String>| {
+        let mut req = app.client.post(app.url("/meedoen/drempel")).form(&body);
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        req.send()
+    };
+    // Without the session's token the paper claim is refused and the form comes back.
+    let res = post(form("paper", "wrong", ""), Some(worker.cookie.clone())).await.expect("post");
+    assert_eq!(res.status(), 422);
+    let res = post(form("paper", &worker.csrf, ""), Some(worker.cookie.clone())).await.expect("post");
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()[LOCATION],
+        format!("/meedoen/drempel?c=default&papier={id}&opgeslagen=1").as_str(),
+        "on to the next paper form"
+    );
+
+    // The kiosk's form without JavaScript goes back to the kiosk's start.
+    let tablet = app.get(event["kiosk_url"].as_str().expect("kiosk url")).await;
+    let cookie = crate::staff::cookie_pair(&tablet);
+    let token = event["kiosk_token"].as_str().expect("token");
+    let res = post(form("event", "", token), Some(cookie)).await.expect("post");
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()[LOCATION], format!("/kiosk/{id}?taal=nl&klaar=sent").as_str());
+
+    let listed: Value = call(&app, Method::GET, &format!("/events/{id}"), Some(&worker), false).await.json().await.expect("json");
+    assert_eq!(listed["entries"], 2);
+}
