@@ -41,6 +41,8 @@ test("an admin creates a campaign with a survey, residents answer it, a worker s
   await admin.page.getByLabel("Code in de link").fill("samen-in-dordt");
   await admin.page.getByLabel("Titel (Nederlands)").fill("Samen in Dordt");
   await admin.page.getByLabel("Uitleg voor bewoners (Nederlands, eenvoudige taal)").fill("Waar kom je graag? Wat houdt je tegen?");
+  await admin.page.locator("summary", { hasText: "Titel en uitleg in andere talen" }).click();
+  await admin.page.locator("#title_tr").fill("Birlikte Dordt");
   await admin.page.getByLabel("Gemeenten").fill("GM0505");
   await admin.page.getByLabel("Wens", { exact: true }).uncheck();
   await admin.page.locator("#q0_type").selectOption("single");
@@ -52,6 +54,8 @@ test("an admin creates a campaign with a survey, residents answer it, a worker s
   await admin.page.getByRole("button", { name: "Opslaan" }).click();
   await admin.page.waitForURL(/\/staff\/campagnes\?melding=opgeslagen/);
   await admin.page.getByRole("link", { name: "Samen in Dordt" }).waitFor();
+  const turkish = await (await fetch(`${env.app.url}/campagne/samen-in-dordt?taal=tr`)).text();
+  assert.ok(turkish.includes("Birlikte Dordt"), "the campaign's own Turkish title for Turkish readers");
   assert.deepEqual(await axe(admin.page), [], "the campaign list");
 
   // A resident on their phone: the start page lists the campaign; it asks for places and barriers.

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 
+/// The site's languages besides Dutch and English, whose campaign title and intro the form takes too.
+pub const OTHER_LANGUAGES: [&str; 4] = ["tr", "ar", "pl", "uk"];
+
 /// Question slots the form offers (a campaign's survey is short on purpose).
 pub const QUESTION_SLOTS: usize = 8;
 
@@ -34,6 +37,12 @@ pub struct CampaignFields {
     pub title_en: String,
     pub intro_nl: String,
     pub intro_en: String,
+    /// Title and intro in the site's other languages ([`OTHER_LANGUAGES`]), by language code; empty
+    /// ones fall back to Dutch for residents.
+    #[serde(default)]
+    pub title_other: BTreeMap<String, String>,
+    #[serde(default)]
+    pub intro_other: BTreeMap<String, String>,
     pub starts_on: String,
     pub ends_on: String,
     /// Codes separated by commas or spaces.
@@ -94,6 +103,8 @@ impl CampaignFields {
             title_en: t(&c.title, "en"),
             intro_nl: t(&c.intro, "nl"),
             intro_en: t(&c.intro, "en"),
+            title_other: OTHER_LANGUAGES.iter().map(|l| ((*l).to_string(), t(&c.title, l))).collect(),
+            intro_other: OTHER_LANGUAGES.iter().map(|l| ((*l).to_string(), t(&c.intro, l))).collect(),
             starts_on: c.starts_on.clone().unwrap_or_default(),
             ends_on: c.ends_on.clone().unwrap_or_default(),
             gemeenten: c.gemeenten.join(", "),
@@ -150,6 +161,12 @@ impl CampaignFields {
                 "title_en" => f.title_en = v.clone(),
                 "intro_nl" => f.intro_nl = v.clone(),
                 "intro_en" => f.intro_en = v.clone(),
+                other if other.starts_with("title_") && OTHER_LANGUAGES.contains(&&other[6..]) => {
+                    f.title_other.insert(other[6..].to_string(), v.clone());
+                }
+                other if other.starts_with("intro_") && OTHER_LANGUAGES.contains(&&other[6..]) => {
+                    f.intro_other.insert(other[6..].to_string(), v.clone());
+                }
                 "starts_on" => f.starts_on = v.clone(),
                 "ends_on" => f.ends_on = v.clone(),
                 "gemeenten" => f.gemeenten = v.clone(),
@@ -255,8 +272,8 @@ impl CampaignFields {
         let c = Campaign {
             id: self.id.trim().to_lowercase(),
             status: if self.status == "closed" { CampaignStatus::Closed } else { CampaignStatus::Open },
-            title: texts(&self.title_nl, &self.title_en),
-            intro: texts(&self.intro_nl, &self.intro_en),
+            title: with_others(texts(&self.title_nl, &self.title_en), &self.title_other),
+            intro: with_others(texts(&self.intro_nl, &self.intro_en), &self.intro_other),
             starts_on: day(&self.starts_on),
             ends_on: day(&self.ends_on),
             gemeenten: self
@@ -297,6 +314,16 @@ impl CampaignFields {
 }
 
 /// A stable id from an option's Dutch text: lowercase letters and digits, words joined by `-`.
+/// Adds the other languages' non-empty texts.
+fn with_others(mut texts: Texts, others: &BTreeMap<String, String>) -> Texts {
+    for (lang, text) in others {
+        if OTHER_LANGUAGES.contains(&lang.as_str()) && !text.trim().is_empty() {
+            texts.insert(lang.clone(), text.trim().to_string());
+        }
+    }
+    texts
+}
+
 fn slug_of(s: &str) -> String {
     let mut out = String::new();
     for c in s.trim().chars().flat_map(char::to_lowercase) {
@@ -340,6 +367,9 @@ mod tests {
             ("status", "open"),
             ("title_nl", "Samen in Crabbehof"),
             ("title_en", ""),
+            ("title_tr", "Crabbehof'ta birlikte"),
+            ("intro_ar", "  "),
+            ("title_xx", "not a language of the site"),
             ("starts_on", "2027-03-01"),
             ("gemeenten", "gm0505, GM0590"),
             ("kinds", "place"),
@@ -363,6 +393,9 @@ mod tests {
         }
         let c = CampaignFields::from_pairs(&p).to_campaign().expect("valid");
         assert_eq!(c.gemeenten, ["GM0505", "GM0590"]);
+        assert_eq!(c.title.keys().collect::<Vec<_>>(), ["nl", "tr"], "other languages, when filled in");
+        assert!(c.intro.is_empty());
+        assert_eq!(CampaignFields::of(&c).title_other["tr"], "Crabbehof'ta birlikte");
         assert_eq!(c.kinds, [Kind::Place, Kind::Wish]);
         assert!(!c.categories_of(Kind::Place).contains(&"bench"));
         assert!(!c.categories.contains_key("wish"), "all wishes offered: nothing stored");

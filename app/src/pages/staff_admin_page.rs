@@ -10,7 +10,7 @@ use crate::api::staff_view;
 use crate::i18n::*;
 use crate::labels;
 use crate::model::{
-    EventRow, EventStatus, EventsPage,
+    EventRow, EventStatus, EventsPage, OTHER_LANGUAGES,
     AuditRow, CampaignFields, CampaignFormState, CampaignRow, Kind, QuestionFields,
     StaffAccount, StaffBody, StaffPageData, StaffView, Violation, PHYSICAL_BARRIERS,
 };
@@ -403,6 +403,33 @@ fn CampaignForm(fields: CampaignFields, violations: Vec<Violation>, csrf: String
                 {err("intro.en")}
                 <textarea id="intro_en" name="intro_en" rows="3">{crate::components::entry_form::textarea_text(&fields.intro_en)}</textarea>
             </div>
+            <details class="field other-languages" open=fields.title_other.values().chain(fields.intro_other.values()).any(|t| !t.trim().is_empty())>
+                <summary>{t!(i18n, staff_other_languages)}</summary>
+                <p class="hint">{t!(i18n, staff_other_languages_hint)}</p>
+                {OTHER_LANGUAGES.iter().map(|&lang| {
+                    let name = crate::i18n::Locale::get_all()
+                        .iter()
+                        .find(|l| l.as_str() == lang)
+                        .map(|&l| td_string!(l, language_name).to_string())
+                        .unwrap_or_default();
+                    let (title_id, intro_id) = (format!("title_{lang}"), format!("intro_{lang}"));
+                    let (title_for, intro_for) = (title_id.clone(), intro_id.clone());
+                    let title = fields.title_other.get(lang).cloned().unwrap_or_default();
+                    let intro = fields.intro_other.get(lang).cloned().unwrap_or_default();
+                    let dir = if lang == "ar" { "rtl" } else { "ltr" };
+                    view! {
+                        <fieldset class="subgroup" lang=lang dir=dir>
+                            <legend>{name}</legend>
+                            {err(&format!("title.{lang}"))}
+                            <label for=title_for>{t!(i18n, staff_other_title)}</label>
+                            <input id=title_id.clone() name=title_id type="text" value=title />
+                            {err(&format!("intro.{lang}"))}
+                            <label for=intro_for>{t!(i18n, staff_other_intro)}</label>
+                            <textarea id=intro_id.clone() name=intro_id rows="2">{crate::components::entry_form::textarea_text(&intro)}</textarea>
+                        </fieldset>
+                    }
+                }).collect_view()}
+            </details>
             <div class="field-row">
                 <div class="field">
                     <label for="starts_on">{t!(i18n, staff_starts_on)}</label>
