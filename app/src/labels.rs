@@ -180,6 +180,7 @@ pub fn violation(l: Locale, v: &Violation) -> String {
         Rule::OutsideCampaign => td_string!(l, err_outside_campaign).to_string(),
         Rule::AddressNotFound => td_string!(l, err_address_not_found).to_string(),
         Rule::LookupUnavailable => td_string!(l, err_lookup_unavailable).to_string(),
+        Rule::EventClosed => td_string!(l, err_event_closed).to_string(),
         _ => td_string!(l, err_other).to_string(),
     }
 }

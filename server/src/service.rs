@@ -181,8 +181,17 @@ impl Service {
             )]));
         }
         // An event's entries count on the event's day, however late the tablet found a network.
-        let open = found.takes_new && campaign.is_open_on(found.day.as_deref().unwrap_or(&today_utc()));
-        self.store_valid(&s, &areas, open).await
+        let campaign_open = campaign.is_open_on(found.day.as_deref().unwrap_or(&today_utc()));
+        let outcome = self.store_valid(&s, &areas, found.takes_new && campaign_open).await?;
+        // A new entry refused because its event closed (or its grace period ended) says so.
+        Ok(match outcome {
+            SubmitOutcome::Invalid(v)
+                if campaign_open && !found.takes_new && v.iter().any(|v| v.rule == Rule::UnknownCampaign) =>
+            {
+                SubmitOutcome::Invalid(vec![Violation::new("event", Rule::EventClosed)])
+            }
+            other => other,
+        })
     }
 
     async fn store_valid(

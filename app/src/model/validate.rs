@@ -43,6 +43,8 @@ pub enum Rule {
     AddressNotFound,
     /// The address search service did not answer.
     LookupUnavailable,
+    /// The entry's event was closed, or its last day for entries has passed.
+    EventClosed,
 }
 
 impl Rule {
@@ -72,6 +74,7 @@ impl Rule {
             Rule::LookupUnavailable => {
                 "cannot be looked up right now; mark the place on the map instead".into()
             }
+            Rule::EventClosed => "is closed or past its last day for entries".into(),
         }
     }
 }

@@ -103,7 +103,10 @@ async fn a_worker_creates_an_event_and_its_token_proves_event_entries() {
         .await
         .expect("patch");
     assert_eq!(res.status(), 200);
-    assert_eq!(post_with_token(&app, &event_entry(id), Some(kiosk)).await.status(), 422);
+    let res = post_with_token(&app, &event_entry(id), Some(kiosk)).await;
+    assert_eq!(res.status(), 422);
+    let e: Value = res.json().await.expect("json");
+    assert_eq!((e["errors"][0]["field"].as_str(), e["errors"][0]["message"].as_str()), (Some("event"), Some("is closed or past its last day for entries")), "{e}");
     assert_eq!(post_with_token(&app, &body, Some(kiosk)).await.status(), 200);
     assert_eq!(app.count_rows("submissions").await, 2);
 }
