@@ -197,7 +197,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(routes::photos::upload_form)
                 .layer(routes::photos::body_limit()),
         )
+        // Liveness: the process answers. Readiness: it can also reach its database, so a proxy only
+        // sends residents to servers that can store what they send.
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(routes::ready))
         .merge(routes::staff_forms::router().with_state(state.service.clone()))
         .merge(routes::events::router().with_state(state.service.clone()))
         .nest(

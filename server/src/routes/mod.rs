@@ -11,3 +11,14 @@ pub mod lang;
 pub mod photos;
 pub mod staff;
 pub mod staff_forms;
+
+/// `GET /readyz`: 200 when the database answers, else 503 with the reason.
+pub async fn ready(
+    axum::extract::State(svc): axum::extract::State<crate::service::Service>,
+) -> (axum::http::StatusCode, &'static str) {
+    if svc.store.ready().await {
+        (axum::http::StatusCode::OK, "ready")
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "the database does not answer")
+    }
+}

@@ -26,6 +26,12 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Whether the database answers a read within a second: the readiness check.
+    pub async fn ready(&self) -> bool {
+        let ping = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.reader);
+        matches!(tokio::time::timeout(std::time::Duration::from_secs(1), ping).await, Ok(Ok(1)))
+    }
+
     /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`) and runs
     /// the migrations. WAL with synchronous=FULL: a submission acknowledged with 201 survives kill -9 and
     /// a power cut.

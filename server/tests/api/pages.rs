@@ -78,6 +78,9 @@ async fn the_form_page_has_fresh_ids_and_unknown_pages_are_404() {
         assert_eq!(res.status(), 404, "{path}");
     }
     assert_eq!(app.get("/healthz").await.status(), 200);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.expect("text"), "ready");
     assert_eq!(app.get("/privacy").await.status(), 200);
 }
 
@@ -134,4 +137,15 @@ async fn pages_arrive_whole_for_browsers_without_javascript() {
             assert!(!html.contains("<template id="), "round {round}: {path} streamed a part out of order");
         }
     }
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = server::store::Store::open(&format!("sqlite://{}/t.db", dir.path().display()))
+        .await
+        .expect("open");
+    assert!(store.ready().await);
+    store.close().await;
+    assert!(!store.ready().await, "a closed database is not ready");
 }
