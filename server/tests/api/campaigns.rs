@@ -206,16 +206,7 @@ async fn the_staff_pages_create_a_campaign_and_residents_answer_it_without_javas
             .form(&body)
             .send()
     };
-    let page = app
-        .client
-        .get(app.url("/staff/campagnes/nieuw"))
-        .header(COOKIE, &admin.cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("text");
+    let page = app.get_text_with_cookie("/staff/campagnes/nieuw", &admin.cookie).await;
     assert!(page.contains(r#"name="q0_type""#) && page.contains(r#"name="title_nl""#), "the campaign form");
 
     // A mistake: the page comes back with what was typed and says what is wrong.
@@ -320,15 +311,6 @@ async fn the_staff_pages_create_a_campaign_and_residents_answer_it_without_javas
     let done = app.get_text(&format!("{survey_link}&klaar=1")).await;
     assert!(done.contains("Bedankt! Je antwoorden zijn opgeslagen."));
 
-    let list = app
-        .client
-        .get(app.url("/staff/campagnes"))
-        .header(COOKIE, &admin.cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("text");
+    let list = app.get_text_with_cookie("/staff/campagnes", &admin.cookie).await;
     assert!(list.contains("Bankjes in Sterrenburg"));
 }

@@ -7,21 +7,14 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::staff::{add_staff, add_staff_in, call, session, Session};
+use crate::staff::{add_staff, add_staff_in, call, send_json, session, Session};
 
 fn today() -> String {
     server::domain::calendar::today_utc()
 }
 
 async fn create_event(app: &TestApp, s: &Session, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/events"))
-        .header(COOKIE, &s.cookie)
-        .header("x-csrf-token", &s.csrf)
-        .json(&body)
-        .send()
-        .await
-        .expect("post")
+    send_json(app, Method::POST, "/events", s, &body).await
 }
 
 async fn new_event(app: &TestApp, s: &Session) -> Value {
@@ -93,15 +86,7 @@ async fn a_worker_creates_an_event_and_its_token_proves_event_entries() {
     assert!(agg.is_array());
 
     // A closed event takes nothing new, but a resend of a stored entry is still answered.
-    let res = app
-        .client
-        .patch(app.url(&format!("/api/v1/events/{id}")))
-        .header(COOKIE, &worker.cookie)
-        .header("x-csrf-token", &worker.csrf)
-        .json(&json!({"status": "closed"}))
-        .send()
-        .await
-        .expect("patch");
+    let res = send_json(&app, Method::PATCH, &format!("/events/{id}"), &worker, &json!({"status": "closed"})).await;
     assert_eq!(res.status(), 200);
     let res = post_with_token(&app, &event_entry(id), Some(kiosk)).await;
     assert_eq!(res.status(), 422);
@@ -132,15 +117,7 @@ async fn paper_forms_need_a_worker_session() {
         .await
         .expect("post");
     assert_eq!(res.status(), 422, "a session without its CSRF token proves nothing");
-    let res = app
-        .client
-        .post(app.url("/api/v1/submissions"))
-        .header(COOKIE, &worker.cookie)
-        .header("x-csrf-token", &worker.csrf)
-        .json(&body)
-        .send()
-        .await
-        .expect("post");
+    let res = send_json(&app, Method::POST, "/submissions", &worker, &body).await;
     assert_eq!(res.status(), 201);
     let listed: Value = call(&app, Method::GET, &format!("/events/{}", event["id"].as_str().expect("id")), Some(&worker), false)
         .await
@@ -183,19 +160,19 @@ async fn the_links_set_the_event_cookie_and_the_kiosk_is_not_rate_limited() {
     let phone_cookie = crate::staff::cookie_pair(&res);
 
     // The kiosk page for the tablet; a device without the cookie is told how to link it.
-    let page = app.client.get(app.url(&format!("/kiosk/{id}?taal=en"))).header(COOKIE, &kiosk_cookie).send().await.expect("get");
+    let page = app.get_with_cookie(&format!("/kiosk/{id}?taal=en"), &kiosk_cookie).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
     assert!(html.contains("Next resident") && html.contains("data-outbox-count"), "in the language of ?taal=");
     assert!(html.contains(&format!("/kiosk/{id}/drempel?taal=ar")), "every page in every language, for offline use");
-    let page = app.client.get(app.url(&format!("/kiosk/{id}"))).header(COOKIE, &phone_cookie).send().await.expect("get");
+    let page = app.get_with_cookie(&format!("/kiosk/{id}"), &phone_cookie).await;
     assert_eq!(page.status(), 403, "a poster link is not a tablet");
     assert_eq!(app.get(&format!("/kiosk/{id}/plek")).await.status(), 403);
 
     // The kiosk's form carries the event and its token; a phone's form too.
-    let form = app.client.get(app.url(&format!("/kiosk/{id}/drempel"))).header(COOKIE, &kiosk_cookie).send().await.expect("get").text().await.expect("html");
+    let form = app.get_text_with_cookie(&format!("/kiosk/{id}/drempel"), &kiosk_cookie).await;
     assert!(form.contains(&format!("name=\"event\" value=\"{id}\"")) && form.contains("name=\"source\" value=\"event\""));
-    let form = app.client.get(app.url("/meedoen/drempel")).header(COOKIE, &phone_cookie).send().await.expect("get").text().await.expect("html");
+    let form = app.get_text_with_cookie("/meedoen/drempel", &phone_cookie).await;
     assert!(form.contains(&format!("name=\"event\" value=\"{id}\"")), "a phone from the poster tags its entries");
 
     // Many entries from one tablet in a minute; a phone from the same network is limited.
@@ -234,15 +211,7 @@ async fn the_poster_and_qr_code_are_for_the_events_workers() {
         "kinds": ["place", "barrier", "wish"], "categories": {}, "labels": {}, "k": 5, "questions": [],
         "demographics": false, "retention_days": 365, "status": "open"
     });
-    let res = app
-        .client
-        .post(app.url("/api/v1/campaigns"))
-        .header(COOKIE, &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
-        .json(&c)
-        .send()
-        .await
-        .expect("post");
+    let res = send_json(&app, Method::POST, "/campaigns", &admin, &c).await;
     assert_eq!(res.status(), 201, "{}", res.text().await.unwrap_or_default());
     let res = create_event(&app, &worker, json!({"campaign": "dordt-plein", "name": "Pleinfeest", "place": "Statenplein", "day": today()})).await;
     assert_eq!(res.status(), 201);
@@ -275,16 +244,7 @@ async fn paper_forms_and_the_kiosk_form_work_as_plain_posts() {
     let id = event["id"].as_str().expect("id").to_string();
 
     // The worker's paper form page knows the event and carries the session's CSRF token.
-    let page = app
-        .client
-        .get(app.url(&format!("/meedoen/drempel?papier={id}")))
-        .header(COOKIE, &worker.cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let page = app.get_text_with_cookie(&format!("/meedoen/drempel?papier={id}"), &worker.cookie).await;
     assert!(page.contains("name=\"source\" value=\"paper\"") && page.contains(&worker.csrf), "a paper form");
     assert!(page.contains("paper-banner") && page.contains("Pleinfeest"), "whose paper forms these are");
 

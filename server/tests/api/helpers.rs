@@ -41,6 +41,20 @@ impl TestApp {
         self.get(path).await.text().await.expect("html")
     }
 
+    /// A GET with a `Cookie` header (a staff session, a language, an event link's tag).
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+            .await
+            .expect("get")
+    }
+
+    pub async fn get_text_with_cookie(&self, path: &str, cookie: &str) -> String {
+        self.get_with_cookie(path, cookie).await.text().await.expect("html")
+    }
+
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let res = self.get(path).await;
         res.json().await.expect("json")

@@ -100,16 +100,7 @@ async fn six_languages_are_one_tap_away_and_arabic_reads_right_to_left() {
             home.contains(&format!(r#"href="/taal/{code}?terug=/""#)) && home.contains(name),
             "{code} offered by its own name"
         );
-        let page = app
-            .client
-            .get(app.url("/meedoen/drempel"))
-            .header("cookie", format!("lang={code}"))
-            .send()
-            .await
-            .expect("get")
-            .text()
-            .await
-            .expect("text");
+        let page = app.get_text_with_cookie("/meedoen/drempel", &format!("lang={code}")).await;
         let dir = if code == "ar" { "rtl" } else { "ltr" };
         assert!(
             page.contains(&format!(r#"<html lang="{code}" dir="{dir}""#)),

@@ -1,12 +1,11 @@
 //! Residents' photos: resized and stripped of every metadata field, stored by content hash, public
 //! only after moderation; a non-image, an oversized file or a decompression bomb is refused.
 
-use reqwest::header::COOKIE;
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::staff::{add_staff_in, call, session};
+use crate::staff::{add_staff_in, call, send_json, session};
 
 /// A 2400×1200 JPEG whose APP1 segment carries EXIF with a camera model and a GPS marker.
 fn phone_photo() -> Vec<u8> {
@@ -60,7 +59,7 @@ async fn a_photo_is_cleaned_stored_and_shown_only_after_moderation() {
     assert_eq!(app.get(&url).await.status(), 404);
     let queue: Vec<Value> = call(&app, Method::GET, "/moderation", Some(&worker), false).await.json().await.expect("json");
     assert_eq!(queue[0]["photo"], url.as_str());
-    let seen = app.client.get(app.url(&url)).header(COOKIE, &worker.cookie).send().await.expect("get");
+    let seen = app.get_with_cookie(&url, &worker.cookie).await;
     assert_eq!(seen.status(), 200);
     let bytes = seen.bytes().await.expect("bytes");
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "no EXIF left");
@@ -69,15 +68,7 @@ async fn a_photo_is_cleaned_stored_and_shown_only_after_moderation() {
     assert!(!bytes.windows(2).any(|w| w == [0xFF, 0xE1]), "no APP1 segment at all");
 
     // Published by the moderator: on the entry and its page.
-    let res = app
-        .client
-        .patch(app.url(&format!("/api/v1/submissions/{id}")))
-        .header(COOKIE, &worker.cookie)
-        .header("x-csrf-token", &worker.csrf)
-        .json(&json!({"photo_public": true}))
-        .send()
-        .await
-        .expect("patch");
+    let res = send_json(&app, Method::PATCH, &format!("/submissions/{id}"), &worker, &json!({"photo_public": true})).await;
     assert_eq!(res.status(), 200);
     let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert_eq!(public["photo"], url.as_str());

@@ -100,6 +100,19 @@ pub async fn call(
     req.json(&json!({})).send().await.expect("request")
 }
 
+/// A state-changing staff API call with a JSON body, as a signed-in staff member (session and CSRF
+/// token). `path` is under `/api/v1`.
+pub async fn send_json(app: &TestApp, method: Method, path: &str, s: &Session, body: &Value) -> reqwest::Response {
+    app.client
+        .request(method, app.url(&format!("/api/v1{path}")))
+        .header(COOKIE, &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .json(body)
+        .send()
+        .await
+        .expect("request")
+}
+
 #[tokio::test]
 async fn staff_sign_in_hold_a_session_and_sign_out() {
     let app = spawn_app().await;
@@ -255,15 +268,7 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
     let app = spawn_drechtsteden_app().await;
     add_staff(&app, "admin", "beheer@gemeente.nl");
     let admin = session(&app, "beheer@gemeente.nl").await;
-    let res = app
-        .client
-        .post(app.url("/api/v1/users"))
-        .header(COOKIE, &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
-        .json(&json!({"email": "beleid@gemeente.nl", "role": "advisor", "gemeenten": ["GM0505"]}))
-        .send()
-        .await
-        .expect("post");
+    let res = send_json(&app, Method::POST, "/users", &admin, &json!({"email": "beleid@gemeente.nl", "role": "advisor", "gemeenten": ["GM0505"]})).await;
     assert_eq!(res.status(), 201);
     let added: Value = res.json().await.expect("json");
     let generated = added["password"]
@@ -277,15 +282,7 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
             .status(),
         200
     );
-    let again = app
-        .client
-        .post(app.url("/api/v1/users"))
-        .header(COOKIE, &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
-        .json(&json!({"email": "beleid@gemeente.nl", "role": "worker"}))
-        .send()
-        .await
-        .expect("post");
+    let again = send_json(&app, Method::POST, "/users", &admin, &json!({"email": "beleid@gemeente.nl", "role": "worker"})).await;
     assert_eq!(again.status(), 409);
     let users: Vec<Value> = call(&app, Method::GET, "/users", Some(&admin), false)
         .await
@@ -300,13 +297,7 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
     assert_eq!(app.post_json(&body).await.status(), 201);
     let res = sign_in(&app, "beleid@gemeente.nl", &generated).await;
     let cookie = cookie_pair(&res);
-    let csv = app
-        .client
-        .get(app.url("/api/v1/export.csv?raw=true&kind=barrier"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("get");
+    let csv = app.get_with_cookie("/api/v1/export.csv?raw=true&kind=barrier", &cookie).await;
     assert_eq!(csv.status(), 200);
     let text = csv.text().await.expect("text");
     assert!(
@@ -488,16 +479,7 @@ async fn the_staff_page_signs_in_and_moderates_with_plain_forms() {
     assert_eq!(ok.status(), 303);
     let cookie = cookie_pair(&ok);
 
-    let desk = app
-        .client
-        .get(app.url("/staff"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let desk = app.get_text_with_cookie("/staff", &cookie).await;
     assert!(
         desk.contains("&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;"),
         "the resident's text, escaped"
@@ -553,16 +535,7 @@ async fn the_staff_page_signs_in_and_moderates_with_plain_forms() {
         .await
         .expect("post");
     assert_eq!(out.status(), 303);
-    let after = app
-        .client
-        .get(app.url("/staff"))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("html");
+    let after = app.get_text_with_cookie("/staff", &cookie).await;
     assert!(
         after.contains(r#"action="/staff/inloggen""#),
         "signed out: the sign-in form again"
@@ -589,16 +562,7 @@ async fn a_moderator_merges_a_duplicate_and_its_resident_still_counts() {
         other["id"].as_str().expect("id"),
     );
     // The staff page offers the nearby entry of the same category, not the other one.
-    let page = app
-        .client
-        .get(app.url("/staff"))
-        .header(COOKIE, &worker.cookie)
-        .send()
-        .await
-        .expect("get")
-        .text()
-        .await
-        .expect("text");
+    let page = app.get_text_with_cookie("/staff", &worker.cookie).await;
     assert!(page.contains(&format!(r#"<option value="{a}">"#)), "offered as duplicate");
     assert!(!page.contains(&format!(r#"<option value="{c}">"#)));
 
