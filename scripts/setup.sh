@@ -44,6 +44,8 @@ fi
 apt_install ca-certificates brotli
 # schemathesis (scripts/schemathesis.sh) lives in a venv; Debian's python3 needs python3-venv for that.
 python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+# PostgreSQL 15 for the second backend's tests (scripts/postgres.sh); wrk for bench/ingest.sh.
+apt_install postgresql wrk
 
 # Browser tests use Debian's Chromium (no browser download is possible here).
 if [ "${TREFPUNT_SKIP_BROWSER:-}" != 1 ]; then

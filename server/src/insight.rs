@@ -117,7 +117,7 @@ impl Service {
             })
         })
         .await
-        .map_err(|e| StoreError::Unavailable(format!("aggregate build failed: {e}")))?;
+        .map_err(|e| StoreError::Internal(format!("aggregate build failed: {e}")))?;
         self.tables.put(gemeente, records.revision, tables.clone());
         Ok(tables)
     }

@@ -43,6 +43,27 @@ pub fn day_number(day: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
+/// The moment `seconds` from now in UTC, as timestamps are stored: `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn timestamp_in(seconds: u64) -> String {
+    let at = SystemTime::now() + std::time::Duration::from_secs(seconds);
+    let millis = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    timestamp_of(millis)
+}
+
+/// The timestamp of `millis` milliseconds after 1970-01-01T00:00:00Z.
+pub fn timestamp_of(millis: i64) -> String {
+    let secs = millis.div_euclid(1000);
+    let of_day = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}.{:03}Z",
+        day_string(secs.div_euclid(86_400)),
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60,
+        millis.rem_euclid(1000)
+    )
+}
+
 /// The day `n` days after `day`.
 pub fn add_days(day: &str, n: i64) -> Option<String> {
     day_number(day).map(|d| day_string(d + n))
@@ -51,6 +72,13 @@ pub fn add_days(day: &str, n: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_sort_as_text_in_time_order() {
+        assert_eq!(timestamp_of(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(timestamp_of(1_764_072_000_123), "2025-11-25T12:00:00.123Z");
+        assert!(timestamp_in(3600) > timestamp_in(0));
+    }
 
     #[test]
     fn days_since_the_epoch_become_calendar_days() {

@@ -4,8 +4,8 @@ use app::model::{Campaign, CampaignStatus, DEFAULT_CAMPAIGN};
 use serde_json::{Map, Value};
 use sqlx::Row;
 
-use super::sqlite::{SqliteStore, NOW};
-use super::staff::{audit_in, SessionUser};
+use super::db::{Store, NOW};
+use super::staff::SessionUser;
 use super::StoreError;
 
 /// What became of one respondent's survey answers.
@@ -18,10 +18,10 @@ pub enum Answered {
     Conflict,
 }
 
-impl SqliteStore {
+impl Store {
     /// One campaign, open or closed.
     pub async fn campaign(&self, id: &str) -> Result<Option<Campaign>, StoreError> {
-        let row = sqlx::query("SELECT id, status, config FROM campaigns WHERE id = ?")
+        let row = sqlx::query(&self.backend.sql("SELECT id, status, config FROM campaigns WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.reader)
             .await?;
@@ -30,7 +30,7 @@ impl SqliteStore {
 
     /// Every campaign, oldest first.
     pub async fn campaign_list(&self) -> Result<Vec<Campaign>, StoreError> {
-        let rows = sqlx::query("SELECT id, status, config FROM campaigns ORDER BY created_at, id")
+        let rows = sqlx::query(&self.backend.sql("SELECT id, status, config FROM campaigns ORDER BY created_at, id"))
             .fetch_all(&self.reader)
             .await?;
         rows.iter().map(campaign_of).collect()
@@ -43,10 +43,10 @@ impl SqliteStore {
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let r = sqlx::query(&format!(
+        let r = sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO campaigns (id, status, config, created_at, updated_at) VALUES (?, ?, ?, {NOW}, {NOW}) \
              ON CONFLICT (id) DO NOTHING"
-        ))
+        )))
         .bind(&c.id)
         .bind(status_str(c.status))
         .bind(config_json(c))
@@ -55,9 +55,9 @@ impl SqliteStore {
         if r.rows_affected() == 0 {
             return Ok(false);
         }
-        audit_in(&mut tx, who, "create campaign", &c.id).await?;
+        self.audit_in(&mut tx, who, "create campaign", &c.id).await?;
         // Its k may be stricter than any before: every cached table is rebuilt.
-        sqlx::query("UPDATE area_revisions SET revision = revision + 1")
+        sqlx::query(&self.backend.sql("UPDATE area_revisions SET revision = revision + 1"))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -71,9 +71,9 @@ impl SqliteStore {
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let r = sqlx::query(&format!(
+        let r = sqlx::query(&self.backend.sql(&format!(
             "UPDATE campaigns SET status = ?, config = ?, updated_at = {NOW} WHERE id = ?"
-        ))
+        )))
         .bind(status_str(c.status))
         .bind(config_json(c))
         .bind(&c.id)
@@ -82,9 +82,9 @@ impl SqliteStore {
         if r.rows_affected() == 0 {
             return Ok(false);
         }
-        audit_in(&mut tx, who, "change campaign", &c.id).await?;
+        self.audit_in(&mut tx, who, "change campaign", &c.id).await?;
         // A new k changes what may be released: every cached table is rebuilt.
-        sqlx::query("UPDATE area_revisions SET revision = revision + 1")
+        sqlx::query(&self.backend.sql("UPDATE area_revisions SET revision = revision + 1"))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -101,9 +101,9 @@ impl SqliteStore {
     ) -> Result<Answered, StoreError> {
         let json = Value::Object(answers.clone()).to_string();
         let mut tx = self.writer.begin().await?;
-        if let Some(row) = sqlx::query(
+        if let Some(row) = sqlx::query(&self.backend.sql(
             "SELECT answers FROM survey_responses WHERE campaign = ? AND respondent = ?",
-        )
+        ))
         .bind(campaign)
         .bind(respondent)
         .fetch_optional(&mut *tx)
@@ -116,10 +116,10 @@ impl SqliteStore {
                 Answered::Conflict
             });
         }
-        sqlx::query(&format!(
+        sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO survey_responses (campaign, respondent, answers, language, created_at) \
              VALUES (?, ?, ?, ?, {NOW})"
-        ))
+        )))
         .bind(campaign)
         .bind(respondent)
         .bind(&json)
@@ -133,7 +133,7 @@ impl SqliteStore {
     /// Whether this respondent answered the campaign's survey already.
     pub async fn has_answered(&self, campaign: &str, respondent: &str) -> Result<bool, StoreError> {
         Ok(
-            sqlx::query("SELECT 1 FROM survey_responses WHERE campaign = ? AND respondent = ?")
+            sqlx::query(&self.backend.sql("SELECT 1 FROM survey_responses WHERE campaign = ? AND respondent = ?"))
                 .bind(campaign)
                 .bind(respondent)
                 .fetch_optional(&self.reader)
@@ -147,7 +147,7 @@ impl SqliteStore {
         &self,
     ) -> Result<std::collections::HashMap<String, u64>, StoreError> {
         let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT campaign, COUNT(*) FROM survey_responses GROUP BY campaign")
+            sqlx::query_as(&self.backend.sql("SELECT campaign, COUNT(*) FROM survey_responses GROUP BY campaign"))
                 .fetch_all(&self.reader)
                 .await?;
         Ok(rows.into_iter().map(|(c, n)| (c, n.max(0) as u64)).collect())
@@ -177,7 +177,7 @@ fn config_json(c: &Campaign) -> String {
     serde_json::to_string(c).unwrap_or_default()
 }
 
-fn campaign_of(row: &sqlx::sqlite::SqliteRow) -> Result<Campaign, StoreError> {
+fn campaign_of(row: &sqlx::any::AnyRow) -> Result<Campaign, StoreError> {
     let id: String = row.try_get("id")?;
     let status: String = row.try_get("status")?;
     let config: Option<String> = row.try_get("config")?;
@@ -213,13 +213,13 @@ pub enum MeToo {
     Unknown,
 }
 
-impl SqliteStore {
+impl Store {
     /// Adds one respondent's "ik ook" to a visible entry, bumping its gemeente's revision in the same
     /// transaction so the figures include it at once.
     pub async fn me_too(&self, id: &str, respondent: &str) -> Result<MeToo, StoreError> {
         let mut tx = self.writer.begin().await?;
         let row: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0")
+            sqlx::query_as(&self.backend.sql("SELECT respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0"))
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -228,10 +228,10 @@ impl SqliteStore {
         };
         let count = |n: i64| n.max(0) as u64;
         let added = author != respondent
-            && sqlx::query(&format!(
+            && sqlx::query(&self.backend.sql(&format!(
                 "INSERT INTO me_too (submission, respondent, created_at) VALUES (?, ?, {NOW}) \
                  ON CONFLICT DO NOTHING"
-            ))
+            )))
             .bind(id)
             .bind(respondent)
             .execute(&mut *tx)
@@ -240,10 +240,10 @@ impl SqliteStore {
                 == 1;
         if added {
             if let Some(g) = gemeente {
-                super::sqlite::bump_revision(&mut tx, &g).await?;
+                self.bump_revision(&mut tx, &g).await?;
             }
         }
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM me_too WHERE submission = ?")
+        let n: i64 = sqlx::query_scalar(&self.backend.sql("SELECT count(*) FROM me_too WHERE submission = ?"))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
@@ -256,7 +256,7 @@ impl SqliteStore {
     }
 }
 
-impl SqliteStore {
+impl Store {
     /// Respondents with an entry (or an "ik ook") in area `code` (any level), per CBS age band they
     /// gave in a survey, and how many gave none; optionally for one campaign.
     pub async fn age_bands_in(
@@ -264,7 +264,7 @@ impl SqliteStore {
         code: &str,
         campaign: Option<&str>,
     ) -> Result<([u64; 5], u64), StoreError> {
-        let rows: Vec<(Option<String>, i64)> = sqlx::query_as(
+        let rows: Vec<(Option<String>, i64)> = sqlx::query_as(&self.backend.sql(&format!(
             "WITH here AS ( \
                SELECT s.respondent, s.campaign FROM submissions s \
                WHERE s.hidden = 0 AND (s.buurt = ?1 OR s.wijk = ?1 OR s.gemeente = ?1) \
@@ -274,11 +274,12 @@ impl SqliteStore {
                WHERE s.hidden = 0 AND (s.buurt = ?1 OR s.wijk = ?1 OR s.gemeente = ?1) \
                  AND (?2 IS NULL OR s.campaign = ?2)), \
              banded AS ( \
-               SELECT h.respondent, max(json_extract(r.answers, '$.age_band')) AS band FROM here h \
+               SELECT h.respondent, max({}) AS band FROM here h \
                LEFT JOIN survey_responses r ON r.respondent = h.respondent AND r.campaign = h.campaign \
                GROUP BY h.respondent) \
              SELECT band, count(*) FROM banded GROUP BY band",
-        )
+            self.backend.json_text("r.answers", "age_band")
+        )))
         .bind(code)
         .bind(campaign)
         .fetch_all(&self.reader)
@@ -298,9 +299,9 @@ impl SqliteStore {
     /// CBS inhabitants per age band of an area, when its key figures are imported with them.
     pub async fn population_bands(&self, code: &str) -> Result<Option<[u64; 5]>, StoreError> {
         type Bands = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-        let row: Option<Bands> = sqlx::query_as(
+        let row: Option<Bands> = sqlx::query_as(&self.backend.sql(
             "SELECT age_0_14, age_15_24, age_25_44, age_45_64, age_65_plus FROM population WHERE code = ?",
-        )
+        ))
         .bind(code)
         .fetch_optional(&self.reader)
         .await?;

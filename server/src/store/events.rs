@@ -3,14 +3,14 @@
 use app::model::{Event, EventInput, EventStatus};
 use sqlx::Row;
 
-use super::sqlite::{SqliteStore, NOW};
-use super::staff::{audit_in, SessionUser};
+use super::db::{Store, NOW};
+use super::staff::SessionUser;
 use super::StoreError;
 
 const COLUMNS: &str = "e.id, e.campaign, e.name, e.place, e.day, e.status, e.kiosk_token, e.qr_token, \
      (SELECT COUNT(*) FROM submissions s WHERE s.event = e.id) AS entries";
 
-impl SqliteStore {
+impl Store {
     /// Stores a new event with fresh link tokens (and its audit row, in one transaction).
     pub async fn create_event(&self, input: &EventInput, who: &SessionUser) -> Result<Event, StoreError> {
         // 32 hex digits (128 bits) each, from the OS's CSPRNG; the id need not be secret.
@@ -27,10 +27,10 @@ impl SqliteStore {
             entries: 0,
         };
         let mut tx = self.writer.begin().await?;
-        sqlx::query(&format!(
+        sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO events (id, campaign, name, place, day, status, kiosk_token, qr_token, created_by, created_at) \
              VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, {NOW})"
-        ))
+        )))
         .bind(&event.id)
         .bind(&event.campaign)
         .bind(&event.name)
@@ -41,13 +41,13 @@ impl SqliteStore {
         .bind(who.user_id)
         .execute(&mut *tx)
         .await?;
-        audit_in(&mut tx, who, "create event", &format!("{} ({})", event.id, event.campaign)).await?;
+        self.audit_in(&mut tx, who, "create event", &format!("{} ({})", event.id, event.campaign)).await?;
         tx.commit().await?;
         Ok(event)
     }
 
     pub async fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM events e WHERE e.id = ?"))
+        let row = sqlx::query(&self.backend.sql(&format!("SELECT {COLUMNS} FROM events e WHERE e.id = ?")))
             .bind(id)
             .fetch_optional(&self.reader)
             .await?;
@@ -56,7 +56,7 @@ impl SqliteStore {
 
     /// Every event, the newest day first.
     pub async fn event_list(&self) -> Result<Vec<Event>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM events e ORDER BY e.day DESC, e.created_at DESC"))
+        let rows = sqlx::query(&self.backend.sql(&format!("SELECT {COLUMNS} FROM events e ORDER BY e.day DESC, e.created_at DESC")))
             .fetch_all(&self.reader)
             .await?;
         rows.iter().map(event_of).collect()
@@ -70,7 +70,7 @@ impl SqliteStore {
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let r = sqlx::query("UPDATE events SET status = ? WHERE id = ?")
+        let r = sqlx::query(&self.backend.sql("UPDATE events SET status = ? WHERE id = ?"))
             .bind(status.as_str())
             .bind(id)
             .execute(&mut *tx)
@@ -78,13 +78,13 @@ impl SqliteStore {
         if r.rows_affected() == 0 {
             return Ok(false);
         }
-        audit_in(&mut tx, who, &format!("{} event", if status == EventStatus::Open { "reopen" } else { "close" }), id).await?;
+        self.audit_in(&mut tx, who, &format!("{} event", if status == EventStatus::Open { "reopen" } else { "close" }), id).await?;
         tx.commit().await?;
         Ok(true)
     }
 }
 
-fn event_of(r: &sqlx::sqlite::SqliteRow) -> Result<Event, StoreError> {
+fn event_of(r: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
     let status: String = r.try_get("status")?;
     Ok(Event {
         id: r.try_get("id")?,

@@ -1,6 +1,6 @@
 //! Merging duplicates: a moderator folds one entry into another of the same kind and category.
 
-use super::sqlite::{bump_revision, SqliteStore};
+use super::db::Store;
 use super::staff::SessionUser;
 use super::StoreError;
 
@@ -22,18 +22,18 @@ pub struct Candidate {
     pub text: Option<String>,
 }
 
-impl SqliteStore {
+impl Store {
     /// Visible entries of the same kind and category within about 100 m of `id` (exact positions:
     /// moderators see them), nearest first.
     pub async fn duplicate_candidates(&self, id: &str) -> Result<Vec<Candidate>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(&self.backend.sql(
             "SELECT o.id, o.created_at, o.text FROM submissions s JOIN submissions o \
              ON o.kind = s.kind AND o.category = s.category AND o.id != s.id AND o.hidden = 0 \
              AND o.lat BETWEEN s.lat - 0.0009 AND s.lat + 0.0009 \
              AND o.lon BETWEEN s.lon - 0.0015 AND s.lon + 0.0015 \
              WHERE s.id = ? AND s.lat IS NOT NULL \
              ORDER BY (o.lat - s.lat) * (o.lat - s.lat) + (o.lon - s.lon) * (o.lon - s.lon) * 0.39 LIMIT 5",
-        )
+        ))
         .bind(id)
         .fetch_all(&self.reader)
         .await?)
@@ -48,8 +48,8 @@ impl SqliteStore {
         let mut tx = self.writer.begin().await?;
         let pick = "SELECT kind, category, respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0";
         type Row = (String, String, String, Option<String>);
-        let a: Option<Row> = sqlx::query_as(pick).bind(dup).fetch_optional(&mut *tx).await?;
-        let b: Option<Row> = sqlx::query_as(pick).bind(into).fetch_optional(&mut *tx).await?;
+        let a: Option<Row> = sqlx::query_as(&self.backend.sql(pick)).bind(dup).fetch_optional(&mut *tx).await?;
+        let b: Option<Row> = sqlx::query_as(&self.backend.sql(pick)).bind(into).fetch_optional(&mut *tx).await?;
         let (Some(a), Some(b)) = (a, b) else {
             return Ok(Merge::Unknown);
         };
@@ -57,34 +57,34 @@ impl SqliteStore {
             return Ok(Merge::Mismatch);
         }
         if a.2 != b.2 {
-            sqlx::query(
+            sqlx::query(&self.backend.sql(
                 "INSERT INTO me_too (submission, respondent, created_at) \
                  SELECT ?, respondent, created_at FROM submissions WHERE id = ? ON CONFLICT DO NOTHING",
-            )
+            ))
             .bind(into)
             .bind(dup)
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query(
+        sqlx::query(&self.backend.sql(
             "INSERT INTO me_too (submission, respondent, created_at) \
              SELECT ?1, respondent, created_at FROM me_too WHERE submission = ?2 AND respondent != ?3 \
              ON CONFLICT DO NOTHING",
-        )
+        ))
         .bind(into)
         .bind(dup)
         .bind(&b.2)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE submissions SET hidden = 1, merged_into = ? WHERE id = ?")
+        sqlx::query(&self.backend.sql("UPDATE submissions SET hidden = 1, merged_into = ? WHERE id = ?"))
             .bind(into)
             .bind(dup)
             .execute(&mut *tx)
             .await?;
         for g in [a.3, b.3].into_iter().flatten() {
-            bump_revision(&mut tx, &g).await?;
+            self.bump_revision(&mut tx, &g).await?;
         }
-        super::staff::audit_in(&mut tx, who, "merge", &format!("{dup} into {into}")).await?;
+        self.audit_in(&mut tx, who, "merge", &format!("{dup} into {into}")).await?;
         tx.commit().await?;
         Ok(Merge::Done)
     }

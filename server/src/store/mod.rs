@@ -1,52 +1,131 @@
-//! Storage. SQLite (embedded, the default) through sqlx; every write goes through one writer
-//! connection, so concurrent submissions queue instead of failing with SQLITE_BUSY, while reads use
-//! a pool of their own.
+//! Storage: SQLite (embedded, the default) or PostgreSQL (several servers sharing one database),
+//! through sqlx's `Any` driver with one set of statements (see [`dialect`]). On SQLite every write
+//! goes through one writer connection, so concurrent writes queue instead of failing with
+//! SQLITE_BUSY, while reads use a pool of their own. New submissions are committed in batches
+//! ([`ingest`]).
 
 mod campaigns;
+mod db;
+pub mod dialect;
 mod events;
+pub mod ingest;
 mod merge;
 mod own;
 mod photos;
-mod sqlite;
 mod staff;
 
-pub use sqlite::SqliteStore as Store;
 pub use campaigns::{Answered, MeToo};
+pub use db::Store;
+pub use dialect::Backend;
 pub use merge::{Candidate, Merge};
 pub use staff::{split_codes, AuditEntry, QueuedText, SessionUser, StaffUser};
 
 use app::model::{Kind, PublicEntry, Receipt};
 
-/// Storage failures. Callers map these to 503 (busy, disk full, read-only) or 500.
+/// Storage failures. Callers answer 503 for an [`Outage`] (see [`StoreError::outage`]), else 500.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The store cannot take work right now (its writer stopped while shutting down).
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    /// A stored value this version cannot read (hand-edited or from a newer version).
+    /// A stored value this version cannot read (hand-edited, from a newer version, or corrupt).
     #[error("stored data is unreadable: {0}")]
     Unreadable(String),
     #[error("cannot open database at {url}: {reason}")]
     Open { url: String, reason: String },
+    /// A bug: a caller asked for something that cannot be, or a computation panicked.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// Why the database cannot do its work for now; retrying later may succeed, so APIs answer 503
+/// and nothing already stored is touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// Locked, out of connections, or a transaction lost a race: seconds.
+    Busy,
+    /// The disk is full.
+    DiskFull,
+    /// The database, its file or its disk takes no writes (read-only file system, a file made
+    /// immutable, a PostgreSQL standby or `default_transaction_read_only`), or writing failed.
+    ReadOnly,
+    /// The database server does not answer, or the connection broke.
+    Unreachable,
+}
+
+impl Outage {
+    /// What a client is told (the cause itself goes to the log).
+    pub fn message(self) -> &'static str {
+        match self {
+            Outage::Busy => "the database is busy; nothing was changed, try again in a few seconds",
+            Outage::DiskFull => "the server's disk is full; nothing was changed, try again later",
+            Outage::ReadOnly => "the database takes no changes right now; nothing was changed, try again later",
+            Outage::Unreachable => "the database cannot be reached; nothing was changed, try again shortly",
+        }
+    }
+
+    /// Seconds a client should wait before trying again (`Retry-After`).
+    pub fn retry_after(self) -> u32 {
+        match self {
+            Outage::Busy | Outage::Unreachable => 5,
+            Outage::DiskFull | Outage::ReadOnly => 30,
+        }
+    }
 }
 
 impl StoreError {
-    /// True when retrying later may succeed (locked, full or read-only database): an API answers 503.
-    pub fn is_transient(&self) -> bool {
+    /// The outage behind this error, if retrying later may succeed.
+    pub fn outage(&self) -> Option<Outage> {
         match self {
-            StoreError::Unavailable(_) => true,
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => true,
-            StoreError::Database(sqlx::Error::Database(e)) => {
-                // SQLITE_BUSY 5, SQLITE_LOCKED 6, SQLITE_READONLY 8, SQLITE_IOERR 10, SQLITE_FULL 13
-                let code = e.code().unwrap_or_default();
-                let primary = code.parse::<i32>().map(|c| c & 0xff).unwrap_or(0);
-                matches!(primary, 5 | 6 | 8 | 10 | 13)
-            }
-            _ => false,
+            StoreError::Unavailable(_) => Some(Outage::Unreachable),
+            StoreError::Database(e) => outage_of(e),
+            StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) => outage_of(e),
+            _ => None,
         }
+    }
+}
+
+fn outage_of(e: &sqlx::Error) -> Option<Outage> {
+    match e {
+        sqlx::Error::PoolTimedOut => Some(Outage::Busy),
+        sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
+            Some(Outage::Unreachable)
+        }
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
+                postgres_outage(&code)
+            } else {
+                sqlite_outage(&code)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// SQLite's primary result code is the low byte of the (extended) code sqlx reports.
+fn sqlite_outage(code: &str) -> Option<Outage> {
+    match code.parse::<i32>().map(|c| c & 0xff).unwrap_or(0) {
+        5 | 6 => Some(Outage::Busy),   // SQLITE_BUSY, SQLITE_LOCKED
+        13 => Some(Outage::DiskFull),  // SQLITE_FULL
+        // SQLITE_READONLY; SQLITE_IOERR (a write the OS refused: EPERM, EIO); SQLITE_CANTOPEN
+        8 | 10 | 14 => Some(Outage::ReadOnly),
+        _ => None,
+    }
+}
+
+/// PostgreSQL's SQLSTATE: class 08 connection, 53 resources, 57P operator intervention.
+fn postgres_outage(sqlstate: &str) -> Option<Outage> {
+    match sqlstate {
+        "53100" => Some(Outage::DiskFull),
+        "25006" => Some(Outage::ReadOnly), // read_only_sql_transaction (standby, read-only setting)
+        "40001" | "40P01" | "55P03" | "53200" | "53300" | "57014" => Some(Outage::Busy),
+        s if s.starts_with("08") || s.starts_with("57P") => Some(Outage::Unreachable),
+        _ => None,
     }
 }
 
@@ -121,3 +200,29 @@ pub struct EntryFilter {
 }
 
 pub(crate) type Entries = Vec<PublicEntry>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_codes_name_their_outage_by_primary_code() {
+        assert_eq!(sqlite_outage("13"), Some(Outage::DiskFull));
+        assert_eq!(sqlite_outage("778"), Some(Outage::ReadOnly), "SQLITE_IOERR_WRITE");
+        assert_eq!(sqlite_outage("1032"), Some(Outage::ReadOnly), "SQLITE_READONLY_DBMOVED");
+        assert_eq!(sqlite_outage("517"), Some(Outage::Busy), "SQLITE_BUSY_SNAPSHOT");
+        assert_eq!(sqlite_outage("2067"), None, "a unique constraint is no outage");
+        assert_eq!(sqlite_outage(""), None);
+    }
+
+    #[test]
+    fn postgres_states_name_their_outage() {
+        assert_eq!(postgres_outage("53100"), Some(Outage::DiskFull));
+        assert_eq!(postgres_outage("25006"), Some(Outage::ReadOnly));
+        assert_eq!(postgres_outage("08006"), Some(Outage::Unreachable));
+        assert_eq!(postgres_outage("57P01"), Some(Outage::Unreachable));
+        assert_eq!(postgres_outage("40001"), Some(Outage::Busy));
+        assert_eq!(postgres_outage("23505"), None, "a unique violation is a bug, not an outage");
+        assert_eq!(postgres_outage("13"), None, "SQLite's codes mean nothing here");
+    }
+}

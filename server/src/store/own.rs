@@ -5,13 +5,13 @@
 use app::model::{Kind, OwnEntry, Status};
 use sqlx::Row;
 
-use super::sqlite::{bump_revision, SqliteStore, NOW};
+use super::db::{Store, NOW};
 use super::StoreError;
 
-impl SqliteStore {
+impl Store {
     /// A secret of this deployment (made by a migration).
     pub async fn secret(&self, name: &str) -> Result<String, StoreError> {
-        sqlx::query_scalar("SELECT value FROM secrets WHERE name = ?")
+        sqlx::query_scalar(&self.backend.sql("SELECT value FROM secrets WHERE name = ?"))
             .bind(name)
             .fetch_optional(&self.reader)
             .await?
@@ -20,7 +20,7 @@ impl SqliteStore {
 
     /// The respondent who wrote an entry (to hand its private link to that visit only).
     pub async fn author(&self, id: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT respondent FROM submissions WHERE id = ?")
+        Ok(sqlx::query_scalar(&self.backend.sql("SELECT respondent FROM submissions WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.reader)
             .await?)
@@ -28,10 +28,10 @@ impl SqliteStore {
 
     /// The entry as its author sees it, hidden or not.
     pub async fn own_entry(&self, id: &str) -> Result<Option<OwnEntry>, StoreError> {
-        let row = sqlx::query(
+        let row = sqlx::query(&self.backend.sql(
             "SELECT id, kind, category, text, text_public, hidden, status, status_note, created_at, campaign \
              FROM submissions WHERE id = ?",
-        )
+        ))
         .bind(id)
         .fetch_optional(&self.reader)
         .await?;
@@ -60,7 +60,7 @@ impl SqliteStore {
     pub async fn edit_own(&self, id: &str, category: &str, text: Option<&str>) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await?;
         let row: Option<(Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT text, gemeente FROM submissions WHERE id = ?")
+            sqlx::query_as(&self.backend.sql("SELECT text, gemeente FROM submissions WHERE id = ?"))
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -69,18 +69,18 @@ impl SqliteStore {
         };
         let text = text.map(str::trim).filter(|t| !t.is_empty());
         let text_changed = old_text.as_deref() != text;
-        sqlx::query(
+        sqlx::query(&self.backend.sql(
             "UPDATE submissions SET category = ?, text = ?, \
-             text_public = CASE WHEN ? THEN 0 ELSE text_public END WHERE id = ?",
-        )
+             text_public = CASE WHEN ? = 1 THEN 0 ELSE text_public END WHERE id = ?",
+        ))
         .bind(category)
         .bind(text)
-        .bind(text_changed)
+        .bind(i64::from(text_changed))
         .bind(id)
         .execute(&mut *tx)
         .await?;
         if let Some(g) = gemeente {
-            bump_revision(&mut tx, &g).await?;
+            self.bump_revision(&mut tx, &g).await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -91,25 +91,25 @@ impl SqliteStore {
     pub async fn delete_own(&self, id: &str) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await?;
         let gemeente: Option<Option<String>> =
-            sqlx::query_scalar("SELECT gemeente FROM submissions WHERE id = ?")
+            sqlx::query_scalar(&self.backend.sql("SELECT gemeente FROM submissions WHERE id = ?"))
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
         let Some(gemeente) = gemeente else {
             return Ok(false);
         };
-        sqlx::query("DELETE FROM submissions WHERE id = ?")
+        sqlx::query(&self.backend.sql("DELETE FROM submissions WHERE id = ?"))
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(&format!(
+        sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO tombstones (id, deleted_at) VALUES (?, {NOW}) ON CONFLICT DO NOTHING"
-        ))
+        )))
         .bind(id)
         .execute(&mut *tx)
         .await?;
         if let Some(g) = gemeente {
-            bump_revision(&mut tx, &g).await?;
+            self.bump_revision(&mut tx, &g).await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -126,43 +126,48 @@ impl SqliteStore {
         ends_on: Option<&str>,
         text_questions: &[String],
     ) -> Result<u64, StoreError> {
-        let period = format!("+{days} days");
+        let cutoff = retention_cutoff(days);
         // `?2` is the campaign's last day, or NULL to count from each row's own day.
-        let expired = |day_column: &str| {
-            format!("date(coalesce(?2, {day_column}), ?3) < date('now')")
-        };
+        let expired = |day_column: &str| format!("substr(coalesce(?2, {day_column}), 1, 10) < ?3");
         let mut tx = self.writer.begin().await?;
-        let n = sqlx::query(&format!(
+        let n = sqlx::query(&self.backend.sql(&format!(
             "UPDATE submissions SET text = NULL, text_public = 0, \
-             details = json_remove(details, '$.who', '$.talent'), text_removed_at = {NOW} \
+             details = {}, text_removed_at = {NOW} \
              WHERE campaign = ?1 AND text_removed_at IS NULL AND {}",
+            self.backend.json_without("details", &["who", "talent"]),
             expired("created_at")
-        ))
+        )))
         .bind(campaign)
         .bind(ends_on)
-        .bind(&period)
+        .bind(&cutoff)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if !text_questions.is_empty() {
-            let paths: Vec<String> = text_questions
+            let keys: Vec<&str> = text_questions
                 .iter()
+                .map(String::as_str)
                 .filter(|q| app::model::is_slug(q))
-                .map(|q| format!("'$.{q}'"))
                 .collect();
-            sqlx::query(&format!(
-                "UPDATE survey_responses SET answers = json_remove(answers, {}) \
-                 WHERE campaign = ?1 AND {}",
-                paths.join(", "),
+            sqlx::query(&self.backend.sql(&format!(
+                "UPDATE survey_responses SET answers = {} WHERE campaign = ?1 AND {}",
+                self.backend.json_without("answers", &keys),
                 expired("created_at")
-            ))
+            )))
             .bind(campaign)
             .bind(ends_on)
-            .bind(&period)
+            .bind(&cutoff)
             .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
         Ok(n)
     }
+}
+
+/// The first day still kept: entries of a day before it (or of campaigns that ended before it) are
+/// past a retention of `days`.
+pub(super) fn retention_cutoff(days: u32) -> String {
+    let today = crate::domain::calendar::today_utc();
+    crate::domain::calendar::add_days(&today, -i64::from(days)).unwrap_or(today)
 }

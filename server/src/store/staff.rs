@@ -2,12 +2,12 @@
 
 use serde::Serialize;
 
-use super::sqlite::{SqliteStore, NOW};
+use super::db::{Store, NOW};
 use super::StoreError;
 use crate::domain::roles::{Role, Scope};
 
 /// A staff member as listed (never with the password hash).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StaffUser {
     pub id: i64,
     pub email: String,
@@ -62,7 +62,7 @@ pub struct QueuedText {
     pub status: String,
 }
 
-impl SqliteStore {
+impl Store {
     /// Visible entries with free text that is not public yet, oldest first, within `scope`.
     pub async fn moderation_queue(
         &self,
@@ -78,6 +78,7 @@ impl SqliteStore {
              ORDER BY created_at, id LIMIT ?",
             scope_clause(scope)
         );
+        let sql = self.backend.sql(&sql);
         let mut q = sqlx::query_as(&sql);
         if let Scope::Gemeenten(codes) = scope {
             for c in codes {
@@ -98,10 +99,10 @@ impl SqliteStore {
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
         let mut tx = self.writer.begin().await?;
-        let r = sqlx::query("UPDATE staff_users SET role = ?, gemeenten = ?, disabled = ? WHERE id = ?")
+        let r = sqlx::query(&self.backend.sql("UPDATE staff_users SET role = ?, gemeenten = ?, disabled = ? WHERE id = ?"))
             .bind(role.as_str())
             .bind(gemeenten.join(","))
-            .bind(disabled)
+            .bind(i64::from(disabled))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -109,7 +110,7 @@ impl SqliteStore {
             return Ok(false);
         }
         if disabled {
-            sqlx::query("DELETE FROM staff_sessions WHERE user_id = ?")
+            sqlx::query(&self.backend.sql("DELETE FROM staff_sessions WHERE user_id = ?"))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -120,7 +121,7 @@ impl SqliteStore {
             if gemeenten.is_empty() { String::new() } else { format!(" for {}", gemeenten.join(",")) },
             if disabled { ", disabled" } else { "" }
         );
-        audit_in(&mut tx, who, "change staff member", &detail).await?;
+        self.audit_in(&mut tx, who, "change staff member", &detail).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -133,17 +134,16 @@ impl SqliteStore {
         gemeenten: &[String],
         password_hash: &str,
     ) -> Result<Option<i64>, StoreError> {
-        let r = sqlx::query(&format!(
+        Ok(sqlx::query_scalar(&self.backend.sql(&format!(
             "INSERT INTO staff_users (email, role, gemeenten, password_hash, created_at) VALUES (?, ?, ?, ?, {NOW}) \
-             ON CONFLICT (email) DO NOTHING"
-        ))
+             ON CONFLICT (email) DO NOTHING RETURNING id"
+        )))
         .bind(email)
         .bind(role.as_str())
         .bind(gemeenten.join(","))
         .bind(password_hash)
-        .execute(&self.writer)
-        .await?;
-        Ok((r.rows_affected() == 1).then(|| r.last_insert_rowid()))
+        .fetch_optional(&self.writer)
+        .await?)
     }
 
     /// The id, role and password hash of an enabled account.
@@ -151,20 +151,32 @@ impl SqliteStore {
         &self,
         email: &str,
     ) -> Result<Option<(i64, String, String)>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(&self.backend.sql(
             "SELECT id, role, password_hash FROM staff_users WHERE email = ? AND disabled = 0",
-        )
+        ))
         .bind(email)
         .fetch_optional(&self.reader)
         .await?)
     }
 
     pub async fn users(&self) -> Result<Vec<StaffUser>, StoreError> {
-        Ok(sqlx::query_as(
+        // `disabled` is a 0/1 integer on both backends: read as one, not as a bool.
+        let rows: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
             "SELECT id, email, role, created_at, gemeenten, disabled FROM staff_users ORDER BY disabled, email",
         )
         .fetch_all(&self.reader)
-        .await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, email, role, created_at, gemeenten, disabled)| StaffUser {
+                id,
+                email,
+                role,
+                created_at,
+                gemeenten,
+                disabled: disabled != 0,
+            })
+            .collect())
     }
 
     pub async fn create_session(
@@ -174,13 +186,14 @@ impl SqliteStore {
         csrf: &str,
         hours: u32,
     ) -> Result<(), StoreError> {
-        sqlx::query(&format!(
+        sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO staff_sessions (token_hash, user_id, csrf, created_at, expires_at) \
-             VALUES (?, ?, ?, {NOW}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+{hours} hours'))"
-        ))
+             VALUES (?, ?, ?, {NOW}, ?)"
+        )))
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf)
+        .bind(crate::domain::calendar::timestamp_in(u64::from(hours) * 3600))
         .execute(&self.writer)
         .await?;
         Ok(())
@@ -188,10 +201,10 @@ impl SqliteStore {
 
     /// The staff member of an unexpired session of an enabled account.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionUser>, StoreError> {
-        let row: Option<(i64, String, String, String, String)> = sqlx::query_as(&format!(
+        let row: Option<(i64, String, String, String, String)> = sqlx::query_as(&self.backend.sql(&format!(
             "SELECT u.id, u.email, u.role, s.csrf, u.gemeenten FROM staff_sessions s JOIN staff_users u ON u.id = s.user_id \
              WHERE s.token_hash = ? AND s.expires_at > {NOW} AND u.disabled = 0"
-        ))
+        )))
         .bind(token_hash)
         .fetch_optional(&self.reader)
         .await?;
@@ -207,9 +220,9 @@ impl SqliteStore {
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query(&format!(
+        sqlx::query(&self.backend.sql(&format!(
             "DELETE FROM staff_sessions WHERE token_hash = ? OR expires_at <= {NOW}"
-        ))
+        )))
         .bind(token_hash)
         .execute(&self.writer)
         .await?;
@@ -223,16 +236,16 @@ impl SqliteStore {
         detail: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin().await?;
-        audit_in(&mut tx, who, action, detail).await?;
+        self.audit_in(&mut tx, who, action, detail).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// The newest audit entries first.
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(&self.backend.sql(
             "SELECT at, email, action, detail FROM audit_log ORDER BY id DESC LIMIT ?",
-        )
+        ))
         .bind(i64::from(limit))
         .fetch_all(&self.reader)
         .await?)
@@ -254,21 +267,24 @@ pub fn split_codes(s: &str) -> Vec<String> {
     s.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
 }
 
-/// Writes an audit row inside the transaction of the change it records: no change goes unrecorded.
-pub(super) async fn audit_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    who: &SessionUser,
-    action: &str,
-    detail: &str,
-) -> Result<(), StoreError> {
-    sqlx::query(&format!(
-        "INSERT INTO audit_log (at, user_id, email, action, detail) VALUES ({NOW}, ?, ?, ?, ?)"
-    ))
-    .bind(who.user_id)
-    .bind(&who.email)
-    .bind(action)
-    .bind(detail)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+impl Store {
+    /// Writes an audit row inside the transaction of the change it records: no change goes unrecorded.
+    pub(super) async fn audit_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        who: &SessionUser,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(&self.backend.sql(&format!(
+            "INSERT INTO audit_log (at, user_id, email, action, detail) VALUES ({NOW}, ?, ?, ?, ?)"
+        )))
+        .bind(who.user_id)
+        .bind(&who.email)
+        .bind(action)
+        .bind(detail)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
 }

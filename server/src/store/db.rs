@@ -2,167 +2,97 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use app::model::{
-    AreaCodes, InsightFilter, Kind, Location, Moderation, Period, PublicEntry, Receipt, Source,
-    Status, Submission,
+    AreaCodes, InsightFilter, Kind, Location, Moderation, Period, PublicEntry, Source, Status,
+    Submission,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyConnection;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyPool, Executor, Row};
 
+pub use super::dialect::NOW;
+use super::dialect::Backend;
+use super::ingest::Ingest;
 use super::{
     AreaFacts, Entries, EntryFilter, GemeenteRecords, RawRow, StoreError, Stored, StoredArea,
 };
 use crate::domain::aggregate::Record;
 use crate::domain::privacy::coarsen;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-pub(super) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+/// Every SQLite connection: WAL, so readers never wait for the writer; synchronous=FULL, so a
+/// commit is on disk before it is acknowledged (kill -9 or a power cut loses nothing answered).
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
 
 #[derive(Clone)]
-pub struct SqliteStore {
-    /// One connection: SQLite has one writer at a time anyway, and queueing here beats SQLITE_BUSY.
-    pub(super) writer: SqlitePool,
-    pub(super) reader: SqlitePool,
+pub struct Store {
+    pub(super) backend: Backend,
+    /// SQLite: one connection, as SQLite has one writer at a time anyway and queueing here beats
+    /// SQLITE_BUSY. PostgreSQL: the same pool as `reader`.
+    pub(super) writer: AnyPool,
+    pub(super) reader: AnyPool,
+    /// New submissions, written in batches (group commit).
+    ingest: Ingest,
 }
 
-impl SqliteStore {
+impl Store {
     /// Whether the database answers a read within a second: the readiness check.
     pub async fn ready(&self) -> bool {
         let ping = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.reader);
         matches!(tokio::time::timeout(std::time::Duration::from_secs(1), ping).await, Ok(Ok(1)))
     }
 
-    /// Opens (creating if needed) the database at `url` (`sqlite://path` or `sqlite::memory:`) and runs
-    /// the migrations. WAL with synchronous=FULL: a submission acknowledged with 201 survives kill -9 and
-    /// a power cut.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let open_err = |reason: String| StoreError::Open {
-            url: url.to_string(),
-            reason,
-        };
-        let opts = SqliteConnectOptions::from_str(url)
-            .map_err(|e| open_err(e.to_string()))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        if let Some(dir) = opts
-            .get_filename()
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| open_err(format!("{}: {e}", dir.display())))?;
-        }
-        let in_memory = url.contains(":memory:");
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(opts.clone())
-            .await
-            .map_err(|e| open_err(e.to_string()))?;
-        MIGRATOR.run(&writer).await?;
-        // An in-memory database exists once per connection: share the writer.
-        let reader = if in_memory {
-            writer.clone()
-        } else {
-            SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(opts.read_only(true))
-                .await
-                .map_err(|e| open_err(e.to_string()))?
-        };
-        Ok(SqliteStore { writer, reader })
+    /// The database this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
-    /// Stores a validated submission with its area codes, in one transaction with its gemeente's
-    /// revision. With `accept_new` false (the campaign is outside its period) only a resend of a stored
-    /// entry is answered; anything new is `UnknownCampaign`.
+    /// Opens the database at `url` and runs its backend's migrations: `sqlite://path` (created if
+    /// needed), `sqlite::memory:` or `postgres://user@host/db`.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let open_err = |reason: String| StoreError::Open {
+            url: crate::config::redact_url(url),
+            reason,
+        };
+        let backend = Backend::of_url(url)
+            .ok_or_else(|| open_err("use a sqlite:// or postgres:// URL".into()))?;
+        let (writer, reader) = match backend {
+            Backend::Sqlite => {
+                let (writer, reader) = open_sqlite(url).await.map_err(open_err)?;
+                SQLITE_MIGRATIONS.run(&writer).await?;
+                (writer, reader)
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .map_err(|e| open_err(e.to_string()))?;
+                // Several servers may start at once: sqlx takes an advisory lock around this.
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                (pool.clone(), pool)
+            }
+        };
+        let ingest = Ingest::start(backend, writer.clone());
+        Ok(Store { backend, writer, reader, ingest })
+    }
+
+    /// Stores a validated submission with its area codes and bumps its gemeente's revision, in one
+    /// transaction shared with the other submissions arriving at the same moment (see
+    /// [`super::ingest`]). With `accept_new` false (the campaign is outside its period) only a resend
+    /// of a stored entry is answered; anything new is `UnknownCampaign`.
     pub async fn submit(
         &self,
         s: &Submission,
         areas: &AreaCodes,
         accept_new: bool,
     ) -> Result<Stored, StoreError> {
-        let canonical = s.canonical_json();
-        let mut tx = self.writer.begin().await?;
-
-        if sqlx::query("SELECT 1 FROM tombstones WHERE id = ?")
-            .bind(&s.id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some()
-        {
-            return Ok(Stored::Gone);
-        }
-        if let Some(row) =
-            sqlx::query("SELECT canonical, gemeente, wijk, buurt FROM submissions WHERE id = ?")
-                .bind(&s.id)
-                .fetch_optional(&mut *tx)
-                .await?
-        {
-            let stored: String = row.try_get("canonical")?;
-            if stored != canonical {
-                return Ok(Stored::Conflict);
-            }
-            let areas = AreaCodes {
-                gemeente: row.try_get("gemeente")?,
-                wijk: row.try_get("wijk")?,
-                buurt: row.try_get("buurt")?,
-            };
-            return Ok(Stored::Replayed(Receipt {
-                id: s.id.clone(),
-                areas,
-                edit_key: None,
-            }));
-        }
-        if !accept_new
-            || sqlx::query("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'")
-                .bind(&s.campaign)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_none()
-        {
-            return Ok(Stored::UnknownCampaign);
-        }
-
-        let details = serde_json::to_string(&s.details).unwrap_or_else(|_| "{}".into());
-        let answers = serde_json::Value::Object(s.answers.clone()).to_string();
-        sqlx::query(&format!(
-            "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, details, answers, text, \
-             language, source, event, gemeente, wijk, buurt, canonical, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})"
-        ))
-        .bind(&s.id)
-        .bind(&s.respondent)
-        .bind(&s.campaign)
-        .bind(s.kind.as_str())
-        .bind(&s.category)
-        .bind(s.location.map(|l| l.lon))
-        .bind(s.location.map(|l| l.lat))
-        .bind(details)
-        .bind(answers)
-        .bind(&s.text)
-        .bind(&s.language)
-        .bind(s.source.as_str())
-        .bind(&s.event)
-        .bind(&areas.gemeente)
-        .bind(&areas.wijk)
-        .bind(&areas.buurt)
-        .bind(&canonical)
-        .execute(&mut *tx)
-        .await?;
-
-        if let Some(gemeente) = &areas.gemeente {
-            bump_revision(&mut tx, gemeente).await?;
-        }
-        tx.commit().await?;
-        Ok(Stored::Created(Receipt {
-            id: s.id.clone(),
-            areas: areas.clone(),
-            edit_key: None,
-        }))
+        self.ingest.submit(s.clone(), areas.clone(), accept_new).await
     }
 
     /// Entries for the public map, newest first. Barriers and wishes come coarsened to the 100 m grid;
@@ -180,6 +110,7 @@ impl SqliteStore {
             sql.push_str(" AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?");
         }
         sql.push_str(" ORDER BY created_at DESC, id LIMIT ?");
+        let sql = self.backend.sql(&sql);
         let mut q = sqlx::query(&sql);
         if let Some(k) = f.kind {
             q = q.bind(k.as_str());
@@ -224,6 +155,7 @@ impl SqliteStore {
             "SELECT lon, lat, respondent FROM submissions WHERE hidden = 0 \
              AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?{clauses}"
         );
+        let sql = self.backend.sql(&sql);
         let mut q = sqlx::query_as(&sql)
             .bind(bbox.min_lat)
             .bind(bbox.max_lat)
@@ -251,6 +183,7 @@ impl SqliteStore {
             binds.extend(codes.iter().cloned());
         }
         sql.push_str(" ORDER BY created_at, id");
+        let sql = self.backend.sql(&sql);
         let mut q = sqlx::query_as(&sql);
         for b in binds {
             q = q.bind(b);
@@ -260,9 +193,9 @@ impl SqliteStore {
 
     /// One visible entry as the public sees it.
     pub async fn entry(&self, id: &str) -> Result<Option<PublicEntry>, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(&self.backend.sql(&format!(
             "SELECT {PUBLIC_COLUMNS} FROM submissions WHERE id = ? AND hidden = 0"
-        ))
+        )))
         .bind(id)
         .fetch_optional(&self.reader)
         .await?;
@@ -281,7 +214,7 @@ impl SqliteStore {
     ) -> Result<Option<(Kind, bool)>, StoreError> {
         let mut tx = self.writer.begin().await?;
         let Some((kind, gemeente, hidden)): Option<(String, Option<String>, i64)> =
-            sqlx::query_as("SELECT kind, gemeente, hidden FROM submissions WHERE id = ?")
+            sqlx::query_as(&self.backend.sql("SELECT kind, gemeente, hidden FROM submissions WHERE id = ?"))
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -289,11 +222,11 @@ impl SqliteStore {
             return Ok(None);
         };
         let kind = Kind::parse(&kind)
-            .ok_or_else(|| StoreError::Unavailable(format!("bad kind {kind}")))?;
+            .ok_or_else(|| StoreError::Unreadable(format!("kind {kind}")))?;
         if let Some(st) = m.status {
-            sqlx::query(&format!(
+            sqlx::query(&self.backend.sql(&format!(
                 "UPDATE submissions SET status = ?, status_at = {NOW} WHERE id = ?"
-            ))
+            )))
             .bind(st.as_str())
             .bind(id)
             .execute(&mut *tx)
@@ -301,42 +234,42 @@ impl SqliteStore {
         }
         if let Some(note) = &m.status_note {
             let note = Some(note.trim()).filter(|n| !n.is_empty());
-            sqlx::query("UPDATE submissions SET status_note = ? WHERE id = ?")
+            sqlx::query(&self.backend.sql("UPDATE submissions SET status_note = ? WHERE id = ?"))
                 .bind(note)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }
         if let Some(h) = m.hidden {
-            sqlx::query("UPDATE submissions SET hidden = ? WHERE id = ?")
+            sqlx::query(&self.backend.sql("UPDATE submissions SET hidden = ? WHERE id = ?"))
                 .bind(i64::from(h))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }
         if let Some(c) = &m.category {
-            sqlx::query("UPDATE submissions SET category = ? WHERE id = ?")
+            sqlx::query(&self.backend.sql("UPDATE submissions SET category = ? WHERE id = ?"))
                 .bind(c)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }
         if let Some(t) = &m.text {
-            sqlx::query("UPDATE submissions SET text = ? WHERE id = ?")
+            sqlx::query(&self.backend.sql("UPDATE submissions SET text = ? WHERE id = ?"))
                 .bind(Some(t.trim()).filter(|t| !t.is_empty()))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }
         if let Some(p) = m.photo_public {
-            sqlx::query("UPDATE photos SET public = ? WHERE submission = ?")
+            sqlx::query(&self.backend.sql("UPDATE photos SET public = ? WHERE submission = ?"))
                 .bind(i64::from(p))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }
         if let Some(p) = m.text_public {
-            sqlx::query("UPDATE submissions SET text_public = ? WHERE id = ?")
+            sqlx::query(&self.backend.sql("UPDATE submissions SET text_public = ? WHERE id = ?"))
                 .bind(i64::from(p))
                 .bind(id)
                 .execute(&mut *tx)
@@ -346,9 +279,9 @@ impl SqliteStore {
         let counts_changed =
             m.category.is_some() || m.hidden.is_some_and(|h| i64::from(h) != hidden);
         if let (true, Some(g)) = (counts_changed, &gemeente) {
-            bump_revision(&mut tx, g).await?;
+            self.bump_revision(&mut tx, g).await?;
         }
-        super::staff::audit_in(&mut tx, who, "moderate", audit_detail).await?;
+        self.audit_in(&mut tx, who, "moderate", audit_detail).await?;
         tx.commit().await?;
         Ok(Some((kind, counts_changed)))
     }
@@ -357,7 +290,7 @@ impl SqliteStore {
     /// An entry's kind and gemeente (which staff may moderate it).
     pub async fn entry_kind(&self, id: &str) -> Result<Option<(Kind, Option<String>)>, StoreError> {
         let row: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT kind, gemeente FROM submissions WHERE id = ?")
+            sqlx::query_as(&self.backend.sql("SELECT kind, gemeente FROM submissions WHERE id = ?"))
                 .bind(id)
                 .fetch_optional(&self.reader)
                 .await?;
@@ -372,9 +305,9 @@ impl SqliteStore {
             "tombstones" => "tombstones",
             "survey_responses" => "survey_responses",
             "photos" => "photos",
-            other => return Err(StoreError::Unavailable(format!("no table {other}"))),
+            other => return Err(StoreError::Internal(format!("count_table: no table {other}"))),
         };
-        Ok(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        Ok(sqlx::query_scalar(&self.backend.sql(&format!("SELECT count(*) FROM {table}")))
             .fetch_one(&self.reader)
             .await?)
     }
@@ -382,7 +315,7 @@ impl SqliteStore {
     /// The gemeenten that have (or had) entries, with their revision.
     pub async fn revisions(&self) -> Result<Vec<(String, i64)>, StoreError> {
         Ok(
-            sqlx::query_as("SELECT gemeente, revision FROM area_revisions ORDER BY gemeente")
+            sqlx::query_as(&self.backend.sql("SELECT gemeente, revision FROM area_revisions ORDER BY gemeente"))
                 .fetch_all(&self.reader)
                 .await?,
         )
@@ -406,26 +339,27 @@ impl SqliteStore {
                                FROM submissions WHERE gemeente = ? AND hidden = 0";
         let mut tx = self.reader.begin().await?;
         let revision: Option<i64> =
-            sqlx::query_scalar("SELECT revision FROM area_revisions WHERE gemeente = ?")
+            sqlx::query_scalar(&self.backend.sql("SELECT revision FROM area_revisions WHERE gemeente = ?"))
                 .bind(gemeente)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let all: Vec<Row> = sqlx::query_as(COLUMNS)
+        let all: Vec<Row> = sqlx::query_as(&self.backend.sql(COLUMNS))
             .bind(gemeente)
             .fetch_all(&mut *tx)
             .await?;
-        let talents: Vec<Row> = sqlx::query_as(&format!(
-            "{COLUMNS} AND kind = 'wish' AND coalesce(json_extract(details, '$.talent'), '') != ''"
-        ))
+        let talents: Vec<Row> = sqlx::query_as(&self.backend.sql(&format!(
+            "{COLUMNS} AND kind = 'wish' AND coalesce({}, '') != ''",
+            self.backend.json_text("details", "talent")
+        )))
         .bind(gemeente)
         .fetch_all(&mut *tx)
         .await?;
         // Each "ik ook" counts as an entry of its respondent where and when it was said.
-        let me_too: Vec<Row> = sqlx::query_as(
+        let me_too: Vec<Row> = sqlx::query_as(&self.backend.sql(
             "SELECT s.wijk, s.buurt, s.kind, s.category, s.source, s.campaign, m.created_at, m.respondent \
              FROM me_too m JOIN submissions s ON s.id = m.submission \
              WHERE s.gemeente = ? AND s.hidden = 0",
-        )
+        ))
         .bind(gemeente)
         .fetch_all(&mut *tx)
         .await?;
@@ -459,11 +393,11 @@ impl SqliteStore {
 
     /// The meeting places in an area (any level), as the public map shows them.
     pub async fn places_in(&self, code: &str) -> Result<Entries, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query(&self.backend.sql(&format!(
             "SELECT {PUBLIC_COLUMNS} FROM submissions \
              WHERE kind = 'place' AND hidden = 0 AND (buurt = ?1 OR wijk = ?1 OR gemeente = ?1) \
              ORDER BY category, created_at",
-        ))
+        )))
         .bind(code)
         .fetch_all(&self.reader)
         .await?;
@@ -473,10 +407,10 @@ impl SqliteStore {
     /// Name and inhabitants of every imported area: CBS key figures where imported, else the
     /// boundary file's figure.
     pub async fn area_facts(&self) -> Result<Vec<AreaFacts>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(&self.backend.sql(
             "SELECT a.code, a.level, a.name, coalesce(p.inhabitants, a.population) AS population, a.year \
              FROM areas a LEFT JOIN population p ON p.code = a.code ORDER BY a.code",
-        )
+        ))
         .fetch_all(&self.reader)
         .await?)
     }
@@ -486,9 +420,9 @@ impl SqliteStore {
         let row: (Option<String>, Option<String>) =
             // Two subqueries: each is one step along the created_at index, where a single
             // `SELECT min(..), max(..)` would scan the table.
-            sqlx::query_as(
+            sqlx::query_as(&self.backend.sql(
                 "SELECT (SELECT min(created_at) FROM submissions), (SELECT max(created_at) FROM submissions)",
-            )
+            ))
                 .fetch_one(&self.reader)
                 .await?;
         Ok(row.0.zip(row.1))
@@ -497,7 +431,7 @@ impl SqliteStore {
     /// The ids of every campaign.
     pub async fn campaigns(&self) -> Result<Vec<String>, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT id FROM campaigns ORDER BY created_at, id")
+            sqlx::query_scalar(&self.backend.sql("SELECT id FROM campaigns ORDER BY created_at, id"))
                 .fetch_all(&self.reader)
                 .await?,
         )
@@ -513,12 +447,12 @@ impl SqliteStore {
     ) -> Result<u64, StoreError> {
         let mut tx = self.writer.begin().await?;
         for a in areas {
-            sqlx::query(&format!(
+            sqlx::query(&self.backend.sql(&format!(
                 "INSERT INTO areas (code, level, name, population, year, shape, imported_at) \
                  VALUES (?, ?, ?, ?, ?, ?, {NOW}) ON CONFLICT (code) DO UPDATE SET level = excluded.level, \
                  name = excluded.name, population = excluded.population, year = excluded.year, \
                  shape = excluded.shape, imported_at = excluded.imported_at"
-            ))
+            )))
             .bind(&a.code)
             .bind(&a.level)
             .bind(&a.name)
@@ -528,18 +462,18 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
-        let located: Vec<(String, f64, f64)> = sqlx::query_as(
+        let located: Vec<(String, f64, f64)> = sqlx::query_as(&self.backend.sql(
             "SELECT id, lon, lat FROM submissions WHERE lon IS NOT NULL AND lat IS NOT NULL",
-        )
+        ))
         .fetch_all(&mut *tx)
         .await?;
         let mut moved = 0;
         for (id, lon, lat) in located {
             let c = assign(lon, lat);
-            let r = sqlx::query(
+            let r = sqlx::query(&self.backend.sql(
                 "UPDATE submissions SET gemeente = ?, wijk = ?, buurt = ? WHERE id = ? \
-                 AND (gemeente IS NOT ? OR wijk IS NOT ? OR buurt IS NOT ?)",
-            )
+                 AND (gemeente IS DISTINCT FROM ? OR wijk IS DISTINCT FROM ? OR buurt IS DISTINCT FROM ?)",
+            ))
             .bind(&c.gemeente)
             .bind(&c.wijk)
             .bind(&c.buurt)
@@ -552,14 +486,14 @@ impl SqliteStore {
             moved += r.rows_affected();
         }
         // Every gemeente's figures may have changed: bump them all, and add gemeenten new to entries.
-        sqlx::query("UPDATE area_revisions SET revision = revision + 1")
+        sqlx::query(&self.backend.sql("UPDATE area_revisions SET revision = revision + 1"))
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        sqlx::query(&self.backend.sql(
             "INSERT INTO area_revisions (gemeente, revision) \
              SELECT DISTINCT gemeente, 1 FROM submissions WHERE gemeente IS NOT NULL \
              ON CONFLICT (gemeente) DO NOTHING",
-        )
+        ))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -574,10 +508,14 @@ impl SqliteStore {
         let mut tx = self.writer.begin().await?;
         for r in rows {
             let [a, b, c, d, e] = r.age_bands;
-            sqlx::query(&format!(
-                "INSERT OR REPLACE INTO population (code, inhabitants, age_0_14, age_15_24, age_25_44, age_45_64, \
-                 age_65_plus, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, {NOW})"
-            ))
+            sqlx::query(&self.backend.sql(&format!(
+                "INSERT INTO population (code, inhabitants, age_0_14, age_15_24, age_25_44, age_45_64, \
+                 age_65_plus, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, {NOW}) \
+                 ON CONFLICT (code) DO UPDATE SET inhabitants = excluded.inhabitants, \
+                 age_0_14 = excluded.age_0_14, age_15_24 = excluded.age_15_24, age_25_44 = excluded.age_25_44, \
+                 age_45_64 = excluded.age_45_64, age_65_plus = excluded.age_65_plus, \
+                 imported_at = excluded.imported_at"
+            )))
             .bind(&r.code)
             .bind(r.inhabitants)
             .bind(a)
@@ -594,41 +532,53 @@ impl SqliteStore {
 
     /// Every stored area, for building the in-memory index.
     pub async fn areas(&self) -> Result<Vec<StoredArea>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(&self.backend.sql(
             "SELECT code, level, name, population, year, shape FROM areas ORDER BY code",
-        )
+        ))
         .fetch_all(&self.reader)
         .await?)
     }
 
     /// Changes whenever areas are imported, so a running server knows to reload its index.
     pub async fn areas_version(&self) -> Result<String, StoreError> {
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar(&self.backend.sql(
             "SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM areas",
-        )
+        ))
         .fetch_one(&self.reader)
         .await?)
     }
 
     /// Changes whenever areas or key figures are imported (names and inhabitants may have changed).
     pub async fn facts_version(&self) -> Result<String, StoreError> {
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar(&self.backend.sql(
             "SELECT (SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM areas) || '/' || \
              (SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM population)",
-        )
+        ))
         .fetch_one(&self.reader)
         .await?)
     }
 
-    /// Runs SQLite's integrity check; `Ok(())` when the file is sound.
+    /// Marks a gemeente's figures changed, inside the caller's transaction.
+    pub(super) async fn bump_revision(
+        &self,
+        conn: &mut AnyConnection,
+        gemeente: &str,
+    ) -> Result<(), StoreError> {
+        bump_revision(conn, self.backend, gemeente).await
+    }
+
+    /// Runs SQLite's integrity check; `Ok(())` when the file is sound. PostgreSQL checks its own
+    /// pages and WAL: there it is whether the database answers.
     pub async fn integrity_check(&self) -> Result<(), StoreError> {
-        let r: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&self.writer)
-            .await?;
+        let check = match self.backend {
+            Backend::Sqlite => "PRAGMA integrity_check",
+            Backend::Postgres => "SELECT 'ok'",
+        };
+        let r: String = sqlx::query_scalar(check).fetch_one(&self.writer).await?;
         if r == "ok" {
             Ok(())
         } else {
-            Err(StoreError::Unavailable(format!("integrity check: {r}")))
+            Err(StoreError::Unreadable(format!("integrity check: {r}")))
         }
     }
 
@@ -663,24 +613,64 @@ fn filter_clauses(f: &InsightFilter) -> (String, Vec<String>) {
     (sql, binds)
 }
 
+/// Marks a gemeente's figures changed (its cached tables are rebuilt on the next read).
 pub(super) async fn bump_revision(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    conn: &mut AnyConnection,
+    backend: Backend,
     gemeente: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    sqlx::query(&backend.sql(
         "INSERT INTO area_revisions (gemeente, revision) VALUES (?, 1) \
-         ON CONFLICT (gemeente) DO UPDATE SET revision = revision + 1",
-    )
+         ON CONFLICT (gemeente) DO UPDATE SET revision = area_revisions.revision + 1",
+    ))
     .bind(gemeente)
-    .execute(&mut **tx)
+    .execute(conn)
     .await?;
     Ok(())
 }
 
-fn public_entry(row: &sqlx::sqlite::SqliteRow) -> Result<PublicEntry, StoreError> {
+/// The writer pool (one connection) and the read-only pool of a SQLite database. In memory, the
+/// two are one connection: such a database exists once per connection.
+async fn open_sqlite(url: &str) -> Result<(AnyPool, AnyPool), String> {
+    let file = SqliteConnectOptions::from_str(url).map_err(|e| e.to_string())?;
+    if let Some(dir) = file.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let with_mode = |mode: &str| match url.contains('?') {
+        true => format!("{url}&mode={mode}"),
+        false => format!("{url}?mode={mode}"),
+    };
+    let in_memory = url.contains(":memory:");
+    let writer = AnyPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(SQLITE_PRAGMAS).await?;
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                Ok(())
+            })
+        })
+        .connect(&if in_memory { url.to_string() } else { with_mode("rwc") })
+        .await
+        .map_err(|e| e.to_string())?;
+    if in_memory {
+        return Ok((writer.clone(), writer));
+    }
+    let reader = AnyPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(drop) }))
+        .connect(&with_mode("ro"))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((writer, reader))
+}
+
+fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
     let kind_s: String = row.try_get("kind")?;
     let kind = Kind::parse(&kind_s)
-        .ok_or_else(|| StoreError::Unavailable(format!("bad kind {kind_s}")))?;
+        .ok_or_else(|| StoreError::Unreadable(format!("kind {kind_s}")))?;
     let lon: Option<f64> = row.try_get("lon")?;
     let lat: Option<f64> = row.try_get("lat")?;
     let exact = lon.zip(lat).map(|(lon, lat)| Location { lon, lat });
