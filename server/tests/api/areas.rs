@@ -29,8 +29,8 @@ fn import(db_url: &str, file: &str, level: &str) -> std::process::Output {
 async fn imported_areas_are_assigned_at_write_time_and_to_what_was_stored_before() {
     let pdok = spawn_pdok_standin().await;
     let locatieserver = format!("http://{pdok}/bzk/locatieserver/search/v3_1");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let db = TestDb::fresh().await;
+    let db_url = db.url.clone();
 
     // A real Dordrecht buurt and a point inside it.
     let file = std::fs::read(shared_data().join("boundaries/drechtsteden_buurten_2023.geojson"))
@@ -85,11 +85,11 @@ async fn imported_areas_are_assigned_at_write_time_and_to_what_was_stored_before
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let app = spawn_app_in(dir, locatieserver).await;
+    let app = spawn_app_on(db, locatieserver).await;
     // The earlier entry now counts in its buurt.
-    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    let pool = app.pool().await;
     let (b, w): (Option<String>, Option<String>) =
-        sqlx::query_as("SELECT buurt, wijk FROM submissions WHERE id = ?")
+        sqlx::query_as(&app.sql("SELECT buurt, wijk FROM submissions WHERE id = ?"))
             .bind(&before_id)
             .fetch_one(&pool)
             .await
@@ -145,9 +145,9 @@ async fn imported_areas_are_assigned_at_write_time_and_to_what_was_stored_before
 
 #[tokio::test]
 async fn a_bad_file_fails_with_the_feature_and_changes_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
-    let bad = dir.path().join("bad.geojson");
+    let db = TestDb::fresh().await;
+    let db_url = db.url.clone();
+    let bad = db.dir.path().join("bad.geojson");
     std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[
         {"type":"Feature","properties":{"buurtcode":"BU00010001"},"geometry":{"type":"Polygon","coordinates":[[[4,51],[4.1,51],[4.1,51.1],[4,51]]]}},
         {"type":"Feature","properties":{"naam":"zonder code"},"geometry":{"type":"Polygon","coordinates":[[[4,51],[4.1,51],[4.1,51.1],[4,51]]]}}]}"#).expect("write");
@@ -176,8 +176,8 @@ async fn a_bad_file_fails_with_the_feature_and_changes_nothing() {
 
 #[tokio::test]
 async fn key_figures_are_imported_per_code_and_shown_with_the_areas() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let db = TestDb::fresh().await;
+    let db_url = db.url.clone();
     assert!(
         import(&db_url, "drechtsteden_buurten_2023.geojson", "buurt")
             .status
@@ -191,7 +191,7 @@ async fn key_figures_are_imported_per_code_and_shown_with_the_areas() {
             .expect("run import-population")
     };
     // A broken table: the line is named and nothing is stored.
-    let bad = dir.path().join("bad.csv");
+    let bad = db.dir.path().join("bad.csv");
     std::fs::write(
         &bad,
         "buurtcode,aantalInwoners\nBU05050101,12\nBU05050102,veel\n",
@@ -205,7 +205,7 @@ async fn key_figures_are_imported_per_code_and_shown_with_the_areas() {
         "{err}"
     );
 
-    let pool = sqlx::SqlitePool::connect(&db_url).await.expect("pool");
+    let pool = pool(&db_url).await;
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM population")
         .fetch_one(&pool)
         .await
@@ -240,8 +240,8 @@ async fn key_figures_are_imported_per_code_and_shown_with_the_areas() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_municipality_is_imported_from_pdok_page_by_page() {
     let ogc = spawn_ogc_standin().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let db = TestDb::fresh().await;
+    let db_url = db.url.clone();
     let run = |base: String| {
         Command::new(env!("CARGO_BIN_EXE_trefpunt"))
             .args(["import-areas", "--pdok", "GM0505"])
@@ -272,7 +272,7 @@ async fn one_municipality_is_imported_from_pdok_page_by_page() {
         .into_iter()
         .filter(|a| a.code.starts_with("BU0505"))
         .count();
-    let pool = sqlx::SqlitePool::connect(&db_url).await.expect("pool");
+    let pool = pool(&db_url).await;
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT level, count(*), min(year) FROM areas GROUP BY level ORDER BY level",
     )

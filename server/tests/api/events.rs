@@ -129,8 +129,7 @@ async fn paper_forms_need_a_worker_session() {
 
 #[tokio::test]
 async fn the_links_set_the_event_cookie_and_the_kiosk_is_not_rate_limited() {
-    let dir = tempfile::tempdir().expect("dir");
-    let app = spawn_app_configured(dir, "http://127.0.0.1:9".into(), |s| {
+    let app = spawn_app_configured(TestDb::fresh().await, "http://127.0.0.1:9".into(), |s| {
         s.rate_limit_per_minute = 2;
         s.rate_limit_burst = 2;
     })

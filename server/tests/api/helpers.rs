@@ -12,16 +12,91 @@ pub fn shared_data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data")
 }
 
+/// A fresh, empty database for one test, and a folder for its files (photos, an SQLite file).
+///
+/// SQLite in the folder by default. With `TREFPUNT_TEST_POSTGRES_URL` set (the URL of any database
+/// on a PostgreSQL server whose user may create databases; `scripts/test.sh` starts a private
+/// cluster), a new database on that server instead, so the whole suite runs on either backend.
+pub struct TestDb {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub async fn fresh() -> TestDb {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = match std::env::var("TREFPUNT_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) {
+            Some(server) => {
+                use sqlx::Connection;
+                sqlx::any::install_default_drivers();
+                let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = sqlx::AnyConnection::connect(&server)
+                    .await
+                    .expect("TREFPUNT_TEST_POSTGRES_URL answers");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create a test database");
+                admin.close().await.expect("close");
+                let base = server.split('?').next().unwrap_or(&server);
+                let (host, _db) = base.rsplit_once('/').expect("postgres://host/db");
+                format!("{host}/{name}")
+            }
+            None => format!("sqlite://{}/trefpunt.db", dir.path().display()),
+        };
+        TestDb { url, dir }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        is_postgres(&self.url)
+    }
+}
+
+pub fn is_postgres(db_url: &str) -> bool {
+    server::store::Backend::of_url(db_url) == Some(server::store::Backend::Postgres)
+}
+
+/// A statement written in SQLite's dialect (`?` placeholders), as the database at `db_url` needs it.
+pub fn sql<'a>(db_url: &str, statement: &'a str) -> std::borrow::Cow<'a, str> {
+    server::store::Backend::of_url(db_url)
+        .expect("a sqlite or postgres URL")
+        .sql(statement)
+}
+
+/// A pool on the database at `db_url`, for checking what a test stored (or planting a row).
+pub async fn pool(db_url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(db_url).await.expect("pool")
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub db_url: String,
-    _dir: tempfile::TempDir,
+    db: TestDb,
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// Where this app keeps residents' photos.
+    pub fn photo_dir(&self) -> PathBuf {
+        self.db.dir.path().join("photos")
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.db.is_postgres()
+    }
+
+    /// A statement in SQLite's dialect for this app's database (see [`sql`]).
+    pub fn sql<'a>(&self, statement: &'a str) -> std::borrow::Cow<'a, str> {
+        sql(&self.db_url, statement)
+    }
+
+    pub async fn pool(&self) -> sqlx::AnyPool {
+        pool(&self.db_url).await
     }
 
     pub async fn post_form(&self, path: &str, body: &[(String, String)]) -> reqwest::Response {
@@ -78,26 +153,55 @@ impl TestApp {
         store.close().await;
         n
     }
+
+    /// Everything the database holds, as text: the SQLite files' bytes, or every row of every
+    /// PostgreSQL table (for checking that something is stored nowhere).
+    pub async fn stored_text(&self) -> String {
+        if !self.is_postgres() {
+            let db = self.db_url.trim_start_matches("sqlite://").to_string();
+            return [db.clone(), format!("{db}-wal")]
+                .iter()
+                .filter_map(|f| std::fs::read(f).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .collect();
+        }
+        let pool = self.pool().await;
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("tables");
+        let mut all = String::new();
+        for t in tables {
+            let rows: Vec<String> = sqlx::query_scalar(&format!("SELECT t::text FROM {t} t"))
+                .fetch_all(&pool)
+                .await
+                .expect("rows");
+            all.extend(rows);
+        }
+        all
+    }
 }
 
 /// Starts the app with a fresh database. `locatieserver` is the PDOK stand-in's base URL (or an address
 /// where nothing listens).
 pub async fn spawn_app_with(locatieserver: String) -> TestApp {
-    spawn_app_in(tempfile::tempdir().expect("tempdir"), locatieserver).await
+    spawn_app_on(TestDb::fresh().await, locatieserver).await
 }
 
-/// Starts the app on the database in `dir` (kept or fresh), with the PDOK stand-in.
-pub async fn spawn_app_in(dir: tempfile::TempDir, locatieserver: String) -> TestApp {
-    spawn_app_configured(dir, locatieserver, |_| {}).await
+/// Starts the app on `db` (fresh, or prepared by the test), with the PDOK stand-in.
+pub async fn spawn_app_on(db: TestDb, locatieserver: String) -> TestApp {
+    spawn_app_configured(db, locatieserver, |_| {}).await
 }
 
 /// The same, with the settings changed by `change` first.
 pub async fn spawn_app_configured(
-    dir: tempfile::TempDir,
+    db: TestDb,
     locatieserver: String,
     change: impl FnOnce(&mut Settings),
 ) -> TestApp {
-    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let db_url = db.url.clone();
     let mut settings = Settings {
         database_url: db_url.clone(),
         addr: "127.0.0.1:0".parse().expect("addr"),
@@ -110,7 +214,7 @@ pub async fn spawn_app_configured(
         rate_limit_per_minute: 0,
         rate_limit_burst: 0,
         trusted_proxies: server::ratelimit::TrustedProxies::none(),
-        photo_dir: dir.path().join("photos"),
+        photo_dir: db.dir.path().join("photos"),
     };
     change(&mut settings);
     let app = Application::build(settings).await.expect("app builds");
@@ -124,7 +228,7 @@ pub async fn spawn_app_configured(
         addr,
         client,
         db_url,
-        _dir: dir,
+        db,
     }
 }
 
@@ -311,8 +415,8 @@ pub fn trefpunt(db_url: &str, args: &[&str]) -> std::process::Output {
 /// The app on a database holding the Drechtsteden buurten and wijken (CBS 2023) with their
 /// inhabitants, imported through the CLI as an operator would.
 pub async fn spawn_drechtsteden_app() -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let db = TestDb::fresh().await;
+    let db_url = db.url.clone();
     let data = shared_data();
     let file = |p: &str| data.join(p).display().to_string();
     for args in [
@@ -345,5 +449,5 @@ pub async fn spawn_drechtsteden_app() -> TestApp {
         );
     }
     let pdok = spawn_pdok_standin().await;
-    spawn_app_in(dir, format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await
+    spawn_app_on(db, format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await
 }

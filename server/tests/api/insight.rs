@@ -133,7 +133,7 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
     assert!(heat_total(&app, &bbox, "category=steps&source=web").await > 6.5);
     assert_eq!(heat_total(&app, &bbox, "category=language").await, 0.0);
     assert_eq!(heat_total(&app, &bbox, "period=2020").await, 0.0);
-    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    let pool = app.pool().await;
     let stamp: String = sqlx::query_scalar("SELECT max(created_at) FROM submissions")
         .fetch_one(&pool)
         .await
@@ -277,8 +277,8 @@ async fn the_dashboard_and_area_profile_render_the_released_figures() {
 
 #[tokio::test]
 async fn a_whole_country_of_buurten_asks_for_a_gemeente_first() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db_url = format!("sqlite://{}/trefpunt.db", dir.path().display());
+    let db = TestDb::fresh().await;
+    let db_url = db.url.clone();
     let file = shared_data().join("boundaries/nl_buurten_2014_coarse.topojson");
     let out = trefpunt(
         &db_url,
@@ -297,7 +297,7 @@ async fn a_whole_country_of_buurten_asks_for_a_gemeente_first() {
         String::from_utf8_lossy(&out.stderr)
     );
     let pdok = spawn_pdok_standin().await;
-    let app = spawn_app_in(dir, format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await;
+    let app = spawn_app_on(db, format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await;
     let html = app.get_text("/inzicht?level=buurt").await;
     // (Leptos marks the interpolated number with <!> comments.)
     assert!(
@@ -392,9 +392,9 @@ async fn ik_ook_counts_in_the_aggregates_once_per_resident() {
 #[tokio::test]
 async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
     let app = spawn_drechtsteden_app().await;
-    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    let pool = app.pool().await;
     let campaign = json!({"id": "leeftijd", "title": {"nl": "Wie doet mee"}, "kinds": ["barrier", "wish", "place"], "demographics": true});
-    sqlx::query("INSERT INTO campaigns (id, status, config, created_at) VALUES ('leeftijd', 'open', ?, '2026-01-01')")
+    sqlx::query(&app.sql("INSERT INTO campaigns (id, status, config, created_at) VALUES ('leeftijd', 'open', ?, '2026-01-01')"))
         .bind(campaign.to_string())
         .execute(&pool)
         .await

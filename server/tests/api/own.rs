@@ -75,14 +75,14 @@ async fn the_author_sees_changes_and_deletes_an_entry_through_its_private_link()
 #[tokio::test]
 async fn retention_removes_free_text_and_keeps_the_counts() {
     let app = spawn_drechtsteden_app().await;
-    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    let pool = app.pool().await;
     let campaign = json!({
         "id": "kort", "title": {"nl": "Kort bewaard"}, "kinds": ["barrier", "wish", "place"],
         "retention_days": 30,
         "questions": [{"id": "idea", "type": "text", "text": {"nl": "Uw idee"}},
                       {"id": "feel", "type": "scale", "text": {"nl": "Thuis?"}}]
     });
-    sqlx::query("INSERT INTO campaigns (id, status, config, created_at) VALUES ('kort', 'open', ?, '2026-01-01')")
+    sqlx::query(&app.sql("INSERT INTO campaigns (id, status, config, created_at) VALUES ('kort', 'open', ?, '2026-01-01')"))
         .bind(campaign.to_string())
         .execute(&pool)
         .await
@@ -103,12 +103,22 @@ async fn retention_removes_free_text_and_keeps_the_counts() {
         .expect("post");
     assert_eq!(res.status(), 201);
     // Forty days pass for one entry and the survey answer.
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64;
+    let forty_days_ago = server::domain::calendar::timestamp_of(now_ms - 40 * 86_400_000);
     for sql in [
-        "UPDATE submissions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days') WHERE id = ?",
-        "UPDATE survey_responses SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-40 days') WHERE respondent = ?",
+        "UPDATE submissions SET created_at = ? WHERE id = ?",
+        "UPDATE survey_responses SET created_at = ? WHERE respondent = ?",
     ] {
         let bind = if sql.contains("survey") { &r } else { &old };
-        sqlx::query(sql).bind(bind).execute(&pool).await.expect("time passes");
+        sqlx::query(&app.sql(sql))
+            .bind(&forty_days_ago)
+            .bind(bind)
+            .execute(&pool)
+            .await
+            .expect("time passes");
     }
 
     let store = server::store::Store::open(&app.db_url).await.expect("open");
@@ -118,7 +128,7 @@ async fn retention_removes_free_text_and_keeps_the_counts() {
     assert_eq!(svc.apply_retention().await.expect("retention"), 1);
     assert_eq!(svc.apply_retention().await.expect("again"), 0, "once");
 
-    let texts: Vec<(String, Option<String>)> = sqlx::query_as("SELECT id, text FROM submissions ORDER BY id = ?")
+    let texts: Vec<(String, Option<String>)> = sqlx::query_as(&app.sql("SELECT id, text FROM submissions ORDER BY id = ?"))
         .bind(&old)
         .fetch_all(&pool)
         .await

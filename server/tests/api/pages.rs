@@ -132,8 +132,8 @@ async fn pages_arrive_whole_for_browsers_without_javascript() {
 
 #[tokio::test]
 async fn readiness_follows_the_database() {
-    let dir = tempfile::tempdir().expect("dir");
-    let store = server::store::Store::open(&format!("sqlite://{}/t.db", dir.path().display()))
+    let db = TestDb::fresh().await;
+    let store = server::store::Store::open(&db.url)
         .await
         .expect("open");
     assert!(store.ready().await);

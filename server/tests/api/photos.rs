@@ -78,7 +78,7 @@ async fn a_photo_is_cleaned_stored_and_shown_only_after_moderation() {
     assert!(app.get_text(&format!("/melding/{id}")).await.contains(&format!(r#"src="{url}""#)));
 
     // Deleting the entry takes the file with it.
-    let dir = std::path::Path::new(app.db_url.trim_start_matches("sqlite://")).parent().expect("dir").join("photos");
+    let dir = app.photo_dir();
     assert!(dir.join(format!("{hash}.jpg")).exists());
     let del = app
         .client

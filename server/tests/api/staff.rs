@@ -184,10 +184,10 @@ async fn staff_sign_in_hold_a_session_and_sign_out() {
     );
 
     // The database keeps a hash of the token, never the token itself; passwords as argon2id.
-    let pool = sqlx::SqlitePool::connect(&app.db_url).await.expect("pool");
+    let pool = app.pool().await;
     let token = s.cookie.split_once('=').expect("pair").1.to_string();
     let stored: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM staff_sessions WHERE token_hash = ?")
+        sqlx::query_scalar(&app.sql("SELECT count(*) FROM staff_sessions WHERE token_hash = ?"))
             .bind(&token)
             .fetch_one(&pool)
             .await
