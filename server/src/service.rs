@@ -369,12 +369,15 @@ impl Service {
 
 /// Logs the real error and hands the UI only what it may show.
 pub fn backend_error(e: StoreError) -> BackendError {
-    if e.is_transient() {
-        tracing::warn!(error = %e, "storage unavailable");
-        BackendError::Unavailable("the database is busy or full; try again shortly".into())
-    } else {
-        tracing::error!(error = %e, "storage failed");
-        BackendError::Internal
+    match e.outage() {
+        Some(outage) => {
+            tracing::warn!(error = %e, ?outage, "storage unavailable");
+            BackendError::Unavailable(outage.message().into())
+        }
+        None => {
+            tracing::error!(error = %e, "storage failed");
+            BackendError::Internal
+        }
     }
 }
 

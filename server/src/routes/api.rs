@@ -55,6 +55,24 @@ async fn create_submission(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let input = read_submission(&headers, body)?;
+    let credentials = credentials(&svc, &headers, &input).await?;
+    match svc.submit(input, &credentials).await? {
+        SubmitOutcome::Created(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
+        SubmitOutcome::Replayed(r) => Ok((StatusCode::OK, Json(r)).into_response()),
+        SubmitOutcome::Invalid(v) => Err(ApiError::Invalid(v)),
+        SubmitOutcome::Conflict => Err(ApiError::Conflict),
+        SubmitOutcome::Gone => Err(ApiError::Gone),
+    }
+}
+
+/// The body of `POST /submissions` as a [`SubmissionInput`]: 413 over [`MAX_BODY_BYTES`], 415 for
+/// anything but JSON, 422 naming the field serde could not read. Public so the ingest benchmark's
+/// ceiling (`server/examples/ingest_ceiling.rs`) parses exactly as the API does.
+pub fn read_submission(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<SubmissionInput, ApiError> {
     let body = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge
@@ -73,17 +91,8 @@ async fn create_submission(
     if !is_json {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let input: SubmissionInput =
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body))
-            .map_err(json_error)?;
-    let credentials = credentials(&svc, &headers, &input).await?;
-    match svc.submit(input, &credentials).await? {
-        SubmitOutcome::Created(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
-        SubmitOutcome::Replayed(r) => Ok((StatusCode::OK, Json(r)).into_response()),
-        SubmitOutcome::Invalid(v) => Err(ApiError::Invalid(v)),
-        SubmitOutcome::Conflict => Err(ApiError::Conflict),
-        SubmitOutcome::Gone => Err(ApiError::Gone),
-    }
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&body))
+        .map_err(json_error)
 }
 
 /// An event link's token (`X-Event-Token`) and, for paper forms, a worker's session with its CSRF

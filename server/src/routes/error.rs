@@ -28,8 +28,10 @@ pub enum ApiError {
     Forbidden(&'static str),
     /// 429: too many attempts; try again later.
     TooManyRequests(&'static str),
-    /// 503: try again later.
+    /// 503: try again later (the reason, and after how many seconds).
     Unavailable(&'static str),
+    /// 503 because the database is out: its reason and `Retry-After`.
+    Outage(crate::store::Outage),
     Internal,
 }
 
@@ -106,6 +108,13 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, vec![], Some(why)),
             ApiError::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, vec![], Some(why)),
             ApiError::Unavailable(why) => (StatusCode::SERVICE_UNAVAILABLE, vec![], Some(why)),
+            ApiError::Outage(outage) => {
+                let body = ErrorBody { errors: vec![], error: Some(outage.message()) };
+                let mut res = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+                res.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, outage.retry_after().into());
+                return res;
+            }
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 vec![],
@@ -118,11 +127,15 @@ impl IntoResponse for ApiError {
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
-        match crate::service::backend_error(e) {
-            app::api::BackendError::Unavailable(_) => {
-                ApiError::Unavailable("the database is busy or full; try again shortly")
+        match e.outage() {
+            Some(outage) => {
+                tracing::warn!(error = %e, ?outage, "storage unavailable");
+                ApiError::Outage(outage)
             }
-            app::api::BackendError::Internal => ApiError::Internal,
+            None => {
+                tracing::error!(error = %e, "storage failed");
+                ApiError::Internal
+            }
         }
     }
 }

@@ -19,15 +19,21 @@ pub fn body_limit() -> DefaultBodyLimit {
 }
 
 fn api_error(e: UploadError) -> Response {
+    let outage = match &e {
+        UploadError::Store(s) => s.outage(),
+        UploadError::Io(io) => io_outage(io),
+        _ => None,
+    };
+    if let Some(outage) = outage {
+        tracing::warn!(error = %e, ?outage, "photo upload: storage unavailable");
+        return ApiError::Outage(outage).into_response();
+    }
     let (status, message) = match &e {
         UploadError::NotFound => return ApiError::NotFound.into_response(),
         UploadError::WrongKind => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
         UploadError::Photo(PhotoError::TooLarge { .. }) => (StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
         UploadError::Photo(PhotoError::Encode) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         UploadError::Photo(_) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
-        UploadError::Store(s) if s.is_transient() => {
-            return ApiError::Unavailable("storage is busy; try again").into_response()
-        }
         UploadError::Store(_) | UploadError::Io(_) => {
             tracing::error!(error = %e, "photo upload failed");
             return ApiError::Internal.into_response();
@@ -188,5 +194,19 @@ pub async fn upload_form(State(svc): State<Service>, Path(id): Path<String>, mut
         Err(UploadError::Photo(PhotoError::NotAnImage | PhotoError::UnsupportedFormat(_))) => back("foto-geen"),
         Err(UploadError::Photo(_)) | Err(UploadError::WrongKind) => back("foto-kapot"),
         Err(e) => api_error(e),
+    }
+}
+
+/// A photo file that could not be written for want of space or permission is an outage (503), not a
+/// bug.
+fn io_outage(e: &std::io::Error) -> Option<crate::store::Outage> {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            Some(crate::store::Outage::DiskFull)
+        }
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+            Some(crate::store::Outage::ReadOnly)
+        }
+        _ => None,
     }
 }
