@@ -42,7 +42,7 @@ impl Store {
         c: &Campaign,
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let r = sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO campaigns (id, status, config, created_at, updated_at) VALUES (?, ?, ?, {NOW}, {NOW}) \
              ON CONFLICT (id) DO NOTHING"
@@ -70,7 +70,7 @@ impl Store {
         c: &Campaign,
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let r = sqlx::query(&self.backend.sql(&format!(
             "UPDATE campaigns SET status = ?, config = ?, updated_at = {NOW} WHERE id = ?"
         )))
@@ -100,7 +100,7 @@ impl Store {
         language: &str,
     ) -> Result<Answered, StoreError> {
         let json = Value::Object(answers.clone()).to_string();
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         if let Some(row) = sqlx::query(&self.backend.sql(
             "SELECT answers FROM survey_responses WHERE campaign = ? AND respondent = ?",
         ))
@@ -217,7 +217,7 @@ impl Store {
     /// Adds one respondent's "ik ook" to a visible entry, bumping its gemeente's revision in the same
     /// transaction so the figures include it at once.
     pub async fn me_too(&self, id: &str, respondent: &str) -> Result<MeToo, StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row: Option<(String, Option<String>)> =
             sqlx::query_as(&self.backend.sql("SELECT respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0"))
                 .bind(id)

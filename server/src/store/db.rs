@@ -13,6 +13,7 @@ use sqlx::{AnyPool, Executor, Row};
 pub use super::dialect::NOW;
 use super::dialect::Backend;
 use super::ingest::Ingest;
+use super::tx::WriteTx;
 use super::{
     AreaFacts, Entries, EntryFilter, GemeenteRecords, RawRow, StoreError, Stored, StoredArea,
 };
@@ -43,6 +44,11 @@ impl Store {
     pub async fn ready(&self) -> bool {
         let ping = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.reader);
         matches!(tokio::time::timeout(std::time::Duration::from_secs(1), ping).await, Ok(Ok(1)))
+    }
+
+    /// A write transaction (see [`super::tx`] for why not sqlx's own).
+    pub(super) async fn write_tx(&self) -> Result<WriteTx, StoreError> {
+        WriteTx::begin(&self.writer, self.backend).await
     }
 
     /// The database this store talks to.
@@ -212,7 +218,7 @@ impl Store {
         who: &super::SessionUser,
         audit_detail: &str,
     ) -> Result<Option<(Kind, bool)>, StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let Some((kind, gemeente, hidden)): Option<(String, Option<String>, i64)> =
             sqlx::query_as(&self.backend.sql("SELECT kind, gemeente, hidden FROM submissions WHERE id = ?"))
                 .bind(id)
@@ -445,7 +451,7 @@ impl Store {
         areas: &[StoredArea],
         assign: impl Fn(f64, f64) -> AreaCodes,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         for a in areas {
             sqlx::query(&self.backend.sql(&format!(
                 "INSERT INTO areas (code, level, name, population, year, shape, imported_at) \
@@ -505,7 +511,7 @@ impl Store {
         &self,
         rows: &[crate::import::population::PopulationRow],
     ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         for r in rows {
             let [a, b, c, d, e] = r.age_bands;
             sqlx::query(&self.backend.sql(&format!(

@@ -26,7 +26,7 @@ impl Store {
             qr_token: token(),
             entries: 0,
         };
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO events (id, campaign, name, place, day, status, kiosk_token, qr_token, created_by, created_at) \
              VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, {NOW})"
@@ -69,7 +69,7 @@ impl Store {
         status: EventStatus,
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let r = sqlx::query(&self.backend.sql("UPDATE events SET status = ? WHERE id = ?"))
             .bind(status.as_str())
             .bind(id)

@@ -45,7 +45,7 @@ impl Store {
         if dup == into {
             return Ok(Merge::Mismatch);
         }
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let pick = "SELECT kind, category, respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0";
         type Row = (String, String, String, Option<String>);
         let a: Option<Row> = sqlx::query_as(&self.backend.sql(pick)).bind(dup).fetch_optional(&mut *tx).await?;

@@ -13,6 +13,7 @@ mod merge;
 mod own;
 mod photos;
 mod staff;
+mod tx;
 
 pub use campaigns::{Answered, MeToo};
 pub use db::Store;

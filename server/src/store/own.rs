@@ -58,7 +58,7 @@ impl Store {
     /// Changes the author's category and text. Changed text is private again until a moderator
     /// publishes it. `Ok(false)` for an unknown id.
     pub async fn edit_own(&self, id: &str, category: &str, text: Option<&str>) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row: Option<(Option<String>, Option<String>)> =
             sqlx::query_as(&self.backend.sql("SELECT text, gemeente FROM submissions WHERE id = ?"))
                 .bind(id)
@@ -89,7 +89,7 @@ impl Store {
     /// Deletes an entry for good: the row (and its "ik ook"s) goes, a tombstone stays so an offline
     /// resend cannot bring it back. `Ok(false)` for an unknown id.
     pub async fn delete_own(&self, id: &str) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let gemeente: Option<Option<String>> =
             sqlx::query_scalar(&self.backend.sql("SELECT gemeente FROM submissions WHERE id = ?"))
                 .bind(id)
@@ -129,7 +129,7 @@ impl Store {
         let cutoff = retention_cutoff(days);
         // `?2` is the campaign's last day, or NULL to count from each row's own day.
         let expired = |day_column: &str| format!("substr(coalesce(?2, {day_column}), 1, 10) < ?3");
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let n = sqlx::query(&self.backend.sql(&format!(
             "UPDATE submissions SET text = NULL, text_public = 0, \
              details = {}, text_removed_at = {NOW} \
