@@ -1,9 +1,7 @@
 //! Staff sign-in: argon2id password hashes, sessions in the database behind an HttpOnly cookie, a
 //! CSRF token per session, and a limit on failed sign-ins. Residents never sign in.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -106,38 +104,9 @@ pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Sign-in attempts per account, in memory only (an e-mail address, never a resident's). An attempt
-/// counts when it starts and is forgiven when it succeeds.
-#[derive(Default)]
-pub struct LoginLimiter(Mutex<HashMap<String, (u32, Instant)>>);
-
-/// Accounts the limiter remembers at most (a flood of made-up addresses cannot grow it further).
-const MAX_TRACKED: usize = 10_000;
-
-impl LoginLimiter {
-    /// Records an attempt; `false` when the account has had too many within [`LOCKOUT`].
-    pub fn attempt(&self, email: &str) -> bool {
-        let Ok(mut map) = self.0.lock() else {
-            return false;
-        };
-        map.retain(|_, (_, since)| since.elapsed() < LOCKOUT);
-        let key = email.to_lowercase();
-        if !map.contains_key(&key) && map.len() >= MAX_TRACKED {
-            return false;
-        }
-        let entry = map.entry(key).or_insert((0, Instant::now()));
-        if entry.0 >= MAX_FAILURES {
-            return false;
-        }
-        entry.0 += 1;
-        true
-    }
-
-    pub fn succeeded(&self, email: &str) {
-        if let Ok(mut map) = self.0.lock() {
-            map.remove(&email.to_lowercase());
-        }
-    }
+/// The key failed sign-ins are counted under (`sign_in_failures`): a hash of the address, any case.
+pub fn sign_in_account(email: &str) -> String {
+    token_hash(&email.trim().to_lowercase())
 }
 
 /// Checks the request's session against `access`: 401 without a valid session, 403 for the wrong
@@ -235,17 +204,5 @@ mod tests {
             "lang=nl; trefpunt_staff=abc".parse().expect("header"),
         );
         assert_eq!(cookie_token(&h).as_deref(), Some("abc"));
-    }
-
-    #[test]
-    fn failed_sign_ins_lock_the_account_for_a_while() {
-        let l = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES {
-            assert!(l.attempt("A@x.nl"));
-        }
-        assert!(!l.attempt("a@X.nl"), "attempts count when they start");
-        assert!(l.attempt("b@x.nl"));
-        l.succeeded("a@x.nl");
-        assert!(l.attempt("a@x.nl"));
     }
 }

@@ -56,7 +56,6 @@ pub struct AuthState {
     /// The address residents reach the site at (`TREFPUNT_PUBLIC_URL`), for QR codes; without it
     /// the request's `Host` is used.
     pub public_url: Option<String>,
-    pub limiter: crate::auth::LoginLimiter,
     /// Password checks at a time (each takes argon2's 19 MiB and a core for a moment).
     pub hashing: tokio::sync::Semaphore,
 }
@@ -66,7 +65,6 @@ impl Default for AuthState {
         AuthState {
             secure_cookies: false,
             public_url: None,
-            limiter: Default::default(),
             hashing: tokio::sync::Semaphore::new(2),
         }
     }

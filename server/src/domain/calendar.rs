@@ -43,11 +43,13 @@ pub fn day_number(day: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-/// The moment `seconds` from now in UTC, as timestamps are stored: `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-pub fn timestamp_in(seconds: u64) -> String {
-    let at = SystemTime::now() + std::time::Duration::from_secs(seconds);
-    let millis = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
-    timestamp_of(millis)
+/// The moment `seconds` from now (before now when negative) in UTC, as timestamps are stored:
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn timestamp_in(seconds: i64) -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    timestamp_of(now + seconds * 1000)
 }
 
 /// The timestamp of `millis` milliseconds after 1970-01-01T00:00:00Z.
@@ -78,6 +80,7 @@ mod tests {
         assert_eq!(timestamp_of(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(timestamp_of(1_764_072_000_123), "2025-11-25T12:00:00.123Z");
         assert!(timestamp_in(3600) > timestamp_in(0));
+        assert!(timestamp_in(-60) < timestamp_in(0));
     }
 
     #[test]

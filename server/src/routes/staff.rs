@@ -176,8 +176,11 @@ pub async fn start_session(
             "wrong e-mail address or password",
         ));
     }
-    // Counted before the check, so parallel guesses cannot all slip in under the limit.
-    if !svc.auth.limiter.attempt(&email) {
+    // Counted before the check, so parallel guesses cannot all slip in under the limit; in the
+    // database, so every server sharing it counts the same attempts.
+    let account = auth::sign_in_account(&email);
+    let window = auth::LOCKOUT.as_secs() as i64;
+    if !svc.store.sign_in_attempt(&account, auth::MAX_FAILURES, window).await? {
         return Err(ApiError::TooManyRequests(
             "too many failed sign-ins for this account; try again in 15 minutes",
         ));
@@ -203,7 +206,7 @@ pub async fn start_session(
             "wrong e-mail address or password",
         ));
     };
-    svc.auth.limiter.succeeded(&email);
+    svc.store.sign_in_succeeded(&account).await?;
     let _ = role;
     let token = auth::new_token();
     let csrf = auth::new_token();

@@ -98,7 +98,7 @@ impl Store {
         disabled: bool,
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         let r = sqlx::query(&self.backend.sql("UPDATE staff_users SET role = ?, gemeenten = ?, disabled = ? WHERE id = ?"))
             .bind(role.as_str())
             .bind(gemeenten.join(","))
@@ -147,6 +147,35 @@ impl Store {
     }
 
     /// The id, role and password hash of an enabled account.
+    /// Counts a sign-in attempt on `account` (a hash of the address) as it starts, for every server
+    /// on this database; `false` once it has had `max` within the last `window` seconds. Starting
+    /// counts, not failing, so parallel guesses cannot all slip in under the limit.
+    pub async fn sign_in_attempt(&self, account: &str, max: u32, window: i64) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(&self.backend.sql("DELETE FROM sign_in_failures WHERE since < ?"))
+            .bind(crate::domain::calendar::timestamp_in(-window))
+            .execute(&mut *tx)
+            .await?;
+        let failures: i64 = sqlx::query_scalar(&self.backend.sql(&format!(
+            "INSERT INTO sign_in_failures (account, failures, since) VALUES (?, 1, {NOW}) \
+             ON CONFLICT (account) DO UPDATE SET failures = sign_in_failures.failures + 1 RETURNING failures"
+        )))
+        .bind(account)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(failures <= i64::from(max))
+    }
+
+    /// A successful sign-in forgives the account's earlier attempts.
+    pub async fn sign_in_succeeded(&self, account: &str) -> Result<(), StoreError> {
+        sqlx::query(&self.backend.sql("DELETE FROM sign_in_failures WHERE account = ?"))
+            .bind(account)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
     pub async fn login_record(
         &self,
         email: &str,
@@ -193,7 +222,7 @@ impl Store {
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf)
-        .bind(crate::domain::calendar::timestamp_in(u64::from(hours) * 3600))
+        .bind(crate::domain::calendar::timestamp_in(i64::from(hours) * 3600))
         .execute(&self.writer)
         .await?;
         Ok(())
@@ -235,7 +264,7 @@ impl Store {
         action: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.write_tx().await?;
         self.audit_in(&mut tx, who, action, detail).await?;
         tx.commit().await?;
         Ok(())

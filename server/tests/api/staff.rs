@@ -61,7 +61,7 @@ pub fn cookie_pair(res: &reqwest::Response) -> String {
     set.split(';').next().expect("pair").to_string()
 }
 
-async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/session"))
         .json(&json!({"email": email, "password": password}))
