@@ -88,6 +88,10 @@ pub enum StartError {
     Leptos(String),
 }
 
+/// How long a stopping server waits for open requests (a slow upload, a client that keeps its
+/// connection busy) before it exits anyway; below systemd's default stop timeout of 90 s.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A built, bound application, ready to serve (zero2prod's pattern: tests bind port 0 and read the port).
 pub struct Application {
     listener: tokio::net::TcpListener,
@@ -148,17 +152,36 @@ impl Application {
         })
     }
 
-    /// Serves until SIGTERM or Ctrl-C; in-flight requests finish first.
+    /// Serves until SIGTERM or Ctrl-C. Then it stops accepting connections, closes idle ones and
+    /// lets in-flight requests finish (at most [`SHUTDOWN_GRACE`]), so every request that reached
+    /// a handler gets its answer, and closes the database last.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let (stopping, stopped) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown_signal().await;
+            let _ = stopping.send(true);
+        };
         // The peer address reaches the rate limit (routes::abuse) and nothing else.
-        let result = axum::serve(
+        let serve = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        .with_graceful_shutdown(signal);
+        let grace = async move {
+            let mut stopped = stopped;
+            let _ = stopped.wait_for(|s| *s).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        let result = tokio::select! {
+            r = serve => r,
+            () = grace => {
+                tracing::warn!("shutdown: requests still open after {SHUTDOWN_GRACE:?}; stopping anyway");
+                Ok(())
+            }
+        };
         self.store.close().await;
+        tracing::info!("stopped");
         result
     }
 }

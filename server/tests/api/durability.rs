@@ -3,43 +3,10 @@
 //! answer (as the kiosk's outbox does) is stored once too; the database passes its integrity check.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::helpers::*;
-
-/// Starts the real `trefpunt` binary and returns it with the address it reports.
-pub fn start_binary(db_url: &str, env: &[(&str, &str)]) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trefpunt"))
-        .arg("serve")
-        .env("TREFPUNT_DATABASE_URL", db_url)
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("TREFPUNT_TILE_URL", "none")
-        .env("TREFPUNT_RATE_LIMIT_PER_MINUTE", "0")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start trefpunt");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("server printed its address")
-            .expect("line");
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.trim().to_string();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
-}
 
 /// A random number below `n` (the moments of the kills).
 fn random_below(n: u64) -> u64 {
@@ -55,7 +22,7 @@ async fn acknowledged_submissions_survive_kill_9_exactly_once() {
     // Per worker: the submission sent when the server died, sent again after the restart.
     let pending: Arc<Mutex<Vec<Option<serde_json::Value>>>> = Arc::new(Mutex::new(vec![None; 8]));
     let resent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let client = reqwest::Client::new();
+    let client = client();
     let kills = 12;
 
     for round in 0..=kills {

@@ -19,7 +19,8 @@ pub fn shared_data() -> PathBuf {
 /// cluster), a new database on that server instead, so the whole suite runs on either backend.
 pub struct TestDb {
     pub url: String,
-    pub dir: tempfile::TempDir,
+    /// Shared by the servers a test starts on this database.
+    pub dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 impl TestDb {
@@ -44,7 +45,7 @@ impl TestDb {
             }
             None => format!("sqlite://{}/trefpunt.db", dir.path().display()),
         };
-        TestDb { url, dir }
+        TestDb { url, dir: std::sync::Arc::new(dir) }
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -97,6 +98,12 @@ impl TestApp {
 
     pub async fn pool(&self) -> sqlx::AnyPool {
         pool(&self.db_url).await
+    }
+
+    /// A second server on this app's database, as behind a load balancer.
+    pub async fn spawn_peer(&self) -> TestApp {
+        let db = TestDb { url: self.db_url.clone(), dir: self.db.dir.clone() };
+        spawn_app_on(db, "http://127.0.0.1:9".into()).await
     }
 
     pub async fn post_form(&self, path: &str, body: &[(String, String)]) -> reqwest::Response {
@@ -222,6 +229,8 @@ pub async fn spawn_app_configured(
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // A server that stops answering fails the test instead of hanging the suite.
+        .timeout(REQUEST_TIMEOUT)
         .build()
         .expect("client");
     TestApp {
@@ -280,6 +289,14 @@ pub async fn spawn_pdok_standin() -> SocketAddr {
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, router).await });
     addr
+}
+
+/// The longest any test request may take (the slowest, a national import page, takes seconds).
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A client for the real binary's tests, with [`REQUEST_TIMEOUT`].
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().expect("client")
 }
 
 pub fn new_id() -> String {
@@ -450,4 +467,35 @@ pub async fn spawn_drechtsteden_app() -> TestApp {
     }
     let pdok = spawn_pdok_standin().await;
     spawn_app_on(db, format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await
+}
+
+/// Starts the real `trefpunt` binary and returns it with the address it reports.
+pub fn start_binary(db_url: &str, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_trefpunt"))
+        .arg("serve")
+        .env("TREFPUNT_DATABASE_URL", db_url)
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("TREFPUNT_TILE_URL", "none")
+        .env("TREFPUNT_RATE_LIMIT_PER_MINUTE", "0")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start trefpunt");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("server printed its address")
+            .expect("line");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.trim().to_string();
+        }
+    };
+    // Keep draining the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
 }

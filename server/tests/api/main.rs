@@ -1,15 +1,19 @@
-//! API integration tests: the real app on 127.0.0.1:0 with a fresh SQLite database per test, and a
-//! local stand-in for PDOK that replays its recorded responses. One test binary (zero2prod's advice).
+//! API integration tests: the real app on 127.0.0.1:0 with a fresh database per test (SQLite, or
+//! PostgreSQL with TREFPUNT_TEST_POSTGRES_URL), and a local stand-in for PDOK that replays its
+//! recorded responses. One test binary (zero2prod's advice).
 
 mod areas;
 mod campaigns;
 mod durability;
 mod events;
+mod faults;
 mod form;
 mod helpers;
 mod insight;
+mod lifecycle;
 mod own;
-mod photos;
 mod pages;
+mod photos;
+mod shared;
 mod staff;
 mod submissions;
