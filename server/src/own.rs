@@ -106,9 +106,10 @@ impl Service {
         let Some(e) = self.own_entry(id, key).await? else {
             return Ok(false);
         };
+        let photo = self.store.photo_of(&e.id).await?.map(|(hash, _)| hash);
         let deleted = self.store.delete_own(&e.id).await?;
         // Its photo file goes too (unless another entry has the very same photo).
-        if let Err(err) = self.collect_photo_files().await {
+        if let Err(err) = self.remove_photo_files(photo.into_iter().collect()).await {
             tracing::warn!(error = %err, "photo files could not be cleaned up");
         }
         Ok(deleted)
@@ -118,18 +119,25 @@ impl Service {
     /// Returns how many entries lost text.
     pub async fn apply_retention(&self) -> Result<u64, StoreError> {
         let mut removed = 0;
+        let mut expired = Vec::new();
         for c in self.store.campaign_list().await? {
             if let Some(days) = c.retention_days {
                 removed += self
                     .store
                     .apply_retention(&c.id, days, c.ends_on.as_deref(), &text_questions(&c))
                     .await?;
-                self.store
-                    .drop_expired_photos(&c.id, days, c.ends_on.as_deref())
-                    .await?;
+                expired.extend(
+                    self.store
+                        .drop_expired_photos(&c.id, days, c.ends_on.as_deref())
+                        .await?,
+                );
             }
         }
-        if let Err(e) = self.collect_photo_files().await {
+        let cleaned = match self.remove_photo_files(expired).await {
+            Ok(_) => self.collect_photo_files().await.map(drop),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = cleaned {
             tracing::warn!(error = %e, "photo files could not be cleaned up");
         }
         Ok(removed)

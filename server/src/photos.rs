@@ -56,7 +56,14 @@ impl Service {
         tokio::task::spawn_blocking(move || write_durably(&dir, &path, &jpeg))
             .await
             .map_err(|e| UploadError::Io(std::io::Error::other(e.to_string())))??;
+        let previous = self.store.photo_of(&entry.id).await?.map(|(hash, _)| hash);
         self.store.set_photo(&entry.id, &photo.hash, photo.width, photo.height).await?;
+        // A replaced photo's file goes at once (unless another entry shows the same photo).
+        if let Some(old) = previous.filter(|h| *h != photo.hash) {
+            if let Err(e) = self.remove_photo_files(vec![old]).await {
+                tracing::warn!(error = %e, "the replaced photo's file could not be removed");
+            }
+        }
         Ok(Stored {
             hash: photo.hash,
             width: photo.width,
@@ -65,7 +72,34 @@ impl Service {
         })
     }
 
-    /// Deletes photo files no row names any more; returns how many.
+    /// Deletes the files of `hashes` that no row names any more (a deleted entry's photo, photos
+    /// past retention); returns how many. A file another entry still shows stays.
+    pub async fn remove_photo_files(&self, hashes: Vec<String>) -> Result<u64, UploadError> {
+        let mut gone = Vec::new();
+        for hash in hashes {
+            if !self.store.photo_is_named(&hash).await? {
+                gone.extend(photo_path(&self.photo_dir, &hash));
+            }
+        }
+        let removed = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
+            let mut n = 0;
+            for path in gone {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => n += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(n)
+        })
+        .await
+        .map_err(|e| UploadError::Io(std::io::Error::other(e.to_string())))??;
+        Ok(removed)
+    }
+
+    /// Deletes photo files no row names and that are older than [`ORPHAN_AGE`] (left by a crash
+    /// between writing a file and its row); returns how many. The age matters with several servers
+    /// on one photo folder: another server may have written a file whose row is a moment away.
     pub async fn collect_photo_files(&self) -> Result<u64, UploadError> {
         let keep: std::collections::HashSet<String> = self.store.photo_hashes().await?.into_iter().collect();
         let dir = self.photo_dir.clone();
@@ -76,8 +110,14 @@ impl Service {
             };
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().to_string();
+                let old = e
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > ORPHAN_AGE);
                 if let Some(hash) = name.strip_suffix(".jpg") {
-                    if photo_path(&dir, hash).is_some() && !keep.contains(hash) {
+                    if old && photo_path(&dir, hash).is_some() && !keep.contains(hash) {
                         std::fs::remove_file(e.path())?;
                         n += 1;
                     }
@@ -90,6 +130,9 @@ impl Service {
         Ok(removed)
     }
 }
+
+/// How old a file no row names must be before the sweep removes it.
+pub const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Writes a file so that it exists whole or not at all after a crash: a temporary name, fsync,
 /// rename, fsync of the folder. The row naming it is written only after this returns.

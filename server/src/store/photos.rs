@@ -53,6 +53,15 @@ impl Store {
         .await?)
     }
 
+    /// Whether any row names this photo file.
+    pub async fn photo_is_named(&self, hash: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>(&self.backend.sql("SELECT 1 FROM photos WHERE hash = ? LIMIT 1"))
+            .bind(hash)
+            .fetch_optional(&self.reader)
+            .await?
+            .is_some())
+    }
+
     /// Every photo file a row still names: the rest can go (deleted entries, replaced photos,
     /// retention).
     pub async fn photo_hashes(&self) -> Result<Vec<String>, StoreError> {
@@ -62,17 +71,16 @@ impl Store {
     }
 
     /// Removes the photos of a campaign's entries older than its retention period (see
-    /// `apply_retention`); returns how many.
-    pub async fn drop_expired_photos(&self, campaign: &str, days: u32, ends_on: Option<&str>) -> Result<u64, StoreError> {
-        Ok(sqlx::query(&self.backend.sql(
+    /// `apply_retention`); returns the hashes of the files they named.
+    pub async fn drop_expired_photos(&self, campaign: &str, days: u32, ends_on: Option<&str>) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(&self.backend.sql(
             "DELETE FROM photos WHERE submission IN (SELECT id FROM submissions \
-             WHERE campaign = ?1 AND substr(coalesce(?2, created_at), 1, 10) < ?3)",
+             WHERE campaign = ?1 AND substr(coalesce(?2, created_at), 1, 10) < ?3) RETURNING hash",
         ))
         .bind(campaign)
         .bind(ends_on)
         .bind(super::own::retention_cutoff(days))
-        .execute(&self.writer)
-        .await?
-        .rows_affected())
+        .fetch_all(&self.writer)
+        .await?)
     }
 }
