@@ -238,19 +238,34 @@ fn normalise(shape: MultiPolygon<f64>) -> (MultiPolygon<f64>, Vec<String>) {
     if oriented != before {
         repairs.push("ring orientation".to_string());
     }
-    let shape = match oriented.check_validation() {
-        Ok(()) => oriented,
+    // geo's validation and union stop on a debug assertion for some shapes (i_overlay on crossing
+    // rings that overlap each other, geo's relate on coordinates near f64::MAX; found by
+    // server/tests/fuzz.rs): in a debug build that is a panic, which must not end an import. Such
+    // a shape is kept as it is, as when the union does not help. (Release builds skip those
+    // assertions; the workspace does not build with panic = "abort".)
+    let checked = std::panic::catch_unwind(|| match oriented.check_validation() {
+        Ok(()) => None,
         Err(problem) => {
             // A bowtie's two halves cancel out in the signed area: rebuild before judging the area.
             let rebuilt = oriented.union(&MultiPolygon::new(Vec::new()));
-            if rebuilt.is_valid() && rebuilt.unsigned_area() > 0.0 {
-                repairs.push(format!("rebuilt where {problem}"));
-                rebuilt
-            } else {
-                // Still usable for point lookups (deterministic even-odd), so kept, and said.
-                repairs.push(format!("left as it is although {problem}"));
-                oriented
-            }
+            let usable = rebuilt.is_valid() && rebuilt.unsigned_area() > 0.0;
+            Some((problem.to_string(), usable.then_some(rebuilt)))
+        }
+    });
+    let shape = match checked {
+        Ok(None) => oriented,
+        Ok(Some((problem, Some(rebuilt)))) => {
+            repairs.push(format!("rebuilt where {problem}"));
+            rebuilt
+        }
+        // Still usable for point lookups (deterministic even-odd), so kept, and said.
+        Ok(Some((problem, None))) => {
+            repairs.push(format!("left as it is although {problem}"));
+            oriented
+        }
+        Err(_) => {
+            repairs.push("left as it is: geo could not check or rebuild it".to_string());
+            oriented
         }
     };
     let with_area = MultiPolygon(
@@ -361,6 +376,13 @@ fn topojson_features(doc: &Value) -> Result<Vec<RawFeature>, ImportError> {
             let arc = arcs
                 .get(idx)
                 .ok_or_else(|| format!("arc {idx} does not exist"))?;
+            // A huge scale or deltas that add up past f64::MAX decode to inf or NaN, which the
+            // GeoJSON reader refuses too (and geo's boolean operations cannot take).
+            if arc.iter().any(|c| !c.x.is_finite() || !c.y.is_finite()) {
+                return Err(format!(
+                    "arc {idx} decodes to a coordinate that is not finite"
+                ));
+            }
             let mut pts = arc.clone();
             if reversed {
                 pts.reverse();
@@ -559,6 +581,77 @@ mod tests {
             "both triangles' area"
         );
     }
+
+    #[test]
+    fn a_topology_whose_arcs_decode_past_f64_max_is_refused_not_a_panic() {
+        // Found by server/tests/fuzz.rs: a scale of 1e308 turned the quantised arcs into inf, and
+        // geo's union (i_overlay) panicked on them. Deltas that add up past f64::MAX do the same.
+        for (transform, arc) in [
+            (
+                r#"{"scale":[1e308,1e308],"translate":[0,0]}"#,
+                "[[906,845],[-16,0],[0,9],[16,-9]]",
+            ),
+            (
+                r#"{"scale":[1,1],"translate":[0,0]}"#,
+                "[[1e308,0],[1e308,1],[0,1],[-1e308,-1]]",
+            ),
+            (
+                r#"{"scale":[0,0],"translate":[0,0]}"#,
+                "[[1e308,0],[1e308,1],[0,1],[-1e308,-1]]",
+            ),
+        ] {
+            let f = format!(
+                r#"{{"type":"Topology","transform":{transform},"arcs":[{arc}],
+                "objects":{{"w":{{"type":"GeometryCollection","geometries":[
+                {{"type":"Polygon","arcs":[[0]],"properties":{{"statcode":"WK198703"}}}}]}}}}}}"#
+            );
+            let e = read(f.as_bytes(), Level::Wijk, &Fields::default()).expect_err("not finite");
+            assert!(
+                matches!(e, ImportError::BadFeature { index: 0, ref code, ref reason }
+                    if code == "WK198703" && reason.contains("not finite")),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn shapes_geo_cannot_rebuild_are_kept_not_a_panic() {
+        // Found by server/tests/fuzz.rs. Two crossing rings that overlap each other: i_overlay's
+        // union stops on a debug assertion (extract_ogc.rs, `is_fill_top`).
+        let crossing = br#"{"type":"FeatureCollection","features":[{"type":"Feature",
+            "properties":{"buurtcode":"BU00010001"},"geometry":{"type":"MultiPolygon","coordinates":
+            [[[[2,1],[1,2],[3,4],[2,4],[2,1]]],[[[2,3],[3,0],[1,0],[0,2],[2,3]]]]}}]}"#;
+        let r = read(crossing, Level::Buurt, &Fields::default()).expect("reads");
+        assert_eq!(r.areas.len(), 1);
+        assert!(r.repaired[0].contains("BU00010001"), "{:?}", r.repaired);
+        // Real wijken with a quantised scale of 1e300: the union's result near f64::MAX makes geo's
+        // relate (in is_valid) stop on a debug assertion ("topology position conflict").
+        let huge = format!(
+            r#"{{"type":"Topology","transform":{{"scale":[1e300,1e300],"translate":[0,0]}},"arcs":{},
+            "objects":{{"w":{{"type":"GeometryCollection","geometries":[
+            {{"type":"Polygon","arcs":[[-1,1,2]],"properties":{{"statcode":"WK086001"}}}},
+            {{"type":"Polygon","arcs":[[3,-5,5,-7,-8,8,-2,-10,-11,-12]],"properties":{{"statcode":"WK086000"}}}}
+            ]}}}}}}"#,
+            HUGE_SCALE_ARCS
+        );
+        let r = read(huge.as_bytes(), Level::Wijk, &Fields::default()).expect("reads");
+        assert_eq!(r.areas.len() + r.skipped.len(), 2);
+    }
+
+    /// The arcs of the fuzzer's input for the second case: wijken's decoded coordinates, read with the
+    /// transform as quantised deltas, so near 1e302 once added up and scaled.
+    const HUGE_SCALE_ARCS: &str = "[[[5.585059825184982,51.61495642124476],[5.596677294589923,51.62899185997566]],\
+        [[5.585059825184982,51.61495642124476],[5.569569865978394,51.6233776844833],[5.569569865978394,51.634606035468025],[5.585059825184982,51.64302729870656]],\
+        [[5.585059825184982,51.64302729870656],[5.596677294589923,51.62899185997566]],\
+        [[5.499865049548748,51.58688554378296],[5.499865049548748,51.58688554378296]],\
+        [[5.499865049548748,51.61495642124476],[5.599865049548748,51.714956421244764],[5.599865049548748,51.61495642124476],[5.499865049548748,51.714956421244764],[5.499865049548748,51.61495642124476]],\
+        [[5.499865049548748,51.61495642124476],[5.495992559747101,51.6233776844833]],\
+        [[5.542462437366865,51.6374131232142],[5.52309998835863,51.62899185997566],[5.499865049548748,51.634606035468025],[5.495992559747101,51.6233776844833]],\
+        [[5.569569865978394,51.648641474198925],[5.542462437366865,51.6374131232142]],\
+        [[5.569569865978394,51.648641474198925],[5.585059825184982,51.64302729870656]],\
+        [[5.573442355780041,51.592499719275324],[5.585059825184982,51.61495642124476]],\
+        [[5.565697376176747,51.592499719275324],[5.573442355780041,51.592499719275324]],\
+        [[5.499865049548748,51.58688554378296],[5.52309998835863,51.58688554378296],[5.534717457763572,51.60092098251386],[5.565697376176747,51.592499719275324]]]";
 
     #[test]
     fn a_broken_geometry_names_the_feature() {

@@ -174,6 +174,8 @@ pub fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     } else {
         path
     };
+    // An unknown key that is the empty string names nothing a client can find: the body it is.
+    let field = if field.is_empty() { "body".to_string() } else { field };
     ApiError::Malformed {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         field,
