@@ -152,7 +152,7 @@ impl Service {
         credentials: &crate::events::Credentials,
     ) -> Result<SubmitOutcome, StoreError> {
         let campaign = match is_slug(input.campaign.trim()) {
-            true => self.store.campaign(input.campaign.trim()).await?,
+            true => self.store.campaign_for_entry(input.campaign.trim()).await?,
             false => None,
         };
         let found = self.proof(&input, credentials).await?;

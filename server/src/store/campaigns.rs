@@ -1,5 +1,9 @@
 //! Campaigns and their survey responses.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use app::model::{Campaign, CampaignStatus, DEFAULT_CAMPAIGN};
 use serde_json::{Map, Value};
 use sqlx::Row;
@@ -18,7 +22,53 @@ pub enum Answered {
     Conflict,
 }
 
+/// How long the write path may use a campaign it read: every submission needs its campaign, and
+/// campaigns change a few times a year. A change made through this server is seen at once, one
+/// made through another server sharing the database within this time; whether a campaign is open
+/// is checked again in the insert's own transaction in any case.
+pub const CAMPAIGN_TTL: Duration = Duration::from_secs(1);
+
+/// Campaigns (and unknown ids) the write path read lately, by id.
+#[derive(Default)]
+pub(super) struct CampaignCache(Mutex<HashMap<String, (Instant, Option<Campaign>)>>);
+
+/// Ids kept at most: unknown ids come from clients, so the table is emptied rather than grown.
+const CACHED_CAMPAIGNS: usize = 1_000;
+
+impl CampaignCache {
+    fn get(&self, id: &str) -> Option<Option<Campaign>> {
+        let map = self.0.lock().ok()?;
+        map.get(id).filter(|(at, _)| at.elapsed() < CAMPAIGN_TTL).map(|(_, c)| c.clone())
+    }
+
+    fn put(&self, id: &str, campaign: Option<Campaign>) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= CACHED_CAMPAIGNS {
+                map.clear();
+            }
+            map.insert(id.to_string(), (Instant::now(), campaign));
+        }
+    }
+
+    fn forget(&self, id: &str) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(id);
+        }
+    }
+}
+
 impl Store {
+    /// The campaign of a new entry, as [`Store::campaign`] but read at most once per
+    /// [`CAMPAIGN_TTL`].
+    pub async fn campaign_for_entry(&self, id: &str) -> Result<Option<Campaign>, StoreError> {
+        if let Some(c) = self.campaigns.get(id) {
+            return Ok(c);
+        }
+        let c = self.campaign(id).await?;
+        self.campaigns.put(id, c.clone());
+        Ok(c)
+    }
+
     /// One campaign, open or closed.
     pub async fn campaign(&self, id: &str) -> Result<Option<Campaign>, StoreError> {
         let row = sqlx::query(&self.backend.sql("SELECT id, status, config FROM campaigns WHERE id = ?"))
@@ -61,6 +111,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.campaigns.forget(&c.id);
         Ok(true)
     }
 
@@ -88,6 +139,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.campaigns.forget(&c.id);
         Ok(true)
     }
 

@@ -37,6 +37,8 @@ pub struct Store {
     pub(super) reader: AnyPool,
     /// New submissions, written in batches (group commit).
     ingest: Ingest,
+    /// Campaigns as the write path read them lately.
+    pub(super) campaigns: std::sync::Arc<super::campaigns::CampaignCache>,
 }
 
 impl Store {
@@ -85,7 +87,7 @@ impl Store {
             }
         };
         let ingest = Ingest::start(backend, writer.clone());
-        Ok(Store { backend, writer, reader, ingest })
+        Ok(Store { backend, writer, reader, ingest, campaigns: Default::default() })
     }
 
     /// Stores a validated submission with its area codes and bumps its gemeente's revision, in one
@@ -647,8 +649,11 @@ async fn open_sqlite(url: &str) -> Result<(AnyPool, AnyPool), String> {
         false => format!("{url}?mode={mode}"),
     };
     let in_memory = url.contains(":memory:");
+    // No ping before handing out a connection: an embedded database's connection does not go
+    // stale, and the ping was a round trip to its thread on every read and write.
     let writer = AnyPoolOptions::new()
         .max_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(|conn, _| {
             Box::pin(async move {
@@ -665,6 +670,7 @@ async fn open_sqlite(url: &str) -> Result<(AnyPool, AnyPool), String> {
     }
     let reader = AnyPoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(drop) }))
         .connect(&with_mode("ro"))

@@ -41,6 +41,15 @@ impl Backend {
         }
     }
 
+    /// A parenthesised list for `IN` from one parameter holding a JSON array of strings, so one
+    /// statement text (and one prepared statement) serves lists of any length.
+    pub fn json_list(self, param: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("(SELECT value FROM json_each({param}))"),
+            Backend::Postgres => format!("(SELECT json_array_elements_text({param}::json))"),
+        }
+    }
+
     /// The text value of a top-level key of a JSON text column (NULL when absent).
     pub fn json_text(self, column: &str, key: &str) -> String {
         match self {
@@ -129,6 +138,11 @@ mod tests {
 
     #[test]
     fn json_helpers_speak_each_dialect() {
+        assert_eq!(Backend::Sqlite.json_list("?"), "(SELECT value FROM json_each(?))");
+        assert_eq!(
+            Backend::Postgres.sql(&format!("id IN {}", Backend::Postgres.json_list("?"))),
+            "id IN (SELECT json_array_elements_text($1::json))"
+        );
         assert_eq!(Backend::Sqlite.json_text("details", "talent"), "json_extract(details, '$.talent')");
         assert_eq!(Backend::Postgres.json_text("details", "talent"), "((details)::jsonb ->> 'talent')");
         assert_eq!(

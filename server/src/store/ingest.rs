@@ -7,6 +7,8 @@
 //! the commit), each of its submissions is tried again alone, so one bad row answers only for
 //! itself.
 
+use std::collections::{HashMap, HashSet};
+
 use app::model::{AreaCodes, Receipt, Submission};
 use sqlx::AnyConnection;
 use sqlx::{AnyPool, Row};
@@ -14,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::db::{bump_revision, NOW};
 use super::dialect::Backend;
+use super::tx::WriteTx;
 use super::{StoreError, Stored};
 
 /// The most submissions one transaction takes. Large enough that a burst costs few flushes, small
@@ -62,7 +65,10 @@ impl Ingest {
 async fn write_batches(backend: Backend, pool: AnyPool, mut jobs: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match write(backend, &pool, &batch).await {
+        let started = std::time::Instant::now();
+        let written = write(backend, &pool, &batch).await;
+        tracing::debug!(size = batch.len(), ms = started.elapsed().as_secs_f64() * 1e3, ok = written.is_ok(), "group commit");
+        match written {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = job.answer.send(Ok(outcome));
@@ -75,26 +81,120 @@ async fn write_batches(backend: Backend, pool: AnyPool, mut jobs: mpsc::Receiver
                 }
             }
             Err(e) => {
-                for job in batch.drain(..) {
+                // The batch was this one job.
+                if let Some(job) = batch.pop() {
                     let _ = job.answer.send(Err(e));
-                    break; // the batch was this one job
                 }
             }
         }
     }
 }
 
-/// Stores `jobs` in one transaction; their outcomes in order.
+/// Stores `jobs` in one transaction; their outcomes in order. A handful of statements per batch,
+/// not per submission: one lookup each of the tombstones, the stored ids and the open campaigns,
+/// inserts of [`INSERT_ROWS`] rows at a time, one revision bump per gemeente.
 async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Stored>, StoreError> {
-    let mut tx = pool.begin().await?;
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    let mut changed: Vec<&str> = Vec::new();
-    for job in jobs {
-        let outcome = store_one(&mut tx, backend, job).await?;
-        if let (Stored::Created(_), Some(g)) = (&outcome, &job.areas.gemeente) {
-            changed.push(g);
+    let mut tx = WriteTx::begin(pool, backend).await?;
+    let ids: Vec<&str> = jobs.iter().map(|j| j.submission.id.as_str()).collect();
+    let gone: HashSet<String> = sqlx::query_scalar(&backend.sql(&format!(
+        "SELECT id FROM tombstones WHERE id IN {}",
+        backend.json_list("?")
+    )))
+    .bind(json_list(&ids))
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    let mut before = stored(&mut tx, backend, &ids).await?;
+    let mut campaigns: Vec<&str> = jobs.iter().map(|j| j.submission.campaign.as_str()).collect();
+    campaigns.sort_unstable();
+    campaigns.dedup();
+    let open: HashSet<String> = sqlx::query_scalar(&backend.sql(&format!(
+        "SELECT id FROM campaigns WHERE status = 'open' AND id IN {}",
+        backend.json_list("?")
+    )))
+    .bind(json_list(&campaigns))
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+
+    // Decide each job; the same id twice in one batch (a double tap) is a resend of the first.
+    let mut outcomes: Vec<Option<Stored>> = vec![None; jobs.len()];
+    let mut fresh: Vec<usize> = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let s = &job.submission;
+        let canonical = s.canonical_json();
+        outcomes[i] = if gone.contains(&s.id) {
+            Some(Stored::Gone)
+        } else if let Some(earlier) = before.get(&s.id) {
+            Some(earlier.answer(&s.id, &canonical))
+        } else if !job.accept_new || !open.contains(&s.campaign) {
+            Some(Stored::UnknownCampaign)
+        } else {
+            before.insert(s.id.clone(), Earlier { canonical, areas: job.areas.clone() });
+            fresh.push(i);
+            None
+        };
+    }
+
+    let mut inserted: HashSet<String> = HashSet::with_capacity(fresh.len());
+    for rows in chunks(&fresh) {
+        let placeholders = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})");
+        let values = vec![placeholders; rows.len()].join(", ");
+        let statement = format!(
+            "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, details, answers, \
+             text, language, source, event, gemeente, wijk, buurt, canonical, created_at) VALUES {values} \
+             ON CONFLICT (id) DO NOTHING RETURNING id"
+        );
+        let sql = backend.sql(&statement);
+        let mut q = sqlx::query_scalar::<_, String>(&sql);
+        for &i in rows {
+            let (s, areas) = (&jobs[i].submission, &jobs[i].areas);
+            q = q
+                .bind(&s.id)
+                .bind(&s.respondent)
+                .bind(&s.campaign)
+                .bind(s.kind.as_str())
+                .bind(&s.category)
+                .bind(s.location.map(|l| l.lon))
+                .bind(s.location.map(|l| l.lat))
+                .bind(serde_json::to_string(&s.details).unwrap_or_else(|_| "{}".into()))
+                .bind(serde_json::Value::Object(s.answers.clone()).to_string())
+                .bind(&s.text)
+                .bind(&s.language)
+                .bind(s.source.as_str())
+                .bind(&s.event)
+                .bind(&areas.gemeente)
+                .bind(&areas.wijk)
+                .bind(&areas.buurt)
+                .bind(&before[&s.id].canonical);
         }
-        outcomes.push(outcome);
+        inserted.extend(q.fetch_all(&mut *tx).await?);
+    }
+
+    // ON CONFLICT: another server stored the same id between the lookup and the insert (PostgreSQL
+    // reads committed rows; SQLite's writer would have failed the batch instead). That row decides.
+    let raced: Vec<&str> = fresh
+        .iter()
+        .map(|&i| jobs[i].submission.id.as_str())
+        .filter(|id| !inserted.contains(*id))
+        .collect();
+    let theirs = if raced.is_empty() { HashMap::new() } else { stored(&mut tx, backend, &raced).await? };
+    let mut changed: Vec<&str> = Vec::new();
+    for &i in &fresh {
+        let (s, areas) = (&jobs[i].submission, &jobs[i].areas);
+        outcomes[i] = Some(if inserted.contains(&s.id) {
+            if let Some(g) = &areas.gemeente {
+                changed.push(g);
+            }
+            Stored::Created(Receipt { id: s.id.clone(), areas: areas.clone(), edit_key: None })
+        } else {
+            match theirs.get(&s.id) {
+                Some(earlier) => earlier.answer(&s.id, &s.canonical_json()),
+                None => Stored::Conflict,
+            }
+        });
     }
     // One bump per gemeente, in code order so two servers' batches never wait on each other in a
     // circle.
@@ -104,94 +204,87 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
         bump_revision(&mut tx, backend, g).await?;
     }
     tx.commit().await?;
-    Ok(outcomes)
+    Ok(outcomes.into_iter().map(|o| o.unwrap_or(Stored::Conflict)).collect())
 }
 
-/// One submission inside the batch's transaction: deleted before, stored before (the same body or
-/// another), refused, or new.
-async fn store_one(conn: &mut AnyConnection, backend: Backend, job: &Job) -> Result<Stored, StoreError> {
-    let s = &job.submission;
-    if sqlx::query(&backend.sql("SELECT 1 FROM tombstones WHERE id = ?"))
-        .bind(&s.id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some()
-    {
-        return Ok(Stored::Gone);
+/// Rows per multi-row insert: a batch is inserted 64, 16, 4 and 1 rows at a time, so a handful of
+/// statement texts serve every batch size (and stay in the prepared-statement cache), and no
+/// statement comes near SQLite's 32,766 parameters.
+const INSERT_ROWS: [usize; 4] = [64, 16, 4, 1];
+
+fn chunks(rows: &[usize]) -> Vec<&[usize]> {
+    let mut out = Vec::new();
+    let mut rest = rows;
+    for size in INSERT_ROWS {
+        while rest.len() >= size {
+            let (chunk, tail) = rest.split_at(size);
+            out.push(chunk);
+            rest = tail;
+        }
     }
-    let canonical = s.canonical_json();
-    if let Some(stored) = stored_before(conn, backend, s, &canonical).await? {
-        return Ok(stored);
-    }
-    if !job.accept_new
-        || sqlx::query(&backend.sql("SELECT 1 FROM campaigns WHERE id = ? AND status = 'open'"))
-            .bind(&s.campaign)
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_none()
-    {
-        return Ok(Stored::UnknownCampaign);
-    }
-    let details = serde_json::to_string(&s.details).unwrap_or_else(|_| "{}".into());
-    let answers = serde_json::Value::Object(s.answers.clone()).to_string();
-    let areas = &job.areas;
-    // ON CONFLICT: another server may store the same id between the check above and here.
-    let inserted = sqlx::query(&backend.sql(&format!(
-        "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, details, answers, text, \
-         language, source, event, gemeente, wijk, buurt, canonical, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW}) ON CONFLICT (id) DO NOTHING"
-    )))
-    .bind(&s.id)
-    .bind(&s.respondent)
-    .bind(&s.campaign)
-    .bind(s.kind.as_str())
-    .bind(&s.category)
-    .bind(s.location.map(|l| l.lon))
-    .bind(s.location.map(|l| l.lat))
-    .bind(details)
-    .bind(answers)
-    .bind(&s.text)
-    .bind(&s.language)
-    .bind(s.source.as_str())
-    .bind(&s.event)
-    .bind(&areas.gemeente)
-    .bind(&areas.wijk)
-    .bind(&areas.buurt)
-    .bind(&canonical)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        return Ok(stored_before(conn, backend, s, &canonical).await?.unwrap_or(Stored::Conflict));
-    }
-    Ok(Stored::Created(Receipt { id: s.id.clone(), areas: areas.clone(), edit_key: None }))
+    out
 }
 
-/// What a resend of `s` gets when its id is stored: the stored receipt for the same body, a
-/// conflict for another.
-async fn stored_before(
+/// A JSON array of strings: one parameter for a whole `IN` list (see [`Backend::json_list`]).
+fn json_list(items: &[&str]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// A stored submission, as a resend is judged against it.
+struct Earlier {
+    canonical: String,
+    areas: AreaCodes,
+}
+
+impl Earlier {
+    /// The stored receipt for the same body, a conflict for another.
+    fn answer(&self, id: &str, canonical: &str) -> Stored {
+        if self.canonical == canonical {
+            Stored::Replayed(Receipt { id: id.to_string(), areas: self.areas.clone(), edit_key: None })
+        } else {
+            Stored::Conflict
+        }
+    }
+}
+
+/// The stored submissions among `ids`.
+async fn stored(
     conn: &mut AnyConnection,
     backend: Backend,
-    s: &Submission,
-    canonical: &str,
-) -> Result<Option<Stored>, StoreError> {
-    let Some(row) = sqlx::query(&backend.sql(
-        "SELECT canonical, gemeente, wijk, buurt FROM submissions WHERE id = ?",
-    ))
-    .bind(&s.id)
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let stored: String = row.try_get("canonical")?;
-    if stored != canonical {
-        return Ok(Some(Stored::Conflict));
+    ids: &[&str],
+) -> Result<HashMap<String, Earlier>, StoreError> {
+    let rows = sqlx::query(&backend.sql(&format!(
+        "SELECT id, canonical, gemeente, wijk, buurt FROM submissions WHERE id IN {}",
+        backend.json_list("?")
+    )))
+    .bind(json_list(ids))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let earlier = Earlier {
+                canonical: row.try_get("canonical")?,
+                areas: AreaCodes {
+                    gemeente: row.try_get("gemeente")?,
+                    wijk: row.try_get("wijk")?,
+                    buurt: row.try_get("buurt")?,
+                },
+            };
+            Ok((row.try_get("id")?, earlier))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_inserted_in_a_few_fixed_sizes() {
+        let rows: Vec<usize> = (0..87).collect();
+        let sizes: Vec<usize> = chunks(&rows).iter().map(|c| c.len()).collect();
+        assert_eq!(sizes, [64, 16, 4, 1, 1, 1]);
+        assert_eq!(chunks(&rows).concat(), rows, "every row once, in order");
+        assert!(chunks(&[]).is_empty());
     }
-    let areas = AreaCodes {
-        gemeente: row.try_get("gemeente")?,
-        wijk: row.try_get("wijk")?,
-        buurt: row.try_get("buurt")?,
-    };
-    Ok(Some(Stored::Replayed(Receipt { id: s.id.clone(), areas, edit_key: None })))
 }
