@@ -11,7 +11,7 @@
 #   DURATION=10 CONCURRENCY="32" bash bench/ingest.sh
 #   BACKENDS="sqlite" bash bench/ingest.sh
 #
-# After each backend it counts the stored rows: every acknowledged (2xx) submission must be there.
+# After each run it counts the stored rows: every acknowledged (2xx) submission must be there.
 # It measures, it does not pass or fail (but it exits non-zero if a stored count falls short).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,12 +23,16 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 command -v wrk >/dev/null || { echo "ingest.sh: wrk is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 # The release binary as scripts/build.sh makes it (cargo-leptos; quick when nothing changed), and the
 # ceiling apart: an example builds with the dev-dependencies' features, which must not leak into it.
-bash scripts/build.sh >/dev/null
+build_log=$(mktemp)
+bash scripts/build.sh >"$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
 cargo build -q --release --locked -p server --example ingest_ceiling
+rm -f "$build_log"
 bin="$target/release/trefpunt"
 ceiling_bin="$target/release/examples/ingest_ceiling"
 
 work=$(mktemp -d /tmp/trefpunt-ingest.XXXXXX)
+# scripts/postgres.sh runs the server as the postgres user, which must reach $work/pg.
+chmod 755 "$work"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -49,22 +53,17 @@ wait_ready() { # URL
   exit 1
 }
 
-# Runs wrk at every concurrency against http://127.0.0.1:PORT; prints a line per run and keeps the
-# RESULT lines in $work/NAME.results.
-load() { # NAME PORT
-  : >"$work/$1.results"
-  for c in $CONCURRENCY; do
-    out=$(wrk -t2 -c"$c" -d"${DURATION}s" --timeout 10s -s bench/ingest.lua "http://127.0.0.1:$2")
-    line=$(echo "$out" | grep '^RESULT')
-    echo "c=$c $line" >>"$work/$1.results"
-    get() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
-    printf '  %-9s c=%-3s %8s acknowledged/s   p50 %6s ms   p99 %6s ms   (requests %s, failed %s)\n' \
-      "$1" "$c" "$(get ok_rps)" "$(get p50_ms)" "$(get p99_ms)" "$(get requests)" "$(get failed)"
-  done
-}
-
-acknowledged() { # NAME: the 2xx answers over all runs
-  awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "requests") r += kv[2]; if (kv[1] == "failed") f += kv[2] } } END { print r - f }' "$work/$1.results"
+# Runs wrk once at concurrency C against http://127.0.0.1:PORT; prints a line and appends the RESULT
+# line to $work/NAME.results. Sets `acked` to the 2xx answers of the run.
+load() { # NAME PORT C
+  local out line
+  out=$(wrk -t2 -c"$3" -d"${DURATION}s" --timeout 10s -s bench/ingest.lua "http://127.0.0.1:$2")
+  line=$(echo "$out" | grep '^RESULT')
+  echo "c=$3 $line" >>"$work/$1.results"
+  get() { echo "$line" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
+  acked=$(( $(get requests) - $(get failed) ))
+  printf '  %-9s c=%-3s %8s acknowledged/s   p50 %6s ms   p99 %6s ms   (requests %s, failed %s)' \
+    "$1" "$3" "$(get ok_rps)" "$(get p50_ms)" "$(get p99_ms)" "$(get requests)" "$(get failed)"
 }
 
 serve() { # DB_URL PORT: starts trefpunt, waits until it is ready
@@ -83,34 +82,46 @@ import_areas() { # DB_URL
 
 echo "ingest: new submissions for ${DURATION} s per run, concurrency $CONCURRENCY, $(nproc) cores shared by wrk and the server"
 status=0
+# Every run starts from a fresh database with the areas imported, so the concurrencies compare.
 for backend in $BACKENDS; do
-  case $backend in
-    sqlite)
-      url="sqlite://$work/sqlite/trefpunt.db"
-      count() { python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM submissions').fetchone()[0])" "$work/sqlite/trefpunt.db"; }
-      ;;
-    postgres)
-      url=$(bash scripts/postgres.sh start "$work/pg")
-      count() { psql -X -qtA "$url" -c 'SELECT count(*) FROM submissions'; }
-      ;;
-    *) echo "ingest.sh: unknown backend $backend" >&2; exit 2 ;;
-  esac
-  import_areas "$url"
-  port=$(free_port)
-  serve "$url" "$port"
-  load "$backend" "$port"
-  stop_last
-  acked=$(acknowledged "$backend")
-  stored=$(count)
-  echo "  $backend: $acked acknowledged, $stored stored"
-  [ "$stored" -ge "$acked" ] || { echo "  $backend: STORED FEWER THAN ACKNOWLEDGED" >&2; status=1; }
+  : >"$work/$backend.results"
+  [ "$backend" != postgres ] || pg_url=$(bash scripts/postgres.sh start "$work/pg")
+  run=0
+  for c in $CONCURRENCY; do
+    run=$((run + 1))
+    case $backend in
+      sqlite)
+        mkdir -p "$work/sqlite$run"
+        url="sqlite://$work/sqlite$run/trefpunt.db"
+        count() { python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM submissions').fetchone()[0])" "$work/sqlite$run/trefpunt.db"; }
+        ;;
+      postgres)
+        psql -X -q "$pg_url" -c "CREATE DATABASE ingest$run" >/dev/null
+        url="${pg_url%/*}/ingest$run"
+        count() { psql -X -qtA "$url" -c 'SELECT count(*) FROM submissions'; }
+        ;;
+      *) echo "ingest.sh: unknown backend $backend" >&2; exit 2 ;;
+    esac
+    import_areas "$url"
+    port=$(free_port)
+    serve "$url" "$port"
+    load "$backend" "$port" "$c"
+    stop_last
+    stored=$(count)
+    echo "   stored $stored"
+    [ "$stored" -ge "$acked" ] || { echo "  $backend c=$c: STORED FEWER THAN ACKNOWLEDGED ($stored < $acked)" >&2; status=1; }
+  done
 done
 
 port=$(free_port)
 INGEST_CEILING_ADDR="127.0.0.1:$port" "$ceiling_bin" >"$work/ceiling.log" 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:$port/healthz"
-load ceiling "$port"
+: >"$work/ceiling.results"
+for c in $CONCURRENCY; do
+  load ceiling "$port" "$c"
+  echo
+done
 stop_last
 
 echo

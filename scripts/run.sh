@@ -3,8 +3,8 @@
 # http://127.0.0.1:3000 with an embedded SQLite database (data/trefpunt.db). Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Chromium is only for the browser tests.
-TREFPUNT_SKIP_BROWSER=1 bash scripts/build.sh
+# Chromium, PostgreSQL and wrk are only for the tests and benchmarks.
+TREFPUNT_SKIP_TEST_TOOLS=1 bash scripts/build.sh
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 export LEPTOS_SITE_ROOT="$target/site"
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"

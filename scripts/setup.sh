@@ -44,12 +44,11 @@ fi
 apt_install ca-certificates brotli
 # schemathesis (scripts/schemathesis.sh) lives in a venv; Debian's python3 needs python3-venv for that.
 python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
-# PostgreSQL 15 for the second backend's tests (scripts/postgres.sh); wrk for bench/ingest.sh.
-apt_install postgresql wrk
-
-# Browser tests use Debian's Chromium (no browser download is possible here).
-if [ "${TREFPUNT_SKIP_BROWSER:-}" != 1 ]; then
-  apt_install chromium
+# Only for tests and benchmarks (scripts/run.sh skips them): Debian's Chromium for the browser tests
+# (no browser download is possible here), PostgreSQL 15 for the second backend's tests
+# (scripts/postgres.sh starts private clusters), wrk for bench/ingest.sh.
+if [ "${TREFPUNT_SKIP_TEST_TOOLS:-}" != 1 ]; then
+  apt_install chromium postgresql wrk
 fi
 
 # npm: Leaflet (copied into the site), binaryen's wasm-opt (Debian's is too old), playwright-core, axe-core.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit and API tests, the release build, the browser tests (Debian's Chromium via
-# playwright-core), schemathesis against the OpenAPI document and the page-weight budget. Installs what is missing first. Exits non-zero on any failure.
+# Runs every test: Rust unit tests, the API tests on SQLite and on PostgreSQL, the fuzz target, the
+# release build, schemathesis against the OpenAPI document, the browser tests (Debian's Chromium via
+# playwright-core) and the page-weight budget. Installs what is missing first. Exits non-zero on any
+# failure. The fault tests mount a tmpfs and use chattr: run as root (CI does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -9,8 +11,20 @@ step() { printf '\n\033[1m== %s (%ss)\033[0m\n' "$*" "$(( $(date +%s) - start ))
 step "setup"
 bash scripts/setup.sh
 
-step "Rust unit and API tests"
+step "Rust unit tests, API tests on SQLite, fuzzing"
+# The fuzz target (server/tests/fuzz.rs) runs for this long over the boundary importer and the
+# submission validator.
+export TREFPUNT_FUZZ_SECONDS="${TREFPUNT_FUZZ_SECONDS:-60}"
 cargo test --workspace --locked
+
+step "API tests on PostgreSQL 15 (a private cluster on a free loopback port)"
+pg=$(mktemp -d /tmp/trefpunt-pg.XXXXXX)
+stop_pg() { bash scripts/postgres.sh stop "$pg" >/dev/null 2>&1 || true; rm -rf "$pg"; }
+trap stop_pg EXIT
+pg_url=$(bash scripts/postgres.sh start "$pg")
+TREFPUNT_TEST_POSTGRES_URL=$pg_url cargo test --locked -p server --test api
+stop_pg
+trap - EXIT
 
 step "release build"
 bash scripts/build.sh

@@ -12,7 +12,8 @@ use tracing_subscriber::EnvFilter;
     about = "Trefpunt: residents map meeting places, barriers and wishes"
 )]
 #[command(after_help = "Configuration comes from the environment:
-  TREFPUNT_DATABASE_URL       database (default sqlite://data/trefpunt.db)
+  TREFPUNT_DATABASE_URL       database (default sqlite://data/trefpunt.db; postgres://user@host/db
+                              for several servers sharing one PostgreSQL 15)
   LEPTOS_SITE_ADDR            address to listen on (default 127.0.0.1:3000)
   LEPTOS_SITE_ROOT            the built site (default target/site)
   TREFPUNT_PUBLIC_URL         the https address links and QR codes use
