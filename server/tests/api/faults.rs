@@ -227,29 +227,38 @@ async fn a_read_only_database_refuses_writes_serves_reads_and_recovers_without_r
         let db = app.db_url.trim_start_matches("sqlite://");
         vec![PathBuf::from(db), PathBuf::from(format!("{db}-wal"))]
     };
-    let admin = app.pool().await;
-    // Every connection of the server's pools is dropped; new ones get read-only transactions.
+    // Every connection of the server's pools is dropped; new ones get read-only transactions. Each
+    // step uses a connection of its own that is read-write whatever the database's default says:
+    // a pooled one could be one the previous step opened after the switch, or one it terminated.
+    let db_url = app.db_url.clone();
     let failover = |read_only: bool| {
-        let admin = admin.clone();
+        let db_url = db_url.clone();
         async move {
+            use sqlx::Connection;
+            let mut admin = sqlx::AnyConnection::connect(&db_url).await.expect("connect");
+            sqlx::query("SET default_transaction_read_only = off")
+                .execute(&mut admin)
+                .await
+                .expect("read-write session");
             let name: String = sqlx::query_scalar("SELECT current_database()::text")
-                .fetch_one(&admin)
+                .fetch_one(&mut admin)
                 .await
                 .expect("name");
             let setting = if read_only { "on" } else { "off" };
             sqlx::query(&format!(
                 "ALTER DATABASE {name} SET default_transaction_read_only = {setting}"
             ))
-            .execute(&admin)
+            .execute(&mut admin)
             .await
             .expect("alter database");
             sqlx::query(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
                  WHERE datname = current_database() AND pid <> pg_backend_pid()",
             )
-            .execute(&admin)
+            .execute(&mut admin)
             .await
             .expect("drop the connections");
+            admin.close().await.expect("close");
         }
     };
     if app.is_postgres() {
