@@ -22,13 +22,15 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 
 command -v wrk >/dev/null || { echo "ingest.sh: wrk is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 # The release binary as scripts/build.sh makes it (cargo-leptos; quick when nothing changed), and the
-# ceiling apart: an example builds with the dev-dependencies' features, which must not leak into it.
+# ceiling apart, in a target folder of its own: an example builds with the dev-dependencies'
+# features and without cargo-leptos's environment, and in the same folder each build would undo the
+# other's artifacts.
 build_log=$(mktemp)
 bash scripts/build.sh >"$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
-cargo build -q --release --locked -p server --example ingest_ceiling
+CARGO_TARGET_DIR="$target/ingest-ceiling" cargo build -q --release --locked -p server --example ingest_ceiling
 rm -f "$build_log"
 bin="$target/release/trefpunt"
-ceiling_bin="$target/release/examples/ingest_ceiling"
+ceiling_bin="$target/ingest-ceiling/release/examples/ingest_ceiling"
 
 work=$(mktemp -d /tmp/trefpunt-ingest.XXXXXX)
 # scripts/postgres.sh runs the server as the postgres user, which must reach $work/pg.
