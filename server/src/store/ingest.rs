@@ -96,28 +96,14 @@ async fn write_batches(backend: Backend, pool: AnyPool, mut jobs: mpsc::Receiver
 async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Stored>, StoreError> {
     let mut tx = WriteTx::begin(pool, backend).await?;
     let ids: Vec<&str> = jobs.iter().map(|j| j.submission.id.as_str()).collect();
-    let gone: HashSet<String> = sqlx::query_scalar(&backend.sql(&format!(
-        "SELECT id FROM tombstones WHERE id IN {}",
-        backend.json_list("?")
-    )))
-    .bind(json_list(&ids))
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .collect();
+    let gone = ids_among(&mut tx, backend, "SELECT id FROM tombstones WHERE id IN", &ids).await?;
     let mut before = stored(&mut tx, backend, &ids).await?;
     let mut campaigns: Vec<&str> = jobs.iter().map(|j| j.submission.campaign.as_str()).collect();
     campaigns.sort_unstable();
     campaigns.dedup();
-    let open: HashSet<String> = sqlx::query_scalar(&backend.sql(&format!(
-        "SELECT id FROM campaigns WHERE status = 'open' AND id IN {}",
-        backend.json_list("?")
-    )))
-    .bind(json_list(&campaigns))
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .collect();
+    let open =
+        ids_among(&mut tx, backend, "SELECT id FROM campaigns WHERE status = 'open' AND id IN", &campaigns)
+            .await?;
 
     // Decide each job; the same id twice in one batch (a double tap) is a resend of the first.
     let mut outcomes: Vec<Option<Stored>> = vec![None; jobs.len()];
@@ -228,6 +214,19 @@ fn chunks(rows: &[usize]) -> Vec<&[usize]> {
 /// A JSON array of strings: one parameter for a whole `IN` list (see [`Backend::json_list`]).
 fn json_list(items: &[&str]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// The ids `select` (a query ending in `IN`) finds among `ids`, in one statement.
+async fn ids_among(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    select: &str,
+    ids: &[&str],
+) -> Result<HashSet<String>, StoreError> {
+    let statement = format!("{select} {}", backend.json_list("?"));
+    let sql = backend.sql(&statement);
+    let found: Vec<String> = sqlx::query_scalar(&sql).bind(json_list(ids)).fetch_all(conn).await?;
+    Ok(found.into_iter().collect())
 }
 
 /// A stored submission, as a resend is judged against it.
