@@ -37,8 +37,9 @@ pub fn shell(config: ShellConfig) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 // Without JavaScript there is no map: hide what only works with it.
+                // The page's Content-Security-Policy allows this one inline style by its nonce.
                 <noscript>
-                    <style>".js-only { display: none !important; }"</style>
+                    <style nonce=leptos::nonce::use_nonce()>".js-only { display: none !important; }"</style>
                 </noscript>
                 <script defer src="/js/map.js"></script>
                 // The offline queue and the service worker: small, and on every page, so an entry
@@ -69,9 +70,8 @@ pub fn App() -> impl IntoView {
         // else from Accept-Language; the provider itself sets no cookie (see server/src/routes/lang.rs).
         <I18nContextProvider enable_cookie=false>
             <Stylesheet id="leptos" href="/pkg/trefpunt.css" />
-            <Title formatter=|page: String| {
-                if page.is_empty() { "Trefpunt".to_string() } else { format!("{page} · Trefpunt") }
-            } />
+            // leptos_meta writes the title into <head> as it is: `html::title` escapes it.
+            <Title formatter=|page: String| crate::html::title(&page) />
             <Router>
                 <Layout>
                     // Every page is rendered whole before it is sent (SsrMode::Async): a browser

@@ -218,6 +218,14 @@ pub fn period(l: Locale, p: crate::model::Period) -> String {
     }
 }
 
+/// "september 2026" for a `YYYY-MM` month (an entry's public date); the text itself if it is none.
+pub fn month(l: Locale, month: &str) -> String {
+    match crate::model::Period::parse(month) {
+        Some(p @ crate::model::Period::Month(..)) => period(l, p),
+        _ => month.to_string(),
+    }
+}
+
 pub fn level(l: Locale, level: &str) -> String {
     match level {
         "gemeente" => td_string!(l, level_gemeente),

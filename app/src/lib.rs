@@ -9,13 +9,19 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod api;
+// The document, its router and the pages are rendered on the server only: in islands mode the WASM
+// bundle hydrates the islands (`components::entry_form`) and nothing else.
+#[cfg(feature = "ssr")]
 mod app;
 mod browser;
 pub mod components;
+pub mod html;
 pub mod labels;
 pub mod model;
+#[cfg(feature = "ssr")]
 pub mod pages;
 
+#[cfg(feature = "ssr")]
 pub use app::{shell, App, IslandScripts, ShellConfig};
 
 /// Entry point of the WASM bundle.

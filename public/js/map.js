@@ -291,8 +291,11 @@
         delete el.dataset.heatmapCells;
         return;
       }
-      var b = map.getBounds();
-      var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(5); }).join(",");
+      // The server takes boxes of at most 1° each way: zoomed out further, the middle of the view.
+      var b = map.getBounds(), c = b.getCenter(), half = 0.4999;
+      var box = [Math.max(b.getWest(), c.lng - half), Math.max(b.getSouth(), c.lat - half),
+        Math.min(b.getEast(), c.lng + half), Math.min(b.getNorth(), c.lat + half)]
+        .map(function (x) { return x.toFixed(5); }).join(",");
       var extra = el.dataset.heatmap ? "&" + el.dataset.heatmap : "";
       fetch("/api/v1/heatmap?size=128&bbox=" + box + extra)
         .then(function (r) { return r.ok ? r.json() : null; })

@@ -92,8 +92,8 @@ async fn main() {
         let created = format!("{}-{:02}-15T12:00:00Z", 2025 + month / 12, month % 12 + 1);
         sqlx::query(
             "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, details, answers, \
-             language, source, gemeente, wijk, buurt, canonical, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, '{}', '{}', 'nl', ?, ?, ?, ?, '{}', ?)",
+             language, source, gemeente, wijk, buurt, content_hash, wordless_hash, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, '{}', '{}', 'nl', ?, ?, ?, ?, '', 'bench', ?)",
         )
         .bind(format!("s{i}"))
         .bind(format!("r{}", i * 2 / 5))

@@ -18,9 +18,8 @@ pub const COOKIE: &str = "trefpunt_staff";
 pub const SESSION_HOURS: u32 = 12;
 /// The header state-changing staff requests carry their session's CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Failed sign-ins per account within [`LOCKOUT`] before further attempts get 429.
-pub const MAX_FAILURES: u32 = 5;
-pub const LOCKOUT: Duration = Duration::from_secs(15 * 60);
+/// How long a sign-in waits for a password check slot before it is answered 503.
+pub const HASHING_WAIT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]
@@ -28,9 +27,8 @@ pub struct HashError(String);
 
 /// An argon2id PHC string (parameters and salt included) for a new password.
 pub fn hash_password(password: &str) -> Result<String, HashError> {
-    // uuid's v4 comes from the OS's CSPRNG: 16 random bytes of salt.
-    let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes())
-        .map_err(|e| HashError(e.to_string()))?;
+    let salt = crate::secrets::random_bytes::<16>().map_err(|e| HashError(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| HashError(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -54,13 +52,9 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default())
 }
 
-/// 244 random bits as 64 hex characters (two v4 UUIDs, from the OS's CSPRNG).
-pub fn new_token() -> String {
-    format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    )
+/// A session or CSRF token: 256 random bits as 64 hex characters.
+pub fn new_token() -> Result<String, crate::secrets::SecretError> {
+    crate::secrets::token::<32>()
 }
 
 /// What the database keeps of a session token.
@@ -71,17 +65,9 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-/// A password to hand out once: 20 letters and digits without look-alikes (about 110 bits).
-pub fn generate_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
-    let bytes: Vec<u8> = (0..2)
-        .flat_map(|_| *uuid::Uuid::new_v4().as_bytes())
-        .collect();
-    bytes
-        .iter()
-        .take(20)
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+/// A password to hand out once: 20 letters and digits without look-alikes (about 113 bits).
+pub fn generate_password() -> Result<String, crate::secrets::SecretError> {
+    crate::secrets::password()
 }
 
 /// The `Set-Cookie` value for a new session (`Secure` when the site is served over https).
@@ -152,15 +138,11 @@ async fn check(
         return Err(ApiError::Forbidden("your role may not do this"));
     }
     if let Some(given) = csrf {
-        if !given.is_some_and(|v| constant_time_eq(v.as_bytes(), user.csrf.as_bytes())) {
+        if !given.is_some_and(|v| crate::secrets::same(v.as_bytes(), user.csrf.as_bytes())) {
             return Err(ApiError::Forbidden("missing or wrong CSRF token"));
         }
     }
     Ok(user)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
@@ -183,14 +165,14 @@ mod tests {
 
     #[test]
     fn tokens_and_passwords_are_fresh() {
-        let (a, b) = (new_token(), new_token());
+        let (a, b) = (new_token().expect("token"), new_token().expect("token"));
         assert_eq!(a.len(), 64);
         assert_ne!(a, b);
         assert_eq!(token_hash(&a).len(), 64);
         assert_ne!(token_hash(&a), a);
-        let p = generate_password();
+        let p = generate_password().expect("password");
         assert_eq!(p.len(), 20);
-        assert_ne!(p, generate_password());
+        assert_ne!(p, generate_password().expect("password"));
     }
 
     #[test]

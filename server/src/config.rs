@@ -24,6 +24,10 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     /// How many of those may come at once.
     pub rate_limit_burst: u32,
+    /// Address searches and nearby look-ups per client address per minute; 0 is off.
+    pub read_limit_per_minute: u32,
+    /// How many of those may come at once.
+    pub read_limit_burst: u32,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: crate::ratelimit::TrustedProxies,
     /// Where residents' photos are kept.
@@ -44,6 +48,10 @@ pub fn default_photo_dir(database_url: &str) -> std::path::PathBuf {
 /// carrier NAT). The limit is against floods, not against busy neighbourhoods.
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 120;
 pub const DEFAULT_RATE_LIMIT_BURST: u32 = 60;
+/// Reads the resident form fires as someone types an address or taps the map: ten a second from
+/// one address, with room for a street event's shared Wi-Fi.
+pub const DEFAULT_READ_LIMIT_PER_MINUTE: u32 = 600;
+pub const DEFAULT_READ_LIMIT_BURST: u32 = 300;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {reason}")]
@@ -98,6 +106,11 @@ impl Settings {
                 DEFAULT_RATE_LIMIT_PER_MINUTE,
             )?,
             rate_limit_burst: number("TREFPUNT_RATE_LIMIT_BURST", DEFAULT_RATE_LIMIT_BURST)?,
+            read_limit_per_minute: number(
+                "TREFPUNT_READ_LIMIT_PER_MINUTE",
+                DEFAULT_READ_LIMIT_PER_MINUTE,
+            )?,
+            read_limit_burst: number("TREFPUNT_READ_LIMIT_BURST", DEFAULT_READ_LIMIT_BURST)?,
             trusted_proxies,
             database_url,
             addr,

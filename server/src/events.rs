@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 
 use crate::domain::calendar::{add_days, today_utc};
 use crate::domain::roles::{Access, Role};
+use crate::secrets;
 use crate::service::Service;
 use crate::store::{SessionUser, StoreError};
 
@@ -35,49 +36,56 @@ pub struct Credentials {
 }
 
 impl Service {
-    /// Creates an event in a campaign this worker may see.
+    /// Creates an event in a campaign this worker may see, with fresh link tokens. It belongs to
+    /// the worker's gemeenten (an admin's event to its campaign's).
     pub async fn create_event(
         &self,
         input: &EventInput,
         who: &SessionUser,
-    ) -> Result<Result<Event, Vec<Violation>>, StoreError> {
+    ) -> Result<Result<Event, Vec<Violation>>, EventError> {
         if let Err(v) = input.check() {
             return Ok(Err(v));
         }
         let campaign = self.store.campaign(input.campaign.trim()).await?;
-        if !campaign.is_some_and(|c| who.scope().sees_campaign(&c.gemeenten)) {
+        let Some(campaign) = campaign.filter(|c| who.scope().sees_campaign(&c.gemeenten)) else {
             return Ok(Err(vec![Violation::new("campaign", Rule::UnknownCampaign)]));
-        }
-        Ok(Ok(self.store.create_event(input, who).await?))
+        };
+        let gemeenten = match who.role {
+            Role::Admin => campaign.gemeenten.clone(),
+            _ => who.gemeenten.clone(),
+        };
+        let event = Event {
+            // The id names the event in links; only the tokens are secret.
+            id: secrets::token::<6>()?,
+            campaign: campaign.id.clone(),
+            name: input.name.trim().to_string(),
+            place: input.place.trim().to_string(),
+            day: input.day.trim().to_string(),
+            status: EventStatus::Open,
+            kiosk_token: secrets::token::<16>()?,
+            qr_token: secrets::token::<16>()?,
+            entries: 0,
+            gemeenten,
+            created_by: who.user_id,
+        };
+        self.store.create_event(&event, who).await?;
+        Ok(Ok(event))
     }
 
-    /// The events of the campaigns this staff member may see, newest day first.
+    /// The events this staff member may see, newest day first.
     pub async fn events_for(&self, who: &SessionUser) -> Result<Vec<Event>, StoreError> {
-        let scope = who.scope();
-        let campaigns = self.store.campaign_list().await?;
         Ok(self
             .store
             .event_list()
             .await?
             .into_iter()
-            .filter(|e| {
-                campaigns
-                    .iter()
-                    .find(|c| c.id == e.campaign)
-                    .is_some_and(|c| scope.sees_campaign(&c.gemeenten))
-            })
+            .filter(|e| sees_event(who, e))
             .collect())
     }
 
     /// One event, if this staff member may see it.
     pub async fn event_for(&self, id: &str, who: &SessionUser) -> Result<Option<Event>, StoreError> {
-        let Some(event) = self.store.event(id).await? else {
-            return Ok(None);
-        };
-        let campaign = self.store.campaign(&event.campaign).await?;
-        Ok(campaign
-            .is_some_and(|c| who.scope().sees_campaign(&c.gemeenten))
-            .then_some(event))
+        Ok(self.store.event(id).await?.filter(|e| sees_event(who, e)))
     }
 
     /// The staff events page: this worker's events and the open campaigns a new one may join.
@@ -132,7 +140,7 @@ impl Service {
         let Some(event) = self.store.event(id).await? else {
             return Ok(None);
         };
-        let Some(link) = event.token_kind(token) else {
+        let Some(link) = link_of(&event, token) else {
             return Ok(None);
         };
         let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
@@ -227,7 +235,7 @@ impl Service {
             Some(Source::Event) => {
                 let token = credentials.event_token.as_deref().unwrap_or_default();
                 let event = self.store.event(event_id).await?;
-                if let Some(event) = event.filter(|e| e.token_kind(token).is_some() && e.campaign == input.campaign.trim()) {
+                if let Some(event) = event.filter(|e| link_of(e, token).is_some() && e.campaign == input.campaign.trim()) {
                     let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
                     let takes_new = event.takes_entries(&today_utc(), &last_day);
                     proof.event = Some(event.id);
@@ -249,8 +257,40 @@ impl Service {
     }
 }
 
+/// Why an event could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Secret(#[from] secrets::SecretError),
+}
+
+/// Whether a staff member may see (and close) an event: admins every one, others those of their
+/// gemeenten and the ones they made themselves. A campaign that runs everywhere does not make its
+/// events everyone's.
+pub fn sees_event(who: &SessionUser, event: &Event) -> bool {
+    who.role == Role::Admin
+        || event.created_by == who.user_id
+        || event.gemeenten.iter().any(|g| who.gemeenten.contains(g))
+}
+
+/// Which of an event's links a token opens, compared in constant time.
+pub fn link_of(event: &Event, token: &str) -> Option<EventLink> {
+    let token = token.as_bytes();
+    if token.is_empty() {
+        None
+    } else if secrets::same(token, event.kiosk_token.as_bytes()) {
+        Some(EventLink::Kiosk)
+    } else if secrets::same(token, event.qr_token.as_bytes()) {
+        Some(EventLink::Poster)
+    } else {
+        None
+    }
+}
+
 /// `Set-Cookie` for an event link: a tablet keeps it for the event and its grace period, a phone for
-/// a day.
+/// a day. (`routes::security` adds `Secure` to every cookie when the site is served over https.)
 pub fn set_cookie(event: &Event, token: &str, link: EventLink) -> String {
     let max_age = match link {
         EventLink::Kiosk => (SYNC_GRACE_DAYS + 1) * 86_400,
@@ -282,4 +322,47 @@ mod tests {
         h.insert(header::COOKIE, "trefpunt_event=nodot".parse().expect("header"));
         assert_eq!(cookie_value(&h), None);
     }
+
+    fn event() -> Event {
+        Event {
+            id: "e1".into(),
+            campaign: "default".into(),
+            name: "Pleinfeest".into(),
+            place: String::new(),
+            day: "2026-06-13".into(),
+            status: EventStatus::Open,
+            kiosk_token: "k".repeat(32),
+            qr_token: "q".repeat(32),
+            entries: 0,
+            gemeenten: vec!["GM0505".into()],
+            created_by: 7,
+        }
+    }
+
+    #[test]
+    fn tokens_open_their_own_link_only() {
+        let e = event();
+        assert_eq!(link_of(&e, &"k".repeat(32)), Some(EventLink::Kiosk));
+        assert_eq!(link_of(&e, &"q".repeat(32)), Some(EventLink::Poster));
+        assert_eq!(link_of(&e, &"k".repeat(31)), None);
+        assert_eq!(link_of(&e, ""), None);
+    }
+
+    #[test]
+    fn events_are_seen_by_their_gemeenten_their_maker_and_admins() {
+        let who = |id, role, gemeenten: &[&str]| SessionUser {
+            user_id: id,
+            email: String::new(),
+            role,
+            csrf: String::new(),
+            gemeenten: gemeenten.iter().map(|g| g.to_string()).collect(),
+        };
+        let e = event();
+        assert!(sees_event(&who(7, Role::Worker, &[]), &e), "its maker");
+        assert!(sees_event(&who(8, Role::Worker, &["GM0505", "GM0363"]), &e));
+        assert!(!sees_event(&who(8, Role::Worker, &["GM0363"]), &e));
+        assert!(!sees_event(&who(8, Role::Worker, &[]), &e));
+        assert!(sees_event(&who(9, Role::Admin, &[]), &e));
+    }
+
 }

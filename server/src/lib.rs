@@ -16,6 +16,7 @@ pub mod photo;
 pub mod photos;
 pub mod ratelimit;
 pub mod routes;
+pub mod secrets;
 pub mod service;
 pub mod staff_view;
 pub mod store;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub service: Service,
     pub shell: ShellConfig,
+    /// The security headers' policy (Content-Security-Policy and friends).
+    pub security: Arc<routes::security::Policy>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -62,10 +65,21 @@ impl AppState {
     pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
         let backend: BackendRef = Arc::new(self.service.clone());
         let options = self.leptos_options.clone();
+        let security = self.security.clone();
         move || {
             provide_context(backend.clone());
             // For `IslandScripts`, which pages with an island render.
             provide_context(options.clone());
+            // A page render has a fresh nonce (leptos_axum provides it), which Leptos puts on its
+            // island loader: the page's CSP allows that one inline script and no other.
+            if let (Some(nonce), Some(res)) = (
+                leptos::nonce::use_nonce(),
+                use_context::<leptos_axum::ResponseOptions>(),
+            ) {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&security.csp(Some(&nonce))) {
+                    res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+                }
+            }
         }
     }
 
@@ -86,6 +100,8 @@ pub enum StartError {
     },
     #[error("leptos configuration: {0}")]
     Leptos(String),
+    #[error(transparent)]
+    Secret(#[from] secrets::SecretError),
 }
 
 /// How long a stopping server waits for open requests (a slow upload, a client that keeps its
@@ -118,7 +134,19 @@ impl Application {
             limiter: ratelimit::RateLimiter::new(
                 settings.rate_limit_per_minute,
                 settings.rate_limit_burst,
+                secrets::random_bytes()?,
             ),
+            reads: ratelimit::RateLimiter::new(
+                settings.read_limit_per_minute,
+                settings.read_limit_burst,
+                secrets::random_bytes()?,
+            ),
+            sign_in: ratelimit::RateLimiter::new(
+                domain::sign_in::CLIENT_PER_MINUTE,
+                domain::sign_in::CLIENT_BURST,
+                secrets::random_bytes()?,
+            ),
+            heavy: std::sync::Arc::new(tokio::sync::Semaphore::new(service::HEAVY_READS)),
             trusted: settings.trusted_proxies.clone(),
         });
         service.watch_areas(std::time::Duration::from_secs(10));
@@ -126,6 +154,10 @@ impl Application {
         service.photo_dir = settings.photo_dir.clone();
         service.watch_retention();
         let state = AppState {
+            security: Arc::new(routes::security::Policy::new(
+                &settings.tile_url,
+                settings.public_url.as_deref(),
+            )),
             leptos_options,
             service,
             shell: ShellConfig {
@@ -218,7 +250,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/mijn/{id}/foto",
             axum::routing::post(routes::photos::upload_form)
-                .layer(routes::photos::body_limit()),
+                .layer(routes::photos::body_limit())
+                .layer(axum::middleware::from_fn_with_state(
+                    state.service.clone(),
+                    routes::photos::admit,
+                )),
         )
         // Liveness: the process answers. Readiness: it can also reach its database, so a proxy only
         // sends residents to servers that can store what they send.
@@ -238,6 +274,10 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, fallback_shell))
         .layer(axum::middleware::from_fn(routes::lang::apply_choice))
+        .layer(axum::middleware::from_fn_with_state(
+            state.security.clone(),
+            routes::security::headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.service.clone(),
             routes::abuse::limit,

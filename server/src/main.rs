@@ -24,6 +24,9 @@ use tracing_subscriber::EnvFilter;
   TREFPUNT_PDOK_WIJKENBUURTEN_URL  PDOK CBS wijken en buurten OGC API base, {year} replaced
   TREFPUNT_RATE_LIMIT_PER_MINUTE  anonymous writes per client address per minute (default 120; 0 = off)
   TREFPUNT_RATE_LIMIT_BURST   how many of those at once (default 60)
+  TREFPUNT_READ_LIMIT_PER_MINUTE  address searches and nearby look-ups per client address per minute
+                              (default 600; 0 = off)
+  TREFPUNT_READ_LIMIT_BURST   how many of those at once (default 300)
   TREFPUNT_TRUSTED_PROXIES    proxies (IPs, CIDR) whose X-Forwarded-For is believed
   TREFPUNT_PHOTO_DIR          residents' photos (default: photos/ next to the SQLite file)
   RUST_LOG                    log filter (default info)")]
@@ -276,9 +279,10 @@ async fn add_user(
     if let Some(bad) = gemeenten.iter().find(|g| !app::model::is_gemeente_code(g)) {
         return Err(format!("--gemeente {bad}: not a CBS gemeente code such as GM0505").into());
     }
-    let password = given
-        .clone()
-        .unwrap_or_else(server::auth::generate_password);
+    let password = match &given {
+        Some(p) => p.clone(),
+        None => server::auth::generate_password()?,
+    };
     let phc = server::auth::hash_password(&password)?;
     let settings = Settings::from_env()?;
     let store = server::store::Store::open(&settings.database_url).await?;

@@ -6,50 +6,28 @@
 use std::time::Duration;
 
 use app::model::{Campaign, OwnChange, OwnEntry, Receipt, Rule, Violation};
-use blake2::digest::{KeyInit, Mac};
-use blake2::Blake2sMac256;
 
 use crate::service::Service;
 use crate::store::StoreError;
 
-/// Hex characters of a key: 128 bits, enough that guessing is hopeless and short enough to type.
-const KEY_CHARS: usize = 32;
-
-/// The key of entry `id` under `secret`.
-pub fn edit_key(secret: &str, id: &str) -> String {
-    let mut mac = <Blake2sMac256 as KeyInit>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| <Blake2sMac256 as KeyInit>::new(&Default::default()));
-    mac.update(b"trefpunt edit key\0");
-    mac.update(id.as_bytes());
-    let bytes = mac.finalize().into_bytes();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    hex[..KEY_CHARS].to_string()
-}
-
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 impl Service {
-    async fn key_of(&self, id: &str) -> Result<String, StoreError> {
-        let secret = self
-            .edit_secret
-            .get_or_try_init(|| self.store.secret("edit_key"))
-            .await?;
-        Ok(edit_key(secret, id))
+    fn key_of(&self, id: &str) -> String {
+        self.private_links.key(id)
     }
 
     /// The receipt with its private-link key.
-    pub async fn with_key(&self, mut r: Receipt) -> Result<Receipt, StoreError> {
-        r.edit_key = Some(self.key_of(&r.id).await?);
-        Ok(r)
+    pub fn with_key(&self, mut r: Receipt) -> Receipt {
+        r.edit_key = Some(self.key_of(&r.id));
+        r
     }
 
     /// The key of entry `id`, for the visit that wrote it (`respondent` must be its author).
     pub async fn key_for_author(&self, id: &str, respondent: &str) -> Result<Option<String>, StoreError> {
         let id = id.to_ascii_lowercase();
         match self.store.author(&id).await? {
-            Some(a) if same(&a, &respondent.to_ascii_lowercase()) => Ok(Some(self.key_of(&id).await?)),
+            Some(a) if crate::secrets::same(a.as_bytes(), respondent.to_ascii_lowercase().as_bytes()) => {
+                Ok(Some(self.key_of(&id)))
+            }
             _ => Ok(None),
         }
     }
@@ -57,7 +35,7 @@ impl Service {
     /// The entry behind a private link, if the key fits.
     pub async fn own_entry(&self, id: &str, key: &str) -> Result<Option<OwnEntry>, StoreError> {
         let id = id.to_ascii_lowercase();
-        if !same(&self.key_of(&id).await?, key.trim()) {
+        if !self.private_links.verify(&id, key) {
             return Ok(None);
         }
         self.store.own_entry(&id).await
@@ -165,19 +143,4 @@ fn text_questions(c: &Campaign) -> Vec<String> {
         .filter(|q| q.kind == app::model::QuestionType::Text)
         .map(|q| q.id)
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_per_entry_and_per_secret() {
-        let a = edit_key("s1", "6f1c2d3e-4a5b-4c6d-8e7f-901234567891");
-        assert_eq!(a.len(), KEY_CHARS);
-        assert_eq!(a, edit_key("s1", "6f1c2d3e-4a5b-4c6d-8e7f-901234567891"));
-        assert_ne!(a, edit_key("s1", "6f1c2d3e-4a5b-4c6d-8e7f-901234567892"));
-        assert_ne!(a, edit_key("s2", "6f1c2d3e-4a5b-4c6d-8e7f-901234567891"));
-        assert!(same(&a, &a) && !same(&a, &a[1..]));
-    }
 }

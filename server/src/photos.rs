@@ -39,17 +39,50 @@ pub fn photo_path(dir: &Path, hash: &str) -> Option<PathBuf> {
         .then(|| dir.join(format!("{hash}.jpg")))
 }
 
+/// Photo uploads whose bodies may be in memory at once (each up to 10 MiB); the rest wait, with
+/// their bytes still in the network's buffers, for up to [`UPLOAD_WAIT`].
+pub const UPLOADS_AT_ONCE: usize = 4;
+/// Uploads decoded at once: one decode may take a third of a gigabyte (40 megapixels in the widest
+/// pixel layout, see `photo::alloc_budget`) and a core for a second.
+pub const DECODES_AT_ONCE: usize = 1;
+/// How long an upload waits for its turn before it is answered 503.
+pub const UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The two bounds that keep a burst of uploads within memory: peak memory stays under the
+/// process's own plus `UPLOADS_AT_ONCE` × 10 MiB plus `DECODES_AT_ONCE` × one decode.
+pub struct PhotoSlots {
+    pub uploads: tokio::sync::Semaphore,
+    pub decodes: tokio::sync::Semaphore,
+}
+
+impl Default for PhotoSlots {
+    fn default() -> Self {
+        PhotoSlots {
+            uploads: tokio::sync::Semaphore::new(UPLOADS_AT_ONCE),
+            decodes: tokio::sync::Semaphore::new(DECODES_AT_ONCE),
+        }
+    }
+}
+
 impl Service {
     /// Stores the author's photo of entry `id` (the private link's key proves authorship).
-    pub async fn upload_photo(&self, id: &str, key: &str, bytes: Vec<u8>) -> Result<Stored, UploadError> {
+    pub async fn upload_photo(&self, id: &str, key: &str, bytes: axum::body::Bytes) -> Result<Stored, UploadError> {
         let entry = self.own_entry(id, key).await?.ok_or(UploadError::NotFound)?;
         if entry.kind == Kind::Wish {
             return Err(UploadError::WrongKind);
         }
-        // Decoding and resizing take a core for half a second: off the async workers.
+        // Decoding and resizing take a core for half a second and up to a third of a gigabyte: off
+        // the async workers, and one at a time.
+        let _decoding = self
+            .photo_slots
+            .decodes
+            .acquire()
+            .await
+            .map_err(|e| UploadError::Io(std::io::Error::other(e.to_string())))?;
         let photo = tokio::task::spawn_blocking(move || process(&bytes, &PhotoLimits::default()))
             .await
             .map_err(|e| UploadError::Io(std::io::Error::other(e.to_string())))??;
+        drop(_decoding);
         let dir = self.photo_dir.clone();
         let path = photo_path(&dir, &photo.hash).ok_or(UploadError::Photo(PhotoError::Encode))?;
         let jpeg = photo.jpeg;

@@ -51,12 +51,16 @@ impl fmt::Display for RetryAfter {
 /// moment the bucket will be full again. That is the same token bucket in one `Instant` per client,
 /// with no floating point: the bucket holds `burst - (tat - now) / interval` tokens.
 pub struct RateLimiter {
-    /// `None`: the limiter is off and allows everything.
-    limits: Option<Limits>,
-    /// Keyed with a random per-process key; cloned for each address hashed.
-    mac: Blake2sMac256,
+    /// `None`: the limiter is off, allows everything and hashes nothing.
+    on: Option<On>,
     max_clients: usize,
     state: Mutex<State>,
+}
+
+struct On {
+    limits: Limits,
+    /// Keyed with a random per-process key; cloned for each address hashed.
+    mac: Blake2sMac256,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -95,18 +99,34 @@ impl Limits {
 impl RateLimiter {
     /// `burst` submissions at once, then `per_minute` a minute. `per_minute == 0` turns the limiter
     /// off (everything is allowed and nothing is kept), as load tests configure it. A `burst` of 0
-    /// counts as 1: a bucket that can never hold a token would refuse everyone forever.
-    pub fn new(per_minute: u32, burst: u32) -> RateLimiter {
-        let limits = (per_minute > 0).then(|| {
+    /// counts as 1: a bucket that can never hold a token would refuse everyone forever. `key` keys
+    /// the hash clients are kept under: random, made at start (`secrets::random_bytes`), never stored.
+    pub fn new(per_minute: u32, burst: u32, key: [u8; 32]) -> RateLimiter {
+        let on = (per_minute > 0).then(|| {
             let interval = Duration::from_secs(60) / per_minute;
-            Limits {
-                interval,
-                tolerance: interval * (burst.max(1) - 1),
+            On {
+                limits: Limits {
+                    interval,
+                    tolerance: interval * (burst.max(1) - 1),
+                },
+                mac: <Blake2sMac256 as KeyInit>::new(&key.into()),
             }
         });
         RateLimiter {
-            limits,
-            mac: <Blake2sMac256 as KeyInit>::new(&random_key().into()),
+            on,
+            max_clients: DEFAULT_MAX_CLIENTS,
+            state: Mutex::new(State {
+                full_at: FxHashMap::default(),
+                earliest_full: None,
+                next_sweep: None,
+            }),
+        }
+    }
+
+    /// A limiter that allows everything (library users and tests that do not limit).
+    pub fn off() -> RateLimiter {
+        RateLimiter {
+            on: None,
             max_clients: DEFAULT_MAX_CLIENTS,
             state: Mutex::new(State {
                 full_at: FxHashMap::default(),
@@ -124,7 +144,7 @@ impl RateLimiter {
 
     /// Whether the limiter limits anything (`per_minute > 0`).
     pub fn is_enabled(&self) -> bool {
-        self.limits.is_some()
+        self.on.is_some()
     }
 
     /// How many clients the table holds now (for metrics; never more than the maximum).
@@ -141,10 +161,11 @@ impl RateLimiter {
     /// server's memory; the price is that while such an attack fills the table, new residents wait
     /// a moment, while residents already in the table are served as usual.
     pub fn check(&self, addr: IpAddr, now: Instant) -> Result<(), RetryAfter> {
-        let Some(limits) = self.limits else {
+        let Some(on) = &self.on else {
             return Ok(());
         };
-        let key = self.client_key(addr);
+        let limits = on.limits;
+        let key = on.client_key(addr);
         let mut state = self.lock();
         if let Some(full_at) = state.full_at.get_mut(&key) {
             return limits.take(full_at, now);
@@ -166,11 +187,30 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Gives back the token a [`check`](Self::check) took for `addr`, when what it was taken for
+    /// should not count (a sign-in that succeeded): the bucket's full time moves one interval
+    /// earlier, never before `now`.
+    pub fn refund(&self, addr: IpAddr, now: Instant) {
+        let Some(on) = &self.on else {
+            return;
+        };
+        let key = on.client_key(addr);
+        let mut state = self.lock();
+        if let Some(full_at) = state.full_at.get_mut(&key) {
+            *full_at = full_at
+                .checked_sub(on.limits.interval)
+                .map_or(now, |t| t.max(now));
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // The state is consistent after every statement, so a panic elsewhere cannot leave it broken.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+}
+
+impl On {
     /// The key a client is tracked under: 128 bits of a keyed BLAKE2s hash of its IPv4 address or
     /// its IPv6 /64. The raw address is not kept.
     fn client_key(&self, addr: IpAddr) -> u128 {
@@ -209,19 +249,12 @@ impl fmt::Debug for RateLimiter {
     // Neither the key nor the table.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RateLimiter")
-            .field("limits", &self.limits)
+            .field("limits", &self.on.as_ref().map(|on| on.limits))
             .field("max_clients", &self.max_clients)
             .finish_non_exhaustive()
     }
 }
 
-/// 244 random bits from the OS's CSPRNG (two v4 UUIDs), never stored anywhere.
-fn random_key() -> [u8; 32] {
-    let mut key = [0u8; 32];
-    key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-    key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-    key
-}
 
 /// An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, what a dual-stack socket reports for an IPv4
 /// client) as the IPv4 address it is; anything else unchanged.
@@ -397,6 +430,8 @@ mod tests {
     use super::*;
     use std::net::{Ipv4Addr, Ipv6Addr};
 
+    const KEY: [u8; 32] = [7; 32];
+
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
     }
@@ -408,7 +443,7 @@ mod tests {
     #[test]
     fn burst_then_refusal_with_retry_after() {
         // 6 a minute: a token every 10 s; 2 at once.
-        let limiter = RateLimiter::new(6, 2);
+        let limiter = RateLimiter::new(6, 2, KEY);
         let t0 = Instant::now();
         let a = ip("192.0.2.1");
         assert_eq!(limiter.check(a, t0), Ok(()));
@@ -427,7 +462,7 @@ mod tests {
     fn burst_of_one_and_zero() {
         let t0 = Instant::now();
         for burst in [0, 1] {
-            let limiter = RateLimiter::new(60, burst);
+            let limiter = RateLimiter::new(60, burst, KEY);
             let a = ip("192.0.2.1");
             assert_eq!(limiter.check(a, t0), Ok(()), "burst {burst}");
             assert_eq!(limiter.check(a, t0), Err(RetryAfter(1)), "burst {burst}");
@@ -437,7 +472,7 @@ mod tests {
     #[test]
     fn refills_over_time_up_to_the_burst() {
         // 60 a minute: a token a second; 3 at once.
-        let limiter = RateLimiter::new(60, 3);
+        let limiter = RateLimiter::new(60, 3, KEY);
         let t0 = Instant::now();
         let a = ip("192.0.2.1");
         for _ in 0..3 {
@@ -462,7 +497,7 @@ mod tests {
 
     #[test]
     fn steady_rate_is_allowed_indefinitely() {
-        let limiter = RateLimiter::new(30, 1);
+        let limiter = RateLimiter::new(30, 1, KEY);
         let t0 = Instant::now();
         let a = ip("2001:db8::1");
         for i in 0..1000 {
@@ -471,8 +506,28 @@ mod tests {
     }
 
     #[test]
+    fn a_refund_gives_the_token_back() {
+        let limiter = RateLimiter::new(1, 2, KEY);
+        let t0 = Instant::now();
+        let a = ip("192.0.2.1");
+        assert_eq!(limiter.check(a, t0), Ok(()));
+        assert_eq!(limiter.check(a, t0), Ok(()));
+        assert!(limiter.check(a, t0).is_err());
+        limiter.refund(a, t0);
+        assert_eq!(limiter.check(a, t0), Ok(()), "one token back");
+        assert!(limiter.check(a, t0).is_err());
+        // Refunds never bank tokens beyond a full bucket.
+        for _ in 0..10 {
+            limiter.refund(a, t0);
+        }
+        assert_eq!(limiter.check(a, t0), Ok(()));
+        assert_eq!(limiter.check(a, t0), Ok(()));
+        assert!(limiter.check(a, t0).is_err());
+    }
+
+    #[test]
     fn off_allows_everything_and_keeps_nothing() {
-        let limiter = RateLimiter::new(0, 0);
+        let limiter = RateLimiter::off();
         assert!(!limiter.is_enabled());
         let t0 = Instant::now();
         for i in 0..10_000u32 {
@@ -480,12 +535,12 @@ mod tests {
             assert_eq!(limiter.check(IpAddr::V4(Ipv4Addr::from(i)), t0), Ok(()));
         }
         assert_eq!(limiter.tracked_clients(), 0);
-        assert!(RateLimiter::new(1, 1).is_enabled());
+        assert!(RateLimiter::new(1, 1, KEY).is_enabled());
     }
 
     #[test]
     fn clients_are_independent() {
-        let limiter = RateLimiter::new(60, 2);
+        let limiter = RateLimiter::new(60, 2, KEY);
         let t0 = Instant::now();
         let (a, b) = (ip("192.0.2.1"), ip("192.0.2.2"));
         assert_eq!(limiter.check(a, t0), Ok(()));
@@ -499,7 +554,7 @@ mod tests {
 
     #[test]
     fn ipv6_clients_share_a_bucket_per_64() {
-        let limiter = RateLimiter::new(60, 2);
+        let limiter = RateLimiter::new(60, 2, KEY);
         let t0 = Instant::now();
         assert_eq!(limiter.check(ip("2001:db8:1:2::1"), t0), Ok(()));
         assert_eq!(
@@ -519,7 +574,7 @@ mod tests {
 
     #[test]
     fn ipv4_mapped_ipv6_is_the_ipv4_client() {
-        let limiter = RateLimiter::new(60, 1);
+        let limiter = RateLimiter::new(60, 1, KEY);
         let t0 = Instant::now();
         assert_eq!(limiter.check(ip("198.51.100.7"), t0), Ok(()));
         assert!(limiter.check(ip("::ffff:198.51.100.7"), t0).is_err());
@@ -529,7 +584,8 @@ mod tests {
 
     #[test]
     fn hashes_are_keyed_per_limiter() {
-        let (a, b) = (RateLimiter::new(1, 1), RateLimiter::new(1, 1));
+        let (a, b) = (RateLimiter::new(1, 1, KEY), RateLimiter::new(1, 1, [8; 32]));
+        let (a, b) = (a.on.as_ref().expect("on"), b.on.as_ref().expect("on"));
         let addr = ip("192.0.2.1");
         assert_eq!(a.client_key(addr), a.client_key(addr));
         assert_ne!(a.client_key(addr), b.client_key(addr));
@@ -545,7 +601,7 @@ mod tests {
     #[test]
     fn full_table_drops_refilled_buckets_first_then_refuses() {
         // A token a second, one at a time, room for two clients.
-        let limiter = RateLimiter::new(60, 1).with_max_clients(2);
+        let limiter = RateLimiter::new(60, 1, KEY).with_max_clients(2);
         let t0 = Instant::now();
         let (a, b, c) = (ip("192.0.2.1"), ip("192.0.2.2"), ip("192.0.2.3"));
         assert_eq!(limiter.check(a, t0), Ok(())); // full again at t0 + 1
@@ -567,7 +623,7 @@ mod tests {
 
     #[test]
     fn full_table_sweeps_at_most_once_per_interval() {
-        let limiter = RateLimiter::new(600, 1).with_max_clients(1); // a token every 0.1 s
+        let limiter = RateLimiter::new(600, 1, KEY).with_max_clients(1); // a token every 0.1 s
         let t0 = Instant::now();
         assert_eq!(limiter.check(ip("192.0.2.1"), t0), Ok(()));
         // Sweep at t0 + 0.1: frees the first client's slot.
@@ -582,7 +638,7 @@ mod tests {
     #[test]
     fn memory_stays_bounded_under_a_million_addresses() {
         let max = 10_000;
-        let limiter = RateLimiter::new(60, 5).with_max_clients(max);
+        let limiter = RateLimiter::new(60, 5, KEY).with_max_clients(max);
         let t0 = Instant::now();
         let (mut allowed, mut refused) = (0u32, 0u32);
         // A million distinct /64s, one every 10 µs of fake time: 10 s, with buckets refilling after 1 s.

@@ -16,6 +16,10 @@ use crate::insight::{FactsCache, TableCache};
 use crate::pdok::locatieserver::{GeocodeError, Locatieserver};
 use crate::store::{EntryFilter, Store, StoreError, Stored, StoredArea};
 
+/// The name of the private-link secret in the `secrets` table. Migration 0015 removed its
+/// predecessor `edit_key`, whose keys the old code derived under an all-zero MAC key.
+pub const PRIVATE_LINK_SECRET: &str = "private_link";
+
 #[derive(Clone)]
 pub struct Service {
     pub store: Store,
@@ -29,21 +33,40 @@ pub struct Service {
     pub abuse: Arc<Abuse>,
     /// Where residents' photos are kept (files named by their content hash).
     pub photo_dir: std::path::PathBuf,
-    /// The private-link secret, read once: a migration made it and nothing changes it.
-    pub edit_secret: Arc<tokio::sync::OnceCell<String>>,
+    /// How many photo uploads are held and decoded at once.
+    pub photo_slots: Arc<crate::photos::PhotoSlots>,
+    /// The `/api/v1/areas` answers, built once per import.
+    pub area_shapes: Arc<AreaShapes>,
+    /// The keys of residents' private links, from the deployment's secret (read once at start).
+    pub private_links: Arc<crate::secrets::PrivateLinks>,
 }
 
-/// The in-memory limit on anonymous writes per client, and whose `X-Forwarded-For` to believe.
+/// The in-memory limits per client (and whose `X-Forwarded-For` to believe), and the bound on heavy
+/// reads at once.
 pub struct Abuse {
+    /// Anonymous writes.
     pub limiter: crate::ratelimit::RateLimiter,
+    /// The resident form's address searches and nearby look-ups.
+    pub reads: crate::ratelimit::RateLimiter,
+    /// Staff sign-in attempts (a successful one is given back): see `domain::sign_in`.
+    pub sign_in: crate::ratelimit::RateLimiter,
+    /// Heavy public reads at once (see `routes::abuse::heavy`).
+    pub heavy: Arc<tokio::sync::Semaphore>,
     pub trusted: crate::ratelimit::TrustedProxies,
 }
+
+/// Heavy public reads one process serves at once; each takes milliseconds, so this many waiting
+/// means a flood.
+pub const HEAVY_READS: usize = 16;
 
 impl Default for Abuse {
     /// Off: library users and tests switch it on; `trefpunt serve` takes it from the settings.
     fn default() -> Self {
         Abuse {
-            limiter: crate::ratelimit::RateLimiter::new(0, 0),
+            limiter: crate::ratelimit::RateLimiter::off(),
+            reads: crate::ratelimit::RateLimiter::off(),
+            sign_in: crate::ratelimit::RateLimiter::off(),
+            heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_READS)),
             trusted: crate::ratelimit::TrustedProxies::none(),
         }
     }
@@ -69,6 +92,11 @@ impl Default for AuthState {
         }
     }
 }
+
+/// The areas of each level as a GeoJSON FeatureCollection, with the import it was built from: every
+/// shape is serialised once per import instead of once per request.
+#[derive(Default)]
+pub struct AreaShapes(RwLock<rustc_hash::FxHashMap<String, (String, axum::body::Bytes)>>);
 
 /// A `Cookie` header alone, for checks that read it from a server function's request.
 pub fn cookie_headers(cookie: Option<String>) -> axum::http::HeaderMap {
@@ -101,6 +129,15 @@ pub fn build_index(stored: Vec<StoredArea>) -> AreaIndex {
 impl Service {
     pub async fn new(store: Store, geocoder: Locatieserver) -> Result<Service, StoreError> {
         let index = build_index(store.areas().await?);
+        // Made once per deployment from the OS's random source; a malformed one stops the start
+        // instead of handing out keys anyone could compute.
+        let fresh = hex::encode(
+            crate::secrets::random_bytes::<{ crate::secrets::PRIVATE_LINK_SECRET_BYTES }>()
+                .map_err(|e| StoreError::Internal(e.to_string()))?,
+        );
+        let secret = store.secret_or_insert(PRIVATE_LINK_SECRET, &fresh).await?;
+        let private_links = crate::secrets::PrivateLinks::from_hex(&secret)
+            .map_err(|e| StoreError::Unreadable(e.to_string()))?;
         Ok(Service {
             store,
             geocoder,
@@ -110,8 +147,42 @@ impl Service {
             auth: Arc::default(),
             abuse: Arc::default(),
             photo_dir: std::path::PathBuf::from("data/photos"),
-            edit_secret: Arc::default(),
+            private_links: Arc::new(private_links),
+            area_shapes: Arc::default(),
+            photo_slots: Arc::default(),
         })
+    }
+
+    /// The imported areas of `level` as a GeoJSON FeatureCollection (code, name, population, CBS
+    /// year), from the cache unless areas or key figures were imported since.
+    pub async fn areas_geojson(&self, level: &str) -> Result<axum::body::Bytes, StoreError> {
+        let version = self.store.facts_version().await?;
+        let cached = self.area_shapes.0.read().ok().and_then(|c| {
+            c.get(level).filter(|(v, _)| *v == version).map(|(_, body)| body.clone())
+        });
+        if let Some(body) = cached {
+            return Ok(body);
+        }
+        let mut body = String::from(r#"{"type":"FeatureCollection","features":["#);
+        for (i, a) in self.store.areas().await?.into_iter().filter(|a| a.level == level).enumerate() {
+            if i > 0 {
+                body.push(',');
+            }
+            let props = serde_json::json!({"code": a.code, "name": a.name, "population": a.population, "year": a.year});
+            // The shape is stored as GeoJSON already: no need to parse it again.
+            body.push_str(&format!(
+                r#"{{"type":"Feature","id":{},"properties":{props},"geometry":{}}}"#,
+                serde_json::Value::String(a.code.clone()),
+                a.shape
+            ));
+        }
+        body.push_str("]}");
+        // Bytes: every answer shares the one copy.
+        let body = axum::body::Bytes::from(body);
+        if let Ok(mut c) = self.area_shapes.0.write() {
+            c.insert(level.to_string(), (version, body.clone()));
+        }
+        Ok(body)
     }
 
     pub fn area_index(&self) -> Arc<AreaIndex> {
@@ -199,8 +270,8 @@ impl Service {
         open: bool,
     ) -> Result<SubmitOutcome, StoreError> {
         Ok(match self.store.submit(s, areas, open).await? {
-            Stored::Created(r) => SubmitOutcome::Created(self.with_key(r).await?),
-            Stored::Replayed(r) => SubmitOutcome::Replayed(self.with_key(r).await?),
+            Stored::Created(r) => SubmitOutcome::Created(self.with_key(r)),
+            Stored::Replayed(r) => SubmitOutcome::Replayed(self.with_key(r)),
             Stored::Conflict => SubmitOutcome::Conflict,
             Stored::Gone => SubmitOutcome::Gone,
             Stored::UnknownCampaign => {

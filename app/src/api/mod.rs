@@ -1,6 +1,8 @@
-//! Server functions. They run on the server and reach its domain through [`Backend`], which the server
-//! provides as context (its `Service`); the REST handlers call the same `Service`, so every path to
-//! storage is one code path.
+//! Server functions: the four calls the resident form's island makes from the browser (send, address
+//! search, nearby entries, "ik ook"), each at a `/_fn/...` route under the per-client limits. They
+//! reach the server's domain through [`Backend`], which the server provides as context (its
+//! `Service`); the REST handlers call the same `Service`, so every path to storage is one code path.
+//! What pages read while they render is in `render` (server only, plain functions).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -11,6 +13,10 @@ use crate::model::{FormDraft, GeocodeHit, Receipt, Violation};
 mod backend;
 #[cfg(feature = "ssr")]
 pub use backend::*;
+#[cfg(feature = "ssr")]
+mod render;
+#[cfg(feature = "ssr")]
+pub use render::*;
 
 /// What became of a submission.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,36 +127,12 @@ pub async fn submit_entry(draft: FormDraft) -> Result<SubmitOutcome, ServerFnErr
 
 /// The `Cookie` header of the request a server function answers.
 #[cfg(feature = "ssr")]
-async fn request_cookie() -> Result<Option<String>, ServerFnError> {
+pub(crate) async fn request_cookie() -> Result<Option<String>, ServerFnError> {
     let headers: axum::http::HeaderMap = leptos_axum::extract().await?;
     Ok(headers
         .get(axum::http::header::COOKIE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string))
-}
-
-/// The entry form's campaign and how this device's entries are tagged: an event link's cookie, or a
-/// signed-in worker typing in paper forms of `paper_event`.
-#[server(prefix = "/_fn", endpoint = "form_context", input = server_fn::codec::Json)]
-pub async fn form_context(
-    campaign: String,
-    paper_event: Option<String>,
-) -> Result<crate::model::FormContext, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .form_context(campaign, paper_event, request_cookie().await?)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// The kiosk of `event` for this tablet, or `None` when it was not opened with the event's kiosk link.
-#[server(prefix = "/_fn", endpoint = "kiosk", input = server_fn::codec::Json)]
-pub async fn kiosk_context(event: String) -> Result<Option<crate::model::KioskContext>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .kiosk(event, request_cookie().await?)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
 /// Address search for the form's "type an address" field.
@@ -159,102 +141,6 @@ pub async fn geocode(q: String) -> Result<Vec<GeocodeHit>, ServerFnError> {
     let backend = expect_context::<BackendRef>();
     backend
         .geocode(q)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// The newest entries as the public map shows them (locations of barriers and wishes coarsened).
-#[server(prefix = "/_fn", endpoint = "recent")]
-pub async fn recent_entries(limit: u32) -> Result<Vec<crate::model::PublicEntry>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .recent_entries(limit.clamp(1, 200))
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// The dashboard's figures for one filter (aggregated and suppressed: safe to show anyone).
-#[server(prefix = "/_fn", endpoint = "insight", input = server_fn::codec::Json)]
-pub async fn insight(
-    filter: crate::model::InsightFilter,
-) -> Result<crate::model::InsightOverview, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .insight(filter)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// One area's profile, or `None` when no such area is imported.
-#[server(prefix = "/_fn", endpoint = "area_profile", input = server_fn::codec::Json)]
-pub async fn area_profile(
-    code: String,
-    filter: crate::model::InsightFilter,
-) -> Result<Option<crate::model::AreaProfile>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .area_profile(code, filter)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// One entry as the public sees it (status, note, published text), or `None`.
-#[server(prefix = "/_fn", endpoint = "entry")]
-pub async fn entry(id: String) -> Result<Option<crate::model::PublicEntry>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .entry(id)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// The signed-in staff member's page data (the moderation queue), or `None` when the request has no
-/// valid staff session. Reads the session cookie of the request.
-#[server(prefix = "/_fn", endpoint = "staff_desk")]
-pub async fn staff_desk() -> Result<Option<crate::model::StaffDesk>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    let cookie = request_cookie().await?;
-    backend
-        .staff_desk(cookie)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// Another staff page (accounts, audit log, campaigns) for the request's session, or `None` without
-/// a valid session.
-#[server(prefix = "/_fn", endpoint = "staff_view", input = server_fn::codec::Json)]
-pub async fn staff_view(
-    view: crate::model::StaffView,
-) -> Result<Option<crate::model::StaffPageData>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    let cookie = request_cookie().await?;
-    backend
-        .staff_view(cookie, view)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// The campaigns open today, in `lang`.
-#[server(prefix = "/_fn", endpoint = "open_campaigns")]
-pub async fn open_campaigns(
-    lang: String,
-) -> Result<Vec<crate::model::CampaignCard>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .open_campaigns(lang)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// One campaign for a resident's page, or `None`.
-#[server(prefix = "/_fn", endpoint = "campaign_info")]
-pub async fn campaign_info(
-    id: String,
-    respondent: Option<String>,
-) -> Result<Option<crate::model::CampaignInfo>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .campaign_info(id, respondent)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
@@ -279,29 +165,6 @@ pub async fn say_me_too(id: String, respondent: String) -> Result<Option<u64>, S
     let backend = expect_context::<BackendRef>();
     backend
         .me_too(id, respondent)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// The private-link key of an entry, for the visit that wrote it (the thank-you page).
-#[server(prefix = "/_fn", endpoint = "edit_key")]
-pub async fn edit_key(id: String, respondent: String) -> Result<Option<String>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .edit_key(id, respondent)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
-/// The entry behind a private link (`/mijn/{id}?sleutel=`), or `None`.
-#[server(prefix = "/_fn", endpoint = "own_entry")]
-pub async fn own_entry(
-    id: String,
-    key: String,
-) -> Result<Option<crate::model::OwnEntry>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .own_entry(id, key)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }

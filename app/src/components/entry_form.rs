@@ -312,7 +312,7 @@ fn NearbyEntries(
                         <li class="nearby-entry">
                             <span class="nearby-what">{label}</span>
                             " · "
-                            <span class="hint">{e.created_at.clone()}</span>
+                            <span class="hint">{crate::labels::month(l, &e.month)}</span>
                             {move || match counted() {
                                 Some(n) => view! {
                                     <p class="notice" role="status">
@@ -675,7 +675,7 @@ fn TextField(
             {if multiline {
                 view! {
                     <textarea id=id name=name rows="4" maxlength=max aria-invalid=invalid aria-describedby=described.clone()>
-                        {textarea_text(&value)}
+                        {crate::html::textarea_text(&value)}
                     </textarea>
                 }
                 .into_any()
@@ -745,19 +745,5 @@ fn WishFields(draft: FormDraft, violations: RwSignal<Vec<Violation>>) -> impl In
     view! {
         <TextField id="f-talent" name="talent" field="details.talent" label=td_string!(l, form_talent).to_string()
             hint=Some(td_string!(l, form_talent_hint).to_string()) value=draft.talent.clone() max=MAX_TALENT_CHARS violations />
-    }
-}
-
-/// Tachys writes `<textarea>` children into the server's HTML without escaping them (it treats the
-/// element as raw text), so a resident's `</textarea><script>` would break out of the field. Escape on
-/// the server; in the browser the text becomes a DOM text node, which is safe as it is.
-pub(crate) fn textarea_text(value: &str) -> String {
-    if cfg!(feature = "ssr") {
-        value
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    } else {
-        value.to_string()
     }
 }

@@ -156,7 +156,9 @@ pub struct PublicEntry {
     pub location: Option<Location>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub qualities: Vec<String>,
-    pub created_at: String,
+    /// The month it was made (`YYYY-MM`), never the day: a day or a time would link one visit's
+    /// entries (a place shown exactly, and the barrier made a minute later).
+    pub month: String,
     #[serde(default)]
     pub status: super::Status,
     /// What staff say about the status, in plain words.

@@ -218,7 +218,8 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
             let value = labels::decimal(l, *b);
             view! {
                 <li>
-                    <span class="swatch" style=format!("background:{}", CLASS_COLOURS[i]) aria-hidden="true"></span>
+                    // A class per colour, not a style attribute: the CSP allows no inline styles.
+                    <span class=format!("swatch class-{i}") aria-hidden="true"></span>
                     {t!(i18n, legend_upto, value = value.clone())}
                 </li>
             }
@@ -556,5 +557,19 @@ fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
                 </table>
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CLASS_COLOURS;
+
+    #[test]
+    fn the_legend_classes_have_the_maps_colours() {
+        let css = include_str!("../../style/main.css");
+        for (i, colour) in CLASS_COLOURS.iter().enumerate() {
+            let rule = format!(".swatch.class-{i} {{ background: {colour}; }}");
+            assert!(css.contains(&rule), "main.css lacks {rule}");
+        }
     }
 }

@@ -75,7 +75,7 @@ fn EntryTable(list: Vec<PublicEntry>) -> impl IntoView {
     let rows = list
         .into_iter()
         .map(|e| {
-            let date = e.created_at.get(..10).unwrap_or_default().to_string();
+            let month = labels::month(l, &e.month);
             let place = if e.location.is_none() {
                 format!(" ({})", t_string!(i18n, map_no_position))
             } else {
@@ -85,7 +85,7 @@ fn EntryTable(list: Vec<PublicEntry>) -> impl IntoView {
                 <tr>
                     <td>{labels::kind(l, e.kind)}</td>
                     <td>{labels::category(l, e.kind, &e.category)}{place}</td>
-                    <td><time datetime=e.created_at.clone()>{date}</time></td>
+                    <td><time datetime=e.month.clone()>{month}</time></td>
                     <td><a href=format!("/melding/{}", e.id)>{labels::status(l, e.status)}</a></td>
                 </tr>
             }

@@ -139,7 +139,7 @@ fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
             <div class="field">
                 <label for="own-text">{t!(i18n, form_text)}</label>
                 {(!text_state.is_empty()).then(|| view! { <p class="hint" id="own-text-hint">{text_state}</p> })}
-                <textarea id="own-text" name="text" rows="4" maxlength=MAX_TEXT_CHARS.to_string()>{crate::components::entry_form::textarea_text(e.text.as_deref().unwrap_or_default())}</textarea>
+                <textarea id="own-text" name="text" rows="4" maxlength=MAX_TEXT_CHARS.to_string()>{crate::html::textarea_text(e.text.as_deref().unwrap_or_default())}</textarea>
             </div>
             <button type="submit" class="button primary">{t!(i18n, staff_save)}</button>
         </form>

@@ -60,13 +60,13 @@ fn Report(e: PublicEntry) -> impl IntoView {
         .get("r")
         .filter(|r| is_uuid(r))
         .unwrap_or_else(crate::browser::new_uuid);
-    let date = e.created_at.get(..10).unwrap_or_default().to_string();
+    let month = labels::month(l, &e.month);
     view! {
         <h1>{t!(i18n, report_title)}</h1>
         <dl class="facts">
             <dt>{t!(i18n, map_col_kind)}</dt><dd>{labels::kind(l, e.kind)}</dd>
             <dt>{t!(i18n, map_col_what)}</dt><dd>{labels::category(l, e.kind, &e.category)}</dd>
-            <dt>{t!(i18n, report_when)}</dt><dd><time datetime=e.created_at.clone()>{date}</time></dd>
+            <dt>{t!(i18n, report_when)}</dt><dd><time datetime=e.month.clone()>{month}</time></dd>
         </dl>
         {e.photo.clone().map(|src| view! {
             <figure class="entry-photo"><img src=src alt=t_string!(i18n, report_photo_alt) width="480" /></figure>

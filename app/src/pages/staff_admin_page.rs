@@ -396,12 +396,12 @@ fn CampaignForm(fields: CampaignFields, violations: Vec<Violation>, csrf: String
             <div class="field">
                 <label for="intro_nl">{t!(i18n, staff_intro_nl)}</label>
                 {err("intro.nl")}
-                <textarea id="intro_nl" name="intro_nl" rows="3">{crate::components::entry_form::textarea_text(&fields.intro_nl)}</textarea>
+                <textarea id="intro_nl" name="intro_nl" rows="3">{crate::html::textarea_text(&fields.intro_nl)}</textarea>
             </div>
             <div class="field">
                 <label for="intro_en">{t!(i18n, staff_intro_en)}</label>
                 {err("intro.en")}
-                <textarea id="intro_en" name="intro_en" rows="3">{crate::components::entry_form::textarea_text(&fields.intro_en)}</textarea>
+                <textarea id="intro_en" name="intro_en" rows="3">{crate::html::textarea_text(&fields.intro_en)}</textarea>
             </div>
             <details class="field other-languages" open=fields.title_other.values().chain(fields.intro_other.values()).any(|t| !t.trim().is_empty())>
                 <summary>{t!(i18n, staff_other_languages)}</summary>
@@ -425,7 +425,7 @@ fn CampaignForm(fields: CampaignFields, violations: Vec<Violation>, csrf: String
                             <input id=title_id.clone() name=title_id type="text" value=title />
                             {err(&format!("intro.{lang}"))}
                             <label for=intro_for>{t!(i18n, staff_other_intro)}</label>
-                            <textarea id=intro_id.clone() name=intro_id rows="2">{crate::components::entry_form::textarea_text(&intro)}</textarea>
+                            <textarea id=intro_id.clone() name=intro_id rows="2">{crate::html::textarea_text(&intro)}</textarea>
                         </fieldset>
                     }
                 }).collect_view()}
@@ -522,7 +522,7 @@ fn QuestionSlot(i: usize, q: QuestionFields, violations: Vec<Violation>) -> impl
                 <label for=name("options")>{t!(i18n, staff_q_options)}</label>
                 <p class="hint" id=name("options-hint")>{t!(i18n, staff_q_options_hint)}</p>
                 {err("options")}
-                <textarea id=name("options") name=name("options") rows="3" aria-describedby=name("options-hint")>{crate::components::entry_form::textarea_text(&q.options)}</textarea>
+                <textarea id=name("options") name=name("options") rows="3" aria-describedby=name("options-hint")>{crate::html::textarea_text(&q.options)}</textarea>
             </div>
             <div class="field-row">
                 <div class="field">

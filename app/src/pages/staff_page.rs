@@ -147,7 +147,7 @@ fn Item(item: QueueItem, csrf: String) -> impl IntoView {
                     <input type="hidden" name="csrf" value=csrf />
                     <div class="field">
                         <label for=field("text")>{t!(i18n, staff_text)}</label>
-                        <textarea id=field("text") name="text" rows="4">{crate::components::entry_form::textarea_text(&item.text)}</textarea>
+                        <textarea id=field("text") name="text" rows="4">{crate::html::textarea_text(&item.text)}</textarea>
                     </div>
                     <div class="field">
                         <label for=field("category")>{t!(i18n, col_category)}</label>

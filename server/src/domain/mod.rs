@@ -3,8 +3,10 @@
 pub mod aggregate;
 pub mod areas;
 pub mod calendar;
+pub mod content_hash;
 pub mod heatmap;
 pub mod privacy;
 pub mod raster;
 pub mod representation;
 pub mod roles;
+pub mod sign_in;

@@ -25,6 +25,16 @@ pub fn coarsen(loc: Location) -> Location {
     }
 }
 
+/// Where the public sees an entry: a place where it is (a meeting place is public by nature), a
+/// barrier or a wish on its 100 m cell. Stored beside the exact position at write time, and the only
+/// position public selections (the map's box, the heatmap, "nearby") ever look at.
+pub fn public_position(kind: app::model::Kind, exact: Location) -> Location {
+    match kind {
+        app::model::Kind::Place => exact,
+        app::model::Kind::Barrier | app::model::Kind::Wish => coarsen(exact),
+    }
+}
+
 fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }

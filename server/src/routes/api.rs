@@ -18,8 +18,20 @@ use crate::store::EntryFilter;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub fn router(svc: &Service) -> Router<Service> {
+    // Public reads that cost real work per request: at most `HEAVY_READS` at once per process.
+    let heavy = Router::new()
+        .route("/areas", get(areas))
+        .route("/heatmap", get(heatmap))
+        .route("/aggregates", get(aggregates))
+        .route("/export.csv", get(export_csv))
+        .route("/export.geojson", get(export_geojson))
+        .route_layer(axum::middleware::from_fn_with_state(
+            svc.clone(),
+            super::abuse::heavy,
+        ));
     Router::new()
         .merge(super::staff::router(svc))
+        .merge(heavy)
         .route(
             "/submissions",
             post(create_submission).get(list_submissions),
@@ -30,6 +42,7 @@ pub fn router(svc: &Service) -> Router<Service> {
             "/submissions/{id}/photo",
             axum::routing::put(super::photos::upload)
                 .layer(super::photos::body_limit())
+                .layer(axum::middleware::from_fn_with_state(svc.clone(), super::photos::admit))
                 .get(super::photos::own_file),
         )
         .route("/photos/{file}", get(super::photos::file))
@@ -38,11 +51,6 @@ pub fn router(svc: &Service) -> Router<Service> {
             get(own_entry).patch(change_own).delete(delete_own),
         )
         .route("/geocode", get(geocode))
-        .route("/areas", get(areas))
-        .route("/heatmap", get(heatmap))
-        .route("/aggregates", get(aggregates))
-        .route("/export.csv", get(export_csv))
-        .route("/export.geojson", get(export_geojson))
         .route("/campaigns", get(super::campaigns::list))
         .route("/campaigns/{id}", get(super::campaigns::one))
         .route("/campaigns/{id}/responses", post(super::campaigns::respond))
@@ -126,10 +134,23 @@ fn kind_param(s: Option<&str>) -> Result<Option<Kind>, ApiError> {
     .transpose()
 }
 
-/// `?bbox=min_lon,min_lat,max_lon,max_lat`.
+/// The largest box a public read covers, in degrees each way (about 70 × 110 km here): a
+/// gemeente or a region, never the whole country in one request.
+pub const MAX_BBOX_DEGREES: f64 = 1.0;
+
+/// `?bbox=min_lon,min_lat,max_lon,max_lat`: 400 when unreadable, 422 when larger than
+/// [`MAX_BBOX_DEGREES`] either way.
 fn bbox_param(s: &str) -> Result<Bbox, ApiError> {
-    Bbox::parse(s)
-        .ok_or_else(|| ApiError::bad_query("bbox", "must be min_lon,min_lat,max_lon,max_lat"))
+    let b = Bbox::parse(s)
+        .ok_or_else(|| ApiError::bad_query("bbox", "must be min_lon,min_lat,max_lon,max_lat"))?;
+    if b.max_lon - b.min_lon > MAX_BBOX_DEGREES || b.max_lat - b.min_lat > MAX_BBOX_DEGREES {
+        return Err(ApiError::Malformed {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            field: "bbox".into(),
+            message: format!("may span at most {MAX_BBOX_DEGREES}° of longitude and of latitude"),
+        });
+    }
+    Ok(b)
 }
 
 #[derive(Deserialize)]
@@ -214,27 +235,7 @@ async fn areas(
             "must be gemeente, wijk or buurt",
         ));
     }
-    let mut body = String::from(r#"{"type":"FeatureCollection","features":["#);
-    for (i, a) in svc
-        .store
-        .areas()
-        .await?
-        .into_iter()
-        .filter(|a| a.level == level)
-        .enumerate()
-    {
-        if i > 0 {
-            body.push(',');
-        }
-        let props = serde_json::json!({"code": a.code, "name": a.name, "population": a.population, "year": a.year});
-        // The shape is stored as GeoJSON already: no need to parse it again.
-        body.push_str(&format!(
-            r#"{{"type":"Feature","id":{},"properties":{props},"geometry":{}}}"#,
-            serde_json::Value::String(a.code.clone()),
-            a.shape
-        ));
-    }
-    body.push_str("]}");
+    let body = svc.areas_geojson(level).await?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 

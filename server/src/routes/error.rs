@@ -26,8 +26,8 @@ pub enum ApiError {
     Unauthenticated(&'static str),
     /// 403: signed in, but not allowed (role, or a missing CSRF token).
     Forbidden(&'static str),
-    /// 429: too many attempts; try again later.
-    TooManyRequests(&'static str),
+    /// 429: too many attempts; try again after `retry_after` seconds (`Retry-After`).
+    TooManyRequests { why: &'static str, retry_after: u64 },
     /// 503: try again later (the reason, and after how many seconds).
     Unavailable(&'static str),
     /// 503 because the database is out: its reason and `Retry-After`.
@@ -106,8 +106,20 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, vec![], Some("not found")),
             ApiError::Unauthenticated(why) => (StatusCode::UNAUTHORIZED, vec![], Some(why)),
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, vec![], Some(why)),
-            ApiError::TooManyRequests(why) => (StatusCode::TOO_MANY_REQUESTS, vec![], Some(why)),
-            ApiError::Unavailable(why) => (StatusCode::SERVICE_UNAVAILABLE, vec![], Some(why)),
+            ApiError::TooManyRequests { why, retry_after } => {
+                let body = ErrorBody { errors: vec![], error: Some(why) };
+                let mut res = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+                res.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, retry_after.max(1).into());
+                return res;
+            }
+            ApiError::Unavailable(why) => {
+                let body = ErrorBody { errors: vec![], error: Some(why) };
+                let mut res = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+                res.headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, RETRY_UNAVAILABLE.into());
+                return res;
+            }
             ApiError::Outage(outage) => {
                 let body = ErrorBody { errors: vec![], error: Some(outage.message()) };
                 let mut res = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
@@ -122,6 +134,25 @@ impl IntoResponse for ApiError {
             ),
         };
         (status, Json(ErrorBody { errors, error })).into_response()
+    }
+}
+
+/// Seconds to wait after a 503 that is not the database's (a busy server, an unreachable PDOK).
+pub const RETRY_UNAVAILABLE: u32 = 5;
+
+impl From<crate::secrets::SecretError> for ApiError {
+    fn from(e: crate::secrets::SecretError) -> Self {
+        tracing::error!(error = %e, "secret unavailable");
+        ApiError::Internal
+    }
+}
+
+impl From<crate::events::EventError> for ApiError {
+    fn from(e: crate::events::EventError) -> Self {
+        match e {
+            crate::events::EventError::Store(e) => e.into(),
+            crate::events::EventError::Secret(e) => e.into(),
+        }
     }
 }
 

@@ -204,18 +204,7 @@ async fn poster(
     let page = format!(
         r#"<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>Poster · {title}</title>
-<style>
-@page {{ size: A4 portrait; margin: 15mm; }}
-body {{ font-family: system-ui, sans-serif; color: #111; text-align: center; margin: 0; }}
-main {{ max-width: 180mm; margin: 0 auto; padding: 10mm 0; }}
-h1 {{ font-size: 30pt; margin: 0 0 6mm; }}
-.event {{ font-size: 16pt; margin: 0 0 8mm; }}
-.qr svg {{ width: 120mm; height: 120mm; }}
-.call {{ font-size: 22pt; font-weight: bold; margin: 6mm 0 2mm; }}
-.langs {{ font-size: 13pt; margin: 0 0 6mm; }}
-.link {{ font-family: monospace; font-size: 10pt; word-break: break-all; }}
-.small {{ font-size: 11pt; color: #333; }}
-</style></head>
+<link rel="stylesheet" href="/css/poster.css"></head>
 <body><main>
 <h1>{title}</h1>
 <p class="event">{name}<br>{when}</p>

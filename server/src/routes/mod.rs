@@ -9,6 +9,7 @@ pub mod events;
 pub mod form;
 pub mod lang;
 pub mod photos;
+pub mod security;
 pub mod staff;
 pub mod staff_forms;
 

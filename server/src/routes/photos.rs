@@ -13,6 +13,25 @@ use crate::photo::PhotoError;
 use crate::photos::{photo_path, UploadError};
 use crate::service::Service;
 
+/// Admits an upload before its body is read: at most `UPLOADS_AT_ONCE` bodies are in memory, the
+/// rest wait their turn (their bytes stay in the network's buffers) and after `UPLOAD_WAIT` get 503.
+pub async fn admit(
+    State(svc): State<Service>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let slot = tokio::time::timeout(
+        crate::photos::UPLOAD_WAIT,
+        svc.photo_slots.uploads.acquire(),
+    )
+    .await;
+    match slot {
+        Ok(Ok(_permit)) => next.run(req).await,
+        _ => ApiError::Unavailable("many photos are being uploaded right now; try again in a minute")
+            .into_response(),
+    }
+}
+
 /// Uploads up to 10 MiB, plus room for a multipart envelope.
 pub fn body_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(crate::photo::PhotoLimits::default().max_bytes + 64 * 1024)
@@ -65,7 +84,7 @@ pub async fn upload(
             }))
         }
     };
-    match svc.upload_photo(&id, key, body.to_vec()).await {
+    match svc.upload_photo(&id, key, body).await {
         Ok(stored) => (StatusCode::CREATED, Json(stored)).into_response(),
         Err(e) => api_error(e),
     }
@@ -160,14 +179,14 @@ pub async fn file(State(svc): State<Service>, Path(name): Path<String>, headers:
 /// the phone's camera or a file; back to the private page with how it went.
 pub async fn upload_form(State(svc): State<Service>, Path(id): Path<String>, mut form: Multipart) -> Response {
     let mut key = String::new();
-    let mut photo: Option<Vec<u8>> = None;
+    let mut photo: Option<Bytes> = None;
     let mut too_large = false;
     loop {
         match form.next_field().await {
             Ok(Some(field)) => match field.name() {
                 Some("sleutel") => key = field.text().await.unwrap_or_default(),
                 Some("foto") => match field.bytes().await {
-                    Ok(b) => photo = Some(b.to_vec()),
+                    Ok(b) => photo = Some(b),
                     Err(_) => too_large = true,
                 },
                 _ => {}
@@ -179,7 +198,14 @@ pub async fn upload_form(State(svc): State<Service>, Path(id): Path<String>, mut
             }
         }
     }
-    let back = |outcome: &str| Redirect::to(&format!("/mijn/{id}?sleutel={key}&melding={outcome}")).into_response();
+    // Back to the private page, with only what a key and an id can hold: anything else in the form
+    // would end up in the Location header.
+    key.retain(|c| c.is_ascii_hexdigit());
+    let id = id.clone();
+    let back = |outcome: &str| match app::model::is_uuid(&id) {
+        true => Redirect::to(&format!("/mijn/{id}?sleutel={key}&melding={outcome}")).into_response(),
+        false => ApiError::NotFound.into_response(),
+    };
     if too_large {
         return back("foto-te-groot");
     }

@@ -15,6 +15,7 @@ use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::abuse::Client;
 use super::error::ApiError;
 use crate::auth::{self, authorize};
 use crate::domain::roles::{Access, Role};
@@ -164,9 +165,11 @@ struct Credentials {
 }
 
 /// Checks a sign-in and starts a session: the cookie's token and who it is. Shared by the API and
-/// the staff page's form.
+/// the staff page's form. Attempts are limited per client and slowed down per account (see
+/// `domain::sign_in`); a refusal says how long to wait.
 pub async fn start_session(
     svc: &Service,
+    Client(client): Client,
     email: &str,
     password: &str,
 ) -> Result<(String, SessionUser), ApiError> {
@@ -176,26 +179,52 @@ pub async fn start_session(
             "wrong e-mail address or password",
         ));
     }
-    // Counted before the check, so parallel guesses cannot all slip in under the limit; in the
-    // database, so every server sharing it counts the same attempts.
-    let account = auth::sign_in_account(&email);
-    let window = auth::LOCKOUT.as_secs() as i64;
-    if !svc.store.sign_in_attempt(&account, auth::MAX_FAILURES, window).await? {
-        return Err(ApiError::TooManyRequests(
-            "too many failed sign-ins for this account; try again in 15 minutes",
-        ));
+    let now = std::time::Instant::now();
+    if let Some(ip) = client {
+        svc.abuse
+            .sign_in
+            .check(ip, now)
+            .map_err(|wait| ApiError::TooManyRequests {
+                why: "too many sign-in attempts from your network; try again later",
+                retry_after: wait.0,
+            })?;
     }
-    let record = svc.store.login_record(&email).await?;
+    let outcome = check_sign_in(svc, &email, password).await;
+    // Only failures count against the client: a colleague's successful sign-in behind the same
+    // office address gives its attempt back.
+    if let (Ok(_), Some(ip)) = (&outcome, client) {
+        svc.abuse.sign_in.refund(ip, now);
+    }
+    outcome
+}
+
+async fn check_sign_in(
+    svc: &Service,
+    email: &str,
+    password: &str,
+) -> Result<(String, SessionUser), ApiError> {
+    // Counted before the check, so parallel guesses cannot all slip in; in the database, so every
+    // server sharing it counts the same attempts.
+    let account = auth::sign_in_account(email);
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    if let Some(wait) = svc.store.sign_in_attempt(&account, now_ms).await? {
+        return Err(ApiError::TooManyRequests {
+            why: "many failed sign-ins for this account lately; wait a moment before the next try",
+            retry_after: wait.as_secs() + 1,
+        });
+    }
+    let record = svc.store.login_record(email).await?;
     let phc = record
         .as_ref()
         .map_or(auth::dummy_hash(), |(_, _, h)| h.as_str())
         .to_string();
-    // Argon2 is deliberately slow and takes 19 MiB: off the async workers, two at a time.
-    let _permit = svc
-        .auth
-        .hashing
-        .acquire()
+    // Argon2 is deliberately slow and takes 19 MiB: off the async workers, two at a time. A queue
+    // that does not move within a few seconds is a flood: say so instead of hanging.
+    let _permit = tokio::time::timeout(auth::HASHING_WAIT, svc.auth.hashing.acquire())
         .await
+        .map_err(|_| ApiError::Unavailable("sign-in is busy right now; try again in a few seconds"))?
         .map_err(|_| ApiError::Unavailable("sign-in is unavailable right now"))?;
     let password = password.to_string();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
@@ -208,8 +237,8 @@ pub async fn start_session(
     };
     svc.store.sign_in_succeeded(&account).await?;
     let _ = role;
-    let token = auth::new_token();
-    let csrf = auth::new_token();
+    let token = auth::new_token()?;
+    let csrf = auth::new_token()?;
     let hash = auth::token_hash(&token);
     svc.store
         .create_session(&hash, user_id, &csrf, auth::SESSION_HOURS)
@@ -226,10 +255,11 @@ pub async fn start_session(
 /// `POST /session` `{email, password}`: a session cookie and the CSRF token for later requests.
 async fn sign_in(
     State(svc): State<Service>,
+    client: Client,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(c) = body.map_err(|r| ApiError::bad_query("body", r.body_text()))?;
-    let (token, user) = start_session(&svc, &c.email, &c.password).await?;
+    let (token, user) = start_session(&svc, client, &c.email, &c.password).await?;
     Ok((
         [(
             header::SET_COOKIE,
@@ -326,7 +356,10 @@ async fn add_user(
         .ok_or_else(|| ApiError::bad_query("role", "must be admin, advisor or worker"))?;
     check_new_user(&email, n.password.as_deref()).map_err(|(f, m)| ApiError::bad_query(f, m))?;
     let gemeenten = check_gemeenten(&n.gemeenten)?;
-    let generated = n.password.is_none().then(auth::generate_password);
+    let generated = match n.password {
+        None => Some(auth::generate_password()?),
+        Some(_) => None,
+    };
     let password = n.password.or(generated.clone()).unwrap_or_default();
     let phc = tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await

@@ -10,6 +10,7 @@ use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use super::abuse::Client;
 use super::error::ApiError;
 use super::staff::{check_gemeenten, check_new_user, start_session, MODERATORS};
 use crate::domain::roles::Role;
@@ -62,8 +63,8 @@ struct SignIn {
     password: String,
 }
 
-async fn sign_in(State(svc): State<Service>, Form(f): Form<SignIn>) -> Response {
-    match start_session(&svc, &f.email, &f.password).await {
+async fn sign_in(State(svc): State<Service>, client: Client, Form(f): Form<SignIn>) -> Response {
+    match start_session(&svc, client, &f.email, &f.password).await {
         Ok((token, _)) => (
             StatusCode::SEE_OTHER,
             [
@@ -75,7 +76,7 @@ async fn sign_in(State(svc): State<Service>, Form(f): Form<SignIn>) -> Response 
             ],
         )
             .into_response(),
-        Err(ApiError::TooManyRequests(_)) => back("teveel"),
+        Err(ApiError::TooManyRequests { .. }) => back("teveel"),
         Err(ApiError::Unauthenticated(_)) => back("fout"),
         Err(e) => e.into_response(),
     }

@@ -18,15 +18,16 @@ use super::{
     AreaFacts, Entries, EntryFilter, GemeenteRecords, RawRow, StoreError, Stored, StoredArea,
 };
 use crate::domain::aggregate::Record;
-use crate::domain::privacy::coarsen;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// Every SQLite connection: WAL, so readers never wait for the writer; synchronous=FULL, so a
 /// commit is on disk before it is acknowledged (kill -9 or a power cut loses nothing answered).
-const SQLITE_PRAGMAS: &str =
-    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+/// `secure_delete`: removed text (retention, an author's change, a deleted entry) is overwritten
+/// with zeros in the file instead of lingering in free space until the page is reused.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
+     PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;";
 
 #[derive(Clone)]
 pub struct Store {
@@ -86,6 +87,8 @@ impl Store {
                 (pool.clone(), pool)
             }
         };
+        super::upgrade::hash_legacy_entries(&writer, backend).await?;
+        super::upgrade::fill_public_positions(&writer, backend).await?;
         let ingest = Ingest::start(backend, writer.clone());
         Ok(Store { backend, writer, reader, ingest, campaigns: Default::default() })
     }
@@ -103,56 +106,35 @@ impl Store {
         self.ingest.submit(s.clone(), areas.clone(), accept_new).await
     }
 
-    /// Entries for the public map, newest first. Barriers and wishes come coarsened to the 100 m grid;
-    /// free text never leaves here until moderation exists.
+    /// Entries for the public map: newest month first, and within a month by id (random), never by
+    /// the moment they arrived, which would link one visit's entries. Selected and shown by their
+    /// *public* position only (`pub_lon`/`pub_lat`: places exact, barriers and wishes on the 100 m
+    /// grid), so moving the box's edges says nothing about where inside its cell an entry lies.
+    /// Free text only once a moderator published it.
     pub async fn public_entries(&self, f: &EntryFilter) -> Result<Entries, StoreError> {
         let mut sql = format!("SELECT {PUBLIC_COLUMNS} FROM submissions WHERE hidden = 0");
         if f.kind.is_some() {
             sql.push_str(" AND kind = ?");
         }
-        // The box decides on the *public* (coarsened) position, never the exact one: otherwise
-        // shrinking the box would show where inside its 100 m cell an entry lies. So the rows come
-        // from a box grown by more than a cell's reach, and are kept by where the public sees them.
-        const PAD: f64 = 0.002;
         if f.bbox.is_some() {
-            sql.push_str(" AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?");
+            sql.push_str(" AND pub_lat BETWEEN ? AND ? AND pub_lon BETWEEN ? AND ?");
         }
-        sql.push_str(" ORDER BY created_at DESC, id LIMIT ?");
+        sql.push_str(&format!(" ORDER BY {PUBLIC_ORDER} LIMIT ?"));
         let sql = self.backend.sql(&sql);
         let mut q = sqlx::query(&sql);
         if let Some(k) = f.kind {
             q = q.bind(k.as_str());
         }
         if let Some(b) = f.bbox {
-            q = q
-                .bind(b.min_lat - PAD)
-                .bind(b.max_lat + PAD)
-                .bind(b.min_lon - PAD)
-                .bind(b.max_lon + PAD);
+            q = q.bind(b.min_lat).bind(b.max_lat).bind(b.min_lon).bind(b.max_lon);
         }
-        let fetch = if f.bbox.is_some() {
-            i64::from(f.limit) * 2 + 1000
-        } else {
-            i64::from(f.limit)
-        };
-        let rows = q.bind(fetch).fetch_all(&self.reader).await?;
-        let mut out = Vec::new();
-        for row in &rows {
-            let e = public_entry(row)?;
-            let inside = match (f.bbox, e.location) {
-                (None, _) => true,
-                (Some(b), Some(l)) => b.contains(l.lon, l.lat),
-                (Some(_), None) => false,
-            };
-            if inside && out.len() < f.limit as usize {
-                out.push(e);
-            }
-        }
-        Ok(out)
+        let rows = q.bind(i64::from(f.limit)).fetch_all(&self.reader).await?;
+        rows.iter().map(public_entry).collect()
     }
 
-    /// Exact positions with their respondent, for building a heatmap; never sent out as they are.
-    /// The filter's kind, category, campaign, period and source narrow them (not its level).
+    /// Public positions (never exact ones) with their respondent, for building a heatmap: selected
+    /// and returned on the public grid. The filter's kind, category, campaign, period and source
+    /// narrow them (not its level).
     pub async fn located(
         &self,
         f: &InsightFilter,
@@ -160,8 +142,8 @@ impl Store {
     ) -> Result<Vec<(f64, f64, String)>, StoreError> {
         let (clauses, binds) = filter_clauses(f);
         let sql = format!(
-            "SELECT lon, lat, respondent FROM submissions WHERE hidden = 0 \
-             AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?{clauses}"
+            "SELECT pub_lon, pub_lat, respondent FROM submissions WHERE hidden = 0 \
+             AND pub_lat BETWEEN ? AND ? AND pub_lon BETWEEN ? AND ?{clauses}"
         );
         let sql = self.backend.sql(&sql);
         let mut q = sqlx::query_as(&sql)
@@ -263,8 +245,14 @@ impl Store {
                 .await?;
         }
         if let Some(t) = &m.text {
-            sqlx::query(&self.backend.sql("UPDATE submissions SET text = ? WHERE id = ?"))
-                .bind(Some(t.trim()).filter(|t| !t.is_empty()))
+            // Removing personal data: the hash of the words as sent goes with them.
+            let t = Some(t.trim()).filter(|t| !t.is_empty());
+            sqlx::query(&self.backend.sql(
+                "UPDATE submissions SET content_hash = CASE WHEN text IS DISTINCT FROM ? THEN '' \
+                 ELSE content_hash END, text = ? WHERE id = ?",
+            ))
+                .bind(t)
+                .bind(t)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -404,7 +392,7 @@ impl Store {
         let rows = sqlx::query(&self.backend.sql(&format!(
             "SELECT {PUBLIC_COLUMNS} FROM submissions \
              WHERE kind = 'place' AND hidden = 0 AND (buurt = ?1 OR wijk = ?1 OR gemeente = ?1) \
-             ORDER BY category, created_at",
+             ORDER BY category, id",
         )))
         .bind(code)
         .fetch_all(&self.reader)
@@ -683,25 +671,24 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
     let kind_s: String = row.try_get("kind")?;
     let kind = Kind::parse(&kind_s)
         .ok_or_else(|| StoreError::Unreadable(format!("kind {kind_s}")))?;
-    let lon: Option<f64> = row.try_get("lon")?;
-    let lat: Option<f64> = row.try_get("lat")?;
-    let exact = lon.zip(lat).map(|(lon, lat)| Location { lon, lat });
+    // The public position only (see `domain::privacy::public_position`): the exact one of a barrier
+    // or wish is never read for the public.
+    let lon: Option<f64> = row.try_get("pub_lon")?;
+    let lat: Option<f64> = row.try_get("pub_lat")?;
+    let location = lon.zip(lat).map(|(lon, lat)| Location { lon, lat });
     let details: serde_json::Value =
         serde_json::from_str(&row.try_get::<String, _>("details")?).unwrap_or_default();
-    let (location, qualities) = match kind {
-        Kind::Place => (
-            exact,
-            details
-                .get("qualities")
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|q| q.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
-        Kind::Barrier | Kind::Wish => (exact.map(coarsen), Vec::new()),
+    let qualities = match kind {
+        Kind::Place => details
+            .get("qualities")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|q| q.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Kind::Barrier | Kind::Wish => Vec::new(),
     };
     let text_public: i64 = row.try_get("text_public")?;
     Ok(PublicEntry {
@@ -710,11 +697,11 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
         category: row.try_get("category")?,
         location,
         qualities,
-        // The day only: seconds would link one visit's entries (a place shown exactly, and the
-        // barrier made a minute later).
-        created_at: row
+        // The month only: a day or seconds would link one visit's entries (a place shown exactly,
+        // and the barrier made a minute later).
+        month: row
             .try_get::<String, _>("created_at")?
-            .get(..10)
+            .get(..7)
             .unwrap_or_default()
             .to_string(),
         status: Status::parse(&row.try_get::<String, _>("status")?).unwrap_or_default(),
@@ -732,7 +719,11 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
 }
 
 /// What [`public_entry`] reads.
+/// The public order: month (newest first), then id, which the client made at random; the index
+/// `submissions_public_order` (migration 0015) serves it.
+const PUBLIC_ORDER: &str = "substr(created_at, 1, 7) DESC, id DESC";
+
 const PUBLIC_COLUMNS: &str =
-    "id, kind, category, lon, lat, details, created_at, status, status_note, text, text_public, \
+    "id, kind, category, pub_lon, pub_lat, details, created_at, status, status_note, text, text_public, \
      (SELECT count(*) FROM me_too m WHERE m.submission = submissions.id) AS me_too, \
      (SELECT hash FROM photos p WHERE p.submission = submissions.id AND p.public = 1) AS photo";

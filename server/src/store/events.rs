@@ -1,6 +1,6 @@
 //! Street events and their link tokens.
 
-use app::model::{Event, EventInput, EventStatus};
+use app::model::{Event, EventStatus};
 use sqlx::Row;
 
 use super::db::{Store, NOW};
@@ -8,28 +8,15 @@ use super::staff::SessionUser;
 use super::StoreError;
 
 const COLUMNS: &str = "e.id, e.campaign, e.name, e.place, e.day, e.status, e.kiosk_token, e.qr_token, \
-     (SELECT COUNT(*) FROM submissions s WHERE s.event = e.id) AS entries";
+     e.gemeenten, e.created_by, (SELECT COUNT(*) FROM submissions s WHERE s.event = e.id) AS entries";
 
 impl Store {
-    /// Stores a new event with fresh link tokens (and its audit row, in one transaction).
-    pub async fn create_event(&self, input: &EventInput, who: &SessionUser) -> Result<Event, StoreError> {
-        // 32 hex digits (128 bits) each, from the OS's CSPRNG; the id need not be secret.
-        let token = || crate::auth::new_token()[..32].to_string();
-        let event = Event {
-            id: crate::auth::new_token()[..12].to_string(),
-            campaign: input.campaign.trim().to_string(),
-            name: input.name.trim().to_string(),
-            place: input.place.trim().to_string(),
-            day: input.day.trim().to_string(),
-            status: EventStatus::Open,
-            kiosk_token: token(),
-            qr_token: token(),
-            entries: 0,
-        };
+    /// Stores a new event (its tokens made by the caller) and its audit row, in one transaction.
+    pub async fn create_event(&self, event: &Event, who: &SessionUser) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
         sqlx::query(&self.backend.sql(&format!(
-            "INSERT INTO events (id, campaign, name, place, day, status, kiosk_token, qr_token, created_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, {NOW})"
+            "INSERT INTO events (id, campaign, name, place, day, status, kiosk_token, qr_token, created_by, created_at, gemeenten) \
+             VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, {NOW}, ?)"
         )))
         .bind(&event.id)
         .bind(&event.campaign)
@@ -39,11 +26,12 @@ impl Store {
         .bind(&event.kiosk_token)
         .bind(&event.qr_token)
         .bind(who.user_id)
+        .bind(event.gemeenten.join(","))
         .execute(&mut *tx)
         .await?;
         self.audit_in(&mut tx, who, "create event", &format!("{} ({})", event.id, event.campaign)).await?;
         tx.commit().await?;
-        Ok(event)
+        Ok(())
     }
 
     pub async fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
@@ -96,5 +84,7 @@ fn event_of(r: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
         kiosk_token: r.try_get("kiosk_token")?,
         qr_token: r.try_get("qr_token")?,
         entries: r.try_get("entries")?,
+        gemeenten: super::staff::split_codes(&r.try_get::<String, _>("gemeenten")?),
+        created_by: r.try_get("created_by")?,
     })
 }

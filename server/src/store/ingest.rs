@@ -18,6 +18,8 @@ use super::db::{bump_revision, NOW};
 use super::dialect::Backend;
 use super::tx::WriteTx;
 use super::{StoreError, Stored};
+use crate::domain::content_hash::ContentHashes;
+use crate::domain::privacy::public_position;
 
 /// The most submissions one transaction takes. Large enough that a burst costs few flushes, small
 /// enough that the first in a batch does not wait long for the last.
@@ -110,15 +112,18 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
     let mut fresh: Vec<usize> = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         let s = &job.submission;
-        let canonical = s.canonical_json();
+        let hashes = ContentHashes::of_canonical(&s.canonical_json());
         outcomes[i] = if gone.contains(&s.id) {
             Some(Stored::Gone)
         } else if let Some(earlier) = before.get(&s.id) {
-            Some(earlier.answer(&s.id, &canonical))
+            Some(earlier.answer(&s.id, &hashes))
         } else if !job.accept_new || !open.contains(&s.campaign) {
             Some(Stored::UnknownCampaign)
         } else {
-            before.insert(s.id.clone(), Earlier { canonical, areas: job.areas.clone() });
+            before.insert(
+                s.id.clone(),
+                Earlier { full: Some(hashes.full), wordless: hashes.wordless, areas: job.areas.clone() },
+            );
             fresh.push(i);
             None
         };
@@ -126,17 +131,19 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
 
     let mut inserted: HashSet<String> = HashSet::with_capacity(fresh.len());
     for rows in chunks(&fresh) {
-        let placeholders = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})");
+        let placeholders = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})");
         let values = vec![placeholders; rows.len()].join(", ");
         let statement = format!(
-            "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, details, answers, \
-             text, language, source, event, gemeente, wijk, buurt, canonical, created_at) VALUES {values} \
+            "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, pub_lon, pub_lat, details, answers, \
+             text, language, source, event, gemeente, wijk, buurt, content_hash, wordless_hash, created_at) \
+             VALUES {values} \
              ON CONFLICT (id) DO NOTHING RETURNING id"
         );
         let sql = backend.sql(&statement);
         let mut q = sqlx::query_scalar::<_, String>(&sql);
         for &i in rows {
             let (s, areas) = (&jobs[i].submission, &jobs[i].areas);
+            let public = s.location.map(|l| public_position(s.kind, l));
             q = q
                 .bind(&s.id)
                 .bind(&s.respondent)
@@ -145,6 +152,8 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
                 .bind(&s.category)
                 .bind(s.location.map(|l| l.lon))
                 .bind(s.location.map(|l| l.lat))
+                .bind(public.map(|l| l.lon))
+                .bind(public.map(|l| l.lat))
                 .bind(serde_json::to_string(&s.details).unwrap_or_else(|_| "{}".into()))
                 .bind(serde_json::Value::Object(s.answers.clone()).to_string())
                 .bind(&s.text)
@@ -154,7 +163,8 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
                 .bind(&areas.gemeente)
                 .bind(&areas.wijk)
                 .bind(&areas.buurt)
-                .bind(&before[&s.id].canonical);
+                .bind(before[&s.id].full.as_deref().unwrap_or_default())
+                .bind(&before[&s.id].wordless);
         }
         inserted.extend(q.fetch_all(&mut *tx).await?);
     }
@@ -177,7 +187,7 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
             Stored::Created(Receipt { id: s.id.clone(), areas: areas.clone(), edit_key: None })
         } else {
             match theirs.get(&s.id) {
-                Some(earlier) => earlier.answer(&s.id, &s.canonical_json()),
+                Some(earlier) => earlier.answer(&s.id, &ContentHashes::of_canonical(&s.canonical_json())),
                 None => Stored::Conflict,
             }
         });
@@ -229,16 +239,18 @@ async fn ids_among(
     Ok(found.into_iter().collect())
 }
 
-/// A stored submission, as a resend is judged against it.
+/// A stored submission, as a resend is judged against it (see [`ContentHashes`]).
 struct Earlier {
-    canonical: String,
+    /// `None` once the entry's words were removed.
+    full: Option<String>,
+    wordless: String,
     areas: AreaCodes,
 }
 
 impl Earlier {
     /// The stored receipt for the same body, a conflict for another.
-    fn answer(&self, id: &str, canonical: &str) -> Stored {
-        if self.canonical == canonical {
+    fn answer(&self, id: &str, hashes: &ContentHashes) -> Stored {
+        if hashes.same_entry(self.full.as_deref(), &self.wordless) {
             Stored::Replayed(Receipt { id: id.to_string(), areas: self.areas.clone(), edit_key: None })
         } else {
             Stored::Conflict
@@ -253,7 +265,7 @@ async fn stored(
     ids: &[&str],
 ) -> Result<HashMap<String, Earlier>, StoreError> {
     let rows = sqlx::query(&backend.sql(&format!(
-        "SELECT id, canonical, gemeente, wijk, buurt FROM submissions WHERE id IN {}",
+        "SELECT id, content_hash, wordless_hash, gemeente, wijk, buurt FROM submissions WHERE id IN {}",
         backend.json_list("?")
     )))
     .bind(json_list(ids))
@@ -261,8 +273,10 @@ async fn stored(
     .await?;
     rows.iter()
         .map(|row| {
+            let full: String = row.try_get("content_hash")?;
             let earlier = Earlier {
-                canonical: row.try_get("canonical")?,
+                full: Some(full).filter(|f| !f.is_empty()),
+                wordless: row.try_get("wordless_hash")?,
                 areas: AreaCodes {
                     gemeente: row.try_get("gemeente")?,
                     wijk: row.try_get("wijk")?,

@@ -76,7 +76,13 @@ impl Store {
         .bind(&b.2)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(&self.backend.sql("UPDATE submissions SET hidden = 1, merged_into = ? WHERE id = ?"))
+        // The duplicate is folded away, and its resident's words with it: a hidden copy of them
+        // would outlive what the kept entry shows.
+        sqlx::query(&self.backend.sql(&format!(
+            "UPDATE submissions SET hidden = 1, merged_into = ?, text = NULL, text_public = 0, \
+             content_hash = '', details = {} WHERE id = ?",
+            self.backend.json_without("details", &["who", "talent"])
+        )))
             .bind(into)
             .bind(dup)
             .execute(&mut *tx)

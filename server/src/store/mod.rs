@@ -14,6 +14,7 @@ mod own;
 mod photos;
 mod staff;
 mod tx;
+mod upgrade;
 
 pub use campaigns::{Answered, MeToo};
 pub use db::Store;

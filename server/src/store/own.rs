@@ -9,11 +9,19 @@ use super::db::{Store, NOW};
 use super::StoreError;
 
 impl Store {
-    /// A secret of this deployment (made by a migration).
-    pub async fn secret(&self, name: &str) -> Result<String, StoreError> {
+    /// A secret of this deployment: the stored one, or `fresh` stored now if there is none yet.
+    /// Servers starting together on one database all end up with the first one stored.
+    pub async fn secret_or_insert(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
+        sqlx::query(&self.backend.sql(
+            "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        ))
+        .bind(name)
+        .bind(fresh)
+        .execute(&self.writer)
+        .await?;
         sqlx::query_scalar(&self.backend.sql("SELECT value FROM secrets WHERE name = ?"))
             .bind(name)
-            .fetch_optional(&self.reader)
+            .fetch_optional(&self.writer)
             .await?
             .ok_or_else(|| StoreError::Unreadable(format!("secret {name} is missing")))
     }
@@ -71,10 +79,13 @@ impl Store {
         let text_changed = old_text.as_deref() != text;
         sqlx::query(&self.backend.sql(
             "UPDATE submissions SET category = ?, text = ?, \
-             text_public = CASE WHEN ? = 1 THEN 0 ELSE text_public END WHERE id = ?",
+             text_public = CASE WHEN ? = 1 THEN 0 ELSE text_public END, \
+             content_hash = CASE WHEN ? = 1 THEN '' ELSE content_hash END WHERE id = ?",
         ))
         .bind(category)
         .bind(text)
+        .bind(i64::from(text_changed))
+        // Changed words: the hash of the words as sent goes with them (see domain::content_hash).
         .bind(i64::from(text_changed))
         .bind(id)
         .execute(&mut *tx)
@@ -131,7 +142,7 @@ impl Store {
         let expired = |day_column: &str| format!("substr(coalesce(?2, {day_column}), 1, 10) < ?3");
         let mut tx = self.write_tx().await?;
         let n = sqlx::query(&self.backend.sql(&format!(
-            "UPDATE submissions SET text = NULL, text_public = 0, \
+            "UPDATE submissions SET text = NULL, text_public = 0, content_hash = '', \
              details = {}, text_removed_at = {NOW} \
              WHERE campaign = ?1 AND text_removed_at IS NULL AND {}",
             self.backend.json_without("details", &["who", "talent"]),

@@ -146,25 +146,40 @@ impl Store {
         .await?)
     }
 
-    /// The id, role and password hash of an enabled account.
     /// Counts a sign-in attempt on `account` (a hash of the address) as it starts, for every server
-    /// on this database; `false` once it has had `max` within the last `window` seconds. Starting
-    /// counts, not failing, so parallel guesses cannot all slip in under the limit.
-    pub async fn sign_in_attempt(&self, account: &str, max: u32, window: i64) -> Result<bool, StoreError> {
+    /// on this database, unless the account must still wait after its earlier failures (see
+    /// `domain::sign_in`): then nothing is counted and the wait comes back. Counted before the
+    /// password check, so parallel guesses cannot all slip in; a success forgives them all.
+    pub async fn sign_in_attempt(&self, account: &str, now_ms: i64) -> Result<Option<std::time::Duration>, StoreError> {
+        use crate::domain::sign_in::{account_wait, WINDOW};
         let mut tx = self.write_tx().await?;
         sqlx::query(&self.backend.sql("DELETE FROM sign_in_failures WHERE since < ?"))
-            .bind(crate::domain::calendar::timestamp_in(-window))
+            .bind(crate::domain::calendar::timestamp_of(now_ms - WINDOW.as_millis() as i64))
             .execute(&mut *tx)
             .await?;
-        let failures: i64 = sqlx::query_scalar(&self.backend.sql(&format!(
-            "INSERT INTO sign_in_failures (account, failures, since) VALUES (?, 1, {NOW}) \
-             ON CONFLICT (account) DO UPDATE SET failures = sign_in_failures.failures + 1 RETURNING failures"
-        )))
+        let earlier: Option<(i64, String)> = sqlx::query_as(&self.backend.sql(
+            "SELECT failures, last_at FROM sign_in_failures WHERE account = ?",
+        ))
         .bind(account)
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((failures, last_at)) = &earlier {
+            let last_ms = last_at.parse::<i64>().unwrap_or(0);
+            if let Some(wait) = account_wait(u32::try_from(*failures).unwrap_or(u32::MAX), last_ms, now_ms) {
+                return Ok(Some(wait));
+            }
+        }
+        sqlx::query(&self.backend.sql(
+            "INSERT INTO sign_in_failures (account, failures, since, last_at) VALUES (?, 1, ?, ?) \
+             ON CONFLICT (account) DO UPDATE SET failures = sign_in_failures.failures + 1, last_at = excluded.last_at",
+        ))
+        .bind(account)
+        .bind(crate::domain::calendar::timestamp_of(now_ms))
+        .bind(now_ms.to_string())
+        .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(failures <= i64::from(max))
+        Ok(None)
     }
 
     /// A successful sign-in forgives the account's earlier attempts.
@@ -176,6 +191,7 @@ impl Store {
         Ok(())
     }
 
+    /// The id, role and password hash of an enabled account.
     pub async fn login_record(
         &self,
         email: &str,

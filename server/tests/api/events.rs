@@ -224,7 +224,11 @@ async fn the_poster_and_qr_code_are_for_the_events_workers() {
     let svg = res.text().await.expect("svg");
     assert!(svg.starts_with("<?xml") && svg.contains("<svg"), "{}", &svg[..80.min(svg.len())]);
     let poster = get(format!("/staff/evenementen/{id}/poster"), &worker).await.expect("get").text().await.expect("html");
-    assert!(poster.contains("Pleinen van Dordrecht") && poster.contains("size: A4"));
+    assert!(poster.contains("Pleinen van Dordrecht") && poster.contains(r#"href="/css/poster.css""#));
+    // Its print styles are a file, so the page needs no inline style under its CSP.
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/css/poster.css")).expect("css");
+    assert!(css.contains("size: A4"));
+    assert!(!poster.contains("<style"));
     assert!(poster.contains(&format!("/qr/{id}?sleutel={}", event["qr_token"].as_str().expect("qr"))), "the link spelled out");
 
     // A worker of another gemeente does not see this campaign's events.

@@ -220,7 +220,11 @@ pub async fn spawn_app_configured(
         // Tests send many entries from one address; the limit has its own test.
         rate_limit_per_minute: 0,
         rate_limit_burst: 0,
-        trusted_proxies: server::ratelimit::TrustedProxies::none(),
+        read_limit_per_minute: 0,
+        read_limit_burst: 0,
+        // Tests play the proxy in front of the app: an `X-Forwarded-For` they send names the client
+        // (the per-client limits' tests use it); without one, the client is 127.0.0.1.
+        trusted_proxies: server::ratelimit::TrustedProxies::parse("127.0.0.1").expect("proxies"),
         photo_dir: db.dir.path().join("photos"),
     };
     change(&mut settings);
@@ -471,7 +475,16 @@ pub async fn spawn_drechtsteden_app() -> TestApp {
 
 /// Starts the real `trefpunt` binary and returns it with the address it reports.
 pub fn start_binary(db_url: &str, env: &[(&str, &str)]) -> (std::process::Child, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_trefpunt"))
+    start_binary_from(std::path::Path::new(env!("CARGO_BIN_EXE_trefpunt")), db_url, env)
+}
+
+/// The same with another build of the binary (the release build, for measurements).
+pub fn start_binary_from(
+    bin: &std::path::Path,
+    db_url: &str,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String) {
+    let mut child = std::process::Command::new(bin)
         .arg("serve")
         .env("TREFPUNT_DATABASE_URL", db_url)
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")

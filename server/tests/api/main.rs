@@ -17,3 +17,4 @@ mod photos;
 mod shared;
 mod staff;
 mod submissions;
+mod trust;

@@ -175,3 +175,106 @@ async fn the_private_page_takes_a_photo_from_a_plain_form() {
     assert_eq!(app.get(&own).await.status(), 200);
     assert_eq!(app.get(&format!("/api/v1/submissions/{id}/photo?key=nope")).await.status(), 404);
 }
+
+/// A 40-megapixel photo (the most `PhotoLimits` accepts) padded with comment segments to just under
+/// the 10 MiB an upload may have: the largest decode from the largest body.
+fn maximal_photo() -> Vec<u8> {
+    let (w, h) = (8000, 5000);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x / 32 % 256) as u8, (y / 20 % 256) as u8, ((x + y) / 50 % 256) as u8])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+        .encode_image(&img)
+        .expect("encode");
+    let target = 10 * 1024 * 1024 - 4096;
+    let mut out = jpeg[..2].to_vec();
+    while out.len() + jpeg.len() - 2 + 4 < target {
+        let room = (target - out.len() - (jpeg.len() - 2) - 4).min(65_533);
+        out.extend([0xFF, 0xFE]);
+        out.extend(((room + 2) as u16).to_be_bytes());
+        out.extend(std::iter::repeat_n(b'x', room));
+    }
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// The peak resident memory of a process (`VmHWM`), in bytes.
+fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    kb * 1024
+}
+
+/// The bound this test holds the server to: well under 1 GiB.
+const PEAK_BOUND: u64 = 700 * 1024 * 1024;
+
+/// Twenty maximal uploads at once to the release binary: they wait their turn instead of being
+/// decoded together, every one is stored, and the process's peak memory stays under
+/// [`PEAK_BOUND`]. Run by `scripts/test.sh` after the release build (`TREFPUNT_BIN`); ignored in a
+/// plain `cargo test`, whose debug build would measure the wrong program.
+#[tokio::test]
+#[ignore = "needs the release binary in TREFPUNT_BIN"]
+async fn twenty_maximal_uploads_at_once_stay_within_memory() {
+    let bin = std::env::var("TREFPUNT_BIN").expect("TREFPUNT_BIN: the release binary");
+    let db = TestDb::fresh().await;
+    let photos = db.dir.path().join("photos");
+    let (mut child, addr) = start_binary_from(
+        std::path::Path::new(&bin),
+        &db.url,
+        &[("TREFPUNT_PHOTO_DIR", photos.to_str().expect("path"))],
+    );
+    let client = client();
+    let photo = axum::body::Bytes::from(maximal_photo());
+    assert!(photo.len() > 10_000_000, "{} bytes", photo.len());
+    let mut entries = Vec::new();
+    for _ in 0..20 {
+        let (id, r) = (new_id(), new_id());
+        let receipt: Value = client
+            .post(format!("http://{addr}/api/v1/submissions"))
+            .json(&barrier(&id, &r))
+            .send()
+            .await
+            .expect("post")
+            .json()
+            .await
+            .expect("json");
+        entries.push((id, receipt["edit_key"].as_str().expect("key").to_string()));
+    }
+    let before = peak_memory(child.id());
+    let started = std::time::Instant::now();
+    let uploads = entries.iter().map(|(id, key)| {
+        let (client, photo) = (client.clone(), photo.clone());
+        let url = format!("http://{addr}/api/v1/submissions/{id}/photo");
+        async move {
+            client
+                .put(url)
+                .header("x-edit-key", key)
+                .body(photo)
+                .send()
+                .await
+                .expect("put")
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(uploads).await;
+    let took = started.elapsed();
+    let peak = peak_memory(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    eprintln!(
+        "photo load: 20 uploads of {} bytes (8000 × 5000) in {took:.1?}; peak resident memory \
+         {} MiB (before the uploads {} MiB); bound {} MiB",
+        photo.len(),
+        peak / 1024 / 1024,
+        before / 1024 / 1024,
+        PEAK_BOUND / 1024 / 1024
+    );
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    assert!(peak < PEAK_BOUND, "peak {} MiB", peak / 1024 / 1024);
+}

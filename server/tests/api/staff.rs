@@ -200,20 +200,66 @@ async fn staff_sign_in_hold_a_session_and_sign_out() {
     assert!(hash.starts_with("$argon2id$"));
 }
 
+/// A sign-in from `client`, as a trusted proxy in front of the app passes it on.
+async fn sign_in_from(app: &TestApp, client: &str, email: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/session"))
+        .header("x-forwarded-for", client)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("post")
+}
+
 #[tokio::test]
-async fn failed_sign_ins_lock_the_account_for_a_while() {
+async fn a_flood_from_one_address_neither_locks_out_the_owner_nor_floods_the_password_checks() {
+    let app = spawn_app().await;
+    add_staff(&app, "admin", "beheer@gemeente.nl");
+    // The attacker: 200 guesses at once from one address, at the admin and at made-up accounts.
+    let guesses = (0..200).map(|i| {
+        let email = if i % 2 == 0 { "beheer@gemeente.nl".to_string() } else { format!("gok{i}@gemeente.nl") };
+        let app = &app;
+        async move { sign_in_from(app, "203.0.113.7", &email, &format!("gok-{i}")).await }
+    });
+    let answers = futures::future::join_all(guesses).await;
+    let checked = answers.iter().filter(|r| r.status() == 401).count();
+    let refused: Vec<_> = answers.iter().filter(|r| r.status() == 429).collect();
+    assert_eq!(checked + refused.len(), 200, "every guess is answered 401 or 429");
+    assert!(
+        checked <= server::domain::sign_in::CLIENT_BURST as usize,
+        "{checked} guesses reached a password check"
+    );
+    assert!(refused.iter().all(|r| r.headers().contains_key("retry-after")));
+    // The owner, from another address, gets in at once.
+    let started = std::time::Instant::now();
+    let owner = sign_in_from(&app, "198.51.100.20", "beheer@gemeente.nl", PASSWORD).await;
+    assert_eq!(owner.status(), 200, "the owner is not locked out");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    // And the attacker's address is still refused.
+    let again = sign_in_from(&app, "203.0.113.7", "beheer@gemeente.nl", PASSWORD).await;
+    assert_eq!(again.status(), 429);
+}
+
+#[tokio::test]
+async fn many_failures_from_many_addresses_slow_the_account_down_without_locking_it() {
     let app = spawn_app().await;
     add_staff(&app, "advisor", "beleid@gemeente.nl");
-    for _ in 0..server::auth::MAX_FAILURES {
-        assert_eq!(
-            sign_in(&app, "beleid@gemeente.nl", "nog-een-gok-1234")
-                .await
-                .status(),
-            401
-        );
+    let free = server::domain::sign_in::ACCOUNT_FREE_FAILURES;
+    for i in 0..free {
+        let res = sign_in_from(&app, &format!("192.0.2.{}", i + 1), "beleid@gemeente.nl", "nog-een-gok").await;
+        assert_eq!(res.status(), 401, "failure {i} costs nothing yet");
     }
-    let locked = sign_in(&app, "beleid@gemeente.nl", PASSWORD).await;
-    assert_eq!(locked.status(), 429, "even the right password waits now");
+    // Past the free failures the account waits a moment between attempts, whoever makes them.
+    let slowed = sign_in_from(&app, "198.51.100.20", "beleid@gemeente.nl", PASSWORD).await;
+    assert_eq!(slowed.status(), 429);
+    let wait: u64 = slowed.headers()["retry-after"].to_str().expect("header").parse().expect("seconds");
+    assert!((1..=2).contains(&wait), "Retry-After {wait}");
+    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    let owner = sign_in_from(&app, "198.51.100.20", "beleid@gemeente.nl", PASSWORD).await;
+    assert_eq!(owner.status(), 200, "after the wait the owner gets in");
+    // A success forgives the failures: the next wrong password is an ordinary 401.
+    let res = sign_in_from(&app, "192.0.2.200", "beleid@gemeente.nl", "fout").await;
+    assert_eq!(res.status(), 401);
 }
 
 #[tokio::test]

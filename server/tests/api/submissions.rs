@@ -336,10 +336,11 @@ async fn the_map_box_selects_by_the_public_position_only() {
         .await;
     assert_eq!(found.len(), 1);
     assert_eq!(
-        found[0]["created_at"].as_str().map(str::len),
-        Some(10),
-        "the day only"
+        found[0]["month"].as_str().map(str::len),
+        Some(7),
+        "the month only"
     );
+    assert!(found[0].get("created_at").is_none(), "no day");
 }
 
 #[tokio::test]

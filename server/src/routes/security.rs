@@ -1,0 +1,201 @@
+//! Security headers on every answer: a strict Content-Security-Policy on HTML (inline script only
+//! with the render's nonce, which Leptos puts on its hydration script; no framing), no referrer (a
+//! private link carries its key in `?sleutel=`), no content sniffing, and over https `Secure` on
+//! every cookie and HSTS. One layer, so no route can forget them.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SET_COOKIE, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// What the policy depends on: where map tiles come from, and whether the site is served over https.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// The tile server's origin (`https://service.pdok.nl`; `https://*.tile.openstreetmap.org` for a
+    /// `{s}` subdomain template), allowed for images and fetches; `None` without a basemap.
+    tile_origin: Option<String>,
+    https: bool,
+}
+
+impl Policy {
+    pub fn new(tile_url: &str, public_url: Option<&str>) -> Policy {
+        Policy {
+            tile_origin: origin_of(tile_url),
+            https: public_url.is_some_and(|u| u.starts_with("https://")),
+        }
+    }
+
+    /// The Content-Security-Policy of an HTML page; `nonce` is the render's, when it has inline
+    /// script (Leptos's island loader). Without one, no inline script runs at all.
+    pub fn csp(&self, nonce: Option<&str>) -> String {
+        let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+        let tiles = self
+            .tile_origin
+            .as_deref()
+            .map(|o| format!(" {o}"))
+            .unwrap_or_default();
+        format!(
+            "default-src 'self'; \
+             script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+             style-src 'self'{nonce}; \
+             img-src 'self' data: blob:{tiles}; \
+             connect-src 'self'{tiles}; \
+             font-src 'self'; \
+             manifest-src 'self'; \
+             worker-src 'self'; \
+             object-src 'none'; \
+             base-uri 'none'; \
+             form-action 'self'; \
+             frame-ancestors 'none'"
+        )
+    }
+}
+
+/// `scheme://host[:port]` of a URL template; a `{s}` subdomain becomes a wildcard.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !matches!(scheme, "http" | "https") {
+        return None;
+    }
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .filter(|h| !h.is_empty())?;
+    let host = host.replace("{s}", "*");
+    // Anything but a host name, `*.` prefix and port would make a broken (or widened) policy.
+    let ok = host
+        .trim_start_matches("*.")
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    ok.then(|| format!("{scheme}://{host}"))
+}
+
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("text/html")
+        })
+}
+
+/// The layer. A page rendered by Leptos already carries its CSP with the render's nonce (see
+/// `AppState::context`); every other HTML answer gets the policy without a nonce.
+pub async fn headers(State(policy): State<Arc<Policy>>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if is_html(h) {
+        if !h.contains_key(CONTENT_SECURITY_POLICY) {
+            if let Ok(v) = HeaderValue::from_str(&policy.csp(None)) {
+                h.insert(CONTENT_SECURITY_POLICY, v);
+            }
+        }
+        // For browsers that predate frame-ancestors.
+        h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    if policy.https {
+        h.insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+        secure_cookies(h);
+    }
+    res
+}
+
+/// Adds `Secure` to every cookie the answer sets that lacks it.
+fn secure_cookies(h: &mut HeaderMap) {
+    let cookies: Vec<HeaderValue> = h.get_all(SET_COOKIE).iter().cloned().collect();
+    if cookies.is_empty() {
+        return;
+    }
+    h.remove(SET_COOKIE);
+    for c in cookies {
+        let secured = match c.to_str() {
+            Ok(s)
+                if !s
+                    .split(';')
+                    .any(|part| part.trim().eq_ignore_ascii_case("secure")) =>
+            {
+                HeaderValue::from_str(&format!("{s}; Secure")).unwrap_or(c)
+            }
+            _ => c,
+        };
+        h.append(SET_COOKIE, secured);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_allows_the_nonce_and_the_tiles_and_no_framing() {
+        let p = Policy::new(
+            crate::config::DEFAULT_TILE_URL,
+            Some("https://trefpunt.example"),
+        );
+        let csp = p.csp(Some("abc"));
+        assert!(
+            csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("img-src 'self' data: blob: https://service.pdok.nl;"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(!p.csp(None).contains("nonce"));
+        assert!(p.https);
+        assert!(!Policy::new("", None).https);
+    }
+
+    #[test]
+    fn tile_origins_are_host_names_only() {
+        assert_eq!(
+            origin_of("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tile.openstreetmap.org")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8081/tiles/{z}/{x}/{y}.png").as_deref(),
+            Some("http://127.0.0.1:8081")
+        );
+        assert_eq!(origin_of(""), None);
+        assert_eq!(origin_of("javascript:alert(1)"), None);
+        assert_eq!(origin_of("https://a.example; script-src *"), None);
+    }
+
+    #[test]
+    fn cookies_become_secure_once() {
+        let mut h = HeaderMap::new();
+        h.append(SET_COOKIE, HeaderValue::from_static("lang=nl; Path=/"));
+        h.append(
+            SET_COOKIE,
+            HeaderValue::from_static("trefpunt_staff=x; HttpOnly; Secure"),
+        );
+        secure_cookies(&mut h);
+        let all: Vec<&str> = h
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        assert_eq!(
+            all,
+            [
+                "lang=nl; Path=/; Secure",
+                "trefpunt_staff=x; HttpOnly; Secure"
+            ]
+        );
+    }
+}

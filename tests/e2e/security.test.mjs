@@ -1,0 +1,129 @@
+// The Content-Security-Policy in a real browser: every kind of page (resident forms with their
+// island, the public map, the dashboard with its density layer, an area profile, an entry and its
+// private link, the staff pages, an event's poster, the kiosk), with JavaScript on and used as
+// people use it, raises no CSP violation, and a script smuggled into a page does not run.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { LAPTOP, PHONE, addStaff, hydrated, signIn, staffApi, startAll } from "./harness.mjs";
+
+const PASSWORD = "lang-genoeg-wachtwoord";
+let env, admin, worker, event;
+
+before(async () => {
+  env = await startAll({ areas: true });
+  addStaff(env.app, "admin", "beheer@gemeente.nl", PASSWORD);
+  addStaff(env.app, "worker", "opbouw@welzijn.nl", PASSWORD, ["GM0505"]);
+  addStaff(env.app, "advisor", "beleid@gemeente.nl", PASSWORD, ["GM0505"]);
+  admin = await signIn(env.app, "beheer@gemeente.nl", PASSWORD);
+  worker = await signIn(env.app, "opbouw@welzijn.nl", PASSWORD);
+  const today = new Date().toISOString().slice(0, 10);
+  event = await staffApi(env.app, worker, "POST", "/events", { campaign: "default", name: "Pleinfeest", place: "Bagijnhof", day: today });
+});
+after(async () => { await env?.close(); });
+
+/** A page that records every CSP violation (from the document's own event, and the console). */
+async function watchedPage(device, cookie) {
+  const context = await env.browser.newContext({ ...device, locale: "nl-NL" });
+  if (cookie) {
+    const [name, value] = cookie.split("=");
+    await context.addCookies([{ name, value, url: env.app.url }]);
+  }
+  // Injected by the browser driver, not by the page: the page's CSP does not apply to it.
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__csp.push(`${e.violatedDirective}: ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  const page = await context.newPage();
+  const console = [];
+  page.on("console", (m) => { if (/Content.Security.Policy/i.test(m.text())) console.push(m.text()); });
+  return { context, page, console };
+}
+
+async function violations(w) {
+  const inPage = await w.page.evaluate(() => window.__csp || []);
+  return [...inPage, ...w.console];
+}
+
+test("no page raises a CSP violation, with JavaScript on and used", async () => {
+  // A resident maps a barrier with the form island: tap the map, search an address, send.
+  const resident = await watchedPage(PHONE);
+  const page = resident.page;
+  await page.goto(`${env.app.url}/meedoen/drempel`);
+  await hydrated(page);
+  await page.getByLabel("Slechte verlichting").check();
+  // An address search (a server function), then a tap on the map (Leaflet and its tiles).
+  await page.fill("#f-address", "Bolstraat 1 Utrecht");
+  await page.getByRole("button", { name: "Zoek adres" }).click();
+  await page.getByRole("button", { name: /Bolstraat/ }).first().click();
+  await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
+  const map = page.locator("[data-map=picker]");
+  await page.waitForSelector("[data-map=picker].leaflet-container");
+  await map.scrollIntoViewIfNeeded();
+  const box = await map.boundingBox();
+  await page.mouse.click(box.x + box.width / 2 + 10, box.y + box.height / 2);
+  await page.getByLabel("Hierdoor kan ik niet gaan").check();
+  assert.deepEqual(await violations(resident), [], "the form, the map and the address search");
+  await page.getByRole("button", { name: "Versturen" }).click();
+  await resident.page.waitForURL(/\/bedankt\//);
+  const thanks = resident.page.url();
+  const id = thanks.match(/bedankt\/([0-9a-f-]+)/)[1];
+  const ownLink = await resident.page.locator(`a[href^="/mijn/${id}"]`).first().getAttribute("href");
+  assert.deepEqual(await violations(resident), [], "the form, the map and sending");
+
+  const visits = [
+    [PHONE, null, ["/", "/meedoen/plek", "/meedoen/wens", "/kaart", `/melding/${id}`, ownLink, "/campagne/default", "/privacy", "/toegankelijkheid", "/bestaat-niet"]],
+    [LAPTOP, null, ["/inzicht?level=buurt&kind=barrier", "/inzicht/gebied/GM0505", "/inzicht/gebied/BU05050101"]],
+    [LAPTOP, admin.cookie, ["/staff", "/staff/campagnes", "/staff/campagnes/default", "/staff/gebruikers", "/staff/logboek"]],
+    [LAPTOP, worker.cookie, ["/staff/evenementen", `/staff/evenementen/${event.id}/poster`]],
+  ];
+  for (const [device, cookie, paths] of visits) {
+    const w = await watchedPage(device, cookie);
+    for (const path of paths) {
+      await w.page.goto(`${env.app.url}${path}`);
+      await hydrated(w.page);
+      if (await w.page.locator("[data-map]").count()) {
+        await w.page.waitForSelector("[data-map][data-map-ready]", { timeout: 20000 });
+      }
+      const heat = w.page.locator("[data-heatmap-toggle]");
+      if (await heat.count()) {
+        await heat.check();
+        await w.page.waitForSelector("[data-map][data-heatmap-cells]", { timeout: 10000 });
+      }
+      assert.deepEqual(await violations(w), [], path);
+    }
+    await w.context.close();
+  }
+
+  // The kiosk: the tablet link, a kind, a language.
+  const tablet = await watchedPage({ viewport: { width: 800, height: 1280 }, isMobile: true, hasTouch: true });
+  await tablet.page.goto(`${env.app.url}${event.kiosk_url}`);
+  await tablet.page.waitForURL(/\/kiosk\//);
+  await hydrated(tablet.page);
+  await tablet.page.locator("a[hreflang=en]").click();
+  await tablet.page.waitForURL(/taal=en/);
+  await tablet.page.locator("a.kiosk-kind").first().click();
+  await tablet.page.waitForURL(/\/kiosk\/[^/]+\/(plek|drempel|wens)/);
+  await hydrated(tablet.page);
+  assert.deepEqual(await violations(tablet), [], "the kiosk");
+  await tablet.context.close();
+  await resident.context.close();
+});
+
+test("a script that reaches a page does not run", async () => {
+  // What an attacker would try: the policy refuses an inline script the server did not sign.
+  const w = await watchedPage(PHONE);
+  await w.page.goto(`${env.app.url}/privacy`);
+  const ran = await w.page.evaluate(() => {
+    window.__ran = false;
+    const s = document.createElement("script");
+    s.textContent = "window.__ran = true";
+    document.body.appendChild(s);
+    return window.__ran;
+  });
+  assert.equal(ran, false, "an unsigned inline script is blocked");
+  const seen = await violations(w);
+  assert.ok(seen.some((v) => v.startsWith("script-src")), JSON.stringify(seen));
+  await w.context.close();
+});
