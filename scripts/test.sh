@@ -31,6 +31,9 @@ bash scripts/build.sh
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 export TREFPUNT_BIN="$target/release/trefpunt" LEPTOS_SITE_ROOT="$target/site"
 
+step "memory under 20 maximal photo uploads (the release binary)"
+cargo test --locked -p server --test api twenty_maximal_uploads -- --ignored --nocapture
+
 step "API contract (schemathesis against /api/v1/openapi.json)"
 bash scripts/schemathesis.sh "$TREFPUNT_BIN"
 

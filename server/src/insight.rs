@@ -10,16 +10,16 @@ use app::model::{
 };
 use rustc_hash::FxHashMap;
 
-use crate::domain::aggregate::{Figure, Selection, Table, Topic};
+use crate::domain::aggregate::{release_tree, AreaCount, Figure, Selection, Table, Topic};
 use crate::domain::areas::{cbs_parent, Level};
 use crate::domain::privacy::DEFAULT_K;
 use crate::service::Service;
 use crate::store::{AreaFacts, StoreError};
 
-/// One gemeente's tables: every entry, and the wishes offering a talent.
+/// One gemeente's tables: every entry, and the wishes offering a talent per area (all time).
 pub struct Tables {
     all: Table,
-    talents: Table,
+    talents: Vec<AreaCount>,
 }
 
 /// Area names and inhabitants, with the version of the areas and key figures they were read at.
@@ -53,7 +53,6 @@ fn selection(f: &InsightFilter, level: Level) -> Selection {
         category: f.category.clone(),
         campaign: f.campaign.clone(),
         period: f.period,
-        source: f.source,
     }
 }
 
@@ -105,7 +104,7 @@ impl Service {
         if let Some(t) = self.tables.get(gemeente, revision) {
             return Ok(t);
         }
-        let records = self.store.gemeente_records(gemeente).await?;
+        let records = self.store.gemeente_records(gemeente, &self.cell_keys).await?;
         let code = gemeente.to_string();
         // Campaigns may promise a larger k; the whole table keeps the strictest promise.
         let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
@@ -113,7 +112,7 @@ impl Service {
         let tables = tokio::task::spawn_blocking(move || {
             Arc::new(Tables {
                 all: Table::build(&code, &records.all, k),
-                talents: Table::build(&code, &records.talents, k),
+                talents: release_tree(&code, &records.talents, k),
             })
         })
         .await
@@ -271,7 +270,27 @@ impl Service {
         let facts = self.facts().await?;
         let level = match facts.get(code).and_then(|a| Level::parse(&a.level)) {
             Some(l) => l,
-            None => return Ok(None),
+            // A gemeente or wijk whose own boundaries were not imported while its buurten were: its
+            // CBS code says what it is, and its figures exist once its gemeente has entries.
+            None => {
+                let gemeente = match Level::of_code(code) {
+                    Some(Level::Gemeente)
+                        if code.len() == 6 && code[2..].bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        Some(code.to_string())
+                    }
+                    Some(Level::Wijk) => cbs_parent(code, Level::Gemeente),
+                    _ => None,
+                };
+                let known = match gemeente {
+                    Some(g) => self.store.revisions().await?.iter().any(|(r, _)| *r == g),
+                    None => false,
+                };
+                match (known, Level::of_code(code)) {
+                    (true, Some(l)) => l,
+                    _ => return Ok(None),
+                }
+            }
         };
         let gemeente = match level {
             Level::Gemeente => Some(code.to_string()),
@@ -307,15 +326,23 @@ impl Service {
                     std::cmp::Reverse(x.count),
                 )
             });
+            // All time and every campaign: a talent on offer is not public per entry, so it is
+            // released per area only (a tree, see `release_tree`).
             talents = tables
                 .talents
-                .select(&Selection {
-                    kind: Some(Kind::Wish),
-                    ..sel.clone()
-                })
-                .into_iter()
-                .find(|x| x.area == code && x.topic == Topic::Kind(Kind::Wish))
-                .map(|x| area_figure(x, &facts));
+                .iter()
+                .find(|x| x.area == code)
+                .map(|x| {
+                    area_figure(
+                        Figure {
+                            area: x.area.clone(),
+                            topic: Topic::Kind(Kind::Wish),
+                            count: x.count,
+                            respondents: x.respondents,
+                        },
+                        &facts,
+                    )
+                });
             for p in self
                 .periods()
                 .await?
@@ -361,14 +388,24 @@ impl Service {
                 qualities: e.qualities,
             })
             .collect();
-        let (bands, unknown) = self.store.age_bands_in(code, f.campaign.as_deref()).await?;
-        let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
-        let representation = Some(crate::domain::representation::representation(
-            bands,
-            unknown,
-            self.store.population_bands(code).await?,
-            k,
-        ));
+        // Who took part: per gemeente and campaign only, one small table each (docs/privacy.md).
+        let representation = match (level, f.campaign.as_deref()) {
+            (Level::Gemeente, Some(campaign)) => {
+                let who = self.store.age_bands_in(code, Some(campaign)).await?;
+                let (bands, unknown) = crate::domain::representation::group_by_band(
+                    who.iter()
+                        .map(|(r, band)| (band.as_deref(), self.cell_keys.respondent(r))),
+                );
+                let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
+                Some(crate::domain::representation::representation(
+                    bands,
+                    unknown,
+                    self.store.population_bands(code).await?,
+                    k,
+                ))
+            }
+            _ => None,
+        };
         Ok(Some(AreaProfile {
             area: summary(code, &facts),
             level: level.as_str().to_string(),

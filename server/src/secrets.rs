@@ -57,6 +57,18 @@ pub fn password() -> Result<String, SecretError> {
         .collect())
 }
 
+/// A 32-byte secret from its stored hex (64 characters), else an error naming it.
+pub fn bytes_from_hex(name: &'static str, secret: &str) -> Result<[u8; 32], SecretError> {
+    let bytes = hex::decode(secret.trim()).map_err(|e| SecretError::Malformed {
+        name,
+        reason: e.to_string(),
+    })?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| SecretError::Malformed {
+        name,
+        reason: format!("{} bytes instead of 32", bytes.len()),
+    })
+}
+
 /// Bytes of the private-link secret: BLAKE2s takes a key of at most 32 bytes, so the whole secret
 /// is the key.
 pub const PRIVATE_LINK_SECRET_BYTES: usize = 32;
@@ -84,13 +96,7 @@ impl PrivateLinks {
             name: "private link",
             reason,
         };
-        let bytes = hex::decode(secret.trim()).map_err(|e| malformed(e.to_string()))?;
-        if bytes.len() != PRIVATE_LINK_SECRET_BYTES {
-            return Err(malformed(format!(
-                "{} bytes instead of {PRIVATE_LINK_SECRET_BYTES}",
-                bytes.len()
-            )));
-        }
+        let bytes = bytes_from_hex("private link", secret)?;
         let mac = <Blake2sMac256 as KeyInit>::new_from_slice(&bytes)
             .map_err(|e| malformed(e.to_string()))?;
         Ok(PrivateLinks { mac })

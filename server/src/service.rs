@@ -20,6 +20,18 @@ use crate::store::{EntryFilter, Store, StoreError, Stored, StoredArea};
 /// predecessor `edit_key`, whose keys the old code derived under an all-zero MAC key.
 pub const PRIVATE_LINK_SECRET: &str = "private_link";
 
+/// The secret the cell-key noise is keyed with (see `domain::cell_key`): whoever knew it could
+/// compute the noise of any cell from the public entry ids.
+pub const CELL_KEY_SECRET: &str = "cell_key";
+
+/// A 32-byte secret of this deployment (hex), made from the OS's random source at the first start.
+async fn deployment_secret(store: &Store, name: &str) -> Result<String, StoreError> {
+    let fresh = hex::encode(
+        crate::secrets::random_bytes::<32>().map_err(|e| StoreError::Internal(e.to_string()))?,
+    );
+    store.secret_or_insert(name, &fresh).await
+}
+
 #[derive(Clone)]
 pub struct Service {
     pub store: Store,
@@ -37,6 +49,9 @@ pub struct Service {
     pub photo_slots: Arc<crate::photos::PhotoSlots>,
     /// The `/api/v1/areas` answers, built once per import.
     pub area_shapes: Arc<AreaShapes>,
+    /// The record keys behind the figures' cell-key noise (`domain::cell_key`), from a secret of
+    /// this deployment.
+    pub cell_keys: Arc<crate::domain::cell_key::CellKeys>,
     /// The keys of residents' private links, from the deployment's secret (read once at start).
     pub private_links: Arc<crate::secrets::PrivateLinks>,
 }
@@ -131,13 +146,15 @@ impl Service {
         let index = build_index(store.areas().await?);
         // Made once per deployment from the OS's random source; a malformed one stops the start
         // instead of handing out keys anyone could compute.
-        let fresh = hex::encode(
-            crate::secrets::random_bytes::<{ crate::secrets::PRIVATE_LINK_SECRET_BYTES }>()
-                .map_err(|e| StoreError::Internal(e.to_string()))?,
-        );
-        let secret = store.secret_or_insert(PRIVATE_LINK_SECRET, &fresh).await?;
+        let secret = deployment_secret(&store, PRIVATE_LINK_SECRET).await?;
         let private_links = crate::secrets::PrivateLinks::from_hex(&secret)
             .map_err(|e| StoreError::Unreadable(e.to_string()))?;
+        let cell_keys = crate::secrets::bytes_from_hex(
+            "cell key",
+            &deployment_secret(&store, CELL_KEY_SECRET).await?,
+        )
+        .map(|b| crate::domain::cell_key::CellKeys::new(&b))
+        .map_err(|e| StoreError::Unreadable(e.to_string()))?;
         Ok(Service {
             store,
             geocoder,
@@ -148,6 +165,7 @@ impl Service {
             abuse: Arc::default(),
             photo_dir: std::path::PathBuf::from("data/photos"),
             private_links: Arc::new(private_links),
+            cell_keys: Arc::new(cell_keys),
             area_shapes: Arc::default(),
             photo_slots: Arc::default(),
         })

@@ -10,8 +10,8 @@ before(async () => { env = await startAll({ areas: true }); });
 after(async () => { await env?.close(); });
 
 // Three points in Dordrecht: six residents report in one buurt; in another wijk, five in Zuidhoven
-// and one in Crabbehof-Zuid. The lone resident's buurt is hidden, and Zuidhoven with it (else the
-// wijk's total minus Zuidhoven would give the lone one away); the six stay visible.
+// and one in Crabbehof-Zuid. The lone resident's buurt is hidden; the six and the five are shown
+// (entry counts exactly, as the public map lists the entries; the number of residents with noise).
 const BUSY = { latitude: 51.8133, longitude: 4.6901 };
 const SECOND = { latitude: 51.79466, longitude: 4.6728 };
 const QUIET = { latitude: 51.7905, longitude: 4.6655 };
@@ -45,7 +45,8 @@ test("the dashboard shows what residents reported per Drechtsteden buurt, withou
   const busy = figures.find((f) => f.count === 6);
   assert.ok(busy, `a buurt with 6 released: ${JSON.stringify(figures)}`);
   const hidden = figures.filter((f) => f.suppressed);
-  assert.deepEqual(hidden.map((f) => f.area_name).sort(), ["Crabbehof-Zuid", "Zuidhoven"]);
+  assert.deepEqual(hidden.map((f) => f.area_name).sort(), ["Crabbehof-Zuid"]);
+  assert.ok(figures.some((f) => f.area_name === "Zuidhoven" && f.count === 5), "five residents are enough");
 
   const { page, context, problems } = await phonePage(env.browser, { device: LAPTOP });
   await page.goto(`${env.app.url}/`);
@@ -62,7 +63,7 @@ test("the dashboard shows what residents reported per Drechtsteden buurt, withou
   const map = page.locator("[data-map=choropleth]");
   await page.waitForSelector("[data-map=choropleth][data-map-ready=loaded]", { timeout: 20000 });
   assert.equal(await map.getAttribute("data-areas"), "358", "every Drechtsteden buurt is drawn");
-  assert.equal(await map.getAttribute("data-coloured"), "1", "one buurt has a released count");
+  assert.equal(await map.getAttribute("data-coloured"), "2", "two buurten have a released count");
   const values = JSON.parse(await map.getAttribute("data-values"));
   assert.equal(values[busy.area_code], 6);
   for (const h of hidden) assert.equal(values[h.area_code], null, "hidden on the map too");
@@ -92,7 +93,8 @@ test("the dashboard shows what residents reported per Drechtsteden buurt, withou
   await page.waitForURL(new RegExp(`/inzicht/gebied/${busy.area_code}`));
   await page.getByRole("heading", { name: "Drempels" }).waitFor();
   const barriers = page.locator("section", { has: page.getByRole("heading", { name: "Drempels" }) });
-  assert.match(await barriers.innerText(), /Slechte verlichting\s+6\s+6/);
+  // Six entries, and six residents give or take the noise (never more people than entries).
+  assert.match(await barriers.innerText(), /Slechte verlichting\s+6\s+[3-6]\b/);
   await page.getByRole("heading", { name: "Door de tijd" }).waitFor();
   assert.deepEqual(await axe(page), []);
 

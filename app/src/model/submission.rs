@@ -159,6 +159,9 @@ pub struct PublicEntry {
     /// The month it was made (`YYYY-MM`), never the day: a day or a time would link one visit's
     /// entries (a place shown exactly, and the barrier made a minute later).
     pub month: String,
+    /// The campaign it belongs to. Public: the figures per campaign are counts of these entries.
+    #[serde(default)]
+    pub campaign: String,
     #[serde(default)]
     pub status: super::Status,
     /// What staff say about the status, in plain words.

@@ -7,7 +7,7 @@ use crate::i18n::*;
 use crate::labels;
 use crate::model::{AreaFigure, AreaProfile, InsightFilter, Kind, PLACE_QUALITIES};
 
-/// `/inzicht/gebied/{code}`: one area's profile. The period, source and campaign of the dashboard
+/// `/inzicht/gebied/{code}`: one area's profile. The period and campaign of the dashboard
 /// carry over through the query string.
 #[component]
 pub fn AreaPage() -> impl IntoView {
@@ -78,9 +78,18 @@ fn Profile(p: AreaProfile) -> impl IntoView {
             <p>{t!(i18n, profile_talents_text)} " "
                 <strong>{labels::figure(l, p.talents.as_ref().map_or(Some(0), |t| t.count))}</strong>
             </p>
+            <p class="hint">{t!(i18n, profile_talents_always)}</p>
         </section>
         <Places p=p.clone() />
-        {p.representation.clone().map(|r| view! { <Representativeness r /> })}
+        {match p.representation.clone() {
+            Some(r) => view! { <Representativeness r /> }.into_any(),
+            None => view! {
+                <section aria-labelledby="representation">
+                    <h2 id="representation">{t!(i18n, profile_representation)}</h2>
+                    <p>{t!(i18n, profile_representation_where)}</p>
+                </section>
+            }.into_any(),
+        }}
         <section aria-labelledby="time">
             <h2 id="time">{t!(i18n, profile_time)}</h2>
             {if p.months.is_empty() {

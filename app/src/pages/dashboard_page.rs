@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::insight;
 use crate::i18n::*;
 use crate::labels;
-use crate::model::{class_breaks, AreaSummary, InsightFilter, InsightOverview, Kind, Source};
+use crate::model::{class_breaks, AreaSummary, InsightFilter, InsightOverview, Kind};
 
 /// More areas than this (every buurt of the country, say) are not drawn or listed at once: the page
 /// would weigh megabytes. The advisor narrows to a gemeente or a coarser level first.
@@ -205,8 +205,9 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
     if let Some(c) = hc {
         heat.push(("category", c));
     }
+    // The density layer takes the filters that are public per entry: not campaign or source.
     for (k, v) in f.to_pairs() {
-        if matches!(k, "period" | "source" | "campaign") {
+        if k == "period" {
             heat.push((k, v));
         }
     }
@@ -327,10 +328,6 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
         .iter()
         .map(|p| opt(p.to_string(), labels::period(l, *p), f.period == *p))
         .collect_view();
-    let sources = Source::ALL
-        .into_iter()
-        .map(|s| opt(s.as_str().into(), labels::source(l, s), f.source == Some(s)))
-        .collect_view();
     let campaigns = o
         .campaigns
         .iter()
@@ -383,12 +380,6 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
                     <select id="f-period" name="period">
                         <option value="">{t!(i18n, f_all_time)}</option>
                         {periods}
-                    </select>
-                </div>
-                <div class="field"><label for="f-source">{t!(i18n, f_source)}</label>
-                    <select id="f-source" name="source">
-                        <option value="">{t!(i18n, f_all_sources)}</option>
-                        {sources}
                     </select>
                 </div>
                 <div class="field"><label for="f-campaign">{t!(i18n, f_campaign)}</label>
@@ -484,7 +475,7 @@ fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
             .filter
             .to_pairs()
             .into_iter()
-            .filter(|(k, _)| matches!(*k, "period" | "source" | "campaign"))
+            .filter(|(k, _)| matches!(*k, "period" | "campaign"))
             .collect::<Vec<_>>(),
     );
     let header = move |key: SortKey, label: String| {

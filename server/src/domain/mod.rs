@@ -3,6 +3,7 @@
 pub mod aggregate;
 pub mod areas;
 pub mod calendar;
+pub mod cell_key;
 pub mod content_hash;
 pub mod heatmap;
 pub mod privacy;

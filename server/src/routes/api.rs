@@ -305,8 +305,20 @@ fn pairs(q: Pairs) -> Result<Vec<(String, String)>, ApiError> {
 /// Released figures per area (DESIGN.md "Privacy rules"): counts resting on fewer than k respondents,
 /// and the cells hidden to protect them, come back as `count: null, suppressed: true`.
 async fn aggregates(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiError> {
-    let filter = insight_filter(&pairs(q)?)?;
+    let filter = public_filter(insight_filter(&pairs(q)?)?)?;
     Ok(Json(svc.aggregates(&filter).await?).into_response())
+}
+
+/// The filter of a public figure: every dimension but how entries came in, which is not public per
+/// entry (docs/privacy.md); advisors find it in the raw export.
+fn public_filter(f: InsightFilter) -> Result<InsightFilter, ApiError> {
+    if f.source.is_some() {
+        return Err(ApiError::bad_query(
+            "source",
+            "is not public: figures are not split by how entries came in (advisors: the raw export, raw=true)",
+        ));
+    }
+    Ok(f)
 }
 
 /// The same figures as CSV (UTF-8, comma-separated, a header row), for spreadsheets.
@@ -322,6 +334,7 @@ async fn export_csv(
         let rows = svc.store.raw_rows(&filter, &scope).await?;
         (crate::export::raw_csv(&rows), "trefpunt-entries.csv")
     } else {
+        let filter = public_filter(filter)?;
         let figures = svc.aggregates(&filter).await?;
         (
             crate::export::csv(&filter, &figures),
@@ -358,6 +371,7 @@ async fn export_geojson(
             "trefpunt-entries.geojson",
         )
     } else {
+        let filter = public_filter(filter)?;
         let figures = svc.aggregates(&filter).await?;
         let areas = svc.store.areas().await?;
         (
@@ -378,10 +392,11 @@ async fn export_geojson(
         .into_response())
 }
 
-/// The parameters of `/heatmap`: the map box, the grid size, and the aggregate filters.
-const HEATMAP_PARAMS: &[&str] = &[
-    "bbox", "size", "kind", "category", "campaign", "period", "from", "to", "source",
-];
+/// The parameters of `/heatmap`: the map box, the grid size, and the filters that are public per
+/// entry anyway (kind, category, month: the public list shows them). Campaign and source are not:
+/// which campaign or channel an entry at a spot came from is not public, and a density by them
+/// would tell it.
+const HEATMAP_PARAMS: &[&str] = &["bbox", "size", "kind", "category", "period", "from", "to"];
 
 /// A density grid (JSON) of entries in `bbox`, `size` cells wide, narrowed by the aggregate filters;
 /// cells resting on fewer than k respondents are zeroed before the blur.

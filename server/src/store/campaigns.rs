@@ -309,14 +309,14 @@ impl Store {
 }
 
 impl Store {
-    /// Respondents with an entry (or an "ik ook") in area `code` (any level), per CBS age band they
-    /// gave in a survey, and how many gave none; optionally for one campaign.
+    /// The respondents with an entry or an "ik ook" in an area (any level), each with the age band
+    /// they gave in that entry's campaign's survey (`None`: not given); within one campaign, or all.
     pub async fn age_bands_in(
         &self,
         code: &str,
         campaign: Option<&str>,
-    ) -> Result<([u64; 5], u64), StoreError> {
-        let rows: Vec<(Option<String>, i64)> = sqlx::query_as(&self.backend.sql(&format!(
+    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        Ok(sqlx::query_as(&self.backend.sql(&format!(
             "WITH here AS ( \
                SELECT s.respondent, s.campaign FROM submissions s \
                WHERE s.hidden = 0 AND (s.buurt = ?1 OR s.wijk = ?1 OR s.gemeente = ?1) \
@@ -324,28 +324,16 @@ impl Store {
                UNION \
                SELECT m.respondent, s.campaign FROM me_too m JOIN submissions s ON s.id = m.submission \
                WHERE s.hidden = 0 AND (s.buurt = ?1 OR s.wijk = ?1 OR s.gemeente = ?1) \
-                 AND (?2 IS NULL OR s.campaign = ?2)), \
-             banded AS ( \
-               SELECT h.respondent, max({}) AS band FROM here h \
-               LEFT JOIN survey_responses r ON r.respondent = h.respondent AND r.campaign = h.campaign \
-               GROUP BY h.respondent) \
-             SELECT band, count(*) FROM banded GROUP BY band",
+                 AND (?2 IS NULL OR s.campaign = ?2)) \
+             SELECT h.respondent, max({}) AS band FROM here h \
+             LEFT JOIN survey_responses r ON r.respondent = h.respondent AND r.campaign = h.campaign \
+             GROUP BY h.respondent",
             self.backend.json_text("r.answers", "age_band")
         )))
         .bind(code)
         .bind(campaign)
         .fetch_all(&self.reader)
-        .await?;
-        let mut bands = [0u64; 5];
-        let mut unknown = 0;
-        for (band, n) in rows {
-            let n = n.max(0) as u64;
-            match band.and_then(|b| app::model::AGE_BANDS.iter().position(|x| *x == b)) {
-                Some(i) => bands[i] += n,
-                None => unknown += n,
-            }
-        }
-        Ok((bands, unknown))
+        .await?)
     }
 
     /// CBS inhabitants per age band of an area, when its key figures are imported with them.
@@ -357,9 +345,41 @@ impl Store {
         .bind(code)
         .fetch_optional(&self.reader)
         .await?;
-        Ok(row.and_then(|(a, b, c, d, e)| {
+        let own = row.and_then(|(a, b, c, d, e)| {
             let v = [a?, b?, c?, d?, e?];
             Some(v.map(|x| x.max(0) as u64))
-        }))
+        });
+        if own.is_some() || !(code.starts_with("GM") || code.starts_with("WK")) {
+            return Ok(own);
+        }
+        // A gemeente or wijk without figures of its own: the sum of its buurten that have all five,
+        // when those hold at least 99% of its inhabitants (CBS keeps the figures of buurten with
+        // very few inhabitants secret, which barely moves the shares).
+        let digits = &code[2..];
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(None);
+        }
+        type Sums = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+        let complete = "age_0_14 IS NOT NULL AND age_15_24 IS NOT NULL AND age_25_44 IS NOT NULL \
+                        AND age_45_64 IS NOT NULL AND age_65_plus IS NOT NULL";
+        let (a, b, c, d, e, covered, all): Sums = sqlx::query_as(&self.backend.sql(&format!(
+            // PostgreSQL sums integers as numeric, which the Any driver cannot read: cast back.
+            "SELECT CAST(sum(CASE WHEN {complete} THEN age_0_14 END) AS BIGINT), \
+             CAST(sum(CASE WHEN {complete} THEN age_15_24 END) AS BIGINT), \
+             CAST(sum(CASE WHEN {complete} THEN age_25_44 END) AS BIGINT), \
+             CAST(sum(CASE WHEN {complete} THEN age_45_64 END) AS BIGINT), \
+             CAST(sum(CASE WHEN {complete} THEN age_65_plus END) AS BIGINT), \
+             CAST(sum(CASE WHEN {complete} THEN inhabitants END) AS BIGINT), \
+             CAST(sum(inhabitants) AS BIGINT) FROM population WHERE code LIKE ?"
+        )))
+        .bind(format!("BU{digits}%"))
+        .fetch_one(&self.reader)
+        .await?;
+        match (covered, all) {
+            (Some(covered), Some(all)) if all > 0 && covered * 100 >= all * 99 => {
+                Ok((|| Some([a?, b?, c?, d?, e?].map(|x| x.max(0) as u64)))())
+            }
+            _ => Ok(None),
+        }
     }
 }

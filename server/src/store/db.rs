@@ -2,7 +2,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use app::model::{
-    AreaCodes, InsightFilter, Kind, Location, Moderation, Period, PublicEntry, Source, Status,
+    AreaCodes, InsightFilter, Kind, Location, Moderation, Period, PublicEntry, Status,
     Submission,
 };
 use sqlx::any::AnyPoolOptions;
@@ -319,19 +319,13 @@ impl Store {
 
     /// The visible entries of one gemeente as the aggregate tables need them, and the revision they
     /// are of (read in one transaction, so they agree): every entry, and the wishes offering a talent.
-    pub async fn gemeente_records(&self, gemeente: &str) -> Result<GemeenteRecords, StoreError> {
-        type Row = (
-            Option<String>,
-            Option<String>,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-        );
-        const COLUMNS: &str =
-            "SELECT wijk, buurt, kind, category, source, campaign, created_at, respondent \
+    pub async fn gemeente_records(
+        &self,
+        gemeente: &str,
+        keys: &crate::domain::cell_key::CellKeys,
+    ) -> Result<GemeenteRecords, StoreError> {
+        type Row = (Option<String>, Option<String>, String, String, String, String, String);
+        const COLUMNS: &str = "SELECT wijk, buurt, kind, category, campaign, created_at, respondent \
                                FROM submissions WHERE gemeente = ? AND hidden = 0";
         let mut tx = self.reader.begin().await?;
         let revision: Option<i64> =
@@ -350,9 +344,11 @@ impl Store {
         .bind(gemeente)
         .fetch_all(&mut *tx)
         .await?;
-        // Each "ik ook" counts as an entry of its respondent where and when it was said.
+        // Each "ik ook" counts as an entry of its respondent in the entry's cell, its month
+        // included: the public list shows each entry's month and how many said "ik ook", not when
+        // they said it, so the counts stay what the list shows.
         let me_too: Vec<Row> = sqlx::query_as(&self.backend.sql(
-            "SELECT s.wijk, s.buurt, s.kind, s.category, s.source, s.campaign, m.created_at, m.respondent \
+            "SELECT s.wijk, s.buurt, s.kind, s.category, s.campaign, s.created_at, m.respondent \
              FROM me_too m JOIN submissions s ON s.id = m.submission \
              WHERE s.gemeente = ? AND s.hidden = 0",
         ))
@@ -364,20 +360,18 @@ impl Store {
         tx.commit().await?;
         let records = |rows: Vec<Row>| -> Vec<Record> {
             rows.into_iter()
-                .filter_map(
-                    |(wijk, buurt, kind, category, source, campaign, at, respondent)| {
-                        Some(Record {
-                            wijk,
-                            buurt,
-                            kind: Kind::parse(&kind)?,
-                            category,
-                            source: Source::parse(&source)?,
-                            campaign,
-                            month: Period::month_of(&at)?,
-                            respondent,
-                        })
-                    },
-                )
+                .filter_map(|(wijk, buurt, kind, category, campaign, at, respondent)| {
+                    Some(Record {
+                        wijk,
+                        buurt,
+                        kind: Kind::parse(&kind)?,
+                        category,
+                        campaign,
+                        month: Period::month_of(&at)?,
+                        respondent_key: keys.respondent(&respondent),
+                        respondent,
+                    })
+                })
                 .collect()
         };
         Ok(GemeenteRecords {
@@ -704,6 +698,7 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
             .get(..7)
             .unwrap_or_default()
             .to_string(),
+        campaign: row.try_get("campaign")?,
         status: Status::parse(&row.try_get::<String, _>("status")?).unwrap_or_default(),
         status_note: row.try_get("status_note")?,
         text: if text_public == 1 {
@@ -724,6 +719,6 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
 const PUBLIC_ORDER: &str = "substr(created_at, 1, 7) DESC, id DESC";
 
 const PUBLIC_COLUMNS: &str =
-    "id, kind, category, pub_lon, pub_lat, details, created_at, status, status_note, text, text_public, \
+    "id, kind, category, pub_lon, pub_lat, details, created_at, campaign, status, status_note, text, text_public, \
      (SELECT count(*) FROM me_too m WHERE m.submission = submissions.id) AS me_too, \
      (SELECT hash FROM photos p WHERE p.submission = submissions.id AND p.public = 1) AS photo";

@@ -512,3 +512,9 @@ pub fn start_binary_from(
     std::thread::spawn(move || for _ in lines {});
     (child, addr)
 }
+
+/// Whether a released figure is `truth` within the cell-key noise (`domain::cell_key::MAX_NOISE`).
+pub fn near(v: &Value, truth: u64) -> bool {
+    v.as_u64()
+        .is_some_and(|x| (x as i64 - truth as i64).abs() <= server::domain::cell_key::MAX_NOISE)
+}

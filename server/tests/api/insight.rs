@@ -67,7 +67,7 @@ fn figure<'a>(figs: &'a [Value], area: &str) -> &'a Value {
 }
 
 #[tokio::test]
-async fn aggregates_suppress_small_counts_and_their_complements() {
+async fn aggregates_withhold_small_counts_and_blur_the_rest() {
     let app = spawn_drechtsteden_app().await;
     let [a, b, c] = <[_; 3]>::try_from(three_buurten_of_one_wijk()).expect("three");
     add(&app, 6, "steps", &a).await;
@@ -77,8 +77,8 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
     let q = "/api/v1/aggregates?level=buurt&kind=barrier&category=steps&gemeente=GM0505";
     let figs: Vec<Value> = app.get_json(q).await;
     let fa = figure(&figs, &a.0);
-    assert_eq!(fa["count"], 6);
-    assert_eq!(fa["respondents"], 6);
+    assert!(near(&fa["count"], 6) && near(&fa["respondents"], 6), "{fa}");
+    assert!(fa["respondents"].as_u64() <= fa["count"].as_u64());
     assert_eq!(fa["suppressed"], false);
     assert!(fa["area_name"].is_string());
     assert!(fa["per_1000"].as_f64().is_some_and(|x| x > 0.0), "{fa}");
@@ -88,26 +88,16 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
         (&fb["count"], &fb["respondents"], &fb["per_1000"]),
         (&Value::Null, &Value::Null, &Value::Null)
     );
-
-    // The attack: the wijk's released total minus the released buurten. With only the lone
-    // respondent's buurt hidden this would give it away; the buurt with 5 is hidden with it.
+    // Five residents are enough: released, with noise (no complementary suppression: the noise
+    // keeps the wijk's total minus its buurten from giving the lone resident away).
+    let fc = figure(&figs, &c.0);
+    assert!(near(&fc["count"], 5), "{fc}");
     let wijk = format!("WK{}", &a.0[2..8]);
     let totals: Vec<Value> = app
         .get_json("/api/v1/aggregates?level=wijk&kind=barrier&category=steps&gemeente=GM0505")
         .await;
-    assert_eq!(figure(&totals, &wijk)["count"], 12);
-    let hidden: Vec<_> = figs
-        .iter()
-        .filter(|f| {
-            f["area_code"]
-                .as_str()
-                .is_some_and(|c| c[2..8] == a.0[2..8])
-        })
-        .filter(|f| f["suppressed"] == true)
-        .collect();
-    assert_eq!(hidden.len(), 2, "{figs:#?}");
-    assert_eq!(figure(&figs, &c.0)["suppressed"], true);
-    // The same across categories: the buurt's barrier total is the steps figure, so it is hidden too.
+    assert!(near(&figure(&totals, &wijk)["count"], 12));
+    // The lone resident's buurt is withheld in every topic.
     let kinds: Vec<Value> = app
         .get_json("/api/v1/aggregates?level=buurt&kind=barrier&gemeente=GM0505")
         .await;
@@ -116,13 +106,16 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
         .find(|f| f["area_code"] == b.0.as_str() && f["category"].is_null())
         .expect("kind total");
     assert_eq!(total_b["suppressed"], true);
+    // The same cell asked twice gives the same value: asking again averages nothing away.
+    let again: Vec<Value> = app.get_json(q).await;
+    assert_eq!(figure(&again, &a.0), fa);
 
     // A new entry is in the figures at once.
     add(&app, 1, "steps", &a).await;
     let figs: Vec<Value> = app.get_json(q).await;
-    assert_eq!(figure(&figs, &a.0)["count"], 7);
+    assert!(near(&figure(&figs, &a.0)["count"], 7));
 
-    // The heatmap takes the same filters.
+    // The heatmap takes the filters that are public per entry: kind, category, period.
     let bbox = format!(
         "{},{},{},{}",
         a.1 - 0.01,
@@ -130,7 +123,7 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
         a.1 + 0.01,
         a.2 + 0.01
     );
-    assert!(heat_total(&app, &bbox, "category=steps&source=web").await > 6.5);
+    assert!(heat_total(&app, &bbox, "category=steps").await > 6.5);
     assert_eq!(heat_total(&app, &bbox, "category=language").await, 0.0);
     assert_eq!(heat_total(&app, &bbox, "period=2020").await, 0.0);
     let pool = app.pool().await;
@@ -155,10 +148,10 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
         "{header}"
     );
     let row_a = csv.lines().find(|l| l.starts_with(&a.0)).expect("row");
-    assert!(
-        row_a.contains(",barrier,steps,all,all,all,7,7,false,"),
-        "{row_a}"
-    );
+    assert!(row_a.contains(",barrier,steps,all,all,all,"), "{row_a}");
+    let released: Vec<&str> = row_a.split(",barrier,steps,all,all,all,").nth(1).expect("cells").split(',').collect();
+    assert_eq!(released[0], figure(&figs, &a.0)["count"].to_string(), "the API's figure");
+    assert_eq!(released[2], "false", "{row_a}");
     let row_b = csv.lines().find(|l| l.starts_with(&b.0)).expect("row");
     assert!(row_b.ends_with(",,,true,"), "{row_b}");
     let fc: Value = app
@@ -176,7 +169,7 @@ async fn aggregates_suppress_small_counts_and_their_complements() {
             .find(|f| f["properties"]["area_code"] == code)
             .expect("feature")
     };
-    assert_eq!(feature(&a.0)["properties"]["count"], 7);
+    assert_eq!(feature(&a.0)["properties"]["count"], figure(&figs, &a.0)["count"]);
     assert_eq!(feature(&b.0)["properties"]["count"], Value::Null);
     assert_eq!(feature(&a.0)["geometry"]["type"], "MultiPolygon");
 }
@@ -214,9 +207,9 @@ async fn aggregate_filters_are_checked() {
 async fn the_dashboard_and_area_profile_render_the_released_figures() {
     let app = spawn_drechtsteden_app().await;
     let [a, b, c] = <[_; 3]>::try_from(three_buurten_of_one_wijk()).expect("three");
-    add(&app, 7, "steps", &a).await;
+    // Far enough apart that the noise cannot swap them: 14 ± 3 against 6 ± 3.
+    add(&app, 14, "steps", &a).await;
     add(&app, 1, "costs_money", &b).await;
-    // The wijk's total is released, so a second buurt is hidden with the lone respondent's: this one.
     add(&app, 6, "steps", &c).await;
 
     let page = app
@@ -240,7 +233,16 @@ async fn the_dashboard_and_area_profile_render_the_released_figures() {
         .and_then(|t| t.split("</tr>").next())
         .expect("row");
     assert!(first_row.contains(&a.0), "{first_row}");
-    assert!(first_row.contains(">7<"), "{first_row}");
+    let shown: Vec<Value> = app
+        .get_json("/api/v1/aggregates?level=buurt&gemeente=GM0505&kind=barrier")
+        .await;
+    let a_count = shown
+        .iter()
+        .find(|f| f["area_code"] == a.0.as_str() && f["category"].is_null())
+        .map(|f| f["count"].clone())
+        .expect("a");
+    assert!(near(&a_count, 14));
+    assert!(first_row.contains(&format!(">{a_count}<")), "the page shows the API's figure: {first_row}");
     assert_eq!(html.matches("/inzicht/gebied/BU0505").count(), 133);
     let b_row = html
         .split("<tr")
@@ -359,7 +361,7 @@ async fn ik_ook_counts_in_the_aggregates_once_per_resident() {
     assert_eq!(unknown.status(), 404);
 
     let f = figure(app.get_json(q).await);
-    assert_eq!((f["count"].as_u64(), f["respondents"].as_u64()), (Some(5), Some(5)), "{f}");
+    assert!(near(&f["count"], 5) && near(&f["respondents"], 5), "{f}");
     let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert_eq!(public["me_too"], 4);
 
@@ -371,7 +373,7 @@ async fn ik_ook_counts_in_the_aggregates_once_per_resident() {
         .await;
     assert_eq!(res.status(), 303);
     let f = figure(app.get_json(q).await);
-    assert_eq!(f["respondents"].as_u64(), Some(6));
+    assert!(near(&f["respondents"], 6), "{f}");
     let page = app.get_text(&format!("/melding/{id}?ikook=1")).await;
     assert!(page.contains("bewoners zeiden: ik ook.") && page.contains(">5<"), "the page counts them: {}", &page[page.find("Herkent").unwrap_or(0)..][..300]);
 
@@ -418,7 +420,11 @@ async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
             .expect("post");
         assert_eq!(res.status(), 201);
     }
-    let page = app.get_text(&format!("/inzicht/gebied/{}", spot.0)).await;
+    // Per gemeente and campaign only: the buurt's profile says where to look.
+    let buurt = app.get_text(&format!("/inzicht/gebied/{}?campaign=leeftijd", spot.0)).await;
+    assert!(buurt.contains("voor een hele gemeente en één campagne"), "the note");
+    assert!(!buurt.contains("<th scope=\"col\">Leeftijd</th>"), "no bands per buurt");
+    let page = app.get_text("/inzicht/gebied/GM0505?campaign=leeftijd").await;
     let section = &page[page.find("Wie deden er mee?").expect("the section")..];
     let section = &section[..section.find("</section>").expect("end")];
     assert!(!section.contains("geen CBS-cijfers"), "Drechtsteden has CBS age figures");
@@ -429,7 +435,7 @@ async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
     };
     assert!(row("25 tot en met 44 jaar").contains(">6<"), "{}", row("25 tot en met 44 jaar"));
     assert!(row("25 tot en met 44 jaar").contains("50%"), "6 of 12 who gave an age");
-    assert!(row("15 tot en met 24 jaar").contains("suppressed"), "a single resident is hidden");
+    assert!(row("15 tot en met 24 jaar").contains("suppressed"), "a single resident is withheld");
     assert!(row("65 jaar en ouder").contains("suppressed"), "and the next smallest band with it");
     assert!(row("0 tot en met 14 jaar").contains('%'), "the CBS share is there");
 }

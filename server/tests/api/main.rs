@@ -18,3 +18,4 @@ mod shared;
 mod staff;
 mod submissions;
 mod trust;
+mod privacy;

@@ -1,0 +1,1058 @@
+//! The privacy attack suite (docs/privacy.md, "The attack suite"): one gemeente of three wijken of
+//! four buurten, two campaigns besides the general one, 24 months of entries from every source, "ik
+//! ook"s and survey answers with age bands. Every figure the public API and the pages release for
+//! it is collected (every level, kind, category and campaign, every year, quarter and month; the
+//! area profiles with their talents and age bands; heatmap boxes; the public list), and every hidden
+//! figure is attacked:
+//!
+//! - entry counts: each is a count of entries on the public list (position, kind, category, month,
+//!   campaign, "ik ook"s), so the released ones must equal the list's, and exact elimination shows
+//!   that every withheld one is public anyway: withholding them protects the people behind them,
+//!   not the count;
+//! - the talents offered per area and the age bands per campaign are exact figures that are not
+//!   public per entry: exact elimination over the rationals, over every released figure, must
+//!   determine none of the withheld ones;
+//! - the respondent counts carry cell-key noise: an attacker propagating every released figure
+//!   (within its noise bound) through every relation distinct counts obey (a total at least each
+//!   part and at most their sum) must not pin any withheld one to a single value.
+//!
+//! SQLite only (the figures do not depend on the backend).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use app::model::{InsightFilter, Kind, Period, AGE_BANDS};
+use num_rational::Ratio;
+use serde_json::{json, Value};
+use server::domain::cell_key::MAX_NOISE;
+
+use crate::helpers::*;
+
+const K: u64 = 5;
+const GEMEENTE: &str = "GM0999";
+const CAMPAIGNS: [&str; 3] = ["default", "wijkrondje", "zomer"];
+
+/// A small deterministic generator: the same seed, the same gemeente on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// The twelve buurten: code and box (min lon, min lat, max lon, max lat), side by side near Utrecht.
+fn buurten() -> Vec<(String, [f64; 4])> {
+    let mut out = Vec::new();
+    for w in 1..=3u32 {
+        for b in 1..=4u32 {
+            let lon = 5.0 + f64::from((w - 1) * 4 + (b - 1)) * 0.01;
+            out.push((
+                format!("BU0999{w:02}{b:02}"),
+                [lon, 52.0, lon + 0.01, 52.02],
+            ));
+        }
+    }
+    out
+}
+
+/// The gemeente's boundary files, one per level: (file, level).
+fn boundary_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, &'static str)> {
+    let feature = |code: &str, field: &str, [x0, y0, x1, y1]: [f64; 4]| {
+        json!({"type": "Feature", "properties": {field: code, "statnaam": format!("Gebied {}", &code[2..])},
+            "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}})
+    };
+    let wijken: Vec<Value> = (1..=3)
+        .map(|w| {
+            let lon = 5.0 + f64::from(w - 1) * 0.04;
+            feature(
+                &format!("WK0999{w:02}"),
+                "wijkcode",
+                [lon, 52.0, lon + 0.04, 52.02],
+            )
+        })
+        .collect();
+    let levels = [
+        (
+            "buurt",
+            buurten()
+                .into_iter()
+                .map(|(c, b)| feature(&c, "buurtcode", b))
+                .collect::<Vec<_>>(),
+        ),
+        ("wijk", wijken),
+        (
+            "gemeente",
+            vec![feature(GEMEENTE, "gemeentecode", [5.0, 52.0, 5.12, 52.02])],
+        ),
+    ];
+    levels
+        .into_iter()
+        .map(|(level, features)| {
+            let path = dir.join(format!("gm0999_{level}.geojson"));
+            std::fs::write(
+                &path,
+                json!({"type": "FeatureCollection", "features": features}).to_string(),
+            )
+            .expect("write");
+            (path, level)
+        })
+        .collect()
+}
+
+/// Categories residents use most, so cells fill up as they do in a real gemeente.
+const TOPICS: [(&str, &str); 9] = [
+    ("place", "community_centre"),
+    ("place", "playground"),
+    ("place", "bench"),
+    ("barrier", "steps"),
+    ("barrier", "poor_lighting"),
+    ("barrier", "costs_money"),
+    ("wish", "meeting_place"),
+    ("wish", "activity"),
+    ("wish", "green_play"),
+];
+
+const MONTHS: u32 = 24;
+
+fn month_of(i: u32) -> (i32, u8) {
+    (2025 + (i / 12) as i32, (i % 12 + 1) as u8)
+}
+
+/// Seeds the gemeente through the API (entries, "ik ook", survey answers), then moves each visit
+/// to its month and source in the database, as 24 months of events and paper forms would have.
+async fn seed(app: &TestApp) {
+    let pool = app.pool().await;
+    for (id, demographics) in [("wijkrondje", true), ("zomer", false)] {
+        let config = json!({"id": id, "title": {"nl": id}, "kinds": ["place", "barrier", "wish"], "demographics": demographics});
+        sqlx::query("INSERT INTO campaigns (id, status, config, created_at) VALUES (?, 'open', ?, '2025-01-01')")
+            .bind(id)
+            .bind(config.to_string())
+            .execute(&pool)
+            .await
+            .expect("campaign");
+    }
+    let mut rng = Rng(20_260_601);
+    let areas = buurten();
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for visit in 0..260 {
+        let respondent = new_id();
+        // Some buurten are busier than others.
+        let (_, [x0, y0, x1, y1]) = &areas[(rng.below(12) * rng.below(12) / 11) as usize];
+        let month = rng.below(u64::from(MONTHS)) as u32;
+        let source =
+            ["web", "web", "web", "web", "web", "event", "event", "paper"][rng.below(8) as usize];
+        let campaign = *rng.pick(&["default", "default", "wijkrondje", "wijkrondje", "zomer"]);
+        let (year, m) = month_of(month);
+        let day = format!(
+            "{year}-{m:02}-{:02}T{:02}:{:02}:00.000Z",
+            1 + rng.below(28),
+            8 + rng.below(12),
+            rng.below(60)
+        );
+        for _ in 0..1 + rng.below(3) {
+            let (kind, category) = rng.pick(&TOPICS);
+            let id = new_id();
+            let lon = x0 + (x1 - x0) * (rng.below(1000) as f64 + 0.5) / 1000.0;
+            let lat = y0 + (y1 - y0) * (rng.below(1000) as f64 + 0.5) / 1000.0;
+            let details = match *kind {
+                "place" => json!({"qualities": ["free"]}),
+                "barrier" => json!({"severity": 2, "affects": ["elderly"]}),
+                _ if rng.below(3) == 0 => json!({"talent": "koken"}),
+                _ => json!({}),
+            };
+            let body = json!({"id": id, "respondent": respondent, "campaign": campaign, "kind": kind,
+                "category": category, "location": {"lon": lon, "lat": lat}, "details": details, "language": "nl"});
+            let res = app.post_json(&body).await;
+            assert_eq!(
+                res.status(),
+                201,
+                "visit {visit}: {}",
+                res.text().await.unwrap_or_default()
+            );
+            sqlx::query("UPDATE submissions SET source = ?, created_at = ? WHERE id = ?")
+                .bind(source)
+                .bind(&day)
+                .bind(&id)
+                .execute(&pool)
+                .await
+                .expect("move");
+            entries.push((id, day.clone()));
+        }
+        if campaign == "wijkrondje" && rng.below(5) > 0 {
+            let band = AGE_BANDS[rng.below(5) as usize];
+            let res = app
+                .client
+                .post(app.url("/api/v1/campaigns/wijkrondje/responses"))
+                .json(&json!({"respondent": respondent, "language": "nl", "answers": {"age_band": band}}))
+                .send()
+                .await
+                .expect("answer");
+            assert_eq!(res.status(), 201);
+        }
+    }
+    // "Ik ook" from other residents, said in the entry's month.
+    for _ in 0..40 {
+        let (id, day) = &entries[rng.below(entries.len() as u64) as usize];
+        let respondent = new_id();
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/submissions/{id}/me-too")))
+            .json(&json!({"respondent": respondent}))
+            .send()
+            .await
+            .expect("me too");
+        assert!(res.status().is_success());
+        sqlx::query("UPDATE me_too SET created_at = ? WHERE submission = ? AND respondent = ?")
+            .bind(day)
+            .bind(id)
+            .bind(&respondent)
+            .execute(&pool)
+            .await
+            .expect("move");
+    }
+    // The figures are built from the rows as they are now.
+    sqlx::query("UPDATE area_revisions SET revision = revision + 1")
+        .execute(&pool)
+        .await
+        .expect("revisions");
+}
+
+/// A contribution as the tables count it: an entry, or an "ik ook" (in its entry's cell and month).
+#[derive(Debug, Clone)]
+struct Rec {
+    buurt: String,
+    kind: Kind,
+    category: String,
+    month: u32,
+    campaign: String,
+    respondent: String,
+    talent: bool,
+}
+
+async fn truth(app: &TestApp) -> Vec<Rec> {
+    let pool = app.pool().await;
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT s.buurt, s.kind, s.category, s.created_at, s.campaign, s.respondent, \
+         json_extract(s.details, '$.talent'), 0 FROM submissions s WHERE s.hidden = 0 \
+         UNION ALL SELECT s.buurt, s.kind, s.category, s.created_at, s.campaign, m.respondent, \
+         json_extract(s.details, '$.talent'), 1 FROM me_too m JOIN submissions s ON s.id = m.submission",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("rows");
+    rows.into_iter()
+        .map(
+            |(buurt, kind, category, at, campaign, respondent, talent, me_too)| {
+                let Some(Period::Month(y, m)) = Period::month_of(&at) else {
+                    panic!("{at}")
+                };
+                Rec {
+                    buurt,
+                    kind: Kind::parse(&kind).expect("kind"),
+                    category,
+                    month: (y - 2025) as u32 * 12 + u32::from(m) - 1,
+                    campaign,
+                    respondent,
+                    // An "ik ook" is no talent on offer: the talents count the wishes themselves.
+                    talent: me_too == 0 && talent.is_some_and(|t| !t.is_empty()),
+                }
+            },
+        )
+        .collect()
+}
+
+/// A cell of the release lattice: area, topic, period, campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Cell {
+    area: String,
+    kind: Option<&'static str>,
+    category: Option<String>,
+    period: Period,
+    campaign: Option<String>,
+}
+
+fn contains(period: Period, month: u32) -> bool {
+    let (y, m) = month_of(month);
+    let mut q = Some(Period::Month(y, m));
+    std::iter::from_fn(|| {
+        let cur = q?;
+        q = cur.parent();
+        Some(cur)
+    })
+    .any(|x| x == period)
+}
+
+fn in_area(area: &str, buurt: &str) -> bool {
+    match &area[..2] {
+        "GM" => area == GEMEENTE,
+        "WK" => buurt[2..8] == area[2..],
+        _ => buurt == area,
+    }
+}
+
+impl Cell {
+    fn holds(&self, r: &Rec) -> bool {
+        in_area(&self.area, &r.buurt)
+            && contains(self.period, r.month)
+            && self.kind.is_none_or(|k| k == r.kind.as_str())
+            && self.category.as_ref().is_none_or(|c| *c == r.category)
+            && self.campaign.as_ref().is_none_or(|c| *c == r.campaign)
+    }
+
+    /// Its parents in the lattice, one per dimension it is not the top of.
+    fn parents(&self) -> Vec<Cell> {
+        let mut out = Vec::new();
+        let area = match &self.area[..2] {
+            "BU" => Some(format!("WK{}", &self.area[2..8])),
+            "WK" => Some(GEMEENTE.to_string()),
+            _ => None,
+        };
+        if let Some(area) = area {
+            out.push(Cell {
+                area,
+                ..self.clone()
+            });
+        }
+        match (&self.category, self.kind) {
+            (Some(_), _) => out.push(Cell {
+                category: None,
+                ..self.clone()
+            }),
+            (None, Some(_)) => out.push(Cell {
+                kind: None,
+                ..self.clone()
+            }),
+            (None, None) => {}
+        }
+        if let Some(p) = self.period.parent() {
+            out.push(Cell {
+                period: p,
+                ..self.clone()
+            });
+        }
+        if self.campaign.is_some() {
+            out.push(Cell {
+                campaign: None,
+                ..self.clone()
+            });
+        }
+        out
+    }
+}
+
+/// Every released figure, each cell once (asked again elsewhere, it must be the same figure).
+#[derive(Default)]
+struct Released {
+    figures: BTreeMap<Cell, (Option<u64>, Option<u64>)>,
+    /// Talents per area (all time, all campaigns).
+    talents: BTreeMap<String, Option<u64>>,
+    /// Age bands per campaign (the gemeente's): the five bands and those who gave one.
+    bands: BTreeMap<String, (Vec<Option<u64>>, Option<u64>)>,
+    collected: usize,
+}
+
+impl Released {
+    fn add(&mut self, cell: Cell, count: Option<u64>, respondents: Option<u64>, origin: &str) {
+        self.collected += 1;
+        let now = (count, respondents);
+        if let Some(before) = self.figures.insert(cell.clone(), now) {
+            assert_eq!(before, now, "{origin}: {cell:?} released two ways");
+        }
+    }
+}
+
+fn every_period() -> Vec<Period> {
+    Period::lattice(Period::Month(2025, 1), Period::Month(2026, 12))
+        .into_iter()
+        .chain([Period::All])
+        .collect()
+}
+
+fn figure_cell(f: &Value, period: Period, campaign: Option<&str>) -> Cell {
+    Cell {
+        area: f["area_code"].as_str().expect("code").to_string(),
+        kind: f["kind"].as_str().and_then(Kind::parse).map(Kind::as_str),
+        category: f["category"].as_str().map(str::to_string),
+        period,
+        campaign: campaign.map(str::to_string),
+    }
+}
+
+/// A fixed cell-key secret, so the noise (and so the attack) is the same on every run.
+async fn fix_the_noise(db_url: &str) {
+    let store = server::store::Store::open(db_url).await.expect("open");
+    store
+        .secret_or_insert(server::service::CELL_KEY_SECRET, &"5a".repeat(32))
+        .await
+        .expect("secret");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn no_released_combination_gives_a_hidden_figure_away() {
+    if std::env::var("TREFPUNT_TEST_POSTGRES_URL").is_ok_and(|u| !u.is_empty()) {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let db = TestDb::fresh().await;
+    for (file, level) in boundary_files(db.dir.path()) {
+        let out = trefpunt(
+            &db.url,
+            &[
+                "import-areas",
+                file.to_str().expect("path"),
+                "--level",
+                level,
+                "--year",
+                "2024",
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    fix_the_noise(&db.url).await;
+    let pdok = spawn_pdok_standin().await;
+    let app = spawn_app_on(db, format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await;
+    seed(&app).await;
+    let records = truth(&app).await;
+    let seeded = started.elapsed();
+
+    // 1. Collect: the aggregates of every filter combination, over HTTP.
+    let mut rel = Released::default();
+    let campaigns: Vec<Option<&str>> = [None].into_iter().chain(CAMPAIGNS.map(Some)).collect();
+    for level in ["gemeente", "wijk", "buurt"] {
+        for period in every_period() {
+            for campaign in &campaigns {
+                let mut q =
+                    format!("/api/v1/aggregates?level={level}&gemeente={GEMEENTE}&period={period}");
+                if let Some(c) = campaign {
+                    q.push_str(&format!("&campaign={c}"));
+                }
+                let figs: Vec<Value> = app.get_json(&q).await;
+                for f in &figs {
+                    rel.add(
+                        figure_cell(f, period, *campaign),
+                        f["count"].as_u64(),
+                        f["respondents"].as_u64(),
+                        &q,
+                    );
+                }
+            }
+        }
+    }
+    // How an entry came in is no filter of a public figure.
+    let by_source = app
+        .get(&format!(
+            "/api/v1/aggregates?level=buurt&gemeente={GEMEENTE}&source=paper"
+        ))
+        .await;
+    assert_eq!(by_source.status(), 400);
+    let aggregates_collected = rel.collected;
+
+    // The area profiles, as their pages render them: every area, campaign, year and quarter (their
+    // month rows give every month).
+    let store = server::store::Store::open(&app.db_url).await.expect("open");
+    let svc = server::service::Service::new(
+        store,
+        server::pdok::locatieserver::Locatieserver::new("http://127.0.0.1:9"),
+    )
+    .await
+    .expect("service");
+    let mut areas: Vec<String> = vec![GEMEENTE.to_string()];
+    areas.extend(
+        buurten()
+            .iter()
+            .map(|(c, _)| format!("WK{}", &c[2..8]))
+            .collect::<BTreeSet<_>>(),
+    );
+    areas.extend(buurten().into_iter().map(|(c, _)| c));
+    for area in &areas {
+        for campaign in &campaigns {
+            for period in every_period()
+                .into_iter()
+                .filter(|p| !matches!(p, Period::Month(..)))
+            {
+                let f = InsightFilter {
+                    level: "buurt".into(),
+                    period,
+                    campaign: campaign.map(str::to_string),
+                    ..Default::default()
+                };
+                let p = svc
+                    .profile(area, &f)
+                    .await
+                    .expect("profile")
+                    .expect("an area");
+                let origin = format!("profile {area} {period} {campaign:?}");
+                for fig in &p.figures {
+                    let v = serde_json::to_value(fig).expect("json");
+                    rel.add(
+                        figure_cell(&v, period, *campaign),
+                        fig.count,
+                        fig.respondents,
+                        &origin,
+                    );
+                }
+                for (month, fig) in &p.months {
+                    let v = serde_json::to_value(fig).expect("json");
+                    rel.add(
+                        figure_cell(&v, *month, *campaign),
+                        fig.count,
+                        fig.respondents,
+                        &origin,
+                    );
+                }
+                let talents = p.talents.as_ref().and_then(|t| t.count);
+                rel.collected += 1;
+                if let Some(before) = rel.talents.insert(area.clone(), talents) {
+                    assert_eq!(
+                        before, talents,
+                        "{origin}: talents are all time, every campaign"
+                    );
+                }
+                match (&p.representation, area.as_str(), campaign) {
+                    (Some(r), GEMEENTE, Some(c)) => {
+                        let shown = (r.bands.iter().map(|b| b.respondents).collect(), r.answered);
+                        rel.collected += 7;
+                        if let Some(before) = rel.bands.insert(c.to_string(), shown.clone()) {
+                            assert_eq!(
+                                before, shown,
+                                "{origin}: age bands do not depend on the period"
+                            );
+                        }
+                    }
+                    (None, _, _) if area != GEMEENTE || campaign.is_none() => {}
+                    (r, ..) => panic!("{origin}: age bands {r:?}"),
+                }
+            }
+        }
+    }
+
+    // The public list: every entry of the gemeente, one by one.
+    let list: Vec<Value> = app
+        .get_json("/api/v1/submissions?bbox=4.99,51.99,5.13,52.03&limit=10000")
+        .await;
+    rel.collected += list.len();
+    assert_eq!(
+        list.len() as i64,
+        app.count_rows("submissions").await,
+        "every entry is on the public list"
+    );
+    let heat_boxes = check_heatmaps(&app, &mut rel).await;
+
+    // 2. The attacks.
+    let counts = attack_counts(&records, &rel, &list);
+    let talents = attack_talents(&records, &rel);
+    let bands = attack_bands(&rel);
+    let people = attack_respondents(&records, &rel);
+    eprintln!(
+        "privacy attack: seeded {} contributions in {seeded:.0?}; collected {} figures ({aggregates_collected} \
+         aggregates, the rest from the area profiles, {heat_boxes} heatmap boxes and {} public entries) in \
+         {} cells. Entry counts: {} released, all equal to the public list's; {} withheld, all public \
+         anyway through the list. Talents: {} areas, {} withheld, {} determined by exact elimination. \
+         Age bands: {} campaigns, {} withheld, {} determined. Respondents: {} released (noise within \
+         ±{MAX_NOISE}: {} off the truth), {} withheld, attacked by interval propagation over {} relations: \
+         {} narrowed, {} determined. Took {:.0?}",
+        records.len(),
+        rel.collected,
+        list.len(),
+        rel.figures.len(),
+        counts.released,
+        counts.withheld,
+        rel.talents.len(),
+        talents.withheld,
+        talents.determined,
+        rel.bands.len(),
+        bands.withheld,
+        bands.determined,
+        people.released,
+        people.noisy,
+        people.withheld,
+        people.relations,
+        people.narrowed,
+        people.determined.len(),
+        started.elapsed(),
+    );
+    assert!(
+        counts.withheld > 100 && people.withheld > 100,
+        "the seed must exercise the suppression"
+    );
+    assert!(
+        talents.withheld > 0 && bands.withheld > 0,
+        "and the exact tables' too"
+    );
+    assert_eq!(talents.determined, 0);
+    assert_eq!(bands.determined, 0);
+    assert!(
+        people.determined.is_empty(),
+        "pinned: {:#?}",
+        people.determined
+    );
+    assert!(people.noisy > people.released / 2, "the noise is there");
+}
+
+/// Heatmaps of the gemeente's box at two sizes, with and without the public filters: the API's
+/// grid must equal the one computed from the public positions and the true respondents, so the
+/// heatmap says nothing the public list and the k rule do not.
+async fn check_heatmaps(app: &TestApp, rel: &mut Released) -> usize {
+    let pool = app.pool().await;
+    let rows: Vec<(f64, f64, String, String, String, String)> = sqlx::query_as(
+        "SELECT pub_lon, pub_lat, respondent, kind, category, created_at FROM submissions WHERE hidden = 0",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("rows");
+    let bbox = app::model::Bbox {
+        min_lon: 4.99,
+        min_lat: 51.99,
+        max_lon: 5.13,
+        max_lat: 52.03,
+    };
+    let mut boxes = 0;
+    for size in [16, 64] {
+        for (filter, keep) in [
+            ("", None),
+            ("&kind=barrier", Some(("barrier", None, None))),
+            ("&category=steps", Some(("barrier", Some("steps"), None))),
+            ("&kind=wish&period=2025", Some(("wish", None, Some("2025")))),
+        ] {
+            let q = format!("/api/v1/heatmap?bbox=4.99,51.99,5.13,52.03&size={size}{filter}");
+            let grid: Value = app.get_json(&q).await;
+            let samples: Vec<server::domain::heatmap::Sample> = rows
+                .iter()
+                .filter(|(_, _, _, kind, category, at)| {
+                    keep.is_none_or(|(k, c, y)| {
+                        kind == k
+                            && c.is_none_or(|c| c == category)
+                            && y.is_none_or(|y| at.starts_with(y))
+                    })
+                })
+                .map(|(lon, lat, respondent, ..)| {
+                    use std::hash::{DefaultHasher, Hash, Hasher};
+                    let mut h = DefaultHasher::new();
+                    respondent.hash(&mut h);
+                    let p = server::domain::privacy::coarsen(app::model::Location {
+                        lon: *lon,
+                        lat: *lat,
+                    });
+                    server::domain::heatmap::Sample {
+                        lon: p.lon,
+                        lat: p.lat,
+                        respondent: h.finish(),
+                    }
+                })
+                .collect();
+            let (w, h) = (
+                grid["width"].as_u64().expect("w") as usize,
+                grid["height"].as_u64().expect("h") as usize,
+            );
+            let expected = server::domain::heatmap::density(&samples, bbox, w, h, K as usize);
+            let values: Vec<f64> = grid["values"]
+                .as_array()
+                .expect("values")
+                .iter()
+                .filter_map(Value::as_f64)
+                .collect();
+            assert_eq!(values.len(), expected.values.len());
+            for (a, b) in values.iter().zip(&expected.values) {
+                assert!(
+                    (a - f64::from(*b)).abs() < 1e-4,
+                    "{q}: the heatmap is the public positions and the k rule only"
+                );
+            }
+            rel.collected += values.len();
+            boxes += 1;
+        }
+    }
+    boxes
+}
+
+struct CountReport {
+    released: usize,
+    withheld: usize,
+}
+
+/// Entry counts against the public list: every cell's count is the number of listed entries in it
+/// (by buurt, kind, category, month and campaign) plus their "ik ook"s. A released count must be
+/// exactly that; a withheld one is that too (the attacker reads it off the list), which exact
+/// elimination over the list's per-entry rows confirms.
+fn attack_counts(records: &[Rec], rel: &Released, list: &[Value]) -> CountReport {
+    assert_eq!(
+        list.iter()
+            .map(|e| 1 + e["me_too"].as_u64().expect("me_too"))
+            .sum::<u64>() as usize,
+        records.len(),
+        "the list accounts for every contribution"
+    );
+    // Atoms: what the list tells of each entry (the attacker maps its position to its buurt).
+    let mut atoms: BTreeMap<(String, &'static str, String, u32, String), usize> = BTreeMap::new();
+    for r in records {
+        let n = atoms.len();
+        atoms
+            .entry((
+                r.buurt.clone(),
+                r.kind.as_str(),
+                r.category.clone(),
+                r.month,
+                r.campaign.clone(),
+            ))
+            .or_insert(n);
+    }
+    let mut list_knows = Eliminator::new(atoms.len());
+    for i in 0..atoms.len() {
+        list_knows.add(&[i]);
+    }
+    let mut report = CountReport {
+        released: 0,
+        withheld: 0,
+    };
+    for (cell, (count, _)) in &rel.figures {
+        let truth = records.iter().filter(|r| cell.holds(r)).count() as u64;
+        let members: Vec<usize> = atoms
+            .iter()
+            .filter(|((b, k, c, m, camp), _)| {
+                cell.holds(&Rec {
+                    buurt: b.clone(),
+                    kind: Kind::parse(k).expect("kind"),
+                    category: c.clone(),
+                    month: *m,
+                    campaign: camp.clone(),
+                    respondent: String::new(),
+                    talent: false,
+                })
+            })
+            .map(|(_, i)| *i)
+            .collect();
+        match count {
+            Some(v) => {
+                assert_eq!(*v, truth, "{cell:?}: a released count is the list's");
+                report.released += 1;
+            }
+            None => {
+                assert!(list_knows.determines(&members), "{cell:?}");
+                report.withheld += 1;
+            }
+        }
+    }
+    report
+}
+
+struct ExactReport {
+    withheld: usize,
+    determined: usize,
+}
+
+/// The talents per area: exact figures, not public per entry. Atoms are the buurten (every entry
+/// lies in one); every released figure is an equation; no withheld one may be determined.
+fn attack_talents(records: &[Rec], rel: &Released) -> ExactReport {
+    let leaves: Vec<String> = buurten().into_iter().map(|(c, _)| c).collect();
+    let members = |area: &str| -> Vec<usize> {
+        (0..leaves.len())
+            .filter(|&i| in_area(area, &leaves[i]))
+            .collect()
+    };
+    let mut e = Eliminator::new(leaves.len());
+    let mut report = ExactReport {
+        withheld: 0,
+        determined: 0,
+    };
+    for (area, count) in &rel.talents {
+        let truth = records
+            .iter()
+            .filter(|r| r.talent && in_area(area, &r.buurt))
+            .count() as u64;
+        match count {
+            Some(v) => {
+                assert_eq!(*v, truth, "{area}: talents are exact");
+                e.add(&members(area));
+            }
+            None => report.withheld += 1,
+        }
+    }
+    for (area, count) in &rel.talents {
+        // An area without wishes offering a talent shows 0 (there is no figure to withhold).
+        let empty = records
+            .iter()
+            .all(|r| !(r.talent && in_area(area, &r.buurt)));
+        if count.is_none() && !empty && e.determines(&members(area)) {
+            report.determined += 1;
+        }
+    }
+    report
+}
+
+/// The age bands of each campaign: five exact bands and those who gave one (their sum). No withheld
+/// band may follow from the released ones.
+fn attack_bands(rel: &Released) -> ExactReport {
+    let mut report = ExactReport {
+        withheld: 0,
+        determined: 0,
+    };
+    for (bands, answered) in rel.bands.values() {
+        let mut e = Eliminator::new(5);
+        for (i, b) in bands.iter().enumerate() {
+            if b.is_some() {
+                e.add(&[i]);
+            }
+        }
+        if answered.is_some() {
+            e.add(&[0, 1, 2, 3, 4]);
+        }
+        for (i, b) in bands.iter().enumerate() {
+            if b.is_none() {
+                report.withheld += 1;
+                if e.determines(&[i]) {
+                    report.determined += 1;
+                }
+            }
+        }
+    }
+    report
+}
+
+struct PeopleReport {
+    released: usize,
+    noisy: usize,
+    withheld: usize,
+    relations: usize,
+    narrowed: usize,
+    determined: Vec<String>,
+}
+
+/// Respondent counts: each released one lies within the noise bound of the truth; the attacker
+/// knows each withheld one is 1 to k−1 (and at most its entries), and propagates every relation
+/// distinct counts obey along every dimension (a total is at least each part and at most their
+/// sum) until nothing changes. No withheld count may end as a single value.
+fn attack_respondents(records: &[Rec], rel: &Released) -> PeopleReport {
+    let cells: Vec<&Cell> = rel.figures.keys().collect();
+    let index: BTreeMap<&Cell, usize> = cells.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let mut report = PeopleReport {
+        released: 0,
+        noisy: 0,
+        withheld: 0,
+        relations: 0,
+        narrowed: 0,
+        determined: Vec::new(),
+    };
+    let d = MAX_NOISE as u64;
+    let mut lo = vec![0u64; cells.len()];
+    let mut hi = vec![0u64; cells.len()];
+    let mut prior = vec![(0, 0); cells.len()];
+    for (i, c) in cells.iter().enumerate() {
+        let (count, respondents) = rel.figures[*c];
+        let truth = records
+            .iter()
+            .filter(|r| c.holds(r))
+            .map(|r| &r.respondent)
+            .collect::<BTreeSet<_>>()
+            .len() as u64;
+        let entries = records.iter().filter(|r| c.holds(r)).count() as u64;
+        (lo[i], hi[i]) = match (count, respondents) {
+            (Some(n), Some(r)) => {
+                report.released += 1;
+                assert!(r.abs_diff(truth) <= d, "{c:?}: {r} for {truth}");
+                if r != truth {
+                    report.noisy += 1;
+                }
+                (r.saturating_sub(d).max(1), (r + d).min(n))
+            }
+            _ => {
+                report.withheld += 1;
+                (1, (K - 1).min(entries))
+            }
+        };
+        prior[i] = (lo[i], hi[i]);
+    }
+    // Groups: a parent with its children along one dimension (children without entries count 0).
+    let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (i, c) in cells.iter().enumerate() {
+        for (dim, p) in c.parents().iter().enumerate() {
+            if let Some(&pi) = index.get(p) {
+                groups.entry((pi, dim)).or_default().push(i);
+            }
+        }
+    }
+    report.relations = groups.len();
+    loop {
+        let mut changed = false;
+        for ((p, _), children) in &groups {
+            let sum_hi: u64 = children.iter().map(|&c| hi[c]).sum();
+            let max_lo = children.iter().map(|&c| lo[c]).max().unwrap_or(0);
+            if sum_hi < hi[*p] {
+                hi[*p] = sum_hi;
+                changed = true;
+            }
+            if max_lo > lo[*p] {
+                lo[*p] = max_lo;
+                changed = true;
+            }
+            for &c in children {
+                if hi[*p] < hi[c] {
+                    hi[c] = hi[*p];
+                    changed = true;
+                }
+                let others: u64 = sum_hi - hi[c];
+                let floor = lo[*p].saturating_sub(others);
+                if floor > lo[c] {
+                    lo[c] = floor;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (i, c) in cells.iter().enumerate() {
+        assert!(
+            lo[i] <= hi[i],
+            "{c:?}: the truth is feasible, so the bounds must be"
+        );
+        if rel.figures[*c].0.is_none() {
+            if lo[i] > prior[i].0 {
+                report.narrowed += 1;
+            }
+            if hi[i] < prior[i].1 {
+                report.determined.push(format!(
+                    "{c:?}: at most {} of [{}, {}]",
+                    hi[i], prior[i].0, prior[i].1
+                ));
+            }
+        }
+    }
+    report
+}
+
+/// Exact Gaussian elimination over the rationals: rows are kept in reduced echelon form, so a
+/// vector lies in their span exactly when it reduces to zero.
+struct Eliminator {
+    n: usize,
+    /// Pivot column → its row (sparse, reduced on every other pivot).
+    rows: BTreeMap<usize, BTreeMap<usize, Ratio<i128>>>,
+}
+
+impl Eliminator {
+    fn new(n: usize) -> Self {
+        Eliminator {
+            n,
+            rows: BTreeMap::new(),
+        }
+    }
+
+    fn reduce(&self, v: &mut BTreeMap<usize, Ratio<i128>>) {
+        let pivots: Vec<usize> = v
+            .keys()
+            .copied()
+            .filter(|c| self.rows.contains_key(c))
+            .collect();
+        for p in pivots {
+            let Some(f) = v.get(&p).copied() else {
+                continue;
+            };
+            for (c, x) in &self.rows[&p] {
+                let e = v.entry(*c).or_insert_with(|| Ratio::from_integer(0));
+                *e -= f * x;
+                if *e == Ratio::from_integer(0) {
+                    v.remove(c);
+                }
+            }
+        }
+    }
+
+    fn vector(&self, support: &[usize]) -> BTreeMap<usize, Ratio<i128>> {
+        assert!(support.iter().all(|&i| i < self.n));
+        support
+            .iter()
+            .map(|&i| (i, Ratio::from_integer(1)))
+            .collect()
+    }
+
+    fn add(&mut self, support: &[usize]) {
+        let mut v = self.vector(support);
+        self.reduce(&mut v);
+        let Some((&p, &f)) = v.iter().next() else {
+            return;
+        };
+        for x in v.values_mut() {
+            *x /= f;
+        }
+        // Keep the echelon reduced: eliminate the new pivot from every earlier row.
+        for row in self.rows.values_mut() {
+            if let Some(g) = row.get(&p).copied() {
+                for (c, x) in &v {
+                    let e = row.entry(*c).or_insert_with(|| Ratio::from_integer(0));
+                    *e -= g * x;
+                    if *e == Ratio::from_integer(0) {
+                        row.remove(c);
+                    }
+                }
+            }
+        }
+        self.rows.insert(p, v);
+    }
+
+    /// Whether the sum over `support` is fixed by the rows.
+    fn determines(&self, support: &[usize]) -> bool {
+        let mut v = self.vector(support);
+        self.reduce(&mut v);
+        v.is_empty()
+    }
+}
+
+#[test]
+fn the_eliminator_finds_what_a_system_determines_and_nothing_more() {
+    // A 2 × 2 table with all margins known: no cell is determined.
+    let mut e = Eliminator::new(4);
+    for row in [[0, 1], [2, 3], [0, 2], [1, 3]] {
+        e.add(&row);
+    }
+    assert!(!e.determines(&[0]) && !e.determines(&[3]));
+    assert!(e.determines(&[0, 1, 2, 3]), "the total is");
+    assert!(e.determines(&[0, 1]) && !e.determines(&[0, 3]));
+    // The bridge: two 2 × 2 cycles joined by one cell, every row and column with two unknowns,
+    // and yet the joining cell is determined.
+    let mut e = Eliminator::new(9);
+    for row in [
+        [0, 1, 8].as_slice(),
+        &[2, 3],
+        &[0, 2],
+        &[1, 3],
+        &[4, 5],
+        &[6, 7],
+        &[4, 6, 8],
+        &[5, 7],
+    ] {
+        e.add(row);
+    }
+    assert!(
+        e.determines(&[8]),
+        "the bridge: rows minus columns of the first block"
+    );
+    assert!(!e.determines(&[0]) && !e.determines(&[4]));
+    let mut tri = Eliminator::new(3);
+    for row in [[0, 1], [1, 2], [0, 2]] {
+        tri.add(&row);
+    }
+    assert!(tri.determines(&[0]), "a triangle of sums fixes each cell");
+}
