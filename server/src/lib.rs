@@ -232,7 +232,7 @@ fn server_auth_state(settings: &Settings) -> service::AuthState {
 pub fn router(state: AppState) -> Router {
     let site_root = state.leptos_options.site_root.to_string();
     let pkg_dir = format!("{site_root}/{}", state.leptos_options.site_pkg_dir);
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let context = state.context();
     let app_shell = state.app_shell();
     let fallback_shell = {
@@ -284,6 +284,16 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// The site's routes, walked once per process. The walk renders the app with resource loading
+/// suppressed, and leptos_router's suppression is a process-wide flag: a second walk (each
+/// `Application::build` would make one) while another app in the same process renders a page
+/// leaves that page's data pending forever. The test suite runs many apps in one process.
+fn app_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Built assets, with the `.br`/`.gz` files the build made next to them, so the bundle is compressed
