@@ -4,19 +4,23 @@
 //! - Per client (in memory, `routes::abuse`): [`CLIENT_BURST`] attempts at once, then
 //!   [`CLIENT_PER_MINUTE`] a minute; a successful sign-in gives its attempt back. One address can
 //!   so fail at most 5 + 15 = 20 times in [`WINDOW`], and 200 guesses from it cost no more password
-//!   checks than 5.
+//!   checks than 5. (Someone with an account of their own can earn attempts back by signing in
+//!   between guesses; the per-account count below does not give anything back for that.)
 //! - Per account (in the database, shared by every server): the first [`ACCOUNT_FREE_FAILURES`]
-//!   failures within [`WINDOW`] cost nothing; after that each attempt waits for the one before,
-//!   1 s doubling up to [`MAX_DELAY`]. That takes several addresses to reach (one address alone stays
-//!   under it), and even then the owner gets in after at most [`MAX_DELAY`], instead of the old
-//!   15-minute lock anyone could put on any account with five wrong passwords.
+//!   failures cost nothing; after that each attempt waits for the one before, 1 s doubling up to
+//!   [`MAX_DELAY`]. The failures are forgotten only after [`WINDOW`] without one, so past the free
+//!   ones a guesser gets one guess per [`MAX_DELAY`], from however many addresses. One address
+//!   alone stays under the free failures; and the owner gets in after at most [`MAX_DELAY`],
+//!   instead of the old 15-minute lock anyone could put on any account with five wrong passwords.
+//! - A password check is expensive (Argon2): at most a few run at once per process, and an attempt
+//!   that waits too long for one is answered 503 instead of queueing.
 
 use std::time::Duration;
 
 pub const CLIENT_BURST: u32 = 5;
 pub const CLIENT_PER_MINUTE: u32 = 1;
 pub const ACCOUNT_FREE_FAILURES: u32 = 20;
-/// Failures older than this are forgotten.
+/// An account's failures are forgotten after this long without one.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const MAX_DELAY: Duration = Duration::from_secs(5 * 60);
 

@@ -30,6 +30,15 @@ impl Backend {
         }
     }
 
+    /// What ends a `SELECT` that locks the rows it reads until the transaction ends: `FOR UPDATE`
+    /// on PostgreSQL; nothing on SQLite, whose write transaction already holds the whole database.
+    pub fn lock_rows(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// A statement for this backend: on PostgreSQL, `?` becomes `$1`, `$2`, … in order, `?N`
     /// becomes `$N` (outside quoted text) and [`NOW`] becomes [`POSTGRES_NOW`].
     pub fn sql(self, sql: &str) -> Cow<'_, str> {

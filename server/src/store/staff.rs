@@ -149,33 +149,46 @@ impl Store {
     /// Counts a sign-in attempt on `account` (a hash of the address) as it starts, for every server
     /// on this database, unless the account must still wait after its earlier failures (see
     /// `domain::sign_in`): then nothing is counted and the wait comes back. Counted before the
-    /// password check, so parallel guesses cannot all slip in; a success forgives them all.
+    /// password check, so parallel guesses cannot all slip in; a success forgives them all
+    /// ([`Store::sign_in_succeeded`]). An account's failures are forgotten once it has had none for
+    /// `WINDOW`: the window slides, so a patient guesser never gets the free failures back.
     pub async fn sign_in_attempt(&self, account: &str, now_ms: i64) -> Result<Option<std::time::Duration>, StoreError> {
         use crate::domain::sign_in::{account_wait, WINDOW};
+        let now = crate::domain::calendar::timestamp_of(now_ms);
         let mut tx = self.write_tx().await?;
         sqlx::query(&self.backend.sql("DELETE FROM sign_in_failures WHERE since < ?"))
             .bind(crate::domain::calendar::timestamp_of(now_ms - WINDOW.as_millis() as i64))
             .execute(&mut *tx)
             .await?;
-        let earlier: Option<(i64, String)> = sqlx::query_as(&self.backend.sql(
-            "SELECT failures, last_at FROM sign_in_failures WHERE account = ?",
+        // The account's row, locked until this attempt is counted: on PostgreSQL two servers'
+        // attempts at the same moment then take turns instead of both passing on one count
+        // (SQLite's write transaction already holds the whole database).
+        sqlx::query(&self.backend.sql(
+            "INSERT INTO sign_in_failures (account, failures, since, last_at) VALUES (?, 0, ?, '0') \
+             ON CONFLICT (account) DO NOTHING",
         ))
         .bind(account)
-        .fetch_optional(&mut *tx)
+        .bind(&now)
+        .execute(&mut *tx)
         .await?;
-        if let Some((failures, last_at)) = &earlier {
-            let last_ms = last_at.parse::<i64>().unwrap_or(0);
-            if let Some(wait) = account_wait(u32::try_from(*failures).unwrap_or(u32::MAX), last_ms, now_ms) {
-                return Ok(Some(wait));
-            }
+        let (failures, last_at): (i64, String) = sqlx::query_as(&format!(
+            "{}{}",
+            self.backend.sql("SELECT failures, last_at FROM sign_in_failures WHERE account = ?"),
+            self.backend.lock_rows(),
+        ))
+        .bind(account)
+        .fetch_one(&mut *tx)
+        .await?;
+        let last_ms = last_at.parse::<i64>().unwrap_or(0);
+        if let Some(wait) = account_wait(u32::try_from(failures).unwrap_or(u32::MAX), last_ms, now_ms) {
+            return Ok(Some(wait));
         }
         sqlx::query(&self.backend.sql(
-            "INSERT INTO sign_in_failures (account, failures, since, last_at) VALUES (?, 1, ?, ?) \
-             ON CONFLICT (account) DO UPDATE SET failures = sign_in_failures.failures + 1, last_at = excluded.last_at",
+            "UPDATE sign_in_failures SET failures = failures + 1, since = ?, last_at = ? WHERE account = ?",
         ))
-        .bind(account)
-        .bind(crate::domain::calendar::timestamp_of(now_ms))
+        .bind(&now)
         .bind(now_ms.to_string())
+        .bind(account)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

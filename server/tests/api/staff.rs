@@ -278,6 +278,38 @@ async fn many_failures_from_many_addresses_slow_the_account_down_without_locking
     assert_eq!(res.status(), 401);
 }
 
+/// Many servers' attempts on one account at the same moment: exactly the free failures get through,
+/// however the database interleaves them (PostgreSQL reads at READ COMMITTED), and the window
+/// slides: a failure now keeps the earlier ones for another window.
+#[tokio::test]
+async fn parallel_attempts_on_one_account_cannot_share_a_count() {
+    use server::domain::sign_in::{ACCOUNT_FREE_FAILURES, WINDOW};
+    let db = TestDb::fresh().await;
+    let store = server::store::Store::open(&db.url).await.expect("open");
+    let now_ms = 1_800_000_000_000_i64;
+    let attempts = (0..3 * ACCOUNT_FREE_FAILURES).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move { store.sign_in_attempt("account-hash", now_ms).await })
+    });
+    let mut counted = 0;
+    for attempt in futures::future::join_all(attempts).await {
+        if attempt.expect("task").expect("attempt").is_none() {
+            counted += 1;
+        }
+    }
+    assert_eq!(counted, ACCOUNT_FREE_FAILURES);
+    // Shortly before the window ends, one more failure (its wait long over) ...
+    let later = now_ms + WINDOW.as_millis() as i64 - 1_000;
+    assert_eq!(store.sign_in_attempt("account-hash", later).await.expect("attempt"), None);
+    // ... so a window after the first failures the account still waits for the last one.
+    let after = now_ms + WINDOW.as_millis() as i64 + 500;
+    assert!(store.sign_in_attempt("account-hash", after).await.expect("attempt").is_some());
+    // A window of quiet forgets them all.
+    let quiet = later + WINDOW.as_millis() as i64 + 1;
+    assert_eq!(store.sign_in_attempt("account-hash", quiet).await.expect("attempt"), None);
+    store.close().await;
+}
+
 #[tokio::test]
 async fn every_staff_route_refuses_the_wrong_caller() {
     let app = spawn_app().await;
