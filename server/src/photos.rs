@@ -47,12 +47,17 @@ pub const UPLOADS_AT_ONCE: usize = 4;
 pub const DECODES_AT_ONCE: usize = 1;
 /// How long an upload waits for its turn before it is answered 503.
 pub const UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long an admitted upload may take, its body included: 10 MiB at 0.6 Mbit/s, a weak mobile
+/// uplink. A client that trickles its body slower gives its slot back with a 408.
+pub const UPLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(150);
 
 /// The two bounds that keep a burst of uploads within memory: peak memory stays under the
 /// process's own plus `UPLOADS_AT_ONCE` × 10 MiB plus `DECODES_AT_ONCE` × one decode.
 pub struct PhotoSlots {
     pub uploads: tokio::sync::Semaphore,
     pub decodes: tokio::sync::Semaphore,
+    /// [`UPLOAD_TIME`], shorter in tests.
+    pub upload_time: std::time::Duration,
 }
 
 impl Default for PhotoSlots {
@@ -60,6 +65,7 @@ impl Default for PhotoSlots {
         PhotoSlots {
             uploads: tokio::sync::Semaphore::new(UPLOADS_AT_ONCE),
             decodes: tokio::sync::Semaphore::new(DECODES_AT_ONCE),
+            upload_time: UPLOAD_TIME,
         }
     }
 }

@@ -89,8 +89,8 @@ fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
                 <h2 id="photo-title">{t!(i18n, photo_title)}</h2>
                 {current}
                 <p class="hint" id="photo-hint">{t!(i18n, photo_text)}</p>
-                <form method="post" action=format!("/mijn/{}/foto", e.id) enctype="multipart/form-data" class="photo-form">
-                    <input type="hidden" name="sleutel" value=key.clone() />
+                // The key in the address: the server checks it before it takes in the photo.
+                <form method="post" action=format!("/mijn/{}/foto?sleutel={}", e.id, key) enctype="multipart/form-data" class="photo-form">
                     <div class="field">
                         <label for="own-photo">{t!(i18n, photo_label)}</label>
                         <input id="own-photo" name="foto" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" required aria-describedby="photo-hint" />

@@ -26,6 +26,8 @@ pub enum ApiError {
     Unauthenticated(&'static str),
     /// 403: signed in, but not allowed (role, or a missing CSRF token).
     Forbidden(&'static str),
+    /// 408: the request's body did not arrive in time (the reason).
+    TimedOut(&'static str),
     /// 429: too many attempts; try again after `retry_after` seconds (`Retry-After`).
     TooManyRequests { why: &'static str, retry_after: u64 },
     /// 503: try again later (the reason, and after how many seconds).
@@ -106,6 +108,7 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, vec![], Some("not found")),
             ApiError::Unauthenticated(why) => (StatusCode::UNAUTHORIZED, vec![], Some(why)),
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, vec![], Some(why)),
+            ApiError::TimedOut(why) => (StatusCode::REQUEST_TIMEOUT, vec![], Some(why)),
             ApiError::TooManyRequests { why, retry_after } => {
                 let body = ErrorBody { errors: vec![], error: Some(why) };
                 let mut res = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();

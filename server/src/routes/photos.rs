@@ -13,23 +13,52 @@ use crate::photo::PhotoError;
 use crate::photos::{photo_path, UploadError};
 use crate::service::Service;
 
-/// Admits an upload before its body is read: at most `UPLOADS_AT_ONCE` bodies are in memory, the
-/// rest wait their turn (their bytes stay in the network's buffers) and after `UPLOAD_WAIT` get 503.
+/// Admits an upload before its body is read. A key that does not open the entry costs neither a
+/// slot nor a byte of its body (404 at once). Then at most `UPLOADS_AT_ONCE` bodies are in memory,
+/// the rest wait their turn (their bytes stay in the network's buffers) and after `UPLOAD_WAIT` get
+/// 503; and an admitted upload that trickles its body holds its slot at most `UPLOAD_TIME` (408).
+/// The key comes in `X-Edit-Key` (the API) or `?sleutel=` (the private page's form).
 pub async fn admit(
     State(svc): State<Service>,
+    Path(id): Path<String>,
+    key: axum::extract::Query<FormKey>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let key = req
+        .headers()
+        .get("x-edit-key")
+        .and_then(|v| v.to_str().ok())
+        .or(key.sleutel.as_deref());
+    let Some(key) = key else {
+        return ApiError::Unauthenticated("send the key of the entry's private link in X-Edit-Key")
+            .into_response();
+    };
+    if !svc.private_links.verify(&id.to_ascii_lowercase(), key) {
+        return ApiError::NotFound.into_response();
+    }
     let slot = tokio::time::timeout(
         crate::photos::UPLOAD_WAIT,
         svc.photo_slots.uploads.acquire(),
     )
     .await;
-    match slot {
-        Ok(Ok(_permit)) => next.run(req).await,
-        _ => ApiError::Unavailable("many photos are being uploaded right now; try again in a minute")
+    let Ok(Ok(_permit)) = slot else {
+        return ApiError::Unavailable("many photos are being uploaded right now; try again in a minute")
+            .into_response();
+    };
+    match tokio::time::timeout(svc.photo_slots.upload_time, next.run(req)).await {
+        Ok(res) => res,
+        // Dropped mid-way: an unfinished write is rolled back, a file without its row is swept
+        // as an orphan (`photos::ORPHAN_AGE`).
+        Err(_) => ApiError::TimedOut("the photo took too long to arrive; try again on a better connection")
             .into_response(),
     }
+}
+
+/// `?sleutel=` of the private page's photo form.
+#[derive(serde::Deserialize)]
+pub struct FormKey {
+    sleutel: Option<String>,
 }
 
 /// Uploads up to 10 MiB, plus room for a multipart envelope.
@@ -177,20 +206,23 @@ pub async fn file(State(svc): State<Service>, Path(name): Path<String>, headers:
 
 /// `POST /mijn/{id}/foto` (multipart: `sleutel`, `foto`): the same upload from a plain form, with
 /// the phone's camera or a file; back to the private page with how it went.
-pub async fn upload_form(State(svc): State<Service>, Path(id): Path<String>, mut form: Multipart) -> Response {
-    let mut key = String::new();
+pub async fn upload_form(
+    State(svc): State<Service>,
+    Path(id): Path<String>,
+    axum::extract::Query(FormKey { sleutel }): axum::extract::Query<FormKey>,
+    mut form: Multipart,
+) -> Response {
+    // `admit` has checked the key: it is in the form's address, so it can be checked before the body.
+    let mut key = sleutel.unwrap_or_default();
     let mut photo: Option<Bytes> = None;
     let mut too_large = false;
     loop {
         match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("sleutel") => key = field.text().await.unwrap_or_default(),
-                Some("foto") => match field.bytes().await {
-                    Ok(b) => photo = Some(b),
-                    Err(_) => too_large = true,
-                },
-                _ => {}
+            Ok(Some(field)) if field.name() == Some("foto") => match field.bytes().await {
+                Ok(b) => photo = Some(b),
+                Err(_) => too_large = true,
             },
+            Ok(Some(_)) => {}
             Ok(None) => break,
             Err(_) => {
                 too_large = true;
@@ -234,5 +266,84 @@ fn io_outage(e: &std::io::Error) -> Option<crate::store::Outage> {
             Some(crate::store::Outage::ReadOnly)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    use crate::service::Service;
+
+    /// An app whose uploads must arrive within a second, with one entry and its key.
+    async fn app() -> (axum::Router, String, String) {
+        let store = crate::store::Store::open("sqlite::memory:").await.expect("store");
+        let mut svc = Service::new(store, crate::Locatieserver::new("http://127.0.0.1:9"))
+            .await
+            .expect("service");
+        svc.photo_slots = std::sync::Arc::new(crate::photos::PhotoSlots {
+            upload_time: std::time::Duration::from_secs(1),
+            ..Default::default()
+        });
+        let router = crate::routes::api::router(&svc).with_state(svc);
+        let id = uuid::Uuid::new_v4().to_string();
+        let entry = serde_json::json!({
+            "id": id, "respondent": uuid::Uuid::new_v4().to_string(),
+            "kind": "barrier", "category": "steps", "location": {"lon": 4.9, "lat": 52.37},
+            "details": {"severity": 2, "affects": []}, "language": "nl",
+        });
+        let res = router
+            .clone()
+            .oneshot(
+                Request::post("/submissions")
+                    .header("content-type", "application/json")
+                    .body(Body::from(entry.to_string()))
+                    .expect("request"),
+            )
+            .await
+            .expect("answer");
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16).await.expect("body");
+        let receipt: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        (router, id, receipt["edit_key"].as_str().expect("key").to_string())
+    }
+
+    /// A body that sends one chunk and then nothing, ever.
+    fn trickle() -> Body {
+        let first = futures::stream::once(async { Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"\xFF\xD8")) });
+        Body::from_stream(futures::StreamExt::chain(first, futures::stream::pending()))
+    }
+
+    fn put(id: &str, key: &str) -> Request<Body> {
+        Request::put(format!("/submissions/{id}/photo"))
+            .header("x-edit-key", key)
+            .header("content-type", "image/jpeg")
+            .body(trickle())
+            .expect("request")
+    }
+
+    #[tokio::test]
+    async fn a_wrong_key_costs_no_slot_and_a_trickled_body_gives_its_slot_back() {
+        let (router, id, key) = app().await;
+        // A wrong key is refused before a byte of the body is read (the body never ends).
+        let wrong = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            router.clone().oneshot(put(&id, &"0".repeat(key.len()))),
+        )
+        .await
+        .expect("answered before the body")
+        .expect("answer");
+        assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+        // The right key with a body that never finishes: 408 after the upload time, five times in
+        // a row, so each gave its slot back (there are four).
+        for _ in 0..crate::photos::UPLOADS_AT_ONCE + 1 {
+            let res = tokio::time::timeout(std::time::Duration::from_secs(5), router.clone().oneshot(put(&id, &key)))
+                .await
+                .expect("answered")
+                .expect("answer");
+            assert_eq!(res.status(), StatusCode::REQUEST_TIMEOUT);
+        }
     }
 }

@@ -154,12 +154,20 @@ async fn the_private_page_takes_a_photo_from_a_plain_form() {
     let key = receipt["edit_key"].as_str().expect("key").to_string();
     let page = app.get_text(&format!("/mijn/{id}?sleutel={key}")).await;
     assert!(page.contains(r#"enctype="multipart/form-data""#) && page.contains(r#"capture="environment""#));
-    let send = |bytes: Vec<u8>| {
+    // The form posts to where the page says: the key rides in that address, so the server can
+    // turn a wrong one away before it takes in the photo.
+    let action = format!("/mijn/{id}/foto?sleutel={key}");
+    assert!(page.contains(&format!(r#"action="{action}""#)), "{page}");
+    let send_to = |to: String, bytes: Vec<u8>| {
         let form = reqwest::multipart::Form::new()
-            .text("sleutel", key.clone())
             .part("foto", reqwest::multipart::Part::bytes(bytes).file_name("IMG_0001.JPG"));
-        app.client.post(app.url(&format!("/mijn/{id}/foto"))).multipart(form).send()
+        app.client.post(app.url(&to)).multipart(form).send()
     };
+    let send = |bytes: Vec<u8>| send_to(action.clone(), bytes);
+    for wrong in [format!("/mijn/{id}/foto"), format!("/mijn/{id}/foto?sleutel={}", "0".repeat(key.len()))] {
+        let res = send_to(wrong.clone(), phone_photo()).await.expect("post");
+        assert_eq!(res.status(), 404, "{wrong}");
+    }
     let bad = send(b"%PDF-1.4 not a photo".to_vec()).await.expect("post");
     assert_eq!(bad.status(), 303);
     let to = bad.headers()["location"].to_str().expect("location").to_string();
