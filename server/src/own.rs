@@ -118,10 +118,13 @@ impl Service {
         if let Err(e) = cleaned {
             tracing::warn!(error = %e, "photo files could not be cleaned up");
         }
+        // Whatever was removed this hour (here, by an author, by a moderator) also leaves the
+        // journal's old frames.
+        self.store.truncate_journal().await?;
         Ok(removed)
     }
 
-    /// Runs retention at start and then every hour.
+    /// Runs retention (and empties SQLite's journal) at start and then every hour.
     pub fn watch_retention(&self) {
         let svc = self.clone();
         tokio::spawn(async move {

@@ -27,7 +27,18 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 /// `secure_delete`: removed text (retention, an author's change, a deleted entry) is overwritten
 /// with zeros in the file instead of lingering in free space until the page is reused.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
-     PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;";
+     PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 67108864;";
+
+/// Empties SQLite's write-ahead log (`wal_checkpoint(TRUNCATE)`): its old frames still hold what
+/// was written before a removal, which `secure_delete` cannot reach. Nothing on PostgreSQL, whose
+/// log is the server's own (see docs/privacy.md). When readers keep the log busy, the next call
+/// finishes the job; `journal_size_limit` meanwhile keeps the log from growing past 64 MiB.
+pub(super) async fn truncate_journal(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    if backend == Backend::Sqlite {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+    }
+    Ok(())
+}
 
 #[derive(Clone)]
 pub struct Store {
@@ -52,6 +63,12 @@ impl Store {
     /// A write transaction (see [`super::tx`] for why not sqlx's own).
     pub(super) async fn write_tx(&self) -> Result<WriteTx, StoreError> {
         WriteTx::begin(&self.writer, self.backend).await
+    }
+
+    /// Empties SQLite's write-ahead log, so removed words are gone from it too (see
+    /// [`truncate_journal`]).
+    pub async fn truncate_journal(&self) -> Result<(), StoreError> {
+        truncate_journal(&self.writer, self.backend).await
     }
 
     /// The database this store talks to.
@@ -134,7 +151,7 @@ impl Store {
 
     /// Public positions (never exact ones) with their respondent, for building a heatmap: selected
     /// and returned on the public grid. The filter's kind, category, campaign, period and source
-    /// narrow them (not its level).
+    /// narrow them (not its level); the public heatmap never sets campaign or source.
     pub async fn located(
         &self,
         f: &InsightFilter,

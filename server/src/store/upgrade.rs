@@ -14,11 +14,23 @@ use crate::domain::privacy::public_position;
 const BATCH: i64 = 500;
 
 /// Migration 0015 renamed `canonical` (the whole entry as sent, words included) to `content_hash`
-/// and left `wordless_hash` empty. Each such row gets its two hashes; `content_hash` stays empty when
-/// the row no longer holds the words it was sent with (retention, the author or a moderator removed
-/// them), so nothing stored can be guessed back into those words. Then the old pages are rewritten
-/// (SQLite `VACUUM`, PostgreSQL `VACUUM`), so the text leaves the files too. Returns how many rows.
+/// and left `wordless_hash` empty. First, duplicates merged by an earlier version lose their words,
+/// as a merge now does (a hidden copy would outlive what the kept entry shows). Then each such row
+/// gets its two hashes; `content_hash` stays empty when the row no longer holds the words it was sent
+/// with (retention, the author, a moderator or that merge removed them), so nothing stored can be
+/// guessed back into those words. Last, the old pages are rewritten so the text leaves the files too:
+/// SQLite `VACUUM` and a journal truncated to nothing; PostgreSQL `VACUUM FULL` of the table (a new
+/// file; the old one's blocks go back to the file system, and its write-ahead log and backups keep
+/// what they kept). Returns how many rows.
 pub async fn hash_legacy_entries(pool: &AnyPool, backend: Backend) -> Result<u64, StoreError> {
+    let scrubbed = sqlx::query(&format!(
+        "UPDATE submissions SET text = NULL, text_public = 0, details = {} \
+         WHERE merged_into IS NOT NULL AND wordless_hash = ''",
+        backend.json_without("details", &["who", "talent"])
+    ))
+    .execute(pool)
+    .await?
+    .rows_affected();
     let mut done = 0u64;
     loop {
         let rows = sqlx::query(&backend.sql(
@@ -72,10 +84,11 @@ pub async fn hash_legacy_entries(pool: &AnyPool, backend: Backend) -> Result<u64
     if done > 0 {
         let vacuum = match backend {
             Backend::Sqlite => "VACUUM",
-            Backend::Postgres => "VACUUM submissions",
+            Backend::Postgres => "VACUUM FULL submissions",
         };
         sqlx::query(vacuum).execute(pool).await?;
-        tracing::info!(entries = done, "entries' stored copies replaced by hashes");
+        super::db::truncate_journal(pool, backend).await?;
+        tracing::info!(entries = done, merged = scrubbed, "entries' stored copies replaced by hashes");
     }
     Ok(done)
 }
