@@ -17,6 +17,8 @@ pub const MAX_TALENT_CHARS: usize = 500;
 pub enum Rule {
     Required,
     NotUuid,
+    /// A UUID, but not a random one (version 4).
+    NotRandomUuid,
     UnknownValue,
     /// Text longer than `max` characters.
     TooLong {
@@ -53,6 +55,9 @@ impl Rule {
         match self {
             Rule::Required => "is required".into(),
             Rule::NotUuid => "must be a UUID (8-4-4-4-12 hexadecimal digits)".into(),
+            Rule::NotRandomUuid => {
+                "must be a random UUID (version 4): a time-based one would tell when it was made".into()
+            }
             Rule::UnknownValue => "is not one of the allowed values".into(),
             Rule::TooLong { max } => format!("is longer than {max} characters"),
             Rule::OutOfRange { min, max } => format!("must be a whole number from {min} to {max}"),
@@ -358,12 +363,22 @@ fn uuid_field(s: &str, field: &str, errs: &mut Vec<Violation>) -> Option<String>
     if s.is_empty() {
         errs.push(Violation::new(field, Rule::Required));
         None
-    } else if is_uuid(s) {
+    } else if is_random_uuid(s) {
         Some(s.to_ascii_lowercase())
     } else {
-        errs.push(Violation::new(field, Rule::NotUuid));
+        let rule = if is_uuid(s) { Rule::NotRandomUuid } else { Rule::NotUuid };
+        errs.push(Violation::new(field, rule));
         None
     }
+}
+
+/// A random UUID (version 4, RFC 9562's variant): what a new entry's id and respondent must be.
+/// The id is public, and the public list is ordered by it within a month; a time-based UUID
+/// (version 1, 6 or 7) would tell when it was made, and so link one visit's entries.
+pub fn is_random_uuid(s: &str) -> bool {
+    is_uuid(s)
+        && s.as_bytes()[14] == b'4'
+        && matches!(s.as_bytes()[19].to_ascii_lowercase(), b'8' | b'9' | b'a' | b'b')
 }
 
 /// `8-4-4-4-12` hexadecimal digits, either case.
@@ -454,6 +469,32 @@ mod tests {
         let a = validate(&input(barrier())).expect("valid");
         let b = validate(&input(other)).expect("valid");
         assert_eq!(a.canonical_json(), b.canonical_json());
+    }
+
+    #[test]
+    fn ids_must_be_random_uuids() {
+        for (id, rule) in [
+            // Version 7: its first 48 bits are the moment it was made.
+            ("01936f4e-2f3a-7c4d-9e5f-6a7b8c9d0e1f", Rule::NotRandomUuid),
+            // Version 1: a timestamp and often a network card's address.
+            ("6f1c2d3e-4a5b-11ef-8e7f-901234567890", Rule::NotRandomUuid),
+            // Version 4 digit, but not RFC 9562's variant.
+            ("6f1c2d3e-4a5b-4c6d-ce7f-901234567890", Rule::NotRandomUuid),
+            ("6f1c2d3e4a5b4c6d8e7f901234567890", Rule::NotUuid),
+        ] {
+            let mut b = barrier();
+            b["id"] = json!(id);
+            b["respondent"] = json!(id);
+            let errs = validate(&input(b)).expect_err(id);
+            assert!(errs.contains(&Violation::new("id", rule.clone())), "{id}: {errs:?}");
+            assert!(errs.contains(&Violation::new("respondent", rule)), "{id}: {errs:?}");
+        }
+        let mut b = barrier();
+        b["id"] = json!("6F1C2D3E-4A5B-4C6D-BE7F-901234567890");
+        assert_eq!(
+            validate(&input(b)).expect("valid").id,
+            "6f1c2d3e-4a5b-4c6d-be7f-901234567890"
+        );
     }
 
     #[test]
