@@ -37,7 +37,7 @@ pub struct Credentials {
 
 impl Service {
     /// Creates an event in a campaign this worker may see, with fresh link tokens. It belongs to
-    /// the worker's gemeenten (an admin's event to its campaign's).
+    /// the gemeenten of [`event_gemeenten`].
     pub async fn create_event(
         &self,
         input: &EventInput,
@@ -50,10 +50,7 @@ impl Service {
         let Some(campaign) = campaign.filter(|c| who.scope().sees_campaign(&c.gemeenten)) else {
             return Ok(Err(vec![Violation::new("campaign", Rule::UnknownCampaign)]));
         };
-        let gemeenten = match who.role {
-            Role::Admin => campaign.gemeenten.clone(),
-            _ => who.gemeenten.clone(),
-        };
+        let gemeenten = event_gemeenten(who, &campaign.gemeenten);
         let event = Event {
             // The id names the event in links; only the tokens are secret.
             id: secrets::token::<6>()?,
@@ -266,6 +263,22 @@ pub enum EventError {
     Secret(#[from] secrets::SecretError),
 }
 
+/// The gemeenten an event belongs to: an admin's, its campaign's; a worker's, those of the worker's
+/// gemeenten the campaign runs in (all of them for a campaign that runs everywhere), so colleagues
+/// in a gemeente the campaign does not reach do not see it.
+pub fn event_gemeenten(who: &SessionUser, campaign: &[String]) -> Vec<String> {
+    match who.role {
+        Role::Admin => campaign.to_vec(),
+        _ if campaign.is_empty() => who.gemeenten.clone(),
+        _ => who
+            .gemeenten
+            .iter()
+            .filter(|g| campaign.contains(g))
+            .cloned()
+            .collect(),
+    }
+}
+
 /// Whether a staff member may see (and close) an event: admins every one, others those of their
 /// gemeenten and the ones they made themselves. A campaign that runs everywhere does not make its
 /// events everyone's.
@@ -365,4 +378,19 @@ mod tests {
         assert!(sees_event(&who(9, Role::Admin, &[]), &e));
     }
 
+    #[test]
+    fn an_event_belongs_to_the_gemeenten_its_campaign_reaches() {
+        let codes = |c: &[&str]| c.iter().map(|g| g.to_string()).collect::<Vec<_>>();
+        let worker = SessionUser {
+            user_id: 8,
+            email: String::new(),
+            role: Role::Worker,
+            csrf: String::new(),
+            gemeenten: codes(&["GM0505", "GM0590"]),
+        };
+        assert_eq!(event_gemeenten(&worker, &codes(&["GM0505", "GM0363"])), codes(&["GM0505"]));
+        assert_eq!(event_gemeenten(&worker, &[]), codes(&["GM0505", "GM0590"]), "a campaign everywhere");
+        let admin = SessionUser { role: Role::Admin, gemeenten: vec![], ..worker };
+        assert_eq!(event_gemeenten(&admin, &codes(&["GM0363"])), codes(&["GM0363"]));
+    }
 }

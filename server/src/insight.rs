@@ -260,8 +260,8 @@ impl Service {
         })
     }
 
-    /// One area's profile under the filter's period, source and campaign (its level and topic are
-    /// the area's own and every topic).
+    /// One area's profile under the filter's period and campaign (its level and topic are the
+    /// area's own and every topic).
     pub async fn profile(
         &self,
         code: &str,

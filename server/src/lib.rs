@@ -275,12 +275,13 @@ pub fn router(state: AppState) -> Router {
         >(context, fallback_shell))
         .layer(axum::middleware::from_fn(routes::lang::apply_choice))
         .layer(axum::middleware::from_fn_with_state(
-            state.security.clone(),
-            routes::security::headers,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
             state.service.clone(),
             routes::abuse::limit,
+        ))
+        // Outside the limit, so its 429 answers carry the security headers too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.security.clone(),
+            routes::security::headers,
         ))
         .layer(CompressionLayer::new())
         .with_state(state)

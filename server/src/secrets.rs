@@ -12,8 +12,7 @@
 
 use blake2::digest::{KeyInit, Mac};
 use blake2::Blake2sMac256;
-use rand::seq::IndexedRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use subtle::ConstantTimeEq;
 
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +52,7 @@ pub fn password() -> Result<String, SecretError> {
     let mut rng =
         rand::rngs::StdRng::try_from_os_rng().map_err(|e| SecretError::Random(e.to_string()))?;
     Ok((0..PASSWORD_LEN)
-        .filter_map(|_| PASSWORD_ALPHABET.choose(&mut rng).map(|b| char::from(*b)))
+        .map(|_| char::from(PASSWORD_ALPHABET[rng.random_range(0..PASSWORD_ALPHABET.len())]))
         .collect())
 }
 
@@ -69,9 +68,6 @@ pub fn bytes_from_hex(name: &'static str, secret: &str) -> Result<[u8; 32], Secr
     })
 }
 
-/// Bytes of the private-link secret: BLAKE2s takes a key of at most 32 bytes, so the whole secret
-/// is the key.
-pub const PRIVATE_LINK_SECRET_BYTES: usize = 32;
 /// Hex characters of a private link's key: 128 bits, hopeless to guess and short enough to type.
 pub const PRIVATE_LINK_KEY_CHARS: usize = 32;
 

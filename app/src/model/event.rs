@@ -89,8 +89,8 @@ pub struct Event {
     /// Entries that arrived tagged with this event (event and paper).
     #[serde(default)]
     pub entries: i64,
-    /// The gemeenten it belongs to: its worker's when it was made (an admin's event: its
-    /// campaign's). Workers of other gemeenten neither see nor close it.
+    /// The gemeenten it belongs to: those of its worker's gemeenten its campaign runs in (an
+    /// admin's event: its campaign's). Workers of other gemeenten neither see nor close it.
     #[serde(default)]
     pub gemeenten: Vec<String>,
     /// The staff account that made it (always sees it).
@@ -212,7 +212,7 @@ mod tests {
     #[test]
     fn every_mistake_in_an_event_is_named() {
         let bad = EventInput { campaign: "Not a slug".into(), name: " ".into(), place: "x".repeat(200), day: "13-06-2026".into() };
-        let fields: Vec<String> = bad.check().unwrap_err().into_iter().map(|v| v.field).collect();
+        let fields: Vec<String> = bad.check().expect_err("invalid").into_iter().map(|v| v.field).collect();
         assert_eq!(fields, ["campaign", "name", "place", "day"]);
         let good = EventInput { campaign: "default".into(), name: "Pleinfeest".into(), place: String::new(), day: "2026-06-13".into() };
         assert_eq!(good.check(), Ok(()));

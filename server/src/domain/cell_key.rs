@@ -18,9 +18,9 @@
 use blake2::digest::{KeyInit, Mac};
 use blake2::Blake2sMac256;
 
-/// The largest noise added to (or taken from) a released figure. The privacy attack suite
-/// (server/tests/api/privacy.rs) checks that with it every hidden figure's feasible interval stays
-/// at least k wide, whatever an attacker combines.
+/// The largest noise added to (or taken from) a released respondent count. The privacy attack
+/// suite (server/tests/api/privacy.rs) checks every released count lies within it of the truth, and
+/// that combining every released figure shows no withheld cell's entries to share a resident.
 pub const MAX_NOISE: i64 = 3;
 
 /// The keyed hash behind record and respondent keys.

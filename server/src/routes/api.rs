@@ -32,9 +32,13 @@ pub fn router(svc: &Service) -> Router<Service> {
     Router::new()
         .merge(super::staff::router(svc))
         .merge(heavy)
+        // The public list reads up to 10,000 rows: a heavy read, while adding one stays light.
         .route(
             "/submissions",
-            post(create_submission).get(list_submissions),
+            post(create_submission).get(axum::handler::Handler::layer(
+                list_submissions,
+                axum::middleware::from_fn_with_state(svc.clone(), super::abuse::heavy),
+            )),
         )
         .route("/submissions/{id}", get(one_submission))
         .route("/submissions/{id}/me-too", post(me_too))
@@ -542,5 +546,58 @@ async fn delete_own(
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(ApiError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    /// With every heavy permit taken, the heavy reads (the public list among them) answer 503 and
+    /// adding an entry still works.
+    #[tokio::test]
+    async fn the_public_list_is_a_heavy_read_and_adding_is_not() {
+        let store = crate::store::Store::open("sqlite::memory:").await.expect("store");
+        let mut svc = Service::new(store, crate::Locatieserver::new("http://127.0.0.1:9"))
+            .await
+            .expect("service");
+        let busy = crate::service::Abuse {
+            heavy: std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
+            ..Default::default()
+        };
+        svc.abuse = std::sync::Arc::new(busy);
+        let app = router(&svc).with_state(svc);
+        let call = |method: &str, uri: &str, body: &str| {
+            Request::builder()
+                .method(method)
+                .uri(uri)
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .expect("request")
+        };
+        for uri in ["/submissions", "/aggregates?level=gemeente", "/areas?level=buurt", "/export.csv"] {
+            let res = app.clone().oneshot(call("GET", uri, "")).await.expect("answer");
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{uri}");
+            assert!(res.headers().contains_key("retry-after"), "{uri}");
+        }
+        let entry = serde_json::json!({
+            "id": uuid::Uuid::new_v4().to_string(),
+            "respondent": uuid::Uuid::new_v4().to_string(),
+            "kind": "place",
+            "category": "library",
+            "location": {"lon": 4.9, "lat": 52.37},
+            "details": {"name": "Bibliotheek", "qualities": []},
+            "language": "nl",
+        });
+        let res = app
+            .oneshot(call("POST", "/submissions", &entry.to_string()))
+            .await
+            .expect("answer");
+        let status = res.status();
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16).await.expect("body");
+        assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
     }
 }

@@ -214,16 +214,12 @@ async fn poster(
 <p class="small">Geen account nodig. Je naam of adres vragen we niet.</p>
 <p class="link">{link}</p>
 </main></body></html>"#,
-        title = escape(title),
-        name = escape(&e.name),
-        when = escape(&when),
-        link = escape(&link),
+        title = app::html::escape(title),
+        name = app::html::escape(&e.name),
+        when = app::html::escape(&when),
+        link = app::html::escape(&link),
     );
     Ok(([(header::CACHE_CONTROL, "private, no-store")], Html(page)).into_response())
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[derive(Deserialize)]
