@@ -9,8 +9,10 @@ use leptos_router::{path, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AccessibilityPage, AreaPage, CampaignPage, KioskFormPage, KioskPage, OwnPage, StaffEventsPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffUsersPage, SurveyPage, DashboardPage, EntryPage, HomePage, MapPage, NotFound, PrivacyPage, ReportPage,
-    StaffPage, ThanksPage,
+    AccessibilityPage, AreaPage, CampaignPage, DashboardPage, EntryPage, HomePage, KioskFormPage,
+    KioskPage, MapPage, NotFound, OwnPage, PrivacyPage, ReportPage, StaffAuditPage,
+    StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffPage, StaffUsersPage, SurveyPage,
+    ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).

@@ -158,7 +158,9 @@ pub fn age_band(l: Locale, band: &str) -> String {
         "65_plus" => td_string!(l, age_65_plus).to_string(),
         b => {
             let (from, to) = b.split_once('_').unwrap_or((b, b));
-            let to = to.parse::<u32>().map_or_else(|_| to.to_string(), |t| t.to_string());
+            let to = to
+                .parse::<u32>()
+                .map_or_else(|_| to.to_string(), |t| t.to_string());
             td_string!(l, age_range, from = from.to_string(), to = to).to_string()
         }
     }
@@ -290,7 +292,11 @@ mod tests {
             let mut icons: Vec<&str> = cats.iter().map(|c| category_icon(kind, c)).collect();
             icons.sort_unstable();
             icons.dedup();
-            assert_eq!(icons.len(), cats.len(), "{kind:?}: two categories share an icon");
+            assert_eq!(
+                icons.len(),
+                cats.len(),
+                "{kind:?}: two categories share an icon"
+            );
         }
     }
 }

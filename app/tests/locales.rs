@@ -55,10 +55,17 @@ fn every_language_has_every_text_with_the_same_placeholders() {
         let texts = flatten(&read(locales().join(format!("{lang}.json"))));
         let missing: Vec<&String> = source.keys().filter(|k| !texts.contains_key(*k)).collect();
         let extra: Vec<&String> = texts.keys().filter(|k| !source.contains_key(*k)).collect();
-        assert!(missing.is_empty() && extra.is_empty(), "{lang}: missing {missing:?}, extra {extra:?}");
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{lang}: missing {missing:?}, extra {extra:?}"
+        );
         for (key, text) in &texts {
             assert!(!text.trim().is_empty(), "{lang}: {key} is empty");
-            assert_eq!(placeholders(text), placeholders(&source[key]), "{lang}: {key}");
+            assert_eq!(
+                placeholders(text),
+                placeholders(&source[key]),
+                "{lang}: {key}"
+            );
         }
         assert_eq!(
             texts["month_names"].split(',').count(),
@@ -74,10 +81,15 @@ fn draft_languages_list_what_awaits_review() {
     for lang in DRAFTS {
         let review = read(locales().join("review").join(format!("{lang}.json")));
         assert_eq!(review["language"], *lang);
-        let keys = review["awaiting_review"].as_array().expect("awaiting_review");
+        let keys = review["awaiting_review"]
+            .as_array()
+            .expect("awaiting_review");
         for k in keys {
             let k = k.as_str().expect("a key");
-            assert!(source.contains_key(k), "{lang}: review lists {k}, which does not exist");
+            assert!(
+                source.contains_key(k),
+                "{lang}: review lists {k}, which does not exist"
+            );
         }
     }
 }

@@ -81,12 +81,19 @@ impl Service {
     }
 
     /// One event, if this staff member may see it.
-    pub async fn event_for(&self, id: &str, who: &SessionUser) -> Result<Option<Event>, StoreError> {
+    pub async fn event_for(
+        &self,
+        id: &str,
+        who: &SessionUser,
+    ) -> Result<Option<Event>, StoreError> {
         Ok(self.store.event(id).await?.filter(|e| sees_event(who, e)))
     }
 
     /// The staff events page: this worker's events and the open campaigns a new one may join.
-    pub async fn events_page(&self, who: &SessionUser) -> Result<app::model::EventsPage, StoreError> {
+    pub async fn events_page(
+        &self,
+        who: &SessionUser,
+    ) -> Result<app::model::EventsPage, StoreError> {
         let scope = who.scope();
         let today = today_utc();
         let campaigns: Vec<_> = self
@@ -107,13 +114,18 @@ impl Service {
             .events_for(who)
             .await?
             .into_iter()
-            .map(|event| app::model::EventRow { campaign_title: title(&event.campaign), event })
+            .map(|event| app::model::EventRow {
+                campaign_title: title(&event.campaign),
+                event,
+            })
             .collect();
         Ok(app::model::EventsPage {
             events,
             campaigns: campaigns
                 .iter()
-                .filter(|c| c.is_open_on(&today) || c.ends_on.as_deref().is_none_or(|e| today.as_str() <= e))
+                .filter(|c| {
+                    c.is_open_on(&today) || c.ends_on.as_deref().is_none_or(|e| today.as_str() <= e)
+                })
                 .map(|c| (c.id.clone(), title(&c.id)))
                 .collect(),
         })
@@ -133,7 +145,11 @@ impl Service {
     }
 
     /// The event `token` opens today, and which of its links it is.
-    pub async fn open_event(&self, id: &str, token: &str) -> Result<Option<(Event, EventLink)>, StoreError> {
+    pub async fn open_event(
+        &self,
+        id: &str,
+        token: &str,
+    ) -> Result<Option<(Event, EventLink)>, StoreError> {
         let Some(event) = self.store.event(id).await? else {
             return Ok(None);
         };
@@ -141,7 +157,9 @@ impl Service {
             return Ok(None);
         };
         let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
-        Ok(event.takes_entries(&today_utc(), &last_day).then_some((event, link)))
+        Ok(event
+            .takes_entries(&today_utc(), &last_day)
+            .then_some((event, link)))
     }
 
     /// The event a request's cookie tags it with, if its link still takes entries.
@@ -149,12 +167,15 @@ impl Service {
         let Some((id, token)) = cookie_value(headers) else {
             return Ok(None);
         };
-        Ok(self.open_event(&id, &token).await?.map(|(e, link)| EventTag {
-            event: e.id,
-            token,
-            name: e.name,
-            link,
-        }))
+        Ok(self
+            .open_event(&id, &token)
+            .await?
+            .map(|(e, link)| EventTag {
+                event: e.id,
+                token,
+                name: e.name,
+                link,
+            }))
     }
 
     /// What the entry form needs besides its campaign (see [`app::model::FormContext`]).
@@ -168,17 +189,33 @@ impl Service {
         let mut tag = self.event_tag(headers).await?;
         let mut paper = None;
         if let Some(id) = paper_event {
-            let worker = crate::auth::authorize(&self.store, headers, &axum::http::Method::GET, WORKERS).await.ok();
+            let worker =
+                crate::auth::authorize(&self.store, headers, &axum::http::Method::GET, WORKERS)
+                    .await
+                    .ok();
             if let Some(worker) = worker {
-                if let Some(e) = self.event_for(id, &worker).await?.filter(|e| e.campaign == campaign) {
-                    paper = Some(app::model::PaperMode { csrf: worker.csrf, event: e.id, event_name: e.name });
+                if let Some(e) = self
+                    .event_for(id, &worker)
+                    .await?
+                    .filter(|e| e.campaign == campaign)
+                {
+                    paper = Some(app::model::PaperMode {
+                        csrf: worker.csrf,
+                        event: e.id,
+                        event_name: e.name,
+                    });
                     tag = None;
                 }
             }
         }
         // A tag from another campaign's event does not apply to this form.
         if let Some(t) = &tag {
-            if self.store.event(&t.event).await?.is_none_or(|e| e.campaign != campaign) {
+            if self
+                .store
+                .event(&t.event)
+                .await?
+                .is_none_or(|e| e.campaign != campaign)
+            {
                 tag = None;
             }
         }
@@ -186,8 +223,16 @@ impl Service {
     }
 
     /// The kiosk of `event` for a tablet whose cookie is that event's kiosk link.
-    pub async fn kiosk(&self, event: &str, headers: &HeaderMap) -> Result<Option<app::model::KioskContext>, StoreError> {
-        let Some(tag) = self.event_tag(headers).await?.filter(|t| t.event == event && t.link == EventLink::Kiosk) else {
+    pub async fn kiosk(
+        &self,
+        event: &str,
+        headers: &HeaderMap,
+    ) -> Result<Option<app::model::KioskContext>, StoreError> {
+        let Some(tag) = self
+            .event_tag(headers)
+            .await?
+            .filter(|t| t.event == event && t.link == EventLink::Kiosk)
+        else {
             return Ok(None);
         };
         let Some(e) = self.store.event(event).await? else {
@@ -196,20 +241,35 @@ impl Service {
         let Some(info) = self.campaign_info(&e.campaign, None).await? else {
             return Ok(None);
         };
-        Ok(Some(app::model::KioskContext { tag, info, place: e.place, day: e.day }))
+        Ok(Some(app::model::KioskContext {
+            tag,
+            info,
+            place: e.place,
+            day: e.day,
+        }))
     }
 
     /// The credentials a resident form brings: its event token field, and for paper forms the
     /// worker's session cookie with the CSRF token from the form.
-    pub async fn form_credentials(&self, draft: &app::model::FormDraft, headers: &HeaderMap) -> Credentials {
+    pub async fn form_credentials(
+        &self,
+        draft: &app::model::FormDraft,
+        headers: &HeaderMap,
+    ) -> Credentials {
         let worker = match draft.source.trim() {
-            "paper" => crate::auth::authorize_form(&self.store, headers, WORKERS, Some(draft.csrf.as_str()))
-                .await
-                .ok(),
+            "paper" => crate::auth::authorize_form(
+                &self.store,
+                headers,
+                WORKERS,
+                Some(draft.csrf.as_str()),
+            )
+            .await
+            .ok(),
             _ => None,
         };
         Credentials {
-            event_token: (!draft.event_token.trim().is_empty()).then(|| draft.event_token.trim().to_string()),
+            event_token: (!draft.event_token.trim().is_empty())
+                .then(|| draft.event_token.trim().to_string()),
             worker,
         }
     }
@@ -223,20 +283,33 @@ impl Service {
         input: &SubmissionInput,
         credentials: &Credentials,
     ) -> Result<EntryProof, StoreError> {
-        let mut proof = Proof { event: None, worker: credentials.worker.is_some() };
+        let mut proof = Proof {
+            event: None,
+            worker: credentials.worker.is_some(),
+        };
         let event_id = input.event.as_deref().map(str::trim).unwrap_or_default();
         if event_id.is_empty() {
-            return Ok(EntryProof { proof, day: None, takes_new: true });
+            return Ok(EntryProof {
+                proof,
+                day: None,
+                takes_new: true,
+            });
         }
         match Source::parse(&input.source) {
             Some(Source::Event) => {
                 let token = credentials.event_token.as_deref().unwrap_or_default();
                 let event = self.store.event(event_id).await?;
-                if let Some(event) = event.filter(|e| link_of(e, token).is_some() && e.campaign == input.campaign.trim()) {
+                if let Some(event) = event
+                    .filter(|e| link_of(e, token).is_some() && e.campaign == input.campaign.trim())
+                {
                     let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
                     let takes_new = event.takes_entries(&today_utc(), &last_day);
                     proof.event = Some(event.id);
-                    return Ok(EntryProof { proof, day: Some(event.day), takes_new });
+                    return Ok(EntryProof {
+                        proof,
+                        day: Some(event.day),
+                        takes_new,
+                    });
                 }
             }
             Some(Source::Paper) => {
@@ -250,7 +323,11 @@ impl Service {
             }
             _ => {}
         }
-        Ok(EntryProof { proof, day: None, takes_new: true })
+        Ok(EntryProof {
+            proof,
+            day: None,
+            takes_new: true,
+        })
     }
 }
 
@@ -309,16 +386,17 @@ pub fn set_cookie(event: &Event, token: &str, link: EventLink) -> String {
         EventLink::Kiosk => (SYNC_GRACE_DAYS + 1) * 86_400,
         EventLink::Poster => 86_400,
     };
-    format!("{COOKIE}={}.{token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax", event.id)
+    format!(
+        "{COOKIE}={}.{token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax",
+        event.id
+    )
 }
 
 /// The `(event id, token)` of the event cookie.
 pub fn cookie_value(headers: &HeaderMap) -> Option<(String, String)> {
     crate::cookies::value(headers, COOKIE)
         .and_then(|v| v.split_once('.'))
-        .filter(|(id, token)| {
-            !id.is_empty() && !token.is_empty() && (id.len() + token.len()) < 100
-        })
+        .filter(|(id, token)| !id.is_empty() && !token.is_empty() && (id.len() + token.len()) < 100)
         .map(|(id, token)| (id.to_string(), token.to_string()))
 }
 
@@ -330,9 +408,17 @@ mod tests {
     fn the_cookie_is_read_among_others() {
         use axum::http::header;
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "lang=nl; trefpunt_event=abc.def123; x=y".parse().expect("header"));
+        h.insert(
+            header::COOKIE,
+            "lang=nl; trefpunt_event=abc.def123; x=y"
+                .parse()
+                .expect("header"),
+        );
         assert_eq!(cookie_value(&h), Some(("abc".into(), "def123".into())));
-        h.insert(header::COOKIE, "trefpunt_event=nodot".parse().expect("header"));
+        h.insert(
+            header::COOKIE,
+            "trefpunt_event=nodot".parse().expect("header"),
+        );
         assert_eq!(cookie_value(&h), None);
     }
 
@@ -388,9 +474,23 @@ mod tests {
             csrf: String::new(),
             gemeenten: codes(&["GM0505", "GM0590"]),
         };
-        assert_eq!(event_gemeenten(&worker, &codes(&["GM0505", "GM0363"])), codes(&["GM0505"]));
-        assert_eq!(event_gemeenten(&worker, &[]), codes(&["GM0505", "GM0590"]), "a campaign everywhere");
-        let admin = SessionUser { role: Role::Admin, gemeenten: vec![], ..worker };
-        assert_eq!(event_gemeenten(&admin, &codes(&["GM0363"])), codes(&["GM0363"]));
+        assert_eq!(
+            event_gemeenten(&worker, &codes(&["GM0505", "GM0363"])),
+            codes(&["GM0505"])
+        );
+        assert_eq!(
+            event_gemeenten(&worker, &[]),
+            codes(&["GM0505", "GM0590"]),
+            "a campaign everywhere"
+        );
+        let admin = SessionUser {
+            role: Role::Admin,
+            gemeenten: vec![],
+            ..worker
+        };
+        assert_eq!(
+            event_gemeenten(&admin, &codes(&["GM0363"])),
+            codes(&["GM0363"])
+        );
     }
 }

@@ -104,7 +104,10 @@ impl Service {
         if let Some(t) = self.tables.get(gemeente, revision) {
             return Ok(t);
         }
-        let records = self.store.gemeente_records(gemeente, &self.cell_keys).await?;
+        let records = self
+            .store
+            .gemeente_records(gemeente, &self.cell_keys)
+            .await?;
         let code = gemeente.to_string();
         // Campaigns may promise a larger k; the whole table keeps the strictest promise.
         let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
@@ -328,21 +331,17 @@ impl Service {
             });
             // All time and every campaign: a talent on offer is not public per entry, so it is
             // released per area only (a tree, see `release_tree`).
-            talents = tables
-                .talents
-                .iter()
-                .find(|x| x.area == code)
-                .map(|x| {
-                    area_figure(
-                        Figure {
-                            area: x.area.clone(),
-                            topic: Topic::Kind(Kind::Wish),
-                            count: x.count,
-                            respondents: x.respondents,
-                        },
-                        &facts,
-                    )
-                });
+            talents = tables.talents.iter().find(|x| x.area == code).map(|x| {
+                area_figure(
+                    Figure {
+                        area: x.area.clone(),
+                        topic: Topic::Kind(Kind::Wish),
+                        count: x.count,
+                        respondents: x.respondents,
+                    },
+                    &facts,
+                )
+            });
             for p in self
                 .periods()
                 .await?

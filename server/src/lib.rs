@@ -242,11 +242,23 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/meedoen/{kind}", axum::routing::post(routes::form::submit))
         .route("/taal/{locale}", axum::routing::get(routes::lang::choose))
-        .route("/staff/campagnes/{id}", axum::routing::post(routes::campaign_forms::save))
-        .route("/campagne/{id}/vragen", axum::routing::post(routes::campaign_forms::answer))
-        .route("/melding/{id}/ik-ook", axum::routing::post(routes::form::me_too))
+        .route(
+            "/staff/campagnes/{id}",
+            axum::routing::post(routes::campaign_forms::save),
+        )
+        .route(
+            "/campagne/{id}/vragen",
+            axum::routing::post(routes::campaign_forms::answer),
+        )
+        .route(
+            "/melding/{id}/ik-ook",
+            axum::routing::post(routes::form::me_too),
+        )
         .route("/mijn/{id}", axum::routing::post(routes::form::change_own))
-        .route("/mijn/{id}/verwijderen", axum::routing::post(routes::form::delete_own))
+        .route(
+            "/mijn/{id}/verwijderen",
+            axum::routing::post(routes::form::delete_own),
+        )
         .route(
             "/mijn/{id}/foto",
             axum::routing::post(routes::photos::upload_form)

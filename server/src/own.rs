@@ -22,10 +22,19 @@ impl Service {
     }
 
     /// The key of entry `id`, for the visit that wrote it (`respondent` must be its author).
-    pub async fn key_for_author(&self, id: &str, respondent: &str) -> Result<Option<String>, StoreError> {
+    pub async fn key_for_author(
+        &self,
+        id: &str,
+        respondent: &str,
+    ) -> Result<Option<String>, StoreError> {
         let id = id.to_ascii_lowercase();
         match self.store.author(&id).await? {
-            Some(a) if crate::secrets::same(a.as_bytes(), respondent.to_ascii_lowercase().as_bytes()) => {
+            Some(a)
+                if crate::secrets::same(
+                    a.as_bytes(),
+                    respondent.to_ascii_lowercase().as_bytes(),
+                ) =>
+            {
                 Ok(Some(self.key_of(&id)))
             }
             _ => Ok(None),
@@ -51,11 +60,15 @@ impl Service {
         let Some(entry) = self.own_entry(id, key).await? else {
             return Ok(None);
         };
-        let category = change.category.clone().unwrap_or_else(|| entry.category.clone());
+        let category = change
+            .category
+            .clone()
+            .unwrap_or_else(|| entry.category.clone());
         let campaign = self.store.campaign(&entry.campaign).await?;
-        let offered = campaign
-            .as_ref()
-            .map_or_else(|| entry.kind.categories().to_vec(), |c| c.categories_of(entry.kind));
+        let offered = campaign.as_ref().map_or_else(
+            || entry.kind.categories().to_vec(),
+            |c| c.categories_of(entry.kind),
+        );
         let mut errs = Vec::new();
         if !offered.contains(&category.as_str()) {
             errs.push(Violation::new("category", Rule::UnknownValue));
@@ -132,7 +145,9 @@ impl Service {
                 match svc.apply_retention().await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(entries = n, "retention: free text removed"),
-                    Err(e) => tracing::warn!(error = %e, "retention failed; tried again in an hour"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "retention failed; tried again in an hour")
+                    }
                 }
                 tokio::time::sleep(Duration::from_secs(3600)).await;
             }

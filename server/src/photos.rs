@@ -35,8 +35,11 @@ pub struct Stored {
 
 /// The file of a photo hash (64 hex characters; anything else is no file of ours).
 pub fn photo_path(dir: &Path, hash: &str) -> Option<PathBuf> {
-    (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
-        .then(|| dir.join(format!("{hash}.jpg")))
+    (hash.len() == 64
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+    .then(|| dir.join(format!("{hash}.jpg")))
 }
 
 /// Photo uploads whose bodies may be in memory at once (each up to 10 MiB); the rest wait, with
@@ -72,8 +75,16 @@ impl Default for PhotoSlots {
 
 impl Service {
     /// Stores the author's photo of entry `id` (the private link's key proves authorship).
-    pub async fn upload_photo(&self, id: &str, key: &str, bytes: axum::body::Bytes) -> Result<Stored, UploadError> {
-        let entry = self.own_entry(id, key).await?.ok_or(UploadError::NotFound)?;
+    pub async fn upload_photo(
+        &self,
+        id: &str,
+        key: &str,
+        bytes: axum::body::Bytes,
+    ) -> Result<Stored, UploadError> {
+        let entry = self
+            .own_entry(id, key)
+            .await?
+            .ok_or(UploadError::NotFound)?;
         if entry.kind == Kind::Wish {
             return Err(UploadError::WrongKind);
         }
@@ -96,7 +107,9 @@ impl Service {
             .await
             .map_err(|e| UploadError::Io(std::io::Error::other(e.to_string())))??;
         let previous = self.store.photo_of(&entry.id).await?.map(|(hash, _)| hash);
-        self.store.set_photo(&entry.id, &photo.hash, photo.width, photo.height).await?;
+        self.store
+            .set_photo(&entry.id, &photo.hash, photo.width, photo.height)
+            .await?;
         // A replaced photo's file goes at once (unless another entry shows the same photo).
         if let Some(old) = previous.filter(|h| *h != photo.hash) {
             if let Err(e) = self.remove_photo_files(vec![old]).await {
@@ -140,7 +153,8 @@ impl Service {
     /// between writing a file and its row); returns how many. The age matters with several servers
     /// on one photo folder: another server may have written a file whose row is a moment away.
     pub async fn collect_photo_files(&self) -> Result<u64, UploadError> {
-        let keep: std::collections::HashSet<String> = self.store.photo_hashes().await?.into_iter().collect();
+        let keep: std::collections::HashSet<String> =
+            self.store.photo_hashes().await?.into_iter().collect();
         let dir = self.photo_dir.clone();
         let removed = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
             let mut n = 0;
@@ -199,7 +213,10 @@ mod tests {
     fn only_content_hashes_name_files() {
         let dir = Path::new("/p");
         let h = "a".repeat(64);
-        assert_eq!(photo_path(dir, &h), Some(PathBuf::from(format!("/p/{h}.jpg"))));
+        assert_eq!(
+            photo_path(dir, &h),
+            Some(PathBuf::from(format!("/p/{h}.jpg")))
+        );
         assert_eq!(photo_path(dir, "../../etc/passwd"), None);
         assert_eq!(photo_path(dir, &"A".repeat(64)), None);
         assert_eq!(photo_path(dir, &"a".repeat(63)), None);

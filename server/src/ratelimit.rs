@@ -207,7 +207,6 @@ impl RateLimiter {
         // The state is consistent after every statement, so a panic elsewhere cannot leave it broken.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
-
 }
 
 impl On {
@@ -254,7 +253,6 @@ impl fmt::Debug for RateLimiter {
             .finish_non_exhaustive()
     }
 }
-
 
 /// An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, what a dual-stack socket reports for an IPv4
 /// client) as the IPv4 address it is; anything else unchanged.

@@ -3,8 +3,9 @@
 
 use app::api::{Backend, BackendError, BoxFuture, SubmitOutcome};
 use app::model::{
-    is_slug, validate_for, AreaCodes, AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview,
-    PublicEntry, QueueItem, Rule, StaffDesk, Status, Submission, SubmissionInput, Violation,
+    is_slug, validate_for, AreaCodes, AreaProfile, FormDraft, GeocodeHit, InsightFilter,
+    InsightOverview, PublicEntry, QueueItem, Rule, StaffDesk, Status, Submission, SubmissionInput,
+    Violation,
 };
 
 use std::sync::{Arc, RwLock};
@@ -176,13 +177,22 @@ impl Service {
     pub async fn areas_geojson(&self, level: &str) -> Result<axum::body::Bytes, StoreError> {
         let version = self.store.facts_version().await?;
         let cached = self.area_shapes.0.read().ok().and_then(|c| {
-            c.get(level).filter(|(v, _)| *v == version).map(|(_, body)| body.clone())
+            c.get(level)
+                .filter(|(v, _)| *v == version)
+                .map(|(_, body)| body.clone())
         });
         if let Some(body) = cached {
             return Ok(body);
         }
         let mut body = String::from(r#"{"type":"FeatureCollection","features":["#);
-        for (i, a) in self.store.areas().await?.into_iter().filter(|a| a.level == level).enumerate() {
+        for (i, a) in self
+            .store
+            .areas()
+            .await?
+            .into_iter()
+            .filter(|a| a.level == level)
+            .enumerate()
+        {
             if i > 0 {
                 body.push(',');
             }
@@ -261,7 +271,8 @@ impl Service {
             None => AreaCodes::default(),
         };
         // Scope applies once areas exist; without them nothing can be placed in a gemeente.
-        if s.location.is_some() && !index.is_empty() && !campaign.covers(areas.gemeente.as_deref()) {
+        if s.location.is_some() && !index.is_empty() && !campaign.covers(areas.gemeente.as_deref())
+        {
             return Ok(SubmitOutcome::Invalid(vec![Violation::new(
                 "location",
                 Rule::OutsideCampaign,
@@ -269,11 +280,15 @@ impl Service {
         }
         // An event's entries count on the event's day, however late the tablet found a network.
         let campaign_open = campaign.is_open_on(found.day.as_deref().unwrap_or(&today_utc()));
-        let outcome = self.store_valid(&s, &areas, found.takes_new && campaign_open).await?;
+        let outcome = self
+            .store_valid(&s, &areas, found.takes_new && campaign_open)
+            .await?;
         // A new entry refused because its event closed (or its grace period ended) says so.
         Ok(match outcome {
             SubmitOutcome::Invalid(v)
-                if campaign_open && !found.takes_new && v.iter().any(|v| v.rule == Rule::UnknownCampaign) =>
+                if campaign_open
+                    && !found.takes_new
+                    && v.iter().any(|v| v.rule == Rule::UnknownCampaign) =>
             {
                 SubmitOutcome::Invalid(vec![Violation::new("event", Rule::EventClosed)])
             }
@@ -509,7 +524,11 @@ impl Backend for Service {
         lon: f64,
         lat: f64,
     ) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
-        Box::pin(async move { Service::nearby(self, kind, lon, lat).await.map_err(backend_error) })
+        Box::pin(async move {
+            Service::nearby(self, kind, lon, lat)
+                .await
+                .map_err(backend_error)
+        })
     }
 
     fn me_too(
@@ -518,8 +537,13 @@ impl Backend for Service {
         respondent: String,
     ) -> BoxFuture<'_, Result<Option<u64>, BackendError>> {
         Box::pin(async move {
-            match Service::me_too(self, &id, &respondent).await.map_err(backend_error)? {
-                Ok(crate::store::MeToo::Counted(n) | crate::store::MeToo::Already(n)) => Ok(Some(n)),
+            match Service::me_too(self, &id, &respondent)
+                .await
+                .map_err(backend_error)?
+            {
+                Ok(crate::store::MeToo::Counted(n) | crate::store::MeToo::Already(n)) => {
+                    Ok(Some(n))
+                }
                 Ok(crate::store::MeToo::Unknown) | Err(_) => Ok(None),
             }
         })
@@ -530,7 +554,11 @@ impl Backend for Service {
         id: String,
         respondent: String,
     ) -> BoxFuture<'_, Result<Option<String>, BackendError>> {
-        Box::pin(async move { self.key_for_author(&id, &respondent).await.map_err(backend_error) })
+        Box::pin(async move {
+            self.key_for_author(&id, &respondent)
+                .await
+                .map_err(backend_error)
+        })
     }
 
     fn own_entry(
@@ -538,7 +566,11 @@ impl Backend for Service {
         id: String,
         key: String,
     ) -> BoxFuture<'_, Result<Option<app::model::OwnEntry>, BackendError>> {
-        Box::pin(async move { Service::own_entry(self, &id, &key).await.map_err(backend_error) })
+        Box::pin(async move {
+            Service::own_entry(self, &id, &key)
+                .await
+                .map_err(backend_error)
+        })
     }
 
     fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>> {
@@ -578,9 +610,14 @@ impl Backend for Service {
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<app::model::FormContext, BackendError>> {
         Box::pin(async move {
-            Service::form_context(self, &campaign, paper_event.as_deref(), &cookie_headers(cookie))
-                .await
-                .map_err(backend_error)
+            Service::form_context(
+                self,
+                &campaign,
+                paper_event.as_deref(),
+                &cookie_headers(cookie),
+            )
+            .await
+            .map_err(backend_error)
         })
     }
 
@@ -589,7 +626,11 @@ impl Backend for Service {
         event: String,
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<Option<app::model::KioskContext>, BackendError>> {
-        Box::pin(async move { Service::kiosk(self, &event, &cookie_headers(cookie)).await.map_err(backend_error) })
+        Box::pin(async move {
+            Service::kiosk(self, &event, &cookie_headers(cookie))
+                .await
+                .map_err(backend_error)
+        })
     }
 
     fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>> {

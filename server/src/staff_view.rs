@@ -13,7 +13,10 @@ use crate::store::{SessionUser, StoreError};
 
 impl Service {
     /// The staff member behind a `Cookie` header, if the session is valid.
-    pub async fn cookie_user(&self, cookie: Option<String>) -> Result<Option<SessionUser>, StoreError> {
+    pub async fn cookie_user(
+        &self,
+        cookie: Option<String>,
+    ) -> Result<Option<SessionUser>, StoreError> {
         let mut headers = axum::http::HeaderMap::new();
         if let Some(v) = cookie.and_then(|c| c.parse().ok()) {
             headers.insert(axum::http::header::COOKIE, v);
@@ -34,7 +37,9 @@ impl Service {
         };
         let admin = user.role == Role::Admin;
         let body = match view {
-            StaffView::Users | StaffView::Audit | StaffView::Campaign(_) if !admin => StaffBody::Forbidden,
+            StaffView::Users | StaffView::Audit | StaffView::Campaign(_) if !admin => {
+                StaffBody::Forbidden
+            }
             StaffView::Users => StaffBody::Users(
                 self.store
                     .users()
@@ -87,10 +92,15 @@ impl Service {
             }
             StaffView::Events if !crate::events::WORKERS.allows(user.role) => StaffBody::Forbidden,
             StaffView::Events => StaffBody::Events(self.events_page(&user).await?),
-            StaffView::Campaign(None) => StaffBody::Campaign(Some(Box::new(CampaignFields::new_campaign()))),
-            StaffView::Campaign(Some(id)) => {
-                StaffBody::Campaign(self.store.campaign(&id).await?.map(|c| Box::new(CampaignFields::of(&c))))
+            StaffView::Campaign(None) => {
+                StaffBody::Campaign(Some(Box::new(CampaignFields::new_campaign())))
             }
+            StaffView::Campaign(Some(id)) => StaffBody::Campaign(
+                self.store
+                    .campaign(&id)
+                    .await?
+                    .map(|c| Box::new(CampaignFields::of(&c))),
+            ),
         };
         Ok(Some(StaffPageData {
             email: user.email,

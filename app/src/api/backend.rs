@@ -50,7 +50,10 @@ pub trait Backend: Send + Sync + 'static {
         view: StaffView,
     ) -> BoxFuture<'_, Result<Option<StaffPageData>, BackendError>>;
     /// The campaigns open today, in `lang`, the general one first.
-    fn open_campaigns(&self, lang: String) -> BoxFuture<'_, Result<Vec<CampaignCard>, BackendError>>;
+    fn open_campaigns(
+        &self,
+        lang: String,
+    ) -> BoxFuture<'_, Result<Vec<CampaignCard>, BackendError>>;
     /// One campaign, and whether `respondent` answered its survey; `None` when unknown.
     fn campaign_info(
         &self,

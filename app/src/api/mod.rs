@@ -106,11 +106,16 @@ impl Offer {
     }
 
     pub fn offers(&self, id: &str) -> bool {
-        self.categories.as_ref().is_none_or(|c| c.iter().any(|x| x == id))
+        self.categories
+            .as_ref()
+            .is_none_or(|c| c.iter().any(|x| x == id))
     }
 
     pub fn label(&self, id: &str) -> Option<&str> {
-        self.labels.iter().find(|(c, _)| c == id).map(|(_, l)| l.as_str())
+        self.labels
+            .iter()
+            .find(|(c, _)| c == id)
+            .map(|(_, l)| l.as_str())
     }
 }
 

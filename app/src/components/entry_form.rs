@@ -129,7 +129,11 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
     };
 
     // The next resident on a shared tablet must not be offered the last one's words.
-    let autocomplete = if matches!(mode, FormMode::Resident) { "on" } else { "off" };
+    let autocomplete = if matches!(mode, FormMode::Resident) {
+        "on"
+    } else {
+        "off"
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         #[cfg(not(feature = "hydrate"))]
@@ -160,18 +164,26 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
                 sending.set(false);
                 match result {
                     Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => match &mode {
-                        FormMode::Resident => {
-                            browser::go_to(&next.replacen("/bedankt/", &format!("/bedankt/{}", r.id), 1))
+                        FormMode::Resident => browser::go_to(&next.replacen(
+                            "/bedankt/",
+                            &format!("/bedankt/{}", r.id),
+                            1,
+                        )),
+                        FormMode::Kiosk { event } => {
+                            browser::replace(&kiosk_path(event, &lang, Some("sent")))
                         }
-                        FormMode::Kiosk { event } => browser::replace(&kiosk_path(event, &lang, Some("sent"))),
-                        FormMode::Paper { event } => browser::go_to(&paper_path(kind, &campaign, event)),
+                        FormMode::Paper { event } => {
+                            browser::go_to(&paper_path(kind, &campaign, event))
+                        }
                     },
                     // No network (or the server is down): the entry waits on this device and
                     // public/js/outbox.js sends it when it can; its id makes a resend harmless.
                     Err(_) if !matches!(mode, FormMode::Paper { .. }) => {
                         browser::enqueue(&queued);
                         match &mode {
-                            FormMode::Kiosk { event } => browser::replace(&kiosk_path(event, &lang, Some("queued"))),
+                            FormMode::Kiosk { event } => {
+                                browser::replace(&kiosk_path(event, &lang, Some("queued")))
+                            }
                             _ => {
                                 id.set(browser::new_uuid());
                                 notice.set(Some(Notice::Queued));

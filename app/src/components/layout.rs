@@ -9,7 +9,11 @@ use crate::i18n::*;
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     // The event's tablet: nothing to wander off to, and the kiosk page has its own language buttons.
-    if use_location().pathname.get_untracked().starts_with("/kiosk/") {
+    if use_location()
+        .pathname
+        .get_untracked()
+        .starts_with("/kiosk/")
+    {
         return view! {
             <header class="site-header kiosk-header">
                 <span class="brand"><span class="brand-mark" aria-hidden="true">"●"</span>{t!(i18n, site_name)}</span>

@@ -276,7 +276,10 @@ impl Campaign {
         }
         for (kind, ids) in &self.categories {
             let Some(k) = Kind::parse(kind) else {
-                errs.push(Violation::new(format!("categories.{kind}"), Rule::UnknownField));
+                errs.push(Violation::new(
+                    format!("categories.{kind}"),
+                    Rule::UnknownField,
+                ));
                 continue;
             };
             if ids.is_empty() && self.kinds.contains(&k) {
@@ -292,10 +295,22 @@ impl Campaign {
             }
         }
         for (category, texts) in &self.labels {
-            if !Kind::ALL.iter().any(|k| k.categories().contains(&category.as_str())) {
-                errs.push(Violation::new(format!("labels.{category}"), Rule::UnknownValue));
+            if !Kind::ALL
+                .iter()
+                .any(|k| k.categories().contains(&category.as_str()))
+            {
+                errs.push(Violation::new(
+                    format!("labels.{category}"),
+                    Rule::UnknownValue,
+                ));
             }
-            check_texts(texts, &format!("labels.{category}"), MAX_NAME_CHARS, false, &mut errs);
+            check_texts(
+                texts,
+                &format!("labels.{category}"),
+                MAX_NAME_CHARS,
+                false,
+                &mut errs,
+            );
         }
         if !(MIN_K..=MAX_K).contains(&self.k) {
             errs.push(Violation::new(
@@ -336,7 +351,10 @@ impl Campaign {
 
     /// Checks one respondent's answers to [`Campaign::survey`] and returns them tidied (text trimmed,
     /// multiple choices sorted, empty answers left out). Fields are `answers.{question id}`.
-    pub fn check_answers(&self, answers: &Map<String, Value>) -> Result<Map<String, Value>, Vec<Violation>> {
+    pub fn check_answers(
+        &self,
+        answers: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, Vec<Violation>> {
         let survey = self.survey();
         let mut errs = Vec::new();
         let mut tidy = Map::new();
@@ -385,7 +403,10 @@ fn check_answer(q: &Question, v: &Value) -> Result<Value, Rule> {
         QuestionType::Multiple => {
             let list: Vec<&str> = match v {
                 Value::String(s) => vec![s.as_str()],
-                Value::Array(a) => a.iter().map(|x| x.as_str().ok_or(Rule::UnknownValue)).collect::<Result<_, _>>()?,
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| x.as_str().ok_or(Rule::UnknownValue))
+                    .collect::<Result<_, _>>()?,
                 _ => return Err(Rule::UnknownValue),
             };
             if !list.iter().all(|s| is_option(s)) {
@@ -431,7 +452,13 @@ fn check_question(q: &Question, field: &str, errs: &mut Vec<Violation>) {
     if !is_slug(&q.id) || DEMOGRAPHIC_QUESTIONS.contains(&q.id.as_str()) {
         errs.push(Violation::new(format!("{field}.id"), Rule::UnknownValue));
     }
-    check_texts(&q.text, &format!("{field}.text"), MAX_QUESTION_CHARS, true, errs);
+    check_texts(
+        &q.text,
+        &format!("{field}.text"),
+        MAX_QUESTION_CHARS,
+        true,
+        errs,
+    );
     if q.kind.has_options() {
         if q.options.len() < 2 || q.options.len() > MAX_OPTIONS {
             errs.push(Violation::new(
@@ -444,15 +471,27 @@ fn check_question(q: &Question, field: &str, errs: &mut Vec<Violation>) {
         }
         for (j, o) in q.options.iter().enumerate() {
             if !is_slug(&o.id) {
-                errs.push(Violation::new(format!("{field}.options.{j}.id"), Rule::UnknownValue));
+                errs.push(Violation::new(
+                    format!("{field}.options.{j}.id"),
+                    Rule::UnknownValue,
+                ));
             }
-            check_texts(&o.text, &format!("{field}.options.{j}.text"), MAX_NAME_CHARS, true, errs);
+            check_texts(
+                &o.text,
+                &format!("{field}.options.{j}.text"),
+                MAX_NAME_CHARS,
+                true,
+                errs,
+            );
         }
         if has_duplicates(q.options.iter().map(|o| o.id.as_str())) {
             errs.push(Violation::new(format!("{field}.options"), Rule::Duplicate));
         }
     } else if !q.options.is_empty() {
-        errs.push(Violation::new(format!("{field}.options"), Rule::UnknownField));
+        errs.push(Violation::new(
+            format!("{field}.options"),
+            Rule::UnknownField,
+        ));
     }
     let bounded = q.kind == QuestionType::Number;
     if !bounded && (q.min.is_some() || q.max.is_some()) {
@@ -460,7 +499,13 @@ fn check_question(q: &Question, field: &str, errs: &mut Vec<Violation>) {
     }
     if let (Some(a), Some(b)) = (q.min, q.max) {
         if a >= b {
-            errs.push(Violation::new(format!("{field}.max"), Rule::OutOfRange { min: a + 1, max: i64::MAX }));
+            errs.push(Violation::new(
+                format!("{field}.max"),
+                Rule::OutOfRange {
+                    min: a + 1,
+                    max: i64::MAX,
+                },
+            ));
         }
     }
 }
@@ -471,9 +516,15 @@ fn check_texts(t: &Texts, field: &str, max: usize, required: bool, errs: &mut Ve
     }
     for (lang, s) in t {
         if !is_language_tag(lang) {
-            errs.push(Violation::new(format!("{field}.{lang}"), Rule::UnknownField));
+            errs.push(Violation::new(
+                format!("{field}.{lang}"),
+                Rule::UnknownField,
+            ));
         } else if s.chars().count() > max {
-            errs.push(Violation::new(format!("{field}.{lang}"), Rule::TooLong { max }));
+            errs.push(Violation::new(
+                format!("{field}.{lang}"),
+                Rule::TooLong { max },
+            ));
         }
     }
 }
@@ -492,7 +543,8 @@ pub fn is_day(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && s.split('-').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+        && s.split('-')
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
         && matches!(s[5..7].parse::<u8>(), Ok(1..=12))
         && matches!(s[8..10].parse::<u8>(), Ok(1..=31))
 }
@@ -508,7 +560,11 @@ const BUILT_IN_LANGUAGES: [&str; 6] = ["nl", "en", "tr", "ar", "pl", "uk"];
 /// A built-in text in every language of the site (Dutch B1 first; the others are drafts awaiting a
 /// native speaker's review, like the site's own texts).
 fn texts(t: [&str; 6]) -> Texts {
-    BUILT_IN_LANGUAGES.iter().zip(t).map(|(l, s)| ((*l).into(), s.into())).collect()
+    BUILT_IN_LANGUAGES
+        .iter()
+        .zip(t)
+        .map(|(l, s)| ((*l).into(), s.into()))
+        .collect()
 }
 
 fn options(ids: &[&str], labels: &[[&str; 6]]) -> Vec<QuestionOption> {
@@ -536,15 +592,57 @@ pub fn demographic_questions() -> Vec<Question> {
     vec![
         single(
             "age_band",
-            texts(["Hoe oud ben je?", "How old are you?", "Kaç yaşındasınız?", "كم عمرك؟", "Ile masz lat?", "Скільки вам років?"]),
+            texts([
+                "Hoe oud ben je?",
+                "How old are you?",
+                "Kaç yaşındasınız?",
+                "كم عمرك؟",
+                "Ile masz lat?",
+                "Скільки вам років?",
+            ]),
             options(
                 AGE_BANDS,
                 &[
-                    ["0 tot 15 jaar", "0 to 14", "0-14 yaş", "من 0 إلى 14 سنة", "0–14 lat", "0–14 років"],
-                    ["15 tot 25 jaar", "15 to 24", "15-24 yaş", "من 15 إلى 24 سنة", "15–24 lata", "15–24 роки"],
-                    ["25 tot 45 jaar", "25 to 44", "25-44 yaş", "من 25 إلى 44 سنة", "25–44 lata", "25–44 роки"],
-                    ["45 tot 65 jaar", "45 to 64", "45-64 yaş", "من 45 إلى 64 سنة", "45–64 lata", "45–64 роки"],
-                    ["65 jaar of ouder", "65 or older", "65 yaş ve üstü", "65 سنة أو أكثر", "65 lat lub więcej", "65 років і більше"],
+                    [
+                        "0 tot 15 jaar",
+                        "0 to 14",
+                        "0-14 yaş",
+                        "من 0 إلى 14 سنة",
+                        "0–14 lat",
+                        "0–14 років",
+                    ],
+                    [
+                        "15 tot 25 jaar",
+                        "15 to 24",
+                        "15-24 yaş",
+                        "من 15 إلى 24 سنة",
+                        "15–24 lata",
+                        "15–24 роки",
+                    ],
+                    [
+                        "25 tot 45 jaar",
+                        "25 to 44",
+                        "25-44 yaş",
+                        "من 25 إلى 44 سنة",
+                        "25–44 lata",
+                        "25–44 роки",
+                    ],
+                    [
+                        "45 tot 65 jaar",
+                        "45 to 64",
+                        "45-64 yaş",
+                        "من 45 إلى 64 سنة",
+                        "45–64 lata",
+                        "45–64 роки",
+                    ],
+                    [
+                        "65 jaar of ouder",
+                        "65 or older",
+                        "65 yaş ve üstü",
+                        "65 سنة أو أكثر",
+                        "65 lat lub więcej",
+                        "65 років і більше",
+                    ],
                 ],
             ),
         ),
@@ -561,10 +659,38 @@ pub fn demographic_questions() -> Vec<Question> {
             options(
                 YEARS_HERE,
                 &[
-                    ["Korter dan 1 jaar", "Less than a year", "1 yıldan az", "أقل من سنة", "Krócej niż rok", "Менше року"],
-                    ["1 tot 5 jaar", "1 to 5 years", "1-5 yıl", "من سنة إلى 5 سنوات", "1–5 lat", "1–5 років"],
-                    ["5 tot 10 jaar", "5 to 10 years", "5-10 yıl", "من 5 إلى 10 سنوات", "5–10 lat", "5–10 років"],
-                    ["10 jaar of langer", "10 years or more", "10 yıl veya daha fazla", "10 سنوات أو أكثر", "10 lat lub dłużej", "10 років і більше"],
+                    [
+                        "Korter dan 1 jaar",
+                        "Less than a year",
+                        "1 yıldan az",
+                        "أقل من سنة",
+                        "Krócej niż rok",
+                        "Менше року",
+                    ],
+                    [
+                        "1 tot 5 jaar",
+                        "1 to 5 years",
+                        "1-5 yıl",
+                        "من سنة إلى 5 سنوات",
+                        "1–5 lat",
+                        "1–5 років",
+                    ],
+                    [
+                        "5 tot 10 jaar",
+                        "5 to 10 years",
+                        "5-10 yıl",
+                        "من 5 إلى 10 سنوات",
+                        "5–10 lat",
+                        "5–10 років",
+                    ],
+                    [
+                        "10 jaar of langer",
+                        "10 years or more",
+                        "10 yıl veya daha fazla",
+                        "10 سنوات أو أكثر",
+                        "10 lat lub dłużej",
+                        "10 років і більше",
+                    ],
                 ],
             ),
         ),
@@ -581,13 +707,62 @@ pub fn demographic_questions() -> Vec<Question> {
             options(
                 HOME_LANGUAGES,
                 &[
-                    ["Nederlands", "Dutch", "Felemenkçe", "الهولندية", "Niderlandzki", "Нідерландська"],
-                    ["Engels", "English", "İngilizce", "الإنجليزية", "Angielski", "Англійська"],
-                    ["Turks", "Turkish", "Türkçe", "التركية", "Turecki", "Турецька"],
-                    ["Arabisch", "Arabic", "Arapça", "العربية", "Arabski", "Арабська"],
-                    ["Pools", "Polish", "Lehçe", "البولندية", "Polski", "Польська"],
-                    ["Oekraïens", "Ukrainian", "Ukraynaca", "الأوكرانية", "Ukraiński", "Українська"],
-                    ["Een andere taal", "Another language", "Başka bir dil", "لغة أخرى", "Inny język", "Інша мова"],
+                    [
+                        "Nederlands",
+                        "Dutch",
+                        "Felemenkçe",
+                        "الهولندية",
+                        "Niderlandzki",
+                        "Нідерландська",
+                    ],
+                    [
+                        "Engels",
+                        "English",
+                        "İngilizce",
+                        "الإنجليزية",
+                        "Angielski",
+                        "Англійська",
+                    ],
+                    [
+                        "Turks",
+                        "Turkish",
+                        "Türkçe",
+                        "التركية",
+                        "Turecki",
+                        "Турецька",
+                    ],
+                    [
+                        "Arabisch",
+                        "Arabic",
+                        "Arapça",
+                        "العربية",
+                        "Arabski",
+                        "Арабська",
+                    ],
+                    [
+                        "Pools",
+                        "Polish",
+                        "Lehçe",
+                        "البولندية",
+                        "Polski",
+                        "Польська",
+                    ],
+                    [
+                        "Oekraïens",
+                        "Ukrainian",
+                        "Ukraynaca",
+                        "الأوكرانية",
+                        "Ukraiński",
+                        "Українська",
+                    ],
+                    [
+                        "Een andere taal",
+                        "Another language",
+                        "Başka bir dil",
+                        "لغة أخرى",
+                        "Inny język",
+                        "Інша мова",
+                    ],
                 ],
             ),
         ),
@@ -640,9 +815,18 @@ mod tests {
         for q in demographic_questions() {
             for l in crate::i18n::Locale::get_all() {
                 let l = l.as_str();
-                assert!(q.text.get(l).is_some_and(|t| !t.is_empty()), "{} in {l}", q.id);
+                assert!(
+                    q.text.get(l).is_some_and(|t| !t.is_empty()),
+                    "{} in {l}",
+                    q.id
+                );
                 for o in &q.options {
-                    assert!(o.text.get(l).is_some_and(|t| !t.is_empty()), "{}.{} in {l}", q.id, o.id);
+                    assert!(
+                        o.text.get(l).is_some_and(|t| !t.is_empty()),
+                        "{}.{} in {l}",
+                        q.id,
+                        o.id
+                    );
                 }
             }
         }
@@ -678,10 +862,21 @@ mod tests {
     fn a_well_formed_campaign_passes_and_offers_what_it_says() {
         let c = sample();
         assert_eq!(c.check(), Ok(()));
-        assert_eq!(c.categories_of(Kind::Place), ["library", "bench"], "catalog order");
-        assert_eq!(c.categories_of(Kind::Barrier).len(), Kind::Barrier.categories().len());
+        assert_eq!(
+            c.categories_of(Kind::Place),
+            ["library", "bench"],
+            "catalog order"
+        );
+        assert_eq!(
+            c.categories_of(Kind::Barrier).len(),
+            Kind::Barrier.categories().len()
+        );
         assert!(!c.offers_kind(Kind::Wish));
-        assert_eq!(c.label("bench", "en"), Some("Bankje"), "Dutch is the fallback");
+        assert_eq!(
+            c.label("bench", "en"),
+            Some("Bankje"),
+            "Dutch is the fallback"
+        );
         assert_eq!(c.label("library", "nl"), None);
         assert!(c.covers(Some("GM0505")) && !c.covers(Some("GM0482")) && !c.covers(None));
         assert!(Campaign::general().covers(None));
@@ -703,7 +898,12 @@ mod tests {
         c.questions[0].options.truncate(1);
         c.questions[1].id = "age_band".into();
         c.questions[2].min = Some(30);
-        let fields: Vec<String> = c.check().expect_err("invalid").into_iter().map(|v| v.field).collect();
+        let fields: Vec<String> = c
+            .check()
+            .expect_err("invalid")
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
         assert_eq!(
             fields,
             [
@@ -746,7 +946,14 @@ mod tests {
         let fields: Vec<&str> = errs.iter().map(|v| v.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["answers.who", "answers.meet", "answers.feel", "answers.kids", "answers.what", "answers.age_band"]
+            [
+                "answers.who",
+                "answers.meet",
+                "answers.feel",
+                "answers.kids",
+                "answers.what",
+                "answers.age_band"
+            ]
         );
         assert_eq!(errs[1].rule, Rule::Required);
     }
@@ -755,6 +962,10 @@ mod tests {
     fn dates_and_codes() {
         assert!(is_day("2027-12-31"));
         assert!(!is_day("2027-13-01") && !is_day("27-01-01") && !is_day("2027-1-011"));
-        assert!(is_gemeente_code("GM0505") && !is_gemeente_code("GM505") && !is_gemeente_code("WK050501"));
+        assert!(
+            is_gemeente_code("GM0505")
+                && !is_gemeente_code("GM505")
+                && !is_gemeente_code("WK050501")
+        );
     }
 }

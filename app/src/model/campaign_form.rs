@@ -92,7 +92,10 @@ impl CampaignFields {
                 max: q.max.map(|n| n.to_string()).unwrap_or_default(),
             })
             .collect();
-        questions.resize(QUESTION_SLOTS.max(questions.len()), QuestionFields::default());
+        questions.resize(
+            QUESTION_SLOTS.max(questions.len()),
+            QuestionFields::default(),
+        );
         CampaignFields {
             id: c.id.clone(),
             status: match c.status {
@@ -103,8 +106,14 @@ impl CampaignFields {
             title_en: t(&c.title, "en"),
             intro_nl: t(&c.intro, "nl"),
             intro_en: t(&c.intro, "en"),
-            title_other: OTHER_LANGUAGES.iter().map(|l| ((*l).to_string(), t(&c.title, l))).collect(),
-            intro_other: OTHER_LANGUAGES.iter().map(|l| ((*l).to_string(), t(&c.intro, l))).collect(),
+            title_other: OTHER_LANGUAGES
+                .iter()
+                .map(|l| ((*l).to_string(), t(&c.title, l)))
+                .collect(),
+            intro_other: OTHER_LANGUAGES
+                .iter()
+                .map(|l| ((*l).to_string(), t(&c.intro, l)))
+                .collect(),
             starts_on: c.starts_on.clone().unwrap_or_default(),
             ends_on: c.ends_on.clone().unwrap_or_default(),
             gemeenten: c.gemeenten.join(", "),
@@ -201,7 +210,12 @@ impl CampaignFields {
             }
             let n = s.parse::<i64>().ok();
             if n.is_none() {
-                errs.push(Violation::new(field, Rule::WrongType { expected: "a whole number".into() }));
+                errs.push(Violation::new(
+                    field,
+                    Rule::WrongType {
+                        expected: "a whole number".into(),
+                    },
+                ));
             }
             n
         };
@@ -218,7 +232,9 @@ impl CampaignFields {
                 (k.as_str().to_string(), offered)
             })
             // Offering everything is the default; only a narrowed list is stored.
-            .filter(|(k, offered)| Kind::parse(k).is_some_and(|k| offered.len() != k.categories().len()))
+            .filter(|(k, offered)| {
+                Kind::parse(k).is_some_and(|k| offered.len() != k.categories().len())
+            })
             .collect();
         let mut questions = Vec::new();
         // The form slot of each question in use: violations name slots, so the form can show them.
@@ -249,10 +265,19 @@ impl CampaignFields {
                     let (nl, en) = line.split_once('|').unwrap_or((line, ""));
                     let base = slug_of(nl);
                     let id = (1..)
-                        .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+                        .map(|n| {
+                            if n == 1 {
+                                base.clone()
+                            } else {
+                                format!("{base}-{n}")
+                            }
+                        })
                         .find(|c| !options.iter().any(|o| &o.id == c))
                         .unwrap_or_default();
-                    options.push(QuestionOption { id, text: texts(nl, en) });
+                    options.push(QuestionOption {
+                        id,
+                        text: texts(nl, en),
+                    });
                 }
             }
             slots.push(i);
@@ -271,7 +296,11 @@ impl CampaignFields {
         let day = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let c = Campaign {
             id: self.id.trim().to_lowercase(),
-            status: if self.status == "closed" { CampaignStatus::Closed } else { CampaignStatus::Open },
+            status: if self.status == "closed" {
+                CampaignStatus::Closed
+            } else {
+                CampaignStatus::Open
+            },
             title: with_others(texts(&self.title_nl, &self.title_en), &self.title_other),
             intro: with_others(texts(&self.intro_nl, &self.intro_en), &self.intro_other),
             starts_on: day(&self.starts_on),
@@ -357,7 +386,9 @@ mod tests {
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -386,26 +417,47 @@ mod tests {
             ("q2_min", "0"),
             ("q2_max", "12"),
         ]);
-        for c in Kind::Place.categories().iter().chain(Kind::Wish.categories()) {
+        for c in Kind::Place
+            .categories()
+            .iter()
+            .chain(Kind::Wish.categories())
+        {
             if *c != "bench" {
                 p.push(("categories".into(), c.to_string()));
             }
         }
         let c = CampaignFields::from_pairs(&p).to_campaign().expect("valid");
         assert_eq!(c.gemeenten, ["GM0505", "GM0590"]);
-        assert_eq!(c.title.keys().collect::<Vec<_>>(), ["nl", "tr"], "other languages, when filled in");
+        assert_eq!(
+            c.title.keys().collect::<Vec<_>>(),
+            ["nl", "tr"],
+            "other languages, when filled in"
+        );
         assert!(c.intro.is_empty());
-        assert_eq!(CampaignFields::of(&c).title_other["tr"], "Crabbehof'ta birlikte");
+        assert_eq!(
+            CampaignFields::of(&c).title_other["tr"],
+            "Crabbehof'ta birlikte"
+        );
         assert_eq!(c.kinds, [Kind::Place, Kind::Wish]);
         assert!(!c.categories_of(Kind::Place).contains(&"bench"));
-        assert!(!c.categories.contains_key("wish"), "all wishes offered: nothing stored");
+        assert!(
+            !c.categories.contains_key("wish"),
+            "all wishes offered: nothing stored"
+        );
         assert_eq!(c.k, 7);
         assert_eq!(c.questions.len(), 2);
         assert_eq!(c.questions[0].id, "q1");
         assert_eq!(c.questions[1].id, "q3");
-        let ids: Vec<&str> = c.questions[0].options.iter().map(|o| o.id.as_str()).collect();
+        let ids: Vec<&str> = c.questions[0]
+            .options
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect();
         assert_eq!(ids, ["elke-week", "zelden", "zelden-2"]);
-        assert_eq!(c.questions[0].options[0].text.get("en").map(String::as_str), Some("Every week"));
+        assert_eq!(
+            c.questions[0].options[0].text.get("en").map(String::as_str),
+            Some("Every week")
+        );
         assert_eq!(c.questions[1].max, Some(12));
 
         let again = CampaignFields::of(&c).to_campaign().expect("round trip");
@@ -429,7 +481,11 @@ mod tests {
             .into_iter()
             .map(|v| v.field)
             .collect();
-        assert_eq!(fields, ["k", "id", "title.nl", "questions.3.options"], "named by form slot");
+        assert_eq!(
+            fields,
+            ["k", "id", "title.nl", "questions.3.options"],
+            "named by form slot"
+        );
     }
 
     #[test]

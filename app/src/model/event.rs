@@ -31,7 +31,9 @@ impl EventStatus {
     }
 
     pub fn parse(s: &str) -> Option<EventStatus> {
-        [EventStatus::Open, EventStatus::Closed].into_iter().find(|x| x.as_str() == s)
+        [EventStatus::Open, EventStatus::Closed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
     }
 }
 
@@ -57,7 +59,10 @@ impl EventInput {
         if self.name.trim().is_empty() {
             errs.push(Violation::new("name", Rule::Required));
         }
-        for (field, text, max) in [("name", &self.name, MAX_EVENT_NAME), ("place", &self.place, MAX_EVENT_PLACE)] {
+        for (field, text, max) in [
+            ("name", &self.name, MAX_EVENT_NAME),
+            ("place", &self.place, MAX_EVENT_PLACE),
+        ] {
             if text.chars().count() > max {
                 errs.push(Violation::new(field, Rule::TooLong { max }));
             }
@@ -135,7 +140,10 @@ pub struct Proof {
 impl Proof {
     /// What the browser's own check assumes: the entry's claim. Only the server can verify it.
     pub fn claimed_by(input: &super::SubmissionInput) -> Proof {
-        Proof { event: input.event.as_deref().map(|e| e.trim().to_string()), worker: true }
+        Proof {
+            event: input.event.as_deref().map(|e| e.trim().to_string()),
+            worker: true,
+        }
     }
 }
 
@@ -211,10 +219,25 @@ mod tests {
 
     #[test]
     fn every_mistake_in_an_event_is_named() {
-        let bad = EventInput { campaign: "Not a slug".into(), name: " ".into(), place: "x".repeat(200), day: "13-06-2026".into() };
-        let fields: Vec<String> = bad.check().expect_err("invalid").into_iter().map(|v| v.field).collect();
+        let bad = EventInput {
+            campaign: "Not a slug".into(),
+            name: " ".into(),
+            place: "x".repeat(200),
+            day: "13-06-2026".into(),
+        };
+        let fields: Vec<String> = bad
+            .check()
+            .expect_err("invalid")
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
         assert_eq!(fields, ["campaign", "name", "place", "day"]);
-        let good = EventInput { campaign: "default".into(), name: "Pleinfeest".into(), place: String::new(), day: "2026-06-13".into() };
+        let good = EventInput {
+            campaign: "default".into(),
+            name: "Pleinfeest".into(),
+            place: String::new(),
+            day: "2026-06-13".into(),
+        };
         assert_eq!(good.check(), Ok(()));
     }
 
@@ -228,9 +251,15 @@ mod tests {
     #[test]
     fn an_event_takes_entries_from_its_day_through_the_grace_period_while_open() {
         let mut e = event();
-        assert!(!e.takes_entries("2026-06-12", "2026-06-27"), "not before its day");
+        assert!(
+            !e.takes_entries("2026-06-12", "2026-06-27"),
+            "not before its day"
+        );
         assert!(e.takes_entries("2026-06-13", "2026-06-27"));
-        assert!(e.takes_entries("2026-06-27", "2026-06-27"), "a late sync still arrives");
+        assert!(
+            e.takes_entries("2026-06-27", "2026-06-27"),
+            "a late sync still arrives"
+        );
         assert!(!e.takes_entries("2026-06-28", "2026-06-27"));
         e.status = EventStatus::Closed;
         assert!(!e.takes_entries("2026-06-13", "2026-06-27"));

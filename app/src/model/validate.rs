@@ -56,7 +56,8 @@ impl Rule {
             Rule::Required => "is required".into(),
             Rule::NotUuid => "must be a UUID (8-4-4-4-12 hexadecimal digits)".into(),
             Rule::NotRandomUuid => {
-                "must be a random UUID (version 4): a time-based one would tell when it was made".into()
+                "must be a random UUID (version 4): a time-based one would tell when it was made"
+                    .into()
             }
             Rule::UnknownValue => "is not one of the allowed values".into(),
             Rule::TooLong { max } => format!("is longer than {max} characters"),
@@ -258,7 +259,9 @@ fn validate_details(
                 }
                 // JSON has one number type: 2.0 is the whole number 2.
                 Some(v) => match v.as_u64().or_else(|| {
-                    v.as_f64().filter(|f| f.fract() == 0.0 && (1.0..=3.0).contains(f)).map(|f| f as u64)
+                    v.as_f64()
+                        .filter(|f| f.fract() == 0.0 && (1.0..=3.0).contains(f))
+                        .map(|f| f as u64)
                 }) {
                     Some(n @ 1..=3) => n as u8,
                     _ => {
@@ -366,7 +369,11 @@ fn uuid_field(s: &str, field: &str, errs: &mut Vec<Violation>) -> Option<String>
     } else if is_random_uuid(s) {
         Some(s.to_ascii_lowercase())
     } else {
-        let rule = if is_uuid(s) { Rule::NotRandomUuid } else { Rule::NotUuid };
+        let rule = if is_uuid(s) {
+            Rule::NotRandomUuid
+        } else {
+            Rule::NotUuid
+        };
         errs.push(Violation::new(field, rule));
         None
     }
@@ -378,7 +385,10 @@ fn uuid_field(s: &str, field: &str, errs: &mut Vec<Violation>) -> Option<String>
 pub fn is_random_uuid(s: &str) -> bool {
     is_uuid(s)
         && s.as_bytes()[14] == b'4'
-        && matches!(s.as_bytes()[19].to_ascii_lowercase(), b'8' | b'9' | b'a' | b'b')
+        && matches!(
+            s.as_bytes()[19].to_ascii_lowercase(),
+            b'8' | b'9' | b'a' | b'b'
+        )
 }
 
 /// `8-4-4-4-12` hexadecimal digits, either case.
@@ -486,8 +496,14 @@ mod tests {
             b["id"] = json!(id);
             b["respondent"] = json!(id);
             let errs = validate(&input(b)).expect_err(id);
-            assert!(errs.contains(&Violation::new("id", rule.clone())), "{id}: {errs:?}");
-            assert!(errs.contains(&Violation::new("respondent", rule)), "{id}: {errs:?}");
+            assert!(
+                errs.contains(&Violation::new("id", rule.clone())),
+                "{id}: {errs:?}"
+            );
+            assert!(
+                errs.contains(&Violation::new("respondent", rule)),
+                "{id}: {errs:?}"
+            );
         }
         let mut b = barrier();
         b["id"] = json!("6F1C2D3E-4A5B-4C6D-BE7F-901234567890");
@@ -573,27 +589,60 @@ mod tests {
     fn event_and_paper_need_authority() {
         let mut b = barrier();
         b["source"] = json!("event");
-        assert_eq!(fields(validate(&input(b.clone()))), ["event", "source"], "an event entry names its event");
+        assert_eq!(
+            fields(validate(&input(b.clone()))),
+            ["event", "source"],
+            "an event entry names its event"
+        );
         b["event"] = json!("e1");
-        let rule = |b: &Value, proof: &Proof| validate_for(&input(b.clone()), None, proof).err().map(|e| e[0].rule.clone());
+        let rule = |b: &Value, proof: &Proof| {
+            validate_for(&input(b.clone()), None, proof)
+                .err()
+                .map(|e| e[0].rule.clone())
+        };
         assert_eq!(rule(&b, &Proof::default()), Some(Rule::NeedsAuthority));
-        let other = Proof { event: Some("e2".into()), worker: true };
-        assert_eq!(rule(&b, &other), Some(Rule::NeedsAuthority), "a token opens only its own event");
-        let proven = Proof { event: Some("e1".into()), worker: false };
+        let other = Proof {
+            event: Some("e2".into()),
+            worker: true,
+        };
+        assert_eq!(
+            rule(&b, &other),
+            Some(Rule::NeedsAuthority),
+            "a token opens only its own event"
+        );
+        let proven = Proof {
+            event: Some("e1".into()),
+            worker: false,
+        };
         let s = validate_for(&input(b.clone()), None, &proven).expect("valid");
         assert_eq!((s.source, s.event.as_deref()), (Source::Event, Some("e1")));
 
         b["source"] = json!("paper");
-        assert_eq!(rule(&b, &proven), Some(Rule::NeedsAuthority), "paper needs a worker");
-        let worker = Proof { event: None, worker: true };
-        assert_eq!(rule(&b, &worker), Some(Rule::UnknownValue), "an event the server did not find");
+        assert_eq!(
+            rule(&b, &proven),
+            Some(Rule::NeedsAuthority),
+            "paper needs a worker"
+        );
+        let worker = Proof {
+            event: None,
+            worker: true,
+        };
+        assert_eq!(
+            rule(&b, &worker),
+            Some(Rule::UnknownValue),
+            "an event the server did not find"
+        );
         b.as_object_mut().map(|o| o.remove("event"));
         let s = validate_for(&input(b.clone()), None, &worker).expect("valid");
         assert_eq!((s.source, s.event), (Source::Paper, None));
 
         b["source"] = json!("web");
         b["event"] = json!("e1");
-        assert_eq!(fields(validate(&input(b))), ["event"], "web entries carry no event");
+        assert_eq!(
+            fields(validate(&input(b))),
+            ["event"],
+            "web entries carry no event"
+        );
     }
 
     #[test]

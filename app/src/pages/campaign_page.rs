@@ -55,7 +55,9 @@ fn Campaign(info: CampaignInfo) -> impl IntoView {
     let c = info.campaign;
     let lang = l.as_str();
     let period = match (&c.starts_on, &c.ends_on) {
-        (Some(s), Some(e)) => Some(t_string!(i18n, campaign_period, from = s.clone(), until = e.clone()).to_string()),
+        (Some(s), Some(e)) => {
+            Some(t_string!(i18n, campaign_period, from = s.clone(), until = e.clone()).to_string())
+        }
         (None, Some(e)) => Some(t_string!(i18n, campaign_until, day = e.clone()).to_string()),
         (Some(s), None) => Some(t_string!(i18n, campaign_from, day = s.clone()).to_string()),
         (None, None) => None,
@@ -66,9 +68,21 @@ fn Campaign(info: CampaignInfo) -> impl IntoView {
         .map(|k| {
             let href = format!("/meedoen/{}?c={}", kind_slug(k), c.id);
             let (class, title, text) = match k {
-                Kind::Place => ("kind-card place", t_string!(i18n, home_place_title), t_string!(i18n, home_place_text)),
-                Kind::Barrier => ("kind-card barrier", t_string!(i18n, home_barrier_title), t_string!(i18n, home_barrier_text)),
-                Kind::Wish => ("kind-card wish", t_string!(i18n, home_wish_title), t_string!(i18n, home_wish_text)),
+                Kind::Place => (
+                    "kind-card place",
+                    t_string!(i18n, home_place_title),
+                    t_string!(i18n, home_place_text),
+                ),
+                Kind::Barrier => (
+                    "kind-card barrier",
+                    t_string!(i18n, home_barrier_title),
+                    t_string!(i18n, home_barrier_text),
+                ),
+                Kind::Wish => (
+                    "kind-card wish",
+                    t_string!(i18n, home_wish_title),
+                    t_string!(i18n, home_wish_text),
+                ),
             };
             view! {
                 <li>

@@ -7,7 +7,10 @@ use crate::api::{form_context, FormMode, FormState, Offer};
 use crate::browser::new_uuid;
 use crate::components::entry_form::{form_title, kind_from_slug, EntryForm};
 use crate::i18n::*;
-use crate::model::{is_slug, is_uuid, EventLink, EventTag, FormContext, FormDraft, Kind, PaperMode, DEFAULT_CAMPAIGN};
+use crate::model::{
+    is_slug, is_uuid, EventLink, EventTag, FormContext, FormDraft, Kind, PaperMode,
+    DEFAULT_CAMPAIGN,
+};
 
 /// `/meedoen/{plek|drempel|wens}?r=<respondent>&c=<campaign>`: the form for one kind of entry, with
 /// the campaign's categories. Rendered on the server; the form itself is an island that receives its
@@ -79,13 +82,17 @@ pub fn tag_draft(state: &mut FormState, tag: Option<&EventTag>, paper: Option<&P
         state.draft.source = "paper".into();
         state.draft.event = p.event.clone();
         state.draft.csrf = p.csrf.clone();
-        state.mode = FormMode::Paper { event: p.event.clone() };
+        state.mode = FormMode::Paper {
+            event: p.event.clone(),
+        };
     } else if let Some(t) = tag {
         state.draft.source = "event".into();
         state.draft.event = t.event.clone();
         state.draft.event_token = t.token.clone();
         if t.link == EventLink::Kiosk {
-            state.mode = FormMode::Kiosk { event: t.event.clone() };
+            state.mode = FormMode::Kiosk {
+                event: t.event.clone(),
+            };
         }
     }
 }

@@ -21,7 +21,10 @@ use crate::model::{text_in, Kind, KioskContext};
 pub const IDLE_SECONDS: u32 = 120;
 
 fn event_param() -> String {
-    use_params_map().read_untracked().get("event").unwrap_or_default()
+    use_params_map()
+        .read_untracked()
+        .get("event")
+        .unwrap_or_default()
 }
 
 /// `/kiosk/{event}`: the start for each resident.
@@ -30,7 +33,10 @@ pub fn KioskPage() -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let event = event_param();
-    let context = Resource::new_blocking(move || event.clone(), |e| async move { kiosk_context(e).await });
+    let context = Resource::new_blocking(
+        move || event.clone(),
+        |e| async move { kiosk_context(e).await },
+    );
     view! {
         <Title text=td_string!(locale, kiosk_title) />
         <Suspense>
@@ -155,7 +161,10 @@ pub fn KioskFormPage() -> impl IntoView {
     let Some(kind) = kind else {
         return view! { <NotFound /> }.into_any();
     };
-    let context = Resource::new_blocking(move || event.clone(), |e| async move { kiosk_context(e).await });
+    let context = Resource::new_blocking(
+        move || event.clone(),
+        |e| async move { kiosk_context(e).await },
+    );
     let lang = locale.as_str().to_string();
     view! {
         <Title text=form_title(locale, kind) />

@@ -12,9 +12,9 @@ mod not_found;
 mod own_page;
 mod privacy_page;
 mod report_page;
-mod survey_page;
 mod staff_admin_page;
 mod staff_page;
+mod survey_page;
 mod thanks_page;
 
 pub use accessibility_page::AccessibilityPage;
@@ -29,9 +29,12 @@ pub use not_found::NotFound;
 pub use own_page::OwnPage;
 pub use privacy_page::PrivacyPage;
 pub use report_page::ReportPage;
-pub use survey_page::SurveyPage;
-pub use staff_admin_page::{StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffNav, StaffUsersPage};
+pub use staff_admin_page::{
+    StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffNav,
+    StaffUsersPage,
+};
 pub use staff_page::StaffPage;
+pub use survey_page::SurveyPage;
 pub use thanks_page::ThanksPage;
 
 /// Sets the HTTP status of the page being rendered on the server (no-op in the browser).

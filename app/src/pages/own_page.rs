@@ -62,15 +62,19 @@ pub fn OwnPage() -> impl IntoView {
 fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
-    let problem = |text: &'static str| view! { <div class="error-summary" role="alert" id="error-summary" tabindex="-1"><p>{text}</p></div> }.into_any();
+    let problem = |text: &'static str| {
+        view! { <div class="error-summary" role="alert" id="error-summary" tabindex="-1"><p>{text}</p></div> }.into_any()
+    };
     let message = outcome.map(|o| match o.as_str() {
         "ongeldig" => problem(t_string!(i18n, staff_invalid)),
         "foto-te-groot" => problem(t_string!(i18n, photo_err_too_large)),
         "foto-geen" => problem(t_string!(i18n, photo_err_not_image)),
         "foto-pixels" => problem(t_string!(i18n, photo_err_pixels)),
         "foto-kapot" => problem(t_string!(i18n, photo_err_broken)),
-        "foto" => view! { <div class="notice" role="status"><p>{t!(i18n, photo_saved)}</p></div> }.into_any(),
-        _ => view! { <div class="notice" role="status"><p>{t!(i18n, staff_saved)}</p></div> }.into_any(),
+        "foto" => view! { <div class="notice" role="status"><p>{t!(i18n, photo_saved)}</p></div> }
+            .into_any(),
+        _ => view! { <div class="notice" role="status"><p>{t!(i18n, staff_saved)}</p></div> }
+            .into_any(),
     });
     let photo = (e.kind != crate::model::Kind::Wish).then(|| {
         let own_src = format!("/api/v1/submissions/{}/photo?key={key}", e.id);

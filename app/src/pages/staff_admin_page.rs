@@ -10,9 +10,9 @@ use crate::api::staff_view;
 use crate::i18n::*;
 use crate::labels;
 use crate::model::{
-    EventRow, EventStatus, EventsPage, OTHER_LANGUAGES,
-    AuditRow, CampaignFields, CampaignFormState, CampaignRow, Kind, QuestionFields,
-    StaffAccount, StaffBody, StaffPageData, StaffView, Violation, PHYSICAL_BARRIERS,
+    AuditRow, CampaignFields, CampaignFormState, CampaignRow, EventRow, EventStatus, EventsPage,
+    Kind, QuestionFields, StaffAccount, StaffBody, StaffPageData, StaffView, Violation,
+    OTHER_LANGUAGES, PHYSICAL_BARRIERS,
 };
 
 /// Links between the staff pages; admins see all of them.
@@ -42,7 +42,10 @@ fn outcome_message() -> Option<impl IntoView> {
     let (text, class) = match outcome.as_str() {
         "ongeldig" => (t_string!(i18n, staff_invalid).to_string(), "error-summary"),
         "bestaat" => (t_string!(i18n, staff_exists).to_string(), "error-summary"),
-        "zelf" => (t_string!(i18n, staff_not_yourself).to_string(), "error-summary"),
+        "zelf" => (
+            t_string!(i18n, staff_not_yourself).to_string(),
+            "error-summary",
+        ),
         _ => (t_string!(i18n, staff_saved).to_string(), "notice"),
     };
     Some(view! { <div class=class role="status"><p>{text}</p></div> })
@@ -273,7 +276,10 @@ pub fn StaffCampaignsPage() -> impl IntoView {
 #[component]
 pub fn StaffCampaignPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = use_params_map().read_untracked().get("id").unwrap_or_default();
+    let id = use_params_map()
+        .read_untracked()
+        .get("id")
+        .unwrap_or_default();
     let new = id == "nieuw";
     let returned = use_context::<CampaignFormState>();
     let view_of = StaffView::Campaign((!new).then(|| id.clone()));
@@ -309,13 +315,22 @@ fn problem(l: Locale, violations: &[Violation], field: &str) -> Option<String> {
 }
 
 #[component]
-fn CampaignForm(fields: CampaignFields, violations: Vec<Violation>, csrf: String, new: bool) -> impl IntoView {
+fn CampaignForm(
+    fields: CampaignFields,
+    violations: Vec<Violation>,
+    csrf: String,
+    new: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
     let err = |field: &str| {
         problem(l, &violations, field).map(|m| view! { <p class="field-error">{m}</p> })
     };
-    let action = if new { "/staff/campagnes/nieuw".to_string() } else { format!("/staff/campagnes/{}", fields.id) };
+    let action = if new {
+        "/staff/campagnes/nieuw".to_string()
+    } else {
+        format!("/staff/campagnes/{}", fields.id)
+    };
     let summary = (!violations.is_empty()).then(|| {
         let items = violations
             .iter()
@@ -371,17 +386,18 @@ fn CampaignForm(fields: CampaignFields, violations: Vec<Violation>, csrf: String
         .enumerate()
         .map(|(i, q)| view! { <QuestionSlot i q violations=violations.clone() /> })
         .collect_view();
-    let text = |id: &'static str, label: String, value: String, field: &str, hint: Option<String>| {
-        let hint_id = format!("{id}-hint");
-        view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-                {err(field)}
-                <input id=id name=id type="text" value=value />
-            </div>
-        }
-    };
+    let text =
+        |id: &'static str, label: String, value: String, field: &str, hint: Option<String>| {
+            let hint_id = format!("{id}-hint");
+            view! {
+                <div class="field">
+                    <label for=id>{label}</label>
+                    {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+                    {err(field)}
+                    <input id=id name=id type="text" value=value />
+                </div>
+            }
+        };
     view! {
         {summary}
         <form method="post" action=action class="staff-form campaign-form" novalidate>
@@ -486,7 +502,8 @@ fn QuestionSlot(i: usize, q: QuestionFields, violations: Vec<Violation>) -> impl
     // Violations name form slots (CampaignFields::to_campaign maps them).
     let field = format!("questions.{i}");
     let err = move |f: &str| {
-        problem(l, &violations, &format!("{field}.{f}")).map(|m| view! { <p class="field-error">{m}</p> })
+        problem(l, &violations, &format!("{field}.{f}"))
+            .map(|m| view! { <p class="field-error">{m}</p> })
     };
     let name = |f: &str| format!("q{i}_{f}");
     let types = [
@@ -589,9 +606,15 @@ fn EventCard(row: EventRow, csrf: String) -> impl IntoView {
     let e = row.event;
     let open = e.status == EventStatus::Open;
     let paper = |kind: Kind| {
-        format!("/meedoen/{}?c={}&papier={}", crate::components::entry_form::kind_slug(kind), e.campaign, e.id)
+        format!(
+            "/meedoen/{}?c={}&papier={}",
+            crate::components::entry_form::kind_slug(kind),
+            e.campaign,
+            e.id
+        )
     };
-    let (place_form, barrier_form, wish_form) = (paper(Kind::Place), paper(Kind::Barrier), paper(Kind::Wish));
+    let (place_form, barrier_form, wish_form) =
+        (paper(Kind::Place), paper(Kind::Barrier), paper(Kind::Wish));
     view! {
         <article class="event-card" id=format!("evenement-{}", e.id)>
             <h2>{e.name.clone()}</h2>

@@ -123,7 +123,12 @@ fn Survey(info: CampaignInfo, respondent: String, returned: Option<SurveyState>)
 }
 
 #[component]
-fn QuestionField(q: Question, lang: String, values: Vec<String>, error: Option<String>) -> impl IntoView {
+fn QuestionField(
+    q: Question,
+    lang: String,
+    values: Vec<String>,
+    error: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("q-{}", q.id);
     let text = text_in(&q.text, &lang).to_string();

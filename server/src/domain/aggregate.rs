@@ -403,7 +403,12 @@ impl Table {
     /// reveals nothing more).
     fn figure(&self, c: &Cell, area: String, topic: Topic) -> Figure {
         if self.suppressed(c) {
-            return Figure { area, topic, count: None, respondents: None };
+            return Figure {
+                area,
+                topic,
+                count: None,
+                respondents: None,
+            };
         }
         Figure {
             area,
@@ -485,7 +490,9 @@ pub fn release_tree(gemeente: &str, records: &[Record], k: u64) -> Vec<AreaCount
     loop {
         let mut changed = false;
         for parent in 0..nodes.len() {
-            let children: Vec<usize> = (0..nodes.len()).filter(|&c| nodes[c].parent == Some(parent)).collect();
+            let children: Vec<usize> = (0..nodes.len())
+                .filter(|&c| nodes[c].parent == Some(parent))
+                .collect();
             if children.is_empty() || children.iter().all(|&c| nodes[c].remainder) {
                 continue;
             }
@@ -495,8 +502,8 @@ pub fn release_tree(gemeente: &str, records: &[Record], k: u64) -> Vec<AreaCount
                 people.extend(nodes[c].people.iter());
             }
             let unknown = withheld.len() + usize::from(hidden[parent]);
-            let safe = unknown == 0
-                || (unknown >= 2 && (hidden[parent] || people.len() as u64 >= k));
+            let safe =
+                unknown == 0 || (unknown >= 2 && (hidden[parent] || people.len() as u64 >= k));
             if safe {
                 continue;
             }
@@ -504,7 +511,13 @@ pub fn release_tree(gemeente: &str, records: &[Record], k: u64) -> Vec<AreaCount
                 .iter()
                 .copied()
                 .filter(|&c| !hidden[c] && nodes[c].entries > 0)
-                .min_by_key(|&c| (nodes[c].people.len(), nodes[c].entries, nodes[c].code.clone()));
+                .min_by_key(|&c| {
+                    (
+                        nodes[c].people.len(),
+                        nodes[c].entries,
+                        nodes[c].code.clone(),
+                    )
+                });
             match smallest {
                 Some(c) => hidden[c] = true,
                 None if !hidden[parent] => hidden[parent] = true,
@@ -610,7 +623,10 @@ mod tests {
         assert!(seven.respondents <= seven.count);
         let w = t.select(&sel(Level::Wijk, Period::All));
         let wijk = figure(&w, "WK050501", &steps);
-        assert!(wijk.count == Some(12) && near(wijk.respondents, 8), "{wijk:?}");
+        assert!(
+            wijk.count == Some(12) && near(wijk.respondents, 8),
+            "{wijk:?}"
+        );
         assert!(t.suppressed_cells() > 0);
     }
 
@@ -623,7 +639,12 @@ mod tests {
             .collect();
         let t = Table::build("GM0505", &records, K);
         let all = Topic::All;
-        let b = figure(&t.select(&sel(Level::Buurt, Period::All)), "BU05050101", &all).clone();
+        let b = figure(
+            &t.select(&sel(Level::Buurt, Period::All)),
+            "BU05050101",
+            &all,
+        )
+        .clone();
         let w = figure(&t.select(&sel(Level::Wijk, Period::All)), "WK050501", &all).clone();
         let m = figure(
             &t.select(&sel(Level::Buurt, Period::Month(2026, 3))),
@@ -686,14 +707,31 @@ mod tests {
         records.push(stray);
         let t = Table::build("GM0505", &records, K);
         let steps = Topic::Category(Kind::Barrier, "steps".into());
-        assert_eq!(figure(&t.select(&sel(Level::Wijk, Period::All)), "WK050501", &steps).count, Some(7));
-        assert_eq!(figure(&t.select(&sel(Level::Gemeente, Period::All)), "GM0505", &steps).count, Some(8));
+        assert_eq!(
+            figure(
+                &t.select(&sel(Level::Wijk, Period::All)),
+                "WK050501",
+                &steps
+            )
+            .count,
+            Some(7)
+        );
+        assert_eq!(
+            figure(
+                &t.select(&sel(Level::Gemeente, Period::All)),
+                "GM0505",
+                &steps
+            )
+            .count,
+            Some(8)
+        );
         let all: Vec<Figure> = Level::ALL
             .iter()
             .flat_map(|l| t.select(&sel(*l, Period::All)))
             .collect();
         assert!(
-            all.iter().all(|f| f.area.contains("0505") && !f.area.contains('~')),
+            all.iter()
+                .all(|f| f.area.contains("0505") && !f.area.contains('~')),
             "{all:?}"
         );
     }
@@ -716,7 +754,11 @@ mod tests {
             ..sel(Level::Buurt, Period::All)
         };
         let topics: Vec<_> = t.select(&s).into_iter().map(|f| f.topic).collect();
-        assert_eq!(topics.len(), 3, "the kind total and its two categories: {topics:?}");
+        assert_eq!(
+            topics.len(),
+            3,
+            "the kind total and its two categories: {topics:?}"
+        );
         let s = Selection {
             category: Some("steps".into()),
             ..sel(Level::Buurt, Period::All)
@@ -750,7 +792,12 @@ mod tests {
         // Wijk 02: seven in one buurt only: the wijk and its buurt are the same people.
         records.extend((0..7).map(|i| rec("BU05050201", "x", "2026-03", &format!("d{i}"))));
         let out = release_tree("GM0505", &records, K);
-        let count = |code: &str| out.iter().find(|a| a.area == code).map(|a| a.count).expect(code);
+        let count = |code: &str| {
+            out.iter()
+                .find(|a| a.area == code)
+                .map(|a| a.count)
+                .expect(code)
+        };
         assert_eq!(count("BU05050101"), None);
         assert_eq!(count("BU05050103"), None, "the partner");
         assert_eq!(count("BU05050102"), Some(6));
@@ -759,6 +806,12 @@ mod tests {
         assert_eq!(count("WK050502"), Some(7));
         assert!(out.iter().all(|a| !a.area.contains('~')));
         // Wijk minus the released buurt leaves the two withheld ones together: six people.
-        assert!(near(out.iter().find(|a| a.area == "WK050501").expect("wijk").respondents, 12));
+        assert!(near(
+            out.iter()
+                .find(|a| a.area == "WK050501")
+                .expect("wijk")
+                .respondents,
+            12
+        ));
     }
 }

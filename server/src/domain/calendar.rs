@@ -99,7 +99,11 @@ mod tests {
             assert_eq!(day_number(&day_string(d)), Some(d), "{d}");
         }
         assert_eq!(add_days("2026-02-20", 14).as_deref(), Some("2026-03-06"));
-        assert_eq!(add_days("2028-02-20", 14).as_deref(), Some("2028-03-05"), "a leap year");
+        assert_eq!(
+            add_days("2028-02-20", 14).as_deref(),
+            Some("2028-03-05"),
+            "a leap year"
+        );
         assert_eq!(add_days("2026-12-25", 14).as_deref(), Some("2027-01-08"));
         assert_eq!(add_days("20-12-2025", 1), None);
     }

@@ -28,7 +28,11 @@ pub fn client_of(svc: &Service, extensions: &Extensions, headers: &HeaderMap) ->
         .filter_map(|v| v.to_str().ok())
         .collect();
     let forwarded = (!forwarded.is_empty()).then(|| forwarded.join(","));
-    Some(client_addr(peer.ip(), forwarded.as_deref(), &svc.abuse.trusted))
+    Some(client_addr(
+        peer.ip(),
+        forwarded.as_deref(),
+        &svc.abuse.trusted,
+    ))
 }
 
 /// [`client_of`] as an extractor.

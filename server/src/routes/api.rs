@@ -46,7 +46,10 @@ pub fn router(svc: &Service) -> Router<Service> {
             "/submissions/{id}/photo",
             axum::routing::put(super::photos::upload)
                 .layer(super::photos::body_limit())
-                .layer(axum::middleware::from_fn_with_state(svc.clone(), super::photos::admit))
+                .layer(axum::middleware::from_fn_with_state(
+                    svc.clone(),
+                    super::photos::admit,
+                ))
                 .get(super::photos::own_file),
         )
         .route("/photos/{file}", get(super::photos::file))
@@ -116,9 +119,14 @@ async fn credentials(
     input: &SubmissionInput,
 ) -> Result<crate::events::Credentials, ApiError> {
     let worker = match input.source.as_str() {
-        "paper" => crate::auth::authorize(&svc.store, headers, &axum::http::Method::POST, crate::events::WORKERS)
-            .await
-            .ok(),
+        "paper" => crate::auth::authorize(
+            &svc.store,
+            headers,
+            &axum::http::Method::POST,
+            crate::events::WORKERS,
+        )
+        .await
+        .ok(),
         _ => None,
     };
     Ok(crate::events::Credentials {
@@ -485,7 +493,10 @@ async fn me_too(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let b: MeTooBody = super::campaigns::json_body(&body)?;
-    let outcome = svc.me_too(&id, &b.respondent).await?.map_err(ApiError::Invalid)?;
+    let outcome = svc
+        .me_too(&id, &b.respondent)
+        .await?
+        .map_err(ApiError::Invalid)?;
     let (status, n) = match outcome {
         crate::store::MeToo::Counted(n) => (StatusCode::CREATED, n),
         crate::store::MeToo::Already(n) => (StatusCode::OK, n),
@@ -560,7 +571,9 @@ mod tests {
     /// adding an entry still works.
     #[tokio::test]
     async fn the_public_list_is_a_heavy_read_and_adding_is_not() {
-        let store = crate::store::Store::open("sqlite::memory:").await.expect("store");
+        let store = crate::store::Store::open("sqlite::memory:")
+            .await
+            .expect("store");
         let mut svc = Service::new(store, crate::Locatieserver::new("http://127.0.0.1:9"))
             .await
             .expect("service");
@@ -578,8 +591,17 @@ mod tests {
                 .body(Body::from(body.to_string()))
                 .expect("request")
         };
-        for uri in ["/submissions", "/aggregates?level=gemeente", "/areas?level=buurt", "/export.csv"] {
-            let res = app.clone().oneshot(call("GET", uri, "")).await.expect("answer");
+        for uri in [
+            "/submissions",
+            "/aggregates?level=gemeente",
+            "/areas?level=buurt",
+            "/export.csv",
+        ] {
+            let res = app
+                .clone()
+                .oneshot(call("GET", uri, ""))
+                .await
+                .expect("answer");
             assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{uri}");
             assert!(res.headers().contains_key("retry-after"), "{uri}");
         }
@@ -597,7 +619,14 @@ mod tests {
             .await
             .expect("answer");
         let status = res.status();
-        let body = axum::body::to_bytes(res.into_body(), 1 << 16).await.expect("body");
-        assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        assert_eq!(
+            status,
+            StatusCode::CREATED,
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
     }
 }

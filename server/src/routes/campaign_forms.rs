@@ -33,7 +33,11 @@ pub(super) fn see_other(to: &str) -> Response {
 async fn read_pairs(body: Body) -> Result<Vec<(String, String)>, Response> {
     match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => Ok(serde_urlencoded::from_bytes(&b).unwrap_or_default()),
-        Err(_) => Err((StatusCode::PAYLOAD_TOO_LARGE, "The form is larger than 64 KiB.").into_response()),
+        Err(_) => Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The form is larger than 64 KiB.",
+        )
+            .into_response()),
     }
 }
 
@@ -50,7 +54,10 @@ pub async fn save(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str());
     let svc = &state.service;
     let admin = match auth::authorize_form(&svc.store, &parts.headers, ADMIN, csrf).await {
         Ok(u) => u,
@@ -86,7 +93,10 @@ pub async fn save(
         Ok(false) => {
             let form = CampaignFormState {
                 fields,
-                violations: vec![app::model::Violation::new("id", app::model::Rule::Duplicate)],
+                violations: vec![app::model::Violation::new(
+                    "id",
+                    app::model::Rule::Duplicate,
+                )],
             };
             render_again(&state, parts, form, StatusCode::CONFLICT).await
         }

@@ -2,7 +2,7 @@
 //! campaign are admin routes in the staff table ([`super::staff::staff_routes`]), which call
 //! [`create`] and [`replace`].
 
-use app::model::{Campaign, CampaignCard, SurveyInput, Violation, Rule};
+use app::model::{Campaign, CampaignCard, Rule, SurveyInput, Violation};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -34,8 +34,14 @@ pub async fn list(
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
-    if q.gemeente.as_deref().is_some_and(|g| !app::model::is_gemeente_code(g)) {
-        return Err(ApiError::bad_query("gemeente", "must be a CBS gemeente code such as GM0505"));
+    if q.gemeente
+        .as_deref()
+        .is_some_and(|g| !app::model::is_gemeente_code(g))
+    {
+        return Err(ApiError::bad_query(
+            "gemeente",
+            "must be a CBS gemeente code such as GM0505",
+        ));
     }
     let open = svc.open_campaigns(q.gemeente.as_deref()).await?;
     Ok(Json(open).into_response())
@@ -48,7 +54,10 @@ pub async fn one(State(svc): State<Service>, Path(id): Path<String>) -> Result<R
     let mut v = serde_json::to_value(&c).map_err(|_| ApiError::Internal)?;
     if let Some(o) = v.as_object_mut() {
         o.insert("open".into(), open.into());
-        o.insert("survey".into(), serde_json::to_value(c.survey()).unwrap_or_default());
+        o.insert(
+            "survey".into(),
+            serde_json::to_value(c.survey()).unwrap_or_default(),
+        );
     }
     Ok(Json(v).into_response())
 }
@@ -93,7 +102,10 @@ pub async fn replace(
 ) -> Result<Response, ApiError> {
     let c: Campaign = json_body(&body)?;
     if c.id != id {
-        return Err(ApiError::Invalid(vec![Violation::new("id", Rule::UnknownValue)]));
+        return Err(ApiError::Invalid(vec![Violation::new(
+            "id",
+            Rule::UnknownValue,
+        )]));
     }
     c.check().map_err(ApiError::Invalid)?;
     if !svc.store.update_campaign(&c, &admin).await? {
@@ -115,15 +127,26 @@ impl Service {
             .await?
             .into_iter()
             .filter(|c| c.is_open_on(&today))
-            .filter(|c| gemeente.is_none_or(|g| c.gemeenten.is_empty() || c.gemeenten.iter().any(|x| x == g)))
+            .filter(|c| {
+                gemeente
+                    .is_none_or(|g| c.gemeenten.is_empty() || c.gemeenten.iter().any(|x| x == g))
+            })
             .collect();
         open.sort_by_key(|c| c.id != app::model::DEFAULT_CAMPAIGN);
         Ok(open)
     }
 
     /// Cards for the resident start page, in `lang`.
-    pub async fn campaign_cards(&self, lang: &str) -> Result<Vec<CampaignCard>, crate::store::StoreError> {
-        Ok(self.open_campaigns(None).await?.iter().map(|c| CampaignCard::of(c, lang)).collect())
+    pub async fn campaign_cards(
+        &self,
+        lang: &str,
+    ) -> Result<Vec<CampaignCard>, crate::store::StoreError> {
+        Ok(self
+            .open_campaigns(None)
+            .await?
+            .iter()
+            .map(|c| CampaignCard::of(c, lang))
+            .collect())
     }
 
     /// Checks and stores a respondent's survey answers. `None` for an unknown campaign.
@@ -157,6 +180,9 @@ impl Service {
         }
         let respondent = input.respondent.to_ascii_lowercase();
         let language = input.language.trim().to_ascii_lowercase();
-        Ok(Some(Ok(self.store.answer(&c.id, &respondent, &answers, &language).await?)))
+        Ok(Some(Ok(self
+            .store
+            .answer(&c.id, &respondent, &answers, &language)
+            .await?)))
     }
 }

@@ -29,7 +29,10 @@ pub enum ApiError {
     /// 408: the request's body did not arrive in time (the reason).
     TimedOut(&'static str),
     /// 429: too many attempts; try again after `retry_after` seconds (`Retry-After`).
-    TooManyRequests { why: &'static str, retry_after: u64 },
+    TooManyRequests {
+        why: &'static str,
+        retry_after: u64,
+    },
     /// 503: try again later (the reason, and after how many seconds).
     Unavailable(&'static str),
     /// 503 because the database is out: its reason and `Retry-After`.
@@ -110,21 +113,30 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, vec![], Some(why)),
             ApiError::TimedOut(why) => (StatusCode::REQUEST_TIMEOUT, vec![], Some(why)),
             ApiError::TooManyRequests { why, retry_after } => {
-                let body = ErrorBody { errors: vec![], error: Some(why) };
+                let body = ErrorBody {
+                    errors: vec![],
+                    error: Some(why),
+                };
                 let mut res = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
                 res.headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, retry_after.max(1).into());
                 return res;
             }
             ApiError::Unavailable(why) => {
-                let body = ErrorBody { errors: vec![], error: Some(why) };
+                let body = ErrorBody {
+                    errors: vec![],
+                    error: Some(why),
+                };
                 let mut res = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
                 res.headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, RETRY_UNAVAILABLE.into());
                 return res;
             }
             ApiError::Outage(outage) => {
-                let body = ErrorBody { errors: vec![], error: Some(outage.message()) };
+                let body = ErrorBody {
+                    errors: vec![],
+                    error: Some(outage.message()),
+                };
                 let mut res = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
                 res.headers_mut()
                     .insert(axum::http::header::RETRY_AFTER, outage.retry_after().into());
@@ -209,7 +221,11 @@ pub fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
         path
     };
     // An unknown key that is the empty string names nothing a client can find: the body it is.
-    let field = if field.is_empty() { "body".to_string() } else { field };
+    let field = if field.is_empty() {
+        "body".to_string()
+    } else {
+        field
+    };
     ApiError::Malformed {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         field,

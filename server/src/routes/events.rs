@@ -57,7 +57,12 @@ pub async fn list(
     State(svc): State<Service>,
     Extension(worker): Extension<SessionUser>,
 ) -> Result<Response, ApiError> {
-    let all: Vec<_> = svc.events_for(&worker).await?.into_iter().map(with_links).collect();
+    let all: Vec<_> = svc
+        .events_for(&worker)
+        .await?
+        .into_iter()
+        .map(with_links)
+        .collect();
     Ok(Json(all).into_response())
 }
 
@@ -67,7 +72,10 @@ pub async fn one(
     Extension(worker): Extension<SessionUser>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let e = svc.event_for(&id, &worker).await?.ok_or(ApiError::NotFound)?;
+    let e = svc
+        .event_for(&id, &worker)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(with_links(e)).into_response())
 }
 
@@ -87,7 +95,10 @@ pub async fn change(
     let change: StatusChange = json_body(&body)?;
     let status = EventStatus::parse(&change.status)
         .ok_or_else(|| ApiError::Invalid(vec![Violation::new("status", Rule::UnknownValue)]))?;
-    let e = svc.set_event_status(&id, status, &worker).await?.ok_or(ApiError::NotFound)?;
+    let e = svc
+        .set_event_status(&id, status, &worker)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Json(with_links(e)).into_response())
 }
 
@@ -122,9 +133,17 @@ async fn create_form(
     Form(f): Form<NewEventForm>,
 ) -> Result<Response, ApiError> {
     let worker = auth::authorize_form(&svc.store, &headers, WORKERS, f.csrf.as_deref()).await?;
-    let input = EventInput { campaign: f.campaign, name: f.name, place: f.place, day: f.day };
+    let input = EventInput {
+        campaign: f.campaign,
+        name: f.name,
+        place: f.place,
+        day: f.day,
+    };
     Ok(match svc.create_event(&input, &worker).await? {
-        Ok(e) => see_other(&format!("/staff/evenementen?melding=nieuw#evenement-{}", e.id)),
+        Ok(e) => see_other(&format!(
+            "/staff/evenementen?melding=nieuw#evenement-{}",
+            e.id
+        )),
         Err(_) => see_other("/staff/evenementen?melding=ongeldig"),
     })
 }
@@ -147,8 +166,12 @@ async fn status_form(
     let Some(status) = EventStatus::parse(&f.status) else {
         return Ok(see_other("/staff/evenementen?melding=ongeldig"));
     };
-    svc.set_event_status(&id, status, &worker).await?.ok_or(ApiError::NotFound)?;
-    Ok(see_other(&format!("/staff/evenementen?melding=opgeslagen#evenement-{id}")))
+    svc.set_event_status(&id, status, &worker)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(see_other(&format!(
+        "/staff/evenementen?melding=opgeslagen#evenement-{id}"
+    )))
 }
 
 /// The site's address for links printed on paper.
@@ -156,7 +179,10 @@ fn origin(svc: &Service, headers: &HeaderMap) -> String {
     if let Some(u) = &svc.auth.public_url {
         return u.trim_end_matches('/').to_string();
     }
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
     format!("http://{host}")
 }
 
@@ -185,7 +211,14 @@ async fn qr_svg(
 ) -> Result<Response, ApiError> {
     let e = worker_event(&svc, &headers, &id).await?;
     let svg = qr_code(&format!("{}{}", origin(&svc, &headers), e.qr_path()))?;
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, no-store")], svg).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        svg,
+    )
+        .into_response())
 }
 
 /// `GET /staff/evenementen/{id}/poster` (worker): an A4 page to print, with the campaign's title, the
@@ -196,11 +229,20 @@ async fn poster(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let e = worker_event(&svc, &headers, &id).await?;
-    let campaign = svc.store.campaign(&e.campaign).await?.ok_or(ApiError::NotFound)?;
+    let campaign = svc
+        .store
+        .campaign(&e.campaign)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let link = format!("{}{}", origin(&svc, &headers), e.qr_path());
     let qr = qr_code(&link)?;
     let title = app::model::text_in(&campaign.title, "nl");
-    let when = [e.place.as_str(), e.day.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · ");
+    let when = [e.place.as_str(), e.day.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ");
     let page = format!(
         r#"<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>Poster · {title}</title>
@@ -228,12 +270,20 @@ struct Key {
 }
 
 /// `GET /tablet/{id}?sleutel=`: makes this browser the event's kiosk and opens it.
-async fn open_tablet(State(svc): State<Service>, Path(id): Path<String>, Query(k): Query<Key>) -> Response {
+async fn open_tablet(
+    State(svc): State<Service>,
+    Path(id): Path<String>,
+    Query(k): Query<Key>,
+) -> Response {
     open_link(&svc, &id, k.sleutel.as_deref(), EventLink::Kiosk).await
 }
 
 /// `GET /qr/{id}?sleutel=`: tags this phone's entries with the event and opens the campaign.
-async fn open_poster_link(State(svc): State<Service>, Path(id): Path<String>, Query(k): Query<Key>) -> Response {
+async fn open_poster_link(
+    State(svc): State<Service>,
+    Path(id): Path<String>,
+    Query(k): Query<Key>,
+) -> Response {
     open_link(&svc, &id, k.sleutel.as_deref(), EventLink::Poster).await
 }
 

@@ -42,7 +42,11 @@ pub async fn submit(
                 ("event", _) if is_kiosk(&state, &parts.headers).await => {
                     app::api::kiosk_path(&draft.event, &draft.language, Some("sent"))
                 }
-                _ => app::components::entry_form::thanks_path(&r.id, &draft.respondent, &draft.campaign),
+                _ => app::components::entry_form::thanks_path(
+                    &r.id,
+                    &draft.respondent,
+                    &draft.campaign,
+                ),
             };
             return Redirect::to(&next).into_response();
         }
@@ -136,7 +140,11 @@ pub async fn me_too(
             Redirect::to(&format!("/melding/{id}?ikook=1")).into_response()
         }
         Ok(Ok(crate::store::MeToo::Unknown)) => StatusCode::NOT_FOUND.into_response(),
-        Ok(Err(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "respondent must be a UUID").into_response(),
+        Ok(Err(_)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "respondent must be a UUID",
+        )
+            .into_response(),
         Err(e) => super::error::ApiError::from(e).into_response(),
     }
 }
@@ -161,7 +169,11 @@ pub async fn change_own(
         text: Some(f.text.unwrap_or_default()),
     };
     let back = |outcome: &str| {
-        Redirect::to(&format!("/mijn/{id}?sleutel={}&melding={outcome}", f.sleutel)).into_response()
+        Redirect::to(&format!(
+            "/mijn/{id}?sleutel={}&melding={outcome}",
+            f.sleutel
+        ))
+        .into_response()
     };
     match state.service.change_own(&id, &f.sleutel, &change).await {
         Ok(Some(Ok(_))) => back("opgeslagen"),
@@ -178,12 +190,18 @@ pub async fn delete_own(
     axum::Form(f): axum::Form<OwnForm>,
 ) -> Response {
     if f.zeker.as_deref() != Some("ja") {
-        return Redirect::to(&format!("/mijn/{id}?sleutel={}&melding=ongeldig", f.sleutel))
-            .into_response();
+        return Redirect::to(&format!(
+            "/mijn/{id}?sleutel={}&melding=ongeldig",
+            f.sleutel
+        ))
+        .into_response();
     }
     match state.service.delete_own(&id, &f.sleutel).await {
-        Ok(true) => Redirect::to(&format!("/mijn/{id}?sleutel={}&melding=verwijderd", f.sleutel))
-            .into_response(),
+        Ok(true) => Redirect::to(&format!(
+            "/mijn/{id}?sleutel={}&melding=verwijderd",
+            f.sleutel
+        ))
+        .into_response(),
         Ok(false) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => super::error::ApiError::from(e).into_response(),
     }

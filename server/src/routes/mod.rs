@@ -20,6 +20,9 @@ pub async fn ready(
     if svc.store.ready().await {
         (axum::http::StatusCode::OK, "ready")
     } else {
-        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "the database does not answer")
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "the database does not answer",
+        )
     }
 }

@@ -43,15 +43,19 @@ pub async fn admit(
     )
     .await;
     let Ok(Ok(_permit)) = slot else {
-        return ApiError::Unavailable("many photos are being uploaded right now; try again in a minute")
-            .into_response();
+        return ApiError::Unavailable(
+            "many photos are being uploaded right now; try again in a minute",
+        )
+        .into_response();
     };
     match tokio::time::timeout(svc.photo_slots.upload_time, next.run(req)).await {
         Ok(res) => res,
         // Dropped mid-way: an unfinished write is rolled back, a file without its row is swept
         // as an orphan (`photos::ORPHAN_AGE`).
-        Err(_) => ApiError::TimedOut("the photo took too long to arrive; try again on a better connection")
-            .into_response(),
+        Err(_) => ApiError::TimedOut(
+            "the photo took too long to arrive; try again on a better connection",
+        )
+        .into_response(),
     }
 }
 
@@ -79,8 +83,12 @@ fn api_error(e: UploadError) -> Response {
     let (status, message) = match &e {
         UploadError::NotFound => return ApiError::NotFound.into_response(),
         UploadError::WrongKind => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
-        UploadError::Photo(PhotoError::TooLarge { .. }) => (StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
-        UploadError::Photo(PhotoError::Encode) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        UploadError::Photo(PhotoError::TooLarge { .. }) => {
+            (StatusCode::PAYLOAD_TOO_LARGE, e.to_string())
+        }
+        UploadError::Photo(PhotoError::Encode) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+        }
         UploadError::Photo(_) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
         UploadError::Store(_) | UploadError::Io(_) => {
             tracing::error!(error = %e, "photo upload failed");
@@ -170,7 +178,11 @@ async fn serve(svc: &Service, hash: &str, cache: &'static str) -> Response {
 }
 
 /// `GET /photos/{hash}.jpg`: published photos for everyone; a waiting one for moderators only.
-pub async fn file(State(svc): State<Service>, Path(name): Path<String>, headers: HeaderMap) -> Response {
+pub async fn file(
+    State(svc): State<Service>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let Some(hash) = name.strip_suffix(".jpg") else {
         return ApiError::NotFound.into_response();
     };
@@ -235,7 +247,9 @@ pub async fn upload_form(
     key.retain(|c| c.is_ascii_hexdigit());
     let id = id.clone();
     let back = |outcome: &str| match app::model::is_uuid(&id) {
-        true => Redirect::to(&format!("/mijn/{id}?sleutel={key}&melding={outcome}")).into_response(),
+        true => {
+            Redirect::to(&format!("/mijn/{id}?sleutel={key}&melding={outcome}")).into_response()
+        }
         false => ApiError::NotFound.into_response(),
     };
     if too_large {
@@ -249,7 +263,9 @@ pub async fn upload_form(
         Err(UploadError::NotFound) => ApiError::NotFound.into_response(),
         Err(UploadError::Photo(PhotoError::TooLarge { .. })) => back("foto-te-groot"),
         Err(UploadError::Photo(PhotoError::TooManyPixels { .. })) => back("foto-pixels"),
-        Err(UploadError::Photo(PhotoError::NotAnImage | PhotoError::UnsupportedFormat(_))) => back("foto-geen"),
+        Err(UploadError::Photo(PhotoError::NotAnImage | PhotoError::UnsupportedFormat(_))) => {
+            back("foto-geen")
+        }
         Err(UploadError::Photo(_)) | Err(UploadError::WrongKind) => back("foto-kapot"),
         Err(e) => api_error(e),
     }
@@ -279,7 +295,9 @@ mod tests {
 
     /// An app whose uploads must arrive within a second, with one entry and its key.
     async fn app() -> (axum::Router, String, String) {
-        let store = crate::store::Store::open("sqlite::memory:").await.expect("store");
+        let store = crate::store::Store::open("sqlite::memory:")
+            .await
+            .expect("store");
         let mut svc = Service::new(store, crate::Locatieserver::new("http://127.0.0.1:9"))
             .await
             .expect("service");
@@ -305,14 +323,22 @@ mod tests {
             .await
             .expect("answer");
         assert_eq!(res.status(), StatusCode::CREATED);
-        let body = axum::body::to_bytes(res.into_body(), 1 << 16).await.expect("body");
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .expect("body");
         let receipt: serde_json::Value = serde_json::from_slice(&body).expect("json");
-        (router, id, receipt["edit_key"].as_str().expect("key").to_string())
+        (
+            router,
+            id,
+            receipt["edit_key"].as_str().expect("key").to_string(),
+        )
     }
 
     /// A body that sends one chunk and then nothing, ever.
     fn trickle() -> Body {
-        let first = futures::stream::once(async { Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"\xFF\xD8")) });
+        let first = futures::stream::once(async {
+            Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"\xFF\xD8"))
+        });
         Body::from_stream(futures::StreamExt::chain(first, futures::stream::pending()))
     }
 
@@ -339,10 +365,13 @@ mod tests {
         // The right key with a body that never finishes: 408 after the upload time, five times in
         // a row, so each gave its slot back (there are four).
         for _ in 0..crate::photos::UPLOADS_AT_ONCE + 1 {
-            let res = tokio::time::timeout(std::time::Duration::from_secs(5), router.clone().oneshot(put(&id, &key)))
-                .await
-                .expect("answered")
-                .expect("answer");
+            let res = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                router.clone().oneshot(put(&id, &key)),
+            )
+            .await
+            .expect("answered")
+            .expect("answer");
             assert_eq!(res.status(), StatusCode::REQUEST_TIMEOUT);
         }
     }

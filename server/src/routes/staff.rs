@@ -224,7 +224,9 @@ async fn check_sign_in(
     // that does not move within a few seconds is a flood: say so instead of hanging.
     let _permit = tokio::time::timeout(auth::HASHING_WAIT, svc.auth.hashing.acquire())
         .await
-        .map_err(|_| ApiError::Unavailable("sign-in is busy right now; try again in a few seconds"))?
+        .map_err(|_| {
+            ApiError::Unavailable("sign-in is busy right now; try again in a few seconds")
+        })?
         .map_err(|_| ApiError::Unavailable("sign-in is unavailable right now"))?;
     let password = password.to_string();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
@@ -408,10 +410,17 @@ async fn change_user(
     if id == admin.user_id && (c.disabled || role != Role::Admin) {
         return Err(ApiError::Conflict);
     }
-    if !svc.store.change_user(id, role, &gemeenten, c.disabled, &admin).await? {
+    if !svc
+        .store
+        .change_user(id, role, &gemeenten, c.disabled, &admin)
+        .await?
+    {
         return Err(ApiError::NotFound);
     }
-    Ok(Json(json!({"id": id, "role": role, "gemeenten": gemeenten, "disabled": c.disabled})).into_response())
+    Ok(
+        Json(json!({"id": id, "role": role, "gemeenten": gemeenten, "disabled": c.disabled}))
+            .into_response(),
+    )
 }
 
 /// `?limit=` of the list routes.
@@ -507,13 +516,20 @@ async fn moderation_queue(
 pub async fn moderatable(svc: &Service, user: &SessionUser, id: &str) -> Result<Kind, ApiError> {
     let (kind, gemeente) = svc.store.entry_kind(id).await?.ok_or(ApiError::NotFound)?;
     if !user.scope().covers(gemeente.as_deref()) {
-        return Err(ApiError::Forbidden("this entry is in a gemeente you do not work for"));
+        return Err(ApiError::Forbidden(
+            "this entry is in a gemeente you do not work for",
+        ));
     }
     Ok(kind)
 }
 
 /// Folds entry `id` into `into` (both within the moderator's gemeenten).
-pub async fn merge(svc: &Service, user: &SessionUser, id: &str, into: &str) -> Result<(), ApiError> {
+pub async fn merge(
+    svc: &Service,
+    user: &SessionUser,
+    id: &str,
+    into: &str,
+) -> Result<(), ApiError> {
     let into = into.to_ascii_lowercase();
     moderatable(svc, user, &into).await?;
     match svc.store.merge(id, &into, user).await? {

@@ -13,11 +13,11 @@ use serde::Deserialize;
 use super::abuse::Client;
 use super::error::ApiError;
 use super::staff::{check_gemeenten, check_new_user, start_session, MODERATORS};
-use crate::domain::roles::Role;
-use crate::store::split_codes;
 use crate::auth;
 use crate::domain::roles::Access;
+use crate::domain::roles::Role;
 use crate::service::Service;
+use crate::store::split_codes;
 
 /// The staff forms: method, path and who may post them (the sign-in form is open).
 /// Includes the campaign forms (`super::campaign_forms`), which render their page again on mistakes.
@@ -208,11 +208,20 @@ async fn add_user(
         .await
         .map_err(|_| ApiError::Internal)?
         .map_err(|_| ApiError::Internal)?;
-    if svc.store.add_user(&email, role, &gemeenten, &phc).await?.is_none() {
+    if svc
+        .store
+        .add_user(&email, role, &gemeenten, &phc)
+        .await?
+        .is_none()
+    {
         return Ok(back_to(page, "bestaat"));
     }
     svc.store
-        .audit(&admin, "add staff member", &format!("{email} as {}", role.as_str()))
+        .audit(
+            &admin,
+            "add staff member",
+            &format!("{email} as {}", role.as_str()),
+        )
         .await?;
     Ok(back_to(page, "opgeslagen"))
 }
@@ -246,7 +255,11 @@ async fn change_user(
     if id == admin.user_id && (disabled || role != Role::Admin) {
         return Ok(back_to(page, "zelf"));
     }
-    if !svc.store.change_user(id, role, &gemeenten, disabled, &admin).await? {
+    if !svc
+        .store
+        .change_user(id, role, &gemeenten, disabled, &admin)
+        .await?
+    {
         return Err(ApiError::NotFound);
     }
     Ok(back_to(page, "opgeslagen"))

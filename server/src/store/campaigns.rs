@@ -38,7 +38,9 @@ const CACHED_CAMPAIGNS: usize = 1_000;
 impl CampaignCache {
     fn get(&self, id: &str) -> Option<Option<Campaign>> {
         let map = self.0.lock().ok()?;
-        map.get(id).filter(|(at, _)| at.elapsed() < CAMPAIGN_TTL).map(|(_, c)| c.clone())
+        map.get(id)
+            .filter(|(at, _)| at.elapsed() < CAMPAIGN_TTL)
+            .map(|(_, c)| c.clone())
     }
 
     fn put(&self, id: &str, campaign: Option<Campaign>) {
@@ -71,18 +73,26 @@ impl Store {
 
     /// One campaign, open or closed.
     pub async fn campaign(&self, id: &str) -> Result<Option<Campaign>, StoreError> {
-        let row = sqlx::query(&self.backend.sql("SELECT id, status, config FROM campaigns WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?;
+        let row = sqlx::query(
+            &self
+                .backend
+                .sql("SELECT id, status, config FROM campaigns WHERE id = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
         row.map(|r| campaign_of(&r)).transpose()
     }
 
     /// Every campaign, oldest first.
     pub async fn campaign_list(&self) -> Result<Vec<Campaign>, StoreError> {
-        let rows = sqlx::query(&self.backend.sql("SELECT id, status, config FROM campaigns ORDER BY created_at, id"))
-            .fetch_all(&self.reader)
-            .await?;
+        let rows = sqlx::query(
+            &self
+                .backend
+                .sql("SELECT id, status, config FROM campaigns ORDER BY created_at, id"),
+        )
+        .fetch_all(&self.reader)
+        .await?;
         rows.iter().map(campaign_of).collect()
     }
 
@@ -105,11 +115,16 @@ impl Store {
         if r.rows_affected() == 0 {
             return Ok(false);
         }
-        self.audit_in(&mut tx, who, "create campaign", &c.id).await?;
-        // Its k may be stricter than any before: every cached table is rebuilt.
-        sqlx::query(&self.backend.sql("UPDATE area_revisions SET revision = revision + 1"))
-            .execute(&mut *tx)
+        self.audit_in(&mut tx, who, "create campaign", &c.id)
             .await?;
+        // Its k may be stricter than any before: every cached table is rebuilt.
+        sqlx::query(
+            &self
+                .backend
+                .sql("UPDATE area_revisions SET revision = revision + 1"),
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         self.campaigns.forget(&c.id);
         Ok(true)
@@ -133,11 +148,16 @@ impl Store {
         if r.rows_affected() == 0 {
             return Ok(false);
         }
-        self.audit_in(&mut tx, who, "change campaign", &c.id).await?;
-        // A new k changes what may be released: every cached table is rebuilt.
-        sqlx::query(&self.backend.sql("UPDATE area_revisions SET revision = revision + 1"))
-            .execute(&mut *tx)
+        self.audit_in(&mut tx, who, "change campaign", &c.id)
             .await?;
+        // A new k changes what may be released: every cached table is rebuilt.
+        sqlx::query(
+            &self
+                .backend
+                .sql("UPDATE area_revisions SET revision = revision + 1"),
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         self.campaigns.forget(&c.id);
         Ok(true)
@@ -153,9 +173,11 @@ impl Store {
     ) -> Result<Answered, StoreError> {
         let json = Value::Object(answers.clone()).to_string();
         let mut tx = self.write_tx().await?;
-        if let Some(row) = sqlx::query(&self.backend.sql(
-            "SELECT answers FROM survey_responses WHERE campaign = ? AND respondent = ?",
-        ))
+        if let Some(row) = sqlx::query(
+            &self
+                .backend
+                .sql("SELECT answers FROM survey_responses WHERE campaign = ? AND respondent = ?"),
+        )
         .bind(campaign)
         .bind(respondent)
         .fetch_optional(&mut *tx)
@@ -184,25 +206,33 @@ impl Store {
 
     /// Whether this respondent answered the campaign's survey already.
     pub async fn has_answered(&self, campaign: &str, respondent: &str) -> Result<bool, StoreError> {
-        Ok(
-            sqlx::query(&self.backend.sql("SELECT 1 FROM survey_responses WHERE campaign = ? AND respondent = ?"))
-                .bind(campaign)
-                .bind(respondent)
-                .fetch_optional(&self.reader)
-                .await?
-                .is_some(),
+        Ok(sqlx::query(
+            &self
+                .backend
+                .sql("SELECT 1 FROM survey_responses WHERE campaign = ? AND respondent = ?"),
         )
+        .bind(campaign)
+        .bind(respondent)
+        .fetch_optional(&self.reader)
+        .await?
+        .is_some())
     }
 
     /// Survey responses per campaign.
     pub async fn response_counts(
         &self,
     ) -> Result<std::collections::HashMap<String, u64>, StoreError> {
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as(&self.backend.sql("SELECT campaign, COUNT(*) FROM survey_responses GROUP BY campaign"))
-                .fetch_all(&self.reader)
-                .await?;
-        Ok(rows.into_iter().map(|(c, n)| (c, n.max(0) as u64)).collect())
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT campaign, COUNT(*) FROM survey_responses GROUP BY campaign"),
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(c, n)| (c, n.max(0) as u64))
+            .collect())
     }
 
     /// The largest k of any campaign: the deployment's tables use it, so no campaign's residents are
@@ -234,9 +264,8 @@ fn campaign_of(row: &sqlx::any::AnyRow) -> Result<Campaign, StoreError> {
     let status: String = row.try_get("status")?;
     let config: Option<String> = row.try_get("config")?;
     let mut c = match config {
-        Some(json) => serde_json::from_str::<Campaign>(&json).map_err(|e| {
-            StoreError::Unreadable(format!("campaign {id}: {e}"))
-        })?,
+        Some(json) => serde_json::from_str::<Campaign>(&json)
+            .map_err(|e| StoreError::Unreadable(format!("campaign {id}: {e}")))?,
         None => Campaign {
             id: id.clone(),
             ..Campaign::general()
@@ -252,7 +281,6 @@ fn campaign_of(row: &sqlx::any::AnyRow) -> Result<Campaign, StoreError> {
     };
     Ok(c)
 }
-
 
 /// What became of an "ik ook".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,11 +298,14 @@ impl Store {
     /// transaction so the figures include it at once.
     pub async fn me_too(&self, id: &str, respondent: &str) -> Result<MeToo, StoreError> {
         let mut tx = self.write_tx().await?;
-        let row: Option<(String, Option<String>)> =
-            sqlx::query_as(&self.backend.sql("SELECT respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let row: Option<(String, Option<String>)> = sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0"),
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
         let Some((author, gemeente)) = row else {
             return Ok(MeToo::Unknown);
         };
@@ -295,10 +326,14 @@ impl Store {
                 self.bump_revision(&mut tx, &g).await?;
             }
         }
-        let n: i64 = sqlx::query_scalar(&self.backend.sql("SELECT count(*) FROM me_too WHERE submission = ?"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let n: i64 = sqlx::query_scalar(
+            &self
+                .backend
+                .sql("SELECT count(*) FROM me_too WHERE submission = ?"),
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(if added {
             MeToo::Counted(count(n))
@@ -338,7 +373,13 @@ impl Store {
 
     /// CBS inhabitants per age band of an area, when its key figures are imported with them.
     pub async fn population_bands(&self, code: &str) -> Result<Option<[u64; 5]>, StoreError> {
-        type Bands = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+        type Bands = (
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
         let row: Option<Bands> = sqlx::query_as(&self.backend.sql(
             "SELECT age_0_14, age_15_24, age_25_44, age_45_64, age_65_plus FROM population WHERE code = ?",
         ))
@@ -359,7 +400,15 @@ impl Store {
         if !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(None);
         }
-        type Sums = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+        type Sums = (
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
         let complete = "age_0_14 IS NOT NULL AND age_15_24 IS NOT NULL AND age_25_44 IS NOT NULL \
                         AND age_45_64 IS NOT NULL AND age_65_plus IS NOT NULL";
         let (a, b, c, d, e, covered, all): Sums = sqlx::query_as(&self.backend.sql(&format!(

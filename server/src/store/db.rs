@@ -2,16 +2,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use app::model::{
-    AreaCodes, InsightFilter, Kind, Location, Moderation, Period, PublicEntry, Status,
-    Submission,
+    AreaCodes, InsightFilter, Kind, Location, Moderation, Period, PublicEntry, Status, Submission,
 };
 use sqlx::any::AnyPoolOptions;
-use sqlx::AnyConnection;
 use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::AnyConnection;
 use sqlx::{AnyPool, Executor, Row};
 
-pub use super::dialect::NOW;
 use super::dialect::Backend;
+pub use super::dialect::NOW;
 use super::ingest::Ingest;
 use super::tx::WriteTx;
 use super::{
@@ -35,7 +34,9 @@ const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = 
 /// finishes the job; `journal_size_limit` meanwhile keeps the log from growing past 64 MiB.
 pub(super) async fn truncate_journal(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     if backend == Backend::Sqlite {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(pool)
+            .await?;
     }
     Ok(())
 }
@@ -57,7 +58,10 @@ impl Store {
     /// Whether the database answers a read within a second: the readiness check.
     pub async fn ready(&self) -> bool {
         let ping = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.reader);
-        matches!(tokio::time::timeout(std::time::Duration::from_secs(1), ping).await, Ok(Ok(1)))
+        matches!(
+            tokio::time::timeout(std::time::Duration::from_secs(1), ping).await,
+            Ok(Ok(1))
+        )
     }
 
     /// A write transaction (see [`super::tx`] for why not sqlx's own).
@@ -107,7 +111,13 @@ impl Store {
         super::upgrade::hash_legacy_entries(&writer, backend).await?;
         super::upgrade::fill_public_positions(&writer, backend).await?;
         let ingest = Ingest::start(backend, writer.clone());
-        Ok(Store { backend, writer, reader, ingest, campaigns: Default::default() })
+        Ok(Store {
+            backend,
+            writer,
+            reader,
+            ingest,
+            campaigns: Default::default(),
+        })
     }
 
     /// Stores a validated submission with its area codes and bumps its gemeente's revision, in one
@@ -120,7 +130,9 @@ impl Store {
         areas: &AreaCodes,
         accept_new: bool,
     ) -> Result<Stored, StoreError> {
-        self.ingest.submit(s.clone(), areas.clone(), accept_new).await
+        self.ingest
+            .submit(s.clone(), areas.clone(), accept_new)
+            .await
     }
 
     /// Entries for the public map: newest month first, and within a month by id (random), never by
@@ -143,7 +155,11 @@ impl Store {
             q = q.bind(k.as_str());
         }
         if let Some(b) = f.bbox {
-            q = q.bind(b.min_lat).bind(b.max_lat).bind(b.min_lon).bind(b.max_lon);
+            q = q
+                .bind(b.min_lat)
+                .bind(b.max_lat)
+                .bind(b.min_lon)
+                .bind(b.max_lon);
         }
         let rows = q.bind(i64::from(f.limit)).fetch_all(&self.reader).await?;
         rows.iter().map(public_entry).collect()
@@ -220,16 +236,19 @@ impl Store {
         audit_detail: &str,
     ) -> Result<Option<(Kind, bool)>, StoreError> {
         let mut tx = self.write_tx().await?;
-        let Some((kind, gemeente, hidden)): Option<(String, Option<String>, i64)> =
-            sqlx::query_as(&self.backend.sql("SELECT kind, gemeente, hidden FROM submissions WHERE id = ?"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
+        let Some((kind, gemeente, hidden)): Option<(String, Option<String>, i64)> = sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT kind, gemeente, hidden FROM submissions WHERE id = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
         else {
             return Ok(None);
         };
-        let kind = Kind::parse(&kind)
-            .ok_or_else(|| StoreError::Unreadable(format!("kind {kind}")))?;
+        let kind =
+            Kind::parse(&kind).ok_or_else(|| StoreError::Unreadable(format!("kind {kind}")))?;
         if let Some(st) = m.status {
             sqlx::query(&self.backend.sql(&format!(
                 "UPDATE submissions SET status = ?, status_at = {NOW} WHERE id = ?"
@@ -241,25 +260,37 @@ impl Store {
         }
         if let Some(note) = &m.status_note {
             let note = Some(note.trim()).filter(|n| !n.is_empty());
-            sqlx::query(&self.backend.sql("UPDATE submissions SET status_note = ? WHERE id = ?"))
-                .bind(note)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET status_note = ? WHERE id = ?"),
+            )
+            .bind(note)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(h) = m.hidden {
-            sqlx::query(&self.backend.sql("UPDATE submissions SET hidden = ? WHERE id = ?"))
-                .bind(i64::from(h))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET hidden = ? WHERE id = ?"),
+            )
+            .bind(i64::from(h))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(c) = &m.category {
-            sqlx::query(&self.backend.sql("UPDATE submissions SET category = ? WHERE id = ?"))
-                .bind(c)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET category = ? WHERE id = ?"),
+            )
+            .bind(c)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(t) = &m.text {
             // Removing personal data: the hash of the words as sent goes with them.
@@ -268,25 +299,33 @@ impl Store {
                 "UPDATE submissions SET content_hash = CASE WHEN text IS DISTINCT FROM ? THEN '' \
                  ELSE content_hash END, text = ? WHERE id = ?",
             ))
-                .bind(t)
-                .bind(t)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            .bind(t)
+            .bind(t)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(p) = m.photo_public {
-            sqlx::query(&self.backend.sql("UPDATE photos SET public = ? WHERE submission = ?"))
-                .bind(i64::from(p))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE photos SET public = ? WHERE submission = ?"),
+            )
+            .bind(i64::from(p))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(p) = m.text_public {
-            sqlx::query(&self.backend.sql("UPDATE submissions SET text_public = ? WHERE id = ?"))
-                .bind(i64::from(p))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET text_public = ? WHERE id = ?"),
+            )
+            .bind(i64::from(p))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         // Hiding or re-categorising changes the figures.
         let counts_changed =
@@ -294,7 +333,8 @@ impl Store {
         if let (true, Some(g)) = (counts_changed, &gemeente) {
             self.bump_revision(&mut tx, g).await?;
         }
-        self.audit_in(&mut tx, who, "moderate", audit_detail).await?;
+        self.audit_in(&mut tx, who, "moderate", audit_detail)
+            .await?;
         tx.commit().await?;
         Ok(Some((kind, counts_changed)))
     }
@@ -302,11 +342,14 @@ impl Store {
     /// The kind of an entry, for checking a moderator's change before applying it.
     /// An entry's kind and gemeente (which staff may moderate it).
     pub async fn entry_kind(&self, id: &str) -> Result<Option<(Kind, Option<String>)>, StoreError> {
-        let row: Option<(String, Option<String>)> =
-            sqlx::query_as(&self.backend.sql("SELECT kind, gemeente FROM submissions WHERE id = ?"))
-                .bind(id)
-                .fetch_optional(&self.reader)
-                .await?;
+        let row: Option<(String, Option<String>)> = sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT kind, gemeente FROM submissions WHERE id = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
         Ok(row.and_then(|(k, g)| Some((Kind::parse(&k)?, g))))
     }
 
@@ -318,20 +361,28 @@ impl Store {
             "tombstones" => "tombstones",
             "survey_responses" => "survey_responses",
             "photos" => "photos",
-            other => return Err(StoreError::Internal(format!("count_table: no table {other}"))),
+            other => {
+                return Err(StoreError::Internal(format!(
+                    "count_table: no table {other}"
+                )))
+            }
         };
-        Ok(sqlx::query_scalar(&self.backend.sql(&format!("SELECT count(*) FROM {table}")))
-            .fetch_one(&self.reader)
-            .await?)
+        Ok(
+            sqlx::query_scalar(&self.backend.sql(&format!("SELECT count(*) FROM {table}")))
+                .fetch_one(&self.reader)
+                .await?,
+        )
     }
 
     /// The gemeenten that have (or had) entries, with their revision.
     pub async fn revisions(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(
-            sqlx::query_as(&self.backend.sql("SELECT gemeente, revision FROM area_revisions ORDER BY gemeente"))
-                .fetch_all(&self.reader)
-                .await?,
+        Ok(sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT gemeente, revision FROM area_revisions ORDER BY gemeente"),
         )
+        .fetch_all(&self.reader)
+        .await?)
     }
 
     /// The visible entries of one gemeente as the aggregate tables need them, and the revision they
@@ -341,15 +392,27 @@ impl Store {
         gemeente: &str,
         keys: &crate::domain::cell_key::CellKeys,
     ) -> Result<GemeenteRecords, StoreError> {
-        type Row = (Option<String>, Option<String>, String, String, String, String, String);
-        const COLUMNS: &str = "SELECT wijk, buurt, kind, category, campaign, created_at, respondent \
+        type Row = (
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            String,
+        );
+        const COLUMNS: &str =
+            "SELECT wijk, buurt, kind, category, campaign, created_at, respondent \
                                FROM submissions WHERE gemeente = ? AND hidden = 0";
         let mut tx = self.reader.begin().await?;
-        let revision: Option<i64> =
-            sqlx::query_scalar(&self.backend.sql("SELECT revision FROM area_revisions WHERE gemeente = ?"))
-                .bind(gemeente)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let revision: Option<i64> = sqlx::query_scalar(
+            &self
+                .backend
+                .sql("SELECT revision FROM area_revisions WHERE gemeente = ?"),
+        )
+        .bind(gemeente)
+        .fetch_optional(&mut *tx)
+        .await?;
         let all: Vec<Row> = sqlx::query_as(&self.backend.sql(COLUMNS))
             .bind(gemeente)
             .fetch_all(&mut *tx)
@@ -437,11 +500,13 @@ impl Store {
 
     /// The ids of every campaign.
     pub async fn campaigns(&self) -> Result<Vec<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar(&self.backend.sql("SELECT id FROM campaigns ORDER BY created_at, id"))
-                .fetch_all(&self.reader)
-                .await?,
+        Ok(sqlx::query_scalar(
+            &self
+                .backend
+                .sql("SELECT id FROM campaigns ORDER BY created_at, id"),
         )
+        .fetch_all(&self.reader)
+        .await?)
     }
 
     /// Stores imported areas (replacing areas with the same code), re-assigns every stored submission
@@ -469,11 +534,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let located: Vec<(String, f64, f64)> = sqlx::query_as(&self.backend.sql(
-            "SELECT id, lon, lat FROM submissions WHERE lon IS NOT NULL AND lat IS NOT NULL",
-        ))
-        .fetch_all(&mut *tx)
-        .await?;
+        let located: Vec<(String, f64, f64)> =
+            sqlx::query_as(&self.backend.sql(
+                "SELECT id, lon, lat FROM submissions WHERE lon IS NOT NULL AND lat IS NOT NULL",
+            ))
+            .fetch_all(&mut *tx)
+            .await?;
         let mut moved = 0;
         for (id, lon, lat) in located {
             let c = assign(lon, lat);
@@ -493,9 +559,13 @@ impl Store {
             moved += r.rows_affected();
         }
         // Every gemeente's figures may have changed: bump them all, and add gemeenten new to entries.
-        sqlx::query(&self.backend.sql("UPDATE area_revisions SET revision = revision + 1"))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            &self
+                .backend
+                .sql("UPDATE area_revisions SET revision = revision + 1"),
+        )
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(&self.backend.sql(
             "INSERT INTO area_revisions (gemeente, revision) \
              SELECT DISTINCT gemeente, 1 FROM submissions WHERE gemeente IS NOT NULL \
@@ -539,18 +609,22 @@ impl Store {
 
     /// Every stored area, for building the in-memory index.
     pub async fn areas(&self) -> Result<Vec<StoredArea>, StoreError> {
-        Ok(sqlx::query_as(&self.backend.sql(
-            "SELECT code, level, name, population, year, shape FROM areas ORDER BY code",
-        ))
+        Ok(sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT code, level, name, population, year, shape FROM areas ORDER BY code"),
+        )
         .fetch_all(&self.reader)
         .await?)
     }
 
     /// Changes whenever areas are imported, so a running server knows to reload its index.
     pub async fn areas_version(&self) -> Result<String, StoreError> {
-        Ok(sqlx::query_scalar(&self.backend.sql(
-            "SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM areas",
-        ))
+        Ok(sqlx::query_scalar(
+            &self
+                .backend
+                .sql("SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM areas"),
+        )
         .fetch_one(&self.reader)
         .await?)
     }
@@ -640,7 +714,11 @@ pub(super) async fn bump_revision(
 /// two are one connection: such a database exists once per connection.
 async fn open_sqlite(url: &str) -> Result<(AnyPool, AnyPool), String> {
     let file = SqliteConnectOptions::from_str(url).map_err(|e| e.to_string())?;
-    if let Some(dir) = file.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = file
+        .get_filename()
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let with_mode = |mode: &str| match url.contains('?') {
@@ -661,7 +739,11 @@ async fn open_sqlite(url: &str) -> Result<(AnyPool, AnyPool), String> {
                 Ok(())
             })
         })
-        .connect(&if in_memory { url.to_string() } else { with_mode("rwc") })
+        .connect(&if in_memory {
+            url.to_string()
+        } else {
+            with_mode("rwc")
+        })
         .await
         .map_err(|e| e.to_string())?;
     if in_memory {
@@ -671,7 +753,9 @@ async fn open_sqlite(url: &str) -> Result<(AnyPool, AnyPool), String> {
         .max_connections(8)
         .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
-        .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(drop) }))
+        .after_connect(|conn, _| {
+            Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(drop) })
+        })
         .connect(&with_mode("ro"))
         .await
         .map_err(|e| e.to_string())?;
@@ -680,8 +764,8 @@ async fn open_sqlite(url: &str) -> Result<(AnyPool, AnyPool), String> {
 
 fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
     let kind_s: String = row.try_get("kind")?;
-    let kind = Kind::parse(&kind_s)
-        .ok_or_else(|| StoreError::Unreadable(format!("kind {kind_s}")))?;
+    let kind =
+        Kind::parse(&kind_s).ok_or_else(|| StoreError::Unreadable(format!("kind {kind_s}")))?;
     // The public position only (see `domain::privacy::public_position`): the exact one of a barrier
     // or wish is never read for the public.
     let lon: Option<f64> = row.try_get("pub_lon")?;

@@ -16,7 +16,8 @@ pub enum Backend {
 /// order on both backends. Statements interpolate it; on PostgreSQL [`Backend::sql`] swaps in
 /// [`POSTGRES_NOW`].
 pub const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-const POSTGRES_NOW: &str = r#"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#;
+const POSTGRES_NOW: &str =
+    r#"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#;
 
 impl Backend {
     /// The backend a database URL names, or `None` for an unsupported scheme.
@@ -44,9 +45,7 @@ impl Backend {
     pub fn sql(self, sql: &str) -> Cow<'_, str> {
         match self {
             Backend::Sqlite => Cow::Borrowed(sql),
-            Backend::Postgres => {
-                Cow::Owned(numbered_placeholders(&sql.replace(NOW, POSTGRES_NOW)))
-            }
+            Backend::Postgres => Cow::Owned(numbered_placeholders(&sql.replace(NOW, POSTGRES_NOW))),
         }
     }
 
@@ -140,20 +139,35 @@ mod tests {
     fn urls_name_their_backend() {
         assert_eq!(Backend::of_url("sqlite://data/t.db"), Some(Backend::Sqlite));
         assert_eq!(Backend::of_url("sqlite::memory:"), Some(Backend::Sqlite));
-        assert_eq!(Backend::of_url("postgres://u@h/db"), Some(Backend::Postgres));
-        assert_eq!(Backend::of_url("postgresql://u@h/db"), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::of_url("postgres://u@h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::of_url("postgresql://u@h/db"),
+            Some(Backend::Postgres)
+        );
         assert_eq!(Backend::of_url("mysql://h/db"), None);
     }
 
     #[test]
     fn json_helpers_speak_each_dialect() {
-        assert_eq!(Backend::Sqlite.json_list("?"), "(SELECT value FROM json_each(?))");
+        assert_eq!(
+            Backend::Sqlite.json_list("?"),
+            "(SELECT value FROM json_each(?))"
+        );
         assert_eq!(
             Backend::Postgres.sql(&format!("id IN {}", Backend::Postgres.json_list("?"))),
             "id IN (SELECT json_array_elements_text($1::json))"
         );
-        assert_eq!(Backend::Sqlite.json_text("details", "talent"), "json_extract(details, '$.talent')");
-        assert_eq!(Backend::Postgres.json_text("details", "talent"), "((details)::jsonb ->> 'talent')");
+        assert_eq!(
+            Backend::Sqlite.json_text("details", "talent"),
+            "json_extract(details, '$.talent')"
+        );
+        assert_eq!(
+            Backend::Postgres.json_text("details", "talent"),
+            "((details)::jsonb ->> 'talent')"
+        );
         assert_eq!(
             Backend::Sqlite.json_without("details", &["who", "talent"]),
             "json_remove(details, '$.who', '$.talent')"

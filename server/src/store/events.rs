@@ -29,24 +29,36 @@ impl Store {
         .bind(event.gemeenten.join(","))
         .execute(&mut *tx)
         .await?;
-        self.audit_in(&mut tx, who, "create event", &format!("{} ({})", event.id, event.campaign)).await?;
+        self.audit_in(
+            &mut tx,
+            who,
+            "create event",
+            &format!("{} ({})", event.id, event.campaign),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     pub async fn event(&self, id: &str) -> Result<Option<Event>, StoreError> {
-        let row = sqlx::query(&self.backend.sql(&format!("SELECT {COLUMNS} FROM events e WHERE e.id = ?")))
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?;
+        let row = sqlx::query(
+            &self
+                .backend
+                .sql(&format!("SELECT {COLUMNS} FROM events e WHERE e.id = ?")),
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
         row.map(|r| event_of(&r)).transpose()
     }
 
     /// Every event, the newest day first.
     pub async fn event_list(&self) -> Result<Vec<Event>, StoreError> {
-        let rows = sqlx::query(&self.backend.sql(&format!("SELECT {COLUMNS} FROM events e ORDER BY e.day DESC, e.created_at DESC")))
-            .fetch_all(&self.reader)
-            .await?;
+        let rows = sqlx::query(&self.backend.sql(&format!(
+            "SELECT {COLUMNS} FROM events e ORDER BY e.day DESC, e.created_at DESC"
+        )))
+        .fetch_all(&self.reader)
+        .await?;
         rows.iter().map(event_of).collect()
     }
 
@@ -58,15 +70,32 @@ impl Store {
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
-        let r = sqlx::query(&self.backend.sql("UPDATE events SET status = ? WHERE id = ?"))
-            .bind(status.as_str())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let r = sqlx::query(
+            &self
+                .backend
+                .sql("UPDATE events SET status = ? WHERE id = ?"),
+        )
+        .bind(status.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         if r.rows_affected() == 0 {
             return Ok(false);
         }
-        self.audit_in(&mut tx, who, &format!("{} event", if status == EventStatus::Open { "reopen" } else { "close" }), id).await?;
+        self.audit_in(
+            &mut tx,
+            who,
+            &format!(
+                "{} event",
+                if status == EventStatus::Open {
+                    "reopen"
+                } else {
+                    "close"
+                }
+            ),
+            id,
+        )
+        .await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -57,7 +57,12 @@ impl Ingest {
         accept_new: bool,
     ) -> Result<Stored, StoreError> {
         let (answer, answered) = oneshot::channel();
-        let job = Job { submission, areas, accept_new, answer };
+        let job = Job {
+            submission,
+            areas,
+            accept_new,
+            answer,
+        };
         let stopped = || StoreError::Unavailable("the writer has stopped".into());
         self.queue.send(job).await.map_err(|_| stopped())?;
         answered.await.map_err(|_| stopped())?
@@ -69,7 +74,12 @@ async fn write_batches(backend: Backend, pool: AnyPool, mut jobs: mpsc::Receiver
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let started = std::time::Instant::now();
         let written = write(backend, &pool, &batch).await;
-        tracing::debug!(size = batch.len(), ms = started.elapsed().as_secs_f64() * 1e3, ok = written.is_ok(), "group commit");
+        tracing::debug!(
+            size = batch.len(),
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            ok = written.is_ok(),
+            "group commit"
+        );
         match written {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
@@ -98,14 +108,27 @@ async fn write_batches(backend: Backend, pool: AnyPool, mut jobs: mpsc::Receiver
 async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Stored>, StoreError> {
     let mut tx = WriteTx::begin(pool, backend).await?;
     let ids: Vec<&str> = jobs.iter().map(|j| j.submission.id.as_str()).collect();
-    let gone = ids_among(&mut tx, backend, "SELECT id FROM tombstones WHERE id IN", &ids).await?;
+    let gone = ids_among(
+        &mut tx,
+        backend,
+        "SELECT id FROM tombstones WHERE id IN",
+        &ids,
+    )
+    .await?;
     let mut before = stored(&mut tx, backend, &ids).await?;
-    let mut campaigns: Vec<&str> = jobs.iter().map(|j| j.submission.campaign.as_str()).collect();
+    let mut campaigns: Vec<&str> = jobs
+        .iter()
+        .map(|j| j.submission.campaign.as_str())
+        .collect();
     campaigns.sort_unstable();
     campaigns.dedup();
-    let open =
-        ids_among(&mut tx, backend, "SELECT id FROM campaigns WHERE status = 'open' AND id IN", &campaigns)
-            .await?;
+    let open = ids_among(
+        &mut tx,
+        backend,
+        "SELECT id FROM campaigns WHERE status = 'open' AND id IN",
+        &campaigns,
+    )
+    .await?;
 
     // Decide each job; the same id twice in one batch (a double tap) is a resend of the first.
     let mut outcomes: Vec<Option<Stored>> = vec![None; jobs.len()];
@@ -122,7 +145,11 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
         } else {
             before.insert(
                 s.id.clone(),
-                Earlier { full: Some(hashes.full), wordless: hashes.wordless, areas: job.areas.clone() },
+                Earlier {
+                    full: Some(hashes.full),
+                    wordless: hashes.wordless,
+                    areas: job.areas.clone(),
+                },
             );
             fresh.push(i);
             None
@@ -131,7 +158,8 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
 
     let mut inserted: HashSet<String> = HashSet::with_capacity(fresh.len());
     for rows in chunks(&fresh) {
-        let placeholders = format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})");
+        let placeholders =
+            format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})");
         let values = vec![placeholders; rows.len()].join(", ");
         let statement = format!(
             "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, pub_lon, pub_lat, details, answers, \
@@ -176,7 +204,11 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
         .map(|&i| jobs[i].submission.id.as_str())
         .filter(|id| !inserted.contains(*id))
         .collect();
-    let theirs = if raced.is_empty() { HashMap::new() } else { stored(&mut tx, backend, &raced).await? };
+    let theirs = if raced.is_empty() {
+        HashMap::new()
+    } else {
+        stored(&mut tx, backend, &raced).await?
+    };
     let mut changed: Vec<&str> = Vec::new();
     for &i in &fresh {
         let (s, areas) = (&jobs[i].submission, &jobs[i].areas);
@@ -184,10 +216,16 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
             if let Some(g) = &areas.gemeente {
                 changed.push(g);
             }
-            Stored::Created(Receipt { id: s.id.clone(), areas: areas.clone(), edit_key: None })
+            Stored::Created(Receipt {
+                id: s.id.clone(),
+                areas: areas.clone(),
+                edit_key: None,
+            })
         } else {
             match theirs.get(&s.id) {
-                Some(earlier) => earlier.answer(&s.id, &ContentHashes::of_canonical(&s.canonical_json())),
+                Some(earlier) => {
+                    earlier.answer(&s.id, &ContentHashes::of_canonical(&s.canonical_json()))
+                }
                 None => Stored::Conflict,
             }
         });
@@ -200,7 +238,10 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
         bump_revision(&mut tx, backend, g).await?;
     }
     tx.commit().await?;
-    Ok(outcomes.into_iter().map(|o| o.unwrap_or(Stored::Conflict)).collect())
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(Stored::Conflict))
+        .collect())
 }
 
 /// Rows per multi-row insert: a batch is inserted 64, 16, 4 and 1 rows at a time, so a handful of
@@ -235,7 +276,10 @@ async fn ids_among(
 ) -> Result<HashSet<String>, StoreError> {
     let statement = format!("{select} {}", backend.json_list("?"));
     let sql = backend.sql(&statement);
-    let found: Vec<String> = sqlx::query_scalar(&sql).bind(json_list(ids)).fetch_all(conn).await?;
+    let found: Vec<String> = sqlx::query_scalar(&sql)
+        .bind(json_list(ids))
+        .fetch_all(conn)
+        .await?;
     Ok(found.into_iter().collect())
 }
 
@@ -251,7 +295,11 @@ impl Earlier {
     /// The stored receipt for the same body, a conflict for another.
     fn answer(&self, id: &str, hashes: &ContentHashes) -> Stored {
         if hashes.same_entry(self.full.as_deref(), &self.wordless) {
-            Stored::Replayed(Receipt { id: id.to_string(), areas: self.areas.clone(), edit_key: None })
+            Stored::Replayed(Receipt {
+                id: id.to_string(),
+                areas: self.areas.clone(),
+                edit_key: None,
+            })
         } else {
             Stored::Conflict
         }

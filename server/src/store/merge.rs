@@ -41,15 +41,26 @@ impl Store {
 
     /// Folds `dup` into `into`: `dup` is hidden and remembered as merged; its resident and its "ik
     /// ook"s count on `into`. One transaction with the audit row.
-    pub async fn merge(&self, dup: &str, into: &str, who: &SessionUser) -> Result<Merge, StoreError> {
+    pub async fn merge(
+        &self,
+        dup: &str,
+        into: &str,
+        who: &SessionUser,
+    ) -> Result<Merge, StoreError> {
         if dup == into {
             return Ok(Merge::Mismatch);
         }
         let mut tx = self.write_tx().await?;
         let pick = "SELECT kind, category, respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0";
         type Row = (String, String, String, Option<String>);
-        let a: Option<Row> = sqlx::query_as(&self.backend.sql(pick)).bind(dup).fetch_optional(&mut *tx).await?;
-        let b: Option<Row> = sqlx::query_as(&self.backend.sql(pick)).bind(into).fetch_optional(&mut *tx).await?;
+        let a: Option<Row> = sqlx::query_as(&self.backend.sql(pick))
+            .bind(dup)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let b: Option<Row> = sqlx::query_as(&self.backend.sql(pick))
+            .bind(into)
+            .fetch_optional(&mut *tx)
+            .await?;
         let (Some(a), Some(b)) = (a, b) else {
             return Ok(Merge::Unknown);
         };
@@ -83,14 +94,15 @@ impl Store {
              content_hash = '', details = {} WHERE id = ?",
             self.backend.json_without("details", &["who", "talent"])
         )))
-            .bind(into)
-            .bind(dup)
-            .execute(&mut *tx)
-            .await?;
+        .bind(into)
+        .bind(dup)
+        .execute(&mut *tx)
+        .await?;
         for g in [a.3, b.3].into_iter().flatten() {
             self.bump_revision(&mut tx, &g).await?;
         }
-        self.audit_in(&mut tx, who, "merge", &format!("{dup} into {into}")).await?;
+        self.audit_in(&mut tx, who, "merge", &format!("{dup} into {into}"))
+            .await?;
         tx.commit().await?;
         Ok(Merge::Done)
     }

@@ -65,8 +65,12 @@ impl Outage {
         match self {
             Outage::Busy => "the database is busy; nothing was changed, try again in a few seconds",
             Outage::DiskFull => "the server's disk is full; nothing was changed, try again later",
-            Outage::ReadOnly => "the database takes no changes right now; nothing was changed, try again later",
-            Outage::Unreachable => "the database cannot be reached; nothing was changed, try again shortly",
+            Outage::ReadOnly => {
+                "the database takes no changes right now; nothing was changed, try again later"
+            }
+            Outage::Unreachable => {
+                "the database cannot be reached; nothing was changed, try again shortly"
+            }
         }
     }
 
@@ -99,7 +103,10 @@ fn outage_of(e: &sqlx::Error) -> Option<Outage> {
         }
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
-            if db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some() {
+            if db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some()
+            {
                 postgres_outage(&code)
             } else {
                 sqlite_outage(&code)
@@ -112,8 +119,8 @@ fn outage_of(e: &sqlx::Error) -> Option<Outage> {
 /// SQLite's primary result code is the low byte of the (extended) code sqlx reports.
 fn sqlite_outage(code: &str) -> Option<Outage> {
     match code.parse::<i32>().map(|c| c & 0xff).unwrap_or(0) {
-        5 | 6 => Some(Outage::Busy),   // SQLITE_BUSY, SQLITE_LOCKED
-        13 => Some(Outage::DiskFull),  // SQLITE_FULL
+        5 | 6 => Some(Outage::Busy),  // SQLITE_BUSY, SQLITE_LOCKED
+        13 => Some(Outage::DiskFull), // SQLITE_FULL
         // SQLITE_READONLY; SQLITE_IOERR (a write the OS refused: EPERM, EIO); SQLITE_CANTOPEN
         8 | 10 | 14 => Some(Outage::ReadOnly),
         _ => None,
@@ -210,10 +217,26 @@ mod tests {
     #[test]
     fn sqlite_codes_name_their_outage_by_primary_code() {
         assert_eq!(sqlite_outage("13"), Some(Outage::DiskFull));
-        assert_eq!(sqlite_outage("778"), Some(Outage::ReadOnly), "SQLITE_IOERR_WRITE");
-        assert_eq!(sqlite_outage("1032"), Some(Outage::ReadOnly), "SQLITE_READONLY_DBMOVED");
-        assert_eq!(sqlite_outage("517"), Some(Outage::Busy), "SQLITE_BUSY_SNAPSHOT");
-        assert_eq!(sqlite_outage("2067"), None, "a unique constraint is no outage");
+        assert_eq!(
+            sqlite_outage("778"),
+            Some(Outage::ReadOnly),
+            "SQLITE_IOERR_WRITE"
+        );
+        assert_eq!(
+            sqlite_outage("1032"),
+            Some(Outage::ReadOnly),
+            "SQLITE_READONLY_DBMOVED"
+        );
+        assert_eq!(
+            sqlite_outage("517"),
+            Some(Outage::Busy),
+            "SQLITE_BUSY_SNAPSHOT"
+        );
+        assert_eq!(
+            sqlite_outage("2067"),
+            None,
+            "a unique constraint is no outage"
+        );
         assert_eq!(sqlite_outage(""), None);
     }
 
@@ -224,7 +247,15 @@ mod tests {
         assert_eq!(postgres_outage("08006"), Some(Outage::Unreachable));
         assert_eq!(postgres_outage("57P01"), Some(Outage::Unreachable));
         assert_eq!(postgres_outage("40001"), Some(Outage::Busy));
-        assert_eq!(postgres_outage("23505"), None, "a unique violation is a bug, not an outage");
-        assert_eq!(postgres_outage("13"), None, "SQLite's codes mean nothing here");
+        assert_eq!(
+            postgres_outage("23505"),
+            None,
+            "a unique violation is a bug, not an outage"
+        );
+        assert_eq!(
+            postgres_outage("13"),
+            None,
+            "SQLite's codes mean nothing here"
+        );
     }
 }

@@ -12,9 +12,11 @@ impl Store {
     /// A secret of this deployment: the stored one, or `fresh` stored now if there is none yet.
     /// Servers starting together on one database all end up with the first one stored.
     pub async fn secret_or_insert(&self, name: &str, fresh: &str) -> Result<String, StoreError> {
-        sqlx::query(&self.backend.sql(
-            "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-        ))
+        sqlx::query(
+            &self.backend.sql(
+                "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            ),
+        )
         .bind(name)
         .bind(fresh)
         .execute(&self.writer)
@@ -28,10 +30,14 @@ impl Store {
 
     /// The respondent who wrote an entry (to hand its private link to that visit only).
     pub async fn author(&self, id: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(&self.backend.sql("SELECT respondent FROM submissions WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?)
+        Ok(sqlx::query_scalar(
+            &self
+                .backend
+                .sql("SELECT respondent FROM submissions WHERE id = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?)
     }
 
     /// The entry as its author sees it, hidden or not.
@@ -47,14 +53,19 @@ impl Store {
         let kind: String = r.try_get("kind")?;
         Ok(Some(OwnEntry {
             id: r.try_get("id")?,
-            kind: Kind::parse(&kind).ok_or_else(|| StoreError::Unreadable(format!("kind {kind}")))?,
+            kind: Kind::parse(&kind)
+                .ok_or_else(|| StoreError::Unreadable(format!("kind {kind}")))?,
             category: r.try_get("category")?,
             text: r.try_get("text")?,
             text_public: r.try_get::<i64, _>("text_public")? == 1,
             hidden: r.try_get::<i64, _>("hidden")? == 1,
             status: Status::parse(&r.try_get::<String, _>("status")?).unwrap_or_default(),
             status_note: r.try_get("status_note")?,
-            created_at: r.try_get::<String, _>("created_at")?.get(..10).unwrap_or_default().to_string(),
+            created_at: r
+                .try_get::<String, _>("created_at")?
+                .get(..10)
+                .unwrap_or_default()
+                .to_string(),
             campaign: r.try_get("campaign")?,
             photo: self
                 .photo_of(id)
@@ -65,13 +76,21 @@ impl Store {
 
     /// Changes the author's category and text. Changed text is private again until a moderator
     /// publishes it. `Ok(false)` for an unknown id.
-    pub async fn edit_own(&self, id: &str, category: &str, text: Option<&str>) -> Result<bool, StoreError> {
+    pub async fn edit_own(
+        &self,
+        id: &str,
+        category: &str,
+        text: Option<&str>,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
-        let row: Option<(Option<String>, Option<String>)> =
-            sqlx::query_as(&self.backend.sql("SELECT text, gemeente FROM submissions WHERE id = ?"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT text, gemeente FROM submissions WHERE id = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
         let Some((old_text, gemeente)) = row else {
             return Ok(false);
         };
@@ -101,11 +120,14 @@ impl Store {
     /// resend cannot bring it back. `Ok(false)` for an unknown id.
     pub async fn delete_own(&self, id: &str) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
-        let gemeente: Option<Option<String>> =
-            sqlx::query_scalar(&self.backend.sql("SELECT gemeente FROM submissions WHERE id = ?"))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let gemeente: Option<Option<String>> = sqlx::query_scalar(
+            &self
+                .backend
+                .sql("SELECT gemeente FROM submissions WHERE id = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
         let Some(gemeente) = gemeente else {
             return Ok(false);
         };

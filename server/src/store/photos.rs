@@ -5,7 +5,13 @@ use super::StoreError;
 
 impl Store {
     /// Sets (or replaces) an entry's photo; a new photo waits for a moderator again.
-    pub async fn set_photo(&self, id: &str, hash: &str, width: u32, height: u32) -> Result<(), StoreError> {
+    pub async fn set_photo(
+        &self,
+        id: &str,
+        hash: &str,
+        width: u32,
+        height: u32,
+    ) -> Result<(), StoreError> {
         sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO photos (submission, hash, width, height, public, created_at) VALUES (?, ?, ?, ?, 0, {NOW}) \
              ON CONFLICT (submission) DO UPDATE SET hash = excluded.hash, width = excluded.width, \
@@ -22,11 +28,14 @@ impl Store {
 
     /// The hash of an entry's photo and whether it is public.
     pub async fn photo_of(&self, id: &str) -> Result<Option<(String, bool)>, StoreError> {
-        let row: Option<(String, i64)> =
-            sqlx::query_as(&self.backend.sql("SELECT hash, public FROM photos WHERE submission = ?"))
-                .bind(id)
-                .fetch_optional(&self.reader)
-                .await?;
+        let row: Option<(String, i64)> = sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT hash, public FROM photos WHERE submission = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
         Ok(row.map(|(h, p)| (h, p == 1)))
     }
 
@@ -55,24 +64,35 @@ impl Store {
 
     /// Whether any row names this photo file.
     pub async fn photo_is_named(&self, hash: &str) -> Result<bool, StoreError> {
-        Ok(sqlx::query_scalar::<_, i64>(&self.backend.sql("SELECT 1 FROM photos WHERE hash = ? LIMIT 1"))
-            .bind(hash)
-            .fetch_optional(&self.reader)
-            .await?
-            .is_some())
+        Ok(sqlx::query_scalar::<_, i64>(
+            &self
+                .backend
+                .sql("SELECT 1 FROM photos WHERE hash = ? LIMIT 1"),
+        )
+        .bind(hash)
+        .fetch_optional(&self.reader)
+        .await?
+        .is_some())
     }
 
     /// Every photo file a row still names: the rest can go (deleted entries, replaced photos,
     /// retention).
     pub async fn photo_hashes(&self) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(&self.backend.sql("SELECT DISTINCT hash FROM photos"))
-            .fetch_all(&self.reader)
-            .await?)
+        Ok(
+            sqlx::query_scalar(&self.backend.sql("SELECT DISTINCT hash FROM photos"))
+                .fetch_all(&self.reader)
+                .await?,
+        )
     }
 
     /// Removes the photos of a campaign's entries older than its retention period (see
     /// `apply_retention`); returns the hashes of the files they named.
-    pub async fn drop_expired_photos(&self, campaign: &str, days: u32, ends_on: Option<&str>) -> Result<Vec<String>, StoreError> {
+    pub async fn drop_expired_photos(
+        &self,
+        campaign: &str,
+        days: u32,
+        ends_on: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
         Ok(sqlx::query_scalar(&self.backend.sql(
             "DELETE FROM photos WHERE submission IN (SELECT id FROM submissions \
              WHERE campaign = ?1 AND substr(coalesce(?2, created_at), 1, 10) < ?3) RETURNING hash",

@@ -99,29 +99,42 @@ impl Store {
         who: &SessionUser,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
-        let r = sqlx::query(&self.backend.sql("UPDATE staff_users SET role = ?, gemeenten = ?, disabled = ? WHERE id = ?"))
-            .bind(role.as_str())
-            .bind(gemeenten.join(","))
-            .bind(i64::from(disabled))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let r = sqlx::query(
+            &self
+                .backend
+                .sql("UPDATE staff_users SET role = ?, gemeenten = ?, disabled = ? WHERE id = ?"),
+        )
+        .bind(role.as_str())
+        .bind(gemeenten.join(","))
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         if r.rows_affected() == 0 {
             return Ok(false);
         }
         if disabled {
-            sqlx::query(&self.backend.sql("DELETE FROM staff_sessions WHERE user_id = ?"))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("DELETE FROM staff_sessions WHERE user_id = ?"),
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         let detail = format!(
             "user {id}: {}{}{}",
             role.as_str(),
-            if gemeenten.is_empty() { String::new() } else { format!(" for {}", gemeenten.join(",")) },
+            if gemeenten.is_empty() {
+                String::new()
+            } else {
+                format!(" for {}", gemeenten.join(","))
+            },
             if disabled { ", disabled" } else { "" }
         );
-        self.audit_in(&mut tx, who, "change staff member", &detail).await?;
+        self.audit_in(&mut tx, who, "change staff member", &detail)
+            .await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -152,14 +165,24 @@ impl Store {
     /// password check, so parallel guesses cannot all slip in; a success forgives them all
     /// ([`Store::sign_in_succeeded`]). An account's failures are forgotten once it has had none for
     /// `WINDOW`: the window slides, so a patient guesser never gets the free failures back.
-    pub async fn sign_in_attempt(&self, account: &str, now_ms: i64) -> Result<Option<std::time::Duration>, StoreError> {
+    pub async fn sign_in_attempt(
+        &self,
+        account: &str,
+        now_ms: i64,
+    ) -> Result<Option<std::time::Duration>, StoreError> {
         use crate::domain::sign_in::{account_wait, WINDOW};
         let now = crate::domain::calendar::timestamp_of(now_ms);
         let mut tx = self.write_tx().await?;
-        sqlx::query(&self.backend.sql("DELETE FROM sign_in_failures WHERE since < ?"))
-            .bind(crate::domain::calendar::timestamp_of(now_ms - WINDOW.as_millis() as i64))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            &self
+                .backend
+                .sql("DELETE FROM sign_in_failures WHERE since < ?"),
+        )
+        .bind(crate::domain::calendar::timestamp_of(
+            now_ms - WINDOW.as_millis() as i64,
+        ))
+        .execute(&mut *tx)
+        .await?;
         // The account's row, locked until this attempt is counted: on PostgreSQL two servers'
         // attempts at the same moment then take turns instead of both passing on one count
         // (SQLite's write transaction already holds the whole database).
@@ -173,14 +196,17 @@ impl Store {
         .await?;
         let (failures, last_at): (i64, String) = sqlx::query_as(&format!(
             "{}{}",
-            self.backend.sql("SELECT failures, last_at FROM sign_in_failures WHERE account = ?"),
+            self.backend
+                .sql("SELECT failures, last_at FROM sign_in_failures WHERE account = ?"),
             self.backend.lock_rows(),
         ))
         .bind(account)
         .fetch_one(&mut *tx)
         .await?;
         let last_ms = last_at.parse::<i64>().unwrap_or(0);
-        if let Some(wait) = account_wait(u32::try_from(failures).unwrap_or(u32::MAX), last_ms, now_ms) {
+        if let Some(wait) =
+            account_wait(u32::try_from(failures).unwrap_or(u32::MAX), last_ms, now_ms)
+        {
             return Ok(Some(wait));
         }
         sqlx::query(&self.backend.sql(
@@ -197,10 +223,14 @@ impl Store {
 
     /// A successful sign-in forgives the account's earlier attempts.
     pub async fn sign_in_succeeded(&self, account: &str) -> Result<(), StoreError> {
-        sqlx::query(&self.backend.sql("DELETE FROM sign_in_failures WHERE account = ?"))
-            .bind(account)
-            .execute(&self.writer)
-            .await?;
+        sqlx::query(
+            &self
+                .backend
+                .sql("DELETE FROM sign_in_failures WHERE account = ?"),
+        )
+        .bind(account)
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -226,14 +256,16 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, email, role, created_at, gemeenten, disabled)| StaffUser {
-                id,
-                email,
-                role,
-                created_at,
-                gemeenten,
-                disabled: disabled != 0,
-            })
+            .map(
+                |(id, email, role, created_at, gemeenten, disabled)| StaffUser {
+                    id,
+                    email,
+                    role,
+                    created_at,
+                    gemeenten,
+                    disabled: disabled != 0,
+                },
+            )
             .collect())
     }
 
@@ -251,7 +283,9 @@ impl Store {
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf)
-        .bind(crate::domain::calendar::timestamp_in(i64::from(hours) * 3600))
+        .bind(crate::domain::calendar::timestamp_in(
+            i64::from(hours) * 3600,
+        ))
         .execute(&self.writer)
         .await?;
         Ok(())
@@ -301,9 +335,11 @@ impl Store {
 
     /// The newest audit entries first.
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        Ok(sqlx::query_as(&self.backend.sql(
-            "SELECT at, email, action, detail FROM audit_log ORDER BY id DESC LIMIT ?",
-        ))
+        Ok(sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT at, email, action, detail FROM audit_log ORDER BY id DESC LIMIT ?"),
+        )
         .bind(i64::from(limit))
         .fetch_all(&self.reader)
         .await?)
@@ -316,13 +352,21 @@ pub(super) fn scope_clause(scope: &Scope) -> String {
         Scope::All => String::new(),
         Scope::Gemeenten(codes) => format!(
             "AND gemeente IN ({})",
-            if codes.is_empty() { "NULL".to_string() } else { vec!["?"; codes.len()].join(", ") }
+            if codes.is_empty() {
+                "NULL".to_string()
+            } else {
+                vec!["?"; codes.len()].join(", ")
+            }
         ),
     }
 }
 
 pub fn split_codes(s: &str) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect()
+    s.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 impl Store {

@@ -88,7 +88,11 @@ pub async fn hash_legacy_entries(pool: &AnyPool, backend: Backend) -> Result<u64
         };
         sqlx::query(vacuum).execute(pool).await?;
         super::db::truncate_journal(pool, backend).await?;
-        tracing::info!(entries = done, merged = scrubbed, "entries' stored copies replaced by hashes");
+        tracing::info!(
+            entries = done,
+            merged = scrubbed,
+            "entries' stored copies replaced by hashes"
+        );
     }
     Ok(done)
 }

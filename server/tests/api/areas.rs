@@ -57,7 +57,10 @@ async fn imported_areas_are_assigned_at_write_time_and_to_what_was_stored_before
         .await
         .expect("service");
         let input = serde_json::from_value(body.clone()).expect("input");
-        let out = svc.submit(input, &Default::default()).await.expect("stored");
+        let out = svc
+            .submit(input, &Default::default())
+            .await
+            .expect("stored");
         store.close().await;
         out
     };

@@ -29,7 +29,13 @@ fn crabbehof() -> Value {
     })
 }
 
-async fn send(app: &TestApp, method: Method, path: &str, s: &Session, body: &Value) -> reqwest::Response {
+async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    s: &Session,
+    body: &Value,
+) -> reqwest::Response {
     app.client
         .request(method, app.url(&format!("/api/v1{path}")))
         .header(COOKIE, &s.cookie)
@@ -57,28 +63,71 @@ async fn an_admin_creates_a_campaign_residents_use_it_and_answer_its_survey_once
     let admin = session(&app, "beheer@gemeente.nl").await;
     let worker = session(&app, "opbouw@welzijn.nl").await;
 
-    assert_eq!(send(&app, Method::POST, "/campaigns", &worker, &crabbehof()).await.status(), 403);
+    assert_eq!(
+        send(&app, Method::POST, "/campaigns", &worker, &crabbehof())
+            .await
+            .status(),
+        403
+    );
     let mut bad = crabbehof();
     bad["k"] = json!(2);
     bad["questions"][0]["options"] = json!([]);
     let res = send(&app, Method::POST, "/campaigns", &admin, &bad).await;
     assert_eq!(res.status(), 422);
     let errors: Value = res.json().await.expect("json");
-    let fields: Vec<&str> = errors["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
+    let fields: Vec<&str> = errors["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
     assert_eq!(fields, ["k", "questions.0.options"]);
-    assert_eq!(send(&app, Method::POST, "/campaigns", &admin, &crabbehof()).await.status(), 201);
-    assert_eq!(send(&app, Method::POST, "/campaigns", &admin, &crabbehof()).await.status(), 409);
+    assert_eq!(
+        send(&app, Method::POST, "/campaigns", &admin, &crabbehof())
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        send(&app, Method::POST, "/campaigns", &admin, &crabbehof())
+            .await
+            .status(),
+        409
+    );
 
     // Listed publicly, with the survey residents will see (own questions, then the demographic ones).
     let open: Vec<Value> = app.get_json("/api/v1/campaigns").await;
     let ids: Vec<&str> = open.iter().filter_map(|c| c["id"].as_str()).collect();
     assert_eq!(ids, ["default", "crabbehof-2027"]);
     let elsewhere: Vec<Value> = app.get_json("/api/v1/campaigns?gemeente=GM0482").await;
-    assert_eq!(elsewhere.len(), 1, "only the general campaign runs in Alblasserdam");
+    assert_eq!(
+        elsewhere.len(),
+        1,
+        "only the general campaign runs in Alblasserdam"
+    );
     let one: Value = app.get_json("/api/v1/campaigns/crabbehof-2027").await;
-    let survey: Vec<&str> = one["survey"].as_array().expect("survey").iter().filter_map(|q| q["id"].as_str()).collect();
-    assert_eq!(survey, ["meet", "feel", "idea", "age_band", "years_here", "home_language"]);
-    assert_eq!(one["survey"][3]["options"].as_array().map(Vec::len), Some(5), "CBS's age bands");
+    let survey: Vec<&str> = one["survey"]
+        .as_array()
+        .expect("survey")
+        .iter()
+        .filter_map(|q| q["id"].as_str())
+        .collect();
+    assert_eq!(
+        survey,
+        [
+            "meet",
+            "feel",
+            "idea",
+            "age_band",
+            "years_here",
+            "home_language"
+        ]
+    );
+    assert_eq!(
+        one["survey"][3]["options"].as_array().map(Vec::len),
+        Some(5),
+        "CBS's age bands"
+    );
     assert_eq!(app.get("/api/v1/campaigns/nope").await.status(), 404);
 
     // Entries: only the campaign's kinds and categories, only in its gemeente.
@@ -94,18 +143,31 @@ async fn an_admin_creates_a_campaign_residents_use_it_and_answer_its_survey_once
         }
         b
     };
-    let field_of = |v: Value| v["errors"][0]["field"].as_str().unwrap_or_default().to_string();
-    let wish = app.post_json(&entry("wish", "activity", 4.6712, 51.8123)).await;
+    let field_of = |v: Value| {
+        v["errors"][0]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let wish = app
+        .post_json(&entry("wish", "activity", 4.6712, 51.8123))
+        .await;
     assert_eq!(wish.status(), 422);
     assert_eq!(field_of(wish.json().await.expect("json")), "kind");
-    let narrow = app.post_json(&entry("barrier", "no_ramp", 4.6712, 51.8123)).await;
+    let narrow = app
+        .post_json(&entry("barrier", "no_ramp", 4.6712, 51.8123))
+        .await;
     assert_eq!(narrow.status(), 422);
     assert_eq!(field_of(narrow.json().await.expect("json")), "category");
     // Zwijndrecht, across the river: another gemeente.
-    let outside = app.post_json(&entry("barrier", "steps", 4.6330, 51.8170)).await;
+    let outside = app
+        .post_json(&entry("barrier", "steps", 4.6330, 51.8170))
+        .await;
     assert_eq!(outside.status(), 422);
     assert_eq!(field_of(outside.json().await.expect("json")), "location");
-    let inside = app.post_json(&entry("barrier", "steps", 4.6712, 51.8123)).await;
+    let inside = app
+        .post_json(&entry("barrier", "steps", 4.6712, 51.8123))
+        .await;
     assert_eq!(inside.status(), 201);
     let receipt: Value = inside.json().await.expect("json");
     assert_eq!(receipt["areas"]["gemeente"], "GM0505");
@@ -113,24 +175,61 @@ async fn an_admin_creates_a_campaign_residents_use_it_and_answer_its_survey_once
     // The survey: stored once per respondent.
     let answers = json!({"respondent": respondent, "language": "nl",
         "answers": {"meet": "weekly", "feel": 4, "idea": " Een moestuin ", "age_band": "65_plus"}});
-    let missing = answer(&app, "crabbehof-2027", &json!({"respondent": respondent, "language": "nl",
-        "answers": {"feel": 9, "age_band": "80_plus", "shoe_size": 42}})).await;
+    let missing = answer(
+        &app,
+        "crabbehof-2027",
+        &json!({"respondent": respondent, "language": "nl",
+        "answers": {"feel": 9, "age_band": "80_plus", "shoe_size": 42}}),
+    )
+    .await;
     assert_eq!(missing.status(), 422);
     let errs: Value = missing.json().await.expect("json");
-    let fields: Vec<&str> = errs["errors"].as_array().expect("errors").iter().filter_map(|e| e["field"].as_str()).collect();
-    assert_eq!(fields, ["answers.shoe_size", "answers.meet", "answers.feel", "answers.age_band"]);
+    let fields: Vec<&str> = errs["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "answers.shoe_size",
+            "answers.meet",
+            "answers.feel",
+            "answers.age_band"
+        ]
+    );
     assert_eq!(answer(&app, "crabbehof-2027", &answers).await.status(), 201);
-    assert_eq!(answer(&app, "crabbehof-2027", &answers).await.status(), 200, "a resend");
+    assert_eq!(
+        answer(&app, "crabbehof-2027", &answers).await.status(),
+        200,
+        "a resend"
+    );
     let mut changed = answers.clone();
     changed["answers"]["meet"] = json!("rarely");
-    assert_eq!(answer(&app, "crabbehof-2027", &changed).await.status(), 409, "answered once");
+    assert_eq!(
+        answer(&app, "crabbehof-2027", &changed).await.status(),
+        409,
+        "answered once"
+    );
     assert_eq!(answer(&app, "nope", &answers).await.status(), 404);
     assert_eq!(app.count_rows("survey_responses").await, 1);
 
     // Closing it: no new entries or answers; a resend of a stored entry is still acknowledged.
     let mut closed = crabbehof();
     closed["status"] = json!("closed");
-    assert_eq!(send(&app, Method::PUT, "/campaigns/crabbehof-2027", &admin, &closed).await.status(), 200);
+    assert_eq!(
+        send(
+            &app,
+            Method::PUT,
+            "/campaigns/crabbehof-2027",
+            &admin,
+            &closed
+        )
+        .await
+        .status(),
+        200
+    );
     let again = entry("barrier", "steps", 4.6712, 51.8123);
     assert_eq!(app.post_json(&again).await.status(), 422);
     let other = json!({"respondent": new_id(), "language": "nl", "answers": {"meet": "weekly"}});
@@ -138,9 +237,16 @@ async fn an_admin_creates_a_campaign_residents_use_it_and_answer_its_survey_once
     let open: Vec<Value> = app.get_json("/api/v1/campaigns").await;
     assert_eq!(open.len(), 1);
 
-    let log: Vec<Value> = call(&app, Method::GET, "/audit", Some(&admin), false).await.json().await.expect("json");
+    let log: Vec<Value> = call(&app, Method::GET, "/audit", Some(&admin), false)
+        .await
+        .json()
+        .await
+        .expect("json");
     let actions: Vec<&str> = log.iter().filter_map(|e| e["action"].as_str()).collect();
-    assert!(actions.contains(&"create campaign") && actions.contains(&"change campaign"), "{actions:?}");
+    assert!(
+        actions.contains(&"create campaign") && actions.contains(&"change campaign"),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test]
@@ -160,33 +266,103 @@ async fn staff_see_and_moderate_only_their_gemeenten() {
         assert_eq!(app.post_json(b).await.status(), 201);
     }
     async fn queue_of(app: &TestApp, s: &Session) -> Vec<String> {
-        let q: Vec<Value> = call(app, Method::GET, "/moderation", Some(s), false).await.json().await.expect("json");
-        q.iter().filter_map(|e| e["id"].as_str().map(String::from)).collect()
+        let q: Vec<Value> = call(app, Method::GET, "/moderation", Some(s), false)
+            .await
+            .json()
+            .await
+            .expect("json");
+        q.iter()
+            .filter_map(|e| e["id"].as_str().map(String::from))
+            .collect()
     }
-    assert_eq!(queue_of(&app, &dordt).await, [here["id"].as_str().expect("id")]);
-    assert_eq!(queue_of(&app, &zwijndrecht).await, [there["id"].as_str().expect("id")]);
+    assert_eq!(
+        queue_of(&app, &dordt).await,
+        [here["id"].as_str().expect("id")]
+    );
+    assert_eq!(
+        queue_of(&app, &zwijndrecht).await,
+        [there["id"].as_str().expect("id")]
+    );
     assert_eq!(queue_of(&app, &admin).await.len(), 2);
 
     let patch = json!({"status": "in_progress"});
     let path = format!("/submissions/{}", there["id"].as_str().expect("id"));
-    assert_eq!(send(&app, Method::PATCH, &path, &dordt, &patch).await.status(), 403);
-    assert_eq!(send(&app, Method::PATCH, &path, &zwijndrecht, &patch).await.status(), 200);
+    assert_eq!(
+        send(&app, Method::PATCH, &path, &dordt, &patch)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        send(&app, Method::PATCH, &path, &zwijndrecht, &patch)
+            .await
+            .status(),
+        200
+    );
 
     // Moving a worker to another gemeente, then disabling the account, which ends its session.
-    let users: Vec<Value> = call(&app, Method::GET, "/users", Some(&admin), false).await.json().await.expect("json");
-    let id = users.iter().find(|u| u["email"] == "dordt@welzijn.nl").and_then(|u| u["id"].as_i64()).expect("id");
-    let moved = send(&app, Method::PATCH, &format!("/users/{id}"), &admin, &json!({"role": "worker", "gemeenten": ["gm0642"]})).await;
+    let users: Vec<Value> = call(&app, Method::GET, "/users", Some(&admin), false)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = users
+        .iter()
+        .find(|u| u["email"] == "dordt@welzijn.nl")
+        .and_then(|u| u["id"].as_i64())
+        .expect("id");
+    let moved = send(
+        &app,
+        Method::PATCH,
+        &format!("/users/{id}"),
+        &admin,
+        &json!({"role": "worker", "gemeenten": ["gm0642"]}),
+    )
+    .await;
     assert_eq!(moved.status(), 200);
     assert_eq!(queue_of(&app, &dordt).await.len(), 1);
-    assert_eq!(queue_of(&app, &dordt).await, [there["id"].as_str().expect("id")]);
-    let bad = send(&app, Method::PATCH, &format!("/users/{id}"), &admin, &json!({"role": "worker", "gemeenten": ["Dordrecht"]})).await;
+    assert_eq!(
+        queue_of(&app, &dordt).await,
+        [there["id"].as_str().expect("id")]
+    );
+    let bad = send(
+        &app,
+        Method::PATCH,
+        &format!("/users/{id}"),
+        &admin,
+        &json!({"role": "worker", "gemeenten": ["Dordrecht"]}),
+    )
+    .await;
     assert_eq!(bad.status(), 400);
-    let admin_id = users.iter().find(|u| u["email"] == "beheer@gemeente.nl").and_then(|u| u["id"].as_i64()).expect("id");
-    let myself = send(&app, Method::PATCH, &format!("/users/{admin_id}"), &admin, &json!({"role": "worker"})).await;
+    let admin_id = users
+        .iter()
+        .find(|u| u["email"] == "beheer@gemeente.nl")
+        .and_then(|u| u["id"].as_i64())
+        .expect("id");
+    let myself = send(
+        &app,
+        Method::PATCH,
+        &format!("/users/{admin_id}"),
+        &admin,
+        &json!({"role": "worker"}),
+    )
+    .await;
     assert_eq!(myself.status(), 409, "an admin cannot demote themselves");
-    let off = send(&app, Method::PATCH, &format!("/users/{id}"), &admin, &json!({"role": "worker", "disabled": true})).await;
+    let off = send(
+        &app,
+        Method::PATCH,
+        &format!("/users/{id}"),
+        &admin,
+        &json!({"role": "worker", "disabled": true}),
+    )
+    .await;
     assert_eq!(off.status(), 200);
-    assert_eq!(call(&app, Method::GET, "/moderation", Some(&dordt), false).await.status(), 401);
+    assert_eq!(
+        call(&app, Method::GET, "/moderation", Some(&dordt), false)
+            .await
+            .status(),
+        401
+    );
 }
 
 #[tokio::test]
@@ -206,15 +382,29 @@ async fn the_staff_pages_create_a_campaign_and_residents_answer_it_without_javas
             .form(&body)
             .send()
     };
-    let page = app.get_text_with_cookie("/staff/campagnes/nieuw", &admin.cookie).await;
-    assert!(page.contains(r#"name="q0_type""#) && page.contains(r#"name="title_nl""#), "the campaign form");
+    let page = app
+        .get_text_with_cookie("/staff/campagnes/nieuw", &admin.cookie)
+        .await;
+    assert!(
+        page.contains(r#"name="q0_type""#) && page.contains(r#"name="title_nl""#),
+        "the campaign form"
+    );
 
     // A mistake: the page comes back with what was typed and says what is wrong.
-    let typed = form(&[("id", "Sterrenburg 2027"), ("title_nl", "Buurt & bankjes <b>"), ("kinds", "place"), ("k", "5")]);
+    let typed = form(&[
+        ("id", "Sterrenburg 2027"),
+        ("title_nl", "Buurt & bankjes <b>"),
+        ("kinds", "place"),
+        ("k", "5"),
+    ]);
     let res = post("/staff/campagnes/nieuw", typed).await.expect("post");
     assert_eq!(res.status(), 422);
     let html = res.text().await.expect("text");
-    assert!(html.contains("Buurt &amp; bankjes &lt;b"), "typed text kept, escaped: {}", &html[html.find("title_nl").unwrap_or(0)..][..300.min(html.len())]);
+    assert!(
+        html.contains("Buurt &amp; bankjes &lt;b"),
+        "typed text kept, escaped: {}",
+        &html[html.find("title_nl").unwrap_or(0)..][..300.min(html.len())]
+    );
     assert!(html.contains("error-summary"));
 
     let mut fields = vec![
@@ -235,23 +425,46 @@ async fn the_staff_pages_create_a_campaign_and_residents_answer_it_without_javas
         ("q1_max", "600"),
         ("demographics", "true"),
     ];
-    let cats: Vec<&str> = ["community_centre", "bench", "park_square", "meeting_place", "green_play"].to_vec();
+    let cats: Vec<&str> = [
+        "community_centre",
+        "bench",
+        "park_square",
+        "meeting_place",
+        "green_play",
+    ]
+    .to_vec();
     fields.extend(cats.iter().map(|c| ("categories", *c)));
-    let res = post("/staff/campagnes/nieuw", form(&fields)).await.expect("post");
+    let res = post("/staff/campagnes/nieuw", form(&fields))
+        .await
+        .expect("post");
     assert_eq!(res.status(), 303);
     let c: Value = app.get_json("/api/v1/campaigns/sterrenburg-2027").await;
-    assert_eq!(c["categories"]["place"], json!(["community_centre", "bench", "park_square"]));
+    assert_eq!(
+        c["categories"]["place"],
+        json!(["community_centre", "bench", "park_square"])
+    );
     assert_eq!(c["questions"][0]["options"][0]["id"], "in-de-zon");
 
     // Residents: the start page lists it, its page offers its two kinds, the form its categories.
     let home = app.get_text("/").await;
-    assert!(home.contains(r#"href="/campagne/sterrenburg-2027""#) && home.contains("Bankjes in Sterrenburg"));
+    assert!(
+        home.contains(r#"href="/campagne/sterrenburg-2027""#)
+            && home.contains("Bankjes in Sterrenburg")
+    );
     let landing = app.get_text("/campagne/sterrenburg-2027").await;
-    assert!(landing.contains("/meedoen/plek?c=sterrenburg-2027") && !landing.contains("/meedoen/drempel?c="));
+    assert!(
+        landing.contains("/meedoen/plek?c=sterrenburg-2027")
+            && !landing.contains("/meedoen/drempel?c=")
+    );
     let form_page = app.get_text("/meedoen/plek?c=sterrenburg-2027").await;
     assert!(form_page.contains(r#"value="bench""#) && !form_page.contains(r#"value="library""#));
     assert!(form_page.contains(r#"name="campaign" value="sterrenburg-2027""#));
-    assert_eq!(app.get("/meedoen/drempel?c=sterrenburg-2027").await.status(), 410);
+    assert_eq!(
+        app.get("/meedoen/drempel?c=sterrenburg-2027")
+            .await
+            .status(),
+        410
+    );
 
     // An entry through the plain form, then the survey offered on the thank-you page.
     let respondent = new_id();
@@ -273,8 +486,14 @@ async fn the_staff_pages_create_a_campaign_and_residents_answer_it_without_javas
         .await
         .expect("post");
     assert_eq!(res.status(), 303);
-    let thanks = res.headers()["location"].to_str().expect("location").to_string();
-    assert!(thanks.ends_with(&format!("?r={respondent}&c=sterrenburg-2027")), "{thanks}");
+    let thanks = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(
+        thanks.ends_with(&format!("?r={respondent}&c=sterrenburg-2027")),
+        "{thanks}"
+    );
     let page = app.get_text(&thanks).await;
     let survey_link = format!("/campagne/sterrenburg-2027/vragen?r={respondent}");
     assert!(page.contains(&survey_link), "the survey is offered");
@@ -284,13 +503,20 @@ async fn the_staff_pages_create_a_campaign_and_residents_answer_it_without_javas
     let wrong = app
         .client
         .post(app.url(&survey_link))
-        .form(&[("respondent", respondent.as_str()), ("language", "nl"), ("q2", "601")])
+        .form(&[
+            ("respondent", respondent.as_str()),
+            ("language", "nl"),
+            ("q2", "601"),
+        ])
         .send()
         .await
         .expect("post");
     assert_eq!(wrong.status(), 422);
     let html = wrong.text().await.expect("text");
-    assert!(html.contains("error-summary") && html.contains(r#"value="601""#), "answers kept");
+    assert!(
+        html.contains("error-summary") && html.contains(r#"value="601""#),
+        "answers kept"
+    );
     let ok = app
         .client
         .post(app.url(&survey_link))
@@ -311,6 +537,8 @@ async fn the_staff_pages_create_a_campaign_and_residents_answer_it_without_javas
     let done = app.get_text(&format!("{survey_link}&klaar=1")).await;
     assert!(done.contains("Bedankt! Je antwoorden zijn opgeslagen."));
 
-    let list = app.get_text_with_cookie("/staff/campagnes", &admin.cookie).await;
+    let list = app
+        .get_text_with_cookie("/staff/campagnes", &admin.cookie)
+        .await;
     assert!(list.contains("Bankjes in Sterrenburg"));
 }

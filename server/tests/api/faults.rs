@@ -235,7 +235,9 @@ async fn a_read_only_database_refuses_writes_serves_reads_and_recovers_without_r
         let db_url = db_url.clone();
         async move {
             use sqlx::Connection;
-            let mut admin = sqlx::AnyConnection::connect(&db_url).await.expect("connect");
+            let mut admin = sqlx::AnyConnection::connect(&db_url)
+                .await
+                .expect("connect");
             sqlx::query("SET default_transaction_read_only = off")
                 .execute(&mut admin)
                 .await

@@ -190,7 +190,10 @@ async fn changing_a_sent_form_offers_it_as_a_new_entry() {
 async fn a_form_with_the_hidden_field_filled_is_answered_but_not_stored() {
     let app = spawn_app().await;
     let page = app.get_text("/meedoen/drempel").await;
-    assert!(page.contains(r#"name="website""#), "the honeypot is in the form");
+    assert!(
+        page.contains(r#"name="website""#),
+        "the honeypot is in the form"
+    );
     let (id, r) = (new_id(), new_id());
     let body = form_body(
         &id,

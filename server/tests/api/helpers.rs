@@ -26,7 +26,10 @@ pub struct TestDb {
 impl TestDb {
     pub async fn fresh() -> TestDb {
         let dir = tempfile::tempdir().expect("tempdir");
-        let url = match std::env::var("TREFPUNT_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) {
+        let url = match std::env::var("TREFPUNT_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             Some(server) => {
                 use sqlx::Connection;
                 sqlx::any::install_default_drivers();
@@ -45,7 +48,10 @@ impl TestDb {
             }
             None => format!("sqlite://{}/trefpunt.db", dir.path().display()),
         };
-        TestDb { url, dir: std::sync::Arc::new(dir) }
+        TestDb {
+            url,
+            dir: std::sync::Arc::new(dir),
+        }
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -102,7 +108,10 @@ impl TestApp {
 
     /// A second server on this app's database, as behind a load balancer.
     pub async fn spawn_peer(&self) -> TestApp {
-        let db = TestDb { url: self.db_url.clone(), dir: self.db.dir.clone() };
+        let db = TestDb {
+            url: self.db_url.clone(),
+            dir: self.db.dir.clone(),
+        };
         spawn_app_on(db, "http://127.0.0.1:9".into()).await
     }
 
@@ -134,7 +143,11 @@ impl TestApp {
     }
 
     pub async fn get_text_with_cookie(&self, path: &str, cookie: &str) -> String {
-        self.get_with_cookie(path, cookie).await.text().await.expect("html")
+        self.get_with_cookie(path, cookie)
+            .await
+            .text()
+            .await
+            .expect("html")
     }
 
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
@@ -300,7 +313,10 @@ pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 
 /// A client for the real binary's tests, with [`REQUEST_TIMEOUT`].
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().expect("client")
+    reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .expect("client")
 }
 
 pub fn new_id() -> String {
@@ -475,7 +491,11 @@ pub async fn spawn_drechtsteden_app() -> TestApp {
 
 /// Starts the real `trefpunt` binary and returns it with the address it reports.
 pub fn start_binary(db_url: &str, env: &[(&str, &str)]) -> (std::process::Child, String) {
-    start_binary_from(std::path::Path::new(env!("CARGO_BIN_EXE_trefpunt")), db_url, env)
+    start_binary_from(
+        std::path::Path::new(env!("CARGO_BIN_EXE_trefpunt")),
+        db_url,
+        env,
+    )
 }
 
 /// The same with another build of the binary (the release build, for measurements).

@@ -151,8 +151,17 @@ async fn aggregates_withhold_small_counts_and_blur_the_rest() {
     );
     let row_a = csv.lines().find(|l| l.starts_with(&a.0)).expect("row");
     assert!(row_a.contains(",barrier,steps,all,all,all,"), "{row_a}");
-    let released: Vec<&str> = row_a.split(",barrier,steps,all,all,all,").nth(1).expect("cells").split(',').collect();
-    assert_eq!(released[0], figure(&figs, &a.0)["count"].to_string(), "the API's figure");
+    let released: Vec<&str> = row_a
+        .split(",barrier,steps,all,all,all,")
+        .nth(1)
+        .expect("cells")
+        .split(',')
+        .collect();
+    assert_eq!(
+        released[0],
+        figure(&figs, &a.0)["count"].to_string(),
+        "the API's figure"
+    );
     assert_eq!(released[2], "false", "{row_a}");
     let row_b = csv.lines().find(|l| l.starts_with(&b.0)).expect("row");
     assert!(row_b.ends_with(",,,true,"), "{row_b}");
@@ -171,7 +180,10 @@ async fn aggregates_withhold_small_counts_and_blur_the_rest() {
             .find(|f| f["properties"]["area_code"] == code)
             .expect("feature")
     };
-    assert_eq!(feature(&a.0)["properties"]["count"], figure(&figs, &a.0)["count"]);
+    assert_eq!(
+        feature(&a.0)["properties"]["count"],
+        figure(&figs, &a.0)["count"]
+    );
     assert_eq!(feature(&b.0)["properties"]["count"], Value::Null);
     assert_eq!(feature(&a.0)["geometry"]["type"], "MultiPolygon");
 }
@@ -244,7 +256,10 @@ async fn the_dashboard_and_area_profile_render_the_released_figures() {
         .map(|f| f["count"].clone())
         .expect("a");
     assert!(near(&a_count, 14));
-    assert!(first_row.contains(&format!(">{a_count}<")), "the page shows the API's figure: {first_row}");
+    assert!(
+        first_row.contains(&format!(">{a_count}<")),
+        "the page shows the API's figure: {first_row}"
+    );
     assert_eq!(html.matches("/inzicht/gebied/BU0505").count(), 133);
     let b_row = html
         .split("<tr")
@@ -343,14 +358,26 @@ async fn ik_ook_counts_in_the_aggregates_once_per_resident() {
             .find(|f| f["area_code"] == spot.0.as_str())
             .expect("the buurt")
     };
-    assert_eq!(figure(app.get_json(q).await)["suppressed"], true, "one resident");
+    assert_eq!(
+        figure(app.get_json(q).await)["suppressed"],
+        true,
+        "one resident"
+    );
 
     let others: Vec<String> = (0..4).map(|_| new_id()).collect();
     for r in &others {
         assert_eq!(me_too(r.clone()).await.status(), 201);
     }
-    assert_eq!(me_too(others[0].clone()).await.status(), 200, "once per resident");
-    assert_eq!(me_too(author.clone()).await.status(), 200, "the author is counted already");
+    assert_eq!(
+        me_too(others[0].clone()).await.status(),
+        200,
+        "once per resident"
+    );
+    assert_eq!(
+        me_too(author.clone()).await.status(),
+        200,
+        "the author is counted already"
+    );
     let res = me_too("not-a-uuid".into()).await;
     assert_eq!(res.status(), 422);
     let unknown = app
@@ -372,19 +399,30 @@ async fn ik_ook_counts_in_the_aggregates_once_per_resident() {
     let page = app.get_text(&format!("/melding/{id}")).await;
     assert!(page.contains(&format!(r#"action="/melding/{id}/ik-ook""#)));
     let res = app
-        .post_form(&format!("/melding/{id}/ik-ook"), &[("respondent".into(), new_id())])
+        .post_form(
+            &format!("/melding/{id}/ik-ook"),
+            &[("respondent".into(), new_id())],
+        )
         .await;
     assert_eq!(res.status(), 303);
     let f = figure(app.get_json(q).await);
     assert!(near(&f["respondents"], 6), "{f}");
     let page = app.get_text(&format!("/melding/{id}?ikook=1")).await;
-    assert!(page.contains("bewoners zeiden: ik ook.") && page.contains(">5<"), "the page counts them: {}", &page[page.find("Herkent").unwrap_or(0)..][..300]);
+    assert!(
+        page.contains("bewoners zeiden: ik ook.") && page.contains(">5<"),
+        "the page counts them: {}",
+        &page[page.find("Herkent").unwrap_or(0)..][..300]
+    );
 
     // Near the spot, the entry is offered for "ik ook" (the form's server function).
     let near: Vec<Value> = app
         .client
         .post(app.url("/_fn/nearby"))
-        .form(&[("kind", "barrier"), ("lon", &spot.1.to_string()), ("lat", &spot.2.to_string())])
+        .form(&[
+            ("kind", "barrier"),
+            ("lon", &spot.1.to_string()),
+            ("lat", &spot.2.to_string()),
+        ])
         .send()
         .await
         .expect("post")
@@ -406,14 +444,24 @@ async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
         .expect("campaign");
     let spot = three_buurten_of_one_wijk().swap_remove(0);
     // 6 aged 25-44, 5 aged 65+, 1 aged 15-24, 2 who did not say.
-    let bands = [vec!["25_44"; 6], vec!["65_plus"; 5], vec!["15_24"], vec![""; 2]].concat();
+    let bands = [
+        vec!["25_44"; 6],
+        vec!["65_plus"; 5],
+        vec!["15_24"],
+        vec![""; 2],
+    ]
+    .concat();
     for band in bands {
         let r = new_id();
         let mut b = barrier(&new_id(), &r);
         b["campaign"] = json!("leeftijd");
         b["location"] = json!({"lon": spot.1, "lat": spot.2});
         assert_eq!(app.post_json(&b).await.status(), 201);
-        let answers = if band.is_empty() { json!({}) } else { json!({"age_band": band}) };
+        let answers = if band.is_empty() {
+            json!({})
+        } else {
+            json!({"age_band": band})
+        };
         let res = app
             .client
             .post(app.url("/api/v1/campaigns/leeftijd/responses"))
@@ -424,21 +472,56 @@ async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
         assert_eq!(res.status(), 201);
     }
     // Per gemeente and campaign only: the buurt's profile says where to look.
-    let buurt = app.get_text(&format!("/inzicht/gebied/{}?campaign=leeftijd", spot.0)).await;
-    assert!(buurt.contains("voor een hele gemeente en één campagne"), "the note");
-    assert!(!buurt.contains("<th scope=\"col\">Leeftijd</th>"), "no bands per buurt");
-    let page = app.get_text("/inzicht/gebied/GM0505?campaign=leeftijd").await;
+    let buurt = app
+        .get_text(&format!("/inzicht/gebied/{}?campaign=leeftijd", spot.0))
+        .await;
+    assert!(
+        buurt.contains("voor een hele gemeente en één campagne"),
+        "the note"
+    );
+    assert!(
+        !buurt.contains("<th scope=\"col\">Leeftijd</th>"),
+        "no bands per buurt"
+    );
+    let page = app
+        .get_text("/inzicht/gebied/GM0505?campaign=leeftijd")
+        .await;
     let section = &page[page.find("Wie deden er mee?").expect("the section")..];
     let section = &section[..section.find("</section>").expect("end")];
-    assert!(!section.contains("geen CBS-cijfers"), "Drechtsteden has CBS age figures");
+    assert!(
+        !section.contains("geen CBS-cijfers"),
+        "Drechtsteden has CBS age figures"
+    );
     let row = |label: &str| {
-        let at = section.find(label).unwrap_or_else(|| panic!("{label} in {section}"));
+        let at = section
+            .find(label)
+            .unwrap_or_else(|| panic!("{label} in {section}"));
         let start = section[..at].rfind("<tr").unwrap_or(0);
-        section[start..].split("</tr>").next().unwrap_or_default().to_string()
+        section[start..]
+            .split("</tr>")
+            .next()
+            .unwrap_or_default()
+            .to_string()
     };
-    assert!(row("25 tot en met 44 jaar").contains(">6<"), "{}", row("25 tot en met 44 jaar"));
-    assert!(row("25 tot en met 44 jaar").contains("50%"), "6 of 12 who gave an age");
-    assert!(row("15 tot en met 24 jaar").contains("suppressed"), "a single resident is withheld");
-    assert!(row("65 jaar en ouder").contains("suppressed"), "and the next smallest band with it");
-    assert!(row("0 tot en met 14 jaar").contains('%'), "the CBS share is there");
+    assert!(
+        row("25 tot en met 44 jaar").contains(">6<"),
+        "{}",
+        row("25 tot en met 44 jaar")
+    );
+    assert!(
+        row("25 tot en met 44 jaar").contains("50%"),
+        "6 of 12 who gave an age"
+    );
+    assert!(
+        row("15 tot en met 24 jaar").contains("suppressed"),
+        "a single resident is withheld"
+    );
+    assert!(
+        row("65 jaar en ouder").contains("suppressed"),
+        "and the next smallest band with it"
+    );
+    assert!(
+        row("0 tot en met 14 jaar").contains('%'),
+        "the CBS share is there"
+    );
 }

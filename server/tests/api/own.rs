@@ -4,10 +4,17 @@ use serde_json::{json, Value};
 
 use crate::helpers::*;
 
-async fn private(app: &TestApp, method: reqwest::Method, id: &str, key: Option<&str>, body: Option<Value>) -> reqwest::Response {
-    let mut req = app
-        .client
-        .request(method, app.url(&format!("/api/v1/submissions/{id}/private")));
+async fn private(
+    app: &TestApp,
+    method: reqwest::Method,
+    id: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut req = app.client.request(
+        method,
+        app.url(&format!("/api/v1/submissions/{id}/private")),
+    );
     if let Some(k) = key {
         req = req.header("x-edit-key", k);
     }
@@ -27,21 +34,63 @@ async fn the_author_sees_changes_and_deletes_an_entry_through_its_private_link()
     let receipt: Value = res.json().await.expect("json");
     let key = receipt["edit_key"].as_str().expect("a key").to_string();
     let again: Value = app.post_json(&body).await.json().await.expect("json");
-    assert_eq!(again["edit_key"], key.as_str(), "a resend gets the same link");
+    assert_eq!(
+        again["edit_key"],
+        key.as_str(),
+        "a resend gets the same link"
+    );
 
     use reqwest::Method;
-    assert_eq!(private(&app, Method::GET, &id, None, None).await.status(), 401);
-    assert_eq!(private(&app, Method::GET, &id, Some("0123456789abcdef0123456789abcdef"), None).await.status(), 404);
-    let own: Value = private(&app, Method::GET, &id, Some(&key), None).await.json().await.expect("json");
-    assert_eq!(own["text"], "Hoge stoep bij de bushalte", "the author sees their own text");
+    assert_eq!(
+        private(&app, Method::GET, &id, None, None).await.status(),
+        401
+    );
+    assert_eq!(
+        private(
+            &app,
+            Method::GET,
+            &id,
+            Some("0123456789abcdef0123456789abcdef"),
+            None
+        )
+        .await
+        .status(),
+        404
+    );
+    let own: Value = private(&app, Method::GET, &id, Some(&key), None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        own["text"], "Hoge stoep bij de bushalte",
+        "the author sees their own text"
+    );
 
-    let bad = private(&app, Method::PATCH, &id, Some(&key), Some(json!({"category": "library"}))).await;
+    let bad = private(
+        &app,
+        Method::PATCH,
+        &id,
+        Some(&key),
+        Some(json!({"category": "library"})),
+    )
+    .await;
     assert_eq!(bad.status(), 422);
-    let changed = private(&app, Method::PATCH, &id, Some(&key), Some(json!({"category": "no_ramp", "text": "Geen oprit bij de bushalte"}))).await;
+    let changed = private(
+        &app,
+        Method::PATCH,
+        &id,
+        Some(&key),
+        Some(json!({"category": "no_ramp", "text": "Geen oprit bij de bushalte"})),
+    )
+    .await;
     assert_eq!(changed.status(), 200);
     let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert_eq!(public["category"], "no_ramp");
-    assert!(public.get("text").is_none(), "changed text waits for a moderator");
+    assert!(
+        public.get("text").is_none(),
+        "changed text waits for a moderator"
+    );
 
     // The thank-you page of the visit that wrote it shows the link; anyone else's does not.
     let thanks = app.get_text(&format!("/bedankt/{id}?r={respondent}")).await;
@@ -51,24 +100,72 @@ async fn the_author_sees_changes_and_deletes_an_entry_through_its_private_link()
 
     // The page and its plain forms.
     let page = app.get_text(&format!("/mijn/{id}?sleutel={key}")).await;
-    assert!(page.contains("Geen oprit bij de bushalte") && page.contains(&format!(r#"action="/mijn/{id}/verwijderen""#)));
-    assert_eq!(app.get(&format!("/mijn/{id}?sleutel=wrong")).await.status(), 404);
+    assert!(
+        page.contains("Geen oprit bij de bushalte")
+            && page.contains(&format!(r#"action="/mijn/{id}/verwijderen""#))
+    );
+    assert_eq!(
+        app.get(&format!("/mijn/{id}?sleutel=wrong")).await.status(),
+        404
+    );
     let save = app
-        .post_form(&format!("/mijn/{id}"), &[("sleutel".into(), key.clone()), ("category".into(), "steps".into()), ("text".into(), "".into())])
+        .post_form(
+            &format!("/mijn/{id}"),
+            &[
+                ("sleutel".into(), key.clone()),
+                ("category".into(), "steps".into()),
+                ("text".into(), "".into()),
+            ],
+        )
         .await;
     assert_eq!(save.status(), 303);
-    let own: Value = private(&app, Method::GET, &id, Some(&key), None).await.json().await.expect("json");
-    assert_eq!((own["category"].as_str(), own["text"].is_null()), (Some("steps"), true));
-    let unsure = app.post_form(&format!("/mijn/{id}/verwijderen"), &[("sleutel".into(), key.clone())]).await;
+    let own: Value = private(&app, Method::GET, &id, Some(&key), None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (own["category"].as_str(), own["text"].is_null()),
+        (Some("steps"), true)
+    );
+    let unsure = app
+        .post_form(
+            &format!("/mijn/{id}/verwijderen"),
+            &[("sleutel".into(), key.clone())],
+        )
+        .await;
     assert_eq!(unsure.status(), 303);
-    assert_eq!(app.count_rows("submissions").await, 1, "not without ticking 'yes, delete'");
+    assert_eq!(
+        app.count_rows("submissions").await,
+        1,
+        "not without ticking 'yes, delete'"
+    );
 
-    assert_eq!(private(&app, Method::DELETE, &id, Some(&key), None).await.status(), 204);
+    assert_eq!(
+        private(&app, Method::DELETE, &id, Some(&key), None)
+            .await
+            .status(),
+        204
+    );
     assert_eq!(app.count_rows("submissions").await, 0);
-    assert_eq!(app.get(&format!("/api/v1/submissions/{id}")).await.status(), 404);
-    assert_eq!(app.post_json(&body).await.status(), 410, "an offline resend cannot bring it back");
-    assert_eq!(private(&app, Method::DELETE, &id, Some(&key), None).await.status(), 404);
-    let gone = app.get_text(&format!("/mijn/{id}?sleutel={key}&melding=verwijderd")).await;
+    assert_eq!(
+        app.get(&format!("/api/v1/submissions/{id}")).await.status(),
+        404
+    );
+    assert_eq!(
+        app.post_json(&body).await.status(),
+        410,
+        "an offline resend cannot bring it back"
+    );
+    assert_eq!(
+        private(&app, Method::DELETE, &id, Some(&key), None)
+            .await
+            .status(),
+        404
+    );
+    let gone = app
+        .get_text(&format!("/mijn/{id}?sleutel={key}&melding=verwijderd"))
+        .await;
     assert!(gone.contains("Je melding is verwijderd."));
 }
 
@@ -122,24 +219,36 @@ async fn retention_removes_free_text_and_keeps_the_counts() {
     }
 
     let store = server::store::Store::open(&app.db_url).await.expect("open");
-    let svc = server::service::Service::new(store, server::pdok::locatieserver::Locatieserver::new("http://127.0.0.1:9"))
-        .await
-        .expect("service");
+    let svc = server::service::Service::new(
+        store,
+        server::pdok::locatieserver::Locatieserver::new("http://127.0.0.1:9"),
+    )
+    .await
+    .expect("service");
     assert_eq!(svc.apply_retention().await.expect("retention"), 1);
     assert_eq!(svc.apply_retention().await.expect("again"), 0, "once");
 
-    let texts: Vec<(String, Option<String>)> = sqlx::query_as(&app.sql("SELECT id, text FROM submissions ORDER BY id = ?"))
-        .bind(&old)
-        .fetch_all(&pool)
-        .await
-        .expect("rows");
+    let texts: Vec<(String, Option<String>)> =
+        sqlx::query_as(&app.sql("SELECT id, text FROM submissions ORDER BY id = ?"))
+            .bind(&old)
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
     assert_eq!(texts.len(), 2, "both entries still count");
-    assert_eq!(texts[0], (new.clone(), Some("Hoge stoep bij de bushalte".into())), "the recent one keeps its text");
+    assert_eq!(
+        texts[0],
+        (new.clone(), Some("Hoge stoep bij de bushalte".into())),
+        "the recent one keeps its text"
+    );
     assert_eq!(texts[1], (old.clone(), None));
     let answers: String = sqlx::query_scalar("SELECT answers FROM survey_responses")
         .fetch_one(&pool)
         .await
         .expect("answers");
     let answers: Value = serde_json::from_str(&answers).expect("json");
-    assert_eq!(answers, json!({"feel": 4}), "short text gone, the scale kept");
+    assert_eq!(
+        answers,
+        json!({"feel": 4}),
+        "short text gone, the scale kept"
+    );
 }

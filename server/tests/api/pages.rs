@@ -100,7 +100,9 @@ async fn six_languages_are_one_tap_away_and_arabic_reads_right_to_left() {
             home.contains(&format!(r#"href="/taal/{code}?terug=/""#)) && home.contains(name),
             "{code} offered by its own name"
         );
-        let page = app.get_text_with_cookie("/meedoen/drempel", &format!("lang={code}")).await;
+        let page = app
+            .get_text_with_cookie("/meedoen/drempel", &format!("lang={code}"))
+            .await;
         let dir = if code == "ar" { "rtl" } else { "ltr" };
         assert!(
             page.contains(&format!(r#"<html lang="{code}" dir="{dir}""#)),
@@ -124,8 +126,14 @@ async fn pages_arrive_whole_for_browsers_without_javascript() {
         ] {
             let html = app.get_text(path).await;
             let main = &html[html.find("<main").expect("main")..html.find("</main>").expect("end")];
-            assert!(main.contains(marker), "round {round}: {path} lacks {marker} inside <main>");
-            assert!(!html.contains("<template id="), "round {round}: {path} streamed a part out of order");
+            assert!(
+                main.contains(marker),
+                "round {round}: {path} lacks {marker} inside <main>"
+            );
+            assert!(
+                !html.contains("<template id="),
+                "round {round}: {path} streamed a part out of order"
+            );
         }
     }
 }
@@ -133,9 +141,7 @@ async fn pages_arrive_whole_for_browsers_without_javascript() {
 #[tokio::test]
 async fn readiness_follows_the_database() {
     let db = TestDb::fresh().await;
-    let store = server::store::Store::open(&db.url)
-        .await
-        .expect("open");
+    let store = server::store::Store::open(&db.url).await.expect("open");
     assert!(store.ready().await);
     store.close().await;
     assert!(!store.ready().await, "a closed database is not ready");

@@ -9,12 +9,15 @@ use crate::staff::{add_staff_in, call, send_json, session};
 
 /// A 2400×1200 JPEG whose APP1 segment carries EXIF with a camera model and a GPS marker.
 fn phone_photo() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(2400, 1200, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, 90]));
+    let img = image::RgbImage::from_fn(2400, 1200, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
         .encode_image(&img)
         .expect("encode");
-    let payload = b"Exif\0\0MM\0*\0\0\0\x08TREFPUNT-TEST-PHONE GPSLatitude 51.8123 GPSLongitude 4.6712";
+    let payload =
+        b"Exif\0\0MM\0*\0\0\0\x08TREFPUNT-TEST-PHONE GPSLatitude 51.8123 GPSLongitude 4.6712";
     let len = (payload.len() + 2) as u16;
     let mut out = jpeg[..2].to_vec();
     out.extend([0xFF, 0xE1]);
@@ -40,16 +43,35 @@ async fn a_photo_is_cleaned_stored_and_shown_only_after_moderation() {
     add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
     let worker = session(&app, "opbouw@welzijn.nl").await;
     let (id, r) = (new_id(), new_id());
-    let receipt: Value = app.post_json(&barrier(&id, &r)).await.json().await.expect("json");
+    let receipt: Value = app
+        .post_json(&barrier(&id, &r))
+        .await
+        .json()
+        .await
+        .expect("json");
     let key = receipt["edit_key"].as_str().expect("key").to_string();
 
     let original = phone_photo();
     assert!(original.windows(19).any(|w| w == b"TREFPUNT-TEST-PHONE"));
-    assert_eq!(put_photo(&app, &id, "0123456789abcdef0123456789abcdef", original.clone()).await.status(), 404, "only the author");
+    assert_eq!(
+        put_photo(
+            &app,
+            &id,
+            "0123456789abcdef0123456789abcdef",
+            original.clone()
+        )
+        .await
+        .status(),
+        404,
+        "only the author"
+    );
     let res = put_photo(&app, &id, &key, original).await;
     assert_eq!(res.status(), 201);
     let stored: Value = res.json().await.expect("json");
-    assert_eq!((stored["width"].as_u64(), stored["height"].as_u64()), (Some(1600), Some(800)));
+    assert_eq!(
+        (stored["width"].as_u64(), stored["height"].as_u64()),
+        (Some(1600), Some(800))
+    );
     let hash = stored["hash"].as_str().expect("hash").to_string();
 
     // Not public yet: not on the entry, the file hidden from the public, shown to the moderator.
@@ -57,7 +79,11 @@ async fn a_photo_is_cleaned_stored_and_shown_only_after_moderation() {
     let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert!(public.get("photo").is_none());
     assert_eq!(app.get(&url).await.status(), 404);
-    let queue: Vec<Value> = call(&app, Method::GET, "/moderation", Some(&worker), false).await.json().await.expect("json");
+    let queue: Vec<Value> = call(&app, Method::GET, "/moderation", Some(&worker), false)
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(queue[0]["photo"], url.as_str());
     let seen = app.get_with_cookie(&url, &worker.cookie).await;
     assert_eq!(seen.status(), 200);
@@ -65,17 +91,30 @@ async fn a_photo_is_cleaned_stored_and_shown_only_after_moderation() {
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "no EXIF left");
     assert!(!bytes.windows(19).any(|w| w == b"TREFPUNT-TEST-PHONE"));
     assert!(!bytes.windows(11).any(|w| w == b"GPSLatitude"));
-    assert!(!bytes.windows(2).any(|w| w == [0xFF, 0xE1]), "no APP1 segment at all");
+    assert!(
+        !bytes.windows(2).any(|w| w == [0xFF, 0xE1]),
+        "no APP1 segment at all"
+    );
 
     // Published by the moderator: on the entry and its page.
-    let res = send_json(&app, Method::PATCH, &format!("/submissions/{id}"), &worker, &json!({"photo_public": true})).await;
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{id}"),
+        &worker,
+        &json!({"photo_public": true}),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert_eq!(public["photo"], url.as_str());
     let file = app.get(&url).await;
     assert_eq!(file.status(), 200);
     assert_eq!(file.headers()["content-type"], "image/jpeg");
-    assert!(app.get_text(&format!("/melding/{id}")).await.contains(&format!(r#"src="{url}""#)));
+    assert!(app
+        .get_text(&format!("/melding/{id}"))
+        .await
+        .contains(&format!(r#"src="{url}""#)));
 
     // Deleting the entry takes the file with it.
     let dir = app.photo_dir();
@@ -96,9 +135,19 @@ async fn a_photo_is_cleaned_stored_and_shown_only_after_moderation() {
 async fn non_images_oversized_files_and_bombs_are_refused_with_a_reason() {
     let app = spawn_app().await;
     let (id, r) = (new_id(), new_id());
-    let receipt: Value = app.post_json(&barrier(&id, &r)).await.json().await.expect("json");
+    let receipt: Value = app
+        .post_json(&barrier(&id, &r))
+        .await
+        .json()
+        .await
+        .expect("json");
     let key = receipt["edit_key"].as_str().expect("key").to_string();
-    let message = |v: Value| v["errors"][0]["message"].as_str().unwrap_or_default().to_string();
+    let message = |v: Value| {
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
 
     let text = put_photo(&app, &id, &key, b"just some text, not a photo".to_vec()).await;
     assert_eq!(text.status(), 422);
@@ -129,7 +178,13 @@ async fn non_images_oversized_files_and_bombs_are_refused_with_a_reason() {
     wish["category"] = json!("activity");
     wish["details"] = json!({});
     let w: Value = app.post_json(&wish).await.json().await.expect("json");
-    let res = put_photo(&app, w["id"].as_str().expect("id"), w["edit_key"].as_str().expect("key"), phone_photo()).await;
+    let res = put_photo(
+        &app,
+        w["id"].as_str().expect("id"),
+        w["edit_key"].as_str().expect("key"),
+        phone_photo(),
+    )
+    .await;
     assert_eq!(res.status(), 422, "wishes have no photo");
     assert_eq!(app.count_rows("photos").await, 0);
 }
@@ -140,7 +195,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -150,38 +209,62 @@ fn crc32(bytes: &[u8]) -> u32 {
 async fn the_private_page_takes_a_photo_from_a_plain_form() {
     let app = spawn_app().await;
     let (id, r) = (new_id(), new_id());
-    let receipt: Value = app.post_json(&barrier(&id, &r)).await.json().await.expect("json");
+    let receipt: Value = app
+        .post_json(&barrier(&id, &r))
+        .await
+        .json()
+        .await
+        .expect("json");
     let key = receipt["edit_key"].as_str().expect("key").to_string();
     let page = app.get_text(&format!("/mijn/{id}?sleutel={key}")).await;
-    assert!(page.contains(r#"enctype="multipart/form-data""#) && page.contains(r#"capture="environment""#));
+    assert!(
+        page.contains(r#"enctype="multipart/form-data""#)
+            && page.contains(r#"capture="environment""#)
+    );
     // The form posts to where the page says: the key rides in that address, so the server can
     // turn a wrong one away before it takes in the photo.
     let action = format!("/mijn/{id}/foto?sleutel={key}");
     assert!(page.contains(&format!(r#"action="{action}""#)), "{page}");
     let send_to = |to: String, bytes: Vec<u8>| {
-        let form = reqwest::multipart::Form::new()
-            .part("foto", reqwest::multipart::Part::bytes(bytes).file_name("IMG_0001.JPG"));
+        let form = reqwest::multipart::Form::new().part(
+            "foto",
+            reqwest::multipart::Part::bytes(bytes).file_name("IMG_0001.JPG"),
+        );
         app.client.post(app.url(&to)).multipart(form).send()
     };
     let send = |bytes: Vec<u8>| send_to(action.clone(), bytes);
-    for wrong in [format!("/mijn/{id}/foto"), format!("/mijn/{id}/foto?sleutel={}", "0".repeat(key.len()))] {
+    for wrong in [
+        format!("/mijn/{id}/foto"),
+        format!("/mijn/{id}/foto?sleutel={}", "0".repeat(key.len())),
+    ] {
         let res = send_to(wrong.clone(), phone_photo()).await.expect("post");
         assert_eq!(res.status(), 404, "{wrong}");
     }
     let bad = send(b"%PDF-1.4 not a photo".to_vec()).await.expect("post");
     assert_eq!(bad.status(), 303);
-    let to = bad.headers()["location"].to_str().expect("location").to_string();
+    let to = bad.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
     assert!(to.ends_with("melding=foto-geen"), "{to}");
     assert!(app.get_text(&to).await.contains("Dit is geen foto."));
     let ok = send(phone_photo()).await.expect("post");
-    assert!(ok.headers()["location"].to_str().expect("location").ends_with("melding=foto"));
+    assert!(ok.headers()["location"]
+        .to_str()
+        .expect("location")
+        .ends_with("melding=foto"));
     assert_eq!(app.count_rows("photos").await, 1);
     let page = app.get_text(&format!("/mijn/{id}?sleutel={key}")).await;
     assert!(page.contains("Je foto wacht nog op een medewerker."));
     let own = format!("/api/v1/submissions/{id}/photo?key={key}");
     assert!(page.contains(&own), "the author sees the waiting photo");
     assert_eq!(app.get(&own).await.status(), 200);
-    assert_eq!(app.get(&format!("/api/v1/submissions/{id}/photo?key=nope")).await.status(), 404);
+    assert_eq!(
+        app.get(&format!("/api/v1/submissions/{id}/photo?key=nope"))
+            .await
+            .status(),
+        404
+    );
 }
 
 /// A 40-megapixel photo (the most `PhotoLimits` accepts) padded with comment segments to just under
@@ -189,7 +272,11 @@ async fn the_private_page_takes_a_photo_from_a_plain_form() {
 fn maximal_photo() -> Vec<u8> {
     let (w, h) = (8000, 5000);
     let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x / 32 % 256) as u8, (y / 20 % 256) as u8, ((x + y) / 50 % 256) as u8])
+        image::Rgb([
+            (x / 32 % 256) as u8,
+            (y / 20 % 256) as u8,
+            ((x + y) / 50 % 256) as u8,
+        ])
     });
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)

@@ -51,10 +51,16 @@ async fn two_servers_share_figures_sessions_and_the_sign_in_limit() {
     // And the other way round: eight more through B, A's figure follows (5 ± 3 before, 13 ± 3 after).
     let before = steps_in_dordrecht(&a).await;
     for _ in 0..8 {
-        assert_eq!(b.post_json(&barrier(&new_id(), &new_id())).await.status(), 201);
+        assert_eq!(
+            b.post_json(&barrier(&new_id(), &new_id())).await.status(),
+            201
+        );
     }
     let after = steps_in_dordrecht(&a).await;
-    assert!(near(&after, 13) && after.as_u64() > before.as_u64(), "{before} → {after}");
+    assert!(
+        near(&after, 13) && after.as_u64() > before.as_u64(),
+        "{before} → {after}"
+    );
     // A resend through the other server is recognised.
     let again = barrier(&ids[0], &new_id());
     assert_eq!(
@@ -80,7 +86,9 @@ async fn two_servers_share_figures_sessions_and_the_sign_in_limit() {
     )
     .await;
     assert_eq!(moved.status(), 200);
-    let cell = no_ramp_in_dordrecht(&a).await.expect("A's figures follow B's moderation");
+    let cell = no_ramp_in_dordrecht(&a)
+        .await
+        .expect("A's figures follow B's moderation");
     assert_eq!(cell["suppressed"], true);
     // Signing out on B ends the session on A too.
     let out = b
@@ -116,7 +124,11 @@ async fn two_servers_share_figures_sessions_and_the_sign_in_limit() {
         match res.status().as_u16() {
             401 => i += 1,
             429 if i >= free => {
-                let wait: u64 = res.headers()["retry-after"].to_str().expect("header").parse().expect("seconds");
+                let wait: u64 = res.headers()["retry-after"]
+                    .to_str()
+                    .expect("header")
+                    .parse()
+                    .expect("seconds");
                 tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
             }
             other => panic!("attempt {i}: {other}"),

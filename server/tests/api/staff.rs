@@ -102,7 +102,13 @@ pub async fn call(
 
 /// A state-changing staff API call with a JSON body, as a signed-in staff member (session and CSRF
 /// token). `path` is under `/api/v1`.
-pub async fn send_json(app: &TestApp, method: Method, path: &str, s: &Session, body: &Value) -> reqwest::Response {
+pub async fn send_json(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    s: &Session,
+    body: &Value,
+) -> reqwest::Response {
     app.client
         .request(method, app.url(&format!("/api/v1{path}")))
         .header(COOKIE, &s.cookie)
@@ -201,7 +207,12 @@ async fn staff_sign_in_hold_a_session_and_sign_out() {
 }
 
 /// A sign-in from `client`, as a trusted proxy in front of the app passes it on.
-async fn sign_in_from(app: &TestApp, client: &str, email: &str, password: &str) -> reqwest::Response {
+async fn sign_in_from(
+    app: &TestApp,
+    client: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/session"))
         .header("x-forwarded-for", client)
@@ -217,24 +228,38 @@ async fn a_flood_from_one_address_neither_locks_out_the_owner_nor_floods_the_pas
     add_staff(&app, "admin", "beheer@gemeente.nl");
     // The attacker: 200 guesses at once from one address, at the admin and at made-up accounts.
     let guesses = (0..200).map(|i| {
-        let email = if i % 2 == 0 { "beheer@gemeente.nl".to_string() } else { format!("gok{i}@gemeente.nl") };
+        let email = if i % 2 == 0 {
+            "beheer@gemeente.nl".to_string()
+        } else {
+            format!("gok{i}@gemeente.nl")
+        };
         let app = &app;
         async move { sign_in_from(app, "203.0.113.7", &email, &format!("gok-{i}")).await }
     });
     let answers = futures::future::join_all(guesses).await;
     let checked = answers.iter().filter(|r| r.status() == 401).count();
     let refused: Vec<_> = answers.iter().filter(|r| r.status() == 429).collect();
-    assert_eq!(checked + refused.len(), 200, "every guess is answered 401 or 429");
+    assert_eq!(
+        checked + refused.len(),
+        200,
+        "every guess is answered 401 or 429"
+    );
     assert!(
         checked <= server::domain::sign_in::CLIENT_BURST as usize,
         "{checked} guesses reached a password check"
     );
-    assert!(refused.iter().all(|r| r.headers().contains_key("retry-after")));
+    assert!(refused
+        .iter()
+        .all(|r| r.headers().contains_key("retry-after")));
     // The owner, from another address, gets in at once.
     let started = std::time::Instant::now();
     let owner = sign_in_from(&app, "198.51.100.20", "beheer@gemeente.nl", PASSWORD).await;
     assert_eq!(owner.status(), 200, "the owner is not locked out");
-    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
     // And the attacker's address is still refused.
     let again = sign_in_from(&app, "203.0.113.7", "beheer@gemeente.nl", PASSWORD).await;
     assert_eq!(again.status(), 429);
@@ -246,13 +271,23 @@ async fn many_failures_from_many_addresses_slow_the_account_down_without_locking
     add_staff(&app, "advisor", "beleid@gemeente.nl");
     let free = server::domain::sign_in::ACCOUNT_FREE_FAILURES;
     let retry_after = |res: &reqwest::Response| -> u64 {
-        res.headers()["retry-after"].to_str().expect("header").parse().expect("seconds")
+        res.headers()["retry-after"]
+            .to_str()
+            .expect("header")
+            .parse()
+            .expect("seconds")
     };
     // Guesses from many addresses: the free failures, then three more that each wait their turn
     // (1, 2 and 4 s after the one before).
     let (mut failures, mut waits) = (0, 0);
     while failures < free + 3 {
-        let res = sign_in_from(&app, &format!("192.0.2.{}", failures + 1), "beleid@gemeente.nl", "nog-een-gok").await;
+        let res = sign_in_from(
+            &app,
+            &format!("192.0.2.{}", failures + 1),
+            "beleid@gemeente.nl",
+            "nog-een-gok",
+        )
+        .await;
         match res.status().as_u16() {
             401 => failures += 1,
             429 => {
@@ -263,7 +298,10 @@ async fn many_failures_from_many_addresses_slow_the_account_down_without_locking
             other => panic!("{other}"),
         }
     }
-    assert!(waits <= 3, "one wait per failure past the free ones at most");
+    assert!(
+        waits <= 3,
+        "one wait per failure past the free ones at most"
+    );
     // The next attempt waits 8 s after the last failure, whoever makes it: the owner too, but
     // only that long.
     let slowed = sign_in_from(&app, "198.51.100.20", "beleid@gemeente.nl", PASSWORD).await;
@@ -300,13 +338,29 @@ async fn parallel_attempts_on_one_account_cannot_share_a_count() {
     assert_eq!(counted, ACCOUNT_FREE_FAILURES);
     // Shortly before the window ends, one more failure (its wait long over) ...
     let later = now_ms + WINDOW.as_millis() as i64 - 1_000;
-    assert_eq!(store.sign_in_attempt("account-hash", later).await.expect("attempt"), None);
+    assert_eq!(
+        store
+            .sign_in_attempt("account-hash", later)
+            .await
+            .expect("attempt"),
+        None
+    );
     // ... so a window after the first failures the account still waits for the last one.
     let after = now_ms + WINDOW.as_millis() as i64 + 500;
-    assert!(store.sign_in_attempt("account-hash", after).await.expect("attempt").is_some());
+    assert!(store
+        .sign_in_attempt("account-hash", after)
+        .await
+        .expect("attempt")
+        .is_some());
     // A window of quiet forgets them all.
     let quiet = later + WINDOW.as_millis() as i64 + 1;
-    assert_eq!(store.sign_in_attempt("account-hash", quiet).await.expect("attempt"), None);
+    assert_eq!(
+        store
+            .sign_in_attempt("account-hash", quiet)
+            .await
+            .expect("attempt"),
+        None
+    );
     store.close().await;
 }
 
@@ -362,7 +416,14 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
     let app = spawn_drechtsteden_app().await;
     add_staff(&app, "admin", "beheer@gemeente.nl");
     let admin = session(&app, "beheer@gemeente.nl").await;
-    let res = send_json(&app, Method::POST, "/users", &admin, &json!({"email": "beleid@gemeente.nl", "role": "advisor", "gemeenten": ["GM0505"]})).await;
+    let res = send_json(
+        &app,
+        Method::POST,
+        "/users",
+        &admin,
+        &json!({"email": "beleid@gemeente.nl", "role": "advisor", "gemeenten": ["GM0505"]}),
+    )
+    .await;
     assert_eq!(res.status(), 201);
     let added: Value = res.json().await.expect("json");
     let generated = added["password"]
@@ -376,7 +437,14 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
             .status(),
         200
     );
-    let again = send_json(&app, Method::POST, "/users", &admin, &json!({"email": "beleid@gemeente.nl", "role": "worker"})).await;
+    let again = send_json(
+        &app,
+        Method::POST,
+        "/users",
+        &admin,
+        &json!({"email": "beleid@gemeente.nl", "role": "worker"}),
+    )
+    .await;
     assert_eq!(again.status(), 409);
     let users: Vec<Value> = call(&app, Method::GET, "/users", Some(&admin), false)
         .await
@@ -391,7 +459,9 @@ async fn admins_add_staff_advisors_export_raw_rows_and_the_audit_log_says_so() {
     assert_eq!(app.post_json(&body).await.status(), 201);
     let res = sign_in(&app, "beleid@gemeente.nl", &generated).await;
     let cookie = cookie_pair(&res);
-    let csv = app.get_with_cookie("/api/v1/export.csv?raw=true&kind=barrier", &cookie).await;
+    let csv = app
+        .get_with_cookie("/api/v1/export.csv?raw=true&kind=barrier", &cookie)
+        .await;
     assert_eq!(csv.status(), 200);
     let text = csv.text().await.expect("text");
     assert!(
@@ -657,7 +727,10 @@ async fn a_moderator_merges_a_duplicate_and_its_resident_still_counts() {
     );
     // The staff page offers the nearby entry of the same category, not the other one.
     let page = app.get_text_with_cookie("/staff", &worker.cookie).await;
-    assert!(page.contains(&format!(r#"<option value="{a}">"#)), "offered as duplicate");
+    assert!(
+        page.contains(&format!(r#"<option value="{a}">"#)),
+        "offered as duplicate"
+    );
     assert!(!page.contains(&format!(r#"<option value="{c}">"#)));
 
     let patch = |id: &str, body: Value| {
@@ -669,10 +742,21 @@ async fn a_moderator_merges_a_duplicate_and_its_resident_still_counts() {
             .json(&body);
         async move { req.send().await.expect("patch") }
     };
-    assert_eq!(patch(b, json!({"merge_into": c})).await.status(), 422, "another category");
-    assert_eq!(patch(b, json!({"merge_into": new_id()})).await.status(), 404);
+    assert_eq!(
+        patch(b, json!({"merge_into": c})).await.status(),
+        422,
+        "another category"
+    );
+    assert_eq!(
+        patch(b, json!({"merge_into": new_id()})).await.status(),
+        404
+    );
     assert_eq!(patch(b, json!({"merge_into": a})).await.status(), 200);
-    assert_eq!(app.get(&format!("/api/v1/submissions/{b}")).await.status(), 404, "the duplicate is hidden");
+    assert_eq!(
+        app.get(&format!("/api/v1/submissions/{b}")).await.status(),
+        404,
+        "the duplicate is hidden"
+    );
     let kept: Value = app.get_json(&format!("/api/v1/submissions/{a}")).await;
     assert_eq!(kept["me_too"], 1, "its resident counts as 'ik ook'");
     assert_eq!(app.count_rows("submissions").await, 3, "nothing deleted");
@@ -699,10 +783,22 @@ async fn every_staff_page_and_form_refuses_the_wrong_caller() {
         ("/staff/gebruikers", true),
         ("/staff/logboek", true),
     ] {
-        assert_eq!(get(path, None).await.status(), 401, "{path} without a session");
+        assert_eq!(
+            get(path, None).await.status(),
+            401,
+            "{path} without a session"
+        );
         let as_worker = get(path, Some(worker.cookie.clone())).await.status();
-        assert_eq!(as_worker, if admin_only { 403 } else { 200 }, "{path} as a worker");
-        assert_eq!(get(path, Some(admin.cookie.clone())).await.status(), 200, "{path} as an admin");
+        assert_eq!(
+            as_worker,
+            if admin_only { 403 } else { 200 },
+            "{path} as a worker"
+        );
+        assert_eq!(
+            get(path, Some(admin.cookie.clone())).await.status(),
+            200,
+            "{path} as an admin"
+        );
     }
     // Forms: with the worker's own CSRF token, still 403 where only admins may post. Signing out
     // goes last: it ends the session the others use.
@@ -731,6 +827,10 @@ async fn every_staff_page_and_form_refuses_the_wrong_caller() {
             .send()
             .await
             .expect("post");
-        assert_eq!(forged.status(), 403, "{method} {path} without the page's CSRF token");
+        assert_eq!(
+            forged.status(),
+            403,
+            "{method} {path} without the page's CSRF token"
+        );
     }
 }

@@ -11,7 +11,9 @@ async fn a_valid_submission_is_stored_once_and_replays_are_idempotent() {
     let res = app.post_json(&body).await;
     assert_eq!(res.status(), 201);
     let receipt: Value = res.json().await.expect("json");
-    let key = receipt["edit_key"].as_str().expect("the private link's key");
+    let key = receipt["edit_key"]
+        .as_str()
+        .expect("the private link's key");
     assert_eq!(key.len(), 32);
     assert_eq!(
         receipt,
@@ -282,11 +284,13 @@ async fn a_deleted_submission_stays_deleted() {
     let id = new_id();
     // Deletion arrives with the residents' private edit links; its tombstone is what matters here.
     let pool = app.pool().await;
-    sqlx::query(&app.sql("INSERT INTO tombstones (id, deleted_at) VALUES (?, '2026-01-01T00:00:00Z')"))
-        .bind(&id)
-        .execute(&pool)
-        .await
-        .expect("tombstone");
+    sqlx::query(
+        &app.sql("INSERT INTO tombstones (id, deleted_at) VALUES (?, '2026-01-01T00:00:00Z')"),
+    )
+    .bind(&id)
+    .execute(&pool)
+    .await
+    .expect("tombstone");
     let res = app.post_json(&barrier(&id, &new_id())).await;
     assert_eq!(
         res.status(),
@@ -404,11 +408,16 @@ async fn the_heatmap_hides_cells_of_fewer_than_five_respondents() {
 #[tokio::test]
 async fn anonymous_writes_are_limited_per_client_and_no_address_is_stored() {
     let pdok = spawn_pdok_standin().await;
-    let app = spawn_app_configured(TestDb::fresh().await, format!("http://{pdok}/bzk/locatieserver/search/v3_1"), |s| {
-        s.rate_limit_per_minute = 60;
-        s.rate_limit_burst = 3;
-        s.trusted_proxies = server::ratelimit::TrustedProxies::parse("127.0.0.1").expect("proxies");
-    })
+    let app = spawn_app_configured(
+        TestDb::fresh().await,
+        format!("http://{pdok}/bzk/locatieserver/search/v3_1"),
+        |s| {
+            s.rate_limit_per_minute = 60;
+            s.rate_limit_burst = 3;
+            s.trusted_proxies =
+                server::ratelimit::TrustedProxies::parse("127.0.0.1").expect("proxies");
+        },
+    )
     .await;
     let post = |forwarded: &'static str| {
         let body = barrier(&new_id(), &new_id());
@@ -434,11 +443,18 @@ async fn anonymous_writes_are_limited_per_client_and_no_address_is_stored() {
     assert_eq!(post("198.51.100.20").await.status(), 201);
     // Reading is never limited.
     assert_eq!(app.get("/api/v1/submissions").await.status(), 200);
-    assert_eq!(app.count_rows("submissions").await, 4, "the refused entry is not stored");
+    assert_eq!(
+        app.count_rows("submissions").await,
+        4,
+        "the refused entry is not stored"
+    );
 
     // No client address anywhere in the database.
     let stored = app.stored_text().await;
-    assert!(stored.contains("Hoge stoep"), "the check reads what is stored");
+    assert!(
+        stored.contains("Hoge stoep"),
+        "the check reads what is stored"
+    );
     for addr in ["203.0.113.7", "198.51.100.20", "127.0.0.1"] {
         assert!(!stored.contains(addr), "{addr} is stored");
     }

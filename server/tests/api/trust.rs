@@ -44,12 +44,17 @@ async fn private_links_take_the_whole_secret_and_a_key_under_a_zero_key_is_refus
 
     // The secret as the server made it: 32 random bytes, the old one gone.
     let pool = app.pool().await;
-    let secrets: Vec<(String, String)> = sqlx::query_as("SELECT name, value FROM secrets ORDER BY name DESC")
-        .fetch_all(&pool)
-        .await
-        .expect("secrets");
+    let secrets: Vec<(String, String)> =
+        sqlx::query_as("SELECT name, value FROM secrets ORDER BY name DESC")
+            .fetch_all(&pool)
+            .await
+            .expect("secrets");
     let names: Vec<&str> = secrets.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["private_link", "cell_key"], "the old edit_key is gone");
+    assert_eq!(
+        names,
+        ["private_link", "cell_key"],
+        "the old edit_key is gone"
+    );
     assert_eq!(hex::decode(&secrets[0].1).expect("hex").len(), 32);
 
     // The key is the MAC under that secret, and not the one anybody could compute.
@@ -694,7 +699,11 @@ async fn only_the_islands_four_server_functions_answer_and_reads_are_limited() {
     }
     let refused = search().await;
     assert_eq!(refused.status(), 429);
-    assert_eq!(refused.headers()["x-content-type-options"], "nosniff", "a refusal is guarded too");
+    assert_eq!(
+        refused.headers()["x-content-type-options"],
+        "nosniff",
+        "a refusal is guarded too"
+    );
     assert!(refused.headers().contains_key("retry-after"));
 }
 
@@ -704,17 +713,31 @@ async fn only_the_islands_four_server_functions_answer_and_reads_are_limited() {
 #[tokio::test]
 async fn an_older_database_is_upgraded_without_its_removed_words() {
     let db = TestDb::fresh().await;
-    let dialect = if db.is_postgres() { "postgres" } else { "sqlite" };
+    let dialect = if db.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
     let older = tempfile::tempdir().expect("tempdir");
-    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dialect);
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(dialect);
     for file in std::fs::read_dir(&migrations).expect("migrations") {
         let path = file.expect("file").path();
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         if name.as_str() < "0015" && name.ends_with(".sql") {
             std::fs::copy(&path, older.path().join(&name)).expect("copy");
         }
     }
-    let url = if db.is_postgres() { db.url.clone() } else { format!("{}?mode=rwc", db.url) };
+    let url = if db.is_postgres() {
+        db.url.clone()
+    } else {
+        format!("{}?mode=rwc", db.url)
+    };
     let old = pool(&url).await;
     sqlx::migrate::Migrator::new(older.path())
         .await
@@ -732,18 +755,39 @@ async fn an_older_database_is_upgraded_without_its_removed_words() {
             "text": text, "language": "nl"
         }))
         .expect("input");
-        app::model::validate(&input).expect("valid").canonical_json()
+        app::model::validate(&input)
+            .expect("valid")
+            .canonical_json()
     };
     // Kept: its text is still its own. Retained: its text went with retention, the copy stayed.
     // Merged: folded into the kept one, words and copy still there.
     let (kept, retained, merged) = (new_id(), new_id(), new_id());
     let rows = [
-        (&kept, Some(words("GEHOUDEN")), canonical(&kept, &words("GEHOUDEN"), "buren"), None),
-        (&retained, None, canonical(&retained, &words("RETENTIE"), "buren"), None),
-        (&merged, Some(words("DUPLICAAT")), canonical(&merged, &words("DUPLICAAT"), &words("WIE")), Some(&kept)),
+        (
+            &kept,
+            Some(words("GEHOUDEN")),
+            canonical(&kept, &words("GEHOUDEN"), "buren"),
+            None,
+        ),
+        (
+            &retained,
+            None,
+            canonical(&retained, &words("RETENTIE"), "buren"),
+            None,
+        ),
+        (
+            &merged,
+            Some(words("DUPLICAAT")),
+            canonical(&merged, &words("DUPLICAAT"), &words("WIE")),
+            Some(&kept),
+        ),
     ];
     for (id, text, canonical, into) in &rows {
-        let who = if into.is_some() { words("WIE") } else { "buren".to_string() };
+        let who = if into.is_some() {
+            words("WIE")
+        } else {
+            "buren".to_string()
+        };
         sqlx::query(&sql(
             &db.url,
             "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, details, answers, \
@@ -767,18 +811,20 @@ async fn an_older_database_is_upgraded_without_its_removed_words() {
     let store = server::store::Store::open(&db.url).await.expect("upgrade");
     store.close().await;
     let now = pool(&db.url).await;
-    let hashes: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, content_hash, wordless_hash, text FROM submissions ORDER BY id",
-    )
-    .fetch_all(&now)
-    .await
-    .expect("rows");
+    let hashes: Vec<(String, String, String, Option<String>)> =
+        sqlx::query_as("SELECT id, content_hash, wordless_hash, text FROM submissions ORDER BY id")
+            .fetch_all(&now)
+            .await
+            .expect("rows");
     now.close().await;
     let is_hash = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
     for (id, full, wordless, text) in &hashes {
         assert!(is_hash(wordless), "{id}: {wordless}");
         if id == &kept {
-            assert!(is_hash(full), "a row with its own words keeps a full hash: {full}");
+            assert!(
+                is_hash(full),
+                "a row with its own words keeps a full hash: {full}"
+            );
             assert_eq!(text.as_deref(), Some(words("GEHOUDEN").as_str()));
         } else {
             assert_eq!(full, "", "{id}: no hash of words the row no longer holds");
@@ -803,5 +849,8 @@ async fn an_older_database_is_upgraded_without_its_removed_words() {
     for gone in ["RETENTIE", "DUPLICAAT", "WIE"] {
         assert!(!files.contains(&words(gone)), "{gone} is still stored");
     }
-    assert!(files.contains(&words("GEHOUDEN")), "the check can see stored words");
+    assert!(
+        files.contains(&words("GEHOUDEN")),
+        "the check can see stored words"
+    );
 }
