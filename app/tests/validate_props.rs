@@ -110,10 +110,17 @@ fn hex_uuid() -> BoxedStrategy<String> {
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}".boxed()
 }
 
-/// Ids: mostly UUIDs in any case, sometimes nearly ones, sometimes anything.
+/// A random UUID (version 4, RFC 9562's variant) in any case: what new entries' ids must be.
+fn random_uuid() -> BoxedStrategy<String> {
+    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}".boxed()
+}
+
+/// Ids: mostly random UUIDs in any case, sometimes UUIDs of another version, sometimes nearly ones,
+/// sometimes anything.
 fn id_string() -> BoxedStrategy<String> {
     prop_oneof![
-        8 => hex_uuid(),
+        7 => random_uuid(),
+        1 => hex_uuid(),
         1 => (hex_uuid(), 0usize..36, small_wild()).prop_map(|(u, i, s)| {
             let mut chars: Vec<char> = u.chars().collect();
             chars.splice(i..=i, s.chars());
@@ -449,7 +456,7 @@ fn valid_input() -> BoxedStrategy<SubmissionInput> {
         .prop_flat_map(|kind| {
             (
                 Just(kind),
-                (hex_uuid(), hex_uuid()),
+                (random_uuid(), random_uuid()),
                 prop_oneof![4 => Just(DEFAULT_CAMPAIGN.to_string()), 1 => slug()],
                 prop::sample::select(kind.categories().to_vec()),
                 (MIN_LON..=MAX_LON, MIN_LAT..=MAX_LAT, any::<bool>()),
@@ -608,9 +615,10 @@ fn check_outcome(
             }
         }
         Ok(s) => {
-            prop_assert!(is_uuid(&s.id) && s.id == input.id.to_ascii_lowercase());
+            prop_assert!(is_random_uuid(&s.id) && s.id == input.id.to_ascii_lowercase());
             prop_assert!(
-                is_uuid(&s.respondent) && s.respondent == input.respondent.to_ascii_lowercase()
+                is_random_uuid(&s.respondent)
+                    && s.respondent == input.respondent.to_ascii_lowercase()
             );
             prop_assert!(is_slug(&s.campaign));
             prop_assert_eq!(s.campaign.as_str(), input.campaign.trim());
@@ -1054,6 +1062,14 @@ proptest! {
         for longer in [format!("{u}{extra}"), format!("{extra}{u}"), format!(" {u}")] {
             prop_assert!(!is_uuid(&longer), "{:?}", longer);
         }
+    }
+
+    /// `is_random_uuid`: a UUID whose version digit is 4 and whose variant digit is 8, 9, a or b.
+    #[test]
+    fn is_random_uuid_accepts_exactly_version_4(u in hex_uuid()) {
+        let b = u.as_bytes();
+        let v4 = b[14] == b'4' && b"89abAB".contains(&b[19]);
+        prop_assert_eq!(is_random_uuid(&u), v4, "{}", u);
     }
 
     /// `is_slug`: 1 to 64 of `a-z 0-9 - _`, nothing else.
