@@ -233,13 +233,18 @@ async fn the_private_page_takes_a_photo_from_a_plain_form() {
         app.client.post(app.url(&to)).multipart(form).send()
     };
     let send = |bytes: Vec<u8>| send_to(action.clone(), bytes);
-    for wrong in [
-        format!("/mijn/{id}/foto"),
-        format!("/mijn/{id}/foto?sleutel={}", "0".repeat(key.len())),
+    // No key at all is 401, a wrong one is 404 (as if the entry did not exist); neither stores.
+    for (wrong, status) in [
+        (format!("/mijn/{id}/foto"), 401),
+        (
+            format!("/mijn/{id}/foto?sleutel={}", "0".repeat(key.len())),
+            404,
+        ),
     ] {
         let res = send_to(wrong.clone(), phone_photo()).await.expect("post");
-        assert_eq!(res.status(), 404, "{wrong}");
+        assert_eq!(res.status(), status, "{wrong}");
     }
+    assert_eq!(app.count_rows("photos").await, 0);
     let bad = send(b"%PDF-1.4 not a photo".to_vec()).await.expect("post");
     assert_eq!(bad.status(), 303);
     let to = bad.headers()["location"]
