@@ -11,7 +11,7 @@ use app::model::{
 use rustc_hash::FxHashMap;
 
 use crate::domain::aggregate::{release_tree, AreaCount, Figure, Selection, Table, Topic};
-use crate::domain::areas::{cbs_parent, Level};
+use crate::domain::areas::{cbs_level, cbs_parent, Level};
 use crate::domain::privacy::DEFAULT_K;
 use crate::service::Service;
 use crate::store::{AreaFacts, StoreError};
@@ -276,12 +276,8 @@ impl Service {
             // A gemeente or wijk whose own boundaries were not imported while its buurten were: its
             // CBS code says what it is, and its figures exist once its gemeente has entries.
             None => {
-                let gemeente = match Level::of_code(code) {
-                    Some(Level::Gemeente)
-                        if code.len() == 6 && code[2..].bytes().all(|b| b.is_ascii_digit()) =>
-                    {
-                        Some(code.to_string())
-                    }
+                let gemeente = match cbs_level(code) {
+                    Some(Level::Gemeente) => Some(code.to_string()),
                     Some(Level::Wijk) => cbs_parent(code, Level::Gemeente),
                     _ => None,
                 };
@@ -289,7 +285,7 @@ impl Service {
                     Some(g) => self.store.revisions().await?.iter().any(|(r, _)| *r == g),
                     None => false,
                 };
-                match (known, Level::of_code(code)) {
+                match (known, cbs_level(code)) {
                     (true, Some(l)) => l,
                     _ => return Ok(None),
                 }

@@ -41,10 +41,15 @@ enum Command {
     Serve,
     /// Import CBS boundaries (GeoJSON or TopoJSON, or from PDOK); stored submissions are re-assigned.
     ///
-    /// Reads the field names of every CBS vintage (buurtcode/wijkcode/gemeentecode, statcode/statnaam);
-    /// for other files name the fields. Degenerate features are skipped and listed; the import is one
-    /// transaction, so a bad file changes nothing. A running server picks the new areas up within 10 s.
-    /// `--pdok GM0505` fetches that municipality's gemeente, wijken and buurten from PDOK instead.
+    /// The CBS code (BU0363AA01, WK0363AA, GM0363) is found by its form in whatever field holds it
+    /// (buurtcode, statcode, a municipality's own cbsCode ...); a buurt's code gives its wijk and
+    /// gemeente, so a buurt file alone gives wijk and gemeente figures, named from the file's
+    /// gemeentenaam and wijknaam where it has them. A file without CBS codes is refused; --code-field
+    /// imports it under its own codes, with a warning (no wijk or gemeente figures then).
+    /// Degenerate features are skipped and listed; the import is one transaction, so a bad file
+    /// changes nothing. A running server picks the new areas up within 10 s and then re-assigns what
+    /// it stored in between. `--pdok GM0505` fetches that municipality's gemeente, wijken and
+    /// buurten from PDOK instead.
     #[command(group(clap::ArgGroup::new("source").required(true).args(["file", "pdok"])))]
     ImportAreas {
         /// The boundary file.
@@ -59,7 +64,8 @@ enum Command {
         /// fetch, default 2024).
         #[arg(long)]
         year: Option<i64>,
-        /// The property holding the area code, when it is not a CBS name.
+        /// The property holding the area code, when the CBS code is not to be found by its form (a
+        /// file of the municipality's own areas, without CBS codes).
         #[arg(long)]
         code_field: Option<String>,
         /// The property holding the area name.
@@ -192,9 +198,43 @@ async fn import_areas(
     };
 
     let mut stored: Vec<server::store::StoredArea> = Vec::new();
+    let mut names: Vec<(String, String)> = Vec::new();
     for (level, from, bytes) in &sources {
-        let report =
-            boundaries::read(bytes, *level, &fields).map_err(|e| format!("{from}: {e}"))?;
+        let report = match boundaries::read(bytes, *level, &fields) {
+            Ok(report) => report,
+            // PDOK may have no areas of a level for a municipality; a file without any is a mistake.
+            Err(boundaries::ImportError::NoFeatures) if pdok.is_some() => {
+                println!("read      0 {} areas from {from}", level.as_str());
+                continue;
+            }
+            Err(e) => return Err(format!("{from}: {e}").into()),
+        };
+        if report.cbs_codes {
+            println!(
+                "codes     CBS {} codes from field {}",
+                level.as_str(),
+                report.code_field
+            );
+        } else {
+            // Loud: figures of every wijk and gemeente will miss these areas' entries.
+            eprintln!(
+                "WARNING   {from}: field {} holds no CBS {} codes, so these areas belong to no \
+                 wijk or gemeente: entries in them count in no wijk or gemeente figure, and key \
+                 figures (CBS codes) do not match them.{}",
+                report.code_field,
+                level.as_str(),
+                match report.cbs_fields.as_slice() {
+                    [] => String::new(),
+                    fields => format!(
+                        " Field(s) {} do hold CBS codes: leave out --code-field to use them.",
+                        fields.join(", ")
+                    ),
+                }
+            );
+        }
+        for (code, name) in &report.parent_names {
+            println!("named     {code} {name}");
+        }
         for r in &report.repaired {
             println!("repaired  {r}");
         }
@@ -208,6 +248,7 @@ async fn import_areas(
             report.skipped.len(),
             report.repaired.len()
         );
+        names.extend(report.parent_names.iter().cloned());
         stored.extend(report.areas.iter().map(|a| server::store::StoredArea {
             code: a.code.clone(),
             level: level.as_str().to_string(),
@@ -219,15 +260,27 @@ async fn import_areas(
     }
 
     let store = server::store::Store::open(&settings.database_url).await?;
-    // The index of every area after this import, to re-assign what is already stored.
+    // Every area after this import: what it implies, and the index to re-assign what is stored.
+    let replaced: std::collections::HashSet<&str> =
+        stored.iter().map(|s| s.code.as_str()).collect();
     let mut all = store.areas().await?;
-    all.retain(|a| !stored.iter().any(|s| s.code == a.code));
+    all.retain(|a| !replaced.contains(a.code.as_str()));
     all.extend(stored.iter().cloned());
+    let implied = server::import::implied::implied(&all);
     let index = server::service::build_index(all);
     let moved = store
-        .import_areas(&stored, |lon, lat| index.assign(lon, lat))
+        .import_areas(&stored, &implied, &names, |lon, lat| index.assign(lon, lat))
         .await?;
     store.close().await;
+    for level in [Level::Wijk, Level::Gemeente] {
+        let n = implied.iter().filter(|a| a.level == level.as_str()).count();
+        if n > 0 {
+            println!(
+                "implied   {n} {} areas, drawn from their parts (import their own boundaries to replace them)",
+                level.as_str()
+            );
+        }
+    }
     println!(
         "imported  {} areas; {moved} stored submissions re-assigned",
         stored.len()

@@ -38,7 +38,7 @@ pub struct Service {
     pub store: Store,
     pub geocoder: Locatieserver,
     /// The areas every submission is assigned to at write time; replaced whole when areas are imported.
-    pub areas: Arc<RwLock<Arc<AreaIndex>>>,
+    pub areas: Arc<RwLock<Arc<LoadedAreas>>>,
     /// Each gemeente's aggregate table, rebuilt when its revision changes.
     pub tables: Arc<TableCache>,
     pub facts: Arc<FactsCache>,
@@ -123,6 +123,26 @@ pub fn cookie_headers(cookie: Option<String>) -> axum::http::HeaderMap {
     headers
 }
 
+/// The area index with the generation of the stored areas it was built from (see `store::areas`):
+/// entries are stored with it, so an entry assigned by an index an import has since replaced is
+/// found and re-assigned.
+#[derive(Default)]
+pub struct LoadedAreas {
+    pub generation: i64,
+    pub index: AreaIndex,
+}
+
+impl LoadedAreas {
+    /// The stored areas as of now. The generation is read first: should an import land in between,
+    /// the index is newer than its label, never older, and the next look sees the new generation
+    /// and loads again.
+    pub async fn load(store: &Store) -> Result<LoadedAreas, StoreError> {
+        let generation = store.area_generation().await?;
+        let index = build_index(store.areas().await?);
+        Ok(LoadedAreas { generation, index })
+    }
+}
+
 /// Builds the in-memory index from stored areas; a shape that no longer parses is left out (logged).
 pub fn build_index(stored: Vec<StoredArea>) -> AreaIndex {
     let areas = stored
@@ -144,7 +164,7 @@ pub fn build_index(stored: Vec<StoredArea>) -> AreaIndex {
 
 impl Service {
     pub async fn new(store: Store, geocoder: Locatieserver) -> Result<Service, StoreError> {
-        let index = build_index(store.areas().await?);
+        let areas = LoadedAreas::load(&store).await?;
         // Made once per deployment from the OS's random source; a malformed one stops the start
         // instead of handing out keys anyone could compute.
         let secret = deployment_secret(&store, PRIVATE_LINK_SECRET).await?;
@@ -159,7 +179,7 @@ impl Service {
         Ok(Service {
             store,
             geocoder,
-            areas: Arc::new(RwLock::new(Arc::new(index))),
+            areas: Arc::new(RwLock::new(Arc::new(areas))),
             tables: Arc::default(),
             facts: Arc::default(),
             auth: Arc::default(),
@@ -187,7 +207,7 @@ impl Service {
         let mut body = String::from(r#"{"type":"FeatureCollection","features":["#);
         for (i, a) in self
             .store
-            .areas()
+            .shown_areas()
             .await?
             .into_iter()
             .filter(|a| a.level == level)
@@ -213,33 +233,50 @@ impl Service {
         Ok(body)
     }
 
-    pub fn area_index(&self) -> Arc<AreaIndex> {
+    pub fn loaded_areas(&self) -> Arc<LoadedAreas> {
         self.areas.read().map(|g| g.clone()).unwrap_or_default()
     }
 
-    /// Reloads the index when another process (`trefpunt import-areas`) changed the areas.
+    /// Keeps the index up to date with the stored areas: every `every`, loads them again when an
+    /// import (`trefpunt import-areas`, another process) counted their generation up, and
+    /// re-assigns the entries stored under an older one (this server's own in the seconds before
+    /// it noticed, another server's, or those a PostgreSQL import could not see). The first round
+    /// runs at once, for entries a stopped server left behind.
     pub fn watch_areas(&self, every: std::time::Duration) {
         let svc = self.clone();
         tokio::spawn(async move {
-            let mut seen = svc.store.areas_version().await.unwrap_or_default();
             loop {
+                if let Err(e) = svc.refresh_areas().await {
+                    tracing::warn!(error = %e, "areas not refreshed; trying again");
+                }
                 tokio::time::sleep(every).await;
-                let Ok(now) = svc.store.areas_version().await else {
-                    continue;
-                };
-                if now == seen {
-                    continue;
-                }
-                if let Ok(stored) = svc.store.areas().await {
-                    let index = build_index(stored);
-                    tracing::info!(areas = index.len(), "areas changed: index reloaded");
-                    if let Ok(mut g) = svc.areas.write() {
-                        *g = Arc::new(index);
-                    }
-                    seen = now;
-                }
             }
         });
+    }
+
+    /// One round of [`Service::watch_areas`].
+    pub async fn refresh_areas(&self) -> Result<(), StoreError> {
+        let mut loaded = self.loaded_areas();
+        if self.store.area_generation().await? != loaded.generation {
+            let fresh = Arc::new(LoadedAreas::load(&self.store).await?);
+            tracing::info!(
+                areas = fresh.index.len(),
+                generation = fresh.generation,
+                "areas changed: index reloaded"
+            );
+            if let Ok(mut g) = self.areas.write() {
+                *g = fresh.clone();
+            }
+            loaded = fresh;
+        }
+        let moved = self
+            .store
+            .reassign_stale(loaded.generation, |lon, lat| loaded.index.assign(lon, lat))
+            .await?;
+        if moved > 0 {
+            tracing::info!(moved, "entries stored under older areas re-assigned");
+        }
+        Ok(())
     }
 
     /// Validates against the entry's campaign (its kinds, categories and areas) and stores it. A
@@ -265,13 +302,15 @@ impl Service {
                 Rule::UnknownCampaign,
             )]));
         };
-        let index = self.area_index();
+        let loaded = self.loaded_areas();
         let areas = match s.location {
-            Some(l) => index.assign(l.lon, l.lat),
+            Some(l) => loaded.index.assign(l.lon, l.lat),
             None => AreaCodes::default(),
         };
         // Scope applies once areas exist; without them nothing can be placed in a gemeente.
-        if s.location.is_some() && !index.is_empty() && !campaign.covers(areas.gemeente.as_deref())
+        if s.location.is_some()
+            && !loaded.index.is_empty()
+            && !campaign.covers(areas.gemeente.as_deref())
         {
             return Ok(SubmitOutcome::Invalid(vec![Violation::new(
                 "location",
@@ -281,7 +320,12 @@ impl Service {
         // An event's entries count on the event's day, however late the tablet found a network.
         let campaign_open = campaign.is_open_on(found.day.as_deref().unwrap_or(&today_utc()));
         let outcome = self
-            .store_valid(&s, &areas, found.takes_new && campaign_open)
+            .store_valid(
+                &s,
+                &areas,
+                loaded.generation,
+                found.takes_new && campaign_open,
+            )
             .await?;
         // A new entry refused because its event closed (or its grace period ended) says so.
         Ok(match outcome {
@@ -300,9 +344,10 @@ impl Service {
         &self,
         s: &Submission,
         areas: &AreaCodes,
+        generation: i64,
         open: bool,
     ) -> Result<SubmitOutcome, StoreError> {
-        Ok(match self.store.submit(s, areas, open).await? {
+        Ok(match self.store.submit(s, areas, generation, open).await? {
             Stored::Created(r) => SubmitOutcome::Created(self.with_key(r)),
             Stored::Replayed(r) => SubmitOutcome::Replayed(self.with_key(r)),
             Stored::Conflict => SubmitOutcome::Conflict,

@@ -45,7 +45,7 @@ use proptest::sample::{select, Index};
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use serde_json::Value;
-use server::domain::areas::Level;
+use server::domain::areas::{is_cbs_code, Level};
 use server::import::boundaries::{read, shape_to_geojson, Fields, ImportError};
 use server::routes::error::{json_error, ApiError};
 
@@ -116,9 +116,24 @@ fn import_case(c: &ImportInput) -> Verdict {
     };
     match read(&c.bytes, c.level, &fields) {
         Ok(report) => {
+            for (code, name) in &report.parent_names {
+                if !is_cbs_code(code, Level::Wijk) && !is_cbs_code(code, Level::Gemeente) {
+                    return Err(format!("a name for {code:?}, no wijk or gemeente code"));
+                }
+                if name.trim().is_empty() {
+                    return Err(format!("an empty name for {code}"));
+                }
+            }
+            let mut codes = std::collections::HashSet::new();
             for a in &report.areas {
                 if a.code.trim().is_empty() {
                     return Err("an area without a code".into());
+                }
+                if report.cbs_codes && !is_cbs_code(&a.code, c.level) {
+                    return Err(format!("{} read as a CBS {:?} code", a.code, c.level));
+                }
+                if !codes.insert(a.code.as_str()) {
+                    return Err(format!("{} read twice", a.code));
                 }
                 if a.level != c.level {
                     return Err(format!("area {} of another level", a.code));
@@ -162,6 +177,18 @@ fn import_case(c: &ImportInput) -> Verdict {
         Err(ImportError::NotJson(_)) => Ok("not JSON"),
         Err(ImportError::UnknownFormat(_)) => Ok("unknown format"),
         Err(ImportError::NoCodeField { .. }) => Ok("no code field"),
+        Err(ImportError::NoFeatures) => Ok("no features"),
+        Err(ImportError::NoCbsCodes { field, example, .. }) => {
+            if field.is_empty() || example.is_empty() {
+                Err(format!(
+                    "no CBS codes, without the field or a value: {field:?} {example:?}"
+                ))
+            } else {
+                Ok("no CBS codes")
+            }
+        }
+        Err(ImportError::DuplicateCode { index, first, .. }) if index > first => Ok("a code twice"),
+        Err(e @ ImportError::DuplicateCode { .. }) => Err(format!("{e}: not in file order")),
         Err(ImportError::BadFeature { code, reason, .. }) => {
             if code.trim().is_empty() || reason.is_empty() {
                 Err(format!(

@@ -122,23 +122,98 @@ impl AreaIndex {
     }
 }
 
-/// The code of the enclosing area at `level` that a CBS code spells out: BU05050101 lies in WK050501
-/// and GM0505. `None` for codes of another form (a municipality's own areas).
-pub fn cbs_parent(code: &str, level: Level) -> Option<String> {
-    let digits = code.get(2..)?;
-    let len = match Level::of_code(code)? {
-        Level::Buurt => 8,
-        Level::Wijk => 6,
-        Level::Gemeente => return None,
+/// Whether `code` has the form of a CBS code of `level`: `GM` and 4 digits (the gemeente), `WK` and
+/// those 4 digits and 2 characters, `BU` and those 6 and 2 more. The characters after the gemeente's
+/// digits are mostly digits, but letters occur (Amsterdam: `WK0363AA`, `BU0363AA01`).
+pub fn is_cbs_code(code: &str, level: Level) -> bool {
+    let tail = match level {
+        Level::Gemeente => 0,
+        Level::Wijk => 2,
+        Level::Buurt => 4,
     };
-    if digits.len() != len || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    match level {
-        Level::Wijk if len == 8 => Some(format!("WK{}", &digits[..6])),
-        Level::Gemeente => Some(format!("GM{}", &digits[..4])),
+    Level::of_code(code) == Some(level)
+        && code.len() == 6 + tail
+        && code.as_bytes()[2..6].iter().all(u8::is_ascii_digit)
+        && code.as_bytes()[6..]
+            .iter()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+}
+
+/// The level of a CBS code, `None` for codes of another form (a municipality's own areas).
+pub fn cbs_level(code: &str) -> Option<Level> {
+    Level::of_code(code).filter(|l| is_cbs_code(code, *l))
+}
+
+/// The code of the enclosing area at `level` that a CBS code spells out: BU05050101 lies in WK050501
+/// and GM0505, BU0363AA01 in WK0363AA and GM0363. `None` for codes of another form and for levels
+/// that do not enclose the code's own.
+pub fn cbs_parent(code: &str, level: Level) -> Option<String> {
+    let own = cbs_level(code)?;
+    match (own, level) {
+        (Level::Buurt, Level::Wijk) => Some(format!("WK{}", &code[2..8])),
+        (Level::Buurt | Level::Wijk, Level::Gemeente) => Some(format!("GM{}", &code[2..6])),
         _ => None,
     }
+}
+
+/// A wijk or gemeente the imported areas imply by their CBS codes without holding it (only buurten
+/// were imported, say): its parts, and the sum of their inhabitants. A part without a figure counts
+/// as none: CBS leaves out the figure of water and of buurten with very few people (secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Implied {
+    pub code: String,
+    pub level: Level,
+    /// Positions in the list given to [`implied_areas`] of the parts that cover it: its wijken
+    /// where any of them is held, else its buurten, so no part lies inside another.
+    pub parts: Vec<usize>,
+    pub population: Option<i64>,
+}
+
+/// The enclosing areas that `held` (code, level, inhabitants) implies and does not hold, by code.
+pub fn implied_areas(held: &[(String, Level, Option<i64>)]) -> Vec<Implied> {
+    use std::collections::{BTreeMap, HashSet};
+    let codes: HashSet<&str> = held.iter().map(|(c, _, _)| c.as_str()).collect();
+    // Per implied code: its level and, per level, the positions of its parts.
+    let mut parts: BTreeMap<String, (Level, BTreeMap<Level, Vec<usize>>)> = BTreeMap::new();
+    for (i, (code, level, _)) in held.iter().enumerate() {
+        for parent in [Level::Gemeente, Level::Wijk] {
+            let Some(p) = cbs_parent(code, parent).filter(|p| !codes.contains(p.as_str())) else {
+                continue;
+            };
+            parts
+                .entry(p)
+                .or_insert_with(|| (parent, BTreeMap::new()))
+                .1
+                .entry(*level)
+                .or_default()
+                .push(i);
+        }
+    }
+    parts
+        .into_iter()
+        .map(|(code, (level, by_level))| {
+            // The coarsest level first (Gemeente < Wijk < Buurt).
+            let parts = by_level.into_values().next().unwrap_or_default();
+            Implied {
+                population: parts.iter().filter_map(|&i| held[i].2).reduce(|a, b| a + b),
+                code,
+                level,
+                parts,
+            }
+        })
+        .collect()
+}
+
+/// An implied area's shape: the union of its parts' shapes. Where geo cannot take them (it stops
+/// on a debug assertion for some degenerate input, see `import::boundaries::normalise`), the parts
+/// side by side, which draws the same and is never used to locate a point.
+pub fn dissolve(parts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
+    let side_by_side = || MultiPolygon(parts.iter().flat_map(|p| p.0.iter().cloned()).collect());
+    // One overlay of all parts (rings oriented as the importer leaves them), not a union per part.
+    std::panic::catch_unwind(|| geo::algorithm::unary_union(parts.iter().copied()))
+        .ok()
+        .filter(|u| !u.0.is_empty())
+        .unwrap_or_else(side_by_side)
 }
 
 #[cfg(test)]
@@ -214,9 +289,112 @@ mod tests {
             Some("GM0505")
         );
         assert_eq!(cbs_parent("WK050501", Level::Wijk), None);
-        assert_eq!(cbs_parent("BU0505A101", Level::Wijk), None);
+        // Letters occur in real codes (Amsterdam's wijken and buurten): they spell out their
+        // parents like digits do.
+        assert_eq!(
+            cbs_parent("BU0505A101", Level::Wijk).as_deref(),
+            Some("WK0505A1")
+        );
+        assert_eq!(
+            cbs_parent("BU0363AA01", Level::Wijk).as_deref(),
+            Some("WK0363AA")
+        );
+        assert_eq!(
+            cbs_parent("WK0363AA", Level::Gemeente).as_deref(),
+            Some("GM0363")
+        );
+        let amsterdam = AreaIndex::new(vec![square("BU0363AA01", 4.0, 51.0, 0.1)]);
+        let codes = amsterdam.assign(4.05, 51.05);
+        assert_eq!(codes.wijk.as_deref(), Some("WK0363AA"));
+        assert_eq!(codes.gemeente.as_deref(), Some("GM0363"));
         let own_codes = AreaIndex::new(vec![square("BUURT-NOORD", 4.0, 51.0, 0.1)]);
         assert_eq!(own_codes.assign(4.05, 51.05).gemeente, None);
+    }
+
+    #[test]
+    fn cbs_codes_are_known_by_their_form() {
+        for (code, level) in [
+            ("GM0363", Some(Level::Gemeente)),
+            ("WK036300", Some(Level::Wijk)),
+            ("WK0363AA", Some(Level::Wijk)),
+            ("BU0363AA01", Some(Level::Buurt)),
+            ("BU05050101", Some(Level::Buurt)),
+            // A municipality's own codes and near misses.
+            ("AA01", None),
+            ("GM363", None),
+            ("GMAB12", None),
+            ("WK0363A", None),
+            ("BU0363aa01", None),
+            ("BU036300011", None),
+            ("BU0363-A01", None),
+            ("BUURT-NOORD", None),
+            ("BUÄÄ", None),
+        ] {
+            assert_eq!(cbs_level(code), level, "{code}");
+        }
+        assert_eq!(cbs_parent("GM0363", Level::Gemeente), None);
+        assert_eq!(cbs_parent("WK036300", Level::Buurt), None);
+        assert_eq!(cbs_parent("AA01", Level::Gemeente), None);
+    }
+
+    #[test]
+    fn buurten_imply_their_wijken_and_gemeente_with_their_inhabitants() {
+        let b = |code: &str, p: Option<i64>| (code.to_string(), Level::Buurt, p);
+        let held = [
+            b("BU0363AA01", Some(100)),
+            b("BU0363AA02", Some(50)),
+            b("BU0363AB01", None),
+            b("BU05050101", Some(7)),
+            ("WK050501".to_string(), Level::Wijk, Some(9)),
+            ("AA01".to_string(), Level::Buurt, Some(1000)),
+        ];
+        let implied = implied_areas(&held);
+        let found = |code: &str| implied.iter().find(|i| i.code == code).cloned();
+        assert_eq!(
+            found("WK0363AA"),
+            Some(Implied {
+                code: "WK0363AA".into(),
+                level: Level::Wijk,
+                parts: vec![0, 1],
+                population: Some(150)
+            })
+        );
+        assert_eq!(
+            found("WK0363AB").and_then(|i| i.population),
+            None,
+            "no part with inhabitants: unknown"
+        );
+        assert_eq!(found("GM0363").map(|i| i.parts), Some(vec![0, 1, 2]));
+        assert_eq!(
+            found("GM0363").and_then(|i| i.population),
+            Some(150),
+            "a part without a figure (water, secret) adds none"
+        );
+        assert_eq!(found("WK050501"), None, "held itself");
+        let dordrecht = found("GM0505").expect("implied");
+        assert_eq!(
+            (dordrecht.parts, dordrecht.population),
+            (vec![4], Some(9)),
+            "the wijk, not the wijk and its buurt"
+        );
+        assert_eq!(implied.len(), 4, "{implied:?}: own codes imply nothing");
+    }
+
+    #[test]
+    fn parts_dissolve_into_one_shape() {
+        use geo::Area as _;
+        let a = square("BU00010001", 4.0, 51.0, 0.1).shape;
+        let b = square("BU00010002", 4.1, 51.0, 0.1).shape;
+        let far = square("BU00010003", 5.0, 51.0, 0.1).shape;
+        let two = dissolve(&[&a, &b]);
+        assert_eq!(two.0.len(), 1, "neighbours become one polygon");
+        assert!(
+            (two.unsigned_area() - 0.02).abs() < 1e-9,
+            "{}",
+            two.unsigned_area()
+        );
+        assert!(two.intersects(&Point::new(4.1, 51.05)), "the shared edge");
+        assert_eq!(dissolve(&[&a, &far]).0.len(), 2, "an exclave stays apart");
     }
 
     #[test]

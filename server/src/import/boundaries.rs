@@ -1,13 +1,19 @@
 //! Reads CBS wijk- en buurtkaart files: GeoJSON (Polygon, MultiPolygon) and TopoJSON, with the field
 //! names of every vintage (`buurtcode` 2023, `buurtcode`/`aantal_inwoners` 2021, `statcode`/`statnaam`
-//! 2014), or the fields a caller names for files from other sources.
+//! 2014), and a municipality's own files, whose CBS code may sit in any field (`cbsCode`) next to the
+//! municipality's own (`code`: `AA01`).
+//!
+//! The CBS code is what every figure hangs on: a buurt's code spells out its wijk and gemeente, and
+//! the key figures and the dashboard's gemeenten are keyed by it. So the code field is found by the
+//! form of its values (see [`is_cbs_code`]), the usual names only breaking ties; a file without
+//! CBS codes is refused unless the caller names its code field, and then imported with a warning.
 //!
 //! Pure: bytes in, areas and warnings out. Errors name the feature (its index and, where known, code).
 
 use geo::{Area as _, BooleanOps, Coord, LineString, MultiPolygon, Orient, Polygon, Validation};
 use serde_json::{Map, Value};
 
-use crate::domain::areas::Level;
+use crate::domain::areas::{cbs_level, cbs_parent, is_cbs_code, Level};
 
 /// One area as read from a file.
 #[derive(Debug, Clone)]
@@ -33,6 +39,16 @@ pub struct ImportReport {
     pub skipped: Vec<String>,
     /// Features changed to make them valid (ring orientation).
     pub repaired: Vec<String>,
+    /// The property the codes were read from.
+    pub code_field: String,
+    /// Whether those are CBS codes. Only a caller's `--code-field` imports other codes; their areas
+    /// have no wijk or gemeente, so entries in them count in no wijk or gemeente figure.
+    pub cbs_codes: bool,
+    /// When the codes are not CBS codes: the fields that do hold CBS codes of the level.
+    pub cbs_fields: Vec<String>,
+    /// Names of the enclosing wijken and gemeenten the file gives (a buurt file's `gemeentenaam`),
+    /// by their CBS code, so the dashboard can name them without their own boundaries.
+    pub parent_names: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -41,8 +57,28 @@ pub enum ImportError {
     NotJson(String),
     #[error("not a GeoJSON FeatureCollection or TopoJSON Topology (type {0:?})")]
     UnknownFormat(String),
+    #[error("the file holds no areas")]
+    NoFeatures,
     #[error("feature {index}: no code field; give it with --code-field (fields found: {found})")]
     NoCodeField { index: usize, found: String },
+    #[error(
+        "no field holds CBS {level} codes ({form}); field {field} holds codes like {example:?}. \
+         Give --code-field {field} to import under those codes anyway: entries in these areas then \
+         count in no wijk or gemeente (fields found: {found})"
+    )]
+    NoCbsCodes {
+        level: &'static str,
+        form: &'static str,
+        field: String,
+        example: String,
+        found: String,
+    },
+    #[error("feature {index} ({code}): the same code as feature {first}; a file holds each area once (is --level right?)")]
+    DuplicateCode {
+        index: usize,
+        first: usize,
+        code: String,
+    },
     #[error("feature {index} ({code}): {reason}")]
     BadFeature {
         index: usize,
@@ -56,6 +92,26 @@ fn code_fields(level: Level) -> &'static [&'static str] {
         Level::Buurt => &["buurtcode", "BU_CODE", "bu_code", "statcode", "code"],
         Level::Wijk => &["wijkcode", "WK_CODE", "wk_code", "statcode", "code"],
         Level::Gemeente => &["gemeentecode", "GM_CODE", "gm_code", "statcode", "code"],
+    }
+}
+
+/// How a CBS code of `level` looks, for messages.
+pub fn cbs_form(level: Level) -> &'static str {
+    match level {
+        Level::Gemeente => "GM and 4 digits, like GM0505",
+        Level::Wijk => "WK, the gemeente's 4 digits and 2 characters, like WK050501 or WK0363AA",
+        Level::Buurt => {
+            "BU, the gemeente's 4 digits and 4 characters, like BU05050101 or BU0363AA01"
+        }
+    }
+}
+
+/// The fields naming an enclosing level's area in a file of a finer level.
+fn parent_name_fields(level: Level) -> &'static [&'static str] {
+    match level {
+        Level::Wijk => &["wijknaam", "WK_NAAM", "wk_naam"],
+        Level::Gemeente => &["gemeentenaam", "GM_NAAM", "gm_naam"],
+        Level::Buurt => &[],
     }
 }
 
@@ -146,9 +202,20 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
         other => return Err(ImportError::UnknownFormat(other.to_string())),
     };
 
+    if features.is_empty() {
+        return Err(ImportError::NoFeatures);
+    }
     let mut report = ImportReport::default();
+    let (code_field, cbs_codes) = code_field(&features, level, fields.code.as_deref())?;
+    if !cbs_codes {
+        report.cbs_fields = cbs_fields(&features, level);
+    }
+    report.code_field = code_field.to_string();
+    report.cbs_codes = cbs_codes;
+    let mut first_of: std::collections::HashMap<String, usize> = Default::default();
+    let mut parent_names: std::collections::BTreeMap<String, String> = Default::default();
     for (index, (props, shape)) in features.into_iter().enumerate() {
-        let code = match pick(&props, fields.code.as_deref(), code_fields(level)) {
+        let code = match pick(&props, Some(code_field.as_str()), &[]) {
             Some(c) => c,
             None => {
                 return Err(ImportError::NoCodeField {
@@ -157,14 +224,18 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
                 });
             }
         };
-        if Level::of_code(&code).is_some_and(|l| l != level) {
+        if let Some(other) = cbs_level(&code).filter(|l| *l != level) {
             report.skipped.push(format!(
                 "feature {index} ({code}): a {} code, not a {}",
-                Level::of_code(&code).map_or("", |l| l.as_str()),
+                other.as_str(),
                 level.as_str()
             ));
             continue;
         }
+        if let Some(&first) = first_of.get(&code) {
+            return Err(ImportError::DuplicateCode { index, first, code });
+        }
+        first_of.insert(code.clone(), index);
         let shape = shape.map_err(|reason| ImportError::BadFeature {
             index,
             code: code.clone(),
@@ -186,6 +257,13 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
             .iter()
             .find_map(|f| props.get(*f).and_then(Value::as_i64))
             .filter(|n| *n >= 0); // CBS codes secret or missing figures as negative numbers
+        for parent in [Level::Wijk, Level::Gemeente] {
+            let named =
+                cbs_parent(&code, parent).zip(pick(&props, None, parent_name_fields(parent)));
+            if let Some((parent_code, name)) = named {
+                parent_names.entry(parent_code).or_insert(name);
+            }
+        }
         report.areas.push(ImportedArea {
             name: pick(&props, fields.name.as_deref(), name_fields(level)),
             code,
@@ -194,7 +272,87 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
             shape,
         });
     }
+    report.parent_names = parent_names.into_iter().collect();
     Ok(report)
+}
+
+/// Whether every value `field` has in the features is a CBS code (of any level: a 2014 `statcode`
+/// file could mix them), and at least one is of `level`.
+fn holds_cbs_codes(features: &[RawFeature], field: &str, level: Level) -> bool {
+    let mut values = features
+        .iter()
+        .filter_map(|(props, _)| pick(props, Some(field), &[]))
+        .peekable();
+    let mut of_level = false;
+    values.peek().is_some()
+        && values.all(|v| {
+            of_level |= is_cbs_code(&v, level);
+            cbs_level(&v).is_some()
+        })
+        && of_level
+}
+
+/// Every field of the file, the usual code fields of `level` first (in their order), then the rest
+/// alphabetically: the order in which the code field is looked for.
+fn field_order(features: &[RawFeature], level: Level) -> Vec<String> {
+    let mut all: std::collections::BTreeSet<&str> = Default::default();
+    for (props, _) in features {
+        all.extend(props.keys().map(String::as_str));
+    }
+    let usual = code_fields(level);
+    usual
+        .iter()
+        .filter(|f| all.contains(**f))
+        .map(|f| f.to_string())
+        .chain(
+            all.iter()
+                .filter(|f| !usual.contains(f))
+                .map(|f| f.to_string()),
+        )
+        .collect()
+}
+
+/// The fields holding CBS codes of `level`.
+fn cbs_fields(features: &[RawFeature], level: Level) -> Vec<String> {
+    field_order(features, level)
+        .into_iter()
+        .filter(|f| holds_cbs_codes(features, f, level))
+        .collect()
+}
+
+/// The field to read codes from, and whether it holds CBS codes. The caller's field is taken as it
+/// is; otherwise the first field (usual names first) whose values are CBS codes of the level.
+fn code_field(
+    features: &[RawFeature],
+    level: Level,
+    forced: Option<&str>,
+) -> Result<(String, bool), ImportError> {
+    if let Some(f) = forced {
+        return Ok((f.to_string(), holds_cbs_codes(features, f, level)));
+    }
+    if let Some(f) = cbs_fields(features, level).into_iter().next() {
+        return Ok((f, true));
+    }
+    let found = |props: &Map<String, Value>| props.keys().cloned().collect::<Vec<_>>().join(", ");
+    // No CBS codes anywhere: name the field a CBS file would have used, with one of its values.
+    let usual = features.iter().enumerate().find_map(|(i, (props, _))| {
+        code_fields(level)
+            .iter()
+            .find_map(|f| pick(props, Some(f), &[]).map(|v| (i, f.to_string(), v)))
+    });
+    match usual {
+        Some((_, field, example)) => Err(ImportError::NoCbsCodes {
+            level: level.as_str(),
+            form: cbs_form(level),
+            field,
+            example,
+            found: features.first().map(|(p, _)| found(p)).unwrap_or_default(),
+        }),
+        None => Err(ImportError::NoCodeField {
+            index: 0,
+            found: features.first().map(|(p, _)| found(p)).unwrap_or_default(),
+        }),
+    }
 }
 
 /// The first non-empty string among the fields (or the one field the caller named).
@@ -468,6 +626,10 @@ mod tests {
             .expect("a Dordrecht buurt");
         assert!(a.name.is_some());
         assert!(r.areas.iter().any(|a| a.population.is_some_and(|p| p > 0)));
+        assert_eq!((r.code_field.as_str(), r.cbs_codes), ("buurtcode", true));
+        assert!(r
+            .parent_names
+            .contains(&("GM0505".to_string(), "Dordrecht".to_string())));
     }
 
     #[test]
@@ -540,6 +702,105 @@ mod tests {
         .expect("reads");
         assert_eq!(named.areas[0].code, "7");
         assert_eq!(named.areas[0].name.as_deref(), Some("x"));
+    }
+
+    /// A municipality's own buurt file: its internal code in `code`, the CBS code elsewhere.
+    fn municipal(features: &[(&str, &str, &str)]) -> Vec<u8> {
+        let features: Vec<Value> = features
+            .iter()
+            .enumerate()
+            .map(|(i, (code, cbs, name))| {
+                let x = 4.0 + i as f64 * 0.1;
+                serde_json::json!({"type": "Feature",
+                    "properties": {"code": code, "cbsCode": cbs, "naam": name, "gemeentenaam": "Amsterdam"},
+                    "geometry": {"type": "Polygon", "coordinates": [[[x, 51.0], [x + 0.1, 51.0], [x + 0.1, 51.1], [x, 51.0]]]}})
+            })
+            .collect();
+        serde_json::to_vec(&serde_json::json!({"type": "FeatureCollection", "features": features}))
+            .expect("json")
+    }
+
+    #[test]
+    fn the_cbs_code_is_found_by_its_form_in_any_field() {
+        let f = municipal(&[
+            ("AA01", "BU0363AA01", "Kop Zeedijk"),
+            ("AA02", "BU0363AA02", "Oude Kerk e.o."),
+        ]);
+        let r = read(&f, Level::Buurt, &Fields::default()).expect("reads");
+        assert_eq!((r.code_field.as_str(), r.cbs_codes), ("cbsCode", true));
+        assert_eq!(r.areas[0].code, "BU0363AA01");
+        assert_eq!(r.areas[0].name.as_deref(), Some("Kop Zeedijk"));
+        assert_eq!(
+            r.parent_names,
+            vec![("GM0363".to_string(), "Amsterdam".to_string())],
+            "the gemeente is named; the file names no wijk"
+        );
+        // The caller may insist on the internal codes: imported, and said to be no CBS codes.
+        let own = read(
+            &f,
+            Level::Buurt,
+            &Fields {
+                code: Some("code".into()),
+                name: None,
+            },
+        )
+        .expect("reads");
+        assert_eq!(own.areas[0].code, "AA01");
+        assert!(!own.cbs_codes);
+        assert_eq!(own.cbs_fields, vec!["cbsCode".to_string()]);
+        assert!(own.parent_names.is_empty());
+        // The CBS field named explicitly is as good as found.
+        let named = read(
+            &f,
+            Level::Buurt,
+            &Fields {
+                code: Some("cbsCode".into()),
+                name: None,
+            },
+        )
+        .expect("reads");
+        assert!(named.cbs_codes);
+    }
+
+    #[test]
+    fn a_file_without_cbs_codes_is_refused_with_what_it_holds() {
+        let f = municipal(&[("AA01", "", "Kop Zeedijk")]);
+        let e = read(&f, Level::Buurt, &Fields::default()).expect_err("no CBS codes");
+        assert!(
+            matches!(&e, ImportError::NoCbsCodes { field, example, .. } if field == "code" && example == "AA01"),
+            "{e}"
+        );
+        let message = e.to_string();
+        assert!(
+            message.contains("--code-field code") && message.contains("BU0363AA01"),
+            "{message}"
+        );
+        // Wijk codes in a buurt file are no buurt codes.
+        let wijken = municipal(&[("AA", "WK0363AA", "Burgwallen-Oude Zijde")]);
+        assert!(matches!(
+            read(&wijken, Level::Buurt, &Fields::default()),
+            Err(ImportError::NoCbsCodes { .. })
+        ));
+        let as_wijken = read(&wijken, Level::Wijk, &Fields::default()).expect("a wijk file");
+        assert_eq!(as_wijken.areas[0].code, "WK0363AA");
+    }
+
+    #[test]
+    fn a_code_twice_is_refused() {
+        let f = municipal(&[("AA01", "BU0363AA01", "a"), ("AA02", "BU0363AA01", "b")]);
+        assert_eq!(
+            read(&f, Level::Buurt, &Fields::default()).expect_err("twice"),
+            ImportError::DuplicateCode {
+                index: 1,
+                first: 0,
+                code: "BU0363AA01".into()
+            }
+        );
+        let empty = br#"{"type":"FeatureCollection","features":[]}"#;
+        assert_eq!(
+            read(empty, Level::Buurt, &Fields::default()).expect_err("empty"),
+            ImportError::NoFeatures
+        );
     }
 
     #[test]

@@ -385,7 +385,7 @@ async fn export_geojson(
     } else {
         let filter = public_filter(filter)?;
         let figures = svc.aggregates(&filter).await?;
-        let areas = svc.store.areas().await?;
+        let areas = svc.store.shown_areas().await?;
         (
             crate::export::geojson(&filter, &figures, &areas),
             "trefpunt-aggregates.geojson",

@@ -13,9 +13,7 @@ use super::dialect::Backend;
 pub use super::dialect::NOW;
 use super::ingest::Ingest;
 use super::tx::WriteTx;
-use super::{
-    AreaFacts, Entries, EntryFilter, GemeenteRecords, RawRow, StoreError, Stored, StoredArea,
-};
+use super::{Entries, EntryFilter, GemeenteRecords, RawRow, StoreError, Stored};
 use crate::domain::aggregate::Record;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -120,7 +118,8 @@ impl Store {
         })
     }
 
-    /// Stores a validated submission with its area codes and bumps its gemeente's revision, in one
+    /// Stores a validated submission with its area codes (found with the index of
+    /// `areas_generation`, see [`super::areas`]) and bumps its gemeente's revision, in one
     /// transaction shared with the other submissions arriving at the same moment (see
     /// [`super::ingest`]). With `accept_new` false (the campaign is outside its period) only a resend
     /// of a stored entry is answered; anything new is `UnknownCampaign`.
@@ -128,10 +127,11 @@ impl Store {
         &self,
         s: &Submission,
         areas: &AreaCodes,
+        areas_generation: i64,
         accept_new: bool,
     ) -> Result<Stored, StoreError> {
         self.ingest
-            .submit(s.clone(), areas.clone(), accept_new)
+            .submit(s.clone(), areas.clone(), areas_generation, accept_new)
             .await
     }
 
@@ -474,17 +474,6 @@ impl Store {
         rows.iter().map(public_entry).collect()
     }
 
-    /// Name and inhabitants of every imported area: CBS key figures where imported, else the
-    /// boundary file's figure.
-    pub async fn area_facts(&self) -> Result<Vec<AreaFacts>, StoreError> {
-        Ok(sqlx::query_as(&self.backend.sql(
-            "SELECT a.code, a.level, a.name, coalesce(p.inhabitants, a.population) AS population, a.year \
-             FROM areas a LEFT JOIN population p ON p.code = a.code ORDER BY a.code",
-        ))
-        .fetch_all(&self.reader)
-        .await?)
-    }
-
     /// The months of the first and the last entry (for the period filter's choices).
     pub async fn month_span(&self) -> Result<Option<(String, String)>, StoreError> {
         let row: (Option<String>, Option<String>) =
@@ -507,74 +496,6 @@ impl Store {
         )
         .fetch_all(&self.reader)
         .await?)
-    }
-
-    /// Stores imported areas (replacing areas with the same code), re-assigns every stored submission
-    /// with `assign` and marks every gemeente's figures changed, all in one transaction: a failure
-    /// changes nothing.
-    pub async fn import_areas(
-        &self,
-        areas: &[StoredArea],
-        assign: impl Fn(f64, f64) -> AreaCodes,
-    ) -> Result<u64, StoreError> {
-        let mut tx = self.write_tx().await?;
-        for a in areas {
-            sqlx::query(&self.backend.sql(&format!(
-                "INSERT INTO areas (code, level, name, population, year, shape, imported_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, {NOW}) ON CONFLICT (code) DO UPDATE SET level = excluded.level, \
-                 name = excluded.name, population = excluded.population, year = excluded.year, \
-                 shape = excluded.shape, imported_at = excluded.imported_at"
-            )))
-            .bind(&a.code)
-            .bind(&a.level)
-            .bind(&a.name)
-            .bind(a.population)
-            .bind(a.year)
-            .bind(&a.shape)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let located: Vec<(String, f64, f64)> =
-            sqlx::query_as(&self.backend.sql(
-                "SELECT id, lon, lat FROM submissions WHERE lon IS NOT NULL AND lat IS NOT NULL",
-            ))
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut moved = 0;
-        for (id, lon, lat) in located {
-            let c = assign(lon, lat);
-            let r = sqlx::query(&self.backend.sql(
-                "UPDATE submissions SET gemeente = ?, wijk = ?, buurt = ? WHERE id = ? \
-                 AND (gemeente IS DISTINCT FROM ? OR wijk IS DISTINCT FROM ? OR buurt IS DISTINCT FROM ?)",
-            ))
-            .bind(&c.gemeente)
-            .bind(&c.wijk)
-            .bind(&c.buurt)
-            .bind(&id)
-            .bind(&c.gemeente)
-            .bind(&c.wijk)
-            .bind(&c.buurt)
-            .execute(&mut *tx)
-            .await?;
-            moved += r.rows_affected();
-        }
-        // Every gemeente's figures may have changed: bump them all, and add gemeenten new to entries.
-        sqlx::query(
-            &self
-                .backend
-                .sql("UPDATE area_revisions SET revision = revision + 1"),
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(&self.backend.sql(
-            "INSERT INTO area_revisions (gemeente, revision) \
-             SELECT DISTINCT gemeente, 1 FROM submissions WHERE gemeente IS NOT NULL \
-             ON CONFLICT (gemeente) DO NOTHING",
-        ))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(moved)
     }
 
     /// Stores CBS key figures, replacing earlier figures of the same codes, in one transaction.
@@ -605,38 +526,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Every stored area, for building the in-memory index.
-    pub async fn areas(&self) -> Result<Vec<StoredArea>, StoreError> {
-        Ok(sqlx::query_as(
-            &self
-                .backend
-                .sql("SELECT code, level, name, population, year, shape FROM areas ORDER BY code"),
-        )
-        .fetch_all(&self.reader)
-        .await?)
-    }
-
-    /// Changes whenever areas are imported, so a running server knows to reload its index.
-    pub async fn areas_version(&self) -> Result<String, StoreError> {
-        Ok(sqlx::query_scalar(
-            &self
-                .backend
-                .sql("SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM areas"),
-        )
-        .fetch_one(&self.reader)
-        .await?)
-    }
-
-    /// Changes whenever areas or key figures are imported (names and inhabitants may have changed).
-    pub async fn facts_version(&self) -> Result<String, StoreError> {
-        Ok(sqlx::query_scalar(&self.backend.sql(
-            "SELECT (SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM areas) || '/' || \
-             (SELECT coalesce(max(imported_at), '') || ':' || count(*) FROM population)",
-        ))
-        .fetch_one(&self.reader)
-        .await?)
     }
 
     /// Marks a gemeente's figures changed, inside the caller's transaction.

@@ -31,6 +31,8 @@ const QUEUE: usize = 4096;
 struct Job {
     submission: Submission,
     areas: AreaCodes,
+    /// The generation of the area index that found `areas`.
+    areas_generation: i64,
     accept_new: bool,
     answer: oneshot::Sender<Result<Stored, StoreError>>,
 }
@@ -54,12 +56,14 @@ impl Ingest {
         &self,
         submission: Submission,
         areas: AreaCodes,
+        areas_generation: i64,
         accept_new: bool,
     ) -> Result<Stored, StoreError> {
         let (answer, answered) = oneshot::channel();
         let job = Job {
             submission,
             areas,
+            areas_generation,
             accept_new,
             answer,
         };
@@ -159,11 +163,11 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
     let mut inserted: HashSet<String> = HashSet::with_capacity(fresh.len());
     for rows in chunks(&fresh) {
         let placeholders =
-            format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})");
+            format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})");
         let values = vec![placeholders; rows.len()].join(", ");
         let statement = format!(
             "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, pub_lon, pub_lat, details, answers, \
-             text, language, source, event, gemeente, wijk, buurt, content_hash, wordless_hash, created_at) \
+             text, language, source, event, gemeente, wijk, buurt, areas_generation, content_hash, wordless_hash, created_at) \
              VALUES {values} \
              ON CONFLICT (id) DO NOTHING RETURNING id"
         );
@@ -191,6 +195,7 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
                 .bind(&areas.gemeente)
                 .bind(&areas.wijk)
                 .bind(&areas.buurt)
+                .bind(jobs[i].areas_generation)
                 .bind(before[&s.id].full.as_deref().unwrap_or_default())
                 .bind(&before[&s.id].wordless);
         }

@@ -4,6 +4,7 @@
 //! SQLITE_BUSY, while reads use a pool of their own. New submissions are committed in batches
 //! ([`ingest`]).
 
+mod areas;
 mod campaigns;
 mod db;
 pub mod dialect;
