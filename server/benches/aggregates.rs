@@ -60,7 +60,7 @@ async fn main() {
     let store = Store::open(&url).await.unwrap();
     let index = AreaIndex::new(areas);
     store
-        .import_areas(&stored, &[], &[], |lon, lat| index.assign(lon, lat))
+        .import_areas(0, &stored, &[], &[], |lon, lat| index.assign(lon, lat))
         .await
         .unwrap();
 

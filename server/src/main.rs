@@ -261,6 +261,9 @@ async fn import_areas(
 
     let store = server::store::Store::open(&settings.database_url).await?;
     // Every area after this import: what it implies, and the index to re-assign what is stored.
+    // The generation first: the store refuses the import if another lands after it (see
+    // `Store::import_areas`).
+    let read_at = store.area_generation().await?;
     let replaced: std::collections::HashSet<&str> =
         stored.iter().map(|s| s.code.as_str()).collect();
     let mut all = store.areas().await?;
@@ -269,7 +272,9 @@ async fn import_areas(
     let implied = server::import::implied::implied(&all);
     let index = server::service::build_index(all);
     let moved = store
-        .import_areas(&stored, &implied, &names, |lon, lat| index.assign(lon, lat))
+        .import_areas(read_at, &stored, &implied, &names, |lon, lat| {
+            index.assign(lon, lat)
+        })
         .await?;
     store.close().await;
     for level in [Level::Wijk, Level::Gemeente] {

@@ -177,6 +177,8 @@ fn import_case(c: &ImportInput) -> Verdict {
         Err(ImportError::NotJson(_)) => Ok("not JSON"),
         Err(ImportError::UnknownFormat(_)) => Ok("unknown format"),
         Err(ImportError::NoCodeField { .. }) => Ok("no code field"),
+        Err(ImportError::MissingCode { field, .. }) if !field.is_empty() => Ok("a code missing"),
+        Err(e @ ImportError::MissingCode { .. }) => Err(format!("{e}: no field named")),
         Err(ImportError::NoFeatures) => Ok("no features"),
         Err(ImportError::NoCbsCodes { field, example, .. }) => {
             if field.is_empty() || example.is_empty() {

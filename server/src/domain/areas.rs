@@ -163,8 +163,8 @@ pub fn cbs_parent(code: &str, level: Level) -> Option<String> {
 pub struct Implied {
     pub code: String,
     pub level: Level,
-    /// Positions in the list given to [`implied_areas`] of the parts that cover it: its wijken
-    /// where any of them is held, else its buurten, so no part lies inside another.
+    /// Positions in the list given to [`implied_areas`] of the parts that cover it, none inside
+    /// another: a gemeente's held wijken, and its buurten whose wijk is not held.
     pub parts: Vec<usize>,
     pub population: Option<i64>,
 }
@@ -173,33 +173,39 @@ pub struct Implied {
 pub fn implied_areas(held: &[(String, Level, Option<i64>)]) -> Vec<Implied> {
     use std::collections::{BTreeMap, HashSet};
     let codes: HashSet<&str> = held.iter().map(|(c, _, _)| c.as_str()).collect();
-    // Per implied code: its level and, per level, the positions of its parts.
-    let mut parts: BTreeMap<String, (Level, BTreeMap<Level, Vec<usize>>)> = BTreeMap::new();
+    let is_held = |c: &Option<String>| c.as_deref().is_some_and(|c| codes.contains(c));
+    let mut parts: BTreeMap<String, (Level, Vec<usize>)> = BTreeMap::new();
     for (i, (code, level, _)) in held.iter().enumerate() {
-        for parent in [Level::Gemeente, Level::Wijk] {
-            let Some(p) = cbs_parent(code, parent).filter(|p| !codes.contains(p.as_str())) else {
-                continue;
-            };
-            parts
-                .entry(p)
-                .or_insert_with(|| (parent, BTreeMap::new()))
-                .1
-                .entry(*level)
-                .or_default()
-                .push(i);
+        let wijk = cbs_parent(code, Level::Wijk);
+        if wijk.is_some() && !is_held(&wijk) {
+            if let Some(w) = wijk.clone() {
+                parts
+                    .entry(w)
+                    .or_insert((Level::Wijk, Vec::new()))
+                    .1
+                    .push(i);
+            }
+        }
+        // A buurt counts in its gemeente through its wijk when that is held.
+        let gemeente = cbs_parent(code, Level::Gemeente);
+        let direct = *level == Level::Wijk || !is_held(&wijk);
+        if direct && !is_held(&gemeente) {
+            if let Some(g) = gemeente {
+                parts
+                    .entry(g)
+                    .or_insert((Level::Gemeente, Vec::new()))
+                    .1
+                    .push(i);
+            }
         }
     }
     parts
         .into_iter()
-        .map(|(code, (level, by_level))| {
-            // The coarsest level first (Gemeente < Wijk < Buurt).
-            let parts = by_level.into_values().next().unwrap_or_default();
-            Implied {
-                population: parts.iter().filter_map(|&i| held[i].2).reduce(|a, b| a + b),
-                code,
-                level,
-                parts,
-            }
+        .map(|(code, (level, parts))| Implied {
+            population: parts.iter().filter_map(|&i| held[i].2).reduce(|a, b| a + b),
+            code,
+            level,
+            parts,
         })
         .collect()
 }
@@ -347,6 +353,7 @@ mod tests {
             b("BU05050101", Some(7)),
             ("WK050501".to_string(), Level::Wijk, Some(9)),
             ("AA01".to_string(), Level::Buurt, Some(1000)),
+            b("BU05050201", Some(4)),
         ];
         let implied = implied_areas(&held);
         let found = |code: &str| implied.iter().find(|i| i.code == code).cloned();
@@ -374,10 +381,11 @@ mod tests {
         let dordrecht = found("GM0505").expect("implied");
         assert_eq!(
             (dordrecht.parts, dordrecht.population),
-            (vec![4], Some(9)),
-            "the wijk, not the wijk and its buurt"
+            (vec![4, 6], Some(13)),
+            "the held wijk (not its buurt too) and the buurt of a wijk not held"
         );
-        assert_eq!(implied.len(), 4, "{implied:?}: own codes imply nothing");
+        assert_eq!(found("WK050502").map(|i| i.parts), Some(vec![6]));
+        assert_eq!(implied.len(), 5, "{implied:?}: own codes imply nothing");
     }
 
     #[test]

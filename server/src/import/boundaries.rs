@@ -59,18 +59,30 @@ pub enum ImportError {
     UnknownFormat(String),
     #[error("the file holds no areas")]
     NoFeatures,
-    #[error("feature {index}: no code field; give it with --code-field (fields found: {found})")]
-    NoCodeField { index: usize, found: String },
+    #[error("no field holds the areas' codes; give it with --code-field (fields found: {found})")]
+    NoCodeField { found: String },
     #[error(
-        "no field holds CBS {level} codes ({form}); field {field} holds codes like {example:?}. \
-         Give --code-field {field} to import under those codes anyway: entries in these areas then \
-         count in no wijk or gemeente (fields found: {found})"
+        "feature {index}: no code in field {field}, which holds the other features' codes \
+         (its fields: {found})"
+    )]
+    MissingCode {
+        index: usize,
+        field: String,
+        found: String,
+    },
+    #[error(
+        "no field holds CBS {} codes ({}) in every feature{nearly}; field {field} holds \
+         codes like {example:?}. Give --code-field {field} to import under those codes anyway: \
+         entries in these areas then count in no wijk or gemeente (fields found: {found})",
+        .level.as_str(),
+        cbs_form(*.level)
     )]
     NoCbsCodes {
-        level: &'static str,
-        form: &'static str,
+        level: Level,
         field: String,
         example: String,
+        /// A field holding CBS codes but for a few values, with the first of those.
+        nearly: String,
         found: String,
     },
     #[error("feature {index} ({code}): the same code as feature {first}; a file holds each area once (is --level right?)")]
@@ -206,7 +218,9 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
         return Err(ImportError::NoFeatures);
     }
     let mut report = ImportReport::default();
-    let (code_field, cbs_codes) = code_field(&features, level, fields.code.as_deref())?;
+    // An empty `--code-field ""` names no field.
+    let forced = fields.code.as_deref().filter(|f| !f.trim().is_empty());
+    let (code_field, cbs_codes) = code_field(&features, level, forced)?;
     if !cbs_codes {
         report.cbs_fields = cbs_fields(&features, level);
     }
@@ -216,10 +230,13 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
     let mut parent_names: std::collections::BTreeMap<String, String> = Default::default();
     for (index, (props, shape)) in features.into_iter().enumerate() {
         let code = match pick(&props, Some(code_field.as_str()), &[]) {
+            // CBS codes are upper case; a file may not be.
+            Some(c) if cbs_codes => c.to_ascii_uppercase(),
             Some(c) => c,
             None => {
-                return Err(ImportError::NoCodeField {
+                return Err(ImportError::MissingCode {
                     index,
+                    field: code_field,
                     found: props.keys().cloned().collect::<Vec<_>>().join(", "),
                 });
             }
@@ -265,7 +282,11 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
             }
         }
         report.areas.push(ImportedArea {
-            name: pick(&props, fields.name.as_deref(), name_fields(level)),
+            name: pick(
+                &props,
+                fields.name.as_deref().filter(|f| !f.trim().is_empty()),
+                name_fields(level),
+            ),
             code,
             level,
             population,
@@ -276,29 +297,50 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
     Ok(report)
 }
 
-/// Whether every value `field` has in the features is a CBS code (of any level: a 2014 `statcode`
-/// file could mix them), and at least one is of `level`.
-fn holds_cbs_codes(features: &[RawFeature], field: &str, level: Level) -> bool {
-    let mut values = features
+/// The values `field` has in the features (upper case, as CBS writes codes), with their features'
+/// positions.
+fn values<'a>(
+    features: &'a [RawFeature],
+    field: &'a str,
+) -> impl Iterator<Item = (usize, String)> + 'a {
+    features
         .iter()
-        .filter_map(|(props, _)| pick(props, Some(field), &[]))
-        .peekable();
-    let mut of_level = false;
-    values.peek().is_some()
-        && values.all(|v| {
-            of_level |= is_cbs_code(&v, level);
-            cbs_level(&v).is_some()
+        .enumerate()
+        .filter_map(move |(i, (props, _))| {
+            pick(props, Some(field), &[]).map(|v| (i, v.to_ascii_uppercase()))
         })
-        && of_level
+}
+
+/// Whether every value `field` has in the features is a CBS code (of any level: a 2014 `statcode`
+/// file could mix them), and at least one is of `level`. Features without a value are not judged
+/// here (the import names the first of them).
+fn holds_cbs_codes(features: &[RawFeature], field: &str, level: Level) -> bool {
+    let mut of_level = false;
+    for (_, v) in values(features, field) {
+        if cbs_level(&v).is_none() {
+            return false;
+        }
+        of_level |= is_cbs_code(&v, level);
+    }
+    of_level
+}
+
+/// A field whose values are CBS codes of `level` but for a few (at most a tenth), with the first
+/// feature that is not, for telling the caller which value to fix.
+fn nearly_cbs_codes(features: &[RawFeature], level: Level) -> Option<(String, usize, String)> {
+    field_order(features, level).into_iter().find_map(|field| {
+        let all: Vec<(usize, String)> = values(features, &field).collect();
+        let bad: Vec<&(usize, String)> =
+            all.iter().filter(|(_, v)| !is_cbs_code(v, level)).collect();
+        let first = bad.first()?;
+        (bad.len() * 10 <= all.len()).then(|| (field.clone(), first.0, first.1.clone()))
+    })
 }
 
 /// Every field of the file, the usual code fields of `level` first (in their order), then the rest
 /// alphabetically: the order in which the code field is looked for.
 fn field_order(features: &[RawFeature], level: Level) -> Vec<String> {
-    let mut all: std::collections::BTreeSet<&str> = Default::default();
-    for (props, _) in features {
-        all.extend(props.keys().map(String::as_str));
-    }
+    let all = all_fields(features);
     let usual = code_fields(level);
     usual
         .iter()
@@ -309,6 +351,14 @@ fn field_order(features: &[RawFeature], level: Level) -> Vec<String> {
                 .filter(|f| !usual.contains(f))
                 .map(|f| f.to_string()),
         )
+        .collect()
+}
+
+/// The fields any feature has, in order.
+fn all_fields(features: &[RawFeature]) -> std::collections::BTreeSet<&str> {
+    features
+        .iter()
+        .flat_map(|(props, _)| props.keys().map(String::as_str))
         .collect()
 }
 
@@ -330,28 +380,31 @@ fn code_field(
     if let Some(f) = forced {
         return Ok((f.to_string(), holds_cbs_codes(features, f, level)));
     }
-    if let Some(f) = cbs_fields(features, level).into_iter().next() {
+    if let Some(f) = field_order(features, level)
+        .into_iter()
+        .find(|f| holds_cbs_codes(features, f, level))
+    {
         return Ok((f, true));
     }
-    let found = |props: &Map<String, Value>| props.keys().cloned().collect::<Vec<_>>().join(", ");
+    let found = all_fields(features)
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(", ");
     // No CBS codes anywhere: name the field a CBS file would have used, with one of its values.
-    let usual = features.iter().enumerate().find_map(|(i, (props, _))| {
-        code_fields(level)
-            .iter()
-            .find_map(|f| pick(props, Some(f), &[]).map(|v| (i, f.to_string(), v)))
-    });
+    let usual = code_fields(level)
+        .iter()
+        .find_map(|f| values(features, f).next().map(|(_, v)| (f.to_string(), v)));
     match usual {
-        Some((_, field, example)) => Err(ImportError::NoCbsCodes {
-            level: level.as_str(),
-            form: cbs_form(level),
+        Some((field, example)) => Err(ImportError::NoCbsCodes {
+            level,
             field,
             example,
-            found: features.first().map(|(p, _)| found(p)).unwrap_or_default(),
+            nearly: nearly_cbs_codes(features, level)
+                .map(|(f, i, v)| format!(" (field {f} does but for feature {i}: {v:?})"))
+                .unwrap_or_default(),
+            found,
         }),
-        None => Err(ImportError::NoCodeField {
-            index: 0,
-            found: features.first().map(|(p, _)| found(p)).unwrap_or_default(),
-        }),
+        None => Err(ImportError::NoCodeField { found }),
     }
 }
 
@@ -687,7 +740,6 @@ mod tests {
         assert_eq!(
             e,
             ImportError::NoCodeField {
-                index: 0,
                 found: "id, naam".into()
             }
         );
@@ -783,6 +835,37 @@ mod tests {
         ));
         let as_wijken = read(&wijken, Level::Wijk, &Fields::default()).expect("a wijk file");
         assert_eq!(as_wijken.areas[0].code, "WK0363AA");
+    }
+
+    #[test]
+    fn a_feature_without_the_found_code_is_named_and_lower_case_codes_are_read() {
+        let f = municipal(&[("AA01", "bu0363aa01", "Kop Zeedijk"), ("AA02", "", "Water")]);
+        let e = read(&f, Level::Buurt, &Fields::default()).expect_err("feature 1 has no code");
+        assert!(
+            matches!(&e, ImportError::MissingCode { index: 1, field, .. } if field == "cbsCode"),
+            "{e}"
+        );
+        let lower = municipal(&[("AA01", "bu0363aa01", "Kop Zeedijk")]);
+        let r = read(&lower, Level::Buurt, &Fields::default()).expect("reads");
+        assert_eq!(r.areas[0].code, "BU0363AA01");
+    }
+
+    #[test]
+    fn a_field_of_cbs_codes_but_one_typo_is_pointed_out() {
+        let mut rows: Vec<(String, String)> = (0..12)
+            .map(|i| (format!("AA{i:02}"), format!("BU0363AA{i:02}")))
+            .collect();
+        rows[7].1 = "BU0363-A07".into();
+        let rows: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str(), "x"))
+            .collect();
+        let e = read(&municipal(&rows), Level::Buurt, &Fields::default()).expect_err("a typo");
+        let message = e.to_string();
+        assert!(
+            message.contains("field cbsCode does but for feature 7: \"BU0363-A07\""),
+            "{message}"
+        );
     }
 
     #[test]

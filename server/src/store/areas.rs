@@ -35,18 +35,45 @@ struct Placed {
 }
 
 impl Store {
-    /// Stores imported areas (replacing areas with the same code), what all areas now imply (replacing
-    /// what they implied before) and the names the file gives enclosing areas, counts the area generation up, re-assigns every located entry with `assign`
-    /// and marks every gemeente's figures changed, all in one transaction: a failure changes
-    /// nothing. Returns how many entries moved.
+    /// Stores imported areas (replacing areas with the same code), what all areas now imply
+    /// (replacing what they implied before) and the names the file gives enclosing areas, counts
+    /// the area generation up, re-assigns every located entry with `assign` and marks every
+    /// gemeente's figures changed, all in one transaction: a failure changes nothing. Returns how
+    /// many entries moved.
+    ///
+    /// Every located entry is written (those that move, and the mark of those that stay): on
+    /// PostgreSQL that is a new row version each, so a large table bloats until (auto)vacuum, and
+    /// moderation waits for the import's commit. Imports are rare; run them in quiet hours.
+    ///
+    /// `read_at` is the [`Store::area_generation`] the caller read before it read the areas that
+    /// `implied` and `assign` were made from. Should another import have landed since, this one
+    /// would mark entries as assigned by areas it never saw: it stops with
+    /// [`StoreError::Changed`] and writes nothing.
     pub async fn import_areas(
         &self,
+        read_at: i64,
         areas: &[StoredArea],
         implied: &[StoredArea],
         names: &[(String, String)],
         assign: impl Fn(f64, f64) -> AreaCodes,
     ) -> Result<u64, StoreError> {
         let mut tx = self.write_tx().await?;
+        // First, so a concurrent import waits here (PostgreSQL's row lock; SQLite's one writer)
+        // and then finds the generation moved on.
+        let counted =
+            sqlx::query(&self.backend.sql(
+                "UPDATE area_generation SET generation = generation + 1 WHERE generation = ?",
+            ))
+            .bind(read_at)
+            .execute(&mut *tx)
+            .await?;
+        if counted.rows_affected() != 1 {
+            return Err(StoreError::Changed(
+                "another import of the areas landed while this one read its file; nothing was \
+                 stored: run this import again",
+            ));
+        }
+        let generation = read_at + 1;
         // What the areas imply is made again from all of them (see `import::implied`).
         sqlx::query("DELETE FROM implied_areas")
             .execute(&mut *tx)
@@ -89,12 +116,6 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("UPDATE area_generation SET generation = generation + 1")
-            .execute(&mut *tx)
-            .await?;
-        let generation: i64 = sqlx::query_scalar("SELECT generation FROM area_generation")
-            .fetch_one(&mut *tx)
-            .await?;
         let placed: Vec<Placed> = sqlx::query_as(
             "SELECT id, lon, lat, gemeente, wijk, buurt FROM submissions \
              WHERE lon IS NOT NULL AND lat IS NOT NULL",
@@ -131,7 +152,8 @@ impl Store {
             // Nearly always nothing is stale: one probe of the partial index on a reader, and the
             // writer is not taken at all.
             let any: Option<i64> = sqlx::query_scalar(&self.backend.sql(
-                "SELECT 1 FROM submissions WHERE lon IS NOT NULL AND areas_generation < ? LIMIT 1",
+                "SELECT 1 FROM submissions \
+                 WHERE lon IS NOT NULL AND lat IS NOT NULL AND areas_generation < ? LIMIT 1",
             ))
             .bind(generation)
             .fetch_optional(&self.reader)
@@ -140,10 +162,13 @@ impl Store {
                 return Ok(moved);
             }
             let mut tx = self.write_tx().await?;
-            let placed: Vec<Placed> = sqlx::query_as(&self.backend.sql(
+            // Rows another server is sweeping, or an import is re-assigning, are passed over: the
+            // next round finds them if they are still stale, and nobody waits in a circle.
+            let placed: Vec<Placed> = sqlx::query_as(&self.backend.sql(&format!(
                 "SELECT id, lon, lat, gemeente, wijk, buurt FROM submissions \
-                 WHERE lon IS NOT NULL AND areas_generation < ? LIMIT ?",
-            ))
+                 WHERE lon IS NOT NULL AND lat IS NOT NULL AND areas_generation < ? LIMIT ?{}",
+                self.backend.lock_free_rows()
+            )))
             .bind(generation)
             .bind(SWEEP_BATCH)
             .fetch_all(&mut *tx)
@@ -205,12 +230,14 @@ impl Store {
         .await?)
     }
 
-    /// Every area with its shape, imported or implied, named as [`Store::area_facts`] names it:
-    /// what the map draws and the GeoJSON export holds.
+    /// Every area with its shape, imported or implied, named and counted as [`Store::area_facts`]
+    /// does: what the map draws and the GeoJSON export holds.
     pub async fn shown_areas(&self) -> Result<Vec<StoredArea>, StoreError> {
         Ok(sqlx::query_as(&format!(
-            "SELECT a.code, a.level, coalesce(a.name, n.name) AS name, a.population, a.year, a.shape \
-             FROM {EVERY_AREA} a LEFT JOIN area_names n ON n.code = a.code ORDER BY a.code"
+            "SELECT a.code, a.level, coalesce(a.name, n.name) AS name, \
+             coalesce(p.inhabitants, a.population) AS population, a.year, a.shape \
+             FROM {EVERY_AREA} a LEFT JOIN population p ON p.code = a.code \
+             LEFT JOIN area_names n ON n.code = a.code ORDER BY a.code"
         ))
         .fetch_all(&self.reader)
         .await?)
@@ -245,28 +272,33 @@ async fn reassign(
             unchanged.push(p.id);
             continue;
         }
-        sqlx::query(&backend.sql(
-            "UPDATE submissions SET gemeente = ?, wijk = ?, buurt = ?, areas_generation = ? \
-             WHERE id = ?",
+        let r = sqlx::query(&backend.sql(
+            "UPDATE submissions SET gemeente = ?2, wijk = ?3, buurt = ?4, areas_generation = ?1 \
+             WHERE id = ?5 AND areas_generation < ?1",
         ))
+        .bind(generation)
         .bind(&now.gemeente)
         .bind(&now.wijk)
         .bind(&now.buurt)
-        .bind(generation)
         .bind(&p.id)
         .execute(&mut *conn)
         .await?;
+        if r.rows_affected() == 0 {
+            // A newer import's areas got there first: theirs stand.
+            continue;
+        }
         moved += 1;
         changed.extend(before.gemeente);
         changed.extend(now.gemeente);
     }
     for ids in unchanged.chunks(MARK_BATCH) {
+        let ids = serde_json::to_string(ids).map_err(|e| StoreError::Internal(e.to_string()))?;
         sqlx::query(&backend.sql(&format!(
-            "UPDATE submissions SET areas_generation = ? WHERE id IN {}",
-            backend.json_list("?")
+            "UPDATE submissions SET areas_generation = ?1 WHERE id IN {} AND areas_generation < ?1",
+            backend.json_list("?2")
         )))
         .bind(generation)
-        .bind(serde_json::to_string(ids).unwrap_or_default())
+        .bind(ids)
         .execute(&mut *conn)
         .await?;
     }

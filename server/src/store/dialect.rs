@@ -40,6 +40,16 @@ impl Backend {
         }
     }
 
+    /// Like [`Backend::lock_rows`], but passing over rows another transaction holds instead of
+    /// waiting for them: work that any server may do (and another is doing) never waits in a
+    /// circle with it.
+    pub fn lock_free_rows(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
     /// A statement for this backend: on PostgreSQL, `?` becomes `$1`, `$2`, … in order, `?N`
     /// becomes `$N` (outside quoted text) and [`NOW`] becomes [`POSTGRES_NOW`].
     pub fn sql(self, sql: &str) -> Cow<'_, str> {

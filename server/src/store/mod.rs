@@ -40,6 +40,10 @@ pub enum StoreError {
     Unreadable(String),
     #[error("cannot open database at {url}: {reason}")]
     Open { url: String, reason: String },
+    /// What the caller read before its transaction changed meanwhile (another import of the areas):
+    /// nothing was written; doing it again reads the new state.
+    #[error("{0}")]
+    Changed(&'static str),
     /// A bug: a caller asked for something that cannot be, or a computation panicked.
     #[error("internal: {0}")]
     Internal(String),

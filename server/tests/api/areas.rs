@@ -676,3 +676,112 @@ async fn the_national_2014_file_as_it_is_gives_buurt_wijk_and_gemeente_figures()
         );
     }
 }
+
+/// The reload window without timing: a service still holding the index from before an import
+/// stores entries by it; its next round re-assigns them and marks their gemeente's figures changed.
+#[tokio::test]
+async fn entries_stored_by_a_replaced_index_are_reassigned_in_the_next_round() {
+    let db = TestDb::fresh().await;
+    let store = server::store::Store::open(&db.url).await.expect("open");
+    let svc = server::service::Service::new(
+        store.clone(),
+        server::pdok::locatieserver::Locatieserver::new("http://127.0.0.1:9"),
+    )
+    .await
+    .expect("service");
+    let out = import(&db.url, "drechtsteden_buurten_2023.geojson", "buurt");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let spot = &spots()[0];
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let mut b = barrier(&new_id(), &new_id());
+        b["location"] = json!({"lon": spot.1, "lat": spot.2});
+        ids.push(b["id"].as_str().expect("id").to_string());
+        let input = serde_json::from_value(b).expect("input");
+        let out = svc
+            .submit(input, &Default::default())
+            .await
+            .expect("stored");
+        assert!(
+            matches!(out, app::api::SubmitOutcome::Created(ref r) if r.areas.buurt.is_none()),
+            "the old index: {out:?}"
+        );
+    }
+    let pool = pool(&db.url).await;
+    let revision = || async {
+        sqlx::query_scalar::<_, i64>(&sql(
+            &db.url,
+            "SELECT coalesce(max(revision), 0) FROM area_revisions WHERE gemeente = 'GM0505'",
+        ))
+        .fetch_one(&pool)
+        .await
+        .expect("revision")
+    };
+    let before = revision().await;
+    svc.refresh_areas().await.expect("a round");
+    for id in &ids {
+        let buurt: Option<String> =
+            sqlx::query_scalar(&sql(&db.url, "SELECT buurt FROM submissions WHERE id = ?"))
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .expect("row");
+        assert_eq!(buurt.as_deref(), Some(spot.0.as_str()));
+    }
+    assert!(
+        revision().await > before,
+        "the gemeente's figures are marked changed"
+    );
+    // New entries get the new areas at once, and a second round finds nothing to do.
+    let mut b = barrier(&new_id(), &new_id());
+    b["location"] = json!({"lon": spot.1, "lat": spot.2});
+    let out = svc
+        .submit(
+            serde_json::from_value(b).expect("input"),
+            &Default::default(),
+        )
+        .await
+        .expect("stored");
+    assert!(
+        matches!(out, app::api::SubmitOutcome::Created(ref r) if r.areas.buurt.as_deref() == Some(spot.0.as_str())),
+        "{out:?}"
+    );
+    let settled = revision().await;
+    svc.refresh_areas().await.expect("a round");
+    assert_eq!(revision().await, settled, "nothing stale, nothing marked");
+    store.close().await;
+}
+
+/// Two imports that read the areas at the same generation: the second to commit would mark every
+/// entry as assigned by areas it never saw, so it is refused and stores nothing.
+#[tokio::test]
+async fn an_import_that_another_overtook_is_refused() {
+    let db = TestDb::fresh().await;
+    let store = server::store::Store::open(&db.url).await.expect("open");
+    let read_at = store.area_generation().await.expect("generation");
+    let out = import(&db.url, "drechtsteden_wijken_2023_derived.geojson", "wijk");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let late = store
+        .import_areas(read_at, &[], &[], &[], |_, _| Default::default())
+        .await
+        .expect_err("overtaken");
+    assert!(late.to_string().contains("run this import again"), "{late}");
+    assert_eq!(
+        store.area_generation().await.expect("generation"),
+        read_at + 1
+    );
+    let implied: i64 = sqlx::query_scalar("SELECT count(*) FROM implied_areas")
+        .fetch_one(&pool(&db.url).await)
+        .await
+        .expect("count");
+    assert_eq!(implied, 7, "the first import's gemeenten stand");
+    store.close().await;
+}
