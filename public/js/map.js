@@ -129,6 +129,13 @@
   var CLUSTER_PX = 44;
   var DETAIL_ZOOM = 16;
 
+  // Content for a Leaflet tooltip or popup that is shown as text, never parsed as HTML.
+  function asText(s) {
+    var span = document.createElement("span");
+    span.textContent = s;
+    return span;
+  }
+
   function setupPublic(L, el) {
     var labels = parse(el.dataset.labels, {});
     var map = baseMap(L, el);
@@ -140,7 +147,7 @@
       L.circleMarker(p.ll, {
         renderer: renderer, radius: 7, weight: 2, color: "#fff",
         fillColor: COLOURS[p.kind] || "#333", fillOpacity: 0.9
-      }).bindPopup(p.title).addTo(layer);
+      }).bindPopup(asText(p.title)).addTo(layer);
     }
 
     function render() {
@@ -245,7 +252,8 @@
             var text = v === null ? el.dataset.textSuppressed
               : v === undefined ? "–" : v.toLocaleString(lang, { maximumFractionDigits: 1 });
             var name = (f.properties.name || f.properties.code);
-            lyr.bindTooltip(name + ": " + text, { sticky: true });
+            // As text: Leaflet puts string content in as HTML, and area names come from files.
+            lyr.bindTooltip(asText(name + ": " + text), { sticky: true });
             lyr.on("click", function () { window.location.href = "/inzicht/gebied/" + encodeURIComponent(f.properties.code); });
           }
         }).addTo(map);

@@ -143,7 +143,7 @@ async fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("trefpunt: {e}");
+            say_err(&format!("trefpunt: {e}"));
             std::process::ExitCode::FAILURE
         }
     }
@@ -158,8 +158,31 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Prints its report: this is a command a person runs and reads.
+/// A line for a terminal: names and codes come from the file, and a control character in them
+/// (an escape sequence) could move the cursor and overwrite a warning.
+fn printable(line: &str) -> String {
+    line.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
+}
+
 #[allow(clippy::print_stdout)]
+fn say(line: &str) {
+    println!("{}", printable(line));
+}
+
+fn say_err(line: &str) {
+    eprintln!("{}", printable(line));
+}
+
+/// Prints its report: this is a command a person runs and reads.
 async fn import_areas(
     file: Option<std::path::PathBuf>,
     level: Option<String>,
@@ -203,24 +226,27 @@ async fn import_areas(
         let report = match boundaries::read(bytes, *level, &fields) {
             Ok(report) => report,
             // PDOK may have no areas of a level for a municipality; a file without any is a mistake.
-            Err(boundaries::ImportError::NoFeatures) if pdok.is_some() => {
-                println!("read      0 {} areas from {from}", level.as_str());
+            Err(boundaries::ImportError::NoFeatures | boundaries::ImportError::NoAreas { .. })
+                if pdok.is_some() =>
+            {
+                say(&format!("read      0 {} areas from {from}", level.as_str()));
                 continue;
             }
             Err(e) => return Err(format!("{from}: {e}").into()),
         };
         if report.cbs_codes {
-            println!(
+            say(&format!(
                 "codes     CBS {} codes from field {}",
                 level.as_str(),
                 report.code_field
-            );
+            ));
         } else {
             // Loud: figures of every wijk and gemeente will miss these areas' entries.
-            eprintln!(
-                "WARNING   {from}: field {} holds no CBS {} codes, so these areas belong to no \
-                 wijk or gemeente: entries in them count in no wijk or gemeente figure, and key \
-                 figures (CBS codes) do not match them.{}",
+            say_err(&format!(
+                "WARNING   {from}: field {} does not hold CBS {} codes in every feature, so \
+                 these areas name no wijk or gemeente: their entries count in a wijk or gemeente \
+                 only where buurten with CBS codes or the gemeente's own boundaries place them, \
+                 and key figures (by CBS code) do not match these areas.{}",
                 report.code_field,
                 level.as_str(),
                 match report.cbs_fields.as_slice() {
@@ -230,24 +256,24 @@ async fn import_areas(
                         fields.join(", ")
                     ),
                 }
-            );
+            ));
         }
         for (code, name) in &report.parent_names {
-            println!("named     {code} {name}");
+            say(&format!("named     {code} {name}"));
         }
         for r in &report.repaired {
-            println!("repaired  {r}");
+            say(&format!("repaired  {r}"));
         }
         for s in &report.skipped {
-            println!("skipped   {s}");
+            say(&format!("skipped   {s}"));
         }
-        println!(
+        say(&format!(
             "read      {} {} areas from {from} ({} skipped, {} repaired)",
             report.areas.len(),
             level.as_str(),
             report.skipped.len(),
             report.repaired.len()
-        );
+        ));
         names.extend(report.parent_names.iter().cloned());
         stored.extend(report.areas.iter().map(|a| server::store::StoredArea {
             code: a.code.clone(),
@@ -280,16 +306,16 @@ async fn import_areas(
     for level in [Level::Wijk, Level::Gemeente] {
         let n = implied.iter().filter(|a| a.level == level.as_str()).count();
         if n > 0 {
-            println!(
+            say(&format!(
                 "implied   {n} {} areas, drawn from their parts (import their own boundaries to replace them)",
                 level.as_str()
-            );
+            ));
         }
     }
-    println!(
+    say(&format!(
         "imported  {} areas; {moved} stored submissions re-assigned",
         stored.len()
-    );
+    ));
     Ok(())
 }
 

@@ -25,6 +25,9 @@
 //! found one); its path and first bytes are printed. `TREFPUNT_FUZZ_SEED=<the seed printed>` with
 //! the test's name replays a run's inputs in the same order.
 
+// Test code: a failed expectation is the test's failure (see clippy.toml for #[test] functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::panic::{self, AssertUnwindSafe};
@@ -180,6 +183,11 @@ fn import_case(c: &ImportInput) -> Verdict {
         Err(ImportError::MissingCode { field, .. }) if !field.is_empty() => Ok("a code missing"),
         Err(e @ ImportError::MissingCode { .. }) => Err(format!("{e}: no field named")),
         Err(ImportError::NoFeatures) => Ok("no features"),
+        Err(ImportError::NoAreas { .. }) => Ok("no areas of the level"),
+        Err(ImportError::AmbiguousCodes { fields, .. }) if fields.contains(", ") => {
+            Ok("two code fields")
+        }
+        Err(e @ ImportError::AmbiguousCodes { .. }) => Err(format!("{e}: fewer than two fields")),
         Err(ImportError::NoCbsCodes { field, example, .. }) => {
             if field.is_empty() || example.is_empty() {
                 Err(format!(

@@ -4,7 +4,11 @@
 // people use it, raises no CSP violation, and a script smuggled into a page does not run.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { LAPTOP, PHONE, addStaff, hydrated, signIn, staffApi, startAll } from "./harness.mjs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LAPTOP, PHONE, addStaff, binary, hydrated, signIn, staffApi, startAll } from "./harness.mjs";
 
 const PASSWORD = "lang-genoeg-wachtwoord";
 let env, admin, worker, event;
@@ -126,4 +130,49 @@ test("a script that reaches a page does not run", async () => {
   const seen = await violations(w);
   assert.ok(seen.some((v) => v.startsWith("script-src")), JSON.stringify(seen));
   await w.context.close();
+});
+
+test("an area name from a boundary file is shown as text on the map, never as markup", async () => {
+  // A municipality's buurt file whose gemeentenaam carries markup: the name reaches the dashboard's
+  // map tooltips (Leaflet puts string content in as HTML).
+  const marked = '<img src="x" id="smuggled">Gemeente';
+  const dir = mkdtempSync(join(tmpdir(), "trefpunt-e2e-names-"));
+  const file = join(dir, "buurt.geojson");
+  writeFileSync(file, JSON.stringify({
+    type: "FeatureCollection",
+    features: [{
+      type: "Feature",
+      properties: { cbsCode: "BU99990101", naam: "Proefbuurt", gemeentenaam: marked },
+      // West of the Drechtsteden, large enough for a sweep of the mouse to cross.
+      geometry: { type: "Polygon", coordinates: [[[4.40, 51.70], [4.50, 51.70], [4.50, 51.78], [4.40, 51.78], [4.40, 51.70]]] },
+    }],
+  }));
+  execFileSync(binary, ["import-areas", file, "--level", "buurt"], {
+    env: { ...process.env, TREFPUNT_DATABASE_URL: env.app.dbUrl }, stdio: "pipe",
+  });
+  const w = await watchedPage(LAPTOP);
+  await w.page.goto(`${env.app.url}/inzicht?level=gemeente`);
+  await w.page.waitForSelector("[data-map=choropleth][data-map-ready=loaded]", { timeout: 20000 });
+  // The map draws on a canvas: sweep the mouse over it until the marked gemeente's tooltip shows.
+  const mapElement = w.page.locator("[data-map=choropleth]");
+  await mapElement.scrollIntoViewIfNeeded();
+  const box = await mapElement.boundingBox();
+  let shown = null;
+  for (let y = 0.05; y < 1 && !shown; y += 0.05) {
+    for (let x = 0.03; x < 1 && !shown; x += 0.03) {
+      await w.page.mouse.move(box.x + x * box.width, box.y + y * box.height);
+      shown = await w.page.evaluate(() => {
+        const tip = document.querySelector(".leaflet-tooltip");
+        return tip && tip.textContent.includes("Gemeente")
+          ? { text: tip.textContent, elements: tip.querySelectorAll("img").length }
+          : null;
+      });
+    }
+  }
+  assert.ok(shown, "the marked gemeente's tooltip was shown");
+  assert.ok(shown.text.startsWith(marked), shown.text);
+  assert.equal(shown.elements, 0, "no element made from the name");
+  assert.equal(await w.page.locator("#smuggled").count(), 0);
+  await w.context.close();
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -106,14 +106,19 @@ impl AreaIndex {
     }
 
     /// The codes of all three levels for a point.
-    /// A level without imported areas takes its code from the finer one's CBS code, so entries
-    /// count in their gemeente even when only buurten were imported.
+    /// A level without imported areas takes its code from a finer one's CBS code, so entries
+    /// count in their wijk and gemeente even when only buurten were imported. A finer area with a
+    /// municipality's own code (no CBS code) does not stand in the way: the gemeente comes from
+    /// whichever of the buurt and the wijk spells it out.
     pub fn assign(&self, lon: f64, lat: f64) -> AreaCodes {
         let code = |level| self.locate(level, lon, lat).map(|a| a.code.clone());
         let buurt = code(Level::Buurt);
         let wijk = code(Level::Wijk).or_else(|| cbs_parent(buurt.as_deref()?, Level::Wijk));
-        let gemeente = code(Level::Gemeente)
-            .or_else(|| cbs_parent(wijk.as_deref().or(buurt.as_deref())?, Level::Gemeente));
+        let gemeente = code(Level::Gemeente).or_else(|| {
+            [&buurt, &wijk]
+                .into_iter()
+                .find_map(|c| cbs_parent(c.as_deref()?, Level::Gemeente))
+        });
         AreaCodes {
             gemeente,
             wijk,
@@ -213,12 +218,18 @@ pub fn implied_areas(held: &[(String, Level, Option<i64>)]) -> Vec<Implied> {
 /// An implied area's shape: the union of its parts' shapes. Where geo cannot take them (it stops
 /// on a debug assertion for some degenerate input, see `import::boundaries::normalise`), the parts
 /// side by side, which draws the same and is never used to locate a point.
+///
+/// Parts that tile their area (as buurten do) dissolve into no more points than they had. Parts
+/// that cross each other can make a union of a great many pieces (a file of crossing strips: a
+/// thousand make hundreds of megabytes); such a union is not kept, the parts side by side are.
 pub fn dissolve(parts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
+    use geo::CoordsIter;
     let side_by_side = || MultiPolygon(parts.iter().flat_map(|p| p.0.iter().cloned()).collect());
+    let points: usize = parts.iter().map(|p| p.coords_count()).sum();
     // One overlay of all parts (rings oriented as the importer leaves them), not a union per part.
     std::panic::catch_unwind(|| geo::algorithm::unary_union(parts.iter().copied()))
         .ok()
-        .filter(|u| !u.0.is_empty())
+        .filter(|u| !u.0.is_empty() && u.coords_count() <= points + 4 * parts.len())
         .unwrap_or_else(side_by_side)
 }
 
@@ -315,6 +326,13 @@ mod tests {
         assert_eq!(codes.gemeente.as_deref(), Some("GM0363"));
         let own_codes = AreaIndex::new(vec![square("BUURT-NOORD", 4.0, 51.0, 0.1)]);
         assert_eq!(own_codes.assign(4.05, 51.05).gemeente, None);
+        // A wijk of the municipality's own codes over CBS buurten: the buurt names the gemeente.
+        let mut own_wijk = square("NOORD", 4.0, 51.0, 0.2);
+        own_wijk.level = Level::Wijk;
+        let mixed = AreaIndex::new(vec![square("BU05050101", 4.0, 51.0, 0.1), own_wijk]);
+        let codes = mixed.assign(4.05, 51.05);
+        assert_eq!(codes.wijk.as_deref(), Some("NOORD"));
+        assert_eq!(codes.gemeente.as_deref(), Some("GM0505"));
     }
 
     #[test]
@@ -403,6 +421,23 @@ mod tests {
         );
         assert!(two.intersects(&Point::new(4.1, 51.05)), "the shared edge");
         assert_eq!(dissolve(&[&a, &far]).0.len(), 2, "an exclave stays apart");
+        // Strips that cross make a union of many small pieces: kept side by side instead.
+        let strip = |x0: f64, y0: f64, w: f64, h: f64| {
+            MultiPolygon(vec![
+                polygon![(x: x0, y: y0), (x: x0 + w, y: y0), (x: x0 + w, y: y0 + h), (x: x0, y: y0 + h)],
+            ])
+        };
+        let strips: Vec<MultiPolygon<f64>> = (0..20)
+            .flat_map(|i| {
+                let at = f64::from(i) * 0.01;
+                [
+                    strip(4.0 + at, 51.0, 0.001, 0.2),
+                    strip(4.0, 51.0 + at, 0.2, 0.001),
+                ]
+            })
+            .collect();
+        let crossing = dissolve(&strips.iter().collect::<Vec<_>>());
+        assert_eq!(crossing.0.len(), 40, "side by side");
     }
 
     #[test]

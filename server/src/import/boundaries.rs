@@ -85,6 +85,18 @@ pub enum ImportError {
         nearly: String,
         found: String,
     },
+    #[error(
+        "fields {fields} all hold CBS {} codes and do not agree; name the one to use with \
+         --code-field",
+        .level.as_str()
+    )]
+    AmbiguousCodes { level: Level, fields: String },
+    #[error(
+        "no {} areas in the file ({skipped} features skipped: another level's code, or no area); \
+         is --level right?",
+        .level.as_str()
+    )]
+    NoAreas { level: Level, skipped: usize },
     #[error("feature {index} ({code}): the same code as feature {first}; a file holds each area once (is --level right?)")]
     DuplicateCode {
         index: usize,
@@ -294,6 +306,12 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
         });
     }
     report.parent_names = parent_names.into_iter().collect();
+    if report.areas.is_empty() {
+        return Err(ImportError::NoAreas {
+            level,
+            skipped: report.skipped.len(),
+        });
+    }
     Ok(report)
 }
 
@@ -323,6 +341,28 @@ fn holds_cbs_codes(features: &[RawFeature], field: &str, level: Level) -> bool {
         of_level |= is_cbs_code(&v, level);
     }
     of_level
+}
+
+/// Whether every value `field` has in the features is a CBS code of `level`.
+fn holds_codes_of(features: &[RawFeature], field: &str, level: Level) -> bool {
+    let mut any = false;
+    for (_, v) in values(features, field) {
+        if !is_cbs_code(&v, level) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// Whether two fields hold the same value in every feature (or neither holds one).
+fn same_values(features: &[RawFeature], a: &str, b: &str) -> bool {
+    let upper = |props: &Map<String, Value>, f: &str| {
+        pick(props, Some(f), &[]).map(|v| v.to_ascii_uppercase())
+    };
+    features
+        .iter()
+        .all(|(props, _)| upper(props, a) == upper(props, b))
 }
 
 /// A field whose values are CBS codes of `level` but for a few (at most a tenth), with the first
@@ -380,7 +420,30 @@ fn code_field(
     if let Some(f) = forced {
         return Ok((f.to_string(), holds_cbs_codes(features, f, level)));
     }
-    if let Some(f) = field_order(features, level)
+    let order = field_order(features, level);
+    // Fields whose every value is a code of this very level (a municipality's `cbsCode`) come
+    // before fields that mix levels (a 2014 `statcode` file, whose other levels are skipped).
+    let pure: Vec<&String> = order
+        .iter()
+        .filter(|f| holds_codes_of(features, f, level))
+        .collect();
+    if let Some((first, rest)) = pure.split_first() {
+        // Two such fields that disagree (`cbs_code_2022`, `cbs_code_2023`) are the caller's
+        // choice, unless one has a usual name.
+        let usual = code_fields(level).contains(&first.as_str());
+        if usual || rest.iter().all(|f| same_values(features, first, f)) {
+            return Ok(((*first).clone(), true));
+        }
+        return Err(ImportError::AmbiguousCodes {
+            level,
+            fields: pure
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    if let Some(f) = order
         .into_iter()
         .find(|f| holds_cbs_codes(features, f, level))
     {
@@ -869,6 +932,65 @@ mod tests {
     }
 
     #[test]
+    fn a_field_of_this_level_only_beats_one_mixing_levels_and_two_that_disagree_are_refused() {
+        let feature = |props: Value, x: f64| {
+            serde_json::json!({"type": "Feature", "properties": props,
+                "geometry": {"type": "Polygon", "coordinates": [[[x, 51.0], [x + 0.1, 51.0], [x + 0.1, 51.1], [x, 51.0]]]}})
+        };
+        let file = |features: Vec<Value>| {
+            serde_json::to_vec(
+                &serde_json::json!({"type": "FeatureCollection", "features": features}),
+            )
+            .expect("json")
+        };
+        // `aaParent` mixes a gemeente and a buurt code and sorts first; `cbsCode` holds buurten only.
+        let decoy = file(vec![
+            feature(
+                serde_json::json!({"aaParent": "GM9996", "cbsCode": "BU99960101"}),
+                4.0,
+            ),
+            feature(
+                serde_json::json!({"aaParent": "BU99969999", "cbsCode": "BU99960102"}),
+                4.1,
+            ),
+        ]);
+        let r = read(&decoy, Level::Buurt, &Fields::default()).expect("reads");
+        assert_eq!(r.code_field, "cbsCode");
+        assert_eq!(r.areas.len(), 2);
+        // Two vintages' codes: which one is meant is the caller's to say.
+        let two = file(vec![feature(
+            serde_json::json!({"cbs_code_2022": "BU99960101", "cbs_code_2023": "BU99960111"}),
+            4.0,
+        )]);
+        let e = read(&two, Level::Buurt, &Fields::default()).expect_err("ambiguous");
+        assert!(
+            matches!(&e, ImportError::AmbiguousCodes { fields, .. } if fields == "cbs_code_2022, cbs_code_2023"),
+            "{e}"
+        );
+        // A file of wijken read as buurten imports nothing, and says so.
+        let wijken = file(vec![feature(
+            serde_json::json!({"statcode": "WK999601"}),
+            4.0,
+        )]);
+        let e = read(
+            &wijken,
+            Level::Buurt,
+            &Fields {
+                code: Some("statcode".into()),
+                name: None,
+            },
+        )
+        .expect_err("no buurten");
+        assert_eq!(
+            e,
+            ImportError::NoAreas {
+                level: Level::Buurt,
+                skipped: 1
+            }
+        );
+    }
+
+    #[test]
     fn a_code_twice_is_refused() {
         let f = municipal(&[("AA01", "BU0363AA01", "a"), ("AA02", "BU0363AA01", "b")]);
         assert_eq!(
@@ -978,8 +1100,17 @@ mod tests {
             ]}}}}}}"#,
             HUGE_SCALE_ARCS
         );
-        let r = read(huge.as_bytes(), Level::Wijk, &Fields::default()).expect("reads");
-        assert_eq!(r.areas.len() + r.skipped.len(), 2);
+        // Both features kept or skipped (then the file is refused as holding no wijken): no panic.
+        match read(huge.as_bytes(), Level::Wijk, &Fields::default()) {
+            Ok(r) => assert_eq!(r.areas.len() + r.skipped.len(), 2),
+            Err(e) => assert_eq!(
+                e,
+                ImportError::NoAreas {
+                    level: Level::Wijk,
+                    skipped: 2
+                }
+            ),
+        }
     }
 
     /// The arcs of the fuzzer's input for the second case: wijken's decoded coordinates, read with the

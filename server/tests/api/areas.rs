@@ -611,7 +611,7 @@ async fn a_municipal_file_without_cbs_codes_is_refused_or_imported_with_a_warnin
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("WARNING") && err.contains("no wijk or gemeente"),
+        err.contains("WARNING") && err.contains("name no wijk or gemeente"),
         "{err}"
     );
     assert_eq!(count().await, 358);
