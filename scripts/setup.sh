@@ -27,6 +27,14 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The static checks of the test command: rustfmt and clippy (a minimal rustup profile has neither).
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    log "rustup component add $component"
+    rustup component add "$component"
+  fi
+done
+
 # cargo-leptos: 0.3.11 needs a newer rustc than this machine has.
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   log "cargo install cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"

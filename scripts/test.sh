@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit tests, the API tests on SQLite and on PostgreSQL, the fuzz target, the
+# Runs every test: formatting, clippy (server and island) and rustdoc without warnings, Rust unit tests, the API tests on SQLite and on PostgreSQL, the fuzz target, the
 # release build, schemathesis against the OpenAPI document, the browser tests (Debian's Chromium via
 # playwright-core) and the page-weight budget. Installs what is missing first. Exits non-zero on any
 # failure. The fault tests mount a tmpfs and use chattr: run as root (CI does).
@@ -10,6 +10,12 @@ step() { printf '\n\033[1m== %s (%ss)\033[0m\n' "$*" "$(( $(date +%s) - start ))
 
 step "setup"
 bash scripts/setup.sh
+
+step "formatting, lints (server, and the island for wasm) and docs"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
 step "Rust unit tests, API tests on SQLite, fuzzing"
 # The fuzz target (server/tests/fuzz.rs) runs for this long over the boundary importer and the

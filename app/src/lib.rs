@@ -6,7 +6,15 @@
 
 #![recursion_limit = "256"]
 
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+/// The translations, as leptos_i18n_build writes them (`build.rs`).
+#[allow(
+    clippy::expect_used,
+    reason = "generated: leptos_i18n parses its own locale names"
+)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+}
+pub use generated::i18n;
 
 pub mod api;
 // The document, its router and the pages are rendered on the server only: in islands mode the WASM

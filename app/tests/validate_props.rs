@@ -6,6 +6,9 @@
 //! cases are not written to a regressions file: proptest prints the shrunk input, which is the
 //! regression to add to the unit tests in `app/src/model/validate.rs`.
 
+// Test code: a failed expectation is the test's failure (see clippy.toml for #[test] functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use app::model::*;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;

@@ -11,7 +11,12 @@
 //!
 //!   cargo bench -p server --bench aggregates -- [--submissions N]
 
-#![allow(clippy::print_stdout, clippy::unwrap_used)]
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::time::{Duration, Instant};
 

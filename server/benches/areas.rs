@@ -8,7 +8,12 @@
 //!
 //!   cargo bench -p server --bench areas -- [--points N] [--cells N] [--write-points FILE] [--write-areas FILE]
 
-#![allow(clippy::print_stdout, clippy::unwrap_used)]
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::io::Write;
 use std::time::Instant;

@@ -47,7 +47,7 @@ const PASSWORD_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY3
 /// 20 characters of 50: log2(50^20) ≈ 112.9 bits.
 pub const PASSWORD_LEN: usize = 20;
 
-/// A password to hand out once, each character drawn uniformly from [`PASSWORD_ALPHABET`].
+/// A password to hand out once, each character drawn uniformly from `PASSWORD_ALPHABET`.
 pub fn password() -> Result<String, SecretError> {
     let mut rng =
         rand::rngs::StdRng::try_from_os_rng().map_err(|e| SecretError::Random(e.to_string()))?;

@@ -117,19 +117,19 @@ async fn credentials(
     svc: &Service,
     headers: &HeaderMap,
     input: &SubmissionInput,
-) -> Result<crate::events::Credentials, ApiError> {
+) -> Result<crate::service::events::Credentials, ApiError> {
     let worker = match input.source.as_str() {
         "paper" => crate::auth::authorize(
             &svc.store,
             headers,
             &axum::http::Method::POST,
-            crate::events::WORKERS,
+            crate::service::events::WORKERS,
         )
         .await
         .ok(),
         _ => None,
     };
-    Ok(crate::events::Credentials {
+    Ok(crate::service::events::Credentials {
         event_token: headers
             .get("x-event-token")
             .and_then(|v| v.to_str().ok())

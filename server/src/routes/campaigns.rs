@@ -2,7 +2,7 @@
 //! campaign are admin routes in the staff table ([`super::staff::staff_routes`]), which call
 //! [`create`] and [`replace`].
 
-use app::model::{Campaign, CampaignCard, Rule, SurveyInput, Violation};
+use app::model::{Campaign, Rule, SurveyInput, Violation};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -112,77 +112,4 @@ pub async fn replace(
         return Err(ApiError::NotFound);
     }
     Ok(Json(c).into_response())
-}
-
-impl Service {
-    /// The campaigns open today as cards, the general campaign first.
-    pub async fn open_campaigns(
-        &self,
-        gemeente: Option<&str>,
-    ) -> Result<Vec<Campaign>, crate::store::StoreError> {
-        let today = today_utc();
-        let mut open: Vec<Campaign> = self
-            .store
-            .campaign_list()
-            .await?
-            .into_iter()
-            .filter(|c| c.is_open_on(&today))
-            .filter(|c| {
-                gemeente
-                    .is_none_or(|g| c.gemeenten.is_empty() || c.gemeenten.iter().any(|x| x == g))
-            })
-            .collect();
-        open.sort_by_key(|c| c.id != app::model::DEFAULT_CAMPAIGN);
-        Ok(open)
-    }
-
-    /// Cards for the resident start page, in `lang`.
-    pub async fn campaign_cards(
-        &self,
-        lang: &str,
-    ) -> Result<Vec<CampaignCard>, crate::store::StoreError> {
-        Ok(self
-            .open_campaigns(None)
-            .await?
-            .iter()
-            .map(|c| CampaignCard::of(c, lang))
-            .collect())
-    }
-
-    /// Checks and stores a respondent's survey answers. `None` for an unknown campaign.
-    pub async fn answer(
-        &self,
-        campaign: &str,
-        input: &SurveyInput,
-    ) -> Result<Option<Result<Answered, Vec<Violation>>>, crate::store::StoreError> {
-        let Some(c) = self.store.campaign(campaign).await? else {
-            return Ok(None);
-        };
-        let mut errs = Vec::new();
-        if !app::model::is_uuid(&input.respondent) {
-            errs.push(Violation::new("respondent", Rule::NotUuid));
-        }
-        if !app::model::is_language_tag(input.language.trim()) {
-            errs.push(Violation::new("language", Rule::UnknownValue));
-        }
-        if !c.is_open_on(&today_utc()) {
-            errs.push(Violation::new("campaign", Rule::UnknownCampaign));
-        }
-        let answers = match c.check_answers(&input.answers) {
-            Ok(a) => a,
-            Err(v) => {
-                errs.extend(v);
-                Default::default()
-            }
-        };
-        if !errs.is_empty() {
-            return Ok(Some(Err(errs)));
-        }
-        let respondent = input.respondent.to_ascii_lowercase();
-        let language = input.language.trim().to_ascii_lowercase();
-        Ok(Some(Ok(self
-            .store
-            .answer(&c.id, &respondent, &answers, &language)
-            .await?)))
-    }
 }

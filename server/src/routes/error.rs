@@ -162,11 +162,11 @@ impl From<crate::secrets::SecretError> for ApiError {
     }
 }
 
-impl From<crate::events::EventError> for ApiError {
-    fn from(e: crate::events::EventError) -> Self {
+impl From<crate::service::events::EventError> for ApiError {
+    fn from(e: crate::service::events::EventError) -> Self {
         match e {
-            crate::events::EventError::Store(e) => e.into(),
-            crate::events::EventError::Secret(e) => e.into(),
+            crate::service::events::EventError::Store(e) => e.into(),
+            crate::service::events::EventError::Secret(e) => e.into(),
         }
     }
 }

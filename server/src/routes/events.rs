@@ -16,7 +16,7 @@ use super::campaigns::json_body;
 use super::error::ApiError;
 use crate::auth;
 use crate::domain::roles::Access;
-use crate::events::{set_cookie, WORKERS};
+use crate::service::events::{set_cookie, WORKERS};
 use crate::service::Service;
 use crate::store::SessionUser;
 

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 
 use super::error::ApiError;
-use crate::photo::PhotoError;
-use crate::photos::{photo_path, UploadError};
+use crate::domain::photo::PhotoError;
+use crate::service::photos::{photo_path, UploadError};
 use crate::service::Service;
 
 /// Admits an upload before its body is read. A key that does not open the entry costs neither a
@@ -38,7 +38,7 @@ pub async fn admit(
         return ApiError::NotFound.into_response();
     }
     let slot = tokio::time::timeout(
-        crate::photos::UPLOAD_WAIT,
+        crate::service::photos::UPLOAD_WAIT,
         svc.photo_slots.uploads.acquire(),
     )
     .await;
@@ -67,7 +67,7 @@ pub struct FormKey {
 
 /// Uploads up to 10 MiB, plus room for a multipart envelope.
 pub fn body_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(crate::photo::PhotoLimits::default().max_bytes + 64 * 1024)
+    DefaultBodyLimit::max(crate::domain::photo::PhotoLimits::default().max_bytes + 64 * 1024)
 }
 
 fn api_error(e: UploadError) -> Response {
@@ -117,7 +117,7 @@ pub async fn upload(
         Ok(b) => b,
         Err(_) => {
             return api_error(UploadError::Photo(PhotoError::TooLarge {
-                max_bytes: crate::photo::PhotoLimits::default().max_bytes,
+                max_bytes: crate::domain::photo::PhotoLimits::default().max_bytes,
             }))
         }
     };
@@ -301,7 +301,7 @@ mod tests {
         let mut svc = Service::new(store, crate::Locatieserver::new("http://127.0.0.1:9"))
             .await
             .expect("service");
-        svc.photo_slots = std::sync::Arc::new(crate::photos::PhotoSlots {
+        svc.photo_slots = std::sync::Arc::new(crate::service::photos::PhotoSlots {
             upload_time: std::time::Duration::from_secs(1),
             ..Default::default()
         });
@@ -364,7 +364,7 @@ mod tests {
         assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
         // The right key with a body that never finishes: 408 after the upload time, five times in
         // a row, so each gave its slot back (there are four).
-        for _ in 0..crate::photos::UPLOADS_AT_ONCE + 1 {
+        for _ in 0..crate::service::photos::UPLOADS_AT_ONCE + 1 {
             let res = tokio::time::timeout(
                 std::time::Duration::from_secs(5),
                 router.clone().oneshot(put(&id, &key)),

@@ -1,6 +1,6 @@
 //! Staff routes under `/api/v1`: signing in and out, staff accounts, the audit log.
 //!
-//! Every protected route is a row of [`STAFF_ROUTES`] and the router is built from that table, each
+//! Every protected route is a row of [`staff_routes`] and the router is built from that table, each
 //! route behind [`crate::auth::authorize`] with the row's access rule. A route cannot exist without a
 //! row, and the API tests walk the table: 401 without a session, 403 for the wrong role, 403 without
 //! the CSRF token.
@@ -100,25 +100,25 @@ pub fn staff_routes() -> Vec<StaffRoute> {
         StaffRoute {
             method: Method::POST,
             path: "/events",
-            access: crate::events::WORKERS,
+            access: crate::service::events::WORKERS,
             handler: || on(MethodFilter::POST, super::events::create),
         },
         StaffRoute {
             method: Method::GET,
             path: "/events",
-            access: crate::events::WORKERS,
+            access: crate::service::events::WORKERS,
             handler: || on(MethodFilter::GET, super::events::list),
         },
         StaffRoute {
             method: Method::GET,
             path: "/events/{id}",
-            access: crate::events::WORKERS,
+            access: crate::service::events::WORKERS,
             handler: || on(MethodFilter::GET, super::events::one),
         },
         StaffRoute {
             method: Method::PATCH,
             path: "/events/{id}",
-            access: crate::events::WORKERS,
+            access: crate::service::events::WORKERS,
             handler: || on(MethodFilter::PATCH, super::events::change),
         },
     ]

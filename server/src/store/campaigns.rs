@@ -1,7 +1,7 @@
 //! Campaigns and their survey responses.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use app::model::{Campaign, CampaignStatus, DEFAULT_CAMPAIGN};
@@ -37,31 +37,29 @@ const CACHED_CAMPAIGNS: usize = 1_000;
 
 impl CampaignCache {
     fn get(&self, id: &str) -> Option<Option<Campaign>> {
-        let map = self.0.lock().ok()?;
+        let map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         map.get(id)
             .filter(|(at, _)| at.elapsed() < CAMPAIGN_TTL)
             .map(|(_, c)| c.clone())
     }
 
     fn put(&self, id: &str, campaign: Option<Campaign>) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() >= CACHED_CAMPAIGNS {
-                map.clear();
-            }
-            map.insert(id.to_string(), (Instant::now(), campaign));
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if map.len() >= CACHED_CAMPAIGNS {
+            map.clear();
         }
+        map.insert(id.to_string(), (Instant::now(), campaign));
     }
 
     fn forget(&self, id: &str) {
-        if let Ok(mut map) = self.0.lock() {
-            map.remove(id);
-        }
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.remove(id);
     }
 }
 
 impl Store {
     /// The campaign of a new entry, as [`Store::campaign`] but read at most once per
-    /// [`CAMPAIGN_TTL`].
+    /// `CAMPAIGN_TTL`.
     pub async fn campaign_for_entry(&self, id: &str) -> Result<Option<Campaign>, StoreError> {
         if let Some(c) = self.campaigns.get(id) {
             return Ok(c);

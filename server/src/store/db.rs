@@ -68,7 +68,7 @@ impl Store {
     }
 
     /// Empties SQLite's write-ahead log, so removed words are gone from it too (see
-    /// [`truncate_journal`]).
+    /// `truncate_journal` below).
     pub async fn truncate_journal(&self) -> Result<(), StoreError> {
         truncate_journal(&self.writer, self.backend).await
     }
@@ -119,7 +119,7 @@ impl Store {
     }
 
     /// Stores a validated submission with its area codes (found with the index of
-    /// `areas_generation`, see [`super::areas`]) and bumps its gemeente's revision, in one
+    /// `areas_generation`, see `store::areas`) and bumps its gemeente's revision, in one
     /// transaction shared with the other submissions arriving at the same moment (see
     /// [`super::ingest`]). With `accept_new` false (the campaign is outside its period) only a resend
     /// of a stored entry is answered; anything new is `UnknownCampaign`.

@@ -14,7 +14,7 @@ pub enum Backend {
 
 /// The current time as stored everywhere: ISO 8601 in UTC with milliseconds, so text order is time
 /// order on both backends. Statements interpolate it; on PostgreSQL [`Backend::sql`] swaps in
-/// [`POSTGRES_NOW`].
+/// `POSTGRES_NOW`.
 pub const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const POSTGRES_NOW: &str =
     r#"to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"#;
@@ -51,7 +51,7 @@ impl Backend {
     }
 
     /// A statement for this backend: on PostgreSQL, `?` becomes `$1`, `$2`, … in order, `?N`
-    /// becomes `$N` (outside quoted text) and [`NOW`] becomes [`POSTGRES_NOW`].
+    /// becomes `$N` (outside quoted text) and [`NOW`] becomes `POSTGRES_NOW`.
     pub fn sql(self, sql: &str) -> Cow<'_, str> {
         match self {
             Backend::Sqlite => Cow::Borrowed(sql),

@@ -56,6 +56,12 @@ impl WriteTx {
 impl Deref for WriteTx {
     type Target = AnyConnection;
 
+    // `commit` takes the connection and consumes the transaction with it: no caller can reach it
+    // after that.
+    #[allow(
+        clippy::expect_used,
+        reason = "unreachable: commit consumes the transaction"
+    )]
     fn deref(&self) -> &AnyConnection {
         self.conn
             .as_deref()
@@ -64,6 +70,10 @@ impl Deref for WriteTx {
 }
 
 impl DerefMut for WriteTx {
+    #[allow(
+        clippy::expect_used,
+        reason = "unreachable: commit consumes the transaction"
+    )]
     fn deref_mut(&mut self) -> &mut AnyConnection {
         self.conn
             .as_deref_mut()

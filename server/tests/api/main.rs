@@ -2,6 +2,9 @@
 //! PostgreSQL with TREFPUNT_TEST_POSTGRES_URL), and a local stand-in for PDOK that replays its
 //! recorded responses. One test binary (zero2prod's advice).
 
+// Test code: a failed expectation is the test's failure (see clippy.toml for #[test] functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod areas;
 mod campaigns;
 mod durability;

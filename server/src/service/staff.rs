@@ -90,7 +90,9 @@ impl Service {
                         .collect(),
                 )
             }
-            StaffView::Events if !crate::events::WORKERS.allows(user.role) => StaffBody::Forbidden,
+            StaffView::Events if !crate::service::events::WORKERS.allows(user.role) => {
+                StaffBody::Forbidden
+            }
             StaffView::Events => StaffBody::Events(self.events_page(&user).await?),
             StaffView::Campaign(None) => {
                 StaffBody::Campaign(Some(Box::new(CampaignFields::new_campaign())))

@@ -2,7 +2,7 @@
 //! gemeente's revision changes, turned into the API's [`AreaFigure`]s, the dashboard's overview and
 //! the area profile.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use app::model::{
     AreaFigure, AreaProfile, AreaSummary, InsightFilter, InsightOverview, Kind, Period,
@@ -32,7 +32,7 @@ pub struct TableCache(Mutex<FxHashMap<String, (i64, Arc<Tables>)>>);
 
 impl TableCache {
     fn get(&self, gemeente: &str, revision: i64) -> Option<Arc<Tables>> {
-        let cache = self.0.lock().ok()?;
+        let cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         cache
             .get(gemeente)
             .filter(|(r, _)| *r == revision)
@@ -40,9 +40,8 @@ impl TableCache {
     }
 
     fn put(&self, gemeente: &str, revision: i64, tables: Arc<Tables>) {
-        if let Ok(mut cache) = self.0.lock() {
-            cache.insert(gemeente.to_string(), (revision, tables));
-        }
+        let mut cache = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.insert(gemeente.to_string(), (revision, tables));
     }
 }
 
@@ -127,12 +126,13 @@ impl Service {
     /// Names and inhabitants of every area, read again only after an import.
     async fn facts(&self) -> Result<Arc<Facts>, StoreError> {
         let version = self.store.facts_version().await?;
-        let cached = self.facts.0.lock().ok().and_then(|cache| {
+        let cached = {
+            let cache = self.facts.0.lock().unwrap_or_else(PoisonError::into_inner);
             cache
                 .as_ref()
                 .filter(|(v, _)| *v == version)
                 .map(|(_, facts)| facts.clone())
-        });
+        };
         if let Some(facts) = cached {
             return Ok(facts);
         }
@@ -144,9 +144,8 @@ impl Service {
                 .map(|a| (a.code.clone(), a))
                 .collect(),
         );
-        if let Ok(mut cache) = self.facts.0.lock() {
-            *cache = Some((version, facts.clone()));
-        }
+        *self.facts.0.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((version, facts.clone()));
         Ok(facts)
     }
 

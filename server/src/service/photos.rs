@@ -1,4 +1,4 @@
-//! Residents' photos: processed by [`crate::photo::process`] (resized, every metadata field gone),
+//! Residents' photos: processed by [`crate::domain::photo::process`] (resized, every metadata field gone),
 //! written as `{hash}.jpg` in the photo folder (fsynced before the row that names it), public only
 //! once a moderator publishes it, and removed with their entry or after the campaign's retention.
 
@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use app::model::Kind;
 
-use crate::photo::{process, PhotoError, PhotoLimits};
+use crate::domain::photo::{process, PhotoError, PhotoLimits};
 use crate::service::Service;
 use crate::store::StoreError;
 

@@ -1,0 +1,195 @@
+//! What the Leptos pages and islands reach the service through (`app::api::Backend`), and how a
+//! storage failure is told to them.
+
+use app::api::{Backend, BackendError, BoxFuture, SubmitOutcome};
+use app::model::{
+    AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview, PublicEntry, StaffDesk,
+};
+
+use crate::service::{cookie_headers, Service};
+use crate::store::{EntryFilter, StoreError};
+
+/// Logs the real error and hands the UI only what it may show.
+pub fn backend_error(e: StoreError) -> BackendError {
+    match e.outage() {
+        Some(outage) => {
+            tracing::warn!(error = %e, ?outage, "storage unavailable");
+            BackendError::Unavailable(outage.message().into())
+        }
+        None => {
+            tracing::error!(error = %e, "storage failed");
+            BackendError::Internal
+        }
+    }
+}
+
+impl Backend for Service {
+    fn staff_desk(
+        &self,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<Option<StaffDesk>, BackendError>> {
+        Box::pin(async move { self.desk(cookie).await.map_err(backend_error) })
+    }
+
+    fn staff_view(
+        &self,
+        cookie: Option<String>,
+        view: app::model::StaffView,
+    ) -> BoxFuture<'_, Result<Option<app::model::StaffPageData>, BackendError>> {
+        Box::pin(async move { self.staff_page(cookie, view).await.map_err(backend_error) })
+    }
+
+    fn open_campaigns(
+        &self,
+        lang: String,
+    ) -> BoxFuture<'_, Result<Vec<app::model::CampaignCard>, BackendError>> {
+        Box::pin(async move { self.campaign_cards(&lang).await.map_err(backend_error) })
+    }
+
+    fn campaign_info(
+        &self,
+        id: String,
+        respondent: Option<String>,
+    ) -> BoxFuture<'_, Result<Option<app::model::CampaignInfo>, BackendError>> {
+        Box::pin(async move {
+            Service::campaign_info(self, &id, respondent.as_deref())
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn nearby(
+        &self,
+        kind: app::model::Kind,
+        lon: f64,
+        lat: f64,
+    ) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
+        Box::pin(async move {
+            Service::nearby(self, kind, lon, lat)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn me_too(
+        &self,
+        id: String,
+        respondent: String,
+    ) -> BoxFuture<'_, Result<Option<u64>, BackendError>> {
+        Box::pin(async move {
+            match Service::me_too(self, &id, &respondent)
+                .await
+                .map_err(backend_error)?
+            {
+                Ok(crate::store::MeToo::Counted(n) | crate::store::MeToo::Already(n)) => {
+                    Ok(Some(n))
+                }
+                Ok(crate::store::MeToo::Unknown) | Err(_) => Ok(None),
+            }
+        })
+    }
+
+    fn edit_key(
+        &self,
+        id: String,
+        respondent: String,
+    ) -> BoxFuture<'_, Result<Option<String>, BackendError>> {
+        Box::pin(async move {
+            self.key_for_author(&id, &respondent)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn own_entry(
+        &self,
+        id: String,
+        key: String,
+    ) -> BoxFuture<'_, Result<Option<app::model::OwnEntry>, BackendError>> {
+        Box::pin(async move {
+            Service::own_entry(self, &id, &key)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>> {
+        Box::pin(async move { self.store.entry(&id).await.map_err(backend_error) })
+    }
+
+    fn insight(
+        &self,
+        filter: InsightFilter,
+    ) -> BoxFuture<'_, Result<InsightOverview, BackendError>> {
+        Box::pin(async move { self.overview(&filter).await.map_err(backend_error) })
+    }
+
+    fn area_profile(
+        &self,
+        code: String,
+        filter: InsightFilter,
+    ) -> BoxFuture<'_, Result<Option<AreaProfile>, BackendError>> {
+        Box::pin(async move { self.profile(&code, &filter).await.map_err(backend_error) })
+    }
+
+    fn submit_form(
+        &self,
+        draft: FormDraft,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>> {
+        Box::pin(async move {
+            let credentials = self.form_credentials(&draft, &cookie_headers(cookie)).await;
+            Service::submit_form(self, draft, &credentials).await
+        })
+    }
+
+    fn form_context(
+        &self,
+        campaign: String,
+        paper_event: Option<String>,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<app::model::FormContext, BackendError>> {
+        Box::pin(async move {
+            Service::form_context(
+                self,
+                &campaign,
+                paper_event.as_deref(),
+                &cookie_headers(cookie),
+            )
+            .await
+            .map_err(backend_error)
+        })
+    }
+
+    fn kiosk(
+        &self,
+        event: String,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<Option<app::model::KioskContext>, BackendError>> {
+        Box::pin(async move {
+            Service::kiosk(self, &event, &cookie_headers(cookie))
+                .await
+                .map_err(backend_error)
+        })
+    }
+
+    fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>> {
+        Box::pin(async move {
+            Service::geocode(self, &q).await.map_err(|e| {
+                tracing::warn!(error = %e, "address search failed");
+                BackendError::Unavailable("address search is unavailable".into())
+            })
+        })
+    }
+
+    fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
+        Box::pin(async move {
+            self.public_entries(&EntryFilter {
+                limit,
+                ..Default::default()
+            })
+            .await
+            .map_err(backend_error)
+        })
+    }
+}
