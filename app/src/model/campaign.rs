@@ -537,16 +537,34 @@ fn has_duplicates<'a>(items: impl Iterator<Item = &'a str>) -> bool {
     seen.len() != n
 }
 
-/// `YYYY-MM-DD` with a plausible month and day.
+/// `YYYY-MM-DD` naming a day that exists (Gregorian): `2027-02-31` and `2027-02-29` do not, and
+/// would otherwise be read as a day in March.
 pub fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
+    if !(b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
         && s.split('-')
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
-        && matches!(s[5..7].parse::<u8>(), Ok(1..=12))
-        && matches!(s[8..10].parse::<u8>(), Ok(1..=31))
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())))
+    {
+        return false;
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (
+        s[0..4].parse::<u16>(),
+        s[5..7].parse::<u8>(),
+        s[8..10].parse::<u8>(),
+    ) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 /// `GM` and four digits.
@@ -962,6 +980,11 @@ mod tests {
     fn dates_and_codes() {
         assert!(is_day("2027-12-31"));
         assert!(!is_day("2027-13-01") && !is_day("27-01-01") && !is_day("2027-1-011"));
+        // Days that do not exist are no days (they were read as days in March).
+        assert!(!is_day("2027-02-31") && !is_day("2027-04-31") && !is_day("2027-00-10"));
+        assert!(!is_day("2027-02-29") && is_day("2028-02-29"));
+        assert!(!is_day("2100-02-29") && is_day("2000-02-29"));
+        assert!(!is_day("2027-06-00"));
         assert!(
             is_gemeente_code("GM0505")
                 && !is_gemeente_code("GM505")

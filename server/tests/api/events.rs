@@ -66,6 +66,16 @@ async fn a_worker_creates_an_event_and_its_token_proves_event_entries() {
         .map(|e| e["field"].as_str().expect("field"))
         .collect();
     assert_eq!(fields, ["name", "day"], "{body}");
+    // A day that does not exist is not read as one in March.
+    let res = create_event(
+        &app,
+        &worker,
+        json!({"campaign": "default", "name": "x", "place": "y", "day": "2027-02-31"}),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["errors"][0]["field"], "day", "{body}");
     let res = create_event(
         &app,
         &worker,
