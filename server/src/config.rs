@@ -1,4 +1,5 @@
-//! Settings from the environment (see README, "Configuration").
+//! The settings, each from its flag or environment variable with its default, read by clap:
+//! `trefpunt serve --help` is the list (README, "Configuration", points there).
 
 use std::net::SocketAddr;
 
@@ -18,8 +19,6 @@ pub struct Settings {
     pub tile_url: String,
     pub tile_attribution: String,
     pub locatieserver_url: String,
-    /// PDOK's CBS wijken en buurten (OGC API Features); `{year}` is replaced by the CBS year.
-    pub pdok_wijkenbuurten_url: String,
     /// Anonymous writes (entries, survey answers) per client address per minute; 0 is off.
     pub rate_limit_per_minute: u32,
     /// How many of those may come at once.
@@ -53,26 +52,81 @@ pub const DEFAULT_RATE_LIMIT_BURST: u32 = 60;
 pub const DEFAULT_READ_LIMIT_PER_MINUTE: u32 = 600;
 pub const DEFAULT_READ_LIMIT_BURST: u32 = 300;
 
-#[derive(Debug, thiserror::Error)]
-#[error("{var}: {reason}")]
-pub struct ConfigError {
-    pub var: &'static str,
-    pub reason: String,
+/// Where the database is: every command needs it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseOptions {
+    /// The database: SQLite (WAL, synchronous=FULL), or postgres://user:password@host/db for
+    /// several servers sharing one PostgreSQL 15 (docs/deployment.md). Its password is never
+    /// logged.
+    #[arg(
+        long = "database-url",
+        env = "TREFPUNT_DATABASE_URL",
+        default_value = "sqlite://data/trefpunt.db",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: String,
 }
 
-impl Settings {
-    pub fn from_env() -> Result<Settings, ConfigError> {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let addr = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr = addr.parse().map_err(|e| ConfigError {
-            var: "LEPTOS_SITE_ADDR",
-            reason: format!("{addr:?} is not an address:port ({e})"),
-        })?;
+/// What the server needs besides the database (`trefpunt serve`). The built site's folder is
+/// `LEPTOS_SITE_ROOT` (default target/site), read by Leptos.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeOptions {
+    /// Where to listen.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// The site's public address, printed in events' QR codes and posters; when it is https,
+    /// every cookie is Secure (geolocation, the service worker and installing need https outside
+    /// localhost too).
+    #[arg(long, env = "TREFPUNT_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Basemap tiles, a {z}/{x}/{y} template; "none" for no basemap (the maps still work). The
+    /// tile server must send Access-Control-Allow-Origin (the service worker keeps tiles).
+    #[arg(long, env = "TREFPUNT_TILE_URL", default_value = DEFAULT_TILE_URL)]
+    pub tile_url: String,
+    /// The basemap's attribution [default: Kadaster / PDOK's, OpenStreetMap's for an OSM URL].
+    #[arg(long, env = "TREFPUNT_TILE_ATTRIBUTION")]
+    pub tile_attribution: Option<String>,
+    /// PDOK Locatieserver v3.1 (address search).
+    #[arg(long, env = "TREFPUNT_LOCATIESERVER_URL", default_value = locatieserver::DEFAULT_BASE_URL)]
+    pub locatieserver_url: String,
+    /// Anonymous writes (entries, survey answers, "ik ook", photos, the resident forms) per client
+    /// address per minute (an IPv6 client per /64); beyond it 429 with Retry-After; 0 is off.
+    /// Addresses are kept in memory only, as a keyed hash.
+    #[arg(long, env = "TREFPUNT_RATE_LIMIT_PER_MINUTE", default_value_t = DEFAULT_RATE_LIMIT_PER_MINUTE)]
+    pub rate_limit_per_minute: u32,
+    /// How many of those may come at once (many phones at a street event share one address).
+    #[arg(long, env = "TREFPUNT_RATE_LIMIT_BURST", default_value_t = DEFAULT_RATE_LIMIT_BURST)]
+    pub rate_limit_burst: u32,
+    /// The resident form's address searches and nearby look-ups per client address per minute;
+    /// 0 is off.
+    #[arg(long, env = "TREFPUNT_READ_LIMIT_PER_MINUTE", default_value_t = DEFAULT_READ_LIMIT_PER_MINUTE)]
+    pub read_limit_per_minute: u32,
+    /// How many of those may come at once.
+    #[arg(long, env = "TREFPUNT_READ_LIMIT_BURST", default_value_t = DEFAULT_READ_LIMIT_BURST)]
+    pub read_limit_burst: u32,
+    /// Reverse proxies (IPs or CIDR ranges, comma-separated: "127.0.0.1, 10.0.0.0/8, ::1") whose
+    /// X-Forwarded-For is believed; from anyone else it is ignored.
+    #[arg(
+        long,
+        env = "TREFPUNT_TRUSTED_PROXIES",
+        default_value = "",
+        value_parser = crate::ratelimit::TrustedProxies::parse
+    )]
+    pub trusted_proxies: crate::ratelimit::TrustedProxies,
+    /// Where residents' photos are kept, one file per content hash; back it up with the database
+    /// [default: photos/ next to the SQLite file, else data/photos].
+    #[arg(long, env = "TREFPUNT_PHOTO_DIR")]
+    pub photo_dir: Option<std::path::PathBuf>,
+}
+
+impl ServeOptions {
+    /// The server's settings, on the database `database_url`.
+    pub fn settings(self, database_url: String) -> Settings {
         // "none": no basemap (the maps still work: a position is what matters).
-        let tile_url = match var("TREFPUNT_TILE_URL") {
-            Some(v) if v == "none" => String::new(),
-            Some(v) => v,
-            None => DEFAULT_TILE_URL.into(),
+        let tile_url = match self.tile_url.trim() {
+            "none" => String::new(),
+            url => url.to_string(),
         };
         // OpenStreetMap needs its own attribution; anything else must say its own via the variable.
         let default_attribution = if tile_url.contains("openstreetmap.org") {
@@ -80,49 +134,25 @@ impl Settings {
         } else {
             DEFAULT_TILE_ATTRIBUTION
         };
-        let number = |k: &'static str, default: u32| -> Result<u32, ConfigError> {
-            var(k).map_or(Ok(default), |v| {
-                v.trim().parse().map_err(|_| ConfigError {
-                    var: k,
-                    reason: format!("{v:?} is not a whole number (0 switches the limit off)"),
-                })
-            })
-        };
-        let trusted_proxies = crate::ratelimit::TrustedProxies::parse(
-            &var("TREFPUNT_TRUSTED_PROXIES").unwrap_or_default(),
-        )
-        .map_err(|reason| ConfigError {
-            var: "TREFPUNT_TRUSTED_PROXIES",
-            reason,
-        })?;
-        let database_url =
-            var("TREFPUNT_DATABASE_URL").unwrap_or_else(|| "sqlite://data/trefpunt.db".into());
-        Ok(Settings {
-            photo_dir: var("TREFPUNT_PHOTO_DIR")
-                .map(std::path::PathBuf::from)
+        Settings {
+            photo_dir: self
+                .photo_dir
                 .unwrap_or_else(|| default_photo_dir(&database_url)),
-            rate_limit_per_minute: number(
-                "TREFPUNT_RATE_LIMIT_PER_MINUTE",
-                DEFAULT_RATE_LIMIT_PER_MINUTE,
-            )?,
-            rate_limit_burst: number("TREFPUNT_RATE_LIMIT_BURST", DEFAULT_RATE_LIMIT_BURST)?,
-            read_limit_per_minute: number(
-                "TREFPUNT_READ_LIMIT_PER_MINUTE",
-                DEFAULT_READ_LIMIT_PER_MINUTE,
-            )?,
-            read_limit_burst: number("TREFPUNT_READ_LIMIT_BURST", DEFAULT_READ_LIMIT_BURST)?,
-            trusted_proxies,
+            rate_limit_per_minute: self.rate_limit_per_minute,
+            rate_limit_burst: self.rate_limit_burst,
+            read_limit_per_minute: self.read_limit_per_minute,
+            read_limit_burst: self.read_limit_burst,
+            trusted_proxies: self.trusted_proxies,
             database_url,
-            addr,
-            public_url: var("TREFPUNT_PUBLIC_URL"),
-            tile_attribution: var("TREFPUNT_TILE_ATTRIBUTION")
+            addr: self.addr,
+            public_url: self.public_url.filter(|u| !u.trim().is_empty()),
+            tile_attribution: self
+                .tile_attribution
+                .filter(|a| !a.trim().is_empty())
                 .unwrap_or_else(|| default_attribution.into()),
             tile_url,
-            locatieserver_url: var("TREFPUNT_LOCATIESERVER_URL")
-                .unwrap_or_else(|| locatieserver::DEFAULT_BASE_URL.into()),
-            pdok_wijkenbuurten_url: var("TREFPUNT_PDOK_WIJKENBUURTEN_URL")
-                .unwrap_or_else(|| crate::pdok::wijkenbuurten::DEFAULT_BASE_URL.into()),
-        })
+            locatieserver_url: self.locatieserver_url,
+        }
     }
 }
 

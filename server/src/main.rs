@@ -1,7 +1,7 @@
 //! `trefpunt`: one binary for the site, the REST API and the command line.
 
 use clap::{Parser, Subcommand};
-use server::config::{redact_url, Settings};
+use server::config::{redact_url, DatabaseOptions, ServeOptions, Settings};
 use server::Application;
 use tracing_subscriber::EnvFilter;
 
@@ -11,34 +11,32 @@ use tracing_subscriber::EnvFilter;
     version,
     about = "Trefpunt: residents map meeting places, barriers and wishes"
 )]
-#[command(after_help = "Configuration comes from the environment:
-  TREFPUNT_DATABASE_URL       database (default sqlite://data/trefpunt.db; postgres://user@host/db
-                              for several servers sharing one PostgreSQL 15)
-  LEPTOS_SITE_ADDR            address to listen on (default 127.0.0.1:3000)
-  LEPTOS_SITE_ROOT            the built site (default target/site)
-  TREFPUNT_PUBLIC_URL         the https address links and QR codes use
-  TREFPUNT_TILE_URL           basemap tiles, {z}/{x}/{y} template (default PDOK BRT-Achtergrondkaart;
-                              \"none\" for no basemap)
-  TREFPUNT_TILE_ATTRIBUTION   the basemap's attribution
-  TREFPUNT_LOCATIESERVER_URL  PDOK Locatieserver v3.1 base URL (address search)
-  TREFPUNT_PDOK_WIJKENBUURTEN_URL  PDOK CBS wijken en buurten OGC API base, {year} replaced
-  TREFPUNT_RATE_LIMIT_PER_MINUTE  anonymous writes per client address per minute (default 120; 0 = off)
-  TREFPUNT_RATE_LIMIT_BURST   how many of those at once (default 60)
-  TREFPUNT_READ_LIMIT_PER_MINUTE  address searches and nearby look-ups per client address per minute
-                              (default 600; 0 = off)
-  TREFPUNT_READ_LIMIT_BURST   how many of those at once (default 300)
-  TREFPUNT_TRUSTED_PROXIES    proxies (IPs, CIDR) whose X-Forwarded-For is believed
-  TREFPUNT_PHOTO_DIR          residents' photos (default: photos/ next to the SQLite file)
-  RUST_LOG                    log filter (default info)")]
+#[command(
+    after_help = "Every setting is a flag or an environment variable, with its default: \
+`trefpunt serve --help` lists them. RUST_LOG is the log filter (default info); nothing about \
+residents is logged."
+)]
 struct Cli {
+    #[command(flatten)]
+    database: DatabaseOptions,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// `trefpunt` without a command serves, with the settings from the environment.
+#[derive(Parser)]
+struct ServeFromEnvironment {
+    #[command(flatten)]
+    options: ServeOptions,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Serve the site and the API (the default).
-    Serve,
+    Serve {
+        #[command(flatten)]
+        options: ServeOptions,
+    },
     /// Import CBS boundaries (GeoJSON or TopoJSON, or from PDOK); stored submissions are re-assigned.
     ///
     /// The CBS code (BU0363AA01, WK0363AA, GM0363) is found by its form in whatever field holds it
@@ -71,6 +69,13 @@ enum Command {
         /// The property holding the area name.
         #[arg(long)]
         name_field: Option<String>,
+        /// PDOK's CBS wijken en buurten (OGC API Features), for --pdok; {year} is replaced.
+        #[arg(
+            long,
+            env = "TREFPUNT_PDOK_WIJKENBUURTEN_URL",
+            default_value = server::pdok::wijkenbuurten::DEFAULT_BASE_URL
+        )]
+        pdok_url: String,
     },
     /// Import CBS key figures (Kerncijfers wijken en buurten, CSV): inhabitants and age bands per code.
     ///
@@ -107,8 +112,30 @@ enum UserCommand {
     },
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // An empty variable means "not set" (`TREFPUNT_PUBLIC_URL=` in a compose file), where clap
+    // would read an empty value. Removed while the process has one thread, before the runtime.
+    for (name, value) in std::env::vars_os() {
+        let ours = name
+            .to_str()
+            .is_some_and(|n| n.starts_with("TREFPUNT_") || n.starts_with("LEPTOS_SITE_"));
+        if ours && value.to_str().is_some_and(|v| v.trim().is_empty()) {
+            std::env::remove_var(name);
+        }
+    }
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(e) => {
+            say_err(&format!("trefpunt: cannot start the runtime: {e}"));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -116,29 +143,46 @@ async fn main() -> std::process::ExitCode {
         .with_target(false)
         .init();
     let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve().await,
-        Command::ImportAreas {
+    let database = cli.database.database_url;
+    let result = match cli.command {
+        None => {
+            let options = ServeFromEnvironment::parse_from(["trefpunt"]).options;
+            serve(options.settings(database)).await
+        }
+        Some(Command::Serve { options }) => serve(options.settings(database)).await,
+        Some(Command::ImportAreas {
             file,
             level,
             pdok,
             year,
             code_field,
             name_field,
-        } => {
+            pdok_url,
+        }) => {
             let fields = server::import::boundaries::Fields {
                 code: code_field,
                 name: name_field,
             };
-            import_areas(file, level, pdok, year, fields).await
+            let source = match (file, pdok) {
+                (Some(file), _) => AreaSource::File(file),
+                (None, Some(code)) => AreaSource::Pdok {
+                    code,
+                    url: pdok_url,
+                },
+                (None, None) => {
+                    say_err("trefpunt: give a FILE or --pdok GEMEENTECODE");
+                    return std::process::ExitCode::FAILURE;
+                }
+            };
+            import_areas(&database, source, level, year, fields).await
         }
-        Command::ImportPopulation { file } => import_population(file).await,
-        Command::User(UserCommand::Add {
+        Some(Command::ImportPopulation { file }) => import_population(&database, file).await,
+        Some(Command::User(UserCommand::Add {
             role,
             password_stdin,
             gemeenten,
             email,
-        }) => add_user(&role, password_stdin, &gemeenten, &email).await,
+        })) => add_user(&database, &role, password_stdin, &gemeenten, &email).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -149,8 +193,7 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn serve() -> Result<(), Box<dyn std::error::Error>> {
-    let settings = Settings::from_env()?;
+async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(database = %redact_url(&settings.database_url), "opening database");
     let app = Application::build(settings).await?;
     tracing::info!("listening on http://{}", app.addr);
@@ -182,42 +225,48 @@ fn say_err(line: &str) {
     eprintln!("{}", printable(line));
 }
 
+/// Where `import-areas` reads the areas from.
+enum AreaSource {
+    File(std::path::PathBuf),
+    /// One municipality from PDOK's CBS wijken en buurten at `url`.
+    Pdok {
+        code: String,
+        url: String,
+    },
+}
+
 /// Prints its report: this is a command a person runs and reads.
 async fn import_areas(
-    file: Option<std::path::PathBuf>,
+    database_url: &str,
+    source: AreaSource,
     level: Option<String>,
-    pdok: Option<String>,
     year: Option<i64>,
     fields: server::import::boundaries::Fields,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use server::domain::areas::Level;
     use server::import::boundaries;
-    let settings = Settings::from_env()?;
     // (level, what it was read from, the GeoJSON/TopoJSON bytes)
     let mut sources: Vec<(Level, String, Vec<u8>)> = Vec::new();
-    let year = match (&file, &pdok) {
-        (Some(file), _) => {
+    let from_pdok = matches!(source, AreaSource::Pdok { .. });
+    let year = match source {
+        AreaSource::File(file) => {
             let level = level
                 .as_deref()
                 .and_then(Level::parse)
                 .ok_or("--level must be gemeente, wijk or buurt")?;
-            let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             sources.push((level, file.display().to_string(), bytes));
             year
         }
-        (None, Some(code)) => {
+        AreaSource::Pdok { code, url } => {
             let year = year.unwrap_or(2024);
-            let client = server::pdok::wijkenbuurten::WijkenBuurten::new(
-                &settings.pdok_wijkenbuurten_url,
-                year,
-            );
+            let client = server::pdok::wijkenbuurten::WijkenBuurten::new(&url, year);
             for level in Level::ALL {
-                let bytes = client.fetch(code, level).await?;
+                let bytes = client.fetch(&code, level).await?;
                 sources.push((level, format!("PDOK {code} {year}"), bytes));
             }
             Some(year)
         }
-        (None, None) => return Err("give a FILE or --pdok GEMEENTECODE".into()),
     };
 
     let mut stored: Vec<server::store::StoredArea> = Vec::new();
@@ -227,7 +276,7 @@ async fn import_areas(
             Ok(report) => report,
             // PDOK may have no areas of a level for a municipality; a file without any is a mistake.
             Err(boundaries::ImportError::NoFeatures | boundaries::ImportError::NoAreas { .. })
-                if pdok.is_some() =>
+                if from_pdok =>
             {
                 say(&format!("read      0 {} areas from {from}", level.as_str()));
                 continue;
@@ -285,7 +334,7 @@ async fn import_areas(
         }));
     }
 
-    let store = server::store::Store::open(&settings.database_url).await?;
+    let store = server::store::Store::open(database_url).await?;
     // Every area after this import: what it implies, and the index to re-assign what is stored.
     // The generation first: the store refuses the import if another lands after it (see
     // `Store::import_areas`).
@@ -320,12 +369,14 @@ async fn import_areas(
 }
 
 #[allow(clippy::print_stdout)]
-async fn import_population(file: std::path::PathBuf) -> Result<(), Box<dyn std::error::Error>> {
+async fn import_population(
+    database_url: &str,
+    file: std::path::PathBuf,
+) -> Result<(), Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
     let rows =
         server::import::population::read(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-    let settings = Settings::from_env()?;
-    let store = server::store::Store::open(&settings.database_url).await?;
+    let store = server::store::Store::open(database_url).await?;
     store.import_population(&rows).await?;
     store.close().await;
     let with_bands = rows
@@ -343,6 +394,7 @@ async fn import_population(file: std::path::PathBuf) -> Result<(), Box<dyn std::
 /// Prints the generated password once: this is a command a person runs and reads.
 #[allow(clippy::print_stdout)]
 async fn add_user(
+    database_url: &str,
     role: &str,
     password_stdin: bool,
     gemeenten: &[String],
@@ -368,8 +420,7 @@ async fn add_user(
         None => server::auth::generate_password()?,
     };
     let phc = server::auth::hash_password(&password)?;
-    let settings = Settings::from_env()?;
-    let store = server::store::Store::open(&settings.database_url).await?;
+    let store = server::store::Store::open(database_url).await?;
     let added = store.add_user(email, role, gemeenten, &phc).await?;
     store.close().await;
     if added.is_none() {

@@ -229,7 +229,6 @@ pub async fn spawn_app_configured(
         tile_url: String::new(),
         tile_attribution: String::new(),
         locatieserver_url: locatieserver,
-        pdok_wijkenbuurten_url: "http://127.0.0.1:9/{year}".into(),
         // Tests send many entries from one address; the limit has its own test.
         rate_limit_per_minute: 0,
         rate_limit_burst: 0,

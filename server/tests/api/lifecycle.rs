@@ -101,3 +101,86 @@ async fn sigterm_finishes_in_flight_requests_then_exits() {
     .expect("count");
     assert_eq!(stored, 1, "the answered submission is stored");
 }
+
+/// The settings are one list, `trefpunt serve --help` (the README points there): every variable the
+/// server reads is in it, and a bad value is refused with its flag and the reason before anything
+/// starts; an empty variable counts as not set.
+#[test]
+fn serve_help_lists_every_setting_and_a_bad_one_is_named() {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_trefpunt"));
+        c.args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().expect("run trefpunt")
+    };
+    let help = String::from_utf8_lossy(&run(&["serve", "--help"], &[]).stdout).into_owned();
+    for var in [
+        "TREFPUNT_DATABASE_URL",
+        "LEPTOS_SITE_ADDR",
+        "TREFPUNT_PUBLIC_URL",
+        "TREFPUNT_TILE_URL",
+        "TREFPUNT_TILE_ATTRIBUTION",
+        "TREFPUNT_LOCATIESERVER_URL",
+        "TREFPUNT_RATE_LIMIT_PER_MINUTE",
+        "TREFPUNT_RATE_LIMIT_BURST",
+        "TREFPUNT_READ_LIMIT_PER_MINUTE",
+        "TREFPUNT_READ_LIMIT_BURST",
+        "TREFPUNT_TRUSTED_PROXIES",
+        "TREFPUNT_PHOTO_DIR",
+    ] {
+        assert!(help.contains(&format!("[env: {var}")), "{var} in:\n{help}");
+    }
+    let import = run(&["import-areas", "--help"], &[]);
+    assert!(String::from_utf8_lossy(&import.stdout).contains("TREFPUNT_PDOK_WIJKENBUURTEN_URL"));
+    // The database URL may hold a password: its value is never shown.
+    let secret = run(
+        &["serve", "--help"],
+        &[("TREFPUNT_DATABASE_URL", "postgres://u:geheim@db/t")],
+    );
+    assert!(!String::from_utf8_lossy(&secret.stdout).contains("geheim"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}/t.db", dir.path().display());
+    let bad = run(
+        &["serve"],
+        &[
+            ("TREFPUNT_DATABASE_URL", db.as_str()),
+            ("TREFPUNT_TRUSTED_PROXIES", "10.0.0.0/99"),
+        ],
+    );
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("--trusted-proxies") && err.contains("prefix length"),
+        "{err}"
+    );
+    let bad = run(
+        &[],
+        &[
+            ("TREFPUNT_DATABASE_URL", db.as_str()),
+            ("TREFPUNT_RATE_LIMIT_BURST", "veel"),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--rate-limit-burst"));
+    assert!(
+        !dir.path().join("t.db").exists(),
+        "refused before the database is opened"
+    );
+    // An empty variable is not set: the server gets past its settings to the database (which here
+    // cannot be opened) instead of refusing an empty number.
+    let empty = run(
+        &["serve"],
+        &[
+            ("TREFPUNT_DATABASE_URL", "nosuchdb://x"),
+            ("TREFPUNT_RATE_LIMIT_BURST", ""),
+            ("TREFPUNT_PUBLIC_URL", " "),
+        ],
+    );
+    let err = String::from_utf8_lossy(&empty.stderr);
+    assert!(
+        !empty.status.success() && err.contains("nosuchdb") && !err.contains("--rate-limit-burst"),
+        "{err}"
+    );
+}
