@@ -1,46 +1,46 @@
-//! Calendar days without a date library: a campaign's period is a pair of `YYYY-MM-DD` days, and
-//! comparing those as text only needs today's.
+//! Days and moments. A campaign's period and an event's day are Dutch calendar days
+//! (`YYYY-MM-DD`, compared as text); "today" is the day in the Netherlands (Europe/Amsterdam), so a
+//! campaign opens at midnight there, not at 01:00 or 02:00. Stored moments are UTC timestamps.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Today in UTC as `YYYY-MM-DD`.
-pub fn today_utc() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    day_string(secs.div_euclid(86_400))
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
+
+/// The Netherlands' time zone, compiled in from the tz database.
+static NETHERLANDS: TimeZone = jiff::tz::get!("Europe/Amsterdam");
+
+/// Today in the Netherlands as `YYYY-MM-DD`.
+pub fn today() -> String {
+    day_in_netherlands(Timestamp::now())
 }
 
-/// The day `days` after 1970-01-01 as `YYYY-MM-DD` (proleptic Gregorian; Howard Hinnant's
-/// civil-from-days algorithm).
-pub fn day_string(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+/// The Dutch day of a moment.
+pub fn day_in_netherlands(at: Timestamp) -> String {
+    at.to_zoned(NETHERLANDS.clone()).date().to_string()
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` day (Hinnant's days-from-civil), `None` if it is not one.
-pub fn day_number(day: &str) -> Option<i64> {
+/// A `YYYY-MM-DD` day that exists, or `None`.
+fn date(day: &str) -> Option<Date> {
     if !app::model::is_day(day) {
         return None;
     }
-    let year: i64 = day[0..4].parse().ok()?;
-    let month: i64 = day[5..7].parse().ok()?;
-    let d: i64 = day[8..10].parse().ok()?;
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    day.parse().ok()
+}
+
+/// The day `days` after 1970-01-01 as `YYYY-MM-DD`.
+pub fn day_string(days: i64) -> String {
+    Date::constant(1970, 1, 1)
+        .checked_add(days.days())
+        .map_or_else(|_| String::new(), |d| d.to_string())
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` day, `None` if it is not one.
+pub fn day_number(day: &str) -> Option<i64> {
+    let d = date(day)?;
+    let since = Date::constant(1970, 1, 1).until(d).ok()?;
+    Some(i64::from(since.get_days()))
 }
 
 /// The moment `seconds` from now (before now when negative) in UTC, as timestamps are stored:
@@ -68,7 +68,7 @@ pub fn timestamp_of(millis: i64) -> String {
 
 /// The day `n` days after `day`.
 pub fn add_days(day: &str, n: i64) -> Option<String> {
-    day_number(day).map(|d| day_string(d + n))
+    date(day)?.checked_add(n.days()).ok().map(|d| d.to_string())
 }
 
 #[cfg(test)]
@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(day_string(11_016), "2000-02-29", "a leap day of a 400-year");
         assert_eq!(day_string(20_782), "2026-11-25");
         assert_eq!(day_string(-1), "1969-12-31");
-        assert_eq!(today_utc().len(), 10);
+        assert_eq!(today().len(), 10);
     }
 
     #[test]
@@ -106,5 +106,17 @@ mod tests {
         );
         assert_eq!(add_days("2026-12-25", 14).as_deref(), Some("2027-01-08"));
         assert_eq!(add_days("20-12-2025", 1), None);
+        assert_eq!(add_days("2027-02-31", 1), None, "no such day");
+    }
+
+    #[test]
+    fn the_day_is_the_dutch_day() {
+        let at = |s: &str| s.parse::<Timestamp>().expect("timestamp");
+        // Winter (UTC+1): 23:30 UTC on 31 December is already New Year's Day in the Netherlands.
+        assert_eq!(day_in_netherlands(at("2026-12-31T23:30:00Z")), "2027-01-01");
+        assert_eq!(day_in_netherlands(at("2026-12-31T22:59:59Z")), "2026-12-31");
+        // Summer (UTC+2): 22:00 UTC is midnight.
+        assert_eq!(day_in_netherlands(at("2027-06-30T22:00:00Z")), "2027-07-01");
+        assert_eq!(day_in_netherlands(at("2027-06-30T21:59:59Z")), "2027-06-30");
     }
 }

@@ -11,7 +11,7 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 
 use super::error::{json_error, ApiError};
-use crate::domain::calendar::today_utc;
+use crate::domain::calendar::today;
 use crate::service::Service;
 use crate::store::{Answered, SessionUser};
 
@@ -50,7 +50,7 @@ pub async fn list(
 /// `GET /campaigns/{id}`: one campaign with its survey, open or not.
 pub async fn one(State(svc): State<Service>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let c = svc.store.campaign(&id).await?.ok_or(ApiError::NotFound)?;
-    let open = c.is_open_on(&today_utc());
+    let open = c.is_open_on(&today());
     let mut v = serde_json::to_value(&c).map_err(|_| ApiError::Internal)?;
     if let Some(o) = v.as_object_mut() {
         o.insert("open".into(), open.into());

@@ -3,7 +3,7 @@
 
 use app::model::{Campaign, CampaignCard, Rule, SurveyInput, Violation};
 
-use crate::domain::calendar::today_utc;
+use crate::domain::calendar::today;
 use crate::service::Service;
 use crate::store::{Answered, StoreError};
 
@@ -13,7 +13,7 @@ impl Service {
         &self,
         gemeente: Option<&str>,
     ) -> Result<Vec<Campaign>, StoreError> {
-        let today = today_utc();
+        let today = today();
         let mut open: Vec<Campaign> = self
             .store
             .campaign_list()
@@ -55,7 +55,7 @@ impl Service {
         if !app::model::is_language_tag(input.language.trim()) {
             errs.push(Violation::new("language", Rule::UnknownValue));
         }
-        if !c.is_open_on(&today_utc()) {
+        if !c.is_open_on(&today()) {
             errs.push(Violation::new("campaign", Rule::UnknownCampaign));
         }
         let answers = match c.check_answers(&input.answers) {

@@ -7,7 +7,7 @@ use app::model::{
 };
 use axum::http::HeaderMap;
 
-use crate::domain::calendar::{add_days, today_utc};
+use crate::domain::calendar::{add_days, today};
 use crate::domain::roles::{Access, Role};
 use crate::secrets;
 use crate::service::Service;
@@ -95,7 +95,7 @@ impl Service {
         who: &SessionUser,
     ) -> Result<app::model::EventsPage, StoreError> {
         let scope = who.scope();
-        let today = today_utc();
+        let today = today();
         let campaigns: Vec<_> = self
             .store
             .campaign_list()
@@ -158,7 +158,7 @@ impl Service {
         };
         let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
         Ok(event
-            .takes_entries(&today_utc(), &last_day)
+            .takes_entries(&today(), &last_day)
             .then_some((event, link)))
     }
 
@@ -303,7 +303,7 @@ impl Service {
                     .filter(|e| link_of(e, token).is_some() && e.campaign == input.campaign.trim())
                 {
                     let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
-                    let takes_new = event.takes_entries(&today_utc(), &last_day);
+                    let takes_new = event.takes_entries(&today(), &last_day);
                     proof.event = Some(event.id);
                     return Ok(EntryProof {
                         proof,

@@ -6,7 +6,7 @@ use app::model::{
     StaffPageData, StaffView,
 };
 
-use crate::domain::calendar::today_utc;
+use crate::domain::calendar::today;
 use crate::domain::roles::Role;
 use crate::service::Service;
 use crate::store::{SessionUser, StoreError};
@@ -69,7 +69,7 @@ impl Service {
                     .collect(),
             ),
             StaffView::Campaigns => {
-                let today = today_utc();
+                let today = today();
                 let counts = self.store.response_counts().await?;
                 let scope = user.scope();
                 StaffBody::Campaigns(
@@ -125,7 +125,7 @@ impl Service {
             None => false,
         };
         Ok(Some(CampaignInfo {
-            open: campaign.is_open_on(&today_utc()),
+            open: campaign.is_open_on(&today()),
             campaign,
             answered,
         }))

@@ -8,7 +8,7 @@ use app::model::{
     SubmissionInput, Violation,
 };
 
-use crate::domain::calendar::today_utc;
+use crate::domain::calendar::today;
 use crate::pdok::locatieserver::GeocodeError;
 use crate::service::{backend_error, Service};
 use crate::store::{EntryFilter, StoreError, Stored};
@@ -53,7 +53,7 @@ impl Service {
             )]));
         }
         // An event's entries count on the event's day, however late the tablet found a network.
-        let campaign_open = campaign.is_open_on(found.day.as_deref().unwrap_or(&today_utc()));
+        let campaign_open = campaign.is_open_on(found.day.as_deref().unwrap_or(&today()));
         let outcome = self
             .store_valid(
                 &s,

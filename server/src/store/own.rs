@@ -201,6 +201,6 @@ impl Store {
 /// The first day still kept: entries of a day before it (or of campaigns that ended before it) are
 /// past a retention of `days`.
 pub(super) fn retention_cutoff(days: u32) -> String {
-    let today = crate::domain::calendar::today_utc();
+    let today = crate::domain::calendar::today();
     crate::domain::calendar::add_days(&today, -i64::from(days)).unwrap_or(today)
 }

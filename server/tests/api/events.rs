@@ -10,7 +10,7 @@ use crate::helpers::*;
 use crate::staff::{add_staff, add_staff_in, call, send_json, session, Session};
 
 fn today() -> String {
-    server::domain::calendar::today_utc()
+    server::domain::calendar::today()
 }
 
 async fn create_event(app: &TestApp, s: &Session, body: Value) -> reqwest::Response {

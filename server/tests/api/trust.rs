@@ -282,7 +282,14 @@ async fn every_html_answer_carries_a_strict_policy_and_https_cookies_are_secure(
         .to_str()
         .expect("cookie")
         .contains("; Secure"));
-    let res = send_json(&app, Method::POST, "/events", &worker, &json!({"campaign": "default", "name": "Plein", "day": server::domain::calendar::today_utc()})).await;
+    let res = send_json(
+        &app,
+        Method::POST,
+        "/events",
+        &worker,
+        &json!({"campaign": "default", "name": "Plein", "day": server::domain::calendar::today()}),
+    )
+    .await;
     let event: Value = res.json().await.expect("json");
     let link = app.get(event["qr_url"].as_str().expect("url")).await;
     assert_eq!(link.status(), 303);
@@ -547,7 +554,7 @@ async fn events_of_a_campaign_that_runs_everywhere_stay_with_their_gemeenten() {
         session(&app, "beheer@gemeente.nl").await,
     ];
     // `default` runs everywhere.
-    let res = send_json(&app, Method::POST, "/events", &dordrecht, &json!({"campaign": "default", "name": "Pleinfeest", "day": server::domain::calendar::today_utc()})).await;
+    let res = send_json(&app, Method::POST, "/events", &dordrecht, &json!({"campaign": "default", "name": "Pleinfeest", "day": server::domain::calendar::today()})).await;
     assert_eq!(res.status(), 201);
     let event: Value = res.json().await.expect("json");
     let id = event["id"].as_str().expect("id");
