@@ -77,6 +77,15 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
+/// The cookie marking a browser an account signed in from (`secrets::DeviceMarks`).
+pub const DEVICE_COOKIE: &str = "trefpunt_device";
+
+/// The `Set-Cookie` value of a device mark: a year, sent only to this site's own requests.
+pub fn device_cookie(mark: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}={mark}; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000{secure}")
+}
+
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn expired_cookie(secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };

@@ -125,6 +125,62 @@ impl PrivateLinks {
     }
 }
 
+/// Marks of the browsers an account has signed in from (a cookie per browser: a random nonce and
+/// a BLAKE2s MAC of the account and that nonce under a deployment secret). Someone who fails to
+/// sign in to an account again and again slows down every browser without the mark, but not the
+/// owner's own (OWASP's "device cookies"): a trickle of wrong guesses cannot keep the owner out.
+#[derive(Clone)]
+pub struct DeviceMarks {
+    mac: Blake2sMac256,
+}
+
+impl std::fmt::Debug for DeviceMarks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceMarks(..)")
+    }
+}
+
+impl DeviceMarks {
+    /// From the stored secret: exactly 64 hex characters (32 bytes), else an error.
+    pub fn from_hex(secret: &str) -> Result<DeviceMarks, SecretError> {
+        let bytes = bytes_from_hex("sign-in device", secret)?;
+        let mac = <Blake2sMac256 as KeyInit>::new_from_slice(&bytes).map_err(|e| {
+            SecretError::Malformed {
+                name: "sign-in device",
+                reason: e.to_string(),
+            }
+        })?;
+        Ok(DeviceMarks { mac })
+    }
+
+    fn mac_of(&self, account: &str, nonce: &str) -> Blake2sMac256 {
+        let mut mac = self.mac.clone();
+        mac.update(b"trefpunt sign-in device\0");
+        mac.update(account.as_bytes());
+        mac.update(b"\0");
+        mac.update(nonce.as_bytes());
+        mac
+    }
+
+    /// A fresh mark for `account` (its `auth::sign_in_account` key).
+    pub fn issue(&self, account: &str) -> Result<String, SecretError> {
+        let nonce = token::<16>()?;
+        let tag = hex::encode(self.mac_of(account, &nonce).finalize().into_bytes());
+        Ok(format!("{nonce}.{tag}"))
+    }
+
+    /// Whether `mark` was issued for `account`, checked by the MAC in constant time.
+    pub fn verify(&self, account: &str, mark: &str) -> bool {
+        let Some((nonce, tag)) = mark.trim().split_once('.') else {
+            return false;
+        };
+        match hex::decode(tag) {
+            Ok(tag) if nonce.len() == 32 => self.mac_of(account, nonce).verify_slice(&tag).is_ok(),
+            _ => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +231,32 @@ mod tests {
         for bad in ["", &key[1..], &format!("{key}0"), &"g".repeat(32)] {
             assert!(!l.verify(ID, bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_device_mark_belongs_to_its_account_and_secret() {
+        let marks = DeviceMarks::from_hex(&"ab".repeat(32)).expect("secret");
+        let mark = marks.issue("account-a").expect("mark");
+        assert!(marks.verify("account-a", &mark));
+        assert!(!marks.verify("account-b", &mark), "another account's");
+        let other = DeviceMarks::from_hex(&"cd".repeat(32)).expect("secret");
+        assert!(!other.verify("account-a", &mark), "another deployment's");
+        let (nonce, tag) = mark.split_once('.').expect("two parts");
+        for forged in [
+            String::new(),
+            nonce.to_string(),
+            format!("{nonce}."),
+            format!("{nonce}.{}", "0".repeat(tag.len())),
+            format!("{}.{tag}", "0".repeat(nonce.len())),
+            format!("{nonce}.{}", &tag[2..]),
+        ] {
+            assert!(!marks.verify("account-a", &forged), "{forged:?}");
+        }
+        assert_ne!(
+            mark,
+            marks.issue("account-a").expect("mark"),
+            "fresh each time"
+        );
     }
 
     #[test]

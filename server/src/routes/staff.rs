@@ -9,7 +9,7 @@ use app::model::{Kind, Moderation};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
@@ -170,9 +170,10 @@ struct Credentials {
 pub async fn start_session(
     svc: &Service,
     Client(client): Client,
+    headers: &HeaderMap,
     email: &str,
     password: &str,
-) -> Result<(String, SessionUser), ApiError> {
+) -> Result<SignedIn, ApiError> {
     let email = email.trim().to_string();
     if email.len() > 254 || password.len() > 1024 {
         return Err(ApiError::Unauthenticated(
@@ -189,7 +190,8 @@ pub async fn start_session(
                 retry_after: wait.0,
             })?;
     }
-    let outcome = check_sign_in(svc, &email, password).await;
+    let device = crate::cookies::value(headers, auth::DEVICE_COOKIE);
+    let outcome = check_sign_in(svc, &email, password, device).await;
     // Only failures count against the client: a colleague's successful sign-in behind the same
     // office address gives its attempt back.
     if let (Ok(_), Some(ip)) = (&outcome, client) {
@@ -198,18 +200,34 @@ pub async fn start_session(
     outcome
 }
 
+/// A started session: the cookie's token, who it is, and the mark of the browser it came from.
+pub struct SignedIn {
+    pub token: String,
+    pub user: SessionUser,
+    /// The `Set-Cookie` value of the browser's device mark.
+    pub device_cookie: String,
+}
+
 async fn check_sign_in(
     svc: &Service,
     email: &str,
     password: &str,
-) -> Result<(String, SessionUser), ApiError> {
+    device: Option<&str>,
+) -> Result<SignedIn, ApiError> {
     // Counted before the check, so parallel guesses cannot all slip in; in the database, so every
-    // server sharing it counts the same attempts.
+    // server sharing it counts the same attempts. A browser this account signed in from before
+    // is not slowed down by others' failures: a trickle of wrong guesses cannot keep the owner out
+    // (its own attempts stay limited per client).
     let account = auth::sign_in_account(email);
+    let known_device = device.is_some_and(|d| svc.device_marks.verify(&account, d));
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    if let Some(wait) = svc.store.sign_in_attempt(&account, now_ms).await? {
+    let wait = match known_device {
+        true => None,
+        false => svc.store.sign_in_attempt(&account, now_ms).await?,
+    };
+    if let Some(wait) = wait {
         return Err(ApiError::TooManyRequests {
             why: "many failed sign-ins for this account lately; wait a moment before the next try",
             retry_after: wait.as_secs() + 1,
@@ -251,22 +269,32 @@ async fn check_sign_in(
         .await?
         .ok_or(ApiError::Unauthenticated("the account was disabled"))?;
     svc.store.audit(&user, "sign in", "").await?;
-    Ok((token, user))
+    let mark = svc.device_marks.issue(&account)?;
+    Ok(SignedIn {
+        token,
+        user,
+        device_cookie: auth::device_cookie(&mark, svc.auth.secure_cookies),
+    })
 }
 
 /// `POST /session` `{email, password}`: a session cookie and the CSRF token for later requests.
 async fn sign_in(
     State(svc): State<Service>,
     client: Client,
+    headers: HeaderMap,
     body: Result<Json<Credentials>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(c) = body.map_err(|r| ApiError::bad_query("body", r.body_text()))?;
-    let (token, user) = start_session(&svc, client, &c.email, &c.password).await?;
+    let signed = start_session(&svc, client, &headers, &c.email, &c.password).await?;
+    let user = signed.user;
     Ok((
-        [(
-            header::SET_COOKIE,
-            auth::session_cookie(&token, svc.auth.secure_cookies),
-        )],
+        AppendHeaders([
+            (
+                header::SET_COOKIE,
+                auth::session_cookie(&signed.token, svc.auth.secure_cookies),
+            ),
+            (header::SET_COOKIE, signed.device_cookie),
+        ]),
         Json(json!({"email": user.email, "role": user.role, "csrf": user.csrf})),
     )
         .into_response())
@@ -477,6 +505,7 @@ async fn moderate(
             .moderate(&id, &rest, &user, &detail)
             .await?
             .ok_or(ApiError::NotFound)?;
+        svc.forget_removed_words().await;
     }
     if let Some(into) = &m.merge_into {
         merge(&svc, &user, &id, into).await?;
@@ -533,7 +562,10 @@ pub async fn merge(
     let into = into.to_ascii_lowercase();
     moderatable(svc, user, &into).await?;
     match svc.store.merge(id, &into, user).await? {
-        crate::store::Merge::Done => Ok(()),
+        crate::store::Merge::Done => {
+            svc.forget_removed_words().await;
+            Ok(())
+        }
         crate::store::Merge::Unknown => Err(ApiError::NotFound),
         crate::store::Merge::Mismatch => Err(ApiError::Invalid(vec![app::model::Violation::new(
             "merge_into",

@@ -63,17 +63,23 @@ struct SignIn {
     password: String,
 }
 
-async fn sign_in(State(svc): State<Service>, client: Client, Form(f): Form<SignIn>) -> Response {
-    match start_session(&svc, client, &f.email, &f.password).await {
-        Ok((token, _)) => (
+async fn sign_in(
+    State(svc): State<Service>,
+    client: Client,
+    headers: HeaderMap,
+    Form(f): Form<SignIn>,
+) -> Response {
+    match start_session(&svc, client, &headers, &f.email, &f.password).await {
+        Ok(signed) => (
             StatusCode::SEE_OTHER,
-            [
+            axum::response::AppendHeaders([
                 (
                     header::SET_COOKIE,
-                    auth::session_cookie(&token, svc.auth.secure_cookies),
+                    auth::session_cookie(&signed.token, svc.auth.secure_cookies),
                 ),
+                (header::SET_COOKIE, signed.device_cookie),
                 (header::LOCATION, "/staff".to_string()),
-            ],
+            ]),
         )
             .into_response(),
         Err(ApiError::TooManyRequests { .. }) => back("teveel"),
@@ -162,6 +168,7 @@ async fn moderate(
         .moderate(&id, &m, &user, &detail)
         .await?
         .ok_or(ApiError::NotFound)?;
+    svc.forget_removed_words().await;
     if let Some(into) = merge_into {
         match super::staff::merge(&svc, &user, &id, &into).await {
             Ok(()) => return Ok(back("samengevoegd")),

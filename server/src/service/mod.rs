@@ -40,6 +40,9 @@ pub const PRIVATE_LINK_SECRET: &str = "private_link";
 /// compute the noise of any cell from the public entry ids.
 pub const CELL_KEY_SECRET: &str = "cell_key";
 
+/// The secret that marks the browsers staff signed in from (`secrets::DeviceMarks`).
+pub const DEVICE_MARK_SECRET: &str = "sign_in_device";
+
 /// A 32-byte secret of this deployment (hex), made from the OS's random source at the first start.
 async fn deployment_secret(store: &Store, name: &str) -> Result<String, StoreError> {
     let fresh = hex::encode(
@@ -70,6 +73,8 @@ pub struct Service {
     pub cell_keys: Arc<crate::domain::cell_key::CellKeys>,
     /// The keys of residents' private links, from the deployment's secret (read once at start).
     pub private_links: Arc<crate::secrets::PrivateLinks>,
+    /// The marks of browsers staff signed in from (see `secrets::DeviceMarks`).
+    pub device_marks: Arc<crate::secrets::DeviceMarks>,
 }
 
 /// The in-memory limits per client (and whose `X-Forwarded-For` to believe), and the bound on heavy
@@ -141,6 +146,10 @@ impl Service {
         let secret = deployment_secret(&store, PRIVATE_LINK_SECRET).await?;
         let private_links = crate::secrets::PrivateLinks::from_hex(&secret)
             .map_err(|e| StoreError::Unreadable(e.to_string()))?;
+        let device_marks = crate::secrets::DeviceMarks::from_hex(
+            &deployment_secret(&store, DEVICE_MARK_SECRET).await?,
+        )
+        .map_err(|e| StoreError::Unreadable(e.to_string()))?;
         let cell_keys = crate::secrets::bytes_from_hex(
             "cell key",
             &deployment_secret(&store, CELL_KEY_SECRET).await?,
@@ -157,6 +166,7 @@ impl Service {
             abuse: Arc::default(),
             photo_dir: std::path::PathBuf::from("data/photos"),
             private_links: Arc::new(private_links),
+            device_marks: Arc::new(device_marks),
             cell_keys: Arc::new(cell_keys),
             area_shapes: Arc::default(),
             photo_slots: Arc::default(),

@@ -316,6 +316,76 @@ async fn many_failures_from_many_addresses_slow_the_account_down_without_locking
     assert_eq!(res.status(), 401);
 }
 
+/// The device mark a sign-in answer sets, as a `Cookie` header value.
+fn device_mark(res: &reqwest::Response) -> String {
+    let set = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("trefpunt_device="))
+        .expect("a device mark")
+        .to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    set.split(';').next().unwrap_or_default().to_string()
+}
+
+/// A trickle of wrong guesses from ever new addresses keeps every unknown browser waiting, but not
+/// the owner's own browser, which signed in before (its device mark): the attacker cannot keep
+/// the owner out by sending one guess per wait.
+#[tokio::test]
+async fn a_trickle_of_guesses_cannot_keep_the_owner_out_of_their_own_browser() {
+    let app = spawn_app().await;
+    add_staff(&app, "advisor", "beleid@gemeente.nl");
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let first = sign_in_from(&app, "198.51.100.20", "beleid@gemeente.nl", PASSWORD).await;
+    assert_eq!(first.status(), 200);
+    let mark = device_mark(&first);
+    let colleague = sign_in_from(&app, "198.51.100.21", "opbouw@welzijn.nl", PASSWORD).await;
+    let colleagues_mark = device_mark(&colleague);
+    // The attacker: the free failures and one more, each from a new address.
+    for i in 0..=server::domain::sign_in::ACCOUNT_FREE_FAILURES {
+        let res = sign_in_from(
+            &app,
+            &format!("192.0.2.{}", i + 1),
+            "beleid@gemeente.nl",
+            "gok",
+        )
+        .await;
+        assert!(
+            matches!(res.status().as_u16(), 401 | 429),
+            "{}",
+            res.status()
+        );
+    }
+    let with_cookie = |cookie: String, client: &'static str| {
+        app.client
+            .post(app.url("/api/v1/session"))
+            .header("x-forwarded-for", client)
+            .header("cookie", cookie)
+            .json(&json!({"email": "beleid@gemeente.nl", "password": PASSWORD}))
+            .send()
+    };
+    // A browser without the mark waits, right password or not; so does one with another
+    // account's mark or a forged one.
+    let stranger = sign_in_from(&app, "198.51.100.30", "beleid@gemeente.nl", PASSWORD).await;
+    assert_eq!(stranger.status(), 429);
+    let borrowed = with_cookie(colleagues_mark, "198.51.100.31")
+        .await
+        .expect("post");
+    assert_eq!(borrowed.status(), 429, "another account's mark");
+    let forged = format!("trefpunt_device={}.{}", "0".repeat(32), "0".repeat(64));
+    let forged = with_cookie(forged, "198.51.100.32").await.expect("post");
+    assert_eq!(forged.status(), 429, "a forged mark");
+    // The owner's own browser gets in at once, and gets a fresh mark.
+    let owner = with_cookie(mark, "198.51.100.20").await.expect("post");
+    assert_eq!(owner.status(), 200, "the owner's browser is not kept out");
+    assert!(device_mark(&owner).starts_with("trefpunt_device="));
+}
+
 /// Many servers' attempts on one account at the same moment: exactly the free failures get through,
 /// however the database interleaves them (PostgreSQL reads at READ COMMITTED), and the window
 /// slides: a failure now keeps the earlier ones for another window.
