@@ -505,7 +505,6 @@ async fn moderate(
             .moderate(&id, &rest, &user, &detail)
             .await?
             .ok_or(ApiError::NotFound)?;
-        svc.forget_removed_words().await;
     }
     if let Some(into) = &m.merge_into {
         merge(&svc, &user, &id, into).await?;
@@ -562,10 +561,7 @@ pub async fn merge(
     let into = into.to_ascii_lowercase();
     moderatable(svc, user, &into).await?;
     match svc.store.merge(id, &into, user).await? {
-        crate::store::Merge::Done => {
-            svc.forget_removed_words().await;
-            Ok(())
-        }
+        crate::store::Merge::Done => Ok(()),
         crate::store::Merge::Unknown => Err(ApiError::NotFound),
         crate::store::Merge::Mismatch => Err(ApiError::Invalid(vec![app::model::Violation::new(
             "merge_into",

@@ -168,7 +168,6 @@ async fn moderate(
         .moderate(&id, &m, &user, &detail)
         .await?
         .ok_or(ApiError::NotFound)?;
-    svc.forget_removed_words().await;
     if let Some(into) = merge_into {
         match super::staff::merge(&svc, &user, &id, &into).await {
             Ok(()) => return Ok(back("samengevoegd")),

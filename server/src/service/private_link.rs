@@ -89,7 +89,6 @@ impl Service {
             return Ok(Some(Err(errs)));
         }
         self.store.edit_own(&entry.id, &category, text).await?;
-        self.forget_removed_words().await;
         Ok(self.store.own_entry(&entry.id).await?.map(Ok))
     }
 
@@ -100,22 +99,11 @@ impl Service {
         };
         let photo = self.store.photo_of(&e.id).await?.map(|(hash, _)| hash);
         let deleted = self.store.delete_own(&e.id).await?;
-        self.forget_removed_words().await;
         // Its photo file goes too (unless another entry has the very same photo).
         if let Err(err) = self.remove_photo_files(photo.into_iter().collect()).await {
             tracing::warn!(error = %err, "photo files could not be cleaned up");
         }
         Ok(deleted)
-    }
-
-    /// Empties SQLite's write-ahead log after words were changed or removed, so the old text is
-    /// gone from it at once rather than at the next hourly round (`secure_delete` clears the
-    /// database file's pages). A failure (readers holding the log) is logged: the hourly round
-    /// tries again.
-    pub async fn forget_removed_words(&self) {
-        if let Err(e) = self.store.truncate_journal().await {
-            tracing::warn!(error = %e, "write-ahead log not emptied; the hourly round tries again");
-        }
     }
 
     /// Applies every campaign's retention period once: free text and photos go, counts stay.

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use app::model::AreaCodes;
 use sqlx::AnyConnection;
 
-use super::db::{bump_revision, Store, NOW};
+use super::db::{bump_every_revision, bump_revision, Store, NOW};
 use super::dialect::Backend;
 use super::{AreaFacts, StoreError, StoredArea};
 
@@ -124,9 +124,7 @@ impl Store {
         .await?;
         let (moved, _) = reassign(&mut tx, self.backend, generation, placed, &assign).await?;
         // Every gemeente's figures may have changed: bump them all, and add gemeenten new to entries.
-        sqlx::query("UPDATE area_revisions SET revision = revision + 1")
-            .execute(&mut *tx)
-            .await?;
+        bump_every_revision(&mut tx).await?;
         sqlx::query(
             "INSERT INTO area_revisions (gemeente, revision) \
              SELECT DISTINCT gemeente, 1 FROM submissions WHERE gemeente IS NOT NULL \

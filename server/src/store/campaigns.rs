@@ -8,7 +8,7 @@ use app::model::{Campaign, CampaignStatus, DEFAULT_CAMPAIGN};
 use serde_json::{Map, Value};
 use sqlx::Row;
 
-use super::db::{Store, NOW};
+use super::db::{bump_every_revision, Store, NOW};
 use super::staff::SessionUser;
 use super::StoreError;
 
@@ -116,13 +116,7 @@ impl Store {
         self.audit_in(&mut tx, who, "create campaign", &c.id)
             .await?;
         // Its k may be stricter than any before: every cached table is rebuilt.
-        sqlx::query(
-            &self
-                .backend
-                .sql("UPDATE area_revisions SET revision = revision + 1"),
-        )
-        .execute(&mut *tx)
-        .await?;
+        bump_every_revision(&mut tx).await?;
         tx.commit().await?;
         self.campaigns.forget(&c.id);
         Ok(true)
@@ -149,13 +143,7 @@ impl Store {
         self.audit_in(&mut tx, who, "change campaign", &c.id)
             .await?;
         // A new k changes what may be released: every cached table is rebuilt.
-        sqlx::query(
-            &self
-                .backend
-                .sql("UPDATE area_revisions SET revision = revision + 1"),
-        )
-        .execute(&mut *tx)
-        .await?;
+        bump_every_revision(&mut tx).await?;
         tx.commit().await?;
         self.campaigns.forget(&c.id);
         Ok(true)

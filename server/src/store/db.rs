@@ -73,6 +73,16 @@ impl Store {
         truncate_journal(&self.writer, self.backend).await
     }
 
+    /// Empties the write-ahead log after a commit that changed or removed residents' words, so the
+    /// old text is gone from it at once rather than at the next hourly round (`secure_delete`
+    /// clears the file's pages). The words are committed away either way: a failure (readers
+    /// holding the log) is logged, and the hourly round tries again.
+    pub(super) async fn forget_removed_words(&self) {
+        if let Err(e) = self.truncate_journal().await {
+            tracing::warn!(error = %e, "write-ahead log not emptied; the hourly round tries again");
+        }
+    }
+
     /// The database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -336,6 +346,7 @@ impl Store {
         self.audit_in(&mut tx, who, "moderate", audit_detail)
             .await?;
         tx.commit().await?;
+        self.forget_removed_words().await;
         Ok(Some((kind, counts_changed)))
     }
 
@@ -584,6 +595,15 @@ fn filter_clauses(f: &InsightFilter) -> (String, Vec<String>) {
 }
 
 /// Marks a gemeente's figures changed (its cached tables are rebuilt on the next read).
+/// Marks every gemeente's figures changed, inside the caller's transaction: what may be released
+/// changed for all of them (areas imported, a campaign's k).
+pub(super) async fn bump_every_revision(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    sqlx::query("UPDATE area_revisions SET revision = revision + 1")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub(super) async fn bump_revision(
     conn: &mut AnyConnection,
     backend: Backend,

@@ -104,6 +104,7 @@ impl Store {
         self.audit_in(&mut tx, who, "merge", &format!("{dup} into {into}"))
             .await?;
         tx.commit().await?;
+        self.forget_removed_words().await;
         Ok(Merge::Done)
     }
 }

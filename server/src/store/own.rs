@@ -113,6 +113,7 @@ impl Store {
             self.bump_revision(&mut tx, &g).await?;
         }
         tx.commit().await?;
+        self.forget_removed_words().await;
         Ok(true)
     }
 
@@ -145,6 +146,7 @@ impl Store {
             self.bump_revision(&mut tx, &g).await?;
         }
         tx.commit().await?;
+        self.forget_removed_words().await;
         Ok(true)
     }
 
