@@ -5,12 +5,8 @@ use std::time::Duration;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::http::{HeaderMap, Method};
+use axum::http::HeaderMap;
 use blake2::{Blake2s256, Digest};
-
-use crate::domain::roles::Access;
-use crate::routes::error::ApiError;
-use crate::store::{SessionUser, Store};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "trefpunt_staff";
@@ -102,56 +98,6 @@ pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
 /// The key failed sign-ins are counted under (`sign_in_failures`): a hash of the address, any case.
 pub fn sign_in_account(email: &str) -> String {
     token_hash(&email.trim().to_lowercase())
-}
-
-/// Checks the request's session against `access`: 401 without a valid session, 403 for the wrong
-/// role, and 403 when a state-changing request lacks its session's CSRF token (header).
-pub async fn authorize(
-    store: &Store,
-    headers: &HeaderMap,
-    method: &Method,
-    access: Access,
-) -> Result<SessionUser, ApiError> {
-    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let csrf = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-    check(store, headers, access, (!safe).then_some(csrf)).await
-}
-
-/// The same for a plain HTML form POST, whose CSRF token comes in a form field.
-pub async fn authorize_form(
-    store: &Store,
-    headers: &HeaderMap,
-    access: Access,
-    csrf: Option<&str>,
-) -> Result<SessionUser, ApiError> {
-    check(store, headers, access, Some(csrf)).await
-}
-
-/// `csrf`: `None` when the request changes nothing, else the token it brought (if any).
-async fn check(
-    store: &Store,
-    headers: &HeaderMap,
-    access: Access,
-    csrf: Option<Option<&str>>,
-) -> Result<SessionUser, ApiError> {
-    let token = cookie_token(headers).ok_or(ApiError::Unauthenticated(
-        "sign in as staff first (no session)",
-    ))?;
-    let user = store
-        .session(&token_hash(&token))
-        .await?
-        .ok_or(ApiError::Unauthenticated(
-            "sign in as staff first (the session ended)",
-        ))?;
-    if !access.allows(user.role) {
-        return Err(ApiError::Forbidden("your role may not do this"));
-    }
-    if let Some(given) = csrf {
-        if !given.is_some_and(|v| crate::secrets::same(v.as_bytes(), user.csrf.as_bytes())) {
-            return Err(ApiError::Forbidden("missing or wrong CSRF token"));
-        }
-    }
-    Ok(user)
 }
 
 #[cfg(test)]

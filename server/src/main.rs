@@ -410,7 +410,7 @@ async fn add_user(
     } else {
         None
     };
-    server::routes::staff::check_new_user(email, given.as_deref())
+    server::domain::roles::check_new_user(email, given.as_deref())
         .map_err(|(field, why)| format!("{field} {why}"))?;
     if let Some(bad) = gemeenten.iter().find(|g| !app::model::is_gemeente_code(g)) {
         return Err(format!("--gemeente {bad}: not a CBS gemeente code such as GM0505").into());

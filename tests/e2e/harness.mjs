@@ -248,7 +248,22 @@ export async function phonePage(browser, { javaScriptEnabled = true, geolocation
 export async function hydrated(page) {
   await page.waitForLoadState("load");
   if ((await page.locator("leptos-island").count()) > 0) {
-    await page.waitForSelector("html[data-hydrated=true]", { timeout: 30000 });
+    try {
+      await page.waitForSelector("html[data-hydrated=true]", { timeout: 30000 });
+    } catch (e) {
+      // Say what the page got this far, so a failure here can be told apart: the bundle not
+      // fetched, fetched but not started, or started and stuck.
+      const state = await page.evaluate(() => ({
+        url: location.href,
+        readyState: document.readyState,
+        loaderRan: typeof window.__hydrateIsland === "function",
+        controlled: navigator.serviceWorker?.controller !== null,
+        bundle: performance.getEntriesByType("resource")
+          .filter((r) => r.name.includes("/pkg/"))
+          .map((r) => `${new URL(r.name).pathname} ${Math.round(r.duration)} ms ${r.responseStatus ?? ""}`),
+      })).catch((err) => ({ unavailable: String(err) }));
+      throw new Error(`${e.message}\npage state: ${JSON.stringify(state)}`);
+    }
   }
 }
 

@@ -56,11 +56,13 @@ async function tablet(options = {}) {
   const context = await browser.newContext({ ...TABLET, ...options });
   const page = await context.newPage();
   const problems = [];
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  // Also printed at once: a test that fails on a timeout still shows what the page said before.
+  const problem = (p) => { problems.push(p); console.error(`tablet: ${p}`); };
+  page.on("pageerror", (e) => problem(`pageerror: ${e.message}`));
   page.on("console", (m) => {
     // Failed fetches while the network is cut are the point of these tests.
     if (m.type() === "error" && !/Failed to load resource|ERR_CONNECTION|Failed to fetch|NetworkError/.test(m.text())) {
-      problems.push(`console: ${m.text()}`);
+      problem(`console: ${m.text()}`);
     }
   });
   return { context, page, problems };

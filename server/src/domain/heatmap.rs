@@ -26,6 +26,19 @@ pub struct Grid {
     pub values: Vec<f32>,
 }
 
+/// The grid over `bbox` for a request of `width` cells: square cells on the ground (a degree of
+/// longitude is shorter than one of latitude here), never smaller than the public map's cells, so
+/// the grid says no more about a position than the map; at most 512 rows.
+pub fn grid_size(bbox: Bbox, width: usize) -> (usize, usize) {
+    let mid = ((bbox.min_lat + bbox.max_lat) / 2.0).to_radians().cos();
+    let ground_width = (bbox.max_lon - bbox.min_lon) * mid * 111_320.0;
+    let width =
+        width.min(((ground_width / super::privacy::PUBLIC_GRID_METRES).floor() as usize).max(1));
+    let aspect = (bbox.max_lat - bbox.min_lat) / ((bbox.max_lon - bbox.min_lon) * mid);
+    let height = ((width as f64 * aspect).round() as usize).clamp(1, 512);
+    (width, height)
+}
+
 /// Bins `samples` into a `width` × `height` grid over `bbox`, zeroes cells below `k` distinct
 /// respondents, then blurs with a 3×3 binomial kernel (edges renormalised, so totals stay put).
 /// Points outside the box are ignored; a point on the east or north edge falls in the last cell.
@@ -115,6 +128,28 @@ fn blur(src: &[f32], w: usize, h: usize) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_are_square_on_the_ground_and_never_finer_than_the_public_map() {
+        // About 6.7 km by 5.6 km around Dordrecht.
+        let b = Bbox {
+            min_lon: 4.6,
+            min_lat: 51.78,
+            max_lon: 4.7,
+            max_lat: 51.83,
+        };
+        let (w, h) = grid_size(b, 40);
+        assert_eq!(w, 40);
+        let cell_x = 0.1 * (51.805f64).to_radians().cos() * 111_320.0 / w as f64;
+        let cell_y = 0.05 * 111_320.0 / h as f64;
+        assert!((cell_x / cell_y - 1.0).abs() < 0.05, "{cell_x} x {cell_y}");
+        // Asked for 512 cells: no finer than the public map's cells.
+        let (w, _) = grid_size(b, 512);
+        assert!(
+            6_880.0 / w as f64 >= super::super::privacy::PUBLIC_GRID_METRES * 0.99,
+            "{w}"
+        );
+    }
 
     const BOX: Bbox = Bbox {
         min_lon: 4.0,

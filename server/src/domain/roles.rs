@@ -47,6 +47,15 @@ impl Access {
     }
 }
 
+/// Admins only (an empty list: admins always pass).
+pub const ADMINS: Access = Access::Roles(&[]);
+/// Who moderates entries.
+pub const MODERATORS: Access = Access::Roles(&[Role::Worker, Role::Advisor]);
+/// Who runs events and types in paper forms.
+pub const WORKERS: Access = Access::Roles(&[Role::Worker]);
+/// Who may download raw rows.
+pub const RAW_EXPORTERS: Access = Access::Roles(&[Role::Advisor]);
+
 /// Whose entries a staff member sees: an admin everyone's, others those of their gemeenten, so one
 /// deployment can serve a region and keep each gemeente's data apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +82,40 @@ impl Scope {
             }
         }
     }
+}
+
+/// A wrong field of a staff account: its name and why.
+pub type FieldProblem = (String, &'static str);
+
+/// The rules for a staff e-mail address and password, shared by the API, the staff page and
+/// `trefpunt user add`.
+pub fn check_new_user(email: &str, password: Option<&str>) -> Result<(), FieldProblem> {
+    let at = email.find('@');
+    if email.len() > 254
+        || at.is_none_or(|i| i == 0 || i == email.len() - 1)
+        || email.contains(char::is_whitespace)
+    {
+        return Err(("email".into(), "must be an e-mail address"));
+    }
+    if password.is_some_and(|p| p.chars().count() < 12) {
+        return Err(("password".into(), "must be at least 12 characters"));
+    }
+    Ok(())
+}
+
+/// A staff member's gemeenten as CBS codes (upper case, sorted, once each); a wrong one is named
+/// by its place in the list.
+pub fn check_gemeenten(codes: &[String]) -> Result<Vec<String>, FieldProblem> {
+    let mut out: Vec<String> = codes.iter().map(|c| c.trim().to_uppercase()).collect();
+    if let Some(i) = out.iter().position(|c| !app::model::is_gemeente_code(c)) {
+        return Err((
+            format!("gemeenten.{i}"),
+            "must be a CBS gemeente code such as GM0505",
+        ));
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -102,5 +145,35 @@ mod tests {
         assert!(!Scope::Gemeenten(vec![]).covers(Some("GM0505")));
         assert!(dordrecht.sees_campaign(&[]) && dordrecht.sees_campaign(&["GM0505".into()]));
         assert!(!dordrecht.sees_campaign(&["GM0482".into()]));
+    }
+
+    #[test]
+    fn staff_accounts_need_an_address_a_long_password_and_real_gemeenten() {
+        assert!(check_new_user("a@b.nl", Some("twaalf tekens")).is_ok());
+        assert!(check_new_user("a@b.nl", None).is_ok());
+        assert_eq!(
+            check_new_user("geen-adres", None).map_err(|e| e.0),
+            Err("email".to_string())
+        );
+        assert_eq!(
+            check_new_user("@b.nl", None).map_err(|e| e.0),
+            Err("email".to_string())
+        );
+        assert_eq!(
+            check_new_user("a @b.nl", None).map_err(|e| e.0),
+            Err("email".to_string())
+        );
+        assert_eq!(
+            check_new_user("a@b.nl", Some("elf tekens!")).map_err(|e| e.0),
+            Err("password".to_string())
+        );
+        assert_eq!(
+            check_gemeenten(&[" gm0505".into(), "GM0363".into(), "GM0505".into()]),
+            Ok(vec!["GM0363".to_string(), "GM0505".to_string()])
+        );
+        assert_eq!(
+            check_gemeenten(&["GM0505".into(), "WK050501".into()]).map_err(|e| e.0),
+            Err("gemeenten.1".to_string())
+        );
     }
 }

@@ -101,7 +101,8 @@ pub async fn limit(State(svc): State<Service>, req: Request, next: Next) -> Resp
         return next.run(req).await;
     };
     // An event's kiosk: one tablet, one resident after another, often syncing a queue at once.
-    if let Ok(Some(tag)) = svc.event_tag(req.headers()).await {
+    let cookie = super::extract::event_cookie(req.headers());
+    if let Ok(Some(tag)) = svc.event_tag(cookie.as_deref()).await {
         if tag.link == app::model::EventLink::Kiosk {
             return next.run(req).await;
         }

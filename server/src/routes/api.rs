@@ -4,49 +4,75 @@ use app::api::SubmitOutcome;
 use app::model::{Bbox, InsightFilter, Kind, SubmissionInput};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::error::{json_error, ApiError};
+use super::extract::{JsonBody, QueryParams, RawExporters, Staff, Workers};
 use crate::service::Service;
 use crate::store::EntryFilter;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// The `/api/v1` router under construction, and every path it routes: the test that holds the
+/// router against the OpenAPI document walks [`paths`].
+pub struct ApiRoutes {
+    router: Router<Service>,
+    paths: Vec<&'static str>,
+}
+
+impl ApiRoutes {
+    fn new() -> Self {
+        ApiRoutes {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    pub(super) fn route(mut self, path: &'static str, route: MethodRouter<Service>) -> Self {
+        self.paths.push(path);
+        self.router = self.router.route(path, route);
+        self
+    }
+}
+
+/// The paths of the `/api/v1` router.
+pub fn paths(svc: &Service) -> Vec<&'static str> {
+    routes(svc).paths
+}
+
 pub fn router(svc: &Service) -> Router<Service> {
+    routes(svc)
+        .router
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+fn routes(svc: &Service) -> ApiRoutes {
     // Public reads that cost real work per request: at most `HEAVY_READS` at once per process.
-    let heavy = Router::new()
-        .route("/areas", get(areas))
-        .route("/heatmap", get(heatmap))
-        .route("/aggregates", get(aggregates))
-        .route("/export.csv", get(export_csv))
-        .route("/export.geojson", get(export_geojson))
-        .route_layer(axum::middleware::from_fn_with_state(
-            svc.clone(),
-            super::abuse::heavy,
-        ));
-    Router::new()
-        .merge(super::staff::router(svc))
-        .merge(heavy)
+    let heavy = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::heavy);
+    let api = ApiRoutes::new()
+        .route("/areas", get(areas).route_layer(heavy()))
+        .route("/heatmap", get(heatmap).route_layer(heavy()))
+        .route("/aggregates", get(aggregates).route_layer(heavy()))
+        .route("/export.csv", get(export_csv).route_layer(heavy()))
+        .route("/export.geojson", get(export_geojson).route_layer(heavy()))
         // The public list reads up to 10,000 rows: a heavy read, while adding one stays light.
         .route(
             "/submissions",
-            post(create_submission).get(axum::handler::Handler::layer(
-                list_submissions,
-                axum::middleware::from_fn_with_state(svc.clone(), super::abuse::heavy),
-            )),
+            post(create_submission).get(axum::handler::Handler::layer(list_submissions, heavy())),
         )
         .route("/submissions/{id}", get(one_submission))
         .route("/submissions/{id}/me-too", post(me_too))
         .route(
             "/submissions/{id}/photo",
+            // Route layers: a method the route does not have gets its 405 before any check.
             axum::routing::put(super::photos::upload)
-                .layer(super::photos::body_limit())
-                .layer(axum::middleware::from_fn_with_state(
+                .route_layer(super::photos::body_limit())
+                .route_layer(axum::middleware::from_fn_with_state(
                     svc.clone(),
                     super::photos::admit,
                 ))
@@ -58,20 +84,35 @@ pub fn router(svc: &Service) -> Router<Service> {
             get(own_entry).patch(change_own).delete(delete_own),
         )
         .route("/geocode", get(geocode))
-        .route("/campaigns", get(super::campaigns::list))
-        .route("/campaigns/{id}", get(super::campaigns::one))
+        .route(
+            "/campaigns",
+            get(super::campaigns::list).post(super::campaigns::create),
+        )
+        .route(
+            "/campaigns/{id}",
+            get(super::campaigns::one).put(super::campaigns::replace),
+        )
         .route("/campaigns/{id}/responses", post(super::campaigns::respond))
-        .route("/openapi.json", get(openapi))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .route(
+            "/events",
+            get(super::events::list).post(super::events::create),
+        )
+        .route(
+            "/events/{id}",
+            get(super::events::one).patch(super::events::change),
+        )
+        .route("/openapi.json", get(openapi));
+    super::staff::routes(api)
 }
 
 async fn create_submission(
     State(svc): State<Service>,
+    worker: Result<Staff<Workers>, ApiError>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let input = read_submission(&headers, body)?;
-    let credentials = credentials(&svc, &headers, &input).await?;
+    let credentials = credentials(&headers, &input, worker);
     match svc.submit(input, &credentials).await? {
         SubmitOutcome::Created(r) => Ok((StatusCode::CREATED, Json(r)).into_response()),
         SubmitOutcome::Replayed(r) => Ok((StatusCode::OK, Json(r)).into_response()),
@@ -110,32 +151,23 @@ pub fn read_submission(
         .map_err(json_error)
 }
 
-/// An event link's token (`X-Event-Token`) and, for paper forms, a worker's session with its CSRF
-/// token. A missing or wrong one is not an error here: the entry's `source` then fails validation
-/// with `needs_authority`, which names the field.
-async fn credentials(
-    svc: &Service,
+/// An event link's token (`X-Event-Token`) and, for paper forms, the worker whose session and CSRF
+/// token came along. A missing or wrong one is not an error here: the entry's `source` then fails
+/// validation with `needs_authority`, which names the field.
+fn credentials(
     headers: &HeaderMap,
     input: &SubmissionInput,
-) -> Result<crate::service::events::Credentials, ApiError> {
-    let worker = match input.source.as_str() {
-        "paper" => crate::auth::authorize(
-            &svc.store,
-            headers,
-            &axum::http::Method::POST,
-            crate::service::events::WORKERS,
-        )
-        .await
-        .ok(),
-        _ => None,
-    };
-    Ok(crate::service::events::Credentials {
+    worker: Result<Staff<Workers>, ApiError>,
+) -> crate::service::events::Credentials {
+    crate::service::events::Credentials {
         event_token: headers
             .get("x-event-token")
             .and_then(|v| v.to_str().ok())
             .map(|t| t.trim().to_string()),
-        worker,
-    })
+        worker: (input.source == "paper")
+            .then(|| worker.ok().map(|w| w.user))
+            .flatten(),
+    }
 }
 
 /// `?kind=` of the list and heatmap routes.
@@ -177,9 +209,8 @@ pub const MAX_LIST: u32 = 10_000;
 
 async fn list_submissions(
     State(svc): State<Service>,
-    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
     let bbox = q.bbox.as_deref().map(bbox_param).transpose()?;
     let kind = kind_param(q.kind.as_deref())?;
     let limit = match q.limit {
@@ -203,7 +234,7 @@ async fn one_submission(
     State(svc): State<Service>,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Response, ApiError> {
-    let entry = svc.store.entry(&id).await?.ok_or(ApiError::NotFound)?;
+    let entry = svc.entry(&id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(entry).into_response())
 }
 
@@ -214,9 +245,8 @@ struct GeocodeQuery {
 
 async fn geocode(
     State(svc): State<Service>,
-    q: Result<Query<GeocodeQuery>, axum::extract::rejection::QueryRejection>,
+    QueryParams(q): QueryParams<GeocodeQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
     let q = q.q.unwrap_or_default();
     let q = q.trim();
     if !(2..=200).contains(&q.chars().count()) {
@@ -237,9 +267,8 @@ struct AreasQuery {
 /// The imported areas of one level as a GeoJSON FeatureCollection (code, name, population, CBS year).
 async fn areas(
     State(svc): State<Service>,
-    q: Result<Query<AreasQuery>, axum::extract::rejection::QueryRejection>,
+    QueryParams(q): QueryParams<AreasQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
     let level = q.level.as_deref().unwrap_or("buurt");
     if crate::domain::areas::Level::parse(level).is_none() {
         return Err(ApiError::bad_query(
@@ -282,42 +311,16 @@ fn wants_raw(pairs: &[(String, String)]) -> Result<bool, ApiError> {
     }
 }
 
-/// The signed-in advisor or admin asking for raw rows; the export is written to the audit log. Rows
-/// come only from the gemeenten the advisor works for.
-async fn raw_export_user(
-    svc: &Service,
-    headers: &HeaderMap,
-    what: &str,
-    filter: &InsightFilter,
-) -> Result<crate::domain::roles::Scope, ApiError> {
-    let user = crate::auth::authorize(
-        &svc.store,
-        headers,
-        &axum::http::Method::GET,
-        super::staff::RAW_EXPORT,
-    )
-    .await?;
-    let query = filter
-        .to_pairs()
-        .into_iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    svc.store.audit(&user, what, &query).await?;
-    Ok(user.scope())
-}
-
-type Pairs = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
-
-fn pairs(q: Pairs) -> Result<Vec<(String, String)>, ApiError> {
-    q.map(|Query(p)| p)
-        .map_err(|r| ApiError::bad_query("query", r.body_text()))
-}
+/// A query string as name–value pairs, for routes whose parameters are read by the domain's filter.
+type Pairs = QueryParams<Vec<(String, String)>>;
 
 /// Released figures per area (DESIGN.md "Privacy rules"): counts resting on fewer than k respondents,
 /// and the cells hidden to protect them, come back as `count: null, suppressed: true`.
-async fn aggregates(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiError> {
-    let filter = public_filter(insight_filter(&pairs(q)?)?)?;
+async fn aggregates(
+    State(svc): State<Service>,
+    QueryParams(pairs): Pairs,
+) -> Result<Response, ApiError> {
+    let filter = public_filter(insight_filter(&pairs)?)?;
     Ok(Json(svc.aggregates(&filter).await?).into_response())
 }
 
@@ -336,14 +339,14 @@ fn public_filter(f: InsightFilter) -> Result<InsightFilter, ApiError> {
 /// The same figures as CSV (UTF-8, comma-separated, a header row), for spreadsheets.
 async fn export_csv(
     State(svc): State<Service>,
-    headers: HeaderMap,
-    q: Pairs,
+    exporter: Result<Staff<RawExporters>, ApiError>,
+    QueryParams(pairs): QueryParams<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let pairs = pairs(q)?;
     let filter = insight_filter(&pairs)?;
     let (body, name) = if wants_raw(&pairs)? {
-        let scope = raw_export_user(&svc, &headers, "raw export (CSV)", &filter).await?;
-        let rows = svc.store.raw_rows(&filter, &scope).await?;
+        let rows = svc
+            .raw_rows(&exporter?.user, "raw export (CSV)", &filter)
+            .await?;
         (crate::export::raw_csv(&rows), "trefpunt-entries.csv")
     } else {
         let filter = public_filter(filter)?;
@@ -370,14 +373,14 @@ async fn export_csv(
 /// every entry as a point.
 async fn export_geojson(
     State(svc): State<Service>,
-    headers: HeaderMap,
-    q: Pairs,
+    exporter: Result<Staff<RawExporters>, ApiError>,
+    QueryParams(pairs): QueryParams<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let pairs = pairs(q)?;
     let filter = insight_filter(&pairs)?;
     let (body, name) = if wants_raw(&pairs)? {
-        let scope = raw_export_user(&svc, &headers, "raw export (GeoJSON)", &filter).await?;
-        let rows = svc.store.raw_rows(&filter, &scope).await?;
+        let rows = svc
+            .raw_rows(&exporter?.user, "raw export (GeoJSON)", &filter)
+            .await?;
         (
             crate::export::raw_geojson(&rows),
             "trefpunt-entries.geojson",
@@ -385,7 +388,7 @@ async fn export_geojson(
     } else {
         let filter = public_filter(filter)?;
         let figures = svc.aggregates(&filter).await?;
-        let areas = svc.store.shown_areas().await?;
+        let areas = svc.shown_areas().await?;
         (
             crate::export::geojson(&filter, &figures, &areas),
             "trefpunt-aggregates.geojson",
@@ -412,10 +415,10 @@ const HEATMAP_PARAMS: &[&str] = &["bbox", "size", "kind", "category", "period", 
 
 /// A density grid (JSON) of entries in `bbox`, `size` cells wide, narrowed by the aggregate filters;
 /// cells resting on fewer than k respondents are zeroed before the blur.
-async fn heatmap(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiError> {
-    use crate::domain::heatmap::{density, Sample};
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let pairs = pairs(q)?;
+async fn heatmap(
+    State(svc): State<Service>,
+    QueryParams(pairs): Pairs,
+) -> Result<Response, ApiError> {
     if let Some((k, _)) = pairs
         .iter()
         .find(|(k, _)| !HEATMAP_PARAMS.contains(&k.as_str()))
@@ -440,35 +443,7 @@ async fn heatmap(State(svc): State<Service>, q: Pairs) -> Result<Response, ApiEr
     };
     let filter =
         InsightFilter::from_pairs(&pairs).map_err(|e| ApiError::bad_query(e.field, e.message))?;
-    // Square cells on the ground: a degree of longitude is shorter than one of latitude here. Never
-    // smaller than the public map's cells, so the grid says no more about a position than the map.
-    let mid = ((bbox.min_lat + bbox.max_lat) / 2.0).to_radians().cos();
-    let ground_width = (bbox.max_lon - bbox.min_lon) * mid * 111_320.0;
-    let width = width
-        .min(((ground_width / crate::domain::privacy::PUBLIC_GRID_METRES).floor() as usize).max(1));
-    let aspect = (bbox.max_lat - bbox.min_lat) / ((bbox.max_lon - bbox.min_lon) * mid);
-    let height = ((width as f64 * aspect).round() as usize).clamp(1, 512);
-    let samples: Vec<Sample> = svc
-        .store
-        .located(&filter, bbox)
-        .await?
-        .into_iter()
-        .map(|(lon, lat, respondent)| {
-            let mut h = DefaultHasher::new();
-            respondent.hash(&mut h);
-            // Binned from the public (100 m) position, not the exact one.
-            let public = crate::domain::privacy::coarsen(app::model::Location { lon, lat });
-            Sample {
-                lon: public.lon,
-                lat: public.lat,
-                respondent: h.finish(),
-            }
-        })
-        .collect();
-    // The same k as the aggregates: the strictest any campaign promised.
-    let k = (svc.store.strictest_k().await? as usize).max(crate::domain::privacy::DEFAULT_K);
-    let grid = density(&samples, bbox, width, height, k);
-    Ok(Json(grid).into_response())
+    Ok(Json(svc.heatmap(&filter, bbox, width).await?).into_response())
 }
 
 async fn openapi() -> impl IntoResponse {
@@ -490,9 +465,8 @@ struct MeTooBody {
 async fn me_too(
     State(svc): State<Service>,
     axum::extract::Path(id): axum::extract::Path<String>,
-    body: Bytes,
+    JsonBody(b): JsonBody<MeTooBody>,
 ) -> Result<Response, ApiError> {
-    let b: MeTooBody = super::campaigns::json_body(&body)?;
     let outcome = svc
         .me_too(&id, &b.respondent)
         .await?
@@ -534,10 +508,9 @@ async fn change_own(
     State(svc): State<Service>,
     axum::extract::Path(id): axum::extract::Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    JsonBody(change): JsonBody<app::model::OwnChange>,
 ) -> Result<Response, ApiError> {
     let key = edit_key(&headers)?;
-    let change: app::model::OwnChange = super::campaigns::json_body(&body)?;
     match svc.change_own(&id, &key, &change).await? {
         None => Err(ApiError::NotFound),
         Some(Err(v)) => Err(ApiError::Invalid(v)),

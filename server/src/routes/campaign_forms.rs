@@ -5,25 +5,17 @@
 use app::model::{CampaignFields, CampaignFormState, SurveyInput, SurveyState};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, State};
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use super::api::MAX_BODY_BYTES;
 use super::error::ApiError;
+use super::extract::{Admins, StaffForm};
 use super::form::render_again;
-use crate::auth;
-use crate::domain::roles::Access;
+use crate::service::ServiceError;
 use crate::store::Answered;
 use crate::AppState;
-
-/// Admins only.
-const ADMIN: Access = Access::Roles(&[]);
-
-/// The staff forms here: method, path and who may post them (for the route-walking test).
-pub fn form_routes() -> Vec<(Method, &'static str, Access)> {
-    vec![(Method::POST, "/staff/campagnes/{id}", ADMIN)]
-}
 
 /// A 303 to `to`: a form's answer that a reload does not post again.
 pub(super) fn see_other(to: &str) -> Response {
@@ -46,26 +38,18 @@ async fn read_pairs(body: Body) -> Result<Vec<(String, String)>, Response> {
 pub async fn save(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    req: Request<Body>,
+    StaffForm {
+        staff,
+        form: pairs,
+        parts,
+    }: StaffForm<Admins, Vec<(String, String)>>,
 ) -> Response {
     let id = (id != "nieuw").then_some(id);
-    let (parts, body) = req.into_parts();
-    let pairs = match read_pairs(body).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str());
     let svc = &state.service;
-    let admin = match auth::authorize_form(&svc.store, &parts.headers, ADMIN, csrf).await {
-        Ok(u) => u,
-        Err(e) => return e.into_response(),
-    };
+    let admin = staff.user;
     let mut fields = CampaignFields::from_pairs(&pairs);
     let existing = match &id {
-        Some(id) => match svc.store.campaign(id).await {
+        Some(id) => match svc.campaign(id).await {
             Ok(Some(c)) => Some(c),
             Ok(None) => return ApiError::NotFound.into_response(),
             Err(e) => return ApiError::from(e).into_response(),
@@ -85,12 +69,12 @@ pub async fn save(
         }
     };
     let saved = match existing {
-        Some(_) => svc.store.update_campaign(&campaign, &admin).await,
-        None => svc.store.create_campaign(&campaign, &admin).await,
+        Some(c) => svc.replace_campaign(&admin, &c.id, &campaign).await,
+        None => svc.create_campaign(&admin, &campaign).await,
     };
     match saved {
-        Ok(true) => see_other("/staff/campagnes?melding=opgeslagen"),
-        Ok(false) => {
+        Ok(()) => see_other("/staff/campagnes?melding=opgeslagen"),
+        Err(ServiceError::Conflict) => {
             let form = CampaignFormState {
                 fields,
                 violations: vec![app::model::Violation::new(
@@ -136,7 +120,7 @@ pub async fn answer(
         }
     }
     // A multiple-choice question wants a list even when one box was ticked.
-    if let Ok(Some(c)) = state.service.store.campaign(&id).await {
+    if let Ok(Some(c)) = state.service.campaign(&id).await {
         for q in c.survey() {
             if q.kind == app::model::QuestionType::Multiple {
                 if let Some(v @ Value::String(_)) = input.answers.get_mut(&q.id) {

@@ -1,25 +1,18 @@
-//! Campaign routes under `/api/v1`: the public list and survey answers here; creating and changing a
-//! campaign are admin routes in the staff table ([`super::staff::staff_routes`]), which call
-//! [`create`] and [`replace`].
+//! Campaign routes under `/api/v1`: the public list, one campaign, survey answers, and (admins)
+//! creating and changing a campaign.
 
-use app::model::{Campaign, Rule, SurveyInput, Violation};
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use app::model::{Campaign, SurveyInput};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Json;
 use serde::Deserialize;
 
-use super::error::{json_error, ApiError};
+use super::error::ApiError;
+use super::extract::{Admins, JsonBody, QueryParams, Staff};
 use crate::domain::calendar::today;
 use crate::service::Service;
-use crate::store::{Answered, SessionUser};
-
-/// A JSON body, with the field serde tripped over named.
-pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body))
-        .map_err(json_error)
-}
+use crate::store::Answered;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,9 +24,8 @@ pub struct ListQuery {
 /// only those that run there.
 pub async fn list(
     State(svc): State<Service>,
-    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    QueryParams(q): QueryParams<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(q) = q.map_err(|r| ApiError::bad_query("query", r.body_text()))?;
     if q.gemeente
         .as_deref()
         .is_some_and(|g| !app::model::is_gemeente_code(g))
@@ -49,7 +41,7 @@ pub async fn list(
 
 /// `GET /campaigns/{id}`: one campaign with its survey, open or not.
 pub async fn one(State(svc): State<Service>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let c = svc.store.campaign(&id).await?.ok_or(ApiError::NotFound)?;
+    let c = svc.campaign(&id).await?.ok_or(ApiError::NotFound)?;
     let open = c.is_open_on(&today());
     let mut v = serde_json::to_value(&c).map_err(|_| ApiError::Internal)?;
     if let Some(o) = v.as_object_mut() {
@@ -67,9 +59,8 @@ pub async fn one(State(svc): State<Service>, Path(id): Path<String>) -> Result<R
 pub async fn respond(
     State(svc): State<Service>,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(input): JsonBody<SurveyInput>,
 ) -> Result<Response, ApiError> {
-    let input: SurveyInput = json_body(&body)?;
     match svc.answer(&id, &input).await? {
         None => Err(ApiError::NotFound),
         Some(Err(v)) => Err(ApiError::Invalid(v)),
@@ -82,34 +73,20 @@ pub async fn respond(
 /// `POST /campaigns` (admin): a new campaign; 201, 409 when the id is taken.
 pub async fn create(
     State(svc): State<Service>,
-    Extension(admin): Extension<SessionUser>,
-    body: Bytes,
+    admin: Staff<Admins>,
+    JsonBody(c): JsonBody<Campaign>,
 ) -> Result<Response, ApiError> {
-    let c: Campaign = json_body(&body)?;
-    c.check().map_err(ApiError::Invalid)?;
-    if !svc.store.create_campaign(&c, &admin).await? {
-        return Err(ApiError::Conflict);
-    }
+    svc.create_campaign(&admin.user, &c).await?;
     Ok((StatusCode::CREATED, Json(c)).into_response())
 }
 
 /// `PUT /campaigns/{id}` (admin): replaces a campaign's settings (closing it is `status: closed`).
 pub async fn replace(
     State(svc): State<Service>,
-    Extension(admin): Extension<SessionUser>,
+    admin: Staff<Admins>,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(c): JsonBody<Campaign>,
 ) -> Result<Response, ApiError> {
-    let c: Campaign = json_body(&body)?;
-    if c.id != id {
-        return Err(ApiError::Invalid(vec![Violation::new(
-            "id",
-            Rule::UnknownValue,
-        )]));
-    }
-    c.check().map_err(ApiError::Invalid)?;
-    if !svc.store.update_campaign(&c, &admin).await? {
-        return Err(ApiError::NotFound);
-    }
+    svc.replace_campaign(&admin.user, &id, &c).await?;
     Ok(Json(c).into_response())
 }

@@ -162,11 +162,26 @@ impl From<crate::secrets::SecretError> for ApiError {
     }
 }
 
-impl From<crate::service::events::EventError> for ApiError {
-    fn from(e: crate::service::events::EventError) -> Self {
+impl From<crate::service::ServiceError> for ApiError {
+    fn from(e: crate::service::ServiceError) -> Self {
+        use crate::service::ServiceError as E;
         match e {
-            crate::service::events::EventError::Store(e) => e.into(),
-            crate::service::events::EventError::Secret(e) => e.into(),
+            E::Store(e) => e.into(),
+            E::Secret(e) => e.into(),
+            E::Invalid(v) => ApiError::Invalid(v),
+            E::Field { field, reason } => ApiError::bad_query(&field, reason),
+            E::NotFound => ApiError::NotFound,
+            E::Conflict => ApiError::Conflict,
+            E::NotAllowed(why) => ApiError::Forbidden(why),
+            E::SignInRefused(why) => ApiError::Unauthenticated(why),
+            E::TooManyAttempts { why, retry_after } => {
+                ApiError::TooManyRequests { why, retry_after }
+            }
+            E::Busy(why) => ApiError::Unavailable(why),
+            E::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                ApiError::Internal
+            }
         }
     }
 }

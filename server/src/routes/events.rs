@@ -1,32 +1,20 @@
-//! Street events: the workers' API (`/api/v1/events`, rows of the staff table), their plain forms and
+//! Street events: the workers' API (`/api/v1/events`), their plain forms and
 //! printable poster under `/staff/evenementen`, and the two links an event hands out: `/tablet/{id}`
 //! (the kiosk) and `/qr/{id}` (the poster's QR code on a resident's phone). Both links set the event
 //! cookie and lead on; a wrong or expired link gets a plain 404 page.
 
 use app::model::{Event, EventInput, EventLink, EventStatus, Rule, Violation};
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::{Extension, Form, Json};
+use axum::Json;
 use serde::Deserialize;
 
 use super::campaign_forms::see_other;
-use super::campaigns::json_body;
 use super::error::ApiError;
-use crate::auth;
-use crate::domain::roles::Access;
-use crate::service::events::{set_cookie, WORKERS};
+use super::extract::{CsrfField, JsonBody, Staff, StaffForm, Workers};
+use crate::service::events::set_cookie;
 use crate::service::Service;
-use crate::store::SessionUser;
-
-/// The event forms: method, path and who may post them (for the route-walking test).
-pub fn form_routes() -> Vec<(Method, &'static str, Access)> {
-    vec![
-        (Method::POST, "/staff/evenementen", WORKERS),
-        (Method::POST, "/staff/evenementen/{id}/status", WORKERS),
-    ]
-}
 
 pub fn router() -> axum::Router<Service> {
     use axum::routing::{get, post};
@@ -42,11 +30,10 @@ pub fn router() -> axum::Router<Service> {
 /// `POST /events` (worker): 201 with the event and its links.
 pub async fn create(
     State(svc): State<Service>,
-    Extension(worker): Extension<SessionUser>,
-    body: Bytes,
+    worker: Staff<Workers>,
+    JsonBody(input): JsonBody<EventInput>,
 ) -> Result<Response, ApiError> {
-    let input: EventInput = json_body(&body)?;
-    match svc.create_event(&input, &worker).await? {
+    match svc.create_event(&input, &worker.user).await? {
         Ok(e) => Ok((StatusCode::CREATED, Json(with_links(e))).into_response()),
         Err(v) => Err(ApiError::Invalid(v)),
     }
@@ -55,10 +42,10 @@ pub async fn create(
 /// `GET /events` (worker): the events of the campaigns this worker may see.
 pub async fn list(
     State(svc): State<Service>,
-    Extension(worker): Extension<SessionUser>,
+    worker: Staff<Workers>,
 ) -> Result<Response, ApiError> {
     let all: Vec<_> = svc
-        .events_for(&worker)
+        .events_for(&worker.user)
         .await?
         .into_iter()
         .map(with_links)
@@ -69,11 +56,11 @@ pub async fn list(
 /// `GET /events/{id}` (worker).
 pub async fn one(
     State(svc): State<Service>,
-    Extension(worker): Extension<SessionUser>,
+    worker: Staff<Workers>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let e = svc
-        .event_for(&id, &worker)
+        .event_for(&id, &worker.user)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(with_links(e)).into_response())
@@ -81,22 +68,21 @@ pub async fn one(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StatusChange {
+pub struct StatusChange {
     status: String,
 }
 
 /// `PATCH /events/{id}` `{status: open|closed}` (worker): a closed event's links take nothing new.
 pub async fn change(
     State(svc): State<Service>,
-    Extension(worker): Extension<SessionUser>,
+    worker: Staff<Workers>,
     Path(id): Path<String>,
-    body: Bytes,
+    JsonBody(change): JsonBody<StatusChange>,
 ) -> Result<Response, ApiError> {
-    let change: StatusChange = json_body(&body)?;
     let status = EventStatus::parse(&change.status)
         .ok_or_else(|| ApiError::Invalid(vec![Violation::new("status", Rule::UnknownValue)]))?;
     let e = svc
-        .set_event_status(&id, status, &worker)
+        .set_event_status(&id, status, &worker.user)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(with_links(e)).into_response())
@@ -129,10 +115,9 @@ struct NewEventForm {
 /// `POST /staff/evenementen`: a new event from the staff page; back to it either way.
 async fn create_form(
     State(svc): State<Service>,
-    headers: HeaderMap,
-    Form(f): Form<NewEventForm>,
+    StaffForm { staff, form: f, .. }: StaffForm<Workers, NewEventForm>,
 ) -> Result<Response, ApiError> {
-    let worker = auth::authorize_form(&svc.store, &headers, WORKERS, f.csrf.as_deref()).await?;
+    let worker = staff.user;
     let input = EventInput {
         campaign: f.campaign,
         name: f.name,
@@ -155,14 +140,25 @@ struct StatusForm {
     status: String,
 }
 
+impl CsrfField for StatusForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+impl CsrfField for NewEventForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
 /// `POST /staff/evenementen/{id}/status`: close or reopen an event.
 async fn status_form(
     State(svc): State<Service>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<StatusForm>,
+    StaffForm { staff, form: f, .. }: StaffForm<Workers, StatusForm>,
 ) -> Result<Response, ApiError> {
-    let worker = auth::authorize_form(&svc.store, &headers, WORKERS, f.csrf.as_deref()).await?;
+    let worker = staff.user;
     let Some(status) = EventStatus::parse(&f.status) else {
         return Ok(see_other("/staff/evenementen?melding=ongeldig"));
     };
@@ -186,10 +182,11 @@ fn origin(svc: &Service, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-/// The event a worker asks a printable for, checked against their session.
-async fn worker_event(svc: &Service, headers: &HeaderMap, id: &str) -> Result<Event, ApiError> {
-    let worker = auth::authorize(&svc.store, headers, &Method::GET, WORKERS).await?;
-    svc.event_for(id, &worker).await?.ok_or(ApiError::NotFound)
+/// The event a worker asks a printable for, within what they may see.
+async fn worker_event(svc: &Service, worker: &Staff<Workers>, id: &str) -> Result<Event, ApiError> {
+    svc.event_for(id, &worker.user)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// The poster link as a QR code (medium error correction: survives a crease or a raindrop).
@@ -206,10 +203,11 @@ pub fn qr_code(url: &str) -> Result<String, ApiError> {
 /// `GET /staff/evenementen/{id}/qr.svg` (worker).
 async fn qr_svg(
     State(svc): State<Service>,
+    worker: Staff<Workers>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let e = worker_event(&svc, &headers, &id).await?;
+    let e = worker_event(&svc, &worker, &id).await?;
     let svg = qr_code(&format!("{}{}", origin(&svc, &headers), e.qr_path()))?;
     Ok((
         [
@@ -225,15 +223,12 @@ async fn qr_svg(
 /// event, the QR code and the link spelled out for those who type it.
 async fn poster(
     State(svc): State<Service>,
+    worker: Staff<Workers>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let e = worker_event(&svc, &headers, &id).await?;
-    let campaign = svc
-        .store
-        .campaign(&e.campaign)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let e = worker_event(&svc, &worker, &id).await?;
+    let campaign = svc.campaign(&e.campaign).await?.ok_or(ApiError::NotFound)?;
     let link = format!("{}{}", origin(&svc, &headers), e.qr_path());
     let qr = qr_code(&link)?;
     let title = app::model::text_in(&campaign.title, "nl");

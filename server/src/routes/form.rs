@@ -34,8 +34,14 @@ pub async fn submit(
     // The URL decides the kind; a stale hidden field cannot turn a barrier form into something else.
     draft.kind = kind.as_str().to_string();
 
-    let credentials = state.service.form_credentials(&draft, &parts.headers).await;
-    let (status, form) = match state.service.submit_form(draft.clone(), &credentials).await {
+    let credentials =
+        super::extract::form_credentials(&state.service, &parts.headers, &draft).await;
+    let outcome = state
+        .service
+        .submit_form(draft.clone(), &credentials)
+        .await
+        .map_err(super::pages::backend_error);
+    let (status, form) = match outcome {
         Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => {
             let next = match (draft.source.as_str(), credentials.worker.is_some()) {
                 ("paper", true) => app::api::paper_path(kind, &draft.campaign, &draft.event),
@@ -120,7 +126,8 @@ pub async fn render_again<T: Clone + Send + Sync + 'static>(
 
 /// Whether the request comes from an event's kiosk tablet.
 async fn is_kiosk(state: &AppState, headers: &axum::http::HeaderMap) -> bool {
-    matches!(state.service.event_tag(headers).await, Ok(Some(t)) if t.link == app::model::EventLink::Kiosk)
+    let cookie = super::extract::event_cookie(headers);
+    matches!(state.service.event_tag(cookie.as_deref()).await, Ok(Some(t)) if t.link == app::model::EventLink::Kiosk)
 }
 
 #[derive(serde::Deserialize)]

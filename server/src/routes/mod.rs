@@ -6,8 +6,10 @@ pub mod campaign_forms;
 pub mod campaigns;
 pub mod error;
 pub mod events;
+pub mod extract;
 pub mod form;
 pub mod lang;
+pub mod pages;
 pub mod photos;
 pub mod security;
 pub mod staff;
@@ -17,7 +19,7 @@ pub mod staff_forms;
 pub async fn ready(
     axum::extract::State(svc): axum::extract::State<crate::service::Service>,
 ) -> (axum::http::StatusCode, &'static str) {
-    if svc.store.ready().await {
+    if svc.ready().await {
         (axum::http::StatusCode::OK, "ready")
     } else {
         (

@@ -4,13 +4,14 @@
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 
 use super::error::ApiError;
+use super::extract::{Moderators, Staff};
 use crate::domain::photo::PhotoError;
-use crate::service::photos::{photo_path, UploadError};
+use crate::service::photos::UploadError;
 use crate::service::Service;
 
 /// Admits an upload before its body is read. A key that does not open the entry costs neither a
@@ -147,23 +148,15 @@ pub async fn own_file(
         .map(str::to_string)
         .or(from_query)
         .unwrap_or_default();
-    let hash = match svc.own_entry(&id, &key).await {
-        Ok(Some(e)) => match svc.store.photo_of(&e.id).await {
-            Ok(Some((hash, _))) => hash,
-            Ok(None) => return ApiError::NotFound.into_response(),
-            Err(e) => return ApiError::from(e).into_response(),
-        },
-        Ok(None) => return ApiError::NotFound.into_response(),
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    serve(&svc, &hash, "private, no-store").await
+    match svc.own_photo(&id, &key).await {
+        Ok(Some(path)) => serve(&path, "private, no-store").await,
+        Ok(None) => ApiError::NotFound.into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
 }
 
-async fn serve(svc: &Service, hash: &str, cache: &'static str) -> Response {
-    let Some(path) = photo_path(&svc.photo_dir, hash) else {
-        return ApiError::NotFound.into_response();
-    };
-    match tokio::fs::read(&path).await {
+async fn serve(path: &std::path::Path, cache: &'static str) -> Response {
+    match tokio::fs::read(path).await {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "image/jpeg"),
@@ -177,43 +170,23 @@ async fn serve(svc: &Service, hash: &str, cache: &'static str) -> Response {
     }
 }
 
-/// `GET /photos/{hash}.jpg`: published photos for everyone; a waiting one for moderators only.
+/// `GET /photos/{hash}.jpg`: published photos for everyone; a waiting one for moderators of its
+/// gemeente only (for anyone else it does not exist).
 pub async fn file(
     State(svc): State<Service>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    moderator: Result<Staff<Moderators>, ApiError>,
 ) -> Response {
     let Some(hash) = name.strip_suffix(".jpg") else {
         return ApiError::NotFound.into_response();
     };
-    if photo_path(&svc.photo_dir, hash).is_none() {
-        return ApiError::NotFound.into_response();
+    let moderator = moderator.ok().map(|m| m.user);
+    match svc.photo_file(hash, moderator.as_ref()).await {
+        Ok(Some((path, true))) => serve(&path, "public, max-age=86400").await,
+        Ok(Some((path, false))) => serve(&path, "private, no-store").await,
+        Ok(None) => ApiError::NotFound.into_response(),
+        Err(e) => ApiError::from(e).into_response(),
     }
-    let cache = match svc.store.photo_is_public(hash).await {
-        Ok(Some(true)) => "public, max-age=86400",
-        Ok(Some(false)) => {
-            // A waiting photo: only for a moderator of the entry's gemeente.
-            let Ok(user) = crate::auth::authorize(
-                &svc.store,
-                &headers,
-                &Method::GET,
-                super::staff::MODERATORS,
-            )
-            .await
-            else {
-                return ApiError::NotFound.into_response();
-            };
-            match svc.store.photo_gemeenten(hash).await {
-                Ok(g) if g.iter().any(|g| user.scope().covers(g.as_deref())) => {}
-                Ok(_) => return ApiError::NotFound.into_response(),
-                Err(e) => return ApiError::from(e).into_response(),
-            }
-            "private, no-store"
-        }
-        Ok(None) => return ApiError::NotFound.into_response(),
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    serve(&svc, hash, cache).await
 }
 
 /// `POST /mijn/{id}/foto` (multipart: `sleutel`, `foto`): the same upload from a plain form, with

@@ -1,10 +1,11 @@
-//! The staff page's plain HTML forms (`/staff`): sign in, sign out, moderate one entry. They use the
-//! API's checks (sign-in limit, session, role, CSRF token, moderation rules) and answer with a 303
-//! back to `/staff?melding=...`; a missing session or wrong role gets the API's 401/403.
+//! The staff page's plain HTML forms (`/staff`): sign in, sign out, moderate one entry, staff
+//! accounts. They go through the same service as the API (sign-in limit, moderation rules) behind
+//! [`StaffForm`] (session, role, the form's CSRF token) and answer with a 303 back to
+//! `/staff?melding=...`; a missing session or wrong role gets the API's 401/403.
 
 use app::model::{Moderation, Status};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
@@ -12,29 +13,11 @@ use serde::Deserialize;
 
 use super::abuse::Client;
 use super::error::ApiError;
-use super::staff::{check_gemeenten, check_new_user, start_session, MODERATORS};
+use super::extract::{Admins, AnyStaff, CsrfField, Moderators, StaffForm};
+use super::staff::session_cookies;
 use crate::auth;
-use crate::domain::roles::Access;
-use crate::domain::roles::Role;
-use crate::service::Service;
+use crate::service::{Service, ServiceError};
 use crate::store::split_codes;
-
-/// The staff forms: method, path and who may post them (the sign-in form is open).
-/// Includes the campaign forms (`super::campaign_forms`), which render their page again on mistakes.
-pub fn form_routes() -> Vec<(Method, &'static str, Access)> {
-    let mut all = vec![
-        (Method::POST, "/staff/uitloggen", Access::Staff),
-        (Method::POST, "/staff/melding/{id}", MODERATORS),
-        (Method::POST, "/staff/gebruikers", ADMIN),
-        (Method::POST, "/staff/gebruikers/{id}", ADMIN),
-    ];
-    all.extend(super::campaign_forms::form_routes());
-    all.extend(super::events::form_routes());
-    all
-}
-
-/// Admins only.
-const ADMIN: Access = Access::Roles(&[]);
 
 pub fn router() -> Router<Service> {
     Router::new()
@@ -65,29 +48,31 @@ struct SignIn {
 
 async fn sign_in(
     State(svc): State<Service>,
-    client: Client,
+    Client(client): Client,
     headers: HeaderMap,
     Form(f): Form<SignIn>,
 ) -> Response {
-    match start_session(&svc, client, &headers, &f.email, &f.password).await {
-        Ok(signed) => (
-            StatusCode::SEE_OTHER,
-            axum::response::AppendHeaders([
-                (
-                    header::SET_COOKIE,
-                    auth::session_cookie(&signed.token, svc.auth.secure_cookies),
-                ),
-                (header::SET_COOKIE, signed.device_cookie),
-                (header::LOCATION, "/staff".to_string()),
-            ]),
-        )
-            .into_response(),
-        Err(ApiError::TooManyRequests { .. }) => back("teveel"),
-        Err(ApiError::Unauthenticated(_)) => back("fout"),
-        Err(e) => e.into_response(),
+    let device = crate::cookies::value(&headers, auth::DEVICE_COOKIE);
+    match svc.sign_in(client, device, &f.email, &f.password).await {
+        Ok(signed) => {
+            let [session, device] = session_cookies(&svc, &signed);
+            (
+                StatusCode::SEE_OTHER,
+                axum::response::AppendHeaders([
+                    session,
+                    device,
+                    (header::LOCATION, "/staff".to_string()),
+                ]),
+            )
+                .into_response()
+        }
+        Err(ServiceError::TooManyAttempts { .. }) => back("teveel"),
+        Err(ServiceError::SignInRefused(_)) => back("fout"),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
+/// A form that carries nothing but its CSRF token.
 #[derive(Deserialize)]
 struct Csrf {
     csrf: Option<String>,
@@ -96,13 +81,10 @@ struct Csrf {
 async fn sign_out(
     State(svc): State<Service>,
     headers: HeaderMap,
-    Form(f): Form<Csrf>,
+    StaffForm { staff, .. }: StaffForm<AnyStaff, Csrf>,
 ) -> Result<Response, ApiError> {
-    let user = auth::authorize_form(&svc.store, &headers, Access::Staff, f.csrf.as_deref()).await?;
-    if let Some(token) = auth::cookie_token(&headers) {
-        svc.store.end_session(&auth::token_hash(&token)).await?;
-    }
-    svc.store.audit(&user, "sign out", "").await?;
+    svc.sign_out(&staff.user, auth::cookie_token(&headers).as_deref())
+        .await?;
     Ok((
         StatusCode::SEE_OTHER,
         [
@@ -133,15 +115,12 @@ struct ModerationForm {
 }
 
 /// One entry's form: the text as edited, the status with its note (an empty note keeps the old
-/// one), and the two checkboxes (unchecked means no).
+/// one), the checkboxes (unchecked means no), and the entry it duplicates if any.
 async fn moderate(
     State(svc): State<Service>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<ModerationForm>,
+    StaffForm { staff, form: f, .. }: StaffForm<Moderators, ModerationForm>,
 ) -> Result<Response, ApiError> {
-    let user = auth::authorize_form(&svc.store, &headers, MODERATORS, f.csrf.as_deref()).await?;
-    let kind = super::staff::moderatable(&svc, &user, &id).await?;
     let status = match f.status.as_deref() {
         None => None,
         Some(s) => match Status::parse(s) {
@@ -149,6 +128,8 @@ async fn moderate(
             None => return Ok(back("ongeldig")),
         },
     };
+    let merge_into = f.merge_into.filter(|m| !m.is_empty());
+    let merging = merge_into.is_some();
     let m = Moderation {
         status,
         status_note: f.status_note.filter(|n| !n.trim().is_empty()),
@@ -157,25 +138,17 @@ async fn moderate(
         text: f.text,
         text_public: Some(f.text_public.is_some()),
         photo_public: f.photo_shown.is_some().then_some(f.photo_public.is_some()),
-        merge_into: None,
+        merge_into,
     };
-    let merge_into = f.merge_into.filter(|m| !m.is_empty());
-    if m.check(kind).is_err() {
-        return Ok(back("ongeldig"));
+    match svc
+        .moderate(&staff.user, &id, &m, Some("from the staff page"))
+        .await
+    {
+        Ok(()) if merging => Ok(back("samengevoegd")),
+        Ok(()) => Ok(back("opgeslagen")),
+        Err(ServiceError::Invalid(_)) => Ok(back("ongeldig")),
+        Err(e) => Err(e.into()),
     }
-    let detail = format!("{id}: from the staff page");
-    svc.store
-        .moderate(&id, &m, &user, &detail)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if let Some(into) = merge_into {
-        match super::staff::merge(&svc, &user, &id, &into).await {
-            Ok(()) => return Ok(back("samengevoegd")),
-            Err(ApiError::Invalid(_)) => return Ok(back("ongeldig")),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(back("opgeslagen"))
 }
 
 #[derive(Deserialize)]
@@ -194,42 +167,19 @@ struct NewUserForm {
 /// Adds a staff member with a first password the admin passes on.
 async fn add_user(
     State(svc): State<Service>,
-    headers: HeaderMap,
-    Form(f): Form<NewUserForm>,
+    StaffForm { staff, form: f, .. }: StaffForm<Admins, NewUserForm>,
 ) -> Result<Response, ApiError> {
-    let admin = auth::authorize_form(&svc.store, &headers, ADMIN, f.csrf.as_deref()).await?;
-    let email = f.email.trim().to_string();
     let page = "/staff/gebruikers";
-    let Some(role) = Role::parse(&f.role) else {
-        return Ok(back_to(page, "ongeldig"));
-    };
-    let Ok(gemeenten) = check_gemeenten(&split_codes(&f.gemeenten.replace(' ', ","))) else {
-        return Ok(back_to(page, "ongeldig"));
-    };
-    if check_new_user(&email, Some(&f.password)).is_err() {
-        return Ok(back_to(page, "ongeldig"));
-    }
-    let password = f.password;
-    let phc = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+    let gemeenten = split_codes(&f.gemeenten.replace(' ', ","));
+    match svc
+        .add_user(&staff.user, &f.email, &f.role, &gemeenten, Some(f.password))
         .await
-        .map_err(|_| ApiError::Internal)?
-        .map_err(|_| ApiError::Internal)?;
-    if svc
-        .store
-        .add_user(&email, role, &gemeenten, &phc)
-        .await?
-        .is_none()
     {
-        return Ok(back_to(page, "bestaat"));
+        Ok(_) => Ok(back_to(page, "opgeslagen")),
+        Err(ServiceError::Conflict) => Ok(back_to(page, "bestaat")),
+        Err(ServiceError::Field { .. }) => Ok(back_to(page, "ongeldig")),
+        Err(e) => Err(e.into()),
     }
-    svc.store
-        .audit(
-            &admin,
-            "add staff member",
-            &format!("{email} as {}", role.as_str()),
-        )
-        .await?;
-    Ok(back_to(page, "opgeslagen"))
 }
 
 #[derive(Deserialize)]
@@ -244,29 +194,30 @@ struct UserForm {
 
 async fn change_user(
     State(svc): State<Service>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<UserForm>,
+    StaffForm { staff, form: f, .. }: StaffForm<Admins, UserForm>,
 ) -> Result<Response, ApiError> {
-    let admin = auth::authorize_form(&svc.store, &headers, ADMIN, f.csrf.as_deref()).await?;
     let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let page = "/staff/gebruikers";
-    let Some(role) = Role::parse(&f.role) else {
-        return Ok(back_to(page, "ongeldig"));
-    };
-    let Ok(gemeenten) = check_gemeenten(&split_codes(&f.gemeenten.replace(' ', ","))) else {
-        return Ok(back_to(page, "ongeldig"));
-    };
-    let disabled = f.disabled.is_some();
-    if id == admin.user_id && (disabled || role != Role::Admin) {
-        return Ok(back_to(page, "zelf"));
-    }
-    if !svc
-        .store
-        .change_user(id, role, &gemeenten, disabled, &admin)
-        .await?
+    let gemeenten = split_codes(&f.gemeenten.replace(' ', ","));
+    match svc
+        .change_user(&staff.user, id, &f.role, &gemeenten, f.disabled.is_some())
+        .await
     {
-        return Err(ApiError::NotFound);
+        Ok(_) => Ok(back_to(page, "opgeslagen")),
+        Err(ServiceError::NotAllowed(_)) => Ok(back_to(page, "zelf")),
+        Err(ServiceError::Field { .. }) => Ok(back_to(page, "ongeldig")),
+        Err(e) => Err(e.into()),
     }
-    Ok(back_to(page, "opgeslagen"))
 }
+
+macro_rules! csrf_field {
+    ($($form:ty),*) => {$(
+        impl CsrfField for $form {
+            fn csrf(&self) -> Option<&str> {
+                self.csrf.as_deref()
+            }
+        }
+    )*};
+}
+csrf_field!(Csrf, ModerationForm, NewUserForm, UserForm);

@@ -98,6 +98,63 @@ fn kind_order(k: Option<Kind>) -> usize {
 }
 
 impl Service {
+    /// Every entry the filter selects, as rows, for an advisor or admin (role checked by the
+    /// caller): only from the gemeenten they work for, and written to the audit log (`what`: which
+    /// export).
+    pub async fn raw_rows(
+        &self,
+        user: &crate::store::SessionUser,
+        what: &str,
+        f: &InsightFilter,
+    ) -> Result<Vec<crate::store::RawRow>, StoreError> {
+        let query = f
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.store.audit(user, what, &query).await?;
+        self.store.raw_rows(f, &user.scope()).await
+    }
+
+    /// The areas the exports and maps show (their shapes and key figures).
+    pub async fn shown_areas(&self) -> Result<Vec<crate::store::StoredArea>, StoreError> {
+        self.store.shown_areas().await
+    }
+
+    /// A density grid of the entries the filter selects in `bbox`, at most `width` cells wide
+    /// (never finer than the public map's cells); cells resting on fewer than k respondents are
+    /// zeroed before the blur, with the strictest k any campaign promised.
+    pub async fn heatmap(
+        &self,
+        f: &InsightFilter,
+        bbox: app::model::Bbox,
+        width: usize,
+    ) -> Result<crate::domain::heatmap::Grid, StoreError> {
+        use crate::domain::heatmap::{density, grid_size, Sample};
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let (width, height) = grid_size(bbox, width);
+        let samples: Vec<Sample> = self
+            .store
+            .located(f, bbox)
+            .await?
+            .into_iter()
+            .map(|(lon, lat, respondent)| {
+                let mut h = DefaultHasher::new();
+                respondent.hash(&mut h);
+                // Binned from the public (100 m) position, not the exact one.
+                let public = crate::domain::privacy::coarsen(app::model::Location { lon, lat });
+                Sample {
+                    lon: public.lon,
+                    lat: public.lat,
+                    respondent: h.finish(),
+                }
+            })
+            .collect();
+        let k = (self.store.strictest_k().await? as usize).max(DEFAULT_K);
+        Ok(density(&samples, bbox, width, height, k))
+    }
+
     /// The tables of one gemeente as of `revision`, from the cache or built now.
     async fn tables(&self, gemeente: &str, revision: i64) -> Result<Arc<Tables>, StoreError> {
         if let Some(t) = self.tables.get(gemeente, revision) {

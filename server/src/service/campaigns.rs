@@ -4,10 +4,47 @@
 use app::model::{Campaign, CampaignCard, Rule, SurveyInput, Violation};
 
 use crate::domain::calendar::today;
+use crate::service::error::{ServiceError, ServiceResult};
 use crate::service::Service;
-use crate::store::{Answered, StoreError};
+use crate::store::{Answered, SessionUser, StoreError};
 
 impl Service {
+    /// One campaign, open or not.
+    pub async fn campaign(&self, id: &str) -> Result<Option<Campaign>, StoreError> {
+        self.store.campaign(id).await
+    }
+
+    /// A new campaign (admins), written to the audit log: `Invalid` when it breaks the rules,
+    /// `Conflict` when its id is taken.
+    pub async fn create_campaign(&self, admin: &SessionUser, c: &Campaign) -> ServiceResult<()> {
+        c.check().map_err(ServiceError::Invalid)?;
+        match self.store.create_campaign(c, admin).await? {
+            true => Ok(()),
+            false => Err(ServiceError::Conflict),
+        }
+    }
+
+    /// Replaces campaign `id`'s settings (admins; closing it is `status: closed`), written to the
+    /// audit log. The id in the body must be the one in the address.
+    pub async fn replace_campaign(
+        &self,
+        admin: &SessionUser,
+        id: &str,
+        c: &Campaign,
+    ) -> ServiceResult<()> {
+        if c.id != id {
+            return Err(ServiceError::Invalid(vec![Violation::new(
+                "id",
+                Rule::UnknownValue,
+            )]));
+        }
+        c.check().map_err(ServiceError::Invalid)?;
+        match self.store.update_campaign(c, admin).await? {
+            true => Ok(()),
+            false => Err(ServiceError::NotFound),
+        }
+    }
+
     /// The campaigns open today as cards, the general campaign first.
     pub async fn open_campaigns(
         &self,

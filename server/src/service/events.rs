@@ -5,20 +5,17 @@ use app::model::{
     Event, EventInput, EventLink, EventStatus, EventTag, Proof, Rule, Source, SubmissionInput,
     Violation, SYNC_GRACE_DAYS,
 };
-use axum::http::HeaderMap;
 
 use crate::domain::calendar::{add_days, today};
-use crate::domain::roles::{Access, Role};
+use crate::domain::roles::Role;
 use crate::secrets;
+use crate::service::error::ServiceError;
 use crate::service::Service;
 use crate::store::{SessionUser, StoreError};
 
 /// The cookie an event link sets: `<event id>.<token>`. The kiosk link's token also lifts the
 /// anonymous write limit for that tablet; the poster's only tags the phone's entries.
 pub const COOKIE: &str = "trefpunt_event";
-
-/// Who runs events and types in paper forms.
-pub const WORKERS: Access = Access::Roles(&[Role::Worker]);
 
 /// What [`Service::proof`] found.
 pub struct EntryProof {
@@ -42,7 +39,7 @@ impl Service {
         &self,
         input: &EventInput,
         who: &SessionUser,
-    ) -> Result<Result<Event, Vec<Violation>>, EventError> {
+    ) -> Result<Result<Event, Vec<Violation>>, ServiceError> {
         if let Err(v) = input.check() {
             return Ok(Err(v));
         }
@@ -162,9 +159,10 @@ impl Service {
             .then_some((event, link)))
     }
 
-    /// The event a request's cookie tags it with, if its link still takes entries.
-    pub async fn event_tag(&self, headers: &HeaderMap) -> Result<Option<EventTag>, StoreError> {
-        let Some((id, token)) = cookie_value(headers) else {
+    /// The event a request's event cookie (its value) tags it with, if its link still takes
+    /// entries.
+    pub async fn event_tag(&self, cookie: Option<&str>) -> Result<Option<EventTag>, StoreError> {
+        let Some((id, token)) = cookie.and_then(cookie_value) else {
             return Ok(None);
         };
         Ok(self
@@ -178,29 +176,28 @@ impl Service {
             }))
     }
 
-    /// What the entry form needs besides its campaign (see [`app::model::FormContext`]).
+    /// What the entry form needs besides its campaign (see [`app::model::FormContext`]): the
+    /// event the device's `event_cookie` tags it with, and for a `worker` (signed in, role
+    /// checked) asking for `paper_event` the paper mode.
     pub async fn form_context(
         &self,
         campaign: &str,
         paper_event: Option<&str>,
-        headers: &HeaderMap,
+        event_cookie: Option<&str>,
+        worker: Option<&SessionUser>,
     ) -> Result<app::model::FormContext, StoreError> {
         let info = self.campaign_info(campaign, None).await?;
-        let mut tag = self.event_tag(headers).await?;
+        let mut tag = self.event_tag(event_cookie).await?;
         let mut paper = None;
         if let Some(id) = paper_event {
-            let worker =
-                crate::auth::authorize(&self.store, headers, &axum::http::Method::GET, WORKERS)
-                    .await
-                    .ok();
             if let Some(worker) = worker {
                 if let Some(e) = self
-                    .event_for(id, &worker)
+                    .event_for(id, worker)
                     .await?
                     .filter(|e| e.campaign == campaign)
                 {
                     paper = Some(app::model::PaperMode {
-                        csrf: worker.csrf,
+                        csrf: worker.csrf.clone(),
                         event: e.id,
                         event_name: e.name,
                     });
@@ -222,14 +219,14 @@ impl Service {
         Ok(app::model::FormContext { info, tag, paper })
     }
 
-    /// The kiosk of `event` for a tablet whose cookie is that event's kiosk link.
+    /// The kiosk of `event` for a tablet whose event cookie is that event's kiosk link.
     pub async fn kiosk(
         &self,
         event: &str,
-        headers: &HeaderMap,
+        event_cookie: Option<&str>,
     ) -> Result<Option<app::model::KioskContext>, StoreError> {
         let Some(tag) = self
-            .event_tag(headers)
+            .event_tag(event_cookie)
             .await?
             .filter(|t| t.event == event && t.link == EventLink::Kiosk)
         else {
@@ -247,31 +244,6 @@ impl Service {
             place: e.place,
             day: e.day,
         }))
-    }
-
-    /// The credentials a resident form brings: its event token field, and for paper forms the
-    /// worker's session cookie with the CSRF token from the form.
-    pub async fn form_credentials(
-        &self,
-        draft: &app::model::FormDraft,
-        headers: &HeaderMap,
-    ) -> Credentials {
-        let worker = match draft.source.trim() {
-            "paper" => crate::auth::authorize_form(
-                &self.store,
-                headers,
-                WORKERS,
-                Some(draft.csrf.as_str()),
-            )
-            .await
-            .ok(),
-            _ => None,
-        };
-        Credentials {
-            event_token: (!draft.event_token.trim().is_empty())
-                .then(|| draft.event_token.trim().to_string()),
-            worker,
-        }
     }
 
     /// What the credentials prove about the entry's source. For an event entry also the day it
@@ -331,15 +303,6 @@ impl Service {
     }
 }
 
-/// Why an event could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum EventError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Secret(#[from] secrets::SecretError),
-}
-
 /// The gemeenten an event belongs to: an admin's, its campaign's; a worker's, those of the worker's
 /// gemeenten the campaign runs in (all of them for a campaign that runs everywhere), so colleagues
 /// in a gemeente the campaign does not reach do not see it.
@@ -392,10 +355,10 @@ pub fn set_cookie(event: &Event, token: &str, link: EventLink) -> String {
     )
 }
 
-/// The `(event id, token)` of the event cookie.
-pub fn cookie_value(headers: &HeaderMap) -> Option<(String, String)> {
-    crate::cookies::value(headers, COOKIE)
-        .and_then(|v| v.split_once('.'))
+/// The `(event id, token)` in the event cookie's value.
+pub fn cookie_value(value: &str) -> Option<(String, String)> {
+    value
+        .split_once('.')
         .filter(|(id, token)| !id.is_empty() && !token.is_empty() && (id.len() + token.len()) < 100)
         .map(|(id, token)| (id.to_string(), token.to_string()))
 }
@@ -405,21 +368,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cookie_is_read_among_others() {
-        use axum::http::header;
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            "lang=nl; trefpunt_event=abc.def123; x=y"
-                .parse()
-                .expect("header"),
+    fn the_cookie_names_an_event_and_its_token() {
+        assert_eq!(
+            cookie_value("abc.def123"),
+            Some(("abc".into(), "def123".into()))
         );
-        assert_eq!(cookie_value(&h), Some(("abc".into(), "def123".into())));
-        h.insert(
-            header::COOKIE,
-            "trefpunt_event=nodot".parse().expect("header"),
-        );
-        assert_eq!(cookie_value(&h), None);
+        assert_eq!(cookie_value("nodot"), None);
+        assert_eq!(cookie_value(".token"), None);
+        assert_eq!(cookie_value(&format!("e.{}", "x".repeat(120))), None);
     }
 
     fn event() -> Event {

@@ -1,6 +1,6 @@
 //! The application service: what the routes and pages ask for, in the order DESIGN.md gives
 //! (validate, assign to areas, store, count). Routes and the Leptos pages (through
-//! `app::api::Backend`, see [`backend`]) call it; it calls the pure domain and the store.
+//! `app::api::Backend`, see `routes::pages`) call it; it calls the pure domain and the store.
 //!
 //! - [`submit`]: a resident's entry from arrival to storage, "ik ook", nearby entries;
 //! - [`areas`]: the area index, its reload after an import, the areas' shapes;
@@ -13,8 +13,8 @@
 
 pub mod aggregates;
 pub mod areas;
-pub mod backend;
 pub mod campaigns;
+pub mod error;
 pub mod events;
 pub mod photos;
 pub mod private_link;
@@ -22,9 +22,8 @@ pub mod staff;
 pub mod submit;
 
 pub use areas::{build_index, AreaShapes, LoadedAreas};
-pub use backend::backend_error;
-
-use app::model::{QueueItem, StaffDesk, Status};
+pub use error::{ServiceError, ServiceResult};
+pub use staff::StaffCheck;
 
 use std::sync::{Arc, RwLock};
 
@@ -129,15 +128,6 @@ impl Default for AuthState {
     }
 }
 
-/// A `Cookie` header alone, for checks that read it from a server function's request.
-pub fn cookie_headers(cookie: Option<String>) -> axum::http::HeaderMap {
-    let mut headers = axum::http::HeaderMap::new();
-    if let Some(v) = cookie.and_then(|c| c.parse().ok()) {
-        headers.insert(axum::http::header::COOKIE, v);
-    }
-    headers
-}
-
 impl Service {
     pub async fn new(store: Store, geocoder: Locatieserver) -> Result<Service, StoreError> {
         let areas = LoadedAreas::load(&store).await?;
@@ -173,48 +163,8 @@ impl Service {
         })
     }
 
-    /// The staff page for the session in a `Cookie` header, if it is valid.
-    pub async fn desk(&self, cookie: Option<String>) -> Result<Option<StaffDesk>, StoreError> {
-        let Some(user) = self.cookie_user(cookie).await? else {
-            return Ok(None);
-        };
-        let mut queue = Vec::new();
-        for q in self.store.moderation_queue(200, &user.scope()).await? {
-            let Some(kind) = app::model::Kind::parse(&q.kind) else {
-                continue;
-            };
-            let flagged = app::model::personal_data(&q.text)
-                .into_iter()
-                .map(|(a, b)| q.text[a..b].to_string())
-                .collect();
-            let duplicates = self
-                .store
-                .duplicate_candidates(&q.id)
-                .await?
-                .into_iter()
-                .map(|c| app::model::Duplicate {
-                    id: c.id,
-                    created_at: c.created_at.get(..10).unwrap_or_default().to_string(),
-                    text: c.text,
-                })
-                .collect();
-            queue.push(QueueItem {
-                kind,
-                status: Status::parse(&q.status).unwrap_or_default(),
-                id: q.id,
-                category: q.category,
-                created_at: q.created_at,
-                flagged,
-                photo: q.photo.as_deref().map(app::model::photo_url),
-                duplicates,
-                text: q.text,
-            });
-        }
-        Ok(Some(StaffDesk {
-            email: user.email,
-            role: user.role.as_str().to_string(),
-            csrf: user.csrf,
-            queue,
-        }))
+    /// Whether the database answers (the readiness probe).
+    pub async fn ready(&self) -> bool {
+        self.store.ready().await
     }
 }

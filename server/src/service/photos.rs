@@ -74,6 +74,47 @@ impl Default for PhotoSlots {
 }
 
 impl Service {
+    /// The photo file of entry `id` for its author (the private link's key proves authorship),
+    /// published or not: its path, or `None`.
+    pub async fn own_photo(&self, id: &str, key: &str) -> Result<Option<PathBuf>, StoreError> {
+        let Some(entry) = self.own_entry(id, key).await? else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .photo_of(&entry.id)
+            .await?
+            .and_then(|(hash, _)| photo_path(&self.photo_dir, &hash)))
+    }
+
+    /// The file of the photo with content hash `hash`, and whether it is public. A waiting photo
+    /// only for a `moderator` (role checked by the caller) of one of the gemeenten its entries lie
+    /// in; for anyone else it does not exist.
+    pub async fn photo_file(
+        &self,
+        hash: &str,
+        moderator: Option<&crate::store::SessionUser>,
+    ) -> Result<Option<(PathBuf, bool)>, StoreError> {
+        let Some(path) = photo_path(&self.photo_dir, hash) else {
+            return Ok(None);
+        };
+        match self.store.photo_is_public(hash).await? {
+            Some(true) => Ok(Some((path, true))),
+            Some(false) => {
+                let Some(user) = moderator else {
+                    return Ok(None);
+                };
+                let gemeenten = self.store.photo_gemeenten(hash).await?;
+                let scope = user.scope();
+                Ok(gemeenten
+                    .iter()
+                    .any(|g| scope.covers(g.as_deref()))
+                    .then_some((path, false)))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// Stores the author's photo of entry `id` (the private link's key proves authorship).
     pub async fn upload_photo(
         &self,

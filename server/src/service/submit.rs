@@ -2,7 +2,7 @@
 //! areas, stored (`store::ingest`); the form's way in, with its address search; "ik ook" and the
 //! entries near a spot.
 
-use app::api::{BackendError, SubmitOutcome};
+use app::api::SubmitOutcome;
 use app::model::{
     is_slug, validate_for, AreaCodes, FormDraft, GeocodeHit, PublicEntry, Rule, Submission,
     SubmissionInput, Violation,
@@ -10,7 +10,7 @@ use app::model::{
 
 use crate::domain::calendar::today;
 use crate::pdok::locatieserver::GeocodeError;
-use crate::service::{backend_error, Service};
+use crate::service::Service;
 use crate::store::{EntryFilter, StoreError, Stored};
 
 impl Service {
@@ -99,7 +99,7 @@ impl Service {
         &self,
         draft: FormDraft,
         credentials: &crate::service::events::Credentials,
-    ) -> Result<SubmitOutcome, BackendError> {
+    ) -> Result<SubmitOutcome, StoreError> {
         if draft.is_robot() {
             // Answered as if stored, so the robot learns nothing; nothing about it is logged.
             tracing::info!("form with the hidden field filled in: not stored");
@@ -137,9 +137,12 @@ impl Service {
             Ok(None) => None,
             Err(v) => return Ok(SubmitOutcome::Invalid(vec![v])),
         };
-        self.submit(draft.to_input(location), credentials)
-            .await
-            .map_err(backend_error)
+        self.submit(draft.to_input(location), credentials).await
+    }
+
+    /// One visible entry as the public sees it.
+    pub async fn entry(&self, id: &str) -> Result<Option<PublicEntry>, StoreError> {
+        self.store.entry(id).await
     }
 
     pub async fn geocode(&self, q: &str) -> Result<Vec<GeocodeHit>, GeocodeError> {

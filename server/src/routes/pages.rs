@@ -1,13 +1,24 @@
-//! What the Leptos pages and islands reach the service through (`app::api::Backend`), and how a
-//! storage failure is told to them.
+//! What the Leptos pages and islands reach the service through (`app::api::Backend`): the pages'
+//! side of the routes. Staff pages find their staff member through the same guard as every staff
+//! route ([`Staff`]); a storage failure is told to them as [`BackendError`].
 
 use app::api::{Backend, BackendError, BoxFuture, SubmitOutcome};
 use app::model::{
     AreaProfile, FormDraft, GeocodeHit, InsightFilter, InsightOverview, PublicEntry, StaffDesk,
 };
 
-use crate::service::{cookie_headers, Service};
+use super::error::ApiError;
+use super::extract::{cookie_headers, event_cookie, AnyStaff, Staff, Workers};
+use crate::service::Service;
 use crate::store::{EntryFilter, StoreError};
+
+/// A failed staff check that is not about the caller (the database did not answer).
+fn guard_error(e: ApiError) -> BackendError {
+    match e {
+        ApiError::Outage(outage) => BackendError::Unavailable(outage.message().into()),
+        _ => BackendError::Internal,
+    }
+}
 
 /// Logs the real error and hands the UI only what it may show.
 pub fn backend_error(e: StoreError) -> BackendError {
@@ -28,7 +39,18 @@ impl Backend for Service {
         &self,
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<Option<StaffDesk>, BackendError>> {
-        Box::pin(async move { self.desk(cookie).await.map_err(backend_error) })
+        Box::pin(async move {
+            let Some(staff) = Staff::<AnyStaff>::from_cookie(self, cookie)
+                .await
+                .map_err(guard_error)?
+            else {
+                return Ok(None);
+            };
+            self.desk(&staff.user)
+                .await
+                .map(Some)
+                .map_err(backend_error)
+        })
     }
 
     fn staff_view(
@@ -36,7 +58,18 @@ impl Backend for Service {
         cookie: Option<String>,
         view: app::model::StaffView,
     ) -> BoxFuture<'_, Result<Option<app::model::StaffPageData>, BackendError>> {
-        Box::pin(async move { self.staff_page(cookie, view).await.map_err(backend_error) })
+        Box::pin(async move {
+            let Some(staff) = Staff::<AnyStaff>::from_cookie(self, cookie)
+                .await
+                .map_err(guard_error)?
+            else {
+                return Ok(None);
+            };
+            self.staff_page(&staff.user, view)
+                .await
+                .map(Some)
+                .map_err(backend_error)
+        })
     }
 
     fn open_campaigns(
@@ -114,7 +147,7 @@ impl Backend for Service {
     }
 
     fn entry(&self, id: String) -> BoxFuture<'_, Result<Option<PublicEntry>, BackendError>> {
-        Box::pin(async move { self.store.entry(&id).await.map_err(backend_error) })
+        Box::pin(async move { Service::entry(self, &id).await.map_err(backend_error) })
     }
 
     fn insight(
@@ -138,8 +171,11 @@ impl Backend for Service {
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<SubmitOutcome, BackendError>> {
         Box::pin(async move {
-            let credentials = self.form_credentials(&draft, &cookie_headers(cookie)).await;
-            Service::submit_form(self, draft, &credentials).await
+            let credentials =
+                super::extract::form_credentials(self, &cookie_headers(cookie), &draft).await;
+            Service::submit_form(self, draft, &credentials)
+                .await
+                .map_err(backend_error)
         })
     }
 
@@ -150,11 +186,18 @@ impl Backend for Service {
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<app::model::FormContext, BackendError>> {
         Box::pin(async move {
+            let headers = cookie_headers(cookie);
+            // Only a worker asking for a paper form needs their session looked up.
+            let worker = match paper_event {
+                Some(_) => Staff::<Workers>::check(self, &headers, None).await.ok(),
+                None => None,
+            };
             Service::form_context(
                 self,
                 &campaign,
                 paper_event.as_deref(),
-                &cookie_headers(cookie),
+                event_cookie(&headers).as_deref(),
+                worker.as_ref().map(|w| &w.user),
             )
             .await
             .map_err(backend_error)
@@ -167,7 +210,8 @@ impl Backend for Service {
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<Option<app::model::KioskContext>, BackendError>> {
         Box::pin(async move {
-            Service::kiosk(self, &event, &cookie_headers(cookie))
+            let headers = cookie_headers(cookie);
+            Service::kiosk(self, &event, event_cookie(&headers).as_deref())
                 .await
                 .map_err(backend_error)
         })
