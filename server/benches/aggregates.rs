@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 use app::model::{InsightFilter, Kind, Period};
 use server::domain::areas::AreaIndex;
 use server::import::boundaries::shape_to_geojson;
-use server::pdok::locatieserver::Locatieserver;
 use server::service::Service;
 use server::store::{Store, StoredArea};
 
@@ -127,9 +126,15 @@ async fn main() {
     let seed = t.elapsed();
     pool.close().await;
 
-    let svc = Service::new(store.clone(), Locatieserver::new("http://127.0.0.1:9"))
-        .await
-        .unwrap();
+    let svc = Service::new(
+        store.clone(),
+        &server::config::Settings {
+            locatieserver_url: "http://127.0.0.1:9".to_string(),
+            ..server::config::Settings::with_defaults("sqlite::memory:")
+        },
+    )
+    .await
+    .unwrap();
     let dordrecht = InsightFilter {
         level: "buurt".into(),
         kind: Some(Kind::Barrier),

@@ -33,6 +33,26 @@ pub struct Settings {
     pub photo_dir: std::path::PathBuf,
 }
 
+impl Settings {
+    /// What `trefpunt serve` runs with on `database_url` when no other flag or variable is set.
+    pub fn with_defaults(database_url: &str) -> Settings {
+        Settings {
+            database_url: database_url.to_string(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            public_url: None,
+            tile_url: DEFAULT_TILE_URL.to_string(),
+            tile_attribution: DEFAULT_TILE_ATTRIBUTION.to_string(),
+            locatieserver_url: locatieserver::DEFAULT_BASE_URL.to_string(),
+            rate_limit_per_minute: DEFAULT_RATE_LIMIT_PER_MINUTE,
+            rate_limit_burst: DEFAULT_RATE_LIMIT_BURST,
+            read_limit_per_minute: DEFAULT_READ_LIMIT_PER_MINUTE,
+            read_limit_burst: DEFAULT_READ_LIMIT_BURST,
+            trusted_proxies: crate::ratelimit::TrustedProxies::none(),
+            photo_dir: default_photo_dir(database_url),
+        }
+    }
+}
+
 /// Photos live next to an SQLite database (`data/trefpunt.db` → `data/photos`), else in `data/photos`.
 pub fn default_photo_dir(database_url: &str) -> std::path::PathBuf {
     database_url

@@ -28,7 +28,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
 use crate::config::Settings;
-use crate::pdok::locatieserver::Locatieserver;
 use crate::service::Service;
 use crate::store::Store;
 
@@ -96,6 +95,8 @@ pub enum StartError {
     Leptos(String),
     #[error(transparent)]
     Secret(#[from] secrets::SecretError),
+    #[error(transparent)]
+    Service(#[from] service::ServiceError),
 }
 
 /// How long a stopping server waits for open requests (a slow upload, a client that keeps its
@@ -107,6 +108,8 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
     store: Store,
+    /// The service's background work, stopped before the database closes.
+    background: service::background::Background,
     pub addr: SocketAddr,
 }
 
@@ -116,37 +119,20 @@ impl Application {
         let mut leptos_options = conf.leptos_options;
         leptos_options.site_addr = settings.addr;
 
+        let listener = tokio::net::TcpListener::bind(settings.addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: settings.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: settings.addr,
+            source,
+        })?;
         let store = Store::open(&settings.database_url).await?;
-        let mut service = Service::new(
-            store.clone(),
-            Locatieserver::new(&settings.locatieserver_url),
-        )
-        .await?;
-        // Cookies are Secure wherever the site is served over https (everywhere but a laptop).
-        service.auth = std::sync::Arc::new(server_auth_state(&settings));
-        service.abuse = std::sync::Arc::new(service::Abuse {
-            limiter: ratelimit::RateLimiter::new(
-                settings.rate_limit_per_minute,
-                settings.rate_limit_burst,
-                secrets::random_bytes()?,
-            ),
-            reads: ratelimit::RateLimiter::new(
-                settings.read_limit_per_minute,
-                settings.read_limit_burst,
-                secrets::random_bytes()?,
-            ),
-            sign_in: ratelimit::RateLimiter::new(
-                domain::sign_in::CLIENT_PER_MINUTE,
-                domain::sign_in::CLIENT_BURST,
-                secrets::random_bytes()?,
-            ),
-            heavy: std::sync::Arc::new(tokio::sync::Semaphore::new(service::HEAVY_READS)),
-            trusted: settings.trusted_proxies.clone(),
-        });
-        service.watch_areas(std::time::Duration::from_secs(10));
-        service.warm_tables();
-        service.photo_dir = settings.photo_dir.clone();
-        service.watch_retention();
+        let service = Service::new(store.clone(), &settings).await?;
+        // Last, once nothing else can fail: the application owns it from here and stops it.
+        let background = service.start_background();
         let state = AppState {
             security: Arc::new(routes::security::Policy::new(
                 &settings.tile_url,
@@ -160,20 +146,11 @@ impl Application {
             },
         };
         let router = router(state);
-        let listener = tokio::net::TcpListener::bind(settings.addr)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: settings.addr,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind {
-            addr: settings.addr,
-            source,
-        })?;
         Ok(Application {
             listener,
             router,
             store,
+            background,
             addr,
         })
     }
@@ -206,20 +183,10 @@ impl Application {
                 Ok(())
             }
         };
+        self.background.stop().await;
         self.store.close().await;
         tracing::info!("stopped");
         result
-    }
-}
-
-fn server_auth_state(settings: &Settings) -> service::AuthState {
-    service::AuthState {
-        secure_cookies: settings
-            .public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://")),
-        public_url: settings.public_url.clone(),
-        ..Default::default()
     }
 }
 
@@ -233,34 +200,36 @@ pub fn router(state: AppState) -> Router {
         let config = state.shell.clone();
         move |_: LeptosOptions| shell(config.clone())
     };
-    Router::new()
-        .route("/meedoen/{kind}", axum::routing::post(routes::form::submit))
-        .route("/taal/{locale}", axum::routing::get(routes::lang::choose))
-        .route(
-            "/staff/campagnes/{id}",
-            axum::routing::post(routes::campaign_forms::save),
-        )
+    use axum::routing::post;
+    // The resident's plain forms: anonymous writes, each under the per-client limit.
+    let anonymous_forms = Router::new()
+        .route("/meedoen/{kind}", post(routes::form::submit))
         .route(
             "/campagne/{id}/vragen",
-            axum::routing::post(routes::campaign_forms::answer),
+            post(routes::campaign_forms::answer),
         )
-        .route(
-            "/melding/{id}/ik-ook",
-            axum::routing::post(routes::form::me_too),
-        )
-        .route("/mijn/{id}", axum::routing::post(routes::form::change_own))
-        .route(
-            "/mijn/{id}/verwijderen",
-            axum::routing::post(routes::form::delete_own),
-        )
+        .route("/melding/{id}/ik-ook", post(routes::form::me_too))
+        .route("/mijn/{id}", post(routes::form::change_own))
+        .route("/mijn/{id}/verwijderen", post(routes::form::delete_own))
         .route(
             "/mijn/{id}/foto",
-            axum::routing::post(routes::photos::upload_form)
+            post(routes::photos::upload_form)
                 .layer(routes::photos::body_limit())
                 .layer(axum::middleware::from_fn_with_state(
                     state.service.clone(),
                     routes::photos::admit,
                 )),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.service.clone(),
+            routes::abuse::limit_writes,
+        ));
+    Router::new()
+        .merge(anonymous_forms)
+        .route("/taal/{locale}", axum::routing::get(routes::lang::choose))
+        .route(
+            "/staff/campagnes/{id}",
+            axum::routing::post(routes::campaign_forms::save),
         )
         // Liveness: the process answers. Readiness: it can also reach its database, so a proxy only
         // sends residents to servers that can store what they send.
@@ -279,10 +248,11 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, fallback_shell))
+        .layer(axum::middleware::from_fn(routes::server_fns::error_status))
         .layer(axum::middleware::from_fn(routes::lang::apply_choice))
         .layer(axum::middleware::from_fn_with_state(
             state.service.clone(),
-            routes::abuse::limit,
+            routes::abuse::limit_server_fns,
         ))
         // Outside the limit, so its 429 answers carry the security headers too.
         .layer(axum::middleware::from_fn_with_state(

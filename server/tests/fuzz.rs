@@ -14,16 +14,17 @@
 //! properties are: no panic, no hang (one input under 5 s; the watchdog ends the run after 60 s), a
 //! rejection names a field, an imported area has an area and finite coordinates.
 //!
-//! Not a fixed number of cases: each test generates inputs until its share of
-//! `TREFPUNT_FUZZ_SECONDS` (default 20) has passed: 30 % each for the importer's two formats, 25 %
-//! for the JSON body, 15 % for the form. The shares add up to the total; as libtest runs tests in
-//! parallel, the file's wall time is less (about half on two cores). Each test prints, past the
-//! harness's capture, how many inputs it ran in how many seconds and what they reached.
+//! Driven by proptest's runner (generation, catching panics, shrinking a failure to the smallest
+//! input that fails the same way). A plain `cargo test` runs a few hundred inputs per target; the
+//! long run is its own step of the test command (`scripts/test.sh`): `TREFPUNT_FUZZ_CASES=10000
+//! cargo test -p server --test fuzz`. Each test prints, past the harness's capture, how many inputs
+//! it ran in how many seconds and what they reached.
 //!
-//! A failing input is written under `std::env::temp_dir()/trefpunt-fuzz/` (with a `.txt` beside it:
-//! the importer's level and fields, the panic and its backtrace, and a shrunk input when proptest
-//! found one); its path and first bytes are printed. `TREFPUNT_FUZZ_SEED=<the seed printed>` with
-//! the test's name replays a run's inputs in the same order.
+//! A failing input (the shrunk one) is written under `std::env::temp_dir()/trefpunt-fuzz/` (with a
+//! `.txt` beside it: the importer's level and fields, the failure and its backtrace); its path and
+//! first bytes are printed. `TREFPUNT_FUZZ_SEED=<the seed printed>` with the test's name replays a
+//! run's inputs in the same order. One input slower than 5 s fails the test; one still running after
+//! 60 s is a hang: a watchdog saves it and ends the test binary (proptest cannot stop a case).
 
 // Test code: a failed expectation is the test's failure (see clippy.toml for #[test] functions).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -45,8 +46,7 @@ use geo::{Area as _, CoordsIter as _};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
-use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config, RngSeed, TestRunner};
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 use serde_json::Value;
 use server::domain::areas::{is_cbs_code, Level};
 use server::import::boundaries::{read, shape_to_geojson, Fields, ImportError};
@@ -68,10 +68,10 @@ macro_rules! say {
 const SLOW: Duration = Duration::from_secs(5);
 /// One input running this long is a hang: the watchdog saves it and ends the test binary.
 const HANG: Duration = Duration::from_secs(60);
-/// How long a failure may be shrunk.
-const SHRINK_FOR: Duration = Duration::from_secs(20);
-/// Failures saved and printed per test (all are counted).
-const MAX_REPORTED: usize = 5;
+/// How long proptest may shrink a failure, in milliseconds.
+const SHRINK_MS: u32 = 20_000;
+/// Inputs per target in a plain `cargo test`.
+const DEFAULT_CASES: u32 = 300;
 /// Documents are cut to this many bytes (a truncation is one more mutation).
 const MAX_BYTES: usize = 256 * 1024;
 
@@ -80,22 +80,22 @@ const MAX_BYTES: usize = 256 * 1024;
 
 #[test]
 fn fuzz_importer_geojson() {
-    fuzz("importer GeoJSON", 0.30, geojson_input(), import_case);
+    fuzz("importer GeoJSON", geojson_input(), import_case);
 }
 
 #[test]
 fn fuzz_importer_topojson() {
-    fuzz("importer TopoJSON", 0.30, topojson_input(), import_case);
+    fuzz("importer TopoJSON", topojson_input(), import_case);
 }
 
 #[test]
 fn fuzz_submission_json() {
-    fuzz("submission JSON", 0.25, submission_input(), submission_case);
+    fuzz("submission JSON", submission_input(), submission_case);
 }
 
 #[test]
 fn fuzz_resident_form() {
-    fuzz("resident form", 0.15, form_input(), form_case);
+    fuzz("resident form", form_input(), form_case);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -391,15 +391,6 @@ enum Outcome {
     Panicked(String),
 }
 
-impl Outcome {
-    fn same_kind(&self, other: &Outcome) -> bool {
-        matches!(
-            (self, other),
-            (Outcome::Broken(_), Outcome::Broken(_)) | (Outcome::Panicked(_), Outcome::Panicked(_))
-        )
-    }
-}
-
 thread_local! {
     /// Set while a case runs: the panic hook keeps the message instead of printing it.
     static IN_CASE: Cell<bool> = const { Cell::new(false) };
@@ -556,12 +547,12 @@ fn report(target: &str, what: &str, bytes: &[u8], note: &str, detail: &str) -> P
     path
 }
 
-fn total_seconds() -> f64 {
-    std::env::var("TREFPUNT_FUZZ_SECONDS")
+/// `TREFPUNT_FUZZ_CASES`: inputs per target (the test command's long run sets it).
+fn cases() -> u32 {
+    std::env::var("TREFPUNT_FUZZ_CASES")
         .ok()
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .unwrap_or(20.0)
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .unwrap_or(DEFAULT_CASES)
 }
 
 /// `TREFPUNT_FUZZ_SEED`, or one from the clock (the four tests start at the same time: the target's
@@ -580,136 +571,90 @@ fn seed_for(target: &str) -> u64 {
         })
 }
 
-fn fuzz<S>(target: &'static str, share: f64, strategy: S, case: fn(&S::Value) -> Verdict)
+fn fuzz<S>(target: &'static str, strategy: S, case: fn(&S::Value) -> Verdict)
 where
     S: Strategy,
     S::Value: FuzzInput,
 {
     install_panic_hook();
-    let budget = Duration::from_secs_f64(total_seconds() * share);
     let seed = seed_for(target);
     let mut runner = TestRunner::new(Config {
+        cases: cases(),
         rng_seed: RngSeed::Fixed(seed),
         failure_persistence: None,
+        max_shrink_time: SHRINK_MS,
+        // Every input is a valid one: nothing is filtered out.
+        max_global_rejects: 0,
         ..Config::default()
     });
     let watchdog = Watchdog::start(target);
     let started = Instant::now();
-    let deadline = started + budget;
-    let (mut inputs, mut bytes, mut panics, mut broken, mut slow) = (0u64, 0u64, 0u64, 0u64, 0u64);
-    let mut slowest = Duration::ZERO;
-    let mut outcomes: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut failures: Vec<String> = Vec::new();
-    while Instant::now() < deadline {
-        let mut tree = strategy
-            .new_tree(&mut runner)
-            .expect("the strategies never reject");
-        let input = tree.current();
+    let stats = RefCell::new(Stats::default());
+    let result = runner.run(&strategy, |input| {
         let (outcome, took) = watchdog.time(&input, || run_one(case, &input));
-        inputs += 1;
-        bytes += input.bytes().len() as u64;
-        slowest = slowest.max(took);
+        let mut stats = stats.borrow_mut();
+        stats.inputs += 1;
+        stats.bytes += input.bytes().len() as u64;
+        stats.slowest = stats.slowest.max(took);
         if took > SLOW {
-            slow += 1;
-            if failures.len() < MAX_REPORTED {
-                let detail = format!(
-                    "one input took {:.3} s (limit {} s)",
-                    took.as_secs_f64(),
-                    SLOW.as_secs()
-                );
-                let path = report(target, "slow", input.bytes(), &input.note(), &detail);
-                failures.push(format!("{detail}: {}", path.display()));
-            }
+            return Err(TestCaseError::fail(format!(
+                "slow: one input took {:.3} s (limit {} s)",
+                took.as_secs_f64(),
+                SLOW.as_secs()
+            )));
         }
-        let (what, detail) = match &outcome {
+        match outcome {
             Outcome::Fine(label) => {
-                *outcomes.entry(label).or_default() += 1;
-                continue;
+                *stats.outcomes.entry(label).or_default() += 1;
+                Ok(())
             }
-            Outcome::Broken(m) => {
-                broken += 1;
-                ("broken", m.clone())
-            }
-            Outcome::Panicked(m) => {
-                panics += 1;
-                ("panic", m.clone())
-            }
-        };
-        if failures.len() >= MAX_REPORTED {
-            continue;
+            Outcome::Broken(m) => Err(TestCaseError::fail(format!("broken: {m}"))),
+            Outcome::Panicked(m) => Err(TestCaseError::fail(format!("panic: {m}"))),
         }
-        let mut detail = detail;
-        // Only the first failure is shrunk: that takes up to SHRINK_FOR, past the deadline.
-        let shrunk = if failures.is_empty() {
-            shrink(&mut tree, case, &outcome, &watchdog)
-        } else {
-            None
-        };
-        if let Some((small, why)) = shrunk {
-            detail.push_str(&format!(
-                "\n\nshrunk to {} bytes ({}), which fails with:\n{why}\n\nthe shrunk input:\n{}",
-                small.bytes().len(),
-                small.note(),
-                String::from_utf8_lossy(small.bytes())
-            ));
-        }
-        let path = report(target, what, input.bytes(), &input.note(), &detail);
-        let first = detail.lines().next().unwrap_or_default().to_string();
-        failures.push(format!("{what}: {first}: {}", path.display()));
-    }
+    });
     drop(watchdog);
-    let secs = started.elapsed().as_secs_f64();
-    let seen: Vec<String> = outcomes.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let stats = stats.into_inner();
+    let seen: Vec<String> = stats
+        .outcomes
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
     say!(
-        "fuzz {target}: {inputs} inputs in {secs:.1} s, {panics} panics, {broken} broken, {slow} slow \
-         (slowest {:.3} s, {:.1} KB on average; seed {seed}; {})",
-        slowest.as_secs_f64(),
-        bytes as f64 / inputs.max(1) as f64 / 1024.0,
+        "fuzz {target}: {} inputs (shrinking included) in {:.1} s (slowest {:.3} s, {:.1} KB on \
+         average; seed {seed}; {})",
+        stats.inputs,
+        started.elapsed().as_secs_f64(),
+        stats.slowest.as_secs_f64(),
+        stats.bytes as f64 / stats.inputs.max(1) as f64 / 1024.0,
         seen.join(", ")
     );
-    assert!(
-        failures.is_empty(),
-        "fuzz {target}: {panics} panics, {broken} broken properties, {slow} slow inputs; saved:\n{}",
-        failures.join("\n")
-    );
+    match result {
+        Ok(()) => {}
+        Err(TestError::Fail(why, input)) => {
+            let path = report(
+                target,
+                "failure",
+                input.bytes(),
+                &input.note(),
+                why.message(),
+            );
+            panic!(
+                "fuzz {target}: {} (shrunk input saved in {})",
+                why.message().lines().next().unwrap_or_default(),
+                path.display()
+            );
+        }
+        Err(TestError::Abort(why)) => panic!("fuzz {target}: aborted: {why}"),
+    }
 }
 
-/// Proptest's shrinking, bounded in time: the smallest input that fails the same way.
-fn shrink<T: ValueTree>(
-    tree: &mut T,
-    case: fn(&T::Value) -> Verdict,
-    first: &Outcome,
-    watchdog: &Watchdog,
-) -> Option<(T::Value, String)>
-where
-    T::Value: FuzzInput,
-{
-    let until = Instant::now() + SHRINK_FOR;
-    let mut best: Option<(T::Value, String)> = None;
-    if !tree.simplify() {
-        return None;
-    }
-    while Instant::now() < until {
-        let candidate = tree.current();
-        let (outcome, _) = watchdog.time(&candidate, || run_one(case, &candidate));
-        let fails = outcome.same_kind(first);
-        if fails {
-            let why = match outcome {
-                Outcome::Broken(m) | Outcome::Panicked(m) => m,
-                Outcome::Fine(_) => String::new(),
-            };
-            best = Some((
-                candidate,
-                why.lines().take(3).collect::<Vec<_>>().join("\n"),
-            ));
-            if !tree.simplify() {
-                break;
-            }
-        } else if !tree.complicate() {
-            break;
-        }
-    }
-    best
+/// What a target's inputs reached.
+#[derive(Default)]
+struct Stats {
+    inputs: u64,
+    bytes: u64,
+    slowest: Duration,
+    outcomes: BTreeMap<&'static str, u64>,
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -119,15 +119,67 @@ impl Offer {
     }
 }
 
+/// Why a server function gave no answer, as the island sees it: typed, so "the database is
+/// unavailable" reaches it as such (it then keeps the entry on the device) and not as a string. The
+/// server answers `BadRequest` with 400, `Unavailable` with 503 and `Internal` with 500.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum FnError {
+    /// The request itself was wrong: a body that does not parse, an argument missing.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The server cannot reach its database or PDOK right now: try again later.
+    #[error("temporarily unavailable: {0}")]
+    Unavailable(String),
+    /// Something failed on the server (its log says what).
+    #[error("internal error")]
+    Internal,
+    /// No answer came: no network, or the answer was unreadable.
+    #[error("no answer: {0}")]
+    NoAnswer(String),
+}
+
+impl leptos::server_fn::error::FromServerFnError for FnError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(e: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match e {
+            // The server could not read what the browser sent.
+            E::Args(m) | E::MissingArg(m) => FnError::BadRequest(m),
+            // Reading the arguments on the server, reading the answer in the browser.
+            #[cfg(feature = "ssr")]
+            E::Deserialization(m) => FnError::BadRequest(m),
+            #[cfg(not(feature = "ssr"))]
+            E::Deserialization(m) => FnError::NoAnswer(m),
+            // The browser got no answer.
+            E::Request(m) => FnError::NoAnswer(m),
+            E::Registration(_)
+            | E::UnsupportedRequestMethod(_)
+            | E::ServerError(_)
+            | E::MiddlewareError(_)
+            | E::Serialization(_)
+            | E::Response(_) => FnError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<BackendError> for FnError {
+    fn from(e: BackendError) -> Self {
+        match e {
+            BackendError::Unavailable(why) => FnError::Unavailable(why),
+            BackendError::Internal => FnError::Internal,
+        }
+    }
+}
+
 /// Stores the resident form's entry. The form's typed address is looked up first when no map position
 /// was given.
 #[server(prefix = "/_fn", endpoint = "submit", input = server_fn::codec::Json)]
-pub async fn submit_entry(draft: FormDraft) -> Result<SubmitOutcome, ServerFnError> {
+pub async fn submit_entry(draft: FormDraft) -> Result<SubmitOutcome, FnError> {
     let backend = expect_context::<BackendRef>();
-    backend
-        .submit_form(draft, request_cookie().await?)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    let cookie = request_cookie().await.map_err(|_| FnError::Internal)?;
+    Ok(backend.submit_form(draft, cookie).await?)
 }
 
 /// The `Cookie` header of the request a server function answers.
@@ -142,12 +194,9 @@ pub(crate) async fn request_cookie() -> Result<Option<String>, ServerFnError> {
 
 /// Address search for the form's "type an address" field.
 #[server(prefix = "/_fn", endpoint = "geocode", input = server_fn::codec::Json)]
-pub async fn geocode(q: String) -> Result<Vec<GeocodeHit>, ServerFnError> {
+pub async fn geocode(q: String) -> Result<Vec<GeocodeHit>, FnError> {
     let backend = expect_context::<BackendRef>();
-    backend
-        .geocode(q)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    Ok(backend.geocode(q).await?)
 }
 
 /// Entries of a kind near a position, for "ik ook" while adding one.
@@ -156,20 +205,14 @@ pub async fn nearby(
     kind: crate::model::Kind,
     lon: f64,
     lat: f64,
-) -> Result<Vec<crate::model::PublicEntry>, ServerFnError> {
+) -> Result<Vec<crate::model::PublicEntry>, FnError> {
     let backend = expect_context::<BackendRef>();
-    backend
-        .nearby(kind, lon, lat)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    Ok(backend.nearby(kind, lon, lat).await?)
 }
 
 /// "Ik ook" (me too) on an entry; its count afterwards, or `None` for an unknown entry.
 #[server(prefix = "/_fn", endpoint = "me_too")]
-pub async fn say_me_too(id: String, respondent: String) -> Result<Option<u64>, ServerFnError> {
+pub async fn say_me_too(id: String, respondent: String) -> Result<Option<u64>, FnError> {
     let backend = expect_context::<BackendRef>();
-    backend
-        .me_too(id, respondent)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    Ok(backend.me_too(id, respondent).await?)
 }

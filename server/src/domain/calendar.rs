@@ -1,6 +1,8 @@
 //! Days and moments. A campaign's period and an event's day are Dutch calendar days
 //! (`YYYY-MM-DD`, compared as text); "today" is the day in the Netherlands (Europe/Amsterdam), so a
-//! campaign opens at midnight there, not at 01:00 or 02:00. Stored moments are UTC timestamps.
+//! campaign opens at midnight there, not at 01:00 or 02:00. Stored moments are UTC timestamps; the
+//! day and month an entry counts in (the period filter, retention) are those of the Netherlands, so
+//! an entry made at 00:30 on 1 December is a December entry.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -66,6 +68,20 @@ pub fn timestamp_of(millis: i64) -> String {
     )
 }
 
+/// The Dutch month (`YYYY-MM`) of a stored timestamp such as `2026-11-30T23:30:00.000Z`.
+pub fn month_in_netherlands(timestamp: &str) -> Option<String> {
+    let at: Timestamp = timestamp.parse().ok()?;
+    let day = day_in_netherlands(at);
+    day.get(..7).map(str::to_string)
+}
+
+/// The moment the Dutch day `day` begins, as timestamps are stored (UTC), so a text comparison
+/// with stored timestamps selects that day's entries: `2026-12-01` → `2026-11-30T23:00:00.000Z`.
+pub fn start_of_dutch_day(day: &str) -> Option<String> {
+    let start = date(day)?.to_zoned(NETHERLANDS.clone()).ok()?.timestamp();
+    Some(timestamp_of(start.as_millisecond()))
+}
+
 /// The day `n` days after `day`.
 pub fn add_days(day: &str, n: i64) -> Option<String> {
     date(day)?.checked_add(n.days()).ok().map(|d| d.to_string())
@@ -118,5 +134,32 @@ mod tests {
         // Summer (UTC+2): 22:00 UTC is midnight.
         assert_eq!(day_in_netherlands(at("2027-06-30T22:00:00Z")), "2027-07-01");
         assert_eq!(day_in_netherlands(at("2027-06-30T21:59:59Z")), "2027-06-30");
+    }
+
+    #[test]
+    fn an_entry_counts_in_the_dutch_month_and_days_start_at_dutch_midnight() {
+        assert_eq!(
+            month_in_netherlands("2026-11-30T23:30:00.000Z").as_deref(),
+            Some("2026-12")
+        );
+        assert_eq!(
+            month_in_netherlands("2026-11-30T22:59:59.999Z").as_deref(),
+            Some("2026-11")
+        );
+        assert_eq!(month_in_netherlands("not a moment"), None);
+        assert_eq!(
+            start_of_dutch_day("2026-12-01").as_deref(),
+            Some("2026-11-30T23:00:00.000Z")
+        );
+        assert_eq!(
+            start_of_dutch_day("2027-07-01").as_deref(),
+            Some("2027-06-30T22:00:00.000Z"),
+            "summer time"
+        );
+        assert_eq!(start_of_dutch_day("2027-02-31"), None);
+        // A stored moment compares as text with the day's start.
+        let start = start_of_dutch_day("2026-12-01").expect("start");
+        assert!("2026-11-30T23:30:00.000Z" >= start.as_str());
+        assert!("2026-11-30T22:59:59.999Z" < start.as_str());
     }
 }

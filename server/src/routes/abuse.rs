@@ -31,7 +31,7 @@ pub fn client_of(svc: &Service, extensions: &Extensions, headers: &HeaderMap) ->
     Some(client_addr(
         peer.ip(),
         forwarded.as_deref(),
-        &svc.abuse.trusted,
+        &svc.abuse().trusted,
     ))
 }
 
@@ -55,49 +55,50 @@ pub enum Limited {
     Read,
 }
 
-/// The limit a request counts against, if any.
-pub fn limited(method: &Method, path: &str) -> Option<Limited> {
-    let write = match *method {
-        Method::PUT => path.starts_with("/api/v1/submissions/") && path.ends_with("/photo"),
-        Method::POST => {
-            path == "/api/v1/submissions"
-                || path == "/_fn/submit"
-                || path == "/_fn/me_too"
-                || path.starts_with("/melding/")
-                || path.starts_with("/mijn/")
-                || path.starts_with("/meedoen/")
-                || path.starts_with("/campagne/")
-                || (path.starts_with("/api/v1/campaigns/") && path.ends_with("/responses"))
-                || (path.starts_with("/api/v1/submissions/") && path.ends_with("/me-too"))
-        }
-        _ => false,
-    };
-    let read = match *method {
-        Method::POST => path == "/_fn/geocode" || path == "/_fn/nearby",
-        Method::GET => path == "/api/v1/geocode",
-        _ => false,
-    };
-    if write {
+/// The per-client limit on anonymous writes, as a route layer: the routes of anonymous writes
+/// carry it (`routes::api`, `crate::router`), so a route is limited by being added with it, not by
+/// a list of paths kept in step by hand.
+pub async fn limit_writes(State(svc): State<Service>, req: Request, next: Next) -> Response {
+    limit(&svc, Limited::Write, req, next).await
+}
+
+/// The per-client limit on the resident form's reads (address search), as a route layer.
+pub async fn limit_reads(State(svc): State<Service>, req: Request, next: Next) -> Response {
+    limit(&svc, Limited::Read, req, next).await
+}
+
+/// The island's server functions are registered by leptos_axum, so their limits are applied here,
+/// by each function's own path: sending and "ik ook" are writes, address search and nearby entries
+/// reads.
+pub async fn limit_server_fns(State(svc): State<Service>, req: Request, next: Next) -> Response {
+    use leptos::server_fn::ServerFn;
+    let path = req.uri().path();
+    let kind = if req.method() != Method::POST {
+        None
+    } else if path == app::api::SubmitEntry::PATH || path == app::api::SayMeToo::PATH {
         Some(Limited::Write)
-    } else if read {
+    } else if path == app::api::Geocode::PATH || path == app::api::Nearby::PATH {
         Some(Limited::Read)
     } else {
         None
+    };
+    match kind {
+        Some(kind) => limit(&svc, kind, req, next).await,
+        None => next.run(req).await,
     }
 }
 
-pub async fn limit(State(svc): State<Service>, req: Request, next: Next) -> Response {
-    let abuse = &svc.abuse;
-    let (limiter, what) = match limited(req.method(), req.uri().path()) {
-        Some(Limited::Write) => (&abuse.limiter, "entries"),
-        Some(Limited::Read) => (&abuse.reads, "searches"),
-        None => return next.run(req).await,
+async fn limit(svc: &Service, kind: Limited, req: Request, next: Next) -> Response {
+    let abuse = svc.abuse();
+    let (limiter, what) = match kind {
+        Limited::Write => (&abuse.limiter, "entries"),
+        Limited::Read => (&abuse.reads, "searches"),
     };
     if !limiter.is_enabled() {
         return next.run(req).await;
     }
     // Without connection info (a test calling the router directly) there is no client to count.
-    let Some(client) = client_of(&svc, req.extensions(), req.headers()) else {
+    let Some(client) = client_of(svc, req.extensions(), req.headers()) else {
         return next.run(req).await;
     };
     // An event's kiosk: one tablet, one resident after another, often syncing a queue at once.
@@ -128,7 +129,7 @@ pub async fn limit(State(svc): State<Service>, req: Request, next: Next) -> Resp
 /// process: beyond [`Abuse::heavy`](crate::service::Abuse)'s permits the answer is 503 with
 /// `Retry-After` at once, instead of a queue that grows until the server stops answering anyone.
 pub async fn heavy(State(svc): State<Service>, req: Request, next: Next) -> Response {
-    match svc.abuse.heavy.clone().try_acquire_owned() {
+    match svc.abuse().heavy.clone().try_acquire_owned() {
         Ok(permit) => {
             let res = next.run(req).await;
             drop(permit);
@@ -138,29 +139,5 @@ pub async fn heavy(State(svc): State<Service>, req: Request, next: Next) -> Resp
             "the server is busy with other requests for figures and maps; try again in a few seconds",
         )
         .into_response(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn anonymous_writes_and_the_forms_reads_are_limited() {
-        let w = Some(Limited::Write);
-        assert_eq!(limited(&Method::POST, "/api/v1/submissions"), w);
-        assert_eq!(limited(&Method::POST, "/meedoen/plek"), w);
-        assert_eq!(limited(&Method::POST, "/campagne/x/vragen"), w);
-        assert_eq!(limited(&Method::POST, "/api/v1/campaigns/x/responses"), w);
-        assert_eq!(limited(&Method::POST, "/_fn/submit"), w);
-        assert_eq!(limited(&Method::POST, "/_fn/me_too"), w);
-        assert_eq!(limited(&Method::PUT, "/api/v1/submissions/x/photo"), w);
-        let r = Some(Limited::Read);
-        assert_eq!(limited(&Method::POST, "/_fn/geocode"), r);
-        assert_eq!(limited(&Method::POST, "/_fn/nearby"), r);
-        assert_eq!(limited(&Method::GET, "/api/v1/geocode"), r);
-        assert_eq!(limited(&Method::GET, "/api/v1/submissions"), None);
-        assert_eq!(limited(&Method::POST, "/api/v1/campaigns"), None);
-        assert_eq!(limited(&Method::POST, "/staff/inloggen"), None);
     }
 }

@@ -54,6 +54,9 @@ pub fn router(svc: &Service) -> Router<Service> {
 fn routes(svc: &Service) -> ApiRoutes {
     // Public reads that cost real work per request: at most `HEAVY_READS` at once per process.
     let heavy = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::heavy);
+    // Anonymous writes and the resident form's reads: the per-client limits.
+    let writes = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::limit_writes);
+    let reads = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::limit_reads);
     let api = ApiRoutes::new()
         .route("/areas", get(areas).route_layer(heavy()))
         .route("/heatmap", get(heatmap).route_layer(heavy()))
@@ -63,10 +66,15 @@ fn routes(svc: &Service) -> ApiRoutes {
         // The public list reads up to 10,000 rows: a heavy read, while adding one stays light.
         .route(
             "/submissions",
-            post(create_submission).get(axum::handler::Handler::layer(list_submissions, heavy())),
+            post(create_submission)
+                .route_layer(writes())
+                .get(axum::handler::Handler::layer(list_submissions, heavy())),
         )
         .route("/submissions/{id}", get(one_submission))
-        .route("/submissions/{id}/me-too", post(me_too))
+        .route(
+            "/submissions/{id}/me-too",
+            post(me_too).route_layer(writes()),
+        )
         .route(
             "/submissions/{id}/photo",
             // Route layers: a method the route does not have gets its 405 before any check.
@@ -76,6 +84,7 @@ fn routes(svc: &Service) -> ApiRoutes {
                     svc.clone(),
                     super::photos::admit,
                 ))
+                .route_layer(writes())
                 .get(super::photos::own_file),
         )
         .route("/photos/{file}", get(super::photos::file))
@@ -83,7 +92,7 @@ fn routes(svc: &Service) -> ApiRoutes {
             "/submissions/{id}/private",
             get(own_entry).patch(change_own).delete(delete_own),
         )
-        .route("/geocode", get(geocode))
+        .route("/geocode", get(geocode).route_layer(reads()))
         .route(
             "/campaigns",
             get(super::campaigns::list).post(super::campaigns::create),
@@ -92,7 +101,10 @@ fn routes(svc: &Service) -> ApiRoutes {
             "/campaigns/{id}",
             get(super::campaigns::one).put(super::campaigns::replace),
         )
-        .route("/campaigns/{id}/responses", post(super::campaigns::respond))
+        .route(
+            "/campaigns/{id}/responses",
+            post(super::campaigns::respond).route_layer(writes()),
+        )
         .route(
             "/events",
             get(super::events::list).post(super::events::create),
@@ -547,14 +559,13 @@ mod tests {
         let store = crate::store::Store::open("sqlite::memory:")
             .await
             .expect("store");
-        let mut svc = Service::new(store, crate::Locatieserver::new("http://127.0.0.1:9"))
-            .await
-            .expect("service");
-        let busy = crate::service::Abuse {
-            heavy: std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
-            ..Default::default()
-        };
-        svc.abuse = std::sync::Arc::new(busy);
+        let svc = Service::new(
+            store,
+            &crate::config::Settings::with_defaults("sqlite::memory:"),
+        )
+        .await
+        .expect("service")
+        .with_heavy_reads(0);
         let app = router(&svc).with_state(svc);
         let call = |method: &str, uri: &str, body: &str| {
             Request::builder()

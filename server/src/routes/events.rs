@@ -172,7 +172,7 @@ async fn status_form(
 
 /// The site's address for links printed on paper.
 fn origin(svc: &Service, headers: &HeaderMap) -> String {
-    if let Some(u) = &svc.auth.public_url {
+    if let Some(u) = svc.public_url() {
         return u.trim_end_matches('/').to_string();
     }
     let host = headers

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod pages;
 pub mod photos;
 pub mod security;
+pub mod server_fns;
 pub mod staff;
 pub mod staff_forms;
 

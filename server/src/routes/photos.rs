@@ -35,21 +35,11 @@ pub async fn admit(
         return ApiError::Unauthenticated("send the key of the entry's private link in X-Edit-Key")
             .into_response();
     };
-    if !svc.private_links.verify(&id.to_ascii_lowercase(), key) {
-        return ApiError::NotFound.into_response();
-    }
-    let slot = tokio::time::timeout(
-        crate::service::photos::UPLOAD_WAIT,
-        svc.photo_slots.uploads.acquire(),
-    )
-    .await;
-    let Ok(Ok(_permit)) = slot else {
-        return ApiError::Unavailable(
-            "many photos are being uploaded right now; try again in a minute",
-        )
-        .into_response();
+    let slot = match svc.admit_upload(&id, key).await {
+        Ok(slot) => slot,
+        Err(e) => return ApiError::from(e).into_response(),
     };
-    match tokio::time::timeout(svc.photo_slots.upload_time, next.run(req)).await {
+    match tokio::time::timeout(slot.time, next.run(req)).await {
         Ok(res) => res,
         // Dropped mid-way: an unfinished write is rolled back, a file without its row is swept
         // as an orphan (`photos::ORPHAN_AGE`).
@@ -271,13 +261,13 @@ mod tests {
         let store = crate::store::Store::open("sqlite::memory:")
             .await
             .expect("store");
-        let mut svc = Service::new(store, crate::Locatieserver::new("http://127.0.0.1:9"))
-            .await
-            .expect("service");
-        svc.photo_slots = std::sync::Arc::new(crate::service::photos::PhotoSlots {
-            upload_time: std::time::Duration::from_secs(1),
-            ..Default::default()
-        });
+        let svc = Service::new(
+            store,
+            &crate::config::Settings::with_defaults("sqlite::memory:"),
+        )
+        .await
+        .expect("service")
+        .with_upload_time(std::time::Duration::from_secs(1));
         let router = crate::routes::api::router(&svc).with_state(svc);
         let id = uuid::Uuid::new_v4().to_string();
         let entry = serde_json::json!({

@@ -41,7 +41,7 @@ pub fn session_cookies(
     svc: &Service,
     signed: &crate::service::staff::SignedIn,
 ) -> [(header::HeaderName, String); 2] {
-    let secure = svc.auth.secure_cookies;
+    let secure = svc.secure_cookies();
     [
         (
             header::SET_COOKIE,
@@ -90,7 +90,7 @@ async fn sign_out(
         StatusCode::NO_CONTENT,
         [(
             header::SET_COOKIE,
-            auth::expired_cookie(svc.auth.secure_cookies),
+            auth::expired_cookie(svc.secure_cookies()),
         )],
     )
         .into_response())

@@ -90,7 +90,7 @@ async fn sign_out(
         [
             (
                 header::SET_COOKIE,
-                auth::expired_cookie(svc.auth.secure_cookies),
+                auth::expired_cookie(svc.secure_cookies()),
             ),
             (header::LOCATION, "/staff".to_string()),
         ],

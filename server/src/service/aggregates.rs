@@ -14,6 +14,7 @@ use crate::domain::aggregate::{release_tree, AreaCount, Figure, Selection, Table
 use crate::domain::areas::{cbs_level, cbs_parent, Level};
 use crate::domain::privacy::DEFAULT_K;
 use crate::service::Service;
+use crate::store::dutch_month;
 use crate::store::{AreaFacts, StoreError};
 
 /// One gemeente's tables: every entry, and the wishes offering a talent per area (all time).
@@ -208,26 +209,23 @@ impl Service {
 
     /// Builds every gemeente's tables in the background after start, so the first dashboard visit
     /// does not wait for them (about 30 ms per gemeente of a few thousand entries).
-    pub fn warm_tables(&self) {
-        let svc = self.clone();
-        tokio::spawn(async move {
-            let started = std::time::Instant::now();
-            let Ok(revisions) = svc.store.revisions().await else {
+    pub async fn warm_tables(&self) {
+        let started = std::time::Instant::now();
+        let Ok(revisions) = self.store.revisions().await else {
+            return;
+        };
+        let n = revisions.len();
+        for (gemeente, revision) in revisions {
+            if let Err(e) = self.tables(&gemeente, revision).await {
+                tracing::warn!(error = %e, "aggregate warm-up stopped");
                 return;
-            };
-            let n = revisions.len();
-            for (gemeente, revision) in revisions {
-                if let Err(e) = svc.tables(&gemeente, revision).await {
-                    tracing::warn!(error = %e, "aggregate warm-up stopped");
-                    return;
-                }
             }
-            tracing::info!(
-                gemeenten = n,
-                ms = started.elapsed().as_millis() as u64,
-                "aggregate tables built"
-            );
-        });
+        }
+        tracing::info!(
+            gemeenten = n,
+            ms = started.elapsed().as_millis() as u64,
+            "aggregate tables built"
+        );
     }
 
     /// Every released figure the filter asks for, over every gemeente with entries (or the one the
@@ -273,7 +271,7 @@ impl Service {
     /// The periods with entries, for the period filter.
     async fn periods(&self) -> Result<Vec<Period>, StoreError> {
         Ok(match self.store.month_span().await? {
-            Some((first, last)) => match (Period::month_of(&first), Period::month_of(&last)) {
+            Some((first, last)) => match (dutch_month(&first), dutch_month(&last)) {
                 (Some(a), Some(b)) => Period::lattice(a, b),
                 _ => Vec::new(),
             },

@@ -111,24 +111,8 @@ impl Service {
             .clone()
     }
 
-    /// Keeps the index up to date with the stored areas: every `every`, loads them again when an
-    /// import (`trefpunt import-areas`, another process) counted their generation up, and
-    /// re-assigns the entries stored under an older one (this server's own in the seconds before
-    /// it noticed, another server's, or those a PostgreSQL import could not see). The first round
-    /// runs at once, for entries a stopped server left behind.
-    pub fn watch_areas(&self, every: std::time::Duration) {
-        let svc = self.clone();
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) = svc.refresh_areas().await {
-                    tracing::warn!(error = %e, "areas not refreshed; trying again");
-                }
-                tokio::time::sleep(every).await;
-            }
-        });
-    }
-
-    /// One round of [`Service::watch_areas`].
+    /// Reloads the area index when an import changed the areas, and re-assigns the entries stored
+    /// under older areas (`service::background` runs it every few seconds).
     pub async fn refresh_areas(&self) -> Result<(), StoreError> {
         let mut loaded = self.loaded_areas();
         if self.store.area_generation().await? != loaded.generation {

@@ -13,6 +13,7 @@
 
 pub mod aggregates;
 pub mod areas;
+pub mod background;
 pub mod campaigns;
 pub mod error;
 pub mod events;
@@ -27,6 +28,7 @@ pub use staff::StaffCheck;
 
 use std::sync::{Arc, RwLock};
 
+use crate::config::Settings;
 use crate::pdok::locatieserver::Locatieserver;
 use crate::service::aggregates::{FactsCache, TableCache};
 use crate::store::{Store, StoreError};
@@ -50,30 +52,32 @@ async fn deployment_secret(store: &Store, name: &str) -> Result<String, StoreErr
     store.secret_or_insert(name, &fresh).await
 }
 
+/// The application service. Built once from the deployment's [`Settings`]; its parts are its own
+/// (routes and pages reach them through its methods).
 #[derive(Clone)]
 pub struct Service {
-    pub store: Store,
-    pub geocoder: Locatieserver,
+    store: Store,
+    geocoder: Locatieserver,
     /// The areas every submission is assigned to at write time; replaced whole when areas are imported.
-    pub areas: Arc<RwLock<Arc<LoadedAreas>>>,
+    areas: Arc<RwLock<Arc<LoadedAreas>>>,
     /// Each gemeente's aggregate table, rebuilt when its revision changes.
-    pub tables: Arc<TableCache>,
-    pub facts: Arc<FactsCache>,
-    pub auth: Arc<AuthState>,
-    pub abuse: Arc<Abuse>,
+    tables: Arc<TableCache>,
+    facts: Arc<FactsCache>,
+    auth: Arc<AuthState>,
+    abuse: Arc<Abuse>,
     /// Where residents' photos are kept (files named by their content hash).
-    pub photo_dir: std::path::PathBuf,
+    photo_dir: std::path::PathBuf,
     /// How many photo uploads are held and decoded at once.
-    pub photo_slots: Arc<crate::service::photos::PhotoSlots>,
+    photo_slots: Arc<crate::service::photos::PhotoSlots>,
     /// The `/api/v1/areas` answers, built once per import.
-    pub area_shapes: Arc<AreaShapes>,
+    area_shapes: Arc<AreaShapes>,
     /// The record keys behind the figures' cell-key noise (`domain::cell_key`), from a secret of
     /// this deployment.
-    pub cell_keys: Arc<crate::domain::cell_key::CellKeys>,
+    cell_keys: Arc<crate::domain::cell_key::CellKeys>,
     /// The keys of residents' private links, from the deployment's secret (read once at start).
-    pub private_links: Arc<crate::secrets::PrivateLinks>,
+    private_links: Arc<crate::secrets::PrivateLinks>,
     /// The marks of browsers staff signed in from (see `secrets::DeviceMarks`).
-    pub device_marks: Arc<crate::secrets::DeviceMarks>,
+    device_marks: Arc<crate::secrets::DeviceMarks>,
 }
 
 /// The in-memory limits per client (and whose `X-Forwarded-For` to believe), and the bound on heavy
@@ -94,16 +98,30 @@ pub struct Abuse {
 /// means a flood.
 pub const HEAVY_READS: usize = 16;
 
-impl Default for Abuse {
-    /// Off: library users and tests switch it on; `trefpunt serve` takes it from the settings.
-    fn default() -> Self {
-        Abuse {
-            limiter: crate::ratelimit::RateLimiter::off(),
-            reads: crate::ratelimit::RateLimiter::off(),
-            sign_in: crate::ratelimit::RateLimiter::off(),
+impl Abuse {
+    /// The limits of the settings, each keyed with fresh random bytes (so the hashes of client
+    /// addresses they keep mean nothing outside this process).
+    fn new(settings: &Settings) -> Result<Abuse, crate::secrets::SecretError> {
+        use crate::ratelimit::RateLimiter;
+        Ok(Abuse {
+            limiter: RateLimiter::new(
+                settings.rate_limit_per_minute,
+                settings.rate_limit_burst,
+                crate::secrets::random_bytes()?,
+            ),
+            reads: RateLimiter::new(
+                settings.read_limit_per_minute,
+                settings.read_limit_burst,
+                crate::secrets::random_bytes()?,
+            ),
+            sign_in: RateLimiter::new(
+                crate::domain::sign_in::CLIENT_PER_MINUTE,
+                crate::domain::sign_in::CLIENT_BURST,
+                crate::secrets::random_bytes()?,
+            ),
             heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_READS)),
-            trusted: crate::ratelimit::TrustedProxies::none(),
-        }
+            trusted: settings.trusted_proxies.clone(),
+        })
     }
 }
 
@@ -118,18 +136,25 @@ pub struct AuthState {
     pub hashing: tokio::sync::Semaphore,
 }
 
-impl Default for AuthState {
-    fn default() -> Self {
+impl AuthState {
+    fn new(settings: &Settings) -> AuthState {
         AuthState {
-            secure_cookies: false,
-            public_url: None,
+            // Cookies are Secure wherever the site is served over https (everywhere but a laptop).
+            secure_cookies: settings
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+            public_url: settings.public_url.clone(),
             hashing: tokio::sync::Semaphore::new(2),
         }
     }
 }
 
 impl Service {
-    pub async fn new(store: Store, geocoder: Locatieserver) -> Result<Service, StoreError> {
+    /// The service of a deployment on `store`, set up from its settings: the area index loaded,
+    /// the deployment's secrets read (made at the first start). Background work starts separately
+    /// ([`Service::start_background`]).
+    pub async fn new(store: Store, settings: &Settings) -> Result<Service, ServiceError> {
         let areas = LoadedAreas::load(&store).await?;
         // Made once per deployment from the OS's random source; a malformed one stops the start
         // instead of handing out keys anyone could compute.
@@ -148,19 +173,58 @@ impl Service {
         .map_err(|e| StoreError::Unreadable(e.to_string()))?;
         Ok(Service {
             store,
-            geocoder,
+            geocoder: Locatieserver::new(&settings.locatieserver_url),
             areas: Arc::new(RwLock::new(Arc::new(areas))),
             tables: Arc::default(),
             facts: Arc::default(),
-            auth: Arc::default(),
-            abuse: Arc::default(),
-            photo_dir: std::path::PathBuf::from("data/photos"),
+            auth: Arc::new(AuthState::new(settings)),
+            abuse: Arc::new(Abuse::new(settings)?),
+            photo_dir: settings.photo_dir.clone(),
             private_links: Arc::new(private_links),
             device_marks: Arc::new(device_marks),
             cell_keys: Arc::new(cell_keys),
             area_shapes: Arc::default(),
             photo_slots: Arc::default(),
         })
+    }
+
+    /// The per-client limits and the bound on heavy reads (applied by the routes' layers).
+    pub fn abuse(&self) -> &Abuse {
+        &self.abuse
+    }
+
+    /// Whether cookies are `Secure` (the site is served over https).
+    pub fn secure_cookies(&self) -> bool {
+        self.auth.secure_cookies
+    }
+
+    /// The address residents reach the site at, when set (for QR codes and posters).
+    pub fn public_url(&self) -> Option<&str> {
+        self.auth.public_url.as_deref()
+    }
+
+    /// The same service with at most `n` heavy reads at once (tests make it 0: always busy).
+    #[cfg(test)]
+    pub(crate) fn with_heavy_reads(mut self, n: usize) -> Self {
+        let abuse = Abuse {
+            heavy: Arc::new(tokio::sync::Semaphore::new(n)),
+            limiter: crate::ratelimit::RateLimiter::off(),
+            reads: crate::ratelimit::RateLimiter::off(),
+            sign_in: crate::ratelimit::RateLimiter::off(),
+            trusted: crate::ratelimit::TrustedProxies::none(),
+        };
+        self.abuse = Arc::new(abuse);
+        self
+    }
+
+    /// The same service with uploads that must arrive within `time` (tests make it short).
+    #[cfg(test)]
+    pub(crate) fn with_upload_time(mut self, time: std::time::Duration) -> Self {
+        self.photo_slots = Arc::new(crate::service::photos::PhotoSlots {
+            upload_time: time,
+            ..Default::default()
+        });
+        self
     }
 
     /// Whether the database answers (the readiness probe).

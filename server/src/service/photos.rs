@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use app::model::Kind;
 
 use crate::domain::photo::{process, PhotoError, PhotoLimits};
+use crate::service::error::ServiceError;
 use crate::service::Service;
 use crate::store::StoreError;
 
@@ -57,16 +58,23 @@ pub const UPLOAD_TIME: std::time::Duration = std::time::Duration::from_secs(150)
 /// The two bounds that keep a burst of uploads within memory: peak memory stays under the
 /// process's own plus `UPLOADS_AT_ONCE` × 10 MiB plus `DECODES_AT_ONCE` × one decode.
 pub struct PhotoSlots {
-    pub uploads: tokio::sync::Semaphore,
+    pub uploads: std::sync::Arc<tokio::sync::Semaphore>,
     pub decodes: tokio::sync::Semaphore,
     /// [`UPLOAD_TIME`], shorter in tests.
     pub upload_time: std::time::Duration,
 }
 
+/// An admitted upload's place (see [`Service::admit_upload`]): held until dropped.
+pub struct UploadSlot {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    /// How long the body may take to arrive.
+    pub time: std::time::Duration,
+}
+
 impl Default for PhotoSlots {
     fn default() -> Self {
         PhotoSlots {
-            uploads: tokio::sync::Semaphore::new(UPLOADS_AT_ONCE),
+            uploads: std::sync::Arc::new(tokio::sync::Semaphore::new(UPLOADS_AT_ONCE)),
             decodes: tokio::sync::Semaphore::new(DECODES_AT_ONCE),
             upload_time: UPLOAD_TIME,
         }
@@ -74,6 +82,30 @@ impl Default for PhotoSlots {
 }
 
 impl Service {
+    /// Admits an upload of entry `id`'s photo before its body is read: a key that does not open
+    /// the entry costs neither a slot nor a byte (`NotFound` at once). Then at most
+    /// [`UPLOADS_AT_ONCE`] bodies are in memory; the rest wait their turn and after [`UPLOAD_WAIT`]
+    /// are told the service is busy. The slot is held while the body arrives, at most its `time`.
+    pub async fn admit_upload(&self, id: &str, key: &str) -> Result<UploadSlot, ServiceError> {
+        if !self.private_links.verify(&id.to_ascii_lowercase(), key) {
+            return Err(ServiceError::NotFound);
+        }
+        let slot = tokio::time::timeout(
+            UPLOAD_WAIT,
+            self.photo_slots.uploads.clone().acquire_owned(),
+        )
+        .await;
+        let Ok(Ok(permit)) = slot else {
+            return Err(ServiceError::Busy(
+                "many photos are being uploaded right now; try again in a minute",
+            ));
+        };
+        Ok(UploadSlot {
+            _permit: permit,
+            time: self.photo_slots.upload_time,
+        })
+    }
+
     /// The photo file of entry `id` for its author (the private link's key proves authorship),
     /// published or not: its path, or `None`.
     pub async fn own_photo(&self, id: &str, key: &str) -> Result<Option<PathBuf>, StoreError> {

@@ -3,8 +3,6 @@
 //! page of the visit that wrote it) hands the key out; with it the author reads, changes or deletes
 //! that one entry. And retention: a campaign's free text removed after its period.
 
-use std::time::Duration;
-
 use app::model::{Campaign, OwnChange, OwnEntry, Receipt, Rule, Violation};
 
 use crate::service::Service;
@@ -135,23 +133,6 @@ impl Service {
         // journal's old frames.
         self.store.truncate_journal().await?;
         Ok(removed)
-    }
-
-    /// Runs retention (and empties SQLite's journal) at start and then every hour.
-    pub fn watch_retention(&self) {
-        let svc = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match svc.apply_retention().await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(entries = n, "retention: free text removed"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "retention failed; tried again in an hour")
-                    }
-                }
-                tokio::time::sleep(Duration::from_secs(3600)).await;
-            }
-        });
     }
 }
 

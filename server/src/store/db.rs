@@ -15,6 +15,7 @@ use super::ingest::Ingest;
 use super::tx::WriteTx;
 use super::{Entries, EntryFilter, GemeenteRecords, RawRow, StoreError, Stored};
 use crate::domain::aggregate::Record;
+use crate::domain::calendar::{month_in_netherlands, start_of_dutch_day};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -458,7 +459,7 @@ impl Store {
                         kind: Kind::parse(&kind)?,
                         category,
                         campaign,
-                        month: Period::month_of(&at)?,
+                        month: dutch_month(&at)?,
                         respondent_key: keys.respondent(&respondent),
                         respondent,
                     })
@@ -587,9 +588,11 @@ fn filter_clauses(f: &InsightFilter) -> (String, Vec<String>) {
             binds.push(v);
         }
     }
+    // The period's first and next-after-last Dutch days, as the moments they begin.
     if let Some((from, to)) = f.period.bounds() {
+        let start = |day: String| start_of_dutch_day(&day).unwrap_or(day);
         sql.push_str(" AND created_at >= ? AND created_at < ?");
-        binds.extend([from, to]);
+        binds.extend([start(from), start(to)]);
     }
     (sql, binds)
 }
@@ -732,3 +735,8 @@ const PUBLIC_COLUMNS: &str =
     "id, kind, category, pub_lon, pub_lat, details, created_at, campaign, status, status_note, text, text_public, \
      (SELECT count(*) FROM me_too m WHERE m.submission = submissions.id) AS me_too, \
      (SELECT hash FROM photos p WHERE p.submission = submissions.id AND p.public = 1) AS photo";
+
+/// The Dutch month an entry made at `timestamp` counts in.
+pub fn dutch_month(timestamp: &str) -> Option<Period> {
+    Period::parse(&month_in_netherlands(timestamp)?).filter(|p| matches!(p, Period::Month(..)))
+}

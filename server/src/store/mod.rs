@@ -18,7 +18,7 @@ mod tx;
 mod upgrade;
 
 pub use campaigns::{Answered, MeToo};
-pub use db::Store;
+pub use db::{dutch_month, Store};
 pub use dialect::Backend;
 pub use merge::{Candidate, Merge};
 pub use staff::{split_codes, AuditEntry, QueuedText, SessionUser, StaffUser};

@@ -152,7 +152,7 @@ impl Store {
 
     /// Removes the residents' own words (free text; a place's "who", a wish's talent; the answers to
     /// `text_questions` of the survey) once a campaign's retention period has passed: `days` after
-    /// its last day, or after each entry's own day when it has none. Counts, categories and places
+    /// its last day, or after each entry's own (Dutch) day when it has none. Counts, categories and places
     /// stay. Returns how many entries lost text.
     pub async fn apply_retention(
         &self,
@@ -162,8 +162,14 @@ impl Store {
         text_questions: &[String],
     ) -> Result<u64, StoreError> {
         let cutoff = retention_cutoff(days);
-        // `?2` is the campaign's last day, or NULL to count from each row's own day.
-        let expired = |day_column: &str| format!("substr(coalesce(?2, {day_column}), 1, 10) < ?3");
+        // The moment the cutoff's Dutch day begins: a row made before it is of an earlier Dutch day.
+        let cutoff_moment =
+            crate::domain::calendar::start_of_dutch_day(&cutoff).unwrap_or_else(|| cutoff.clone());
+        // `?2` is the campaign's last day (a Dutch day), or NULL to count from each row's own
+        // moment.
+        let expired = |moment_column: &str| {
+            format!("((?2 IS NOT NULL AND ?2 < ?3) OR (?2 IS NULL AND {moment_column} < ?4))")
+        };
         let mut tx = self.write_tx().await?;
         let n = sqlx::query(&self.backend.sql(&format!(
             "UPDATE submissions SET text = NULL, text_public = 0, content_hash = '', \
@@ -175,6 +181,7 @@ impl Store {
         .bind(campaign)
         .bind(ends_on)
         .bind(&cutoff)
+        .bind(&cutoff_moment)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -192,6 +199,7 @@ impl Store {
             .bind(campaign)
             .bind(ends_on)
             .bind(&cutoff)
+            .bind(&cutoff_moment)
             .execute(&mut *tx)
             .await?;
         }

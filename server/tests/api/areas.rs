@@ -52,7 +52,10 @@ async fn imported_areas_are_assigned_at_write_time_and_to_what_was_stored_before
         let store = server::store::Store::open(&db_url).await.expect("open");
         let svc = server::service::Service::new(
             store.clone(),
-            server::pdok::locatieserver::Locatieserver::new(&locatieserver),
+            &server::config::Settings {
+                locatieserver_url: locatieserver.clone(),
+                ..server::config::Settings::with_defaults("sqlite::memory:")
+            },
         )
         .await
         .expect("service");
@@ -685,7 +688,10 @@ async fn entries_stored_by_a_replaced_index_are_reassigned_in_the_next_round() {
     let store = server::store::Store::open(&db.url).await.expect("open");
     let svc = server::service::Service::new(
         store.clone(),
-        server::pdok::locatieserver::Locatieserver::new("http://127.0.0.1:9"),
+        &server::config::Settings {
+            locatieserver_url: "http://127.0.0.1:9".to_string(),
+            ..server::config::Settings::with_defaults("sqlite::memory:")
+        },
     )
     .await
     .expect("service");

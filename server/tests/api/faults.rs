@@ -198,6 +198,24 @@ async fn a_full_disk_refuses_writes_serves_reads_and_recovers_without_restart() 
         .await
         .expect("html")
         .contains("Trap zonder leuning"));
+    // The island's server function says it typed, so the island keeps the entry on the device.
+    let draft = app::model::FormDraft::from_pairs(&form);
+    let res = app
+        .client
+        .post(app.url("/_fn/submit"))
+        .json(&serde_json::json!({ "draft": draft }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 503);
+    assert!(res.headers().contains_key("retry-after"));
+    let said: serde_json::Value = res.json().await.expect("json");
+    assert!(
+        said["Unavailable"]
+            .as_str()
+            .is_some_and(|why| why.contains("disk is full")),
+        "{said}"
+    );
     reads_work(&app, &stored).await;
 
     // Space returns: the same server takes the waiting entry, which had not been stored.

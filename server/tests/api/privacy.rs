@@ -475,7 +475,10 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
     let store = server::store::Store::open(&app.db_url).await.expect("open");
     let svc = server::service::Service::new(
         store,
-        server::pdok::locatieserver::Locatieserver::new("http://127.0.0.1:9"),
+        &server::config::Settings {
+            locatieserver_url: "http://127.0.0.1:9".to_string(),
+            ..server::config::Settings::with_defaults("sqlite::memory:")
+        },
     )
     .await
     .expect("service");

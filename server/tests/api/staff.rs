@@ -956,3 +956,51 @@ async fn every_staff_page_and_form_refuses_the_wrong_caller() {
         );
     }
 }
+
+/// An entry made at 00:30 on 1 December in the Netherlands (23:30 UTC on 30 November) is a December
+/// entry: the period filter follows the Dutch day, as campaign periods do.
+#[tokio::test]
+async fn the_period_filter_counts_an_entry_in_its_dutch_month() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff(&app, "admin", "beheer@gemeente.nl");
+    let admin = session(&app, "beheer@gemeente.nl").await;
+    let late = new_id();
+    let evening = new_id();
+    for id in [&late, &evening] {
+        assert_eq!(app.post_json(&barrier(id, &new_id())).await.status(), 201);
+    }
+    let pool = app.pool().await;
+    for (id, at) in [
+        (&late, "2026-11-30T23:30:00.000Z"),
+        (&evening, "2026-11-30T22:30:00.000Z"),
+    ] {
+        sqlx::query(&app.sql("UPDATE submissions SET created_at = ? WHERE id = ?"))
+            .bind(at)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("move the entry in time");
+    }
+    let rows = |period: &'static str| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let res = call(
+                app,
+                Method::GET,
+                &format!("/export.csv?raw=true&period={period}"),
+                Some(admin),
+                false,
+            )
+            .await;
+            assert_eq!(res.status(), 200);
+            res.text().await.expect("csv")
+        }
+    };
+    let december = rows("2026-12").await;
+    let november = rows("2026-11").await;
+    assert!(december.contains(late.as_str()), "{december}");
+    assert!(!december.contains(evening.as_str()), "{december}");
+    assert!(november.contains(evening.as_str()), "{november}");
+    assert!(!november.contains(late.as_str()), "{november}");
+}

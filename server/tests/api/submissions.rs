@@ -277,7 +277,10 @@ async fn every_api_route_is_in_the_document_and_every_documented_operation_is_ro
         .expect("store");
     let svc = server::service::Service::new(
         store,
-        server::pdok::locatieserver::Locatieserver::new("http://127.0.0.1:9"),
+        &server::config::Settings {
+            locatieserver_url: "http://127.0.0.1:9".to_string(),
+            ..server::config::Settings::with_defaults("sqlite::memory:")
+        },
     )
     .await
     .expect("service");
@@ -496,6 +499,32 @@ async fn anonymous_writes_are_limited_per_client_and_no_address_is_stored() {
         .parse()
         .expect("seconds");
     assert!((1..=60).contains(&wait), "{wait}");
+    // Every anonymous write shares that budget: the API's, the resident's plain forms and the
+    // island's server functions.
+    for (method, path) in [
+        (reqwest::Method::POST, "/api/v1/submissions/x/me-too"),
+        (reqwest::Method::PUT, "/api/v1/submissions/x/photo"),
+        (reqwest::Method::POST, "/api/v1/campaigns/default/responses"),
+        (reqwest::Method::POST, "/meedoen/drempel"),
+        (reqwest::Method::POST, "/campagne/default/vragen"),
+        (reqwest::Method::POST, "/melding/x/ik-ook"),
+        (reqwest::Method::POST, "/mijn/x"),
+        (reqwest::Method::POST, "/mijn/x/verwijderen"),
+        (reqwest::Method::POST, "/mijn/x/foto"),
+        (reqwest::Method::POST, "/_fn/submit"),
+        (reqwest::Method::POST, "/_fn/me_too"),
+    ] {
+        let res = app
+            .client
+            .request(method.clone(), app.url(path))
+            .header("x-forwarded-for", "203.0.113.7")
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), 429, "{method} {path}");
+    }
     // Behind the trusted proxy, another resident has a bucket of their own.
     assert_eq!(post("198.51.100.20").await.status(), 201);
     // Reading is never limited.

@@ -497,7 +497,10 @@ async fn removed_words_are_nowhere_in_the_database() {
     let store = server::store::Store::open(&app.db_url).await.expect("open");
     let svc = server::service::Service::new(
         store.clone(),
-        server::pdok::locatieserver::Locatieserver::new("http://127.0.0.1:9"),
+        &server::config::Settings {
+            locatieserver_url: "http://127.0.0.1:9".to_string(),
+            ..server::config::Settings::with_defaults("sqlite::memory:")
+        },
     )
     .await
     .expect("service");
@@ -872,4 +875,36 @@ async fn an_older_database_is_upgraded_without_its_removed_words() {
         files.contains(&words("GEHOUDEN")),
         "the check can see stored words"
     );
+}
+
+/// A body a server function cannot read is the caller's mistake: 400 with the typed error, not 500.
+#[tokio::test]
+async fn a_server_function_answers_a_body_it_cannot_read_with_400() {
+    let app = spawn_app().await;
+    for (path, content_type, body) in [
+        ("/_fn/submit", "application/json", "{not json"),
+        ("/_fn/submit", "application/json", r#"{"draft": {"id": 1}}"#),
+        ("/_fn/geocode", "application/json", "[]"),
+        (
+            "/_fn/nearby",
+            "application/x-www-form-urlencoded",
+            "kind=castle&lon=x",
+        ),
+        ("/_fn/me_too", "application/x-www-form-urlencoded", ""),
+    ] {
+        let res = app
+            .client
+            .post(app.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        let status = res.status();
+        let headers = format!("{:?}", res.headers());
+        let text = res.text().await.expect("body");
+        assert_eq!(status, 400, "{path} {body}: {headers} {text}");
+        let said: Value = serde_json::from_str(&text).expect("json");
+        assert!(said["BadRequest"].is_string(), "{path} {body}: {said}");
+    }
 }
