@@ -412,16 +412,22 @@ async fn add_user(
     };
     server::domain::roles::check_new_user(email, given.as_deref())
         .map_err(|(field, why)| format!("{field} {why}"))?;
-    if let Some(bad) = gemeenten.iter().find(|g| !app::model::is_gemeente_code(g)) {
-        return Err(format!("--gemeente {bad}: not a CBS gemeente code such as GM0505").into());
-    }
+    let gemeenten = server::domain::roles::check_gemeenten(gemeenten).map_err(|(field, why)| {
+        let i: usize = field
+            .rsplit('.')
+            .next()
+            .and_then(|i| i.parse().ok())
+            .unwrap_or_default();
+        let bad = gemeenten.get(i).map_or("", String::as_str);
+        format!("--gemeente {bad}: {why}")
+    })?;
     let password = match &given {
         Some(p) => p.clone(),
         None => server::auth::generate_password()?,
     };
     let phc = server::auth::hash_password(&password)?;
     let store = server::store::Store::open(database_url).await?;
-    let added = store.add_user(email, role, gemeenten, &phc).await?;
+    let added = store.add_user(email, role, &gemeenten, &phc).await?;
     store.close().await;
     if added.is_none() {
         return Err(format!("a staff member with the address {email} exists already").into());

@@ -1,4 +1,4 @@
-//! Issue 6, "Bad input at volume": time-bounded fuzzing of what reads untrusted bytes without storage.
+//! Issue 6, "Bad input at volume": fuzzing of what reads untrusted bytes without storage.
 //!
 //! - the boundary importer, `server::import::boundaries::read`, on GeoJSON and on TopoJSON: seeded from
 //!   the real CBS files in `../shared/data/boundaries` (cut down so that one input stays small), mutated

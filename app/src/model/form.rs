@@ -7,6 +7,10 @@ use serde_json::{Map, Value};
 
 use super::*;
 
+/// How long an address search may be, in characters: shorter finds nothing useful, longer is no
+/// address (and would only burden PDOK).
+pub const ADDRESS_QUERY_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FormDraft {
     pub id: String,
@@ -174,6 +178,19 @@ impl FormDraft {
     /// Validates the form as the server would, before any address lookup: a missing position is only an
     /// error when no address was typed either.
     pub fn check(&self) -> Result<Submission, Vec<Violation>> {
+        let result = self.check_fields();
+        // A typed address is sent to PDOK as a search: no longer than a search may be.
+        let max = *ADDRESS_QUERY_CHARS.end();
+        if self.address.trim().chars().count() > max {
+            let too_long = Violation::new("address", Rule::TooLong { max });
+            let mut errs = result.err().unwrap_or_default();
+            errs.insert(0, too_long);
+            return Err(errs);
+        }
+        result
+    }
+
+    fn check_fields(&self) -> Result<Submission, Vec<Violation>> {
         let location = self.location().map_err(|v| vec![v])?;
         let mut result = self.validate(location);
         if location.is_none() && !self.address.trim().is_empty() {
@@ -232,6 +249,15 @@ mod tests {
                 lat: 51.8
             })
         );
+    }
+
+    #[test]
+    fn an_address_longer_than_a_search_is_refused() {
+        let mut d = FormDraft::from_pairs(&[]);
+        d.address = "Bolstraat ".repeat(30);
+        let errs = d.check().expect_err("too long");
+        assert_eq!(errs[0].field, "address");
+        assert_eq!(errs[0].rule, Rule::TooLong { max: 200 });
     }
 
     #[test]

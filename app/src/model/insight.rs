@@ -43,11 +43,6 @@ impl Period {
         }
     }
 
-    /// The month of an RFC 3339 timestamp such as `2026-11-25T04:40:56Z`.
-    pub fn month_of(timestamp: &str) -> Option<Period> {
-        Period::parse(timestamp.get(..7)?).filter(|p| matches!(p, Period::Month(..)))
-    }
-
     /// `from`/`to` months (`YYYY-MM`) that span exactly one month, quarter or year.
     pub fn from_range(from: &str, to: &str) -> Option<Period> {
         let (Some(Period::Month(y1, m1)), Some(Period::Month(y2, m2))) =
@@ -434,10 +429,6 @@ mod tests {
         ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
-        assert_eq!(
-            Period::month_of("2026-11-25T04:40:56Z"),
-            Some(Period::Month(2026, 11))
-        );
         assert_eq!(
             Period::Month(2026, 9).parent(),
             Some(Period::Quarter(2026, 3))

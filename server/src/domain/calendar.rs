@@ -75,6 +75,12 @@ pub fn month_in_netherlands(timestamp: &str) -> Option<String> {
     day.get(..7).map(str::to_string)
 }
 
+/// The Dutch month an entry made at `timestamp` counts in (the period filter's and the figures').
+pub fn dutch_month(timestamp: &str) -> Option<app::model::Period> {
+    app::model::Period::parse(&month_in_netherlands(timestamp)?)
+        .filter(|p| matches!(p, app::model::Period::Month(..)))
+}
+
 /// The moment the Dutch day `day` begins, as timestamps are stored (UTC), so a text comparison
 /// with stored timestamps selects that day's entries: `2026-12-01` → `2026-11-30T23:00:00.000Z`.
 pub fn start_of_dutch_day(day: &str) -> Option<String> {

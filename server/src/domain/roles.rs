@@ -84,6 +84,9 @@ impl Scope {
     }
 }
 
+/// The longest password sign-in checks (a longer one is refused before hashing).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
 /// A wrong field of a staff account: its name and why.
 pub type FieldProblem = (String, &'static str);
 
@@ -94,13 +97,28 @@ pub fn check_new_user(email: &str, password: Option<&str>) -> Result<(), FieldPr
     if email.len() > 254
         || at.is_none_or(|i| i == 0 || i == email.len() - 1)
         || email.contains(char::is_whitespace)
+        || email.contains(char::is_control)
     {
         return Err(("email".into(), "must be an e-mail address"));
     }
     if password.is_some_and(|p| p.chars().count() < 12) {
         return Err(("password".into(), "must be at least 12 characters"));
     }
+    // Sign-in takes no longer password (`service::staff`): such an account could never sign in.
+    if password.is_some_and(|p| p.len() > MAX_PASSWORD_BYTES) {
+        return Err(("password".into(), "must be at most 1024 bytes"));
+    }
     Ok(())
+}
+
+/// A comma-separated list of codes (as the store keeps a staff member's gemeenten, and as the staff
+/// form takes them), blanks left out.
+pub fn split_codes(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// A staff member's gemeenten as CBS codes (upper case, sorted, once each); a wrong one is named
@@ -164,6 +182,14 @@ mod tests {
             Err("email".to_string())
         );
         assert_eq!(
+            check_new_user("\u{0}@b.nl", None).map_err(|e| e.0),
+            Err("email".to_string())
+        );
+        assert_eq!(
+            check_new_user("a@b.nl", Some(&"x".repeat(1025))).map_err(|e| e.0),
+            Err("password".to_string())
+        );
+        assert_eq!(
             check_new_user("a@b.nl", Some("elf tekens!")).map_err(|e| e.0),
             Err("password".to_string())
         );
@@ -175,5 +201,6 @@ mod tests {
             check_gemeenten(&["GM0505".into(), "WK050501".into()]).map_err(|e| e.0),
             Err("gemeenten.1".to_string())
         );
+        assert_eq!(split_codes(" GM0505, ,GM0363,"), vec!["GM0505", "GM0363"]);
     }
 }

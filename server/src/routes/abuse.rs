@@ -71,20 +71,25 @@ pub async fn limit_reads(State(svc): State<Service>, req: Request, next: Next) -
 /// by each function's own path: sending and "ik ook" are writes, address search and nearby entries
 /// reads.
 pub async fn limit_server_fns(State(svc): State<Service>, req: Request, next: Next) -> Response {
+    let kind = match *req.method() {
+        Method::POST => server_fn_limit(req.uri().path()),
+        _ => None,
+    };
+    match kind {
+        Some(kind) => limit(&svc, kind, req, next).await,
+        None => next.run(req).await,
+    }
+}
+
+/// The limit of the server function at `path` (`None`: not a server function).
+fn server_fn_limit(path: &str) -> Option<Limited> {
     use leptos::server_fn::ServerFn;
-    let path = req.uri().path();
-    let kind = if req.method() != Method::POST {
-        None
-    } else if path == app::api::SubmitEntry::PATH || path == app::api::SayMeToo::PATH {
+    if path == app::api::SubmitEntry::PATH || path == app::api::SayMeToo::PATH {
         Some(Limited::Write)
     } else if path == app::api::Geocode::PATH || path == app::api::Nearby::PATH {
         Some(Limited::Read)
     } else {
         None
-    };
-    match kind {
-        Some(kind) => limit(&svc, kind, req, next).await,
-        None => next.run(req).await,
     }
 }
 
@@ -139,5 +144,23 @@ pub async fn heavy(State(svc): State<Service>, req: Request, next: Next) -> Resp
             "the server is busy with other requests for figures and maps; try again in a few seconds",
         )
         .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A server function added to `app::api` without a limit here fails this test.
+    #[test]
+    fn every_server_function_has_its_limit() {
+        let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(paths.len(), 4, "{paths:?}");
+        for path in paths {
+            assert!(
+                super::server_fn_limit(path).is_some(),
+                "{path} has no limit"
+            );
+        }
     }
 }

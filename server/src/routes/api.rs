@@ -7,7 +7,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, patch, post, MethodRouter};
 use axum::{Json, Router};
 use serde::Deserialize;
 
@@ -90,7 +90,11 @@ fn routes(svc: &Service) -> ApiRoutes {
         .route("/photos/{file}", get(super::photos::file))
         .route(
             "/submissions/{id}/private",
-            get(own_entry).patch(change_own).delete(delete_own),
+            // Reading one's own entry is not limited; changing and deleting are anonymous writes.
+            patch(change_own)
+                .delete(delete_own)
+                .route_layer(writes())
+                .get(own_entry),
         )
         .route("/geocode", get(geocode).route_layer(reads()))
         .route(
@@ -145,7 +149,8 @@ pub fn read_submission(
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge
         } else {
-            ApiError::Internal
+            // The body did not arrive whole (a broken chunk, a connection cut short).
+            ApiError::bad_query("body", r.body_text())
         }
     })?;
     let is_json = headers
@@ -261,7 +266,7 @@ async fn geocode(
 ) -> Result<Response, ApiError> {
     let q = q.q.unwrap_or_default();
     let q = q.trim();
-    if !(2..=200).contains(&q.chars().count()) {
+    if !app::model::ADDRESS_QUERY_CHARS.contains(&q.chars().count()) {
         return Err(ApiError::bad_query("q", "must be 2 to 200 characters"));
     }
     let hits = svc.geocode(q).await.map_err(|e| {

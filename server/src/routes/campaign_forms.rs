@@ -74,7 +74,7 @@ pub async fn save(
     };
     match saved {
         Ok(()) => see_other("/staff/campagnes?melding=opgeslagen"),
-        Err(ServiceError::Conflict) => {
+        Err(ServiceError::Conflict(_)) => {
             let form = CampaignFormState {
                 fields,
                 violations: vec![app::model::Violation::new(

@@ -20,6 +20,8 @@ pub enum ApiError {
     PayloadTooLarge,
     UnsupportedMediaType,
     Conflict,
+    /// 409 for anything but a submission: what is taken (the reason).
+    Taken(&'static str),
     Gone,
     NotFound,
     /// 401: this needs a signed-in staff member.
@@ -103,6 +105,7 @@ impl IntoResponse for ApiError {
                 vec![],
                 Some("this id was already used for a different submission"),
             ),
+            ApiError::Taken(why) => (StatusCode::CONFLICT, vec![], Some(why)),
             ApiError::Gone => (
                 StatusCode::GONE,
                 vec![],
@@ -171,7 +174,8 @@ impl From<crate::service::ServiceError> for ApiError {
             E::Invalid(v) => ApiError::Invalid(v),
             E::Field { field, reason } => ApiError::bad_query(&field, reason),
             E::NotFound => ApiError::NotFound,
-            E::Conflict => ApiError::Conflict,
+            E::Conflict(why) => ApiError::Taken(why),
+            E::OwnAccount => ApiError::Taken("you cannot demote or disable your own account"),
             E::NotAllowed(why) => ApiError::Forbidden(why),
             E::SignInRefused(why) => ApiError::Unauthenticated(why),
             E::TooManyAttempts { why, retry_after } => {

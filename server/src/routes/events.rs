@@ -12,9 +12,25 @@ use serde::Deserialize;
 
 use super::campaign_forms::see_other;
 use super::error::ApiError;
-use super::extract::{CsrfField, JsonBody, Staff, StaffForm, Workers};
-use crate::service::events::set_cookie;
+use super::extract::{JsonBody, Staff, StaffForm, Workers};
 use crate::service::Service;
+
+/// The cookie an event link sets: `<event id>.<token>`. The kiosk link's token also lifts the
+/// anonymous write limit for that tablet; the poster's only tags the phone's entries.
+pub const COOKIE: &str = "trefpunt_event";
+
+/// `Set-Cookie` for an event link: a tablet keeps it for the event and its grace period, a phone for
+/// a day. (`routes::security` adds `Secure` to every cookie when the site is served over https.)
+fn set_cookie(event: &Event, token: &str, link: EventLink) -> String {
+    let max_age = match link {
+        EventLink::Kiosk => (app::model::SYNC_GRACE_DAYS + 1) * 86_400,
+        EventLink::Poster => 86_400,
+    };
+    format!(
+        "{COOKIE}={}.{token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax",
+        event.id
+    )
+}
 
 pub fn router() -> axum::Router<Service> {
     use axum::routing::{get, post};
@@ -140,17 +156,7 @@ struct StatusForm {
     status: String,
 }
 
-impl CsrfField for StatusForm {
-    fn csrf(&self) -> Option<&str> {
-        self.csrf.as_deref()
-    }
-}
-
-impl CsrfField for NewEventForm {
-    fn csrf(&self) -> Option<&str> {
-        self.csrf.as_deref()
-    }
-}
+super::extract::csrf_field!(StatusForm, NewEventForm);
 
 /// `POST /staff/evenementen/{id}/status`: close or reopen an event.
 async fn status_form(

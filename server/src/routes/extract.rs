@@ -7,6 +7,8 @@
 //! - [`JsonBody<T>`] and [`QueryParams<T>`]: a body or query string read into `T`, or the API's 4xx
 //!   naming the field and the reason.
 //!
+//! A rule is a type (`Staff<Admins>`), so which staff may call a handler is in its signature.
+//!
 //! Session and role are checked before the body is read: a caller without a session learns nothing
 //! about what the body should have been.
 
@@ -25,7 +27,7 @@ use crate::service::{Service, StaffCheck};
 use crate::store::SessionUser;
 
 /// Who may pass a [`Staff`] guard.
-pub trait Rule: Send + Sync + 'static {
+pub trait StaffRule: Send + Sync + 'static {
     const ACCESS: Access;
 }
 
@@ -40,32 +42,33 @@ pub struct Workers;
 /// Who may download raw rows: advisors (and admins).
 pub struct RawExporters;
 
-impl Rule for AnyStaff {
+impl StaffRule for AnyStaff {
     const ACCESS: Access = Access::Staff;
 }
-impl Rule for Admins {
+impl StaffRule for Admins {
     const ACCESS: Access = roles::ADMINS;
 }
-impl Rule for Moderators {
+impl StaffRule for Moderators {
     const ACCESS: Access = roles::MODERATORS;
 }
-impl Rule for Workers {
+impl StaffRule for Workers {
     const ACCESS: Access = roles::WORKERS;
 }
-impl Rule for RawExporters {
+impl StaffRule for RawExporters {
     const ACCESS: Access = roles::RAW_EXPORTERS;
 }
 
 /// A staff member the rule `R` lets through (see the module's documentation).
-pub struct Staff<R: Rule = AnyStaff> {
+pub struct Staff<R: StaffRule = AnyStaff> {
     pub user: SessionUser,
     rule: PhantomData<fn() -> R>,
 }
 
-impl<R: Rule> Staff<R> {
+impl<R: StaffRule> Staff<R> {
     /// The session in `headers`, checked against `R`. `csrf`: `None` for a request that changes
-    /// nothing, else the token it brought (if any).
-    pub async fn check(
+    /// nothing, else the token it brought (if any). Private: callers say which of the two they are
+    /// (the extractors by the method, [`Staff::from_cookie`] for a page render).
+    async fn check(
         svc: &Service,
         headers: &HeaderMap,
         csrf: Option<Option<&str>>,
@@ -137,7 +140,7 @@ impl<S, R> FromRequestParts<S> for Staff<R>
 where
     Service: FromRef<S>,
     S: Send + Sync,
-    R: Rule,
+    R: StaffRule,
 {
     type Rejection = ApiError;
 
@@ -154,6 +157,18 @@ pub trait CsrfField {
     fn csrf(&self) -> Option<&str>;
 }
 
+/// [`CsrfField`] for forms with a `csrf: Option<String>` field.
+macro_rules! csrf_field {
+    ($($form:ty),* $(,)?) => {$(
+        impl $crate::routes::extract::CsrfField for $form {
+            fn csrf(&self) -> Option<&str> {
+                self.csrf.as_deref()
+            }
+        }
+    )*};
+}
+pub(crate) use csrf_field;
+
 /// Forms read as name–value pairs (they render themselves again on mistakes).
 impl CsrfField for Vec<(String, String)> {
     fn csrf(&self) -> Option<&str> {
@@ -166,7 +181,7 @@ impl CsrfField for Vec<(String, String)> {
 /// A staff member's plain HTML form (`application/x-www-form-urlencoded`): session and role are
 /// checked first, then the body is read into `T` and its `csrf` field checked. `parts` is the
 /// request's head, for a form that renders its page again.
-pub struct StaffForm<R: Rule, T> {
+pub struct StaffForm<R: StaffRule, T> {
     pub staff: Staff<R>,
     pub form: T,
     pub parts: Parts,
@@ -176,7 +191,7 @@ impl<S, R, T> FromRequest<S> for StaffForm<R, T>
 where
     Service: FromRef<S>,
     S: Send + Sync,
-    R: Rule,
+    R: StaffRule,
     T: DeserializeOwned + CsrfField + Send,
 {
     type Rejection = ApiError;
@@ -184,14 +199,17 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let svc = Service::from_ref(state);
         let (parts, body) = req.into_parts();
-        // Session and role before the body: the CSRF check below repeats them, cheaply.
-        Staff::<R>::check(&svc, &parts.headers, None).await?;
+        // Session and role before the body, then the form's token against the same session.
+        let staff = Staff::<R>::check(&svc, &parts.headers, None).await?;
         let bytes = axum::body::to_bytes(body, super::api::MAX_BODY_BYTES)
             .await
             .map_err(|_| ApiError::PayloadTooLarge)?;
         let form: T = serde_urlencoded::from_bytes(&bytes)
             .map_err(|e| ApiError::bad_query("body", e.to_string()))?;
-        let staff = Staff::<R>::check(&svc, &parts.headers, Some(form.csrf())).await?;
+        let given = form.csrf().unwrap_or_default();
+        if !crate::secrets::same(given.as_bytes(), staff.user.csrf.as_bytes()) {
+            return Err(ApiError::Forbidden("missing or wrong CSRF token"));
+        }
         Ok(StaffForm { staff, form, parts })
     }
 }
@@ -238,21 +256,9 @@ where
     }
 }
 
-/// The value of the event cookie an event's link set on this device (see `service::events`), if
-/// any; whether it still holds is the service's to say.
-pub struct EventCookie(pub Option<String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for EventCookie {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(EventCookie(event_cookie(&parts.headers)))
-    }
-}
-
 /// The event cookie's value in these headers.
 pub fn event_cookie(headers: &HeaderMap) -> Option<String> {
-    crate::cookies::value(headers, crate::service::events::COOKIE).map(str::to_string)
+    crate::cookies::value(headers, super::events::COOKIE).map(str::to_string)
 }
 
 /// What a resident form brings besides its fields (`service::events::Credentials`): its event

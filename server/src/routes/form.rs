@@ -175,16 +175,9 @@ pub async fn change_own(
         category: f.category,
         text: Some(f.text.unwrap_or_default()),
     };
-    let back = |outcome: &str| {
-        Redirect::to(&format!(
-            "/mijn/{id}?sleutel={}&melding={outcome}",
-            f.sleutel
-        ))
-        .into_response()
-    };
     match state.service.change_own(&id, &f.sleutel, &change).await {
-        Ok(Some(Ok(_))) => back("opgeslagen"),
-        Ok(Some(Err(_))) => back("ongeldig"),
+        Ok(Some(Ok(_))) => own_page(&id, &f.sleutel, "opgeslagen"),
+        Ok(Some(Err(_))) => own_page(&id, &f.sleutel, "ongeldig"),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => super::error::ApiError::from(e).into_response(),
     }
@@ -197,19 +190,23 @@ pub async fn delete_own(
     axum::Form(f): axum::Form<OwnForm>,
 ) -> Response {
     if f.zeker.as_deref() != Some("ja") {
-        return Redirect::to(&format!(
-            "/mijn/{id}?sleutel={}&melding=ongeldig",
-            f.sleutel
-        ))
-        .into_response();
+        return own_page(&id, &f.sleutel, "ongeldig");
     }
     match state.service.delete_own(&id, &f.sleutel).await {
-        Ok(true) => Redirect::to(&format!(
-            "/mijn/{id}?sleutel={}&melding=verwijderd",
-            f.sleutel
-        ))
-        .into_response(),
+        Ok(true) => own_page(&id, &f.sleutel, "verwijderd"),
         Ok(false) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => super::error::ApiError::from(e).into_response(),
     }
+}
+
+/// Back to the private page of entry `id` with its key and what became of the form. Only an entry
+/// id can be in that address (anything else is 404), and the key is encoded: what the form brought
+/// cannot add to the address or break the header.
+fn own_page(id: &str, key: &str, outcome: &str) -> Response {
+    if !app::model::is_uuid(id) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let query =
+        serde_urlencoded::to_string([("sleutel", key), ("melding", outcome)]).unwrap_or_default();
+    Redirect::to(&format!("/mijn/{}?{query}", id.to_ascii_lowercase())).into_response()
 }

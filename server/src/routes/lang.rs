@@ -29,16 +29,23 @@ pub async fn choose(Path(locale): Path<String>, Query(back): Query<Back>) -> Res
     let Some(locale) = known(&locale) else {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
-    // Only local paths: an open redirect would let anyone borrow this site's name.
-    let to = back
-        .terug
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'));
+    let to = back.terug.filter(|p| is_local_path(p));
     let mut res = Redirect::to(to.as_deref().unwrap_or("/")).into_response();
     let cookie = format!("{COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res
+}
+
+/// Only a local path is a place to go back to: an open redirect would let anyone borrow this site's
+/// name. Visible ASCII only (the site's own addresses are percent-encoded): a browser drops a tab or
+/// a line break from a URL, so `/\t/evil.example` would become `//evil.example`, another site.
+fn is_local_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.contains('\\')
+        && p.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// The chosen language, if any, from the request's cookies.
@@ -63,4 +70,35 @@ pub async fn apply_choice(mut req: Request, next: Next) -> Response {
             .insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(locale));
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_a_local_path_is_a_way_back() {
+        for ok in [
+            "/",
+            "/kaart",
+            "/meedoen/drempel?c=default&x=%20y",
+            "/inzicht/gebied/BU05050101",
+        ] {
+            assert!(is_local_path(ok), "{ok}");
+        }
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n",
+            "/\u{1}",
+            "/ kaart",
+            "/kaart\u{e9}",
+            "kaart",
+            "",
+        ] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
 }

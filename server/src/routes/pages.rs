@@ -186,12 +186,14 @@ impl Backend for Service {
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<app::model::FormContext, BackendError>> {
         Box::pin(async move {
-            let headers = cookie_headers(cookie);
             // Only a worker asking for a paper form needs their session looked up.
             let worker = match paper_event {
-                Some(_) => Staff::<Workers>::check(self, &headers, None).await.ok(),
+                Some(_) => Staff::<Workers>::from_cookie(self, cookie.clone())
+                    .await
+                    .map_err(guard_error)?,
                 None => None,
             };
+            let headers = cookie_headers(cookie);
             Service::form_context(
                 self,
                 &campaign,

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SET_COOKIE, STRICT_TRANSPORT_SECURITY,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, SET_COOKIE,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -90,8 +90,15 @@ fn is_html(headers: &HeaderMap) -> bool {
 /// The layer. A page rendered by Leptos already carries its CSP with the render's nonce (see
 /// `AppState::context`); every other HTML answer gets the policy without a nonce.
 pub async fn headers(State(policy): State<Arc<Policy>>, req: Request, next: Next) -> Response {
+    let private = is_private(&req);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // A staff member's pages and answers (CSRF token, staff e-mail addresses, waiting texts, raw
+    // rows) and a resident's private page stay out of every cache, shared or the browser's own,
+    // unless the answer says otherwise itself.
+    if private && !h.contains_key(CACHE_CONTROL) {
+        h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    }
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     if is_html(h) {
@@ -111,6 +118,15 @@ pub async fn headers(State(policy): State<Arc<Policy>>, req: Request, next: Next
         secure_cookies(h);
     }
     res
+}
+
+/// Whether the answer to `req` is for one person only: a request with a staff session, the staff
+/// pages and forms, a private link's page.
+fn is_private(req: &Request) -> bool {
+    let path = req.uri().path();
+    path.starts_with("/staff")
+        || path.starts_with("/mijn/")
+        || crate::auth::cookie_token(req.headers()).is_some()
 }
 
 /// Adds `Secure` to every cookie the answer sets that lacks it.

@@ -16,7 +16,8 @@ pub const PREFIX: &str = "/_fn/";
 /// The header server_fn marks its error answers with.
 const ERROR_HEADER: &str = "serverfnerror";
 
-/// An error answer is one small JSON value; anything larger is left as it is.
+/// An error answer is one small JSON value; a larger one is not server_fn's and keeps its 500
+/// without its body.
 const MAX_ERROR_BYTES: usize = 16 * 1024;
 
 pub async fn error_status(req: Request, next: Next) -> Response {
@@ -36,6 +37,8 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     match serde_json::from_slice::<FnError>(&bytes) {
         Ok(FnError::BadRequest(_)) => parts.status = StatusCode::BAD_REQUEST,
         Ok(FnError::Unavailable(_)) => {
+            // The outage's own wait does not reach the typed error; the island queues the entry
+            // and its outbox tries again on its own schedule anyway.
             parts.status = StatusCode::SERVICE_UNAVAILABLE;
             parts
                 .headers

@@ -148,16 +148,14 @@ struct UserChange {
 async fn change_user(
     State(svc): State<Service>,
     admin: Staff<Admins>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     JsonBody(c): JsonBody<UserChange>,
 ) -> Result<Response, ApiError> {
+    // An id that is no number names no account.
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     let (role, gemeenten) = svc
         .change_user(&admin.user, id, &c.role, &c.gemeenten, c.disabled)
-        .await
-        .map_err(|e| match e {
-            crate::service::ServiceError::NotAllowed(_) => ApiError::Conflict,
-            e => e.into(),
-        })?;
+        .await?;
     Ok(
         Json(json!({"id": id, "role": role, "gemeenten": gemeenten, "disabled": c.disabled}))
             .into_response(),

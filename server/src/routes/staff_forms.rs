@@ -13,11 +13,11 @@ use serde::Deserialize;
 
 use super::abuse::Client;
 use super::error::ApiError;
-use super::extract::{Admins, AnyStaff, CsrfField, Moderators, StaffForm};
+use super::extract::{Admins, AnyStaff, Moderators, StaffForm};
 use super::staff::session_cookies;
 use crate::auth;
+use crate::domain::roles::split_codes;
 use crate::service::{Service, ServiceError};
-use crate::store::split_codes;
 
 pub fn router() -> Router<Service> {
     Router::new()
@@ -121,6 +121,9 @@ async fn moderate(
     Path(id): Path<String>,
     StaffForm { staff, form: f, .. }: StaffForm<Moderators, ModerationForm>,
 ) -> Result<Response, ApiError> {
+    // An unknown entry or one outside the moderator's gemeenten is answered as such (404, 403)
+    // whatever the form holds.
+    svc.moderatable(&staff.user, &id).await?;
     let status = match f.status.as_deref() {
         None => None,
         Some(s) => match Status::parse(s) {
@@ -176,7 +179,7 @@ async fn add_user(
         .await
     {
         Ok(_) => Ok(back_to(page, "opgeslagen")),
-        Err(ServiceError::Conflict) => Ok(back_to(page, "bestaat")),
+        Err(ServiceError::Conflict(_)) => Ok(back_to(page, "bestaat")),
         Err(ServiceError::Field { .. }) => Ok(back_to(page, "ongeldig")),
         Err(e) => Err(e.into()),
     }
@@ -205,19 +208,10 @@ async fn change_user(
         .await
     {
         Ok(_) => Ok(back_to(page, "opgeslagen")),
-        Err(ServiceError::NotAllowed(_)) => Ok(back_to(page, "zelf")),
+        Err(ServiceError::OwnAccount) => Ok(back_to(page, "zelf")),
         Err(ServiceError::Field { .. }) => Ok(back_to(page, "ongeldig")),
         Err(e) => Err(e.into()),
     }
 }
 
-macro_rules! csrf_field {
-    ($($form:ty),*) => {$(
-        impl CsrfField for $form {
-            fn csrf(&self) -> Option<&str> {
-                self.csrf.as_deref()
-            }
-        }
-    )*};
-}
-csrf_field!(Csrf, ModerationForm, NewUserForm, UserForm);
+super::extract::csrf_field!(Csrf, ModerationForm, NewUserForm, UserForm);

@@ -12,9 +12,9 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::aggregate::{release_tree, AreaCount, Figure, Selection, Table, Topic};
 use crate::domain::areas::{cbs_level, cbs_parent, Level};
+use crate::domain::calendar::dutch_month;
 use crate::domain::privacy::DEFAULT_K;
 use crate::service::Service;
-use crate::store::dutch_month;
 use crate::store::{AreaFacts, StoreError};
 
 /// One gemeente's tables: every entry, and the wishes offering a talent per area (all time).

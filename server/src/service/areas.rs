@@ -12,7 +12,7 @@ use crate::store::{Store, StoreError, StoredArea};
 /// The areas of each level as a GeoJSON FeatureCollection, with the import it was built from: every
 /// shape is serialised once per import instead of once per request.
 #[derive(Default)]
-pub struct AreaShapes(RwLock<rustc_hash::FxHashMap<String, (String, axum::body::Bytes)>>);
+pub struct AreaShapes(RwLock<rustc_hash::FxHashMap<String, (String, bytes::Bytes)>>);
 
 /// The area index with the generation of the stored areas it was built from (see `store::areas`):
 /// entries are stored with it, so an entry assigned by an index an import has since replaced is
@@ -56,7 +56,7 @@ pub fn build_index(stored: Vec<StoredArea>) -> AreaIndex {
 impl Service {
     /// The imported areas of `level` as a GeoJSON FeatureCollection (code, name, population, CBS
     /// year), from the cache unless areas or key figures were imported since.
-    pub async fn areas_geojson(&self, level: &str) -> Result<axum::body::Bytes, StoreError> {
+    pub async fn areas_geojson(&self, level: &str) -> Result<bytes::Bytes, StoreError> {
         let version = self.store.facts_version().await?;
         let cached = {
             let c = self
@@ -93,7 +93,7 @@ impl Service {
         }
         body.push_str("]}");
         // Bytes: every answer shares the one copy.
-        let body = axum::body::Bytes::from(body);
+        let body = bytes::Bytes::from(body);
         self.area_shapes
             .0
             .write()

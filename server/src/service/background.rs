@@ -1,7 +1,8 @@
 //! The service's work besides answering requests: reloading the area index after an import (and
 //! re-assigning what arrived in between), building the aggregate tables at start, and removing free
-//! text past its retention. The application owns it and stops it before the database closes, so no
-//! round is cut off by a closed pool.
+//! text past its retention. The application owns it and stops it before the database closes: a
+//! reload or retention round under way finishes first (within [`STOP_GRACE`]), so none is cut off
+//! by a closed pool; the warm-up, which only fills a cache, stops between two gemeenten.
 
 use std::future::Future;
 use std::time::Duration;
@@ -15,10 +16,13 @@ use crate::service::Service;
 pub const AREA_RELOAD: Duration = Duration::from_secs(10);
 /// How often retention runs.
 pub const RETENTION_EVERY: Duration = Duration::from_secs(3600);
-/// How long [`Background::stop`] lets a round that is under way finish before it is dropped.
+/// How long [`Background::stop`] lets the rounds under way finish, all together, before they are
+/// dropped.
 pub const STOP_GRACE: Duration = Duration::from_secs(10);
 
-/// The running background tasks (see the module's documentation).
+/// The running background tasks (see the module's documentation). Dropping it without
+/// [`Background::stop`] also ends them, each after its round under way.
+#[must_use = "dropping it stops the background tasks after their first round"]
 pub struct Background {
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
@@ -87,12 +91,14 @@ where
 }
 
 impl Background {
-    /// Stops every task: each ends after the round it is in, or is dropped after [`STOP_GRACE`].
+    /// Stops every task: each ends after the round it is in; what still runs after [`STOP_GRACE`]
+    /// (counted once, for all) is dropped.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
+        let deadline = tokio::time::Instant::now() + STOP_GRACE;
         for task in self.tasks {
             let abort = task.abort_handle();
-            if tokio::time::timeout(STOP_GRACE, task).await.is_err() {
+            if tokio::time::timeout_at(deadline, task).await.is_err() {
                 tracing::warn!("a background task did not stop in time; dropped");
                 abort.abort();
             }

@@ -20,7 +20,7 @@ impl Service {
         c.check().map_err(ServiceError::Invalid)?;
         match self.store.create_campaign(c, admin).await? {
             true => Ok(()),
-            false => Err(ServiceError::Conflict),
+            false => Err(ServiceError::Conflict("a campaign with this id exists")),
         }
     }
 

@@ -20,9 +20,13 @@ pub enum ServiceError {
     Field { field: String, reason: &'static str },
     #[error("not found")]
     NotFound,
-    /// The id or address is taken by something else.
-    #[error("already exists")]
-    Conflict,
+    /// The id or address is taken by something else (which, for the caller).
+    #[error("already exists: {0}")]
+    Conflict(&'static str),
+    /// An admin's change to their own account that would lock them out (demoting or disabling
+    /// themselves): refused, so a deployment never loses its last way in by accident.
+    #[error("not on one's own account")]
+    OwnAccount,
     /// The caller may not do this to this thing (the reason, for the caller).
     #[error("not allowed: {0}")]
     NotAllowed(&'static str),

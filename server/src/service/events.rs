@@ -13,10 +13,6 @@ use crate::service::error::ServiceError;
 use crate::service::Service;
 use crate::store::{SessionUser, StoreError};
 
-/// The cookie an event link sets: `<event id>.<token>`. The kiosk link's token also lifts the
-/// anonymous write limit for that tablet; the poster's only tags the phone's entries.
-pub const COOKIE: &str = "trefpunt_event";
-
 /// What [`Service::proof`] found.
 pub struct EntryProof {
     pub proof: Proof,
@@ -342,20 +338,7 @@ pub fn link_of(event: &Event, token: &str) -> Option<EventLink> {
     }
 }
 
-/// `Set-Cookie` for an event link: a tablet keeps it for the event and its grace period, a phone for
-/// a day. (`routes::security` adds `Secure` to every cookie when the site is served over https.)
-pub fn set_cookie(event: &Event, token: &str, link: EventLink) -> String {
-    let max_age = match link {
-        EventLink::Kiosk => (SYNC_GRACE_DAYS + 1) * 86_400,
-        EventLink::Poster => 86_400,
-    };
-    format!(
-        "{COOKIE}={}.{token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax",
-        event.id
-    )
-}
-
-/// The `(event id, token)` in the event cookie's value.
+/// The `(event id, token)` in the event cookie's value (`routes::events::COOKIE`).
 pub fn cookie_value(value: &str) -> Option<(String, String)> {
     value
         .split_once('.')

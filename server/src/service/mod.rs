@@ -4,12 +4,14 @@
 //!
 //! - [`submit`]: a resident's entry from arrival to storage, "ik ook", nearby entries;
 //! - [`areas`]: the area index, its reload after an import, the areas' shapes;
-//! - [`aggregates`]: the released figures, the dashboard and area profiles;
+//! - [`aggregates`]: the released figures, the dashboard and area profiles, raw exports, the heatmap;
 //! - [`private_link`]: a resident's own entry through its private link, and retention;
-//! - [`photos`]: residents' photos on disk;
+//! - [`photos`]: residents' photos: admission of an upload, files on disk;
 //! - [`events`]: street events and their tablets;
 //! - [`campaigns`]: campaigns and their survey answers;
-//! - [`staff`]: staff sessions and the staff desk.
+//! - [`staff`]: sessions and sign-in, accounts, the audit log, moderation, the staff pages;
+//! - [`background`]: the area reload, table warm-up and retention, owned by the application;
+//! - [`error`]: [`ServiceError`], what the routes turn into HTTP answers.
 
 pub mod aggregates;
 pub mod areas;

@@ -152,7 +152,7 @@ impl Service {
         &self,
         id: &str,
         key: &str,
-        bytes: axum::body::Bytes,
+        bytes: bytes::Bytes,
     ) -> Result<Stored, UploadError> {
         let entry = self
             .own_entry(id, key)

@@ -100,7 +100,7 @@ impl Service {
         password: &str,
     ) -> ServiceResult<SignedIn> {
         let email = email.trim().to_string();
-        if email.len() > 254 || password.len() > 1024 {
+        if email.len() > 254 || password.len() > crate::domain::roles::MAX_PASSWORD_BYTES {
             return Err(ServiceError::SignInRefused(
                 "wrong e-mail address or password",
             ));
@@ -237,7 +237,7 @@ impl Service {
             .map_err(|e| ServiceError::Internal(e.to_string()))?
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let Some(id) = self.store.add_user(&email, role, &gemeenten, &phc).await? else {
-            return Err(ServiceError::Conflict);
+            return Err(ServiceError::Conflict("this address has an account"));
         };
         self.store
             .audit(
@@ -272,9 +272,7 @@ impl Service {
         })?;
         let gemeenten = check_gemeenten(gemeenten).map_err(field_problem)?;
         if id == admin.user_id && (disabled || role != Role::Admin) {
-            return Err(ServiceError::NotAllowed(
-                "you cannot disable or demote your own account",
-            ));
+            return Err(ServiceError::OwnAccount);
         }
         if !self
             .store

@@ -115,6 +115,7 @@ impl Service {
         let location = match draft.location() {
             Ok(Some(l)) => Some(l),
             Ok(None) if !draft.address.trim().is_empty() => {
+                // `check` kept the address within a search's length.
                 match self.geocoder.search(draft.address.trim(), 1).await {
                     Ok(hits) => match hits.into_iter().next() {
                         Some(hit) => Some(hit.location),
@@ -145,7 +146,13 @@ impl Service {
         self.store.entry(id).await
     }
 
+    /// Address search: up to six PDOK matches. A query outside
+    /// [`ADDRESS_QUERY_CHARS`](app::model::ADDRESS_QUERY_CHARS) finds nothing and is not sent.
     pub async fn geocode(&self, q: &str) -> Result<Vec<GeocodeHit>, GeocodeError> {
+        let q = q.trim();
+        if !app::model::ADDRESS_QUERY_CHARS.contains(&q.chars().count()) {
+            return Ok(Vec::new());
+        }
         self.geocoder.search(q, 6).await
     }
 

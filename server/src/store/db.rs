@@ -2,7 +2,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use app::model::{
-    AreaCodes, InsightFilter, Kind, Location, Moderation, Period, PublicEntry, Status, Submission,
+    AreaCodes, InsightFilter, Kind, Location, Moderation, PublicEntry, Status, Submission,
 };
 use sqlx::any::AnyPoolOptions;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -15,7 +15,7 @@ use super::ingest::Ingest;
 use super::tx::WriteTx;
 use super::{Entries, EntryFilter, GemeenteRecords, RawRow, StoreError, Stored};
 use crate::domain::aggregate::Record;
-use crate::domain::calendar::{month_in_netherlands, start_of_dutch_day};
+use crate::domain::calendar::{dutch_month, month_in_netherlands, start_of_dutch_day};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -704,13 +704,9 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
         category: row.try_get("category")?,
         location,
         qualities,
-        // The month only: a day or seconds would link one visit's entries (a place shown exactly,
-        // and the barrier made a minute later).
-        month: row
-            .try_get::<String, _>("created_at")?
-            .get(..7)
-            .unwrap_or_default()
-            .to_string(),
+        // The (Dutch) month only: a day or seconds would link one visit's entries (a place shown
+        // exactly, and the barrier made a minute later).
+        month: month_in_netherlands(&row.try_get::<String, _>("created_at")?).unwrap_or_default(),
         campaign: row.try_get("campaign")?,
         status: Status::parse(&row.try_get::<String, _>("status")?).unwrap_or_default(),
         status_note: row.try_get("status_note")?,
@@ -726,17 +722,14 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
     })
 }
 
-/// What [`public_entry`] reads.
 /// The public order: month (newest first), then id, which the client made at random; the index
-/// `submissions_public_order` (migration 0015) serves it.
+/// `submissions_public_order` (migration 0015) serves it. The month here is the UTC one (what the
+/// index holds): an entry of a Dutch month's first hour or two sorts with the month before, while
+/// the month it shows ([`public_entry`]) is the Dutch one.
 const PUBLIC_ORDER: &str = "substr(created_at, 1, 7) DESC, id DESC";
 
+/// What [`public_entry`] reads.
 const PUBLIC_COLUMNS: &str =
     "id, kind, category, pub_lon, pub_lat, details, created_at, campaign, status, status_note, text, text_public, \
      (SELECT count(*) FROM me_too m WHERE m.submission = submissions.id) AS me_too, \
      (SELECT hash FROM photos p WHERE p.submission = submissions.id AND p.public = 1) AS photo";
-
-/// The Dutch month an entry made at `timestamp` counts in.
-pub fn dutch_month(timestamp: &str) -> Option<Period> {
-    Period::parse(&month_in_netherlands(timestamp)?).filter(|p| matches!(p, Period::Month(..)))
-}

@@ -113,7 +113,7 @@ fn event_of(r: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
         kiosk_token: r.try_get("kiosk_token")?,
         qr_token: r.try_get("qr_token")?,
         entries: r.try_get("entries")?,
-        gemeenten: super::staff::split_codes(&r.try_get::<String, _>("gemeenten")?),
+        gemeenten: crate::domain::roles::split_codes(&r.try_get::<String, _>("gemeenten")?),
         created_by: r.try_get("created_by")?,
     })
 }

@@ -18,10 +18,10 @@ mod tx;
 mod upgrade;
 
 pub use campaigns::{Answered, MeToo};
-pub use db::{dutch_month, Store};
+pub use db::Store;
 pub use dialect::Backend;
 pub use merge::{Candidate, Merge};
-pub use staff::{split_codes, AuditEntry, QueuedText, SessionUser, StaffUser};
+pub use staff::{AuditEntry, QueuedText, SessionUser, StaffUser};
 
 use app::model::{Kind, PublicEntry, Receipt};
 

@@ -161,15 +161,7 @@ impl Store {
         ends_on: Option<&str>,
         text_questions: &[String],
     ) -> Result<u64, StoreError> {
-        let cutoff = retention_cutoff(days);
-        // The moment the cutoff's Dutch day begins: a row made before it is of an earlier Dutch day.
-        let cutoff_moment =
-            crate::domain::calendar::start_of_dutch_day(&cutoff).unwrap_or_else(|| cutoff.clone());
-        // `?2` is the campaign's last day (a Dutch day), or NULL to count from each row's own
-        // moment.
-        let expired = |moment_column: &str| {
-            format!("((?2 IS NOT NULL AND ?2 < ?3) OR (?2 IS NULL AND {moment_column} < ?4))")
-        };
+        let (cutoff, cutoff_moment) = retention_cutoff(days);
         let mut tx = self.write_tx().await?;
         let n = sqlx::query(&self.backend.sql(&format!(
             "UPDATE submissions SET text = NULL, text_public = 0, content_hash = '', \
@@ -208,9 +200,19 @@ impl Store {
     }
 }
 
-/// The first day still kept: entries of a day before it (or of campaigns that ended before it) are
-/// past a retention of `days`.
-pub(super) fn retention_cutoff(days: u32) -> String {
+/// The first Dutch day still kept, and the moment it begins: entries made before that moment (or
+/// of campaigns whose last day is before that day) are past a retention of `days`. Bound as `?3`
+/// and `?4` of [`expired`].
+pub(super) fn retention_cutoff(days: u32) -> (String, String) {
     let today = crate::domain::calendar::today();
-    crate::domain::calendar::add_days(&today, -i64::from(days)).unwrap_or(today)
+    let day = crate::domain::calendar::add_days(&today, -i64::from(days)).unwrap_or(today);
+    let moment = crate::domain::calendar::start_of_dutch_day(&day).unwrap_or_else(|| day.clone());
+    (day, moment)
+}
+
+/// The SQL condition of a row past its retention: `?2` is the campaign's last day (a Dutch day), or
+/// NULL to count from the row's own moment (`moment_column`, a UTC timestamp); `?3` and `?4` are
+/// [`retention_cutoff`]'s day and moment.
+pub(super) fn expired(moment_column: &str) -> String {
+    format!("((?2 IS NOT NULL AND ?2 < ?3) OR (?2 IS NULL AND {moment_column} < ?4))")
 }

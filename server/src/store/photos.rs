@@ -93,13 +93,16 @@ impl Store {
         days: u32,
         ends_on: Option<&str>,
     ) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(&self.backend.sql(
+        let (cutoff, cutoff_moment) = super::own::retention_cutoff(days);
+        Ok(sqlx::query_scalar(&self.backend.sql(&format!(
             "DELETE FROM photos WHERE submission IN (SELECT id FROM submissions \
-             WHERE campaign = ?1 AND substr(coalesce(?2, created_at), 1, 10) < ?3) RETURNING hash",
-        ))
+             WHERE campaign = ?1 AND {}) RETURNING hash",
+            super::own::expired("created_at")
+        )))
         .bind(campaign)
         .bind(ends_on)
-        .bind(super::own::retention_cutoff(days))
+        .bind(&cutoff)
+        .bind(&cutoff_moment)
         .fetch_all(&self.writer)
         .await?)
     }

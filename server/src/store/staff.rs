@@ -306,7 +306,7 @@ impl Store {
                 email,
                 role: Role::parse(&role)?,
                 csrf,
-                gemeenten: split_codes(&gemeenten),
+                gemeenten: crate::domain::roles::split_codes(&gemeenten),
             })
         }))
     }
@@ -359,14 +359,6 @@ pub(super) fn scope_clause(scope: &Scope) -> String {
             }
         ),
     }
-}
-
-pub fn split_codes(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(String::from)
-        .collect()
 }
 
 impl Store {

@@ -54,7 +54,8 @@ async fn imported_areas_are_assigned_at_write_time_and_to_what_was_stored_before
             store.clone(),
             &server::config::Settings {
                 locatieserver_url: locatieserver.clone(),
-                ..server::config::Settings::with_defaults("sqlite::memory:")
+                photo_dir: db.dir.path().join("photos"),
+                ..server::config::Settings::with_defaults(&db.url)
             },
         )
         .await
@@ -690,7 +691,8 @@ async fn entries_stored_by_a_replaced_index_are_reassigned_in_the_next_round() {
         store.clone(),
         &server::config::Settings {
             locatieserver_url: "http://127.0.0.1:9".to_string(),
-            ..server::config::Settings::with_defaults("sqlite::memory:")
+            photo_dir: db.dir.path().join("photos"),
+            ..server::config::Settings::with_defaults(&db.url)
         },
     )
     .await

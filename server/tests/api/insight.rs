@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use app::model::Period;
 use geo::InteriorPoint;
 use serde_json::{json, Value};
 use server::domain::areas::Level;
@@ -133,7 +132,9 @@ async fn aggregates_withhold_small_counts_and_blur_the_rest() {
         .fetch_one(&pool)
         .await
         .expect("stamp");
-    let month = Period::month_of(&stamp).expect("month").to_string();
+    let month = server::domain::calendar::dutch_month(&stamp)
+        .expect("month")
+        .to_string();
     assert!(heat_total(&app, &bbox, &format!("period={month}")).await > 6.5);
     assert_eq!(
         app.get(&format!("/api/v1/heatmap?bbox={bbox}&period=soon"))

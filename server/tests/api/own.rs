@@ -223,7 +223,8 @@ async fn retention_removes_free_text_and_keeps_the_counts() {
         store,
         &server::config::Settings {
             locatieserver_url: "http://127.0.0.1:9".to_string(),
-            ..server::config::Settings::with_defaults("sqlite::memory:")
+            photo_dir: app.photo_dir(),
+            ..server::config::Settings::with_defaults(&app.db_url)
         },
     )
     .await
@@ -254,4 +255,72 @@ async fn retention_removes_free_text_and_keeps_the_counts() {
         json!({"feel": 4}),
         "short text gone, the scale kept"
     );
+}
+
+/// Retention counts an entry by its Dutch day: one made at 00:30 Dutch time on the first day still
+/// kept (23:30 UTC the day before) keeps its words; one made an hour earlier loses them.
+#[tokio::test]
+async fn retention_counts_an_entry_by_its_dutch_day() {
+    let app = spawn_drechtsteden_app().await;
+    let pool = app.pool().await;
+    let campaign = json!({
+        "id": "kort", "title": {"nl": "Kort bewaard"}, "kinds": ["barrier", "wish", "place"],
+        "retention_days": 30,
+    });
+    sqlx::query(&app.sql("INSERT INTO campaigns (id, status, config, created_at) VALUES ('kort', 'open', ?, '2026-01-01')"))
+        .bind(campaign.to_string())
+        .execute(&pool)
+        .await
+        .expect("campaign");
+    let (kept, gone) = (new_id(), new_id());
+    for id in [&kept, &gone] {
+        let mut b = barrier(id, &new_id());
+        b["campaign"] = json!("kort");
+        assert_eq!(app.post_json(&b).await.status(), 201);
+    }
+    use server::domain::calendar::{add_days, start_of_dutch_day, today};
+    let first_kept = add_days(&today(), -30).expect("day");
+    let midnight: jiff::Timestamp = start_of_dutch_day(&first_kept)
+        .expect("start")
+        .parse()
+        .expect("timestamp");
+    let at = |minutes: i64| {
+        server::domain::calendar::timestamp_of(midnight.as_millisecond() + minutes * 60_000)
+    };
+    for (id, moment) in [(&kept, at(30)), (&gone, at(-30))] {
+        sqlx::query(&app.sql("UPDATE submissions SET created_at = ? WHERE id = ?"))
+            .bind(&moment)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .expect("time passes");
+    }
+    let store = server::store::Store::open(&app.db_url).await.expect("open");
+    let svc = server::service::Service::new(
+        store.clone(),
+        &server::config::Settings {
+            photo_dir: app.photo_dir(),
+            ..server::config::Settings::with_defaults(&app.db_url)
+        },
+    )
+    .await
+    .expect("service");
+    assert_eq!(svc.apply_retention().await.expect("retention"), 1);
+    let text = |id: String| {
+        let pool = pool.clone();
+        let sql = app.sql("SELECT text FROM submissions WHERE id = ?");
+        async move {
+            sqlx::query_scalar::<_, Option<String>>(&sql)
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .expect("row")
+        }
+    };
+    assert!(
+        text(kept.clone()).await.is_some(),
+        "00:30 on the first day kept"
+    );
+    assert!(text(gone.clone()).await.is_none(), "23:30 the day before");
+    store.close().await;
 }

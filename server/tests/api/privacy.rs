@@ -261,7 +261,7 @@ async fn truth(app: &TestApp) -> Vec<Rec> {
     rows.into_iter()
         .map(
             |(buurt, kind, category, at, campaign, respondent, talent, me_too)| {
-                let Some(Period::Month(y, m)) = Period::month_of(&at) else {
+                let Some(Period::Month(y, m)) = server::domain::calendar::dutch_month(&at) else {
                     panic!("{at}")
                 };
                 Rec {
@@ -477,7 +477,8 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
         store,
         &server::config::Settings {
             locatieserver_url: "http://127.0.0.1:9".to_string(),
-            ..server::config::Settings::with_defaults("sqlite::memory:")
+            photo_dir: app.photo_dir(),
+            ..server::config::Settings::with_defaults(&app.db_url)
         },
     )
     .await

@@ -505,6 +505,8 @@ async fn anonymous_writes_are_limited_per_client_and_no_address_is_stored() {
         (reqwest::Method::POST, "/api/v1/submissions/x/me-too"),
         (reqwest::Method::PUT, "/api/v1/submissions/x/photo"),
         (reqwest::Method::POST, "/api/v1/campaigns/default/responses"),
+        (reqwest::Method::PATCH, "/api/v1/submissions/x/private"),
+        (reqwest::Method::DELETE, "/api/v1/submissions/x/private"),
         (reqwest::Method::POST, "/meedoen/drempel"),
         (reqwest::Method::POST, "/campagne/default/vragen"),
         (reqwest::Method::POST, "/melding/x/ik-ook"),

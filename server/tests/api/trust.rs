@@ -499,7 +499,8 @@ async fn removed_words_are_nowhere_in_the_database() {
         store.clone(),
         &server::config::Settings {
             locatieserver_url: "http://127.0.0.1:9".to_string(),
-            ..server::config::Settings::with_defaults("sqlite::memory:")
+            photo_dir: app.photo_dir(),
+            ..server::config::Settings::with_defaults(&app.db_url)
         },
     )
     .await
@@ -721,6 +722,21 @@ async fn only_the_islands_four_server_functions_answer_and_reads_are_limited() {
     }
     let refused = search().await;
     assert_eq!(refused.status(), 429);
+    // The API's address search draws on the same budget of reads (which refills one a second,
+    // so a few tries: an unlimited route would answer all of them).
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        answers.push(
+            app.get("/api/v1/geocode?q=Bolstraat")
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert!(
+        answers.contains(&429),
+        "GET /api/v1/geocode is a limited read too: {answers:?}"
+    );
     assert_eq!(
         refused.headers()["x-content-type-options"],
         "nosniff",
@@ -907,4 +923,133 @@ async fn a_server_function_answers_a_body_it_cannot_read_with_400() {
         let said: Value = serde_json::from_str(&text).expect("json");
         assert!(said["BadRequest"].is_string(), "{path} {body}: {said}");
     }
+}
+
+/// What a second attack found: a way back that a browser reads as another site, form fields that
+/// broke a redirect's header (500) or added to its address, a body cut short answered 500, an
+/// address search of any length sent on to PDOK, and staff answers a cache could keep.
+#[tokio::test]
+async fn redirects_stay_local_and_whole_and_private_answers_are_not_cached() {
+    let pdok = spawn_pdok_standin().await;
+    let app = spawn_app_with(format!("http://{pdok}/bzk/locatieserver/search/v3_1")).await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    // A tab or a line break in the way back: home, never another site, never a 500.
+    for back in [
+        "/%09/evil.example",
+        "/%0A",
+        "/%01",
+        "//evil.example",
+        "/%5Cevil.example",
+    ] {
+        let res = no_redirects
+            .get(app.url(&format!("/taal/nl?terug={back}")))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(res.status(), 303, "{back}");
+        assert_eq!(res.headers()["location"], "/", "{back}");
+    }
+    // The private page's forms: a key with a line break or an extra parameter stays inside the
+    // key; an id that is no entry's is 404.
+    let id = new_id();
+    for (path, key) in [
+        (format!("/mijn/{id}/verwijderen"), "a\nb"),
+        (format!("/mijn/{id}/verwijderen"), "k&melding=verwijderd"),
+    ] {
+        let res = no_redirects
+            .post(app.url(&path))
+            .form(&[("sleutel", key)])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 303, "{path} {key:?}");
+        let to = res.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_string();
+        let query: Vec<(String, String)> =
+            serde_urlencoded::from_str(to.split_once('?').expect("query").1).expect("query");
+        assert_eq!(
+            query,
+            vec![
+                ("sleutel".to_string(), key.to_string()),
+                ("melding".to_string(), "ongeldig".to_string())
+            ],
+            "{to}"
+        );
+    }
+    let res = no_redirects
+        .post(app.url("/mijn/not-an-id/verwijderen"))
+        .form(&[("sleutel", "k")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 404);
+
+    // A submission whose body does not arrive whole is the client's mistake.
+    let mut raw = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    raw.write_all(
+        b"POST /api/v1/submissions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\n",
+    )
+    .await
+    .expect("write");
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        raw.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+
+    // An address search of one character or of thousands is not sent on: nothing found.
+    for q in ["a".to_string(), "Bolstraat ".repeat(100)] {
+        let res = app
+            .client
+            .post(app.url("/_fn/geocode"))
+            .json(&json!({ "q": q }))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 200);
+        let hits: Value = res.json().await.expect("json");
+        assert_eq!(hits, json!([]), "{} characters", q.len());
+    }
+
+    // Staff answers and private pages are not kept by any cache.
+    add_staff(&app, "admin", "beheer@gemeente.nl");
+    let admin = session(&app, "beheer@gemeente.nl").await;
+    for path in ["/session", "/users", "/audit"] {
+        let res = call(&app, Method::GET, path, Some(&admin), false).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(
+            res.headers()["cache-control"],
+            "private, no-store",
+            "{path}"
+        );
+    }
+    let page = app
+        .client
+        .get(app.url("/staff"))
+        .header(COOKIE, &admin.cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(page.headers()["cache-control"], "private, no-store");
+    let own = app.get(&format!("/mijn/{id}?sleutel=k")).await;
+    assert_eq!(own.headers()["cache-control"], "private, no-store");
+    // A public page without a session stays cacheable as before.
+    assert!(app
+        .get("/kaart")
+        .await
+        .headers()
+        .get("cache-control")
+        .is_none());
 }
