@@ -9,7 +9,8 @@
 /// The translations, as leptos_i18n_build writes them (`build.rs`).
 #[allow(
     clippy::expect_used,
-    reason = "generated: leptos_i18n parses its own locale names"
+    clippy::ignored_unit_patterns,
+    reason = "generated: leptos_i18n parses its own locale names and matches `_` for `()`"
 )]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));

@@ -188,8 +188,7 @@ async fn main() {
 
     let suppressed = figures.iter().filter(|f| f.suppressed).count();
     println!(
-        "trefpunt aggregates benchmark: {n} stored submissions, {} in Dordrecht (GM0505)",
-        in_gm0505
+        "trefpunt aggregates benchmark: {n} stored submissions, {in_gm0505} in Dordrecht (GM0505)"
     );
     println!(
         "  seeding (bulk insert, not counted)           {:>9.1} s",
@@ -200,8 +199,7 @@ async fn main() {
         ms(cold_one)
     );
     println!(
-        "  Dordrecht buurten x barrier, warm (median)   {:>9.2} ms  (target: under 50 ms)",
-        warm_one
+        "  Dordrecht buurten x barrier, warm (median)   {warm_one:>9.2} ms  (target: under 50 ms)"
     );
     println!(
         "  the same for one quarter, warm               {:>9.2} ms",

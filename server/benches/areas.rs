@@ -225,10 +225,7 @@ fn main() {
         "  total with index build                 {:>9.1} ms",
         (build + join_count).as_secs_f64() * 1e3
     );
-    println!(
-        "  single lookup (write path), average    {:>9.3} us ({found} found)",
-        single_us
-    );
+    println!("  single lookup (write path), average    {single_us:>9.3} us ({found} found)");
     println!(
         "  peak memory                            {:>9.1} MiB",
         peak_rss_mib()

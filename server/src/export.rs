@@ -30,14 +30,14 @@ pub fn csv(filter: &InsightFilter, figures: &[AreaFigure]) -> String {
     let mut out = String::from(
         "area_code,area_name,level,kind,category,period,source,campaign,count,respondents,suppressed,per_1000\n",
     );
-    let source = filter.source.map(|s| s.as_str()).unwrap_or("all");
+    let source = filter.source.map_or("all", app::model::Source::as_str);
     let campaign = filter.campaign.as_deref().unwrap_or("all");
     for f in figures {
         let row = [
             field(&f.area_code),
             field(f.area_name.as_deref().unwrap_or("")),
             filter.level.clone(),
-            f.kind.map(|k| k.as_str()).unwrap_or("all").to_string(),
+            f.kind.map_or("all", app::model::Kind::as_str).to_string(),
             field(f.category.as_deref().unwrap_or("all")),
             filter.period.to_string(),
             source.to_string(),

@@ -433,7 +433,7 @@ fn run_one<T>(case: fn(&T) -> Verdict, input: &T) -> Outcome {
         Err(payload) => {
             let message = payload
                 .downcast_ref::<&str>()
-                .map(|s| s.to_string())
+                .map(std::string::ToString::to_string)
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "(no message)".into());
             let hooked = LAST_PANIC.with(|p| p.borrow_mut().take());
@@ -465,7 +465,9 @@ impl Watchdog {
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     std::thread::sleep(Duration::from_millis(100));
-                    let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut guard = slot
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
                     let Some(r) = guard.as_mut() else { continue };
                     let took = r.since.elapsed();
                     if took > SLOW && !r.reported {
@@ -491,7 +493,10 @@ impl Watchdog {
     }
 
     fn time<T: FuzzInput>(&self, input: &T, run: impl FnOnce() -> Outcome) -> (Outcome, Duration) {
-        *self.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(Running {
+        *self
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Running {
             since: Instant::now(),
             bytes: input.bytes().to_vec(),
             note: input.note(),
@@ -500,7 +505,10 @@ impl Watchdog {
         let started = Instant::now();
         let outcome = run();
         let took = started.elapsed();
-        *self.slot.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
         (outcome, took)
     }
 }
@@ -998,7 +1006,9 @@ fn apply(doc: &mut J, m: &Mutation) {
         Mutation::Collapse(i) => {
             if let Some(J::Arr(items)) = pick(RING, i).and_then(|p| at_mut(doc, &p)) {
                 if let Some(first) = items.first().cloned() {
-                    items.iter_mut().for_each(|p| *p = first.clone());
+                    for p in items.iter_mut() {
+                        *p = first.clone();
+                    }
                 }
             }
         }
@@ -1669,7 +1679,9 @@ fn thin(v: &mut Value, max: usize) {
         kept.extend(last);
         *items = kept;
     } else if !positions {
-        items.iter_mut().for_each(|v| thin(v, max));
+        for v in items.iter_mut() {
+            thin(v, max);
+        }
     }
 }
 

@@ -170,10 +170,10 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
                             1,
                         )),
                         FormMode::Kiosk { event } => {
-                            browser::replace(&kiosk_path(event, &lang, Some("sent")))
+                            browser::replace(&kiosk_path(event, &lang, Some("sent")));
                         }
                         FormMode::Paper { event } => {
-                            browser::go_to(&paper_path(kind, &campaign, event))
+                            browser::go_to(&paper_path(kind, &campaign, event));
                         }
                     },
                     // No network (or the server is down): the entry waits on this device and
@@ -182,7 +182,7 @@ pub fn EntryForm(state: FormState, locale: String) -> impl IntoView {
                         browser::enqueue(&queued);
                         match &mode {
                             FormMode::Kiosk { event } => {
-                                browser::replace(&kiosk_path(event, &lang, Some("queued")))
+                                browser::replace(&kiosk_path(event, &lang, Some("queued")));
                             }
                             _ => {
                                 id.set(browser::new_uuid());

@@ -227,7 +227,7 @@ impl CampaignFields {
                     .categories()
                     .iter()
                     .filter(|c| self.categories.iter().any(|x| x == *c))
-                    .map(|c| c.to_string())
+                    .map(std::string::ToString::to_string)
                     .collect();
                 (k.as_str().to_string(), offered)
             })

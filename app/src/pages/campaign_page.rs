@@ -29,10 +29,10 @@ pub fn CampaignPage() -> impl IntoView {
     );
     let title = move || {
         let l = i18n.get_locale().as_str();
-        info.get()
-            .and_then(|r| r.ok().flatten())
-            .map(|i| text_in(&i.campaign.title, l).to_string())
-            .unwrap_or_else(|| t_string!(i18n, campaign_title).to_string())
+        info.get().and_then(|r| r.ok().flatten()).map_or_else(
+            || t_string!(i18n, campaign_title).to_string(),
+            |i| text_in(&i.campaign.title, l).to_string(),
+        )
     };
     view! {
         <Title text=title />

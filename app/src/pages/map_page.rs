@@ -12,7 +12,7 @@ use crate::model::{Kind, PublicEntry};
 pub fn MapPage() -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
-    let recent = Resource::new_blocking(|| (), |_| recent_entries(50));
+    let recent = Resource::new_blocking(|| (), |()| recent_entries(50));
     // The map script draws the markers; it gets the translated labels from here.
     let map_labels = move || {
         let mut m = serde_json::Map::new();

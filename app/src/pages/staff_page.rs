@@ -14,7 +14,7 @@ use crate::model::{QueueItem, StaffDesk, Status};
 pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
     let outcome = use_query_map().get_untracked().get("melding");
-    let data = Resource::new_blocking(|| (), |_| staff_desk());
+    let data = Resource::new_blocking(|| (), |()| staff_desk());
     let message = outcome.map(|o| {
         let (text, class) = match o.as_str() {
             "fout" => (t_string!(i18n, staff_wrong).to_string(), "error-summary"),

@@ -236,7 +236,7 @@ pub fn read(bytes: &[u8], level: Level, fields: &Fields) -> Result<ImportReport,
     if !cbs_codes {
         report.cbs_fields = cbs_fields(&features, level);
     }
-    report.code_field = code_field.to_string();
+    report.code_field = code_field.clone();
     report.cbs_codes = cbs_codes;
     let mut first_of: std::collections::HashMap<String, usize> = Default::default();
     let mut parent_names: std::collections::BTreeMap<String, String> = Default::default();
@@ -385,11 +385,11 @@ fn field_order(features: &[RawFeature], level: Level) -> Vec<String> {
     usual
         .iter()
         .filter(|f| all.contains(**f))
-        .map(|f| f.to_string())
+        .map(std::string::ToString::to_string)
         .chain(
             all.iter()
                 .filter(|f| !usual.contains(f))
-                .map(|f| f.to_string()),
+                .map(std::string::ToString::to_string),
         )
         .collect()
 }
@@ -1093,12 +1093,11 @@ mod tests {
         // Real wijken with a quantised scale of 1e300: the union's result near f64::MAX makes geo's
         // relate (in is_valid) stop on a debug assertion ("topology position conflict").
         let huge = format!(
-            r#"{{"type":"Topology","transform":{{"scale":[1e300,1e300],"translate":[0,0]}},"arcs":{},
+            r#"{{"type":"Topology","transform":{{"scale":[1e300,1e300],"translate":[0,0]}},"arcs":{HUGE_SCALE_ARCS},
             "objects":{{"w":{{"type":"GeometryCollection","geometries":[
             {{"type":"Polygon","arcs":[[-1,1,2]],"properties":{{"statcode":"WK086001"}}}},
             {{"type":"Polygon","arcs":[[3,-5,5,-7,-8,8,-2,-10,-11,-12]],"properties":{{"statcode":"WK086000"}}}}
-            ]}}}}}}"#,
-            HUGE_SCALE_ARCS
+            ]}}}}}}"#
         );
         // Both features kept or skipped (then the file is refused as holding no wijken): no panic.
         match read(huge.as_bytes(), Level::Wijk, &Fields::default()) {

@@ -89,9 +89,10 @@ impl Locatieserver {
             .await
             .map_err(|e| GeocodeError::Unreachable(e.without_url().to_string()))?;
         if !status.is_success() {
-            let message = serde_json::from_slice::<ErrorEnvelope>(&bytes)
-                .map(|e| e.error.msg)
-                .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).chars().take(200).collect());
+            let message = serde_json::from_slice::<ErrorEnvelope>(&bytes).map_or_else(
+                |_| String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+                |e| e.error.msg,
+            );
             return Err(GeocodeError::Refused {
                 status: status.as_u16(),
                 message,

@@ -104,13 +104,10 @@ pub async fn upload(
         return ApiError::Unauthenticated("send the key of the entry's private link in X-Edit-Key")
             .into_response();
     };
-    let body = match body {
-        Ok(b) => b,
-        Err(_) => {
-            return api_error(UploadError::Photo(PhotoError::TooLarge {
-                max_bytes: crate::domain::photo::PhotoLimits::default().max_bytes,
-            }))
-        }
+    let Ok(body) = body else {
+        return api_error(UploadError::Photo(PhotoError::TooLarge {
+            max_bytes: crate::domain::photo::PhotoLimits::default().max_bytes,
+        }));
     };
     match svc.upload_photo(&id, key, body).await {
         Ok(stored) => (StatusCode::CREATED, Json(stored)).into_response(),
@@ -229,7 +226,7 @@ pub async fn upload_form(
         Err(UploadError::Photo(PhotoError::NotAnImage | PhotoError::UnsupportedFormat(_))) => {
             back("foto-geen")
         }
-        Err(UploadError::Photo(_)) | Err(UploadError::WrongKind) => back("foto-kapot"),
+        Err(UploadError::Photo(_) | UploadError::WrongKind) => back("foto-kapot"),
         Err(e) => api_error(e),
     }
 }
@@ -327,7 +324,7 @@ mod tests {
         assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
         // The right key with a body that never finishes: 408 after the upload time, five times in
         // a row, so each gave its slot back (there are four).
-        for _ in 0..crate::service::photos::UPLOADS_AT_ONCE + 1 {
+        for _ in 0..=crate::service::photos::UPLOADS_AT_ONCE {
             let res = tokio::time::timeout(
                 std::time::Duration::from_secs(5),
                 router.clone().oneshot(put(&id, &key)),

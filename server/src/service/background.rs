@@ -49,7 +49,7 @@ impl Service {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(entries = n, "retention: free text removed"),
                     Err(e) => {
-                        tracing::warn!(error = %e, "retention failed; tried again in an hour")
+                        tracing::warn!(error = %e, "retention failed; tried again in an hour");
                     }
                 }
             }

@@ -393,7 +393,10 @@ mod tests {
             email: String::new(),
             role,
             csrf: String::new(),
-            gemeenten: gemeenten.iter().map(|g| g.to_string()).collect(),
+            gemeenten: gemeenten
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
         };
         let e = event();
         assert!(sees_event(&who(7, Role::Worker, &[]), &e), "its maker");
@@ -405,7 +408,11 @@ mod tests {
 
     #[test]
     fn an_event_belongs_to_the_gemeenten_its_campaign_reaches() {
-        let codes = |c: &[&str]| c.iter().map(|g| g.to_string()).collect::<Vec<_>>();
+        let codes = |c: &[&str]| {
+            c.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         let worker = SessionUser {
             user_id: 8,
             email: String::new(),

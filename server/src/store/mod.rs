@@ -123,7 +123,7 @@ fn outage_of(e: &sqlx::Error) -> Option<Outage> {
 
 /// SQLite's primary result code is the low byte of the (extended) code sqlx reports.
 fn sqlite_outage(code: &str) -> Option<Outage> {
-    match code.parse::<i32>().map(|c| c & 0xff).unwrap_or(0) {
+    match code.parse::<i32>().map_or(0, |c| c & 0xff) {
         5 | 6 => Some(Outage::Busy),  // SQLITE_BUSY, SQLITE_LOCKED
         13 => Some(Outage::DiskFull), // SQLITE_FULL
         // SQLITE_READONLY; SQLITE_IOERR (a write the OS refused: EPERM, EIO); SQLITE_CANTOPEN

@@ -114,7 +114,7 @@ async fn the_author_sees_changes_and_deletes_an_entry_through_its_private_link()
             &[
                 ("sleutel".into(), key.clone()),
                 ("category".into(), "steps".into()),
-                ("text".into(), "".into()),
+                ("text".into(), String::new()),
             ],
         )
         .await;

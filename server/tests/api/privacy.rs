@@ -157,7 +157,7 @@ async fn seed(app: &TestApp) {
             8 + rng.below(12),
             rng.below(60)
         );
-        for _ in 0..1 + rng.below(3) {
+        for _ in 0..=rng.below(3) {
             let (kind, category) = rng.pick(&TOPICS);
             let id = new_id();
             let lon = x0 + (x1 - x0) * (rng.below(1000) as f64 + 0.5) / 1000.0;

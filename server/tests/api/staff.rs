@@ -503,7 +503,7 @@ async fn every_staff_route_refuses_the_wrong_caller() {
     for (method, path, allowed) in routes {
         let anonymous = call(&app, method.clone(), &path, None, false).await;
         assert_eq!(anonymous.status(), 401, "{method} {path} without a session");
-        for (role, s) in sessions.iter_mut() {
+        for (role, s) in &mut sessions {
             if allowed.contains(role) {
                 if !matches!(method, Method::GET | Method::HEAD) {
                     let no_csrf = call(&app, method.clone(), &path, Some(s), false).await;

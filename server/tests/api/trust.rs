@@ -839,7 +839,7 @@ async fn an_older_database_is_upgraded_without_its_removed_words() {
         .bind(text.clone())
         .bind(canonical.as_str())
         .bind(i32::from(into.is_some()))
-        .bind(into.map(|s| s.to_string()))
+        .bind(into.cloned())
         .execute(&old)
         .await
         .expect("an older row");
