@@ -282,3 +282,37 @@ pub async fn form_credentials(
         worker,
     }
 }
+
+/// A request a browser did not send on another site's behalf: refuses (403) a `Sec-Fetch-Site` other
+/// than `same-origin` or `none`, or else an `Origin` that is not this site's. Requests without
+/// either (a script, curl) pass. For the sign-ins, which have no session and so no CSRF token yet:
+/// another site must not sign a visitor's browser into the attacker's own staff account.
+pub struct NotCrossSite;
+
+impl<S: Send + Sync> FromRequestParts<S> for NotCrossSite {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let refused = Err(ApiError::Forbidden(
+            "a sign-in sent from another site is refused",
+        ));
+        if let Some(site) = header("sec-fetch-site") {
+            return match site {
+                "same-origin" | "none" => Ok(NotCrossSite),
+                _ => refused,
+            };
+        }
+        match header("origin") {
+            None => Ok(NotCrossSite),
+            Some(origin) => {
+                // The origin's host and port against the request's own.
+                let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+                match (origin_host, header("host")) {
+                    (Some(o), Some(host)) if o.eq_ignore_ascii_case(host) => Ok(NotCrossSite),
+                    _ => refused,
+                }
+            }
+        }
+    }
+}

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::abuse::Client;
 use super::error::ApiError;
-use super::extract::{Admins, AnyStaff, JsonBody, Moderators, QueryParams, Staff};
+use super::extract::{Admins, AnyStaff, JsonBody, Moderators, NotCrossSite, QueryParams, Staff};
 use crate::auth;
 use crate::service::Service;
 
@@ -57,6 +57,7 @@ pub fn session_cookies(
 /// `POST /session` `{email, password}`: a session cookie and the CSRF token for later requests.
 async fn sign_in(
     State(svc): State<Service>,
+    _: NotCrossSite,
     Client(client): Client,
     headers: HeaderMap,
     JsonBody(c): JsonBody<Credentials>,

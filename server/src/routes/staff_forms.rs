@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::abuse::Client;
 use super::error::ApiError;
-use super::extract::{Admins, AnyStaff, Moderators, StaffForm};
+use super::extract::{Admins, AnyStaff, Moderators, NotCrossSite, StaffForm};
 use super::staff::session_cookies;
 use crate::auth;
 use crate::domain::roles::split_codes;
@@ -48,10 +48,14 @@ struct SignIn {
 
 async fn sign_in(
     State(svc): State<Service>,
+    not_cross_site: Result<NotCrossSite, ApiError>,
     Client(client): Client,
     headers: HeaderMap,
     Form(f): Form<SignIn>,
 ) -> Response {
+    if let Err(refused) = not_cross_site {
+        return refused.into_response();
+    }
     let device = crate::cookies::value(&headers, auth::DEVICE_COOKIE);
     match svc.sign_in(client, device, &f.email, &f.password).await {
         Ok(signed) => {

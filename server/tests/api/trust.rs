@@ -1053,3 +1053,62 @@ async fn redirects_stay_local_and_whole_and_private_answers_are_not_cached() {
         .get("cache-control")
         .is_none());
 }
+
+/// Another site cannot sign a visitor's browser into the attacker's own staff account (login CSRF):
+/// both sign-ins refuse what a browser marks as sent from another site; the site's own form and a
+/// script without those headers still sign in.
+#[tokio::test]
+async fn a_sign_in_sent_from_another_site_is_refused() {
+    let app = spawn_app().await;
+    add_staff(&app, "admin", "beheer@gemeente.nl");
+    let form = [
+        ("email", "beheer@gemeente.nl"),
+        ("password", crate::staff::PASSWORD),
+    ];
+    let creds = json!({"email": "beheer@gemeente.nl", "password": crate::staff::PASSWORD});
+    let host = app.addr.to_string();
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site".to_string()),
+        ("sec-fetch-site", "same-site".to_string()),
+        ("origin", "https://evil.example".to_string()),
+        ("origin", "null".to_string()),
+    ] {
+        let api = app
+            .client
+            .post(app.url("/api/v1/session"))
+            .header(name, &value)
+            .json(&creds)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(api.status(), 403, "API with {name}: {value}");
+        assert!(api.headers().get("set-cookie").is_none());
+        let page = app
+            .client
+            .post(app.url("/staff/inloggen"))
+            .header(name, &value)
+            .form(&form)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(page.status(), 403, "form with {name}: {value}");
+    }
+    let own_site = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .header("origin", format!("http://{host}"))
+        .header("sec-fetch-site", "same-origin")
+        .json(&creds)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(own_site.status(), 200);
+    let script = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .json(&creds)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(script.status(), 200);
+}
