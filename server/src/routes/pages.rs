@@ -34,16 +34,23 @@ pub fn backend_error(e: StoreError) -> BackendError {
     }
 }
 
+/// The staff member a staff page renders for (any role; the page says what the role may see).
+async fn signed_in(
+    svc: &Service,
+    cookie: Option<String>,
+) -> Result<Option<Staff<AnyStaff>>, BackendError> {
+    Staff::<AnyStaff>::from_cookie(svc, cookie)
+        .await
+        .map_err(guard_error)
+}
+
 impl Backend for Service {
     fn staff_desk(
         &self,
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<Option<StaffDesk>, BackendError>> {
         Box::pin(async move {
-            let Some(staff) = Staff::<AnyStaff>::from_cookie(self, cookie)
-                .await
-                .map_err(guard_error)?
-            else {
+            let Some(staff) = signed_in(self, cookie).await? else {
                 return Ok(None);
             };
             self.desk(&staff.user)
@@ -59,10 +66,7 @@ impl Backend for Service {
         view: app::model::StaffView,
     ) -> BoxFuture<'_, Result<Option<app::model::StaffPageData>, BackendError>> {
         Box::pin(async move {
-            let Some(staff) = Staff::<AnyStaff>::from_cookie(self, cookie)
-                .await
-                .map_err(guard_error)?
-            else {
+            let Some(staff) = signed_in(self, cookie).await? else {
                 return Ok(None);
             };
             self.staff_page(&staff.user, view)

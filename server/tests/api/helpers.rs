@@ -88,6 +88,25 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// A second Service on this app's database and photo folder (PDOK unreachable), for running
+    /// the service's work (retention, profiles) directly; the store, to close it afterwards.
+    pub async fn service(&self) -> (server::store::Store, server::service::Service) {
+        let store = server::store::Store::open(&self.db_url)
+            .await
+            .expect("open");
+        let svc = server::service::Service::new(
+            store.clone(),
+            &server::config::Settings {
+                locatieserver_url: "http://127.0.0.1:9".to_string(),
+                photo_dir: self.photo_dir(),
+                ..server::config::Settings::with_defaults(&self.db_url)
+            },
+        )
+        .await
+        .expect("service");
+        (store, svc)
+    }
+
     /// Where this app keeps residents' photos.
     pub fn photo_dir(&self) -> PathBuf {
         self.db.dir.path().join("photos")

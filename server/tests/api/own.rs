@@ -218,17 +218,7 @@ async fn retention_removes_free_text_and_keeps_the_counts() {
             .expect("time passes");
     }
 
-    let store = server::store::Store::open(&app.db_url).await.expect("open");
-    let svc = server::service::Service::new(
-        store,
-        &server::config::Settings {
-            locatieserver_url: "http://127.0.0.1:9".to_string(),
-            photo_dir: app.photo_dir(),
-            ..server::config::Settings::with_defaults(&app.db_url)
-        },
-    )
-    .await
-    .expect("service");
+    let (_store, svc) = app.service().await;
     assert_eq!(svc.apply_retention().await.expect("retention"), 1);
     assert_eq!(svc.apply_retention().await.expect("again"), 0, "once");
 
@@ -295,16 +285,7 @@ async fn retention_counts_an_entry_by_its_dutch_day() {
             .await
             .expect("time passes");
     }
-    let store = server::store::Store::open(&app.db_url).await.expect("open");
-    let svc = server::service::Service::new(
-        store.clone(),
-        &server::config::Settings {
-            photo_dir: app.photo_dir(),
-            ..server::config::Settings::with_defaults(&app.db_url)
-        },
-    )
-    .await
-    .expect("service");
+    let (store, svc) = app.service().await;
     assert_eq!(svc.apply_retention().await.expect("retention"), 1);
     let text = |id: String| {
         let pool = pool.clone();

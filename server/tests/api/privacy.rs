@@ -472,17 +472,7 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
 
     // The area profiles, as their pages render them: every area, campaign, year and quarter (their
     // month rows give every month).
-    let store = server::store::Store::open(&app.db_url).await.expect("open");
-    let svc = server::service::Service::new(
-        store,
-        &server::config::Settings {
-            locatieserver_url: "http://127.0.0.1:9".to_string(),
-            photo_dir: app.photo_dir(),
-            ..server::config::Settings::with_defaults(&app.db_url)
-        },
-    )
-    .await
-    .expect("service");
+    let (_store, svc) = app.service().await;
     let mut areas: Vec<String> = vec![GEMEENTE.to_string()];
     areas.extend(
         buurten()

@@ -494,17 +494,7 @@ async fn removed_words_are_nowhere_in_the_database() {
         .execute(&pool)
         .await
         .expect("time passes");
-    let store = server::store::Store::open(&app.db_url).await.expect("open");
-    let svc = server::service::Service::new(
-        store.clone(),
-        &server::config::Settings {
-            locatieserver_url: "http://127.0.0.1:9".to_string(),
-            photo_dir: app.photo_dir(),
-            ..server::config::Settings::with_defaults(&app.db_url)
-        },
-    )
-    .await
-    .expect("service");
+    let (store, svc) = app.service().await;
     assert_eq!(svc.apply_retention().await.expect("retention"), 2);
     store.close().await;
 
