@@ -5,14 +5,14 @@
 // goes to the network untouched.
 "use strict";
 
-const VERSION = "1";
+const VERSION = "2";
 const SHELL = `trefpunt-shell-${VERSION}`;
 const PAGES = `trefpunt-pages-${VERSION}`;
 const TILES = "trefpunt-tiles";
 const KEEP = [SHELL, PAGES, TILES];
 const SHELL_FILES = [
   "/pkg/trefpunt.js", "/pkg/trefpunt.wasm", "/pkg/trefpunt.css",
-  "/js/map.js", "/js/outbox.js", "/js/kiosk.js",
+  "/js/map.js", "/js/outbox.js", "/js/kiosk.js", "/js/islands.js",
   "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css",
   "/favicon.svg", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png",
 ];

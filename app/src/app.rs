@@ -58,10 +58,32 @@ pub fn shell(config: ShellConfig) -> impl IntoView {
 
 /// Loads the WASM bundle and hydrates the islands on this page. Pages without an island leave it out,
 /// so a resident's start page, the map and the privacy page cost no WASM at all.
+///
+/// Our own loader (`public/js/islands.js`) rather than Leptos's inline one: it waits for an idle
+/// moment with a time limit (Leptos's island loader waits without one, so a page that is never idle
+/// stayed dead), and as an external script it needs no inline-script allowance in the page's CSP.
 #[component]
 pub fn IslandScripts() -> impl IntoView {
-    use_context::<LeptosOptions>()
-        .map(|options| view! { <HydrationScripts options islands=true /> })
+    let options = use_context::<LeptosOptions>()?;
+    // Only islands hydrate: the rest of the page needs no hydration markers (what Leptos's own
+    // `HydrationScripts islands=true` does too).
+    if let Some(shared) = Owner::current_shared_context() {
+        shared.set_is_hydrating(false);
+    }
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let name = options.output_name.to_string();
+    // cargo-leptos names the bundle after the output name; a plain wasm-bindgen build adds `_bg`.
+    let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        format!("{name}.wasm")
+    } else {
+        format!("{name}_bg.wasm")
+    };
+    let js = format!("{name}.js");
+    Some(view! {
+        <link rel="modulepreload" href=format!("{pkg}/{js}") crossorigin="anonymous" />
+        <link rel="preload" href=format!("{pkg}/{wasm}") r#as="fetch" r#type="application/wasm" crossorigin="anonymous" />
+        <script type="module" src="/js/islands.js" data-islands="" data-pkg=pkg data-js=js data-wasm=wasm></script>
+    })
 }
 
 #[component]

@@ -33,17 +33,11 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub use app::{shell, App, IslandScripts, ShellConfig};
 
-/// Entry point of the WASM bundle.
+/// Entry point of the WASM bundle, called by `public/js/islands.js` before it hydrates each island
+/// (and marks the page `data-hydrated` once they all are).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
-    // Lets tests (and curious people) see that the page is live.
-    if let Some(html) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = html.set_attribute("data-hydrated", "true");
-    }
 }

@@ -58,20 +58,20 @@ impl AppState {
     pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
         let backend: BackendRef = Arc::new(self.service.clone());
         let options = self.leptos_options.clone();
-        let security = self.security.clone();
         move || {
             provide_context(backend.clone());
             // For `IslandScripts`, which pages with an island render.
             provide_context(options.clone());
-            // A page render has a fresh nonce (leptos_axum provides it), which Leptos puts on its
-            // island loader: the page's CSP allows that one inline script and no other.
-            if let (Some(nonce), Some(res)) = (
-                leptos::nonce::use_nonce(),
-                use_context::<leptos_axum::ResponseOptions>(),
-            ) {
-                if let Ok(v) = axum::http::HeaderValue::from_str(&security.csp(Some(&nonce))) {
-                    res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
-                }
+            // The request's CSP nonce (made by the security layer, which also names it in the
+            // answer's policy) replaces the one leptos_axum made: Leptos puts it on the page's
+            // inline data scripts.
+            if let Some(nonce) = use_context::<axum::http::request::Parts>().and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<routes::security::CspNonce>()
+                    .cloned()
+            }) {
+                provide_context(leptos::nonce::Nonce::from_value(nonce.0));
             }
         }
     }

@@ -1,5 +1,5 @@
 //! Security headers on every answer: a strict Content-Security-Policy on HTML (inline script only
-//! with the render's nonce, which Leptos puts on its hydration script; no framing), no referrer (a
+//! with the request's nonce, which Leptos puts on the data scripts of a page; no framing), no referrer (a
 //! private link carries its key in `?sleutel=`), no content sniffing, and over https `Secure` on
 //! every cookie and HSTS. One layer, so no route can forget them.
 
@@ -31,8 +31,8 @@ impl Policy {
         }
     }
 
-    /// The Content-Security-Policy of an HTML page; `nonce` is the render's, when it has inline
-    /// script (Leptos's island loader). Without one, no inline script runs at all.
+    /// The Content-Security-Policy of an HTML page; `nonce` is the request's (Leptos puts it on a
+    /// page's inline data scripts and the `<noscript>` style). Without one, no inline script runs at all.
     pub fn csp(&self, nonce: Option<&str>) -> String {
         let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
         let tiles = self
@@ -87,10 +87,27 @@ fn is_html(headers: &HeaderMap) -> bool {
         })
 }
 
-/// The layer. A page rendered by Leptos already carries its CSP with the render's nonce (see
-/// `AppState::context`); every other HTML answer gets the policy without a nonce.
-pub async fn headers(State(policy): State<Arc<Policy>>, req: Request, next: Next) -> Response {
+/// The nonce of one request: made here, given to the page render as Leptos's nonce (see
+/// `AppState::context`), and named in the answer's CSP by the same layer that made it. One place
+/// makes both, so a page's scripts and its policy always agree.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+/// The layer.
+pub async fn headers(State(policy): State<Arc<Policy>>, mut req: Request, next: Next) -> Response {
     let private = is_private(&req);
+    // 16 bytes from the OS; should the OS fail, the page goes out without a nonce: its inline
+    // scripts are then refused (the page still works as plain HTML), never allowed wholesale.
+    let nonce = match crate::secrets::token::<16>() {
+        Ok(n) => Some(n),
+        Err(e) => {
+            tracing::error!("no CSP nonce: {e}");
+            None
+        }
+    };
+    if let Some(n) = &nonce {
+        req.extensions_mut().insert(CspNonce(n.clone()));
+    }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     // A staff member's pages and answers (CSRF token, staff e-mail addresses, waiting texts, raw
@@ -102,10 +119,8 @@ pub async fn headers(State(policy): State<Arc<Policy>>, req: Request, next: Next
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     if is_html(h) {
-        if !h.contains_key(CONTENT_SECURITY_POLICY) {
-            if let Ok(v) = HeaderValue::from_str(&policy.csp(None)) {
-                h.insert(CONTENT_SECURITY_POLICY, v);
-            }
+        if let Ok(v) = HeaderValue::from_str(&policy.csp(nonce.as_deref())) {
+            h.insert(CONTENT_SECURITY_POLICY, v);
         }
         // For browsers that predate frame-ancestors.
         h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

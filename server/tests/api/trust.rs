@@ -274,13 +274,20 @@ async fn every_html_answer_carries_a_strict_policy_and_https_cookies_are_secure(
             }
         }
     }
-    // A page with the form island has the loader script, allowed by this render's nonce only.
-    let a = csp_of(&app.get("/meedoen/drempel").await);
+    // Each answer has its own nonce, and the island loader is a file, not inline script.
+    let form = app.get("/meedoen/drempel").await;
+    let a = csp_of(&form);
     let b = csp_of(&app.get("/meedoen/drempel").await);
     assert!(
         a.contains("'nonce-") && a != b,
         "a fresh nonce per page: {a}"
     );
+    let html = form.text().await.expect("html");
+    assert!(
+        html.contains(r#"<script type="module" src="/js/islands.js""#),
+        "{html}"
+    );
+    assert!(!html.contains("__hydrateIsland"), "no inline island loader");
 
     // Over https every cookie is Secure: the language, an event link's and the staff session's.
     let lang = app.get("/taal/en").await;
