@@ -74,17 +74,26 @@ async function linkTablet(page) {
   await page.goto(`${proxy.url}${event.kiosk_url}`);
   await page.waitForURL(new RegExp(`/kiosk/${event.id}$`));
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
-  await page.waitForFunction(async () => {
-    const pages = await (await caches.open("trefpunt-pages-1")).keys();
-    const shell = await (await caches.open("trefpunt-shell-1")).keys();
+  // Polled from here: Playwright's waitForFunction does not await an async predicate (a promise is
+  // truthy), so it would not wait at all. The caches' names carry the service worker's version:
+  // found by their prefix, never opened by a guessed name (which would make an empty cache).
+  await waitUntil(() => page.evaluate(async () => {
+    const names = await caches.keys();
+    const kept = async (prefix) => {
+      const name = names.find((n) => n.startsWith(prefix));
+      return name ? (await caches.open(name)).keys() : [];
+    };
+    const pages = await kept("trefpunt-pages-");
+    const shell = await kept("trefpunt-shell-");
     return pages.length >= 24 && shell.some((r) => r.url.endsWith(".wasm"));
-  }, null, { timeout: 30000, polling: 250 });
+  }), "the service worker to keep the shell and every kiosk page", 30000);
   // One form with the map online, so the tiles of the event's area are kept too.
   await page.getByRole("link", { name: /Een plek waar je mensen ontmoet/ }).click();
   await page.waitForURL(/\/kiosk\/[^/]+\/plek/);
   await hydrated(page);
   await page.waitForSelector("[data-map=picker].leaflet-container");
-  await page.waitForFunction(async () => (await (await caches.open("trefpunt-tiles")).keys()).length > 0, null, { timeout: 15000 });
+  await waitUntil(() => page.evaluate(async () => (await (await caches.open("trefpunt-tiles")).keys()).length > 0),
+    "the service worker to keep the map's tiles", 15000);
   await page.getByRole("link", { name: "Terug naar het begin" }).click();
   await page.waitForURL(new RegExp(`/kiosk/${event.id}\\?taal=nl`));
 }
