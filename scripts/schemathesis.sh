@@ -2,15 +2,15 @@
 # Schemathesis against the public REST API: starts an already-built `trefpunt` on a free loopback port
 # with a fresh SQLite database (Drechtsteden areas and a few entries when ../shared/data is there, PDOK
 # Locatieserver replayed by a local stand-in), generates requests from the OpenAPI document the server
-# serves (GET /api/v1/openapi.json, source server/openapi.json) and checks that no answer is a server
+# serves (GET /api/v1/openapi.json, generated from the handlers) and checks that no answer is a server
 # error and that every answer matches the documented status codes, content types and schemas. The staff
 # routes are left out: they need a signed-in session.
 #
 #   bash scripts/schemathesis.sh target/debug/trefpunt      (or TREFPUNT_BIN=… bash scripts/schemathesis.sh)
 #
 # Environment: SCHEMATHESIS_MAX_EXAMPLES (default 50 per operation), SCHEMATHESIS_SEED (default 20251125),
-# SCHEMATHESIS_SCHEMA (default: the served document; a path such as server/openapi.json checks an edited
-# document against an older binary), SCHEMATHESIS_ARGS (more `st run` options, e.g. "--phases fuzzing").
+# SCHEMATHESIS_SCHEMA (default: the served document; a path to a saved document checks it against
+# another binary), SCHEMATHESIS_ARGS (more `st run` options, e.g. "--phases fuzzing").
 # The first run installs a pinned schemathesis from PyPI in a venv under
 # ${XDG_CACHE_HOME:-~/.cache}/trefpunt/venv. Exits non-zero when schemathesis finds a failure; its report
 # has a curl command for each.

@@ -34,6 +34,7 @@ pub const DEMOGRAPHIC_QUESTIONS: &[&str] = &["age_band", "years_here", "home_lan
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CampaignStatus {
     #[default]
     Open,
@@ -42,6 +43,7 @@ pub enum CampaignStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum QuestionType {
     /// One option.
     Single,
@@ -85,17 +87,23 @@ impl QuestionType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QuestionOption {
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::slug))]
     pub id: String,
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::texts))]
     pub text: Texts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Question {
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::slug))]
     pub id: String,
     #[serde(rename = "type")]
     pub kind: QuestionType,
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::texts))]
     pub text: Texts,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<QuestionOption>,
@@ -109,21 +117,28 @@ pub struct Question {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Campaign {
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::slug))]
     pub id: String,
     #[serde(default)]
     pub status: CampaignStatus,
     /// Title per language (`nl` required).
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::texts))]
     pub title: Texts,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::texts))]
     pub intro: Texts,
     /// First and last day (`YYYY-MM-DD`, inclusive); open-ended when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::day))]
     pub starts_on: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::day))]
     pub ends_on: Option<String>,
     /// CBS gemeente codes (`GM0505`); empty means the whole country.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::gemeente_codes))]
     pub gemeenten: Vec<String>,
     /// The kinds residents may add.
     pub kinds: Vec<Kind>,
@@ -133,10 +148,13 @@ pub struct Campaign {
     pub categories: BTreeMap<String, Vec<String>>,
     /// A campaign's own wording for a category, per language: `{"bench": {"nl": "Bankje"}}`.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::labels))]
     pub labels: BTreeMap<String, Texts>,
     #[serde(default = "default_k")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 5, maximum = 50))]
     pub k: u32,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_items = 20))]
     pub questions: Vec<Question>,
     /// Adds the optional questions on age band (CBS bands), years in the neighbourhood and language
     /// at home. Never required.
@@ -144,6 +162,7 @@ pub struct Campaign {
     pub demographics: bool,
     /// Days after the campaign's end after which free text and photos are removed (counts remain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 3650))]
     pub retention_days: Option<u32>,
 }
 
@@ -790,10 +809,14 @@ pub fn demographic_questions() -> Vec<Question> {
 /// One respondent's survey answers (`POST /api/v1/campaigns/{id}/responses`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SurveyInput {
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::uuid))]
     pub respondent: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::survey_answers))]
     pub answers: Map<String, Value>,
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::language_tag))]
     pub language: String,
 }
 

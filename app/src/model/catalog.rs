@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// What a resident adds to the map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Kind {
     Place,
     Barrier,
@@ -132,6 +133,7 @@ pub fn is_physical_barrier(category: &str) -> bool {
 /// Where an entry was collected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Source {
     Web,
     Event,
@@ -157,6 +159,7 @@ impl Source {
 /// What became of a barrier or wish: residents see it on the map and on the entry's page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Status {
     /// Ontvangen.
     #[default]
@@ -207,6 +210,7 @@ pub const NL_BBOX: Bbox = Bbox {
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Bbox {
     pub min_lon: f64,
     pub min_lat: f64,

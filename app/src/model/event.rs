@@ -15,6 +15,7 @@ pub const MAX_EVENT_PLACE: usize = 160;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum EventStatus {
     #[default]
     Open,
@@ -40,12 +41,17 @@ impl EventStatus {
 /// What a worker fills in to create an event.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventInput {
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::slug))]
     pub campaign: String,
+    #[cfg_attr(feature = "ssr", schema(max_length = 120))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 160))]
     pub place: String,
     /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::day))]
     pub day: String,
 }
 
@@ -80,11 +86,13 @@ impl EventInput {
 
 /// A stored event as staff see it, with its links' secrets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Event {
     pub id: String,
     pub campaign: String,
     pub name: String,
     pub place: String,
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::day))]
     pub day: String,
     pub status: EventStatus,
     /// Opens the tablet: the kiosk link is `/tablet/{id}?sleutel={kiosk_token}`.
@@ -97,6 +105,7 @@ pub struct Event {
     /// The gemeenten it belongs to: those of its worker's gemeenten its campaign runs in (an
     /// admin's event: its campaign's). Workers of other gemeenten neither see nor close it.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::gemeente_codes))]
     pub gemeenten: Vec<String>,
     /// The staff account that made it (always sees it).
     #[serde(default)]

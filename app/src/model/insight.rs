@@ -278,6 +278,7 @@ impl InsightFilter {
 /// One released figure of `GET /api/v1/aggregates`. `kind` and `category` null mean "every kind" and
 /// "every category of the kind". `count` and `respondents` are null when suppressed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AreaFigure {
     pub area_code: String,
     pub area_name: Option<String>,

@@ -11,6 +11,8 @@ mod event;
 mod form;
 mod insight;
 mod moderation;
+#[cfg(feature = "ssr")]
+pub mod schema;
 mod staff;
 mod submission;
 mod validate;

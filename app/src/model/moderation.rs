@@ -10,15 +10,18 @@ pub const MAX_NOTE: usize = 500;
 /// Every field is optional: only what is given changes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Moderation {
     pub status: Option<Status>,
     /// The public note with the status; an empty string removes it.
+    #[cfg_attr(feature = "ssr", schema(max_length = 500))]
     pub status_note: Option<String>,
     /// Hidden entries are not shown or counted anywhere public.
     pub hidden: Option<bool>,
     /// Another category of the same kind.
     pub category: Option<String>,
     /// The free text with personal data removed.
+    #[cfg_attr(feature = "ssr", schema(max_length = 2000))]
     pub text: Option<String>,
     /// Publish the free text (or take it back).
     pub text_public: Option<bool>,
@@ -28,6 +31,7 @@ pub struct Moderation {
     /// Fold this entry into another of the same kind and category (a duplicate): it is hidden and
     /// its resident counts on the other as an "ik ook".
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::uuid))]
     pub merge_into: Option<String>,
 }
 

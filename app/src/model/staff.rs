@@ -16,6 +16,7 @@ pub enum StaffView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StaffAccount {
     pub id: i64,
     pub email: String,
@@ -26,6 +27,7 @@ pub struct StaffAccount {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditRow {
     pub at: String,
     pub email: String,

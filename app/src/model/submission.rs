@@ -8,33 +8,51 @@ use super::{Kind, Source};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Location {
+    #[cfg_attr(feature = "ssr", schema(minimum = 3.2, maximum = 7.3))]
     pub lon: f64,
+    #[cfg_attr(feature = "ssr", schema(minimum = 50.7, maximum = 53.6))]
     pub lat: f64,
 }
 
-/// The request body, before validation. Field types are loose on purpose (strings, JSON objects) so that
-/// the validator can name every wrong field at once instead of the first one serde trips over.
+/// One entry as a resident (or a kiosk, or a worker typing in a paper form) sends it.
+// Field types are loose on purpose (strings, JSON objects), so that the validator names every wrong
+// field at once instead of the first one serde trips over; the schema says what the validator checks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SubmissionInput {
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::random_uuid))]
     pub id: String,
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::random_uuid))]
     pub respondent: String,
+    /// The campaign it answers; it must be open on the day the entry was made.
     #[serde(default = "default_campaign")]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::campaign_id))]
     pub campaign: String,
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::kind_name))]
     pub kind: String,
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::any_category))]
     pub category: String,
+    /// Required for places and physical barriers.
     #[serde(default)]
     pub location: Option<Location>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::entry_details))]
     pub details: Map<String, Value>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::no_answers))]
     pub answers: Map<String, Value>,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::free_text))]
     pub text: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::language_tag))]
     pub language: String,
     #[serde(default = "default_source")]
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::source_name))]
     pub source: String,
+    /// The event's id, with source event.
     #[serde(default)]
     pub event: Option<String>,
 }
@@ -95,6 +113,7 @@ impl Submission {
 
 /// The area codes an entry was assigned at write time; `None` outside every imported area.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AreaCodes {
     pub gemeente: Option<String>,
     pub wijk: Option<String>,
@@ -103,11 +122,14 @@ pub struct AreaCodes {
 
 /// What `POST /api/v1/submissions` answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Receipt {
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::uuid))]
     pub id: String,
     pub areas: AreaCodes,
     /// The key of the entry's private link (`/mijn/{id}?sleutel=...`), for its author only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(pattern = "^[0-9a-f]{32}$"))]
     pub edit_key: Option<String>,
 }
 
@@ -118,7 +140,9 @@ pub fn photo_url(hash: &str) -> String {
 
 /// An entry as its author sees it through the private link: with its text, hidden or not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OwnEntry {
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::uuid))]
     pub id: String,
     pub kind: Kind,
     pub category: String,
@@ -128,6 +152,7 @@ pub struct OwnEntry {
     pub status: super::Status,
     pub status_note: Option<String>,
     /// The day only.
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub created_at: String,
     pub campaign: String,
     /// The address of the entry's photo and whether it is public yet.
@@ -138,18 +163,22 @@ pub struct OwnEntry {
 /// The author's change through the private link (`PATCH /api/v1/submissions/{id}/private`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OwnChange {
     #[serde(default)]
     pub category: Option<String>,
     /// The new free text; an empty one removes it.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 2000))]
     pub text: Option<String>,
 }
 
 /// An entry as the public map shows it: places exact, barriers and wishes on a 100 m grid, and free
 /// text only once a moderator published it (anyone can type anything there).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PublicEntry {
+    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::uuid))]
     pub id: String,
     pub kind: Kind,
     pub category: String,
@@ -158,6 +187,7 @@ pub struct PublicEntry {
     pub qualities: Vec<String>,
     /// The month it was made (`YYYY-MM`), never the day: a day or a time would link one visit's
     /// entries (a place shown exactly, and the barrier made a minute later).
+    #[cfg_attr(feature = "ssr", schema(pattern = "^[0-9]{4}-[0-9]{2}$"))]
     pub month: String,
     /// The campaign it belongs to. Public: the figures per campaign are counts of these entries.
     #[serde(default)]
@@ -180,6 +210,7 @@ pub struct PublicEntry {
 
 /// One address search result (`GET /api/v1/geocode`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GeocodeHit {
     /// PDOK's display name, such as "Bolstraat 1, 3581WS Utrecht".
     pub label: String,

@@ -12,7 +12,7 @@ pub struct Sample {
 }
 
 /// Row-major from the north-west corner: `values[row * width + col]`, row 0 the northernmost.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct Grid {
     pub bbox: Bbox,
     pub width: usize,

@@ -1,126 +1,139 @@
 //! `/api/v1`: the REST API (docs/api.md, and the OpenAPI document it serves).
 
 use app::api::SubmitOutcome;
-use app::model::{Bbox, InsightFilter, Kind, SubmissionInput};
+use app::model::{
+    AreaFigure, Bbox, GeocodeHit, InsightFilter, Kind, OwnChange, OwnEntry, PublicEntry, Receipt,
+    SubmissionInput,
+};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post, MethodRouter};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::Deserialize;
+use std::sync::Arc;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
-use super::error::{json_error, ApiError};
+use super::error::{json_error, ApiError, Errors};
 use super::extract::{JsonBody, QueryParams, RawExporters, Staff, Workers};
+use super::openapi::{FeatureCollection, HeatmapParams, InsightParams, RawParam, TooMany};
+use crate::domain::heatmap::Grid;
 use crate::service::Service;
 use crate::store::EntryFilter;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The `/api/v1` router under construction, and every path it routes: the test that holds the
-/// router against the OpenAPI document walks [`paths`].
-pub struct ApiRoutes {
-    router: Router<Service>,
-    paths: Vec<&'static str>,
-}
-
-impl ApiRoutes {
-    fn new() -> Self {
-        ApiRoutes {
-            router: Router::new(),
-            paths: Vec::new(),
-        }
-    }
-
-    pub(super) fn route(mut self, path: &'static str, route: MethodRouter<Service>) -> Self {
-        self.paths.push(path);
-        self.router = self.router.route(path, route);
-        self
-    }
-}
-
-/// The paths of the `/api/v1` router.
-pub fn paths(svc: &Service) -> Vec<&'static str> {
-    routes(svc).paths
-}
-
-pub fn router(svc: &Service) -> Router<Service> {
-    routes(svc)
-        .router
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-}
-
-fn routes(svc: &Service) -> ApiRoutes {
+/// The `/api/v1` router and its OpenAPI document, both built from the handlers' annotations.
+fn routes(svc: &Service) -> OpenApiRouter<Service> {
     // Public reads that cost real work per request: at most `HEAVY_READS` at once per process.
     let heavy = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::heavy);
     // Anonymous writes and the resident form's reads: the per-client limits.
     let writes = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::limit_writes);
     let reads = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::limit_reads);
-    let api = ApiRoutes::new()
-        .route("/areas", get(areas).route_layer(heavy()))
-        .route("/heatmap", get(heatmap).route_layer(heavy()))
-        .route("/aggregates", get(aggregates).route_layer(heavy()))
-        .route("/export.csv", get(export_csv).route_layer(heavy()))
-        .route("/export.geojson", get(export_geojson).route_layer(heavy()))
+    let api = OpenApiRouter::with_openapi(super::openapi::ApiDoc::openapi())
+        .routes(routes!(areas).map(|m| m.route_layer(heavy())))
+        .routes(routes!(heatmap).map(|m| m.route_layer(heavy())))
+        .routes(routes!(aggregates).map(|m| m.route_layer(heavy())))
+        .routes(routes!(export_csv).map(|m| m.route_layer(heavy())))
+        .routes(routes!(export_geojson).map(|m| m.route_layer(heavy())))
         // The public list reads up to 10,000 rows: a heavy read, while adding one stays light.
-        .route(
-            "/submissions",
-            post(create_submission)
-                .route_layer(writes())
-                .get(axum::handler::Handler::layer(list_submissions, heavy())),
-        )
-        .route("/submissions/{id}", get(one_submission))
-        .route(
-            "/submissions/{id}/me-too",
-            post(me_too).route_layer(writes()),
-        )
-        .route(
-            "/submissions/{id}/photo",
+        .routes(routes!(create_submission).map(|m| m.route_layer(writes())))
+        .routes(routes!(list_submissions).map(|m| m.route_layer(heavy())))
+        .routes(routes!(one_submission))
+        .routes(routes!(me_too).map(|m| m.route_layer(writes())))
+        .routes(
             // Route layers: a method the route does not have gets its 405 before any check.
-            axum::routing::put(super::photos::upload)
-                .route_layer(super::photos::body_limit())
-                .route_layer(axum::middleware::from_fn_with_state(
-                    svc.clone(),
-                    super::photos::admit,
-                ))
-                .route_layer(writes())
-                .get(super::photos::own_file),
+            routes!(super::photos::upload).map(|m| {
+                m.route_layer(super::photos::body_limit())
+                    .route_layer(axum::middleware::from_fn_with_state(
+                        svc.clone(),
+                        super::photos::admit,
+                    ))
+                    .route_layer(writes())
+            }),
         )
-        .route("/photos/{file}", get(super::photos::file))
-        .route(
-            "/submissions/{id}/private",
-            // Reading one's own entry is not limited; changing and deleting are anonymous writes.
-            patch(change_own)
-                .delete(delete_own)
-                .route_layer(writes())
-                .get(own_entry),
-        )
-        .route("/geocode", get(geocode).route_layer(reads()))
-        .route(
-            "/campaigns",
-            get(super::campaigns::list).post(super::campaigns::create),
-        )
-        .route(
-            "/campaigns/{id}",
-            get(super::campaigns::one).put(super::campaigns::replace),
-        )
-        .route(
-            "/campaigns/{id}/responses",
-            post(super::campaigns::respond).route_layer(writes()),
-        )
-        .route(
-            "/events",
-            get(super::events::list).post(super::events::create),
-        )
-        .route(
-            "/events/{id}",
-            get(super::events::one).patch(super::events::change),
-        )
-        .route("/openapi.json", get(openapi));
+        .routes(routes!(super::photos::own_file))
+        .routes(routes!(super::photos::file))
+        // Reading one's own entry is not limited; changing and deleting are anonymous writes.
+        .routes(routes!(change_own, delete_own).map(|m| m.route_layer(writes())))
+        .routes(routes!(own_entry))
+        .routes(routes!(geocode).map(|m| m.route_layer(reads())))
+        .routes(routes!(super::campaigns::list, super::campaigns::create))
+        .routes(routes!(super::campaigns::one, super::campaigns::replace))
+        .routes(routes!(super::campaigns::respond).map(|m| m.route_layer(writes())))
+        .routes(routes!(super::events::list, super::events::create))
+        .routes(routes!(super::events::one, super::events::change))
+        .routes(routes!(super::openapi::openapi));
     super::staff::routes(api)
 }
 
+/// The `/api/v1` router, serving its own document at `/openapi.json`.
+pub fn router(svc: &Service) -> Router<Service> {
+    let (router, doc) = routes(svc).split_for_parts();
+    let doc = super::openapi::Document(Arc::new(super::openapi::finish(doc)));
+    router
+        .layer(Extension(doc))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// The generated OpenAPI document, as `/openapi.json` serves it.
+pub fn document(svc: &Service) -> utoipa::openapi::OpenApi {
+    super::openapi::finish(routes(svc).into_openapi())
+}
+
+#[utoipa::path(
+    post,
+    path = "/submissions",
+    operation_id = "createSubmission",
+    summary = "Store one entry (idempotent on the client-made id)",
+    params(
+        ("X-Event-Token" = Option<String>, Header,
+         description = "with source event: the kiosk or poster token of the entry's event (source \
+                        paper needs a worker's session cookie and X-CSRF-Token instead)"),
+    ),
+    request_body(
+        content = SubmissionInput,
+        examples(
+            ("barrier" = (summary = "a physical barrier", value = json!({
+                "id": "6f1c2d3e-4a5b-4c6d-8e7f-901234567890",
+                "respondent": "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d", "campaign": "default",
+                "kind": "barrier", "category": "steps", "location": {"lon": 4.6712, "lat": 51.8123},
+                "details": {"severity": 2, "affects": ["elderly", "buggy"]},
+                "text": "Hoge stoep bij de bushalte", "language": "nl", "source": "web"
+            }))),
+            ("place" = (summary = "a meeting place", value = json!({
+                "id": "6f1c2d3e-4a5b-4c6d-8e7f-901234567891",
+                "respondent": "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d", "kind": "place",
+                "category": "library", "location": {"lon": 4.6601, "lat": 51.8102},
+                "details": {"name": "Bibliotheek", "qualities": ["free", "toilet"]}, "language": "nl"
+            }))),
+            ("wish" = (summary = "a wish without a place", value = json!({
+                "id": "6f1c2d3e-4a5b-4c6d-8e7f-901234567892",
+                "respondent": "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d", "kind": "wish",
+                "category": "meeting_place", "details": {"talent": "koken"}, "language": "en"
+            }))),
+        ),
+    ),
+    responses(
+        (status = 201, description = "Stored", body = Receipt, links(
+            ("GetOwnEntry" = (operation_id = "getOwnEntry", parameters(
+                ("path.id" = "$response.body#/id"), ("header.X-Edit-Key" = "$response.body#/edit_key")))),
+            ("ChangeOwnEntry" = (operation_id = "changeOwnEntry", parameters(
+                ("path.id" = "$response.body#/id"), ("header.X-Edit-Key" = "$response.body#/edit_key")))),
+            ("DeleteOwnEntry" = (operation_id = "deleteOwnEntry", parameters(
+                ("path.id" = "$response.body#/id"), ("header.X-Edit-Key" = "$response.body#/edit_key")))),
+            ("MeToo" = (operation_id = "meToo", parameters(("path.id" = "$response.body#/id")))),
+        )),
+        (status = 200, description = "The same id with the same body was stored before", body = Receipt),
+        (status = 409, description = "The same id was stored with a different body", body = Errors),
+        (status = 410, description = "The id was deleted", body = Errors),
+        (status = 422, description = "Invalid: every wrong field with the reason", body = Errors),
+        (status = 429, response = TooMany),
+    ),
+)]
 async fn create_submission(
     State(svc): State<Service>,
     worker: Result<Staff<Workers>, ApiError>,
@@ -214,16 +227,36 @@ fn bbox_param(s: &str) -> Result<Bbox, ApiError> {
     Ok(b)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// min_lon,min_lat,max_lon,max_lat (WGS84), min before max. At most 1° each way (422 beyond).
+    #[param(
+        pattern = r"^-?[0-9]{1,3}(\.[0-9]+)?(,-?[0-9]{1,3}(\.[0-9]+)?){3}$",
+        example = "4.6,51.78,4.72,51.84"
+    )]
     bbox: Option<String>,
+    #[param(value_type = Option<Kind>)]
     kind: Option<String>,
+    #[param(minimum = 1, maximum = 10000, default = 1000)]
     limit: Option<u32>,
 }
 
 pub const MAX_LIST: u32 = 10_000;
 
+#[utoipa::path(
+    get,
+    path = "/submissions",
+    operation_id = "listSubmissions",
+    summary = "Public map entries: places exact, barriers and wishes on a 100 m grid, no free text",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "Newest first", body = Vec<PublicEntry>),
+        (status = 400, description = "A query parameter is wrong", body = Errors),
+        (status = 422, description = "the box is larger than 1° of longitude or of latitude (field `bbox`)", body = Errors),
+    ),
+)]
 async fn list_submissions(
     State(svc): State<Service>,
     QueryParams(q): QueryParams<ListQuery>,
@@ -247,6 +280,17 @@ async fn list_submissions(
 }
 
 /// One entry as the public map shows it, with its status; 404 when unknown or hidden.
+#[utoipa::path(
+    get,
+    path = "/submissions/{id}",
+    operation_id = "getSubmission",
+    summary = "One entry as the public sees it, with its status",
+    params(("id" = String, Path, description = "the entry's id")),
+    responses(
+        (status = 200, description = "the entry", body = PublicEntry),
+        (status = 404, description = "unknown or hidden", body = Errors),
+    ),
+)]
 async fn one_submission(
     State(svc): State<Service>,
     axum::extract::Path(id): axum::extract::Path<String>,
@@ -255,11 +299,27 @@ async fn one_submission(
     Ok(Json(entry).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct GeocodeQuery {
+    /// An address, street, postcode or place, 2 to 200 characters.
+    #[param(min_length = 2, max_length = 200)]
     q: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/geocode",
+    operation_id = "geocode",
+    summary = "Address search (PDOK Locatieserver)",
+    params(GeocodeQuery),
+    responses(
+        (status = 200, description = "Best matches first", body = Vec<GeocodeHit>),
+        (status = 400, description = "q is missing or too short/long", body = Errors),
+        (status = 429, response = TooMany),
+        (status = 503, description = "Address search unreachable", body = Errors),
+    ),
+)]
 async fn geocode(
     State(svc): State<Service>,
     QueryParams(q): QueryParams<GeocodeQuery>,
@@ -276,12 +336,26 @@ async fn geocode(
     Ok(Json(hits).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AreasQuery {
+    #[param(schema_with = super::openapi::level)]
     level: Option<String>,
 }
 
 /// The imported areas of one level as a GeoJSON FeatureCollection (code, name, population, CBS year).
+#[utoipa::path(
+    get,
+    path = "/areas",
+    operation_id = "listAreas",
+    summary = "Imported CBS areas of one level as GeoJSON",
+    params(AreasQuery),
+    responses(
+        (status = 200, description = "FeatureCollection; properties code, name, population, year",
+         content_type = "application/geo+json", body = FeatureCollection),
+        (status = 400, description = "level is not gemeente, wijk or buurt", body = Errors),
+    ),
+)]
 async fn areas(
     State(svc): State<Service>,
     QueryParams(q): QueryParams<AreasQuery>,
@@ -333,6 +407,17 @@ type Pairs = QueryParams<Vec<(String, String)>>;
 
 /// Released figures per area (DESIGN.md "Privacy rules"): counts resting on fewer than k respondents,
 /// and the cells hidden to protect them, come back as `count: null, suppressed: true`.
+#[utoipa::path(
+    get,
+    path = "/aggregates",
+    operation_id = "aggregates",
+    summary = "Released figures per area, with small counts and their complements suppressed",
+    params(InsightParams),
+    responses(
+        (status = 200, description = "ordered by area code", body = Vec<AreaFigure>),
+        (status = 400, description = "a parameter is wrong", body = Errors),
+    ),
+)]
 async fn aggregates(
     State(svc): State<Service>,
     QueryParams(pairs): Pairs,
@@ -354,6 +439,19 @@ fn public_filter(f: InsightFilter) -> Result<InsightFilter, ApiError> {
 }
 
 /// The same figures as CSV (UTF-8, comma-separated, a header row), for spreadsheets.
+#[utoipa::path(
+    get,
+    path = "/export.csv",
+    operation_id = "exportCsv",
+    summary = "The released figures as CSV",
+    params(InsightParams, RawParam),
+    responses(
+        (status = 200, description = "one row per figure", content_type = "text/csv", body = String),
+        (status = 400, description = "a parameter is wrong", body = Errors),
+        (status = 401, description = "raw=true without a staff session", body = Errors),
+        (status = 403, description = "raw=true for a role other than advisor or admin", body = Errors),
+    ),
+)]
 async fn export_csv(
     State(svc): State<Service>,
     exporter: Result<Staff<RawExporters>, ApiError>,
@@ -388,6 +486,20 @@ async fn export_csv(
 
 /// The headline figure of the filter per area, with the area's shape, for GIS tools; with `raw=true`
 /// every entry as a point.
+#[utoipa::path(
+    get,
+    path = "/export.geojson",
+    operation_id = "exportGeojson",
+    summary = "The filter's headline figure per area, with the area's shape",
+    params(InsightParams, RawParam),
+    responses(
+        (status = 200, description = "a FeatureCollection, one feature per imported area of the level",
+         content_type = "application/geo+json", body = FeatureCollection),
+        (status = 400, description = "a parameter is wrong", body = Errors),
+        (status = 401, description = "raw=true without a staff session", body = Errors),
+        (status = 403, description = "raw=true for a role other than advisor or admin", body = Errors),
+    ),
+)]
 async fn export_geojson(
     State(svc): State<Service>,
     exporter: Result<Staff<RawExporters>, ApiError>,
@@ -432,6 +544,21 @@ const HEATMAP_PARAMS: &[&str] = &["bbox", "size", "kind", "category", "period", 
 
 /// A density grid (JSON) of entries in `bbox`, `size` cells wide, narrowed by the aggregate filters;
 /// cells resting on fewer than k respondents are zeroed before the blur.
+#[utoipa::path(
+    get,
+    path = "/heatmap",
+    operation_id = "heatmap",
+    summary = "Density grid of entries; cells resting on fewer than k (5) respondents are zeroed before the blur",
+    description = "Filters are those public per entry anyway (kind, category, period): the density \
+                   says nothing the public list does not, except where fewer than k residents made \
+                   the entries of a cell (zeroed).",
+    params(HeatmapParams),
+    responses(
+        (status = 200, description = "Row-major from the north-west corner", body = Grid),
+        (status = 400, description = "a parameter is wrong", body = Errors),
+        (status = 422, description = "the box is larger than 1° of longitude or of latitude (field `bbox`)", body = Errors),
+    ),
+)]
 async fn heatmap(
     State(svc): State<Service>,
     QueryParams(pairs): Pairs,
@@ -463,22 +590,31 @@ async fn heatmap(
     Ok(Json(svc.heatmap(&filter, bbox, width).await?).into_response())
 }
 
-async fn openapi() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        include_str!("../../openapi.json"),
-    )
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MeTooBody {
+    #[schema(schema_with = app::model::schema::uuid)]
     respondent: String,
 }
 
 /// `POST /submissions/{id}/me-too` `{respondent}`: "ik ook" instead of a duplicate entry. 201 when
 /// counted, 200 when this respondent said it before (or wrote the entry), 404 for no visible entry.
 /// Answers `{id, me_too}` with the entry's count.
+#[utoipa::path(
+    post,
+    path = "/submissions/{id}/me-too",
+    operation_id = "meToo",
+    summary = "'Ik ook': a resident joins an existing entry instead of adding a duplicate; counted in the aggregates",
+    params(("id" = String, Path, description = "the entry's id")),
+    request_body = MeTooBody,
+    responses(
+        (status = 201, description = "counted", body = MeTooCount),
+        (status = 200, description = "said before by this respondent, or the author", body = MeTooCount),
+        (status = 404, description = "no visible entry", body = Errors),
+        (status = 422, description = "respondent is not a UUID", body = Errors),
+        (status = 429, response = TooMany),
+    ),
+)]
 async fn me_too(
     State(svc): State<Service>,
     axum::extract::Path(id): axum::extract::Path<String>,
@@ -493,7 +629,14 @@ async fn me_too(
         crate::store::MeToo::Already(n) => (StatusCode::OK, n),
         crate::store::MeToo::Unknown => return Err(ApiError::NotFound),
     };
-    Ok((status, Json(serde_json::json!({"id": id, "me_too": n}))).into_response())
+    Ok((status, Json(MeTooCount { id, me_too: n })).into_response())
+}
+
+/// An entry's "ik ook" count.
+#[derive(serde::Serialize, ToSchema)]
+struct MeTooCount {
+    id: String,
+    me_too: u64,
 }
 
 /// The key of a private link, from the `X-Edit-Key` header.
@@ -509,6 +652,22 @@ fn edit_key(headers: &HeaderMap) -> Result<String, ApiError> {
 
 /// `GET /submissions/{id}/private` with `X-Edit-Key`: the entry as its author sees it; 404 when the
 /// key does not fit (no difference between "no entry" and "wrong key").
+#[utoipa::path(
+    get,
+    path = "/submissions/{id}/private",
+    operation_id = "getOwnEntry",
+    summary = "The entry as its author sees it (private link)",
+    params(
+        ("id" = String, Path, description = "the entry's id"),
+        ("X-Edit-Key" = String, Header, pattern = "^[0-9a-f]{32}$",
+         description = "the key of the entry's private link (Receipt.edit_key)"),
+    ),
+    responses(
+        (status = 200, description = "the entry", body = OwnEntry),
+        (status = 401, description = "no X-Edit-Key", body = Errors),
+        (status = 404, description = "no such entry, or the key does not fit", body = Errors),
+    ),
+)]
 async fn own_entry(
     State(svc): State<Service>,
     axum::extract::Path(id): axum::extract::Path<String>,
@@ -521,6 +680,25 @@ async fn own_entry(
 
 /// `PATCH /submissions/{id}/private` `{category?, text?}` with `X-Edit-Key`: the author's change.
 /// Changed text waits for a moderator again.
+#[utoipa::path(
+    patch,
+    path = "/submissions/{id}/private",
+    operation_id = "changeOwnEntry",
+    summary = "The author's change; changed text waits for a moderator again",
+    params(
+        ("id" = String, Path, description = "the entry's id"),
+        ("X-Edit-Key" = String, Header, pattern = "^[0-9a-f]{32}$",
+         description = "the key of the entry's private link (Receipt.edit_key)"),
+    ),
+    request_body = OwnChange,
+    responses(
+        (status = 200, description = "changed", body = OwnEntry),
+        (status = 401, description = "no X-Edit-Key", body = Errors),
+        (status = 404, description = "no such entry, or the key does not fit", body = Errors),
+        (status = 422, description = "a wrong field", body = Errors),
+        (status = 429, response = TooMany),
+    ),
+)]
 async fn change_own(
     State(svc): State<Service>,
     axum::extract::Path(id): axum::extract::Path<String>,
@@ -537,6 +715,23 @@ async fn change_own(
 
 /// `DELETE /submissions/{id}/private` with `X-Edit-Key`: deleted for good (204); a tombstone keeps
 /// an offline resend from bringing it back.
+#[utoipa::path(
+    delete,
+    path = "/submissions/{id}/private",
+    operation_id = "deleteOwnEntry",
+    summary = "Deletes the entry for good; a tombstone keeps a resend from bringing it back",
+    params(
+        ("id" = String, Path, description = "the entry's id"),
+        ("X-Edit-Key" = String, Header, pattern = "^[0-9a-f]{32}$",
+         description = "the key of the entry's private link (Receipt.edit_key)"),
+    ),
+    responses(
+        (status = 204, description = "deleted"),
+        (status = 401, description = "no X-Edit-Key", body = Errors),
+        (status = 404, description = "no such entry, or the key does not fit", body = Errors),
+        (status = 429, response = TooMany),
+    ),
+)]
 async fn delete_own(
     State(svc): State<Service>,
     axum::extract::Path(id): axum::extract::Path<String>,

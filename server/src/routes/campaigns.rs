@@ -1,27 +1,56 @@
 //! Campaign routes under `/api/v1`: the public list, one campaign, survey answers, and (admins)
 //! creating and changing a campaign.
 
-use app::model::{Campaign, SurveyInput};
+use app::model::{Campaign, Question, SurveyInput};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::error::ApiError;
+use super::error::{ApiError, Errors};
 use super::extract::{Admins, JsonBody, QueryParams, Staff};
+use super::openapi::{x_roles, TooMany};
 use crate::domain::calendar::today;
 use crate::service::Service;
 use crate::store::Answered;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// only campaigns that run in this gemeente
+    #[param(schema_with = app::model::schema::gemeente_code)]
     gemeente: Option<String>,
+}
+
+/// A campaign as residents' pages read it: its settings, whether it is open today, and every
+/// question residents see (the demographic ones included).
+#[derive(Serialize, ToSchema)]
+pub struct CampaignOut {
+    #[serde(flatten)]
+    #[schema(inline)]
+    campaign: Campaign,
+    /// open today
+    open: bool,
+    /// every question residents see, the demographic ones included
+    survey: Vec<Question>,
 }
 
 /// `GET /campaigns?gemeente=`: the campaigns open today, the general one first; with `gemeente`
 /// only those that run there.
+#[utoipa::path(
+    get,
+    path = "/campaigns",
+    operation_id = "listCampaigns",
+    summary = "The campaigns open today, the general one first",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "open campaigns", body = Vec<Campaign>),
+        (status = 400, description = "a wrong parameter", body = Errors),
+    ),
+)]
 pub async fn list(
     State(svc): State<Service>,
     QueryParams(q): QueryParams<ListQuery>,
@@ -40,22 +69,45 @@ pub async fn list(
 }
 
 /// `GET /campaigns/{id}`: one campaign with its survey, open or not.
+#[utoipa::path(
+    get,
+    path = "/campaigns/{id}",
+    operation_id = "getCampaign",
+    summary = "One campaign with the survey residents see",
+    params(("id" = String, Path, description = "the campaign's id")),
+    responses(
+        (status = 200, description = "the campaign", body = CampaignOut),
+        (status = 404, description = "no such campaign", body = Errors),
+    ),
+)]
 pub async fn one(State(svc): State<Service>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let c = svc.campaign(&id).await?.ok_or(ApiError::NotFound)?;
-    let open = c.is_open_on(&today());
-    let mut v = serde_json::to_value(&c).map_err(|_| ApiError::Internal)?;
-    if let Some(o) = v.as_object_mut() {
-        o.insert("open".into(), open.into());
-        o.insert(
-            "survey".into(),
-            serde_json::to_value(c.survey()).unwrap_or_default(),
-        );
-    }
-    Ok(Json(v).into_response())
+    let campaign = svc.campaign(&id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(CampaignOut {
+        open: campaign.is_open_on(&today()),
+        survey: campaign.survey(),
+        campaign,
+    })
+    .into_response())
 }
 
 /// `POST /campaigns/{id}/responses` `{respondent, answers, language}`: one respondent's survey
 /// answers, stored once. 201 when stored, 200 for the same answers again, 409 for other answers.
+#[utoipa::path(
+    post,
+    path = "/campaigns/{id}/responses",
+    operation_id = "answerSurvey",
+    summary = "One respondent's survey answers, stored once per respondent",
+    params(("id" = String, Path, description = "the campaign's id")),
+    request_body = SurveyInput,
+    responses(
+        (status = 201, description = "stored"),
+        (status = 200, description = "the same answers were stored before"),
+        (status = 404, description = "no such campaign", body = Errors),
+        (status = 409, description = "this respondent answered differently before", body = Errors),
+        (status = 422, description = "every wrong answer, or the campaign is closed", body = Errors),
+        (status = 429, response = TooMany),
+    ),
+)]
 pub async fn respond(
     State(svc): State<Service>,
     Path(id): Path<String>,
@@ -71,6 +123,18 @@ pub async fn respond(
 }
 
 /// `POST /campaigns` (admin): a new campaign; 201, 409 when the id is taken.
+#[utoipa::path(
+    post,
+    path = "/campaigns",
+    operation_id = "createCampaign",
+    summary = "A new campaign (admin)",
+    request_body = Campaign,
+    responses(
+        (status = 201, description = "created", body = Campaign),
+        (status = 409, description = "the id is taken", body = Errors),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Admins>()))),
+)]
 pub async fn create(
     State(svc): State<Service>,
     admin: Staff<Admins>,
@@ -81,6 +145,20 @@ pub async fn create(
 }
 
 /// `PUT /campaigns/{id}` (admin): replaces a campaign's settings (closing it is `status: closed`).
+#[utoipa::path(
+    put,
+    path = "/campaigns/{id}",
+    operation_id = "replaceCampaign",
+    summary = "Replaces a campaign's settings (admin); `status: closed` closes it",
+    params(("id" = String, Path, description = "the campaign's id")),
+    request_body = Campaign,
+    responses(
+        (status = 200, description = "saved", body = Campaign),
+        (status = 404, description = "no such campaign", body = Errors),
+        (status = 422, description = "every wrong field (also an id other than the path's)", body = Errors),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Admins>()))),
+)]
 pub async fn replace(
     State(svc): State<Service>,
     admin: Staff<Admins>,

@@ -42,14 +42,17 @@ pub enum ApiError {
     Internal,
 }
 
-#[derive(Serialize)]
+/// One wrong field and why.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct FieldError {
+    /// Dotted path into the body (`details.severity`), or the query parameter.
     pub field: String,
     pub message: String,
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
+/// The body of every 4xx and 5xx answer of the API: the wrong fields, or what went wrong.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Errors {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldError>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,7 +119,7 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, vec![], Some(why)),
             ApiError::TimedOut(why) => (StatusCode::REQUEST_TIMEOUT, vec![], Some(why)),
             ApiError::TooManyRequests { why, retry_after } => {
-                let body = ErrorBody {
+                let body = Errors {
                     errors: vec![],
                     error: Some(why),
                 };
@@ -126,7 +129,7 @@ impl IntoResponse for ApiError {
                 return res;
             }
             ApiError::Unavailable(why) => {
-                let body = ErrorBody {
+                let body = Errors {
                     errors: vec![],
                     error: Some(why),
                 };
@@ -136,7 +139,7 @@ impl IntoResponse for ApiError {
                 return res;
             }
             ApiError::Outage(outage) => {
-                let body = ErrorBody {
+                let body = Errors {
                     errors: vec![],
                     error: Some(outage.message()),
                 };
@@ -151,7 +154,7 @@ impl IntoResponse for ApiError {
                 Some("internal error"),
             ),
         };
-        (status, Json(ErrorBody { errors, error })).into_response()
+        (status, Json(Errors { errors, error })).into_response()
     }
 }
 

@@ -8,11 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::campaign_forms::see_other;
-use super::error::ApiError;
+use super::error::{ApiError, Errors};
 use super::extract::{JsonBody, Staff, StaffForm, Workers};
+use super::openapi::x_roles;
 use crate::service::Service;
 
 /// The cookie an event link sets: `<event id>.<token>`. The kiosk link's token also lifts the
@@ -44,6 +46,15 @@ pub fn router() -> axum::Router<Service> {
 }
 
 /// `POST /events` (worker): 201 with the event and its links.
+#[utoipa::path(
+    post,
+    path = "/events",
+    operation_id = "createEvent",
+    summary = "A street event in a campaign, with its kiosk and poster links (worker)",
+    request_body = EventInput,
+    responses((status = 201, description = "created", body = EventOut)),
+    extensions(("x-roles" = json!(x_roles::<Workers>()))),
+)]
 pub async fn create(
     State(svc): State<Service>,
     worker: Staff<Workers>,
@@ -56,6 +67,14 @@ pub async fn create(
 }
 
 /// `GET /events` (worker): the events of the campaigns this worker may see.
+#[utoipa::path(
+    get,
+    path = "/events",
+    operation_id = "listEvents",
+    summary = "The events of the campaigns this worker may see (worker)",
+    responses((status = 200, description = "events, newest day first", body = Vec<EventOut>)),
+    extensions(("x-roles" = json!(x_roles::<Workers>()))),
+)]
 pub async fn list(
     State(svc): State<Service>,
     worker: Staff<Workers>,
@@ -70,6 +89,18 @@ pub async fn list(
 }
 
 /// `GET /events/{id}` (worker).
+#[utoipa::path(
+    get,
+    path = "/events/{id}",
+    operation_id = "getEvent",
+    summary = "One event (worker)",
+    params(("id" = String, Path, description = "the event's id")),
+    responses(
+        (status = 200, description = "the event", body = EventOut),
+        (status = 404, description = "no such event for this worker", body = Errors),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Workers>()))),
+)]
 pub async fn one(
     State(svc): State<Service>,
     worker: Staff<Workers>,
@@ -82,13 +113,28 @@ pub async fn one(
     Ok(Json(with_links(e)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
+    #[schema(value_type = EventStatus)]
     status: String,
 }
 
 /// `PATCH /events/{id}` `{status: open|closed}` (worker): a closed event's links take nothing new.
+#[utoipa::path(
+    patch,
+    path = "/events/{id}",
+    operation_id = "changeEvent",
+    summary = "Close or reopen an event (worker); a closed event's links take nothing new",
+    params(("id" = String, Path, description = "the event's id")),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "the event", body = EventOut),
+        (status = 404, description = "no such event for this worker", body = Errors),
+        (status = 422, description = "an unknown status", body = Errors),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Workers>()))),
+)]
 pub async fn change(
     State(svc): State<Service>,
     worker: Staff<Workers>,
@@ -104,14 +150,24 @@ pub async fn change(
     Ok(Json(with_links(e)).into_response())
 }
 
-/// An event as JSON with its two links (paths; the site's address goes in front).
-fn with_links(e: Event) -> serde_json::Value {
-    let mut v = serde_json::to_value(&e).unwrap_or_default();
-    if let Some(o) = v.as_object_mut() {
-        o.insert("kiosk_url".into(), e.kiosk_path().into());
-        o.insert("qr_url".into(), e.qr_path().into());
+/// An event with its two links.
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    #[serde(flatten)]
+    event: Event,
+    /// Path of the tablet link: opens the kiosk and lifts the anonymous write limit for that
+    /// tablet (the site's address goes in front).
+    kiosk_url: String,
+    /// Path of the poster link: tags a resident's phone with the event.
+    qr_url: String,
+}
+
+fn with_links(event: Event) -> EventOut {
+    EventOut {
+        kiosk_url: event.kiosk_path(),
+        qr_url: event.qr_path(),
+        event,
     }
-    v
 }
 
 /// Every field may be missing: the session and CSRF token are checked before anything else.

@@ -9,6 +9,7 @@ pub mod events;
 pub mod extract;
 pub mod form;
 pub mod lang;
+pub mod openapi;
 pub mod pages;
 pub mod photos;
 pub mod security;

@@ -8,10 +8,11 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 
-use super::error::ApiError;
+use super::error::{ApiError, Errors};
 use super::extract::{Moderators, Staff};
+use super::openapi::TooMany;
 use crate::domain::photo::PhotoError;
-use crate::service::photos::UploadError;
+use crate::service::photos::{Stored, UploadError};
 use crate::service::Service;
 
 /// Admits an upload before its body is read. A key that does not open the entry costs neither a
@@ -94,6 +95,35 @@ fn api_error(e: UploadError) -> Response {
 }
 
 /// `PUT /submissions/{id}/photo` with `X-Edit-Key` and the image as the body.
+#[utoipa::path(
+    put,
+    path = "/submissions/{id}/photo",
+    operation_id = "uploadPhoto",
+    summary = "The author's photo of a place or barrier (X-Edit-Key): resized to 1600 px, every \
+               metadata field removed, public after moderation",
+    params(
+        ("id" = String, Path, description = "the entry's id"),
+        ("X-Edit-Key" = String, Header, pattern = "^[0-9a-f]{32}$",
+         description = "the key of the entry's private link (Receipt.edit_key)"),
+    ),
+    request_body(content(
+        (Vec<u8> = "image/jpeg"),
+        (Vec<u8> = "image/png"),
+        (Vec<u8> = "image/webp"),
+    )),
+    responses(
+        (status = 201, description = "stored, waiting for a moderator", body = Stored),
+        (status = 401, description = "no X-Edit-Key", body = Errors),
+        (status = 404, description = "no such entry, or the key does not fit (answered before \
+                                      the body is read)", body = Errors),
+        (status = 408, description = "the body did not arrive within 150 seconds of the \
+                                      upload's turn (a slot is given back)", body = Errors),
+        (status = 413, description = "over 10 MB", body = Errors),
+        (status = 422, description = "not a JPEG, PNG or WebP image, too many pixels, damaged, \
+                                      or a wish", body = Errors),
+        (status = 429, response = TooMany),
+    ),
+)]
 pub async fn upload(
     State(svc): State<Service>,
     Path(id): Path<String>,
@@ -115,13 +145,26 @@ pub async fn upload(
     }
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KeyQuery {
+    /// the key of the entry's private link (or send it in X-Edit-Key)
     key: Option<String>,
 }
 
 /// `GET /submissions/{id}/photo?key=` (or `X-Edit-Key`): the entry's photo for its author, published
 /// or not (the private page shows it).
+#[utoipa::path(
+    get,
+    path = "/submissions/{id}/photo",
+    operation_id = "getOwnPhoto",
+    summary = "The entry's photo for its author, published or not",
+    params(("id" = String, Path, description = "the entry's id"), KeyQuery),
+    responses(
+        (status = 200, description = "the photo (JPEG, no metadata)", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 404, description = "no photo, no such entry, or the key does not fit", body = Errors),
+    ),
+)]
 pub async fn own_file(
     State(svc): State<Service>,
     Path(id): Path<String>,
@@ -159,6 +202,17 @@ async fn serve(path: &std::path::Path, cache: &'static str) -> Response {
 
 /// `GET /photos/{hash}.jpg`: published photos for everyone; a waiting one for moderators of its
 /// gemeente only (for anyone else it does not exist).
+#[utoipa::path(
+    get,
+    path = "/photos/{file}",
+    operation_id = "getPhoto",
+    summary = "A published photo (a waiting one for moderators only)",
+    params(("file" = String, Path, pattern = "^[0-9a-f]{64}\\.jpg$", description = "the photo's hash and `.jpg`")),
+    responses(
+        (status = 200, description = "the photo (JPEG, no metadata)", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 404, description = "no such published photo", body = Errors),
+    ),
+)]
 pub async fn file(
     State(svc): State<Service>,
     Path(name): Path<String>,

@@ -7,33 +7,65 @@ use app::model::Moderation;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
-use axum::routing::{get, patch, post};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::abuse::Client;
-use super::error::ApiError;
+use super::error::{ApiError, Errors};
 use super::extract::{Admins, AnyStaff, JsonBody, Moderators, NotCrossSite, QueryParams, Staff};
+use super::openapi::{x_roles, TooMany};
 use crate::auth;
 use crate::service::Service;
+use app::model::{AuditRow, PublicEntry, StaffAccount};
 
 /// The staff routes and the public sign-in, added to the API's. Campaign and event routes sit with
 /// the API's own.
-pub(super) fn routes(api: super::api::ApiRoutes) -> super::api::ApiRoutes {
-    api.route("/session", post(sign_in).get(whoami).delete(sign_out))
-        .route("/users", get(list_users).post(add_user))
-        .route("/users/{id}", patch(change_user))
-        .route("/moderation", get(moderation_queue))
-        .route("/submissions/{id}", patch(moderate))
-        .route("/audit", get(audit_log))
+pub(super) fn routes(api: OpenApiRouter<Service>) -> OpenApiRouter<Service> {
+    api.routes(routes!(sign_in, whoami, sign_out))
+        .routes(routes!(list_users, add_user))
+        .routes(routes!(change_user))
+        .routes(routes!(moderation_queue))
+        .routes(routes!(moderate))
+        .routes(routes!(audit_log))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct Credentials {
     email: String,
     password: String,
+}
+
+/// Who is signed in, and the session's CSRF token for the requests that change something.
+#[derive(Serialize, ToSchema)]
+struct SessionInfo {
+    email: String,
+    #[schema(schema_with = role_name)]
+    role: String,
+    csrf: String,
+}
+
+impl SessionInfo {
+    fn of(user: crate::store::SessionUser) -> SessionInfo {
+        SessionInfo {
+            email: user.email,
+            role: user.role.as_str().to_string(),
+            csrf: user.csrf,
+        }
+    }
+}
+
+/// A role's name.
+fn role_name() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(
+            crate::domain::roles::Role::ALL.map(crate::domain::roles::Role::as_str),
+        ))
+        .build()
 }
 
 /// The `Set-Cookie` values of a started session: its token and the browser's device mark.
@@ -55,6 +87,20 @@ pub fn session_cookies(
 }
 
 /// `POST /session` `{email, password}`: a session cookie and the CSRF token for later requests.
+#[utoipa::path(
+    post,
+    path = "/session",
+    operation_id = "signIn",
+    summary = "Staff sign-in: sets the session cookie (HttpOnly, SameSite=Lax)",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "signed in", body = SessionInfo),
+        (status = 401, description = "wrong e-mail address or password", body = Errors),
+        (status = 403, description = "a browser marked the request as sent from another site \
+                                      (Sec-Fetch-Site, Origin): no sign-in on another site's behalf", body = Errors),
+        (status = 429, response = TooMany),
+    ),
+)]
 async fn sign_in(
     State(svc): State<Service>,
     _: NotCrossSite,
@@ -65,21 +111,31 @@ async fn sign_in(
     let device = crate::cookies::value(&headers, auth::DEVICE_COOKIE);
     let signed = svc.sign_in(client, device, &c.email, &c.password).await?;
     let cookies = session_cookies(&svc, &signed);
-    let user = signed.user;
-    Ok((
-        AppendHeaders(cookies),
-        Json(json!({"email": user.email, "role": user.role, "csrf": user.csrf})),
-    )
-        .into_response())
+    Ok((AppendHeaders(cookies), Json(SessionInfo::of(signed.user))).into_response())
 }
 
 /// `GET /session`: who is signed in, and the session's CSRF token.
-async fn whoami(staff: Staff<AnyStaff>) -> Json<serde_json::Value> {
-    let user = staff.user;
-    Json(json!({"email": user.email, "role": user.role, "csrf": user.csrf}))
+#[utoipa::path(
+    get,
+    path = "/session",
+    operation_id = "whoAmI",
+    summary = "The signed-in staff member and the session's CSRF token",
+    responses((status = 200, description = "the session", body = SessionInfo)),
+    extensions(("x-roles" = json!(x_roles::<AnyStaff>()))),
+)]
+async fn whoami(staff: Staff<AnyStaff>) -> Json<SessionInfo> {
+    Json(SessionInfo::of(staff.user))
 }
 
 /// `DELETE /session`: signs out (the session is deleted, the cookie cleared).
+#[utoipa::path(
+    delete,
+    path = "/session",
+    operation_id = "signOut",
+    summary = "Signs out",
+    responses((status = 204, description = "signed out")),
+    extensions(("x-roles" = json!(x_roles::<AnyStaff>()))),
+)]
 async fn sign_out(
     State(svc): State<Service>,
     staff: Staff<AnyStaff>,
@@ -97,24 +153,59 @@ async fn sign_out(
         .into_response())
 }
 
+/// `GET /users`: every staff account.
+#[utoipa::path(
+    get,
+    path = "/users",
+    operation_id = "listStaff",
+    summary = "Staff members (admin)",
+    responses((status = 200, description = "every account", body = Vec<StaffAccount>)),
+    extensions(("x-roles" = json!(x_roles::<Admins>()))),
+)]
 async fn list_users(State(svc): State<Service>, _: Staff<Admins>) -> Result<Response, ApiError> {
     Ok(Json(svc.users().await?).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewUser {
     email: String,
+    #[schema(schema_with = role_name)]
     role: String,
     /// Generated (and returned once) when left out.
+    #[schema(min_length = 12)]
     password: Option<String>,
-    /// The gemeenten an advisor or worker works for.
+    /// Where an advisor or worker works; they see only entries there.
     #[serde(default)]
+    #[schema(schema_with = app::model::schema::gemeente_codes)]
     gemeenten: Vec<String>,
+}
+
+/// A new account; `password` only when it was generated (shown this once).
+#[derive(Serialize, ToSchema)]
+struct AddedUser {
+    id: i64,
+    email: String,
+    role: String,
+    gemeenten: Vec<String>,
+    password: Option<String>,
 }
 
 /// `POST /users` `{email, role, password?}`: adds a staff member (201); a generated password is in
 /// the answer, once.
+#[utoipa::path(
+    post,
+    path = "/users",
+    operation_id = "addStaff",
+    summary = "Adds a staff member (admin); a generated password is returned once",
+    request_body = NewUser,
+    responses(
+        (status = 201, description = "added", body = AddedUser),
+        (status = 400, description = "a wrong role, address, password or gemeente code (the field is named)", body = Errors),
+        (status = 409, description = "the address has an account", body = Errors),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Admins>()))),
+)]
 async fn add_user(
     State(svc): State<Service>,
     admin: Staff<Admins>,
@@ -125,27 +216,56 @@ async fn add_user(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "id": added.id, "email": added.email, "role": added.role,
-            "gemeenten": added.gemeenten, "password": added.generated_password,
-        })),
+        Json(AddedUser {
+            id: added.id,
+            email: added.email,
+            role: added.role.as_str().to_string(),
+            gemeenten: added.gemeenten,
+            password: added.generated_password,
+        }),
     )
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UserChange {
+    #[schema(schema_with = role_name)]
     role: String,
     #[serde(default)]
+    #[schema(schema_with = app::model::schema::gemeente_codes)]
     gemeenten: Vec<String>,
     #[serde(default)]
     disabled: bool,
 }
 
+/// An account as changed.
+#[derive(Serialize, ToSchema)]
+struct ChangedUser {
+    id: i64,
+    #[serde(flatten)]
+    #[schema(inline)]
+    change: UserChange,
+}
+
 /// `PATCH /users/{id}` `{role, gemeenten, disabled}`: another role or gemeenten, or the account
 /// disabled (its sessions end at once). An admin cannot disable or demote themselves (409), so a
 /// deployment never loses its last way in by accident.
+#[utoipa::path(
+    patch,
+    path = "/users/{id}",
+    operation_id = "changeStaff",
+    summary = "Role, gemeenten, disabled (admin); an admin cannot demote or disable themselves",
+    params(("id" = i64, Path, description = "the account's number")),
+    request_body = UserChange,
+    responses(
+        (status = 200, description = "saved", body = ChangedUser),
+        (status = 400, description = "a wrong role or gemeente code (the field is named)", body = Errors),
+        (status = 404, description = "no such account", body = Errors),
+        (status = 409, description = "one's own account", body = Errors),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Admins>()))),
+)]
 async fn change_user(
     State(svc): State<Service>,
     admin: Staff<Admins>,
@@ -157,20 +277,37 @@ async fn change_user(
     let (role, gemeenten) = svc
         .change_user(&admin.user, id, &c.role, &c.gemeenten, c.disabled)
         .await?;
-    Ok(
-        Json(json!({"id": id, "role": role, "gemeenten": gemeenten, "disabled": c.disabled}))
-            .into_response(),
-    )
+    let change = UserChange {
+        role: role.as_str().to_string(),
+        gemeenten,
+        disabled: c.disabled,
+    };
+    Ok(Json(ChangedUser { id, change }).into_response())
 }
 
-/// `?limit=` of the list routes.
-#[derive(Deserialize)]
+/// `?limit=` of the staff lists.
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct LimitQuery {
+    /// at most this many (default: 200 for the audit log, 100 for the moderation queue)
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 
 /// `GET /audit?limit=`: the newest staff actions first (who, what, when).
+#[utoipa::path(
+    get,
+    path = "/audit",
+    operation_id = "auditLog",
+    summary = "Staff actions, newest first (admin)",
+    params(LimitQuery),
+    responses(
+        (status = 200, description = "newest first", body = Vec<AuditRow>),
+        (status = 400, description = "a wrong parameter", body = Errors),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Admins>()))),
+)]
 async fn audit_log(
     State(svc): State<Service>,
     _: Staff<Admins>,
@@ -182,6 +319,19 @@ async fn audit_log(
 /// `PATCH /submissions/{id}` (see [`Moderation`]): status and public note, hide or publish, another
 /// category, the free text with personal data removed, publishing that text, folding it into a
 /// duplicate. Written to the audit log.
+#[utoipa::path(
+    patch,
+    path = "/submissions/{id}",
+    operation_id = "moderateSubmission",
+    summary = "Moderation (worker, advisor): status with a public note, hide, category, redacted text, publish text",
+    params(("id" = String, Path, description = "the entry's id")),
+    request_body = Moderation,
+    responses(
+        (status = 200, description = "changed", body = Moderated),
+        (status = 404, description = "unknown id", body = Errors),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Moderators>()))),
+)]
 async fn moderate(
     State(svc): State<Service>,
     staff: Staff<Moderators>,
@@ -190,27 +340,70 @@ async fn moderate(
 ) -> Result<Response, ApiError> {
     svc.moderate(&staff.user, &id, &m, None).await?;
     let entry = svc.entry(&id).await?;
-    Ok(Json(json!({"id": id, "hidden": entry.is_none(), "entry": entry})).into_response())
+    Ok(Json(Moderated {
+        hidden: entry.is_none(),
+        id,
+        entry,
+    })
+    .into_response())
+}
+
+/// An entry after moderation: as the public now sees it, or hidden.
+#[derive(Serialize, ToSchema)]
+struct Moderated {
+    id: String,
+    hidden: bool,
+    entry: Option<PublicEntry>,
+}
+
+/// An entry whose free text waits for a moderator.
+#[derive(Serialize, ToSchema)]
+struct Waiting {
+    id: String,
+    #[schema(value_type = app::model::Kind)]
+    kind: String,
+    category: String,
+    created_at: String,
+    gemeente: Option<String>,
+    text: String,
+    /// Byte ranges of `text` that look like a phone number or e-mail address.
+    personal_data: Vec<(usize, usize)>,
+    /// The address of a photo that waits for a moderator.
+    photo: Option<String>,
 }
 
 /// `GET /moderation?limit=`: entries whose free text waits for a moderator, oldest first, each with
 /// the spans (byte offsets) that look like a phone number or e-mail address.
+#[utoipa::path(
+    get,
+    path = "/moderation",
+    operation_id = "moderationQueue",
+    summary = "Free text waiting for a moderator, with spans that look like personal data (worker, advisor)",
+    params(LimitQuery),
+    responses(
+        (status = 200, description = "oldest first", body = Vec<Waiting>),
+        (status = 400, description = "a wrong parameter", body = Errors),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Moderators>()))),
+)]
 async fn moderation_queue(
     State(svc): State<Service>,
     staff: Staff<Moderators>,
     QueryParams(q): QueryParams<LimitQuery>,
 ) -> Result<Response, ApiError> {
-    let queue: Vec<serde_json::Value> = svc
+    let queue: Vec<Waiting> = svc
         .moderation_queue(&staff.user, q.limit.unwrap_or(100))
         .await?
         .into_iter()
-        .map(|e| {
-            let flags = app::model::personal_data(&e.text);
-            json!({
-                "id": e.id, "kind": e.kind, "category": e.category, "created_at": e.created_at,
-                "gemeente": e.gemeente, "text": e.text, "personal_data": flags,
-                "photo": e.photo.as_deref().map(app::model::photo_url),
-            })
+        .map(|e| Waiting {
+            personal_data: app::model::personal_data(&e.text),
+            photo: e.photo.as_deref().map(app::model::photo_url),
+            id: e.id,
+            kind: e.kind,
+            category: e.category,
+            created_at: e.created_at,
+            gemeente: e.gemeente,
+            text: e.text,
         })
         .collect();
     Ok(Json(queue).into_response())

@@ -26,8 +26,10 @@ pub enum UploadError {
 }
 
 /// A stored photo.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Stored {
+    /// The photo's address is `/api/v1/photos/{hash}.jpg`.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub hash: String,
     pub width: u32,
     pub height: u32,

@@ -435,8 +435,8 @@ async fn parallel_attempts_on_one_account_cannot_share_a_count() {
 
 /// The operations of the OpenAPI document that need a staff session: method, path and the roles
 /// its `x-roles` names.
-fn secured_operations() -> Vec<(Method, String, Vec<Role>)> {
-    let doc: Value = serde_json::from_str(include_str!("../../openapi.json")).expect("document");
+async fn secured_operations(app: &TestApp) -> Vec<(Method, String, Vec<Role>)> {
+    let doc: Value = app.get_json("/api/v1/openapi.json").await;
     let mut out = Vec::new();
     for (path, ops) in doc["paths"].as_object().expect("paths") {
         for (method, op) in ops.as_object().expect("operations") {
@@ -487,7 +487,7 @@ async fn every_staff_route_refuses_the_wrong_caller() {
     }
     // Every secured operation of the OpenAPI document, with the roles it names: the document and
     // the router's guards are checked against each other.
-    let mut routes = secured_operations();
+    let mut routes = secured_operations(&app).await;
     let raw_exporters = vec![Role::Admin, Role::Advisor];
     routes.push((
         Method::GET,

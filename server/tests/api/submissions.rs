@@ -262,16 +262,27 @@ async fn the_openapi_document_describes_the_routes() {
     );
 }
 
-/// The router and the OpenAPI document hold each other: every path the `/api/v1` router serves is
-/// documented, every documented operation is routed, and every method the document leaves out of a
-/// path is refused by the router (405).
+/// The router and the OpenAPI document hold each other: the router is built from the handlers'
+/// annotations (so every path it serves is documented, and no handler is added beside them), every
+/// documented operation is routed, and every method the document leaves out of a path is refused
+/// by the router (405).
 #[tokio::test]
 async fn every_api_route_is_in_the_document_and_every_documented_operation_is_routed() {
     use axum::body::Body;
     use axum::http::{Method, Request};
     use tower::ServiceExt;
 
-    let doc: Value = serde_json::from_str(include_str!("../../openapi.json")).expect("document");
+    // Routes are added only through `routes!(handler)`, which takes the path from the handler's
+    // annotation: a plain axum `.route(` would serve a path the document does not have.
+    for (file, source) in [
+        ("api.rs", include_str!("../../src/routes/api.rs")),
+        ("staff.rs", include_str!("../../src/routes/staff.rs")),
+    ] {
+        assert!(
+            !source.contains(".route(\""),
+            "{file} adds an /api/v1 route beside the annotated handlers"
+        );
+    }
     let store = server::store::Store::open("sqlite::memory:")
         .await
         .expect("store");
@@ -284,9 +295,7 @@ async fn every_api_route_is_in_the_document_and_every_documented_operation_is_ro
     )
     .await
     .expect("service");
-    let mut routed: Vec<&str> = server::routes::api::paths(&svc);
-    routed.sort_unstable();
-    routed.dedup();
+    let doc = serde_json::to_value(server::routes::api::document(&svc)).expect("document");
     let documented: std::collections::BTreeMap<&str, Vec<String>> = doc["paths"]
         .as_object()
         .expect("paths")
@@ -302,11 +311,7 @@ async fn every_api_route_is_in_the_document_and_every_documented_operation_is_ro
             (p.as_str(), methods)
         })
         .collect();
-    assert_eq!(
-        routed,
-        documented.keys().copied().collect::<Vec<_>>(),
-        "the router's paths and the document's"
-    );
+    assert_eq!(documented.len(), 23, "the documented paths");
     let router = server::routes::api::router(&svc).with_state(svc);
     let mut operations = 0;
     for (path, methods) in &documented {
