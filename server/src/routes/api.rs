@@ -21,7 +21,7 @@ use super::error::{json_error, ApiError, Errors};
 use super::extract::{JsonBody, QueryParams, RawExporters, Staff, Workers};
 use super::openapi::{FeatureCollection, HeatmapParams, InsightParams, RawParam, TooMany};
 use crate::domain::heatmap::Grid;
-use crate::service::Service;
+use crate::service::{MeToo, Service};
 use crate::store::EntryFilter;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -620,14 +620,10 @@ async fn me_too(
     axum::extract::Path(id): axum::extract::Path<String>,
     JsonBody(b): JsonBody<MeTooBody>,
 ) -> Result<Response, ApiError> {
-    let outcome = svc
-        .me_too(&id, &b.respondent)
-        .await?
-        .map_err(ApiError::Invalid)?;
-    let (status, n) = match outcome {
-        crate::store::MeToo::Counted(n) => (StatusCode::CREATED, n),
-        crate::store::MeToo::Already(n) => (StatusCode::OK, n),
-        crate::store::MeToo::Unknown => return Err(ApiError::NotFound),
+    let (status, n) = match svc.me_too(&id, &b.respondent).await? {
+        MeToo::Counted(n) => (StatusCode::CREATED, n),
+        MeToo::Already(n) => (StatusCode::OK, n),
+        MeToo::Unknown => return Err(ApiError::NotFound),
     };
     Ok((status, Json(MeTooCount { id, me_too: n })).into_response())
 }
@@ -706,11 +702,11 @@ async fn change_own(
     JsonBody(change): JsonBody<app::model::OwnChange>,
 ) -> Result<Response, ApiError> {
     let key = edit_key(&headers)?;
-    match svc.change_own(&id, &key, &change).await? {
-        None => Err(ApiError::NotFound),
-        Some(Err(v)) => Err(ApiError::Invalid(v)),
-        Some(Ok(e)) => Ok(Json(e).into_response()),
-    }
+    let entry = svc
+        .change_own(&id, &key, &change)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(entry).into_response())
 }
 
 /// `DELETE /submissions/{id}/private` with `X-Edit-Key`: deleted for good (204); a tombstone keeps

@@ -13,8 +13,7 @@ use super::api::MAX_BODY_BYTES;
 use super::error::ApiError;
 use super::extract::{Admins, StaffForm};
 use super::form::render_again;
-use crate::service::ServiceError;
-use crate::store::Answered;
+use crate::service::{Answered, ServiceError};
 use crate::AppState;
 
 /// A 303 to `to`: a form's answer that a reload does not post again.
@@ -132,10 +131,10 @@ pub async fn answer(
     let respondent = input.respondent.to_ascii_lowercase();
     match state.service.answer(&id, &input).await {
         Ok(None) => ApiError::NotFound.into_response(),
-        Ok(Some(Ok(Answered::Created | Answered::Same | Answered::Conflict))) => {
+        Ok(Some(Answered::Created | Answered::Same | Answered::Conflict)) => {
             see_other(&format!("/campagne/{id}/vragen?r={respondent}&klaar=1"))
         }
-        Ok(Some(Err(violations))) => {
+        Err(ServiceError::Invalid(violations)) => {
             let form = SurveyState {
                 answers: pairs
                     .into_iter()

@@ -13,8 +13,7 @@ use super::error::{ApiError, Errors};
 use super::extract::{Admins, JsonBody, QueryParams, Staff};
 use super::openapi::{x_roles, TooMany};
 use crate::domain::calendar::today;
-use crate::service::Service;
-use crate::store::Answered;
+use crate::service::{Answered, Service};
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -115,10 +114,9 @@ pub async fn respond(
 ) -> Result<Response, ApiError> {
     match svc.answer(&id, &input).await? {
         None => Err(ApiError::NotFound),
-        Some(Err(v)) => Err(ApiError::Invalid(v)),
-        Some(Ok(Answered::Created)) => Ok(StatusCode::CREATED.into_response()),
-        Some(Ok(Answered::Same)) => Ok(StatusCode::OK.into_response()),
-        Some(Ok(Answered::Conflict)) => Err(ApiError::Conflict),
+        Some(Answered::Created) => Ok(StatusCode::CREATED.into_response()),
+        Some(Answered::Same) => Ok(StatusCode::OK.into_response()),
+        Some(Answered::Conflict) => Err(ApiError::Conflict),
     }
 }
 

@@ -15,7 +15,7 @@ use super::campaign_forms::see_other;
 use super::error::{ApiError, Errors};
 use super::extract::{JsonBody, Staff, StaffForm, Workers};
 use super::openapi::x_roles;
-use crate::service::Service;
+use crate::service::{Service, ServiceError};
 
 /// The cookie an event link sets: `<event id>.<token>`. The kiosk link's token also lifts the
 /// anonymous write limit for that tablet; the poster's only tags the phone's entries.
@@ -60,10 +60,8 @@ pub async fn create(
     worker: Staff<Workers>,
     JsonBody(input): JsonBody<EventInput>,
 ) -> Result<Response, ApiError> {
-    match svc.create_event(&input, &worker.user).await? {
-        Ok(e) => Ok((StatusCode::CREATED, Json(with_links(e))).into_response()),
-        Err(v) => Err(ApiError::Invalid(v)),
-    }
+    let event = svc.create_event(&input, &worker.user).await?;
+    Ok((StatusCode::CREATED, Json(with_links(event))).into_response())
 }
 
 /// `GET /events` (worker): the events of the campaigns this worker may see.
@@ -196,12 +194,13 @@ async fn create_form(
         place: f.place,
         day: f.day,
     };
-    Ok(match svc.create_event(&input, &worker).await? {
+    Ok(match svc.create_event(&input, &worker).await {
         Ok(e) => see_other(&format!(
             "/staff/evenementen?melding=nieuw#evenement-{}",
             e.id
         )),
-        Err(_) => see_other("/staff/evenementen?melding=ongeldig"),
+        Err(ServiceError::Invalid(_)) => see_other("/staff/evenementen?melding=ongeldig"),
+        Err(e) => return Err(e.into()),
     })
 }
 

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 
 use super::api::MAX_BODY_BYTES;
+use crate::service::{MeToo, ServiceError};
 use crate::AppState;
 
 pub async fn submit(
@@ -143,11 +144,11 @@ pub async fn me_too(
     axum::Form(f): axum::Form<MeTooForm>,
 ) -> Response {
     match state.service.me_too(&id, &f.respondent).await {
-        Ok(Ok(crate::store::MeToo::Counted(_) | crate::store::MeToo::Already(_))) => {
+        Ok(MeToo::Counted(_) | MeToo::Already(_)) => {
             Redirect::to(&format!("/melding/{id}?ikook=1")).into_response()
         }
-        Ok(Ok(crate::store::MeToo::Unknown)) => StatusCode::NOT_FOUND.into_response(),
-        Ok(Err(_)) => (
+        Ok(MeToo::Unknown) => StatusCode::NOT_FOUND.into_response(),
+        Err(ServiceError::Invalid(_)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "respondent must be a UUID",
         )
@@ -176,8 +177,8 @@ pub async fn change_own(
         text: Some(f.text.unwrap_or_default()),
     };
     match state.service.change_own(&id, &f.sleutel, &change).await {
-        Ok(Some(Ok(_))) => own_page(&id, &f.sleutel, "opgeslagen"),
-        Ok(Some(Err(_))) => own_page(&id, &f.sleutel, "ongeldig"),
+        Ok(Some(_)) => own_page(&id, &f.sleutel, "opgeslagen"),
+        Err(ServiceError::Invalid(_)) => own_page(&id, &f.sleutel, "ongeldig"),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => super::error::ApiError::from(e).into_response(),
     }

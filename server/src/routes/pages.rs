@@ -9,7 +9,7 @@ use app::model::{
 
 use super::error::ApiError;
 use super::extract::{cookie_headers, event_cookie, AnyStaff, Staff, Workers};
-use crate::service::Service;
+use crate::service::{MeToo, Service, ServiceError};
 use crate::store::{EntryFilter, StoreError};
 
 /// A failed staff check that is not about the caller (the database did not answer).
@@ -114,14 +114,10 @@ impl Backend for Service {
         respondent: String,
     ) -> BoxFuture<'_, Result<Option<u64>, BackendError>> {
         Box::pin(async move {
-            match Service::me_too(self, &id, &respondent)
-                .await
-                .map_err(backend_error)?
-            {
-                Ok(crate::store::MeToo::Counted(n) | crate::store::MeToo::Already(n)) => {
-                    Ok(Some(n))
-                }
-                Ok(crate::store::MeToo::Unknown) | Err(_) => Ok(None),
+            match Service::me_too(self, &id, &respondent).await {
+                Ok(MeToo::Counted(n) | MeToo::Already(n)) => Ok(Some(n)),
+                Ok(MeToo::Unknown) | Err(ServiceError::Invalid(_)) => Ok(None),
+                Err(e) => Err(guard_error(ApiError::from(e))),
             }
         })
     }

@@ -76,12 +76,13 @@ impl Service {
             .collect())
     }
 
-    /// Checks and stores a respondent's survey answers. `None` for an unknown campaign.
+    /// Checks and stores a respondent's survey answers. `None` for an unknown campaign,
+    /// [`ServiceError::Invalid`] naming every wrong answer (or a closed campaign).
     pub async fn answer(
         &self,
         campaign: &str,
         input: &SurveyInput,
-    ) -> Result<Option<Result<Answered, Vec<Violation>>>, StoreError> {
+    ) -> ServiceResult<Option<Answered>> {
         let Some(c) = self.store.campaign(campaign).await? else {
             return Ok(None);
         };
@@ -103,13 +104,14 @@ impl Service {
             }
         };
         if !errs.is_empty() {
-            return Ok(Some(Err(errs)));
+            return Err(ServiceError::Invalid(errs));
         }
         let respondent = input.respondent.to_ascii_lowercase();
         let language = input.language.trim().to_ascii_lowercase();
-        Ok(Some(Ok(self
-            .store
-            .answer(&c.id, &respondent, &answers, &language)
-            .await?)))
+        Ok(Some(
+            self.store
+                .answer(&c.id, &respondent, &answers, &language)
+                .await?,
+        ))
     }
 }

@@ -9,7 +9,7 @@ use app::model::{
 use crate::domain::calendar::{add_days, today};
 use crate::domain::roles::Role;
 use crate::secrets;
-use crate::service::error::ServiceError;
+use crate::service::error::{ServiceError, ServiceResult};
 use crate::service::Service;
 use crate::store::{SessionUser, StoreError};
 
@@ -35,13 +35,14 @@ impl Service {
         &self,
         input: &EventInput,
         who: &SessionUser,
-    ) -> Result<Result<Event, Vec<Violation>>, ServiceError> {
-        if let Err(v) = input.check() {
-            return Ok(Err(v));
-        }
+    ) -> ServiceResult<Event> {
+        input.check().map_err(ServiceError::Invalid)?;
         let campaign = self.store.campaign(input.campaign.trim()).await?;
         let Some(campaign) = campaign.filter(|c| who.scope().sees_campaign(&c.gemeenten)) else {
-            return Ok(Err(vec![Violation::new("campaign", Rule::UnknownCampaign)]));
+            return Err(ServiceError::Invalid(vec![Violation::new(
+                "campaign",
+                Rule::UnknownCampaign,
+            )]));
         };
         let gemeenten = event_gemeenten(who, &campaign.gemeenten);
         let event = Event {
@@ -59,7 +60,7 @@ impl Service {
             created_by: who.user_id,
         };
         self.store.create_event(&event, who).await?;
-        Ok(Ok(event))
+        Ok(event)
     }
 
     /// The events this staff member may see, newest day first.

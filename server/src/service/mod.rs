@@ -26,6 +26,8 @@ pub mod submit;
 
 pub use areas::{build_index, AreaShapes, LoadedAreas};
 pub use error::{ServiceError, ServiceResult};
+// What the service's answers are made of, named where routes and pages meet them.
+pub use crate::store::{Answered, MeToo};
 pub use staff::StaffCheck;
 
 use std::sync::{Arc, RwLock};

@@ -5,7 +5,7 @@
 
 use app::model::{Campaign, OwnChange, OwnEntry, Receipt, Rule, Violation};
 
-use crate::service::Service;
+use crate::service::{Service, ServiceError, ServiceResult};
 use crate::store::StoreError;
 
 impl Service {
@@ -48,13 +48,14 @@ impl Service {
         self.store.own_entry(&id).await
     }
 
-    /// Applies the author's change; `None` when the link does not fit.
+    /// Applies the author's change; `None` when the link does not fit, [`ServiceError::Invalid`]
+    /// for a category the campaign does not offer or a text that is too long.
     pub async fn change_own(
         &self,
         id: &str,
         key: &str,
         change: &OwnChange,
-    ) -> Result<Option<Result<OwnEntry, Vec<Violation>>>, StoreError> {
+    ) -> ServiceResult<Option<OwnEntry>> {
         let Some(entry) = self.own_entry(id, key).await? else {
             return Ok(None);
         };
@@ -84,10 +85,10 @@ impl Service {
             ));
         }
         if !errs.is_empty() {
-            return Ok(Some(Err(errs)));
+            return Err(ServiceError::Invalid(errs));
         }
         self.store.edit_own(&entry.id, &category, text).await?;
-        Ok(self.store.own_entry(&entry.id).await?.map(Ok))
+        Ok(self.store.own_entry(&entry.id).await?)
     }
 
     /// Deletes the entry behind a private link; `false` when the link does not fit.

@@ -10,7 +10,7 @@ use app::model::{
 
 use crate::domain::calendar::today;
 use crate::pdok::locatieserver::GeocodeError;
-use crate::service::Service;
+use crate::service::{MeToo, Service, ServiceError, ServiceResult};
 use crate::store::{EntryFilter, StoreError, Stored};
 
 impl Service {
@@ -156,22 +156,22 @@ impl Service {
         self.geocoder.search(q, 6).await
     }
 
-    /// One respondent's "ik ook" on a visible entry; violations for a malformed respondent id.
-    pub async fn me_too(
-        &self,
-        id: &str,
-        respondent: &str,
-    ) -> Result<Result<crate::store::MeToo, Vec<Violation>>, StoreError> {
+    /// One respondent's "ik ook" on a visible entry; [`ServiceError::Invalid`] for a malformed
+    /// respondent id.
+    pub async fn me_too(&self, id: &str, respondent: &str) -> ServiceResult<MeToo> {
         if !app::model::is_uuid(respondent) {
-            return Ok(Err(vec![Violation::new("respondent", Rule::NotUuid)]));
+            return Err(ServiceError::Invalid(vec![Violation::new(
+                "respondent",
+                Rule::NotUuid,
+            )]));
         }
         if !app::model::is_uuid(id) {
-            return Ok(Ok(crate::store::MeToo::Unknown));
+            return Ok(MeToo::Unknown);
         }
-        Ok(Ok(self
+        Ok(self
             .store
             .me_too(&id.to_ascii_lowercase(), &respondent.to_ascii_lowercase())
-            .await?))
+            .await?)
     }
 
     /// Visible entries of `kind` near a position (by their public position), nearest first: what a
