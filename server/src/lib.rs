@@ -62,16 +62,17 @@ impl AppState {
             provide_context(backend.clone());
             // For `IslandScripts`, which pages with an island render.
             provide_context(options.clone());
-            // The request's CSP nonce (made by the security layer, which also names it in the
-            // answer's policy) replaces the one leptos_axum made: Leptos puts it on the page's
-            // inline data scripts.
-            if let Some(nonce) = use_context::<axum::http::request::Parts>().and_then(|parts| {
+            // The request's CSP nonce, from the slot the security layer gave the request (and
+            // whose value it names in the answer's policy), replaces the one leptos_axum made:
+            // Leptos puts it on the page's inline data scripts, the page on its <noscript> style.
+            let slot = use_context::<axum::http::request::Parts>().and_then(|parts| {
                 parts
                     .extensions
                     .get::<routes::security::CspNonce>()
                     .cloned()
-            }) {
-                provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+            });
+            if let Some(nonce) = slot.and_then(|slot| slot.get()) {
+                provide_context(leptos::nonce::Nonce::from_value(nonce));
             }
         }
     }

@@ -251,12 +251,12 @@ export async function hydrated(page) {
     try {
       await page.waitForSelector("html[data-hydrated=true]", { timeout: 30000 });
     } catch (e) {
-      // Say what the page got this far, so a failure here can be told apart: the bundle not
-      // fetched, fetched but not started, or started and stuck.
+      // Say what the page got this far, so a failure here can be told apart: the loader never
+      // started (waiting), the bundle not fetched or not started (loading, failed), or stuck.
       const state = await page.evaluate(() => ({
         url: location.href,
         readyState: document.readyState,
-        loaderRan: typeof window.__hydrateIsland === "function",
+        loader: document.querySelector("script[data-islands]")?.dataset.state ?? "absent",
         controlled: navigator.serviceWorker?.controller !== null,
         bundle: performance.getEntriesByType("resource")
           .filter((r) => r.name.includes("/pkg/"))

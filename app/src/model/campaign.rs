@@ -129,13 +129,11 @@ pub struct Campaign {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::texts))]
     pub intro: Texts,
-    /// First and last day (`YYYY-MM-DD`, inclusive); open-ended when left out.
+    /// First and last day (`YYYY-MM-DD`, inclusive, Dutch days); open-ended when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::day))]
-    pub starts_on: Option<String>,
+    pub starts_on: Option<Day>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::day))]
-    pub ends_on: Option<String>,
+    pub ends_on: Option<Day>,
     /// CBS gemeente codes (`GM0505`); empty means the whole country.
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::gemeente_codes))]
@@ -203,11 +201,12 @@ impl Campaign {
         }
     }
 
-    /// Open today (`YYYY-MM-DD`): its status is open and today lies within its period.
-    pub fn is_open_on(&self, today: &str) -> bool {
+    /// Open on `day` (today in the Netherlands, or an event's day): its status is open and the
+    /// day lies within its period.
+    pub fn is_open_on(&self, day: Day) -> bool {
         self.status == CampaignStatus::Open
-            && self.starts_on.as_deref().is_none_or(|s| s <= today)
-            && self.ends_on.as_deref().is_none_or(|e| today <= e)
+            && self.starts_on.is_none_or(|s| s <= day)
+            && self.ends_on.is_none_or(|e| day <= e)
     }
 
     pub fn offers_kind(&self, kind: Kind) -> bool {
@@ -262,18 +261,8 @@ impl Campaign {
         }
         check_texts(&self.title, "title", MAX_TITLE_CHARS, true, &mut errs);
         check_texts(&self.intro, "intro", MAX_INTRO_CHARS, false, &mut errs);
-        for (field, day) in [("starts_on", &self.starts_on), ("ends_on", &self.ends_on)] {
-            if day.as_deref().is_some_and(|d| !is_day(d)) {
-                errs.push(Violation::new(
-                    field,
-                    Rule::WrongType {
-                        expected: "a date YYYY-MM-DD".into(),
-                    },
-                ));
-            }
-        }
-        if let (Some(s), Some(e)) = (&self.starts_on, &self.ends_on) {
-            if is_day(s) && is_day(e) && e < s {
+        if let (Some(s), Some(e)) = (self.starts_on, self.ends_on) {
+            if e < s {
                 errs.push(Violation::new("ends_on", Rule::BeforeStart));
             }
         }
@@ -556,36 +545,6 @@ fn has_duplicates<'a>(items: impl Iterator<Item = &'a str>) -> bool {
     seen.len() != n
 }
 
-/// `YYYY-MM-DD` naming a day that exists (Gregorian): `2027-02-31` and `2027-02-29` do not, and
-/// would otherwise be read as a day in March.
-pub fn is_day(s: &str) -> bool {
-    let b = s.as_bytes();
-    if !(b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && s.split('-')
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())))
-    {
-        return false;
-    }
-    let (Ok(year), Ok(month), Ok(day)) = (
-        s[0..4].parse::<u16>(),
-        s[5..7].parse::<u8>(),
-        s[8..10].parse::<u8>(),
-    ) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
-
 /// `GM` and four digits.
 pub fn is_gemeente_code(s: &str) -> bool {
     s.len() == 6 && s.starts_with("GM") && s[2..].bytes().all(|c| c.is_ascii_digit())
@@ -826,8 +785,8 @@ pub struct CampaignCard {
     pub id: String,
     pub title: String,
     pub intro: String,
-    pub starts_on: Option<String>,
-    pub ends_on: Option<String>,
+    pub starts_on: Option<Day>,
+    pub ends_on: Option<Day>,
     pub kinds: Vec<Kind>,
     pub has_survey: bool,
 }
@@ -838,8 +797,8 @@ impl CampaignCard {
             id: c.id.clone(),
             title: text_in(&c.title, lang).into(),
             intro: text_in(&c.intro, lang).into(),
-            starts_on: c.starts_on.clone(),
-            ends_on: c.ends_on.clone(),
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
             kinds: c.kinds.clone(),
             has_survey: !c.survey().is_empty(),
         }
@@ -922,8 +881,9 @@ mod tests {
         assert!(c.covers(Some("GM0505")) && !c.covers(Some("GM0482")) && !c.covers(None));
         assert!(Campaign::general().covers(None));
         assert_eq!(c.survey().len(), 8, "5 own + 3 demographic");
-        assert!(c.is_open_on("2027-03-01") && c.is_open_on("2027-05-31"));
-        assert!(!c.is_open_on("2027-02-28") && !c.is_open_on("2027-06-01"));
+        let day = |s: &str| Day::parse(s).expect("day");
+        assert!(c.is_open_on(day("2027-03-01")) && c.is_open_on(day("2027-05-31")));
+        assert!(!c.is_open_on(day("2027-02-28")) && !c.is_open_on(day("2027-06-01")));
         assert_eq!(Campaign::general().check(), Ok(()));
     }
 
@@ -932,7 +892,7 @@ mod tests {
         let mut c = sample();
         c.id = "Not A Slug".into();
         c.title.remove("nl");
-        c.ends_on = Some("2027-02-01".into());
+        c.ends_on = Day::parse("2027-02-01");
         c.gemeenten.push("0505".into());
         c.categories.insert("wish".into(), vec!["bench".into()]);
         c.k = 2;
@@ -1000,14 +960,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_and_codes() {
-        assert!(is_day("2027-12-31"));
-        assert!(!is_day("2027-13-01") && !is_day("27-01-01") && !is_day("2027-1-011"));
-        // Days that do not exist are no days (they were read as days in March).
-        assert!(!is_day("2027-02-31") && !is_day("2027-04-31") && !is_day("2027-00-10"));
-        assert!(!is_day("2027-02-29") && is_day("2028-02-29"));
-        assert!(!is_day("2100-02-29") && is_day("2000-02-29"));
-        assert!(!is_day("2027-06-00"));
+    fn gemeente_codes() {
         assert!(
             is_gemeente_code("GM0505")
                 && !is_gemeente_code("GM505")

@@ -114,8 +114,8 @@ impl CampaignFields {
                 .iter()
                 .map(|l| ((*l).to_string(), t(&c.intro, l)))
                 .collect(),
-            starts_on: c.starts_on.clone().unwrap_or_default(),
-            ends_on: c.ends_on.clone().unwrap_or_default(),
+            starts_on: c.starts_on.map(|d| d.to_string()).unwrap_or_default(),
+            ends_on: c.ends_on.map(|d| d.to_string()).unwrap_or_default(),
             gemeenten: c.gemeenten.join(", "),
             kinds: c.kinds.iter().map(|k| k.as_str().to_string()).collect(),
             categories: Kind::ALL
@@ -293,7 +293,25 @@ impl CampaignFields {
         }
         let k = number(&self.k, "k", &mut errs).unwrap_or(i64::from(MIN_K));
         let retention = number(&self.retention_days, "retention_days", &mut errs);
-        let day = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        // A day left empty is an open end; anything else must be a day that exists.
+        let day = |s: &str, field: &str, errs: &mut Vec<Violation>| -> Option<Day> {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            let day = Day::parse(s);
+            if day.is_none() {
+                errs.push(Violation::new(
+                    field,
+                    Rule::WrongType {
+                        expected: "a date YYYY-MM-DD".into(),
+                    },
+                ));
+            }
+            day
+        };
+        let starts_on = day(&self.starts_on, "starts_on", &mut errs);
+        let ends_on = day(&self.ends_on, "ends_on", &mut errs);
         let c = Campaign {
             id: self.id.trim().to_lowercase(),
             status: if self.status == "closed" {
@@ -303,8 +321,8 @@ impl CampaignFields {
             },
             title: with_others(texts(&self.title_nl, &self.title_en), &self.title_other),
             intro: with_others(texts(&self.intro_nl, &self.intro_en), &self.intro_other),
-            starts_on: day(&self.starts_on),
-            ends_on: day(&self.ends_on),
+            starts_on,
+            ends_on,
             gemeenten: self
                 .gemeenten
                 .split([',', ' ', ';', '\n'])

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{is_day, is_slug, Rule, Violation};
+use super::{is_slug, Day, Rule, Violation};
 
 /// How long after its day an event still takes entries: a tablet that was offline all afternoon may
 /// only find a network days later, and what it collected must still arrive.
@@ -56,8 +56,9 @@ pub struct EventInput {
 }
 
 impl EventInput {
-    /// Names every wrong field. Whether the campaign exists is the server's to check.
-    pub fn check(&self) -> Result<(), Vec<Violation>> {
+    /// Names every wrong field; the event's day when there is none. Whether the campaign exists is
+    /// the server's to check.
+    pub fn check(&self) -> Result<Day, Vec<Violation>> {
         let mut errs = Vec::new();
         if !is_slug(self.campaign.trim()) {
             errs.push(Violation::new("campaign", Rule::UnknownCampaign));
@@ -73,13 +74,13 @@ impl EventInput {
                 errs.push(Violation::new(field, Rule::TooLong { max }));
             }
         }
-        if !is_day(self.day.trim()) {
+        let day = Day::parse(self.day.trim());
+        if day.is_none() {
             errs.push(Violation::new("day", Rule::UnknownValue));
         }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(errs)
+        match day {
+            Some(day) if errs.is_empty() => Ok(day),
+            _ => Err(errs),
         }
     }
 }
@@ -92,8 +93,7 @@ pub struct Event {
     pub campaign: String,
     pub name: String,
     pub place: String,
-    #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::day))]
-    pub day: String,
+    pub day: Day,
     pub status: EventStatus,
     /// Opens the tablet: the kiosk link is `/tablet/{id}?sleutel={kiosk_token}`.
     pub kiosk_token: String,
@@ -101,14 +101,17 @@ pub struct Event {
     pub qr_token: String,
     /// Entries that arrived tagged with this event (event and paper).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub entries: i64,
     /// The gemeenten it belongs to: those of its worker's gemeenten its campaign runs in (an
     /// admin's event: its campaign's). Workers of other gemeenten neither see nor close it.
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::gemeente_codes))]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub gemeenten: Vec<String>,
     /// The staff account that made it (always sees it).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub created_by: i64,
 }
 
@@ -123,8 +126,8 @@ impl Event {
 
     /// Whether its links take new entries on `today`: open, from its day until
     /// [`SYNC_GRACE_DAYS`] later (`last_day` is that day, computed by the caller's calendar).
-    pub fn takes_entries(&self, today: &str, last_day: &str) -> bool {
-        self.status == EventStatus::Open && self.day.as_str() <= today && today <= last_day
+    pub fn takes_entries(&self, today: Day, last_day: Day) -> bool {
+        self.status == EventStatus::Open && self.day <= today && today <= last_day
     }
 }
 
@@ -216,7 +219,7 @@ mod tests {
             campaign: "default".into(),
             name: "Pleinfeest".into(),
             place: "Bagijnhof".into(),
-            day: "2026-06-13".into(),
+            day: Day::parse("2026-06-13").expect("day"),
             status: EventStatus::Open,
             kiosk_token: "k".repeat(32),
             qr_token: "q".repeat(32),
@@ -247,7 +250,7 @@ mod tests {
             place: String::new(),
             day: "2026-06-13".into(),
         };
-        assert_eq!(good.check(), Ok(()));
+        assert_eq!(good.check(), Ok(Day::parse("2026-06-13").expect("day")));
     }
 
     #[test]
@@ -259,18 +262,19 @@ mod tests {
 
     #[test]
     fn an_event_takes_entries_from_its_day_through_the_grace_period_while_open() {
+        let day = |s: &str| Day::parse(s).expect("day");
         let mut e = event();
         assert!(
-            !e.takes_entries("2026-06-12", "2026-06-27"),
+            !e.takes_entries(day("2026-06-12"), day("2026-06-27")),
             "not before its day"
         );
-        assert!(e.takes_entries("2026-06-13", "2026-06-27"));
+        assert!(e.takes_entries(day("2026-06-13"), day("2026-06-27")));
         assert!(
-            e.takes_entries("2026-06-27", "2026-06-27"),
+            e.takes_entries(day("2026-06-27"), day("2026-06-27")),
             "a late sync still arrives"
         );
-        assert!(!e.takes_entries("2026-06-28", "2026-06-27"));
+        assert!(!e.takes_entries(day("2026-06-28"), day("2026-06-27")));
         e.status = EventStatus::Closed;
-        assert!(!e.takes_entries("2026-06-13", "2026-06-27"));
+        assert!(!e.takes_entries(day("2026-06-13"), day("2026-06-27")));
     }
 }

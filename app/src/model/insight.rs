@@ -281,13 +281,19 @@ impl InsightFilter {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AreaFigure {
     pub area_code: String,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub area_name: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub kind: Option<Kind>,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub category: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub count: Option<u64>,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub respondents: Option<u64>,
     pub suppressed: bool,
     /// Entries per 1,000 inhabitants, where CBS figures are known and the count is released.
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub per_1000: Option<f64>,
 }
 

@@ -7,6 +7,7 @@
 mod campaign;
 mod campaign_form;
 mod catalog;
+mod day;
 mod event;
 mod form;
 mod insight;
@@ -20,6 +21,7 @@ mod validate;
 pub use campaign::*;
 pub use campaign_form::*;
 pub use catalog::*;
+pub use day::*;
 pub use event::*;
 pub use form::*;
 pub use insight::*;

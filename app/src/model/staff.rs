@@ -40,8 +40,8 @@ pub struct CampaignRow {
     pub id: String,
     pub title: String,
     pub open: bool,
-    pub starts_on: Option<String>,
-    pub ends_on: Option<String>,
+    pub starts_on: Option<super::Day>,
+    pub ends_on: Option<super::Day>,
     pub gemeenten: Vec<String>,
     pub responses: u64,
 }

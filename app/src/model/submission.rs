@@ -115,8 +115,11 @@ impl Submission {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AreaCodes {
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub gemeente: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub wijk: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub buurt: Option<String>,
 }
 
@@ -146,10 +149,12 @@ pub struct OwnEntry {
     pub id: String,
     pub kind: Kind,
     pub category: String,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub text: Option<String>,
     pub text_public: bool,
     pub hidden: bool,
     pub status: super::Status,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub status_note: Option<String>,
     /// The day only.
     #[cfg_attr(feature = "ssr", schema(format = Date))]
@@ -157,6 +162,7 @@ pub struct OwnEntry {
     pub campaign: String,
     /// The address of the entry's photo and whether it is public yet.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub photo: Option<(String, bool)>,
 }
 
@@ -182,6 +188,7 @@ pub struct PublicEntry {
     pub id: String,
     pub kind: Kind,
     pub category: String,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub location: Option<Location>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub qualities: Vec<String>,
@@ -191,8 +198,10 @@ pub struct PublicEntry {
     pub month: String,
     /// The campaign it belongs to. Public: the figures per campaign are counts of these entries.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub campaign: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub status: super::Status,
     /// What staff say about the status, in plain words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,6 +211,7 @@ pub struct PublicEntry {
     pub text: Option<String>,
     /// How many other residents said "ik ook" (me too).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub me_too: u64,
     /// The address of the entry's photo, once a moderator published it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

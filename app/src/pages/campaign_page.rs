@@ -54,12 +54,13 @@ fn Campaign(info: CampaignInfo) -> impl IntoView {
     let l = i18n.get_locale_untracked();
     let c = info.campaign;
     let lang = l.as_str();
-    let period = match (&c.starts_on, &c.ends_on) {
+    let day = |d: Option<crate::model::Day>| d.map(|d| d.to_string());
+    let period = match (day(c.starts_on), day(c.ends_on)) {
         (Some(s), Some(e)) => {
-            Some(t_string!(i18n, campaign_period, from = s.clone(), until = e.clone()).to_string())
+            Some(t_string!(i18n, campaign_period, from = s, until = e).to_string())
         }
-        (None, Some(e)) => Some(t_string!(i18n, campaign_until, day = e.clone()).to_string()),
-        (Some(s), None) => Some(t_string!(i18n, campaign_from, day = s.clone()).to_string()),
+        (None, Some(e)) => Some(t_string!(i18n, campaign_until, day = e).to_string()),
+        (Some(s), None) => Some(t_string!(i18n, campaign_from, day = s).to_string()),
         (None, None) => None,
     };
     let cards = Kind::ALL

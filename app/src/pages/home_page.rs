@@ -24,7 +24,7 @@ pub fn HomePage() -> impl IntoView {
                 let items = cards
                     .into_iter()
                     .map(|c| {
-                        let until = c.ends_on.clone().map(|e| view! { <span class="hint">{t!(i18n, campaign_until, day = e)}</span> });
+                        let until = c.ends_on.map(|e| view! { <span class="hint">{t!(i18n, campaign_until, day = e.to_string())}</span> });
                         view! {
                             <li>
                                 <a class="campaign-card" href=format!("/campagne/{}", c.id)>

@@ -229,8 +229,8 @@ pub fn StaffCampaignsPage() -> impl IntoView {
                 .map(|c: CampaignRow| {
                     let period = format!(
                         "{} – {}",
-                        c.starts_on.clone().unwrap_or_default(),
-                        c.ends_on.clone().unwrap_or_default()
+                        c.starts_on.map(|d| d.to_string()).unwrap_or_default(),
+                        c.ends_on.map(|d| d.to_string()).unwrap_or_default()
                     );
                     let state = if c.open { t_string!(i18n, staff_campaign_open) } else { t_string!(i18n, staff_campaign_closed) };
                     let scope = if c.gemeenten.is_empty() { t_string!(i18n, staff_everywhere).to_string() } else { c.gemeenten.join(", ") };
@@ -618,7 +618,7 @@ fn EventCard(row: EventRow, csrf: String) -> impl IntoView {
     view! {
         <article class="event-card" id=format!("evenement-{}", e.id)>
             <h2>{e.name.clone()}</h2>
-            <p class="hint">{row.campaign_title} " · " {e.place.clone()} " · " {e.day.clone()} " · "
+            <p class="hint">{row.campaign_title} " · " {e.place.clone()} " · " {e.day.to_string()} " · "
                 {if open { t_string!(i18n, staff_campaign_open) } else { t_string!(i18n, staff_campaign_closed) }}</p>
             <p>{t!(i18n, staff_event_entries, n = e.entries)}</p>
             <h3>{t!(i18n, staff_event_kiosk)}</h3>

@@ -12,9 +12,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
-use std::sync::Arc;
 use utoipa::{IntoParams, OpenApi, ToSchema};
-use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use super::error::{json_error, ApiError, Errors};
@@ -26,54 +25,70 @@ use crate::store::EntryFilter;
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// The `/api/v1` router under construction, with its OpenAPI document. Its one way to add a route
+/// is `ApiRoutes::add` with `routes!(handler)`, which takes the path and method from the handler's
+/// annotation: a route cannot be served without being documented.
+pub struct ApiRoutes(OpenApiRouter<Service>);
+
+impl ApiRoutes {
+    pub(super) fn add(self, route: UtoipaMethodRouter<Service>) -> ApiRoutes {
+        // `routes!(a, b)` mounts its method router on every path its handlers name: handlers
+        // grouped in one call must share their path, or each would also answer on the other's.
+        debug_assert_eq!(route.1.paths.len(), 1, "one path per routes! group");
+        ApiRoutes(self.0.routes(route))
+    }
+}
+
 /// The `/api/v1` router and its OpenAPI document, both built from the handlers' annotations.
-fn routes(svc: &Service) -> OpenApiRouter<Service> {
+fn routes(svc: &Service) -> ApiRoutes {
     // Public reads that cost real work per request: at most `HEAVY_READS` at once per process.
     let heavy = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::heavy);
     // Anonymous writes and the resident form's reads: the per-client limits.
     let writes = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::limit_writes);
     let reads = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::limit_reads);
-    let api = OpenApiRouter::with_openapi(super::openapi::ApiDoc::openapi())
-        .routes(routes!(areas).map(|m| m.route_layer(heavy())))
-        .routes(routes!(heatmap).map(|m| m.route_layer(heavy())))
-        .routes(routes!(aggregates).map(|m| m.route_layer(heavy())))
-        .routes(routes!(export_csv).map(|m| m.route_layer(heavy())))
-        .routes(routes!(export_geojson).map(|m| m.route_layer(heavy())))
-        // The public list reads up to 10,000 rows: a heavy read, while adding one stays light.
-        .routes(routes!(create_submission).map(|m| m.route_layer(writes())))
-        .routes(routes!(list_submissions).map(|m| m.route_layer(heavy())))
-        .routes(routes!(one_submission))
-        .routes(routes!(me_too).map(|m| m.route_layer(writes())))
-        .routes(
-            // Route layers: a method the route does not have gets its 405 before any check.
-            routes!(super::photos::upload).map(|m| {
-                m.route_layer(super::photos::body_limit())
-                    .route_layer(axum::middleware::from_fn_with_state(
-                        svc.clone(),
-                        super::photos::admit,
-                    ))
-                    .route_layer(writes())
-            }),
-        )
-        .routes(routes!(super::photos::own_file))
-        .routes(routes!(super::photos::file))
-        // Reading one's own entry is not limited; changing and deleting are anonymous writes.
-        .routes(routes!(change_own, delete_own).map(|m| m.route_layer(writes())))
-        .routes(routes!(own_entry))
-        .routes(routes!(geocode).map(|m| m.route_layer(reads())))
-        .routes(routes!(super::campaigns::list, super::campaigns::create))
-        .routes(routes!(super::campaigns::one, super::campaigns::replace))
-        .routes(routes!(super::campaigns::respond).map(|m| m.route_layer(writes())))
-        .routes(routes!(super::events::list, super::events::create))
-        .routes(routes!(super::events::one, super::events::change))
-        .routes(routes!(super::openapi::openapi));
+    let api = ApiRoutes(OpenApiRouter::with_openapi(
+        super::openapi::ApiDoc::openapi(),
+    ))
+    .add(routes!(areas).map(|m| m.route_layer(heavy())))
+    .add(routes!(heatmap).map(|m| m.route_layer(heavy())))
+    .add(routes!(aggregates).map(|m| m.route_layer(heavy())))
+    .add(routes!(export_csv).map(|m| m.route_layer(heavy())))
+    .add(routes!(export_geojson).map(|m| m.route_layer(heavy())))
+    // The public list reads up to 10,000 rows: a heavy read, while adding one stays light.
+    .add(routes!(create_submission).map(|m| m.route_layer(writes())))
+    .add(routes!(list_submissions).map(|m| m.route_layer(heavy())))
+    .add(routes!(one_submission))
+    .add(routes!(me_too).map(|m| m.route_layer(writes())))
+    .add(
+        // Route layers: a method the route does not have gets its 405 before any check.
+        routes!(super::photos::upload).map(|m| {
+            m.route_layer(super::photos::body_limit())
+                .route_layer(axum::middleware::from_fn_with_state(
+                    svc.clone(),
+                    super::photos::admit,
+                ))
+                .route_layer(writes())
+        }),
+    )
+    .add(routes!(super::photos::own_file))
+    .add(routes!(super::photos::file))
+    // Reading one's own entry is not limited; changing and deleting are anonymous writes.
+    .add(routes!(change_own, delete_own).map(|m| m.route_layer(writes())))
+    .add(routes!(own_entry))
+    .add(routes!(geocode).map(|m| m.route_layer(reads())))
+    .add(routes!(super::campaigns::list, super::campaigns::create))
+    .add(routes!(super::campaigns::one, super::campaigns::replace))
+    .add(routes!(super::campaigns::respond).map(|m| m.route_layer(writes())))
+    .add(routes!(super::events::list, super::events::create))
+    .add(routes!(super::events::one, super::events::change))
+    .add(routes!(super::openapi::openapi));
     super::staff::routes(api)
 }
 
 /// The `/api/v1` router, serving its own document at `/openapi.json`.
 pub fn router(svc: &Service) -> Router<Service> {
-    let (router, doc) = routes(svc).split_for_parts();
-    let doc = super::openapi::Document(Arc::new(super::openapi::finish(doc)));
+    let (router, doc) = routes(svc).0.split_for_parts();
+    let doc = super::openapi::Document::new(&super::openapi::finish(doc));
     router
         .layer(Extension(doc))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -81,7 +96,7 @@ pub fn router(svc: &Service) -> Router<Service> {
 
 /// The generated OpenAPI document, as `/openapi.json` serves it.
 pub fn document(svc: &Service) -> utoipa::openapi::OpenApi {
-    super::openapi::finish(routes(svc).into_openapi())
+    super::openapi::finish(routes(svc).0.into_openapi())
 }
 
 #[utoipa::path(
@@ -303,7 +318,7 @@ async fn one_submission(
 #[into_params(parameter_in = Query)]
 struct GeocodeQuery {
     /// An address, street, postcode or place, 2 to 200 characters.
-    #[param(min_length = 2, max_length = 200)]
+    #[param(required = true, min_length = 2, max_length = 200)]
     q: Option<String>,
 }
 

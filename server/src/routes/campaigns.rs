@@ -82,7 +82,7 @@ pub async fn list(
 pub async fn one(State(svc): State<Service>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let campaign = svc.campaign(&id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(CampaignOut {
-        open: campaign.is_open_on(&today()),
+        open: campaign.is_open_on(today()),
         survey: campaign.survey(),
         campaign,
     })

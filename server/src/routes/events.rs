@@ -194,14 +194,14 @@ async fn create_form(
         place: f.place,
         day: f.day,
     };
-    Ok(match svc.create_event(&input, &worker).await {
-        Ok(e) => see_other(&format!(
+    match svc.create_event(&input, &worker).await {
+        Ok(e) => Ok(see_other(&format!(
             "/staff/evenementen?melding=nieuw#evenement-{}",
             e.id
-        )),
-        Err(ServiceError::Invalid(_)) => see_other("/staff/evenementen?melding=ongeldig"),
-        Err(e) => return Err(e.into()),
-    })
+        ))),
+        Err(ServiceError::Invalid(_)) => Ok(see_other("/staff/evenementen?melding=ongeldig")),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -293,7 +293,8 @@ async fn poster(
     let link = format!("{}{}", origin(&svc, &headers), e.qr_path());
     let qr = qr_code(&link)?;
     let title = app::model::text_in(&campaign.title, "nl");
-    let when = [e.place.as_str(), e.day.as_str()]
+    let day = e.day.to_string();
+    let when = [e.place.as_str(), day.as_str()]
         .iter()
         .filter(|s| !s.is_empty())
         .copied()

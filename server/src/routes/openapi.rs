@@ -14,8 +14,6 @@
 //! - every operation may answer 503: the database is out, or the process is at its limit of heavy
 //!   reads or uploads.
 
-use std::sync::Arc;
-
 use axum::response::IntoResponse;
 use axum::Extension;
 use utoipa::openapi::header::HeaderBuilder;
@@ -55,7 +53,7 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
 const SESSION: &str = "staffSession";
 
 /// The roles a guard lets through, for an operation's `x-roles` (admins always pass).
-pub fn roles(access: Access) -> Vec<&'static str> {
+fn roles(access: Access) -> Vec<&'static str> {
     Role::ALL
         .into_iter()
         .filter(|r| access.allows(*r))
@@ -145,25 +143,29 @@ fn operations(item: &mut PathItem) -> Vec<(bool, &mut Operation)> {
 }
 
 fn complete(op: &mut Operation, changes: bool) {
-    let staff = op
+    let roles = op
         .extensions
         .as_ref()
-        .is_some_and(|e| e.contains_key("x-roles"));
-    if staff {
+        .and_then(|e| e.get("x-roles"))
+        .and_then(|r| r.as_array())
+        .map(Vec::len);
+    if let Some(roles) = roles {
         op.security = Some(vec![SecurityRequirement::new(
             SESSION,
             Vec::<String>::new(),
         )]);
         add(op, "401", errors("no staff session, or it ended"));
-        add(
-            op,
-            "403",
-            errors(if changes {
-                "this role may not do this, or the CSRF token is missing or wrong"
-            } else {
-                "this role may not do this"
-            }),
-        );
+        let every_role = roles == Role::ALL.len();
+        match (every_role, changes) {
+            (true, false) => {}
+            (true, true) => add(op, "403", errors("the CSRF token is missing or wrong")),
+            (false, false) => add(op, "403", errors("this role may not do this")),
+            (false, true) => add(
+                op,
+                "403",
+                errors("this role may not do this, or the CSRF token is missing or wrong"),
+            ),
+        }
         if changes {
             op.parameters.get_or_insert_with(Vec::new).push(RefOr::T(
                 ParameterBuilder::new()
@@ -206,7 +208,7 @@ fn add(op: &mut Operation, status: &str, response: RefOr<Response>) {
 }
 
 /// An error answer: the [`Errors`] body.
-pub fn errors(description: &str) -> RefOr<Response> {
+fn errors(description: &str) -> RefOr<Response> {
     RefOr::T(
         ResponseBuilder::new()
             .description(description)
@@ -239,9 +241,22 @@ fn retry_after(description: &str) -> Response {
         .build()
 }
 
-/// The served document, made once when the router is built.
+/// The served document, written out once when the router is built (`None` if that failed, which
+/// is logged then and answered with a 500).
 #[derive(Clone)]
-pub struct Document(pub Arc<utoipa::openapi::OpenApi>);
+pub struct Document(Option<axum::body::Bytes>);
+
+impl Document {
+    pub fn new(doc: &utoipa::openapi::OpenApi) -> Document {
+        match serde_json::to_vec(doc) {
+            Ok(json) => Document(Some(json.into())),
+            Err(e) => {
+                tracing::error!(error = %e, "the OpenAPI document cannot be written out");
+                Document(None)
+            }
+        }
+    }
+}
 
 /// The OpenAPI document (this one).
 #[utoipa::path(
@@ -250,8 +265,15 @@ pub struct Document(pub Arc<utoipa::openapi::OpenApi>);
     operation_id = "openapi",
     responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json", body = Object)),
 )]
-pub async fn openapi(Extension(doc): Extension<Document>) -> impl IntoResponse {
-    axum::Json(doc.0)
+pub async fn openapi(Extension(doc): Extension<Document>) -> axum::response::Response {
+    match doc.0 {
+        Some(json) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            json,
+        )
+            .into_response(),
+        None => super::error::ApiError::Internal.into_response(),
+    }
 }
 
 /// `429 Too Many Requests`, with `Retry-After` (the document's `TooManyRequests` answer).

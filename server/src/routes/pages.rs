@@ -12,6 +12,14 @@ use super::extract::{cookie_headers, event_cookie, AnyStaff, Staff, Workers};
 use crate::service::{MeToo, Service, ServiceError};
 use crate::store::{EntryFilter, StoreError};
 
+/// A service error a page can only report: the database out, or something that should not happen.
+fn service_error(e: ServiceError) -> BackendError {
+    match ApiError::from(e) {
+        ApiError::Outage(outage) => BackendError::Unavailable(outage.message().into()),
+        _ => BackendError::Internal,
+    }
+}
+
 /// A failed staff check that is not about the caller (the database did not answer).
 fn guard_error(e: ApiError) -> BackendError {
     match e {
@@ -117,7 +125,7 @@ impl Backend for Service {
             match Service::me_too(self, &id, &respondent).await {
                 Ok(MeToo::Counted(n) | MeToo::Already(n)) => Ok(Some(n)),
                 Ok(MeToo::Unknown) | Err(ServiceError::Invalid(_)) => Ok(None),
-                Err(e) => Err(guard_error(ApiError::from(e))),
+                Err(e) => Err(service_error(e)),
             }
         })
     }

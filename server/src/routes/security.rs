@@ -87,27 +87,40 @@ fn is_html(headers: &HeaderMap) -> bool {
         })
 }
 
-/// The nonce of one request: made here, given to the page render as Leptos's nonce (see
-/// `AppState::context`), and named in the answer's CSP by the same layer that made it. One place
-/// makes both, so a page's scripts and its policy always agree.
-#[derive(Debug, Clone)]
-pub struct CspNonce(pub String);
+/// The nonce of one request's page: made when a page render asks for it (`AppState::context` hands
+/// it to Leptos as its nonce), and named in the answer's CSP by this layer, which gave the request
+/// the empty slot. One slot for both, so a page's scripts and its policy always agree; answers that
+/// render no page cost no randomness.
+#[derive(Debug, Clone, Default)]
+pub struct CspNonce(Arc<std::sync::OnceLock<Option<String>>>);
 
-/// The layer.
+impl CspNonce {
+    /// The request's nonce, made on first use: 16 bytes from the OS. Should the OS fail, the page
+    /// goes out without one: its inline scripts are then refused (the page still works as plain
+    /// HTML), never allowed wholesale.
+    pub fn get(&self) -> Option<String> {
+        self.0
+            .get_or_init(|| match crate::secrets::token::<16>() {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    tracing::error!("no CSP nonce: {e}");
+                    None
+                }
+            })
+            .clone()
+    }
+
+    /// The nonce if a render made one.
+    fn made(&self) -> Option<&str> {
+        self.0.get().and_then(|n| n.as_deref())
+    }
+}
+
+/// The layer. It sets every HTML answer's CSP itself (over any a handler set).
 pub async fn headers(State(policy): State<Arc<Policy>>, mut req: Request, next: Next) -> Response {
     let private = is_private(&req);
-    // 16 bytes from the OS; should the OS fail, the page goes out without a nonce: its inline
-    // scripts are then refused (the page still works as plain HTML), never allowed wholesale.
-    let nonce = match crate::secrets::token::<16>() {
-        Ok(n) => Some(n),
-        Err(e) => {
-            tracing::error!("no CSP nonce: {e}");
-            None
-        }
-    };
-    if let Some(n) = &nonce {
-        req.extensions_mut().insert(CspNonce(n.clone()));
-    }
+    let nonce = CspNonce::default();
+    req.extensions_mut().insert(nonce.clone());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     // A staff member's pages and answers (CSRF token, staff e-mail addresses, waiting texts, raw
@@ -119,7 +132,7 @@ pub async fn headers(State(policy): State<Arc<Policy>>, mut req: Request, next: 
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     if is_html(h) {
-        if let Ok(v) = HeaderValue::from_str(&policy.csp(nonce.as_deref())) {
+        if let Ok(v) = HeaderValue::from_str(&policy.csp(nonce.made())) {
             h.insert(CONTENT_SECURITY_POLICY, v);
         }
         // For browsers that predate frame-ancestors.
@@ -136,11 +149,12 @@ pub async fn headers(State(policy): State<Arc<Policy>>, mut req: Request, next: 
 }
 
 /// Whether the answer to `req` is for one person only: a request with a staff session, the staff
-/// pages and forms, a private link's page.
+/// pages and forms, a private link's page, and a sign-in (its answer carries the CSRF token).
 fn is_private(req: &Request) -> bool {
     let path = req.uri().path();
     path.starts_with("/staff")
         || path.starts_with("/mijn/")
+        || path == "/api/v1/session"
         || crate::auth::cookie_token(req.headers()).is_some()
 }
 

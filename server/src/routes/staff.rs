@@ -10,10 +10,10 @@ use axum::response::{AppendHeaders, IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::abuse::Client;
+use super::api::ApiRoutes;
 use super::error::{ApiError, Errors};
 use super::extract::{Admins, AnyStaff, JsonBody, Moderators, NotCrossSite, QueryParams, Staff};
 use super::openapi::{x_roles, TooMany};
@@ -23,13 +23,13 @@ use app::model::{AuditRow, PublicEntry, StaffAccount};
 
 /// The staff routes and the public sign-in, added to the API's. Campaign and event routes sit with
 /// the API's own.
-pub(super) fn routes(api: OpenApiRouter<Service>) -> OpenApiRouter<Service> {
-    api.routes(routes!(sign_in, whoami, sign_out))
-        .routes(routes!(list_users, add_user))
-        .routes(routes!(change_user))
-        .routes(routes!(moderation_queue))
-        .routes(routes!(moderate))
-        .routes(routes!(audit_log))
+pub(super) fn routes(api: ApiRoutes) -> ApiRoutes {
+    api.add(routes!(sign_in, whoami, sign_out))
+        .add(routes!(list_users, add_user))
+        .add(routes!(change_user))
+        .add(routes!(moderation_queue))
+        .add(routes!(moderate))
+        .add(routes!(audit_log))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -188,6 +188,7 @@ struct AddedUser {
     email: String,
     role: String,
     gemeenten: Vec<String>,
+    #[schema(required = true)]
     password: Option<String>,
 }
 
@@ -227,7 +228,7 @@ async fn add_user(
         .into_response())
 }
 
-#[derive(Deserialize, Serialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UserChange {
     #[schema(schema_with = role_name)]
@@ -243,9 +244,11 @@ struct UserChange {
 #[derive(Serialize, ToSchema)]
 struct ChangedUser {
     id: i64,
-    #[serde(flatten)]
-    #[schema(inline)]
-    change: UserChange,
+    #[schema(schema_with = role_name)]
+    role: String,
+    #[schema(schema_with = app::model::schema::gemeente_codes)]
+    gemeenten: Vec<String>,
+    disabled: bool,
 }
 
 /// `PATCH /users/{id}` `{role, gemeenten, disabled}`: another role or gemeenten, or the account
@@ -277,12 +280,13 @@ async fn change_user(
     let (role, gemeenten) = svc
         .change_user(&admin.user, id, &c.role, &c.gemeenten, c.disabled)
         .await?;
-    let change = UserChange {
+    Ok(Json(ChangedUser {
+        id,
         role: role.as_str().to_string(),
         gemeenten,
         disabled: c.disabled,
-    };
-    Ok(Json(ChangedUser { id, change }).into_response())
+    })
+    .into_response())
 }
 
 /// `?limit=` of the staff lists.
@@ -290,7 +294,8 @@ async fn change_user(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct LimitQuery {
-    /// at most this many (default: 200 for the audit log, 100 for the moderation queue)
+    /// at most this many (default: 200 for the audit log, 100 for the moderation queue; more than
+    /// 1000 is read as 1000)
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
@@ -316,7 +321,7 @@ async fn audit_log(
     Ok(Json(svc.audit_log(q.limit.unwrap_or(200)).await?).into_response())
 }
 
-/// `PATCH /submissions/{id}` (see [`Moderation`]): status and public note, hide or publish, another
+/// `PATCH /submissions/{id}`: status and public note, hide or publish, another
 /// category, the free text with personal data removed, publishing that text, folding it into a
 /// duplicate. Written to the audit log.
 #[utoipa::path(
@@ -353,6 +358,7 @@ async fn moderate(
 struct Moderated {
     id: String,
     hidden: bool,
+    #[schema(required = true)]
     entry: Option<PublicEntry>,
 }
 
@@ -364,11 +370,13 @@ struct Waiting {
     kind: String,
     category: String,
     created_at: String,
+    #[schema(required = true)]
     gemeente: Option<String>,
     text: String,
     /// Byte ranges of `text` that look like a phone number or e-mail address.
     personal_data: Vec<(usize, usize)>,
     /// The address of a photo that waits for a moderator.
+    #[schema(required = true)]
     photo: Option<String>,
 }
 

@@ -56,7 +56,7 @@ impl Service {
             .campaign_list()
             .await?
             .into_iter()
-            .filter(|c| c.is_open_on(&today))
+            .filter(|c| c.is_open_on(today))
             .filter(|c| {
                 gemeente
                     .is_none_or(|g| c.gemeenten.is_empty() || c.gemeenten.iter().any(|x| x == g))
@@ -93,7 +93,7 @@ impl Service {
         if !app::model::is_language_tag(input.language.trim()) {
             errs.push(Violation::new("language", Rule::UnknownValue));
         }
-        if !c.is_open_on(&today()) {
+        if !c.is_open_on(today()) {
             errs.push(Violation::new("campaign", Rule::UnknownCampaign));
         }
         let answers = match c.check_answers(&input.answers) {

@@ -2,7 +2,7 @@
 //! cookie their links set on a tablet or phone, and what an entry's `source` can prove.
 
 use app::model::{
-    Event, EventInput, EventLink, EventStatus, EventTag, Proof, Rule, Source, SubmissionInput,
+    Day, Event, EventInput, EventLink, EventStatus, EventTag, Proof, Rule, Source, SubmissionInput,
     Violation, SYNC_GRACE_DAYS,
 };
 
@@ -16,7 +16,7 @@ use crate::store::{SessionUser, StoreError};
 /// What [`Service::proof`] found.
 pub struct EntryProof {
     pub proof: Proof,
-    pub day: Option<String>,
+    pub day: Option<Day>,
     pub takes_new: bool,
 }
 
@@ -28,6 +28,9 @@ pub struct Credentials {
     pub worker: Option<SessionUser>,
 }
 
+/// How far ahead an event's day may be.
+pub const MAX_DAYS_AHEAD: i64 = 366;
+
 impl Service {
     /// Creates an event in a campaign this worker may see, with fresh link tokens. It belongs to
     /// the gemeenten of [`event_gemeenten`].
@@ -36,7 +39,15 @@ impl Service {
         input: &EventInput,
         who: &SessionUser,
     ) -> ServiceResult<Event> {
-        input.check().map_err(ServiceError::Invalid)?;
+        let day = input.check().map_err(ServiceError::Invalid)?;
+        // An event is planned at most a year ahead: a day such as 9999-12-31 is a typing error,
+        // and its links would stay open for ever.
+        if add_days(today(), MAX_DAYS_AHEAD).is_none_or(|latest| day > latest) {
+            return Err(ServiceError::Invalid(vec![Violation::new(
+                "day",
+                Rule::UnknownValue,
+            )]));
+        }
         let campaign = self.store.campaign(input.campaign.trim()).await?;
         let Some(campaign) = campaign.filter(|c| who.scope().sees_campaign(&c.gemeenten)) else {
             return Err(ServiceError::Invalid(vec![Violation::new(
@@ -51,7 +62,7 @@ impl Service {
             campaign: campaign.id.clone(),
             name: input.name.trim().to_string(),
             place: input.place.trim().to_string(),
-            day: input.day.trim().to_string(),
+            day,
             status: EventStatus::Open,
             kiosk_token: secrets::token::<16>()?,
             qr_token: secrets::token::<16>()?,
@@ -117,9 +128,7 @@ impl Service {
             events,
             campaigns: campaigns
                 .iter()
-                .filter(|c| {
-                    c.is_open_on(&today) || c.ends_on.as_deref().is_none_or(|e| today.as_str() <= e)
-                })
+                .filter(|c| c.is_open_on(today) || c.ends_on.is_none_or(|e| today <= e))
                 .map(|c| (c.id.clone(), title(&c.id)))
                 .collect(),
         })
@@ -150,9 +159,9 @@ impl Service {
         let Some(link) = link_of(&event, token) else {
             return Ok(None);
         };
-        let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
+        let last_day = add_days(event.day, SYNC_GRACE_DAYS).unwrap_or(event.day);
         Ok(event
-            .takes_entries(&today(), &last_day)
+            .takes_entries(today(), last_day)
             .then_some((event, link)))
     }
 
@@ -239,7 +248,7 @@ impl Service {
             tag,
             info,
             place: e.place,
-            day: e.day,
+            day: e.day.to_string(),
         }))
     }
 
@@ -271,8 +280,8 @@ impl Service {
                 if let Some(event) = event
                     .filter(|e| link_of(e, token).is_some() && e.campaign == input.campaign.trim())
                 {
-                    let last_day = add_days(&event.day, SYNC_GRACE_DAYS).unwrap_or_default();
-                    let takes_new = event.takes_entries(&today(), &last_day);
+                    let last_day = add_days(event.day, SYNC_GRACE_DAYS).unwrap_or(event.day);
+                    let takes_new = event.takes_entries(today(), last_day);
                     proof.event = Some(event.id);
                     return Ok(EntryProof {
                         proof,
@@ -368,7 +377,7 @@ mod tests {
             campaign: "default".into(),
             name: "Pleinfeest".into(),
             place: String::new(),
-            day: "2026-06-13".into(),
+            day: app::model::Day::parse("2026-06-13").expect("day"),
             status: EventStatus::Open,
             kiosk_token: "k".repeat(32),
             qr_token: "q".repeat(32),

@@ -112,13 +112,14 @@ impl Service {
         let mut expired = Vec::new();
         for c in self.store.campaign_list().await? {
             if let Some(days) = c.retention_days {
+                let ends_on = c.ends_on.map(|d| d.to_string());
                 removed += self
                     .store
-                    .apply_retention(&c.id, days, c.ends_on.as_deref(), &text_questions(&c))
+                    .apply_retention(&c.id, days, ends_on.as_deref(), &text_questions(&c))
                     .await?;
                 expired.extend(
                     self.store
-                        .drop_expired_photos(&c.id, days, c.ends_on.as_deref())
+                        .drop_expired_photos(&c.id, days, ends_on.as_deref())
                         .await?,
                 );
             }

@@ -451,7 +451,7 @@ impl Service {
                         .filter(|c| scope.sees_campaign(&c.gemeenten))
                         .map(|c| CampaignRow {
                             title: text_in(&c.title, "nl").to_string(),
-                            open: c.is_open_on(&today),
+                            open: c.is_open_on(today),
                             responses: counts.get(&c.id).copied().unwrap_or(0),
                             id: c.id,
                             starts_on: c.starts_on,
@@ -496,7 +496,7 @@ impl Service {
             None => false,
         };
         Ok(Some(CampaignInfo {
-            open: campaign.is_open_on(&today()),
+            open: campaign.is_open_on(today()),
             campaign,
             answered,
         }))

@@ -53,7 +53,7 @@ impl Service {
             )]));
         }
         // An event's entries count on the event's day, however late the tablet found a network.
-        let campaign_open = campaign.is_open_on(found.day.as_deref().unwrap_or(&today()));
+        let campaign_open = campaign.is_open_on(found.day.unwrap_or_else(today));
         let outcome = self
             .store_valid(
                 &s,

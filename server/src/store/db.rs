@@ -590,7 +590,11 @@ fn filter_clauses(f: &InsightFilter) -> (String, Vec<String>) {
     }
     // The period's first and next-after-last Dutch days, as the moments they begin.
     if let Some((from, to)) = f.period.bounds() {
-        let start = |day: String| start_of_dutch_day(&day).unwrap_or(day);
+        let start = |day: String| {
+            app::model::Day::parse(&day)
+                .and_then(start_of_dutch_day)
+                .unwrap_or(day)
+        };
         sql.push_str(" AND created_at >= ? AND created_at < ?");
         binds.extend([start(from), start(to)]);
     }

@@ -22,7 +22,7 @@ impl Store {
         .bind(&event.campaign)
         .bind(&event.name)
         .bind(&event.place)
-        .bind(&event.day)
+        .bind(event.day.to_string())
         .bind(&event.kiosk_token)
         .bind(&event.qr_token)
         .bind(who.user_id)
@@ -108,7 +108,11 @@ fn event_of(r: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
         campaign: r.try_get("campaign")?,
         name: r.try_get("name")?,
         place: r.try_get("place")?,
-        day: r.try_get("day")?,
+        day: {
+            let day: String = r.try_get("day")?;
+            app::model::Day::parse(&day)
+                .ok_or_else(|| StoreError::Unreadable(format!("event day {day:?}")))?
+        },
         status: EventStatus::parse(&status).unwrap_or(EventStatus::Closed),
         kiosk_token: r.try_get("kiosk_token")?,
         qr_token: r.try_get("qr_token")?,

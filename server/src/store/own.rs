@@ -204,10 +204,11 @@ impl Store {
 /// of campaigns whose last day is before that day) are past a retention of `days`. Bound as `?3`
 /// and `?4` of [`expired`].
 pub(super) fn retention_cutoff(days: u32) -> (String, String) {
-    let today = crate::domain::calendar::today();
-    let day = crate::domain::calendar::add_days(&today, -i64::from(days)).unwrap_or(today);
-    let moment = crate::domain::calendar::start_of_dutch_day(&day).unwrap_or_else(|| day.clone());
-    (day, moment)
+    use crate::domain::calendar::{add_days, start_of_dutch_day, today};
+    let today = today();
+    let day = add_days(today, -i64::from(days)).unwrap_or(today);
+    let moment = start_of_dutch_day(day).unwrap_or_else(|| day.to_string());
+    (day.to_string(), moment)
 }
 
 /// The SQL condition of a row past its retention: `?2` is the campaign's last day (a Dutch day), or

@@ -82,6 +82,20 @@ async fn an_admin_creates_a_campaign_residents_use_it_and_answer_its_survey_once
         .filter_map(|e| e["field"].as_str())
         .collect();
     assert_eq!(fields, ["k", "questions.0.options"]);
+    // A day that does not exist is refused where it comes in, naming the field; it is never read
+    // as 3 March.
+    for (field, day) in [
+        ("starts_on", "2027-02-31"),
+        ("ends_on", "2027-13-01"),
+        ("ends_on", "1-1-2027"),
+    ] {
+        let mut bad = crabbehof();
+        bad[field] = json!(day);
+        let res = send(&app, Method::POST, "/campaigns", &admin, &bad).await;
+        assert_eq!(res.status(), 422, "{field} {day}");
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["errors"][0]["field"], field, "{body}");
+    }
     assert_eq!(
         send(&app, Method::POST, "/campaigns", &admin, &crabbehof())
             .await

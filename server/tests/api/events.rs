@@ -10,7 +10,7 @@ use crate::helpers::*;
 use crate::staff::{add_staff, add_staff_in, call, send_json, session, Session};
 
 fn today() -> String {
-    server::domain::calendar::today()
+    server::domain::calendar::today().to_string()
 }
 
 async fn create_event(app: &TestApp, s: &Session, body: Value) -> reqwest::Response {
@@ -41,6 +41,35 @@ async fn post_with_token(app: &TestApp, body: &Value, token: Option<&str>) -> re
         req = req.header("x-event-token", t);
     }
     req.send().await.expect("post")
+}
+
+/// A day years ahead is a typing error whose links would stay open for ever; a year ahead is fine.
+#[tokio::test]
+async fn an_event_is_planned_at_most_a_year_ahead() {
+    let app = spawn_app().await;
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    for day in ["9999-12-31", "2099-06-01"] {
+        let res = create_event(
+            &app,
+            &worker,
+            json!({"campaign": "default", "name": "x", "day": day}),
+        )
+        .await;
+        assert_eq!(res.status(), 422, "{day}");
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(body["errors"][0]["field"], "day", "{body}");
+    }
+    let next_year = server::domain::calendar::add_days(server::domain::calendar::today(), 360)
+        .expect("day")
+        .to_string();
+    let res = create_event(
+        &app,
+        &worker,
+        json!({"campaign": "default", "name": "x", "day": next_year}),
+    )
+    .await;
+    assert_eq!(res.status(), 201, "{next_year}");
 }
 
 #[tokio::test]

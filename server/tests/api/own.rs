@@ -269,8 +269,8 @@ async fn retention_counts_an_entry_by_its_dutch_day() {
         assert_eq!(app.post_json(&b).await.status(), 201);
     }
     use server::domain::calendar::{add_days, start_of_dutch_day, today};
-    let first_kept = add_days(&today(), -30).expect("day");
-    let midnight: jiff::Timestamp = start_of_dutch_day(&first_kept)
+    let first_kept = add_days(today(), -30).expect("day");
+    let midnight: jiff::Timestamp = start_of_dutch_day(first_kept)
         .expect("start")
         .parse()
         .expect("timestamp");

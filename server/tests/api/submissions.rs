@@ -263,26 +263,16 @@ async fn the_openapi_document_describes_the_routes() {
 }
 
 /// The router and the OpenAPI document hold each other: the router is built from the handlers'
-/// annotations (so every path it serves is documented, and no handler is added beside them), every
-/// documented operation is routed, and every method the document leaves out of a path is refused
-/// by the router (405).
+/// annotations (`ApiRoutes::add` is its only way in, so every path it serves is documented), every
+/// documented operation is routed, every method the document leaves out of a path is refused by the
+/// router (405), and an operation the document calls public does not ask for a session (a staff
+/// handler whose annotation forgot its `x-roles` would).
 #[tokio::test]
 async fn every_api_route_is_in_the_document_and_every_documented_operation_is_routed() {
     use axum::body::Body;
     use axum::http::{Method, Request};
     use tower::ServiceExt;
 
-    // Routes are added only through `routes!(handler)`, which takes the path from the handler's
-    // annotation: a plain axum `.route(` would serve a path the document does not have.
-    for (file, source) in [
-        ("api.rs", include_str!("../../src/routes/api.rs")),
-        ("staff.rs", include_str!("../../src/routes/staff.rs")),
-    ] {
-        assert!(
-            !source.contains(".route(\""),
-            "{file} adds an /api/v1 route beside the annotated handlers"
-        );
-    }
     let store = server::store::Store::open("sqlite::memory:")
         .await
         .expect("store");
@@ -311,7 +301,35 @@ async fn every_api_route_is_in_the_document_and_every_documented_operation_is_ro
             (p.as_str(), methods)
         })
         .collect();
-    assert_eq!(documented.len(), 23, "the documented paths");
+    assert_eq!(
+        documented.keys().copied().collect::<Vec<_>>(),
+        [
+            "/aggregates",
+            "/areas",
+            "/audit",
+            "/campaigns",
+            "/campaigns/{id}",
+            "/campaigns/{id}/responses",
+            "/events",
+            "/events/{id}",
+            "/export.csv",
+            "/export.geojson",
+            "/geocode",
+            "/heatmap",
+            "/moderation",
+            "/openapi.json",
+            "/photos/{file}",
+            "/session",
+            "/submissions",
+            "/submissions/{id}",
+            "/submissions/{id}/me-too",
+            "/submissions/{id}/photo",
+            "/submissions/{id}/private",
+            "/users",
+            "/users/{id}",
+        ],
+        "the documented paths"
+    );
     let router = server::routes::api::router(&svc).with_state(svc);
     let mut operations = 0;
     for (path, methods) in &documented {
@@ -335,12 +353,170 @@ async fn every_api_route_is_in_the_document_and_every_documented_operation_is_ro
                     !(status == 404 && body.is_empty()),
                     "{method} {path} is documented but no route answers it"
                 );
+                let secured = doc["paths"][path][method.to_lowercase()]
+                    .get("security")
+                    .is_some();
+                if !secured {
+                    assert!(
+                        !String::from_utf8_lossy(&body).contains("sign in as staff"),
+                        "{method} {path} is documented as public but asks for a staff session"
+                    );
+                }
             } else {
                 assert_eq!(status, 405, "{method} {path} is routed but not documented");
             }
         }
     }
     assert_eq!(operations, 35, "the documented operations");
+}
+
+/// The document's limits and patterns are the validator's: each number is held against the
+/// constant the validator uses, and each pattern against the validator's own function on strings
+/// on both sides of the rule.
+#[tokio::test]
+async fn the_documents_limits_and_patterns_are_the_validators() {
+    use app::model::*;
+    let store = server::store::Store::open("sqlite::memory:")
+        .await
+        .expect("store");
+    let svc = server::service::Service::new(
+        store,
+        &server::config::Settings::with_defaults("sqlite::memory:"),
+    )
+    .await
+    .expect("service");
+    let doc = serde_json::to_value(server::routes::api::document(&svc)).expect("document");
+    let schema =
+        |name: &str, field: &str| doc["components"]["schemas"][name]["properties"][field].clone();
+    let limits = [
+        (
+            schema("EventInput", "name")["maxLength"].clone(),
+            MAX_EVENT_NAME as f64,
+        ),
+        (
+            schema("EventInput", "place")["maxLength"].clone(),
+            MAX_EVENT_PLACE as f64,
+        ),
+        (
+            schema("Moderation", "status_note")["maxLength"].clone(),
+            MAX_NOTE as f64,
+        ),
+        (
+            schema("Moderation", "text")["maxLength"].clone(),
+            MAX_TEXT_CHARS as f64,
+        ),
+        (
+            schema("OwnChange", "text")["maxLength"].clone(),
+            MAX_TEXT_CHARS as f64,
+        ),
+        (
+            schema("SubmissionInput", "text")["maxLength"].clone(),
+            MAX_TEXT_CHARS as f64,
+        ),
+        (
+            schema("Location", "lon")["minimum"].clone(),
+            NL_BBOX.min_lon,
+        ),
+        (
+            schema("Location", "lon")["maximum"].clone(),
+            NL_BBOX.max_lon,
+        ),
+        (
+            schema("Location", "lat")["minimum"].clone(),
+            NL_BBOX.min_lat,
+        ),
+        (
+            schema("Location", "lat")["maximum"].clone(),
+            NL_BBOX.max_lat,
+        ),
+        (schema("Campaign", "k")["minimum"].clone(), f64::from(MIN_K)),
+        (schema("Campaign", "k")["maximum"].clone(), f64::from(MAX_K)),
+        (
+            schema("Campaign", "questions")["maxItems"].clone(),
+            MAX_QUESTIONS as f64,
+        ),
+    ];
+    for (i, (documented, constant)) in limits.iter().enumerate() {
+        assert_eq!(
+            documented.as_f64(),
+            Some(*constant),
+            "limit {i}: {documented}"
+        );
+    }
+    let list_limit = doc["paths"]["/submissions"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .map(|p| p["schema"]["maximum"].as_u64())
+        .expect("limit");
+    assert_eq!(list_limit, Some(u64::from(server::routes::api::MAX_LIST)));
+
+    // Patterns: what the document tells a client is what the validator accepts.
+    let pattern = |name: &str, field: &str| {
+        let p = schema(name, field)["pattern"]
+            .as_str()
+            .expect("pattern")
+            .to_string();
+        regex::Regex::new(&p).expect("regex")
+    };
+    let random = "6f1c2d3e-4a5b-4c6d-8e7f-901234567890";
+    let uuids = [
+        random,
+        "6F1C2D3E-4A5B-4C6D-8E7F-901234567890",
+        "6f1c2d3e-4a5b-1c6d-8e7f-901234567890",
+        "6f1c2d3e-4a5b-4c6d-7e7f-901234567890",
+        "6f1c2d3e4a5b-4c6d-8e7f-901234567890-",
+        "6f1c2d3e-4a5b-4c6d-8e7f-90123456789",
+        "6f1c2d3e-4a5b-4c6d-8e7f-9012345678901",
+        "6g1c2d3e-4a5b-4c6d-8e7f-901234567890",
+        "",
+    ];
+    for s in uuids {
+        assert_eq!(
+            pattern("SubmissionInput", "id").is_match(s),
+            is_random_uuid(s),
+            "{s}"
+        );
+        assert_eq!(pattern("Receipt", "id").is_match(s), is_uuid(s), "{s}");
+    }
+    let long = "a".repeat(64);
+    let too_long = "a".repeat(65);
+    for s in [
+        "default",
+        "a",
+        "a_b-1",
+        long.as_str(),
+        too_long.as_str(),
+        "",
+        "A",
+        "a b",
+        "é",
+        "a.b",
+    ] {
+        assert_eq!(pattern("Campaign", "id").is_match(s), is_slug(s), "{s}");
+    }
+    for s in [
+        "nl", "ar", "nld", "pt-BR", "zh-419", "n", "nl-", "nl-B", "nl-BRAZ", "12", "nl_BR",
+        "nl-BR-x",
+    ] {
+        assert_eq!(
+            pattern("SubmissionInput", "language").is_match(s),
+            is_language_tag(s),
+            "{s}"
+        );
+    }
+    let gemeente = regex::Regex::new(
+        schema("Campaign", "gemeenten")["items"]["pattern"]
+            .as_str()
+            .expect("pattern"),
+    )
+    .expect("regex");
+    for s in [
+        "GM0505", "GM050", "GM05051", "gm0505", "GMABCD", "XX0505", "",
+    ] {
+        assert_eq!(gemeente.is_match(s), is_gemeente_code(s), "{s}");
+    }
 }
 
 #[tokio::test]

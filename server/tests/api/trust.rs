@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::staff::{add_staff, add_staff_in, call, send_json, session, Session};
+use crate::staff::{add_staff, add_staff_in, call, send_json, session, sign_in, Session, PASSWORD};
 
 /// What a private link's key was before the fix: the MAC refused the 64-character secret as a key
 /// and fell back to an all-zero one.
@@ -195,6 +195,37 @@ async fn markup_through_any_path_parameter_stays_text() {
     assert!(title.contains("&lt;/title&gt;&lt;script&gt;"), "{title}");
 }
 
+/// Every inline script and style of a page carries the one nonce its policy names (the page's
+/// `<noscript>` style at least), and no inline script goes without it. (An empty script, which
+/// leptos_i18n leaves as a placeholder, runs nothing: browsers skip it before the CSP.)
+fn nonces_agree(path: &str, csp: &str, html: &str) {
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|n| n.split('\'').next())
+        .unwrap_or_else(|| panic!("{path}: no nonce in the policy: {csp}"));
+    let attributes: Vec<&str> = html
+        .split("nonce=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(!attributes.is_empty(), "{path}: no element carries a nonce");
+    assert!(
+        attributes.iter().all(|a| *a == nonce),
+        "{path}: {attributes:?} against the policy's {nonce}"
+    );
+    for script in html.split("<script").skip(1) {
+        let (tag, rest) = script.split_once('>').unwrap_or_default();
+        let body = rest.split("</script>").next().unwrap_or_default();
+        if !tag.contains("src=") && !body.trim().is_empty() {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: <script{tag}>"
+            );
+        }
+    }
+}
+
 fn csp_of(res: &reqwest::Response) -> String {
     res.headers()
         .get("content-security-policy")
@@ -254,26 +285,23 @@ async fn every_html_answer_carries_a_strict_policy_and_https_cookies_are_secure(
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
         assert!(h.contains_key("strict-transport-security"), "{path}");
         let html = res.text().await.expect("html");
-        // Every inline script carries the nonce the policy names; there is no other. (An empty one,
-        // which leptos_i18n leaves as a placeholder, runs nothing: browsers skip it before the CSP.)
-        let nonce = csp
-            .split("'nonce-")
-            .nth(1)
-            .and_then(|n| n.split('\'').next());
-        for script in html.split("<script").skip(1) {
-            let (tag, rest) = script.split_once('>').unwrap_or_default();
-            let body = rest.split("</script>").next().unwrap_or_default();
-            if !tag.contains("src=") && !body.trim().is_empty() {
-                let nonce = nonce.unwrap_or_else(|| {
-                    panic!("{path}: an inline script without a nonce in the policy")
-                });
-                assert!(
-                    tag.contains(&format!("nonce=\"{nonce}\"")),
-                    "{path}: <script{tag}>"
-                );
-            }
-        }
+        nonces_agree(path, &csp, &html);
     }
+    // A form sent back with its errors (422) is rendered again: its nonce is the policy's too.
+    let res = app
+        .client
+        .post(app.url("/meedoen/drempel"))
+        .form(&[("category", "steps"), ("language", "nl")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 422);
+    let csp = csp_of(&res);
+    nonces_agree(
+        "422 /meedoen/drempel",
+        &csp,
+        &res.text().await.expect("html"),
+    );
     // Each answer has its own nonce, and the island loader is a file, not inline script.
     let form = app.get("/meedoen/drempel").await;
     let a = csp_of(&form);
@@ -1042,6 +1070,10 @@ async fn redirects_stay_local_and_whole_and_private_answers_are_not_cached() {
     assert_eq!(page.headers()["cache-control"], "private, no-store");
     let own = app.get(&format!("/mijn/{id}?sleutel=k")).await;
     assert_eq!(own.headers()["cache-control"], "private, no-store");
+    // The sign-in's answer carries the CSRF token, before the browser has a session cookie.
+    let signed_in = sign_in(&app, "beheer@gemeente.nl", PASSWORD).await;
+    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.headers()["cache-control"], "private, no-store");
     // A public page without a session stays cacheable as before.
     assert!(app
         .get("/kaart")
