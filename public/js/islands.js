@@ -24,6 +24,7 @@ async function start() {
     const mod = await import(`${pkg}/${js}`);
     await mod.default({ module_or_path: `${pkg}/${wasm}` });
     mod.hydrate();
+    const failed = [];
     for (const island of document.querySelectorAll("leptos-island")) {
       const hydrateIsland = mod[island.dataset.component];
       try {
@@ -31,8 +32,13 @@ async function start() {
         await hydrateIsland(island);
       } catch (e) {
         // One island that fails leaves the others (and the plain form under it) working.
+        failed.push(island.dataset.component);
         console.error(`island ${island.dataset.component}:`, e);
       }
+    }
+    if (failed.length) {
+      tag.dataset.state = `failed: ${failed.join(", ")}`;
+      return;
     }
     tag.dataset.state = "hydrated";
     document.documentElement.dataset.hydrated = "true";

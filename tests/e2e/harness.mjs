@@ -257,7 +257,7 @@ export async function hydrated(page) {
         url: location.href,
         readyState: document.readyState,
         loader: document.querySelector("script[data-islands]")?.dataset.state ?? "absent",
-        controlled: navigator.serviceWorker?.controller !== null,
+        controlled: navigator.serviceWorker?.controller != null,
         bundle: performance.getEntriesByType("resource")
           .filter((r) => r.name.includes("/pkg/"))
           .map((r) => `${new URL(r.name).pathname} ${Math.round(r.duration)} ms ${r.responseStatus ?? ""}`),

@@ -40,6 +40,38 @@ impl Day {
             .and_then(Day::from_date)
     }
 
+    /// A day as an older version may have stored it: those accepted any four-digit year and any
+    /// day up to 31, and compared days as text. Such a day is read as the nearest real one, which
+    /// keeps the order it had as text (`2027-02-31` as `2027-02-28`, `0026-06-13` as
+    /// `1000-01-01`). `None` for anything that was never a day.
+    pub fn read_stored(s: &str) -> Option<Day> {
+        if let Some(day) = Day::parse(s) {
+            return Some(day);
+        }
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<i16> {
+            s.get(r)
+                .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?
+                .parse()
+                .ok()
+        };
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+        let month = i8::try_from(month).ok().filter(|m| (1..=12).contains(m))?;
+        let day = i8::try_from(day).ok().filter(|d| (1..=31).contains(d))?;
+        if year < 1000 {
+            return Some(Day(FIRST));
+        }
+        let first = jiff::civil::Date::new(year, month, 1).ok()?;
+        Some(Day(first
+            .with()
+            .day(day.min(first.days_in_month()))
+            .build()
+            .ok()?))
+    }
+
     /// A civil date as a day, when its year has four digits (as every day of this tool does).
     pub fn from_date(date: jiff::civil::Date) -> Option<Day> {
         (FIRST..=LAST).contains(&date).then_some(Day(date))
@@ -113,6 +145,27 @@ mod tests {
         assert!(!is_day("2100-02-29") && is_day("2000-02-29"));
         assert!(!is_day("2027-06-00") && !is_day("+02027-06-01") && !is_day("2027-06-01T00:00"));
         assert!(!is_day("0999-12-31") && is_day("1000-01-01"));
+    }
+
+    #[test]
+    fn what_older_versions_stored_is_read_as_the_nearest_day_in_the_same_order() {
+        let read = |s: &str| Day::read_stored(s).map(|d| d.to_string());
+        assert_eq!(read("2027-03-01").as_deref(), Some("2027-03-01"));
+        assert_eq!(read("2027-02-31").as_deref(), Some("2027-02-28"));
+        assert_eq!(read("2028-02-30").as_deref(), Some("2028-02-29"));
+        assert_eq!(read("2027-04-31").as_deref(), Some("2027-04-30"));
+        assert_eq!(read("0026-06-13").as_deref(), Some("1000-01-01"));
+        for never in [
+            "2027-13-01",
+            "2027-00-10",
+            "2027-06-00",
+            "2027-06-32",
+            "13-06-2026",
+            "",
+            "x",
+        ] {
+            assert_eq!(read(never), None, "{never}");
+        }
     }
 
     #[test]

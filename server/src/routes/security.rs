@@ -89,8 +89,8 @@ fn is_html(headers: &HeaderMap) -> bool {
 
 /// The nonce of one request's page: made when a page render asks for it (`AppState::context` hands
 /// it to Leptos as its nonce), and named in the answer's CSP by this layer, which gave the request
-/// the empty slot. One slot for both, so a page's scripts and its policy always agree; answers that
-/// render no page cost no randomness.
+/// the empty slot. One slot for both, so a page's scripts and its policy always agree; answers
+/// that Leptos has no part in (the API, files) cost no randomness.
 #[derive(Debug, Clone, Default)]
 pub struct CspNonce(Arc<std::sync::OnceLock<Option<String>>>);
 

@@ -245,12 +245,25 @@ fn config_json(c: &Campaign) -> String {
     serde_json::to_string(c).unwrap_or_default()
 }
 
+/// A stored campaign. Its days may be as an older version stored them (see `Day::read_stored`).
+fn stored_campaign(json: &str) -> Result<Campaign, serde_json::Error> {
+    let mut value: serde_json::Value = serde_json::from_str(json)?;
+    for field in ["starts_on", "ends_on"] {
+        if let Some(day) = value.get_mut(field) {
+            if let Some(read) = day.as_str().and_then(app::model::Day::read_stored) {
+                *day = read.to_string().into();
+            }
+        }
+    }
+    serde_json::from_value(value)
+}
+
 fn campaign_of(row: &sqlx::any::AnyRow) -> Result<Campaign, StoreError> {
     let id: String = row.try_get("id")?;
     let status: String = row.try_get("status")?;
     let config: Option<String> = row.try_get("config")?;
     let mut c = match config {
-        Some(json) => serde_json::from_str::<Campaign>(&json)
+        Some(json) => stored_campaign(&json)
             .map_err(|e| StoreError::Unreadable(format!("campaign {id}: {e}")))?,
         None => Campaign {
             id: id.clone(),

@@ -110,7 +110,7 @@ fn event_of(r: &sqlx::any::AnyRow) -> Result<Event, StoreError> {
         place: r.try_get("place")?,
         day: {
             let day: String = r.try_get("day")?;
-            app::model::Day::parse(&day)
+            app::model::Day::read_stored(&day)
                 .ok_or_else(|| StoreError::Unreadable(format!("event day {day:?}")))?
         },
         status: EventStatus::parse(&status).unwrap_or(EventStatus::Closed),

@@ -49,7 +49,13 @@ async fn an_event_is_planned_at_most_a_year_ahead() {
     let app = spawn_app().await;
     add_staff(&app, "worker", "opbouw@welzijn.nl");
     let worker = session(&app, "opbouw@welzijn.nl").await;
-    for day in ["9999-12-31", "2099-06-01"] {
+    use server::domain::calendar::{add_days, today};
+    use server::service::events::MAX_DAYS_AHEAD;
+    let last = add_days(today(), MAX_DAYS_AHEAD).expect("day").to_string();
+    let one_more = add_days(today(), MAX_DAYS_AHEAD + 1)
+        .expect("day")
+        .to_string();
+    for day in ["9999-12-31", one_more.as_str()] {
         let res = create_event(
             &app,
             &worker,
@@ -60,16 +66,47 @@ async fn an_event_is_planned_at_most_a_year_ahead() {
         let body: Value = res.json().await.expect("json");
         assert_eq!(body["errors"][0]["field"], "day", "{body}");
     }
-    let next_year = server::domain::calendar::add_days(server::domain::calendar::today(), 360)
-        .expect("day")
-        .to_string();
     let res = create_event(
         &app,
         &worker,
-        json!({"campaign": "default", "name": "x", "day": next_year}),
+        json!({"campaign": "default", "name": "x", "day": last}),
     )
     .await;
-    assert_eq!(res.status(), 201, "{next_year}");
+    assert_eq!(res.status(), 201, "{last}");
+}
+
+/// Days an older version stored (a day past its month's end) are still read, as the nearest real
+/// day: one such row does not take every list down with it.
+#[tokio::test]
+async fn days_stored_by_an_older_version_are_still_read() {
+    let app = spawn_app().await;
+    add_staff(&app, "worker", "opbouw@welzijn.nl");
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let event = new_event(&app, &worker).await;
+    let pool = app.pool().await;
+    sqlx::query(&app.sql("UPDATE events SET day = '2027-02-31' WHERE id = ?"))
+        .bind(event["id"].as_str().expect("id"))
+        .execute(&pool)
+        .await
+        .expect("update");
+    sqlx::query(&app.sql(
+        "INSERT INTO campaigns (id, status, config, created_at) VALUES ('oud', 'open', ?, '2026-01-01T00:00:00.000Z')",
+    ))
+    .bind(r#"{"id":"oud","title":{"nl":"Oud"},"kinds":["wish"],"starts_on":"2026-02-30","ends_on":"2099-04-31"}"#)
+    .execute(&pool)
+    .await
+    .expect("insert");
+    let res = send_json(&app, Method::GET, "/events", &worker, &json!(null)).await;
+    assert_eq!(res.status(), 200);
+    let events: Value = res.json().await.expect("json");
+    assert_eq!(events[0]["day"], "2027-02-28", "{events}");
+    let campaign: Value = app.get_json("/api/v1/campaigns/oud").await;
+    assert_eq!(
+        (campaign["starts_on"].as_str(), campaign["ends_on"].as_str()),
+        (Some("2026-02-28"), Some("2099-04-30"))
+    );
+    let open: Vec<Value> = app.get_json("/api/v1/campaigns").await;
+    assert!(open.iter().any(|c| c["id"] == "oud"), "{open:?}");
 }
 
 #[tokio::test]
