@@ -18,7 +18,9 @@ use utoipa_axum::routes;
 
 use super::error::{json_error, ApiError, Errors};
 use super::extract::{JsonBody, QueryParams, RawExporters, Staff, Workers};
-use super::openapi::{FeatureCollection, HeatmapParams, InsightParams, RawParam, TooMany};
+use super::openapi::{
+    FeatureCollection, HeatmapParams, InsightParams, PublicFilterParams, RawParam, TooMany,
+};
 use crate::domain::heatmap::Grid;
 use crate::service::{MeToo, Service};
 use crate::store::EntryFilter;
@@ -427,7 +429,7 @@ type Pairs = QueryParams<Vec<(String, String)>>;
     path = "/aggregates",
     operation_id = "aggregates",
     summary = "Released figures per area, with small counts and their complements suppressed",
-    params(InsightParams),
+    params(InsightParams, PublicFilterParams),
     responses(
         (status = 200, description = "ordered by area code", body = Vec<AreaFigure>),
         (status = 400, description = "a parameter is wrong", body = Errors),
@@ -459,7 +461,7 @@ fn public_filter(f: InsightFilter) -> Result<InsightFilter, ApiError> {
     path = "/export.csv",
     operation_id = "exportCsv",
     summary = "The released figures as CSV",
-    params(InsightParams, RawParam),
+    params(InsightParams, PublicFilterParams, RawParam),
     responses(
         (status = 200, description = "one row per figure", content_type = "text/csv", body = String),
         (status = 400, description = "a parameter is wrong", body = Errors),
@@ -506,7 +508,7 @@ async fn export_csv(
     path = "/export.geojson",
     operation_id = "exportGeojson",
     summary = "The filter's headline figure per area, with the area's shape",
-    params(InsightParams, RawParam),
+    params(InsightParams, PublicFilterParams, RawParam),
     responses(
         (status = 200, description = "a FeatureCollection, one feature per imported area of the level",
          content_type = "application/geo+json", body = FeatureCollection),
@@ -567,7 +569,7 @@ const HEATMAP_PARAMS: &[&str] = &["bbox", "size", "kind", "category", "period", 
     description = "Filters are those public per entry anyway (kind, category, period): the density \
                    says nothing the public list does not, except where fewer than k residents made \
                    the entries of a cell (zeroed).",
-    params(HeatmapParams),
+    params(HeatmapParams, PublicFilterParams),
     responses(
         (status = 200, description = "Row-major from the north-west corner", body = Grid),
         (status = 400, description = "a parameter is wrong", body = Errors),

@@ -335,20 +335,17 @@ fn source_name() -> utoipa::openapi::schema::Object {
         .build()
 }
 
-/// The filter of the figure routes (`/aggregates`, `/export.*`), as `InsightFilter::from_pairs`
-/// reads it from the query string: described here, read there (unknown parameters are refused).
+/// The filters that are public per entry anyway (kind, category, month), which the figure routes
+/// and the heatmap share, as `InsightFilter::from_pairs` reads them from the query string:
+/// described here, read there (unknown parameters are refused).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct InsightParams {
-    #[param(schema_with = level)]
-    pub level: Option<String>,
+pub struct PublicFilterParams {
     #[param(value_type = Option<app::model::Kind>)]
     pub kind: Option<String>,
     /// a category id of the kind; with `kind`, one of that kind's
     #[param(schema_with = app::model::schema::any_category)]
     pub category: Option<String>,
-    /// a campaign id: only its entries
-    pub campaign: Option<String>,
     /// a calendar year, quarter or month, or all (the default); not together with from/to. Free
     /// windows are refused so that none can be subtracted from another
     #[param(pattern = "^(all|2[0-9]{3}(-Q[1-4]|-(0[1-9]|1[0-2]))?)$")]
@@ -359,6 +356,16 @@ pub struct InsightParams {
     /// with `from` (and without `period`)
     #[param(pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])$")]
     pub to: Option<String>,
+}
+
+/// The rest of the figure routes' filter (`/aggregates`, `/export.*`).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InsightParams {
+    #[param(schema_with = level)]
+    pub level: Option<String>,
+    /// a campaign id: only its entries
+    pub campaign: Option<String>,
     /// How entries came in. Only with raw=true (advisors' raw export): public figures are not
     /// split by it, as it is not public per entry; without raw=true it is refused with 400.
     #[param(schema_with = source_name)]
@@ -377,7 +384,7 @@ pub struct RawParam {
     pub raw: Option<bool>,
 }
 
-/// The parameters of `/heatmap`: the box, the grid, and the filters public per entry anyway.
+/// The box and grid of `/heatmap` (its filters are [`PublicFilterParams`]).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HeatmapParams {
@@ -391,18 +398,4 @@ pub struct HeatmapParams {
     /// cells across; rows follow for square cells on the ground
     #[param(minimum = 8, maximum = 512, default = 128)]
     pub size: Option<u32>,
-    #[param(value_type = Option<app::model::Kind>)]
-    pub kind: Option<String>,
-    /// a category id of the kind
-    #[param(schema_with = app::model::schema::any_category)]
-    pub category: Option<String>,
-    /// a calendar year, quarter or month, or all (the default)
-    #[param(pattern = "^(all|2[0-9]{3}(-Q[1-4]|-(0[1-9]|1[0-2]))?)$")]
-    pub period: Option<String>,
-    /// with `to`: one whole month, quarter or year
-    #[param(pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])$")]
-    pub from: Option<String>,
-    /// with `from`
-    #[param(pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])$")]
-    pub to: Option<String>,
 }
