@@ -1,34 +1,36 @@
-// Trefpunt's service worker. It keeps the app shell (CSS, JS, WASM, Leaflet), the kiosk's pages
-// in every language and the map tiles already seen, so an event's tablet starts and works without
+// Trefpunt's service worker. It keeps the app shell (CSS, JS, Leaflet) and the kiosk's pages
+// in every language when a kiosk asks, and the map tiles already seen, so an event's tablet starts and works without
 // a network. Entries are not its business: the page queues them (public/js/outbox.js) and the
 // server's idempotency makes a resend harmless. Only GETs are answered here; everything else
 // goes to the network untouched.
 "use strict";
 
-const VERSION = "2";
+// The server stamps these two lines when it starts (server/src/assets.rs): the version of the shell
+// (these files and this one), and the shell's files by their versioned addresses, which the pages
+// use. A deploy that changes any of them brings a new service worker with new caches.
+const VERSION = "dev";
+const SHELL_FILES = [];
 const SHELL = `trefpunt-shell-${VERSION}`;
 const PAGES = `trefpunt-pages-${VERSION}`;
 const TILES = "trefpunt-tiles";
 const KEEP = [SHELL, PAGES, TILES];
-const SHELL_FILES = [
-  "/pkg/trefpunt.js", "/pkg/trefpunt.wasm", "/pkg/trefpunt.css",
-  "/js/map.js", "/js/outbox.js", "/js/kiosk.js", "/js/islands.js",
-  "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css",
-  "/favicon.svg", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png",
-];
 // About 60 MB of 15 kB tiles: a neighbourhood at every zoom level a resident uses.
 const MAX_TILES = 4000;
 // How long a kiosk page waits for the network before the kept copy is shown.
 const NETWORK_WAIT_MS = 3000;
 
+// Nothing is downloaded ahead on install: a resident's phone gets only what its pages ask for (the
+// form's Leaflet on the first tap of its map). The kiosk's tablet asks for the shell and its pages
+// ("keep-pages", from kiosk.js), so it works offline.
 self.addEventListener("install", (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(SHELL);
-    // One by one: a file that is missing must not keep the rest from being kept.
-    await Promise.all(SHELL_FILES.map((f) => cache.add(f).catch(() => {})));
-    await self.skipWaiting();
-  })());
+  event.waitUntil(self.skipWaiting());
 });
+
+async function keepShell() {
+  const cache = await caches.open(SHELL);
+  // One by one: a file that is missing must not keep the rest from being kept.
+  await Promise.all(SHELL_FILES.map((f) => cache.add(f).catch(() => {})));
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
@@ -54,7 +56,7 @@ const isTile = (req, url) =>
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "keep-pages" && Array.isArray(data.urls)) {
-    event.waitUntil(keepPages(data.urls));
+    event.waitUntil(Promise.all([keepShell(), keepPages(data.urls)]));
   }
 });
 
@@ -105,10 +107,12 @@ async function networkFirst(req, key) {
   ));
 }
 
-/** The kept copy at once, refreshed from the network for next time. */
+/** The kept copy at once, refreshed from the network for next time; a versioned address (`?v=`)
+ * never changes, so its kept copy is not refreshed. */
 async function staleWhileRevalidate(event, req) {
   const cache = await caches.open(SHELL);
   const kept = await cache.match(req, { ignoreVary: true });
+  if (kept && new URL(req.url).searchParams.has("v")) return kept;
   const refresh = fetch(req).then(async (res) => {
     if (res.ok) await cache.put(req, res.clone());
     return res;

@@ -22,9 +22,8 @@ pub struct ShellConfig {
     pub tile_attribution: String,
 }
 
-/// The HTML document around the app. Rendered on the server only. Islands mode: only `#[island]`
-/// components ship as WASM, and only pages that have one load it (see [`IslandScripts`]); `<html lang dir>` is set by the i18n
-/// provider inside [`App`].
+/// The HTML document around the app. Rendered on the server only; `<html lang dir>` is set by the
+/// i18n provider inside [`App`]. Files are named with their versions ([`crate::assets`]).
 pub fn shell(config: ShellConfig) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -43,10 +42,9 @@ pub fn shell(config: ShellConfig) -> impl IntoView {
                 <noscript>
                     <style nonce=leptos::nonce::use_nonce()>".js-only { display: none !important; }"</style>
                 </noscript>
-                <script defer src="/js/map.js"></script>
                 // The offline queue and the service worker: small, and on every page, so an entry
                 // made anywhere is sent once there is a network again.
-                <script defer src="/js/outbox.js"></script>
+                <script defer src=crate::assets::path("js/outbox.js")></script>
                 <MetaTags />
             </head>
             <body>
@@ -56,36 +54,6 @@ pub fn shell(config: ShellConfig) -> impl IntoView {
     }
 }
 
-/// Loads the WASM bundle and hydrates the islands on this page. Pages without an island leave it out,
-/// so a resident's start page, the map and the privacy page cost no WASM at all.
-///
-/// Our own loader (`public/js/islands.js`) rather than Leptos's inline one: it waits for an idle
-/// moment with a time limit (Leptos's island loader waits without one, so a page that is never idle
-/// stayed dead), and as an external script it needs no inline-script allowance in the page's CSP.
-#[component]
-pub fn IslandScripts() -> impl IntoView {
-    let options = use_context::<LeptosOptions>()?;
-    // Only islands hydrate: the rest of the page needs no hydration markers (what Leptos's own
-    // `HydrationScripts islands=true` does too).
-    if let Some(shared) = Owner::current_shared_context() {
-        shared.set_is_hydrating(false);
-    }
-    let pkg = format!("/{}", options.site_pkg_dir);
-    let name = options.output_name.to_string();
-    // cargo-leptos names the bundle after the output name; a plain wasm-bindgen build adds `_bg`.
-    let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
-        format!("{name}.wasm")
-    } else {
-        format!("{name}_bg.wasm")
-    };
-    let js = format!("{name}.js");
-    Some(view! {
-        <link rel="modulepreload" href=format!("{pkg}/{js}") crossorigin="anonymous" />
-        <link rel="preload" href=format!("{pkg}/{wasm}") r#as="fetch" r#type="application/wasm" crossorigin="anonymous" />
-        <script type="module" src="/js/islands.js" data-islands="" data-pkg=pkg data-js=js data-wasm=wasm></script>
-    })
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -93,7 +61,7 @@ pub fn App() -> impl IntoView {
         // The language comes from the `lang` cookie the /taal route sets when a resident chooses one,
         // else from Accept-Language; the provider itself sets no cookie (see server/src/routes/lang.rs).
         <I18nContextProvider enable_cookie=false>
-            <Stylesheet id="leptos" href="/pkg/trefpunt.css" />
+            <Stylesheet id="leptos" href=crate::assets::path("pkg/trefpunt.css") />
             // leptos_meta writes the title into <head> as it is: `html::title` escapes it.
             <Title formatter=|page: String| crate::html::title(&page) />
             <Router>

@@ -1,8 +1,9 @@
 //! Trefpunt's UI: pages, components and the types and rules both the server and the browser use.
 //!
-//! Built twice: with `ssr` into the server (renders every page), and with `hydrate` into the WASM bundle.
-//! Islands mode: only the resident form (`#[island] EntryForm`) ships as WASM, so the phone downloads
-//! the code for live validation, address search and sending, and nothing for the static pages.
+//! Built with `ssr` into the server, which renders every page. What the browser does is plain
+//! JavaScript in `public/js`, a few kB (the resident form's `form.js`, the maps' `map.js`, the offline
+//! queue): a resident's phone downloads no WASM. cargo-leptos still builds the crate with `hydrate`
+//! into a bundle (it builds a front end for every project); no page loads it.
 
 #![recursion_limit = "256"]
 
@@ -18,11 +19,11 @@ mod generated {
 pub use generated::i18n;
 
 pub mod api;
-// The document, its router and the pages are rendered on the server only: in islands mode the WASM
-// bundle hydrates the islands (`components::entry_form`) and nothing else.
 #[cfg(feature = "ssr")]
 mod app;
-mod browser;
+#[cfg(feature = "ssr")]
+pub mod assets;
+#[cfg(feature = "ssr")]
 pub mod components;
 pub mod html;
 pub mod labels;
@@ -31,10 +32,10 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub use app::{shell, App, IslandScripts, ShellConfig};
+pub use app::{shell, App, ShellConfig};
 
-/// Entry point of the WASM bundle, called by `public/js/islands.js` before it hydrates each island
-/// (and marks the page `data-hydrated` once they all are).
+/// The bundle's entry point. No page loads the bundle (see above); should a page get an island
+/// again, this hydrates it.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -1,7 +1,7 @@
 // Trefpunt's maps, in plain JavaScript on top of Leaflet (loaded on demand, only on pages with a map).
-// The WASM app renders the map containers; this script finds them, also after client-side navigation.
-//   [data-map="picker"]  the resident form: tap, Enter key, "use my location" or an address from the
-//                        search (event "trefpunt:setposition") sets the form's hidden lon/lat inputs.
+// The server renders the map containers; this script finds them.
+//   [data-map="picker"]  the resident form's map: drawn by form.js on the resident's first tap, with
+//                        this script's loadLeaflet and baseMap (window.trefpuntMap).
 //   [data-map="public"]  the public map: every public entry as a coloured dot.
 //   [data-map="choropleth"]  the dashboard: areas coloured by the server's classes (data-values,
 //                        data-breaks, data-colours), and on request the density grid as an overlay.
@@ -18,18 +18,30 @@
     return el ? el.getAttribute("content") : "";
   }
 
+  // Where Leaflet is, by the versioned addresses the server put in the page.
+  function leafletFile(which, plain) {
+    var el = document.querySelector("[data-leaflet-" + which + "]");
+    return (el && el.getAttribute("data-leaflet-" + which)) || plain;
+  }
+
   function loadLeaflet() {
     if (window.L) return Promise.resolve(window.L);
     if (leafletPromise) return leafletPromise;
     leafletPromise = new Promise(function (resolve, reject) {
       var css = document.createElement("link");
       css.rel = "stylesheet";
-      css.href = "/vendor/leaflet/leaflet.css";
+      css.href = leafletFile("css", "/vendor/leaflet/leaflet.css");
       document.head.appendChild(css);
       var js = document.createElement("script");
-      js.src = "/vendor/leaflet/leaflet.js";
+      js.src = leafletFile("js", "/vendor/leaflet/leaflet.js");
       js.onload = function () { resolve(window.L); };
-      js.onerror = reject;
+      js.onerror = function (e) {
+        // A weak connection: the next call tries again.
+        js.remove();
+        css.remove();
+        leafletPromise = null;
+        reject(e);
+      };
       document.head.appendChild(js);
     });
     return leafletPromise;
@@ -52,75 +64,8 @@
       // for offline use at their real size, instead of opaque copies the browser counts as megabytes.
       L.tileLayer(tiles, { maxZoom: 19, crossOrigin: "", attribution: meta("trefpunt:tiles-attribution") }).addTo(map);
     }
-    // The "loading" text is hidden by CSS once Leaflet styles the container; it is not removed,
-    // because the WASM app may still hydrate this element and expects its children in place.
+    // The "loading" text is hidden by CSS once Leaflet styles the container.
     return map;
-  }
-
-  function round(x) { return Math.round(x * 1e6) / 1e6; }
-
-  function setupPicker(L, el) {
-    var form = el.closest("form");
-    if (!form) return;
-    var lon = form.querySelector("[data-lon]");
-    var lat = form.querySelector("[data-lat]");
-    var label = form.querySelector("[data-pos-label]");
-    var locate = form.querySelector("[data-locate]");
-    var map = baseMap(L, el);
-    var marker = null;
-
-    function setPosition(lng, la, text, zoom) {
-      if (!L.latLngBounds(NL_BOUNDS).contains([la, lng])) return;
-      lon.value = String(round(lng));
-      lat.value = String(round(la));
-      if (marker) marker.setLatLng([la, lng]);
-      else marker = L.marker([la, lng], { keyboard: false }).addTo(map);
-      if (zoom) map.setView([la, lng], Math.max(map.getZoom(), zoom));
-      if (label) {
-        label.textContent = label.dataset.textChosen + " " +
-          (text || label.dataset.textMap + " (" + la.toFixed(5) + ", " + lng.toFixed(5) + ")");
-      }
-      // Let the form's live validation know.
-      lon.dispatchEvent(new Event("change", { bubbles: true }));
-    }
-
-    if (lon.value && lat.value) {
-      var l0 = parseFloat(lon.value), a0 = parseFloat(lat.value);
-      if (isFinite(l0) && isFinite(a0)) {
-        marker = L.marker([a0, l0], { keyboard: false }).addTo(map);
-        map.setView([a0, l0], 16);
-      }
-    }
-    map.on("click", function (e) { setPosition(e.latlng.lng, e.latlng.lat); });
-    // Keyboard: the arrow keys pan (Leaflet), Enter or Space places the point at the centre.
-    el.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" || e.key === " ") {
-        e.preventDefault();
-        var c = map.getCenter();
-        setPosition(c.lng, c.lat);
-      }
-    });
-    document.addEventListener("trefpunt:setposition", function (e) {
-      if (!document.body.contains(el)) return;
-      setPosition(e.detail.lon, e.detail.lat, e.detail.label, 17);
-    });
-    if (locate) {
-      if (!navigator.geolocation) locate.hidden = true;
-      locate.addEventListener("click", function () {
-        var original = locate.textContent;
-        locate.textContent = locate.dataset.textLocating;
-        locate.disabled = true;
-        navigator.geolocation.getCurrentPosition(function (p) {
-          locate.textContent = original;
-          locate.disabled = false;
-          setPosition(p.coords.longitude, p.coords.latitude, null, 17);
-        }, function () {
-          locate.textContent = original;
-          locate.disabled = false;
-          if (label) label.textContent = locate.dataset.textDenied;
-        }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
-      });
-    }
   }
 
   // The public map. Entries closer together on screen than CLUSTER_PX are drawn as one bubble with
@@ -314,24 +259,22 @@
   }
 
   function scan() {
-    var els = document.querySelectorAll("[data-map]:not([data-map-init])");
+    var els = document.querySelectorAll("[data-map]:not([data-map=picker]):not([data-map-init])");
     if (!els.length) return;
     els.forEach(function (el) { el.setAttribute("data-map-init", ""); });
     loadLeaflet().then(function (L) {
       els.forEach(function (el) {
         if (!document.body.contains(el)) return;
-        if (el.dataset.map === "picker") setupPicker(L, el);
-        else if (el.dataset.map === "public") setupPublic(L, el);
+        if (el.dataset.map === "public") setupPublic(L, el);
         else if (el.dataset.map === "choropleth") setupChoropleth(L, el);
         if (!el.dataset.mapReady) el.dataset.mapReady = "yes";
       });
     });
   }
 
-  function start() {
-    scan();
-    new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // For the resident form's map (form.js), which waits for the resident's first tap.
+  window.trefpuntMap = { loadLeaflet: loadLeaflet, baseMap: baseMap, bounds: NL_BOUNDS };
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan);
+  else scan();
 })();

@@ -1,6 +1,6 @@
 // The device's queue of entries that could not be sent (no network, or the server away for a
 // moment). The form puts each entry under its own localStorage key, "trefpunt.outbox.<id>"
-// (app/src/browser.rs: two tabs never overwrite each other); this script sends them, oldest first,
+// (form.js: two tabs never overwrite each other); this script sends them, oldest first,
 // through the same server function the form uses, with growing pauses between tries, and shows how
 // many wait in every [data-outbox-count]. The entry's client-made id makes a resend harmless: the
 // server answers one it already stored with "Replayed". It also registers the service worker.

@@ -2,6 +2,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod cookies;
@@ -39,6 +40,14 @@ pub struct AppState {
     pub shell: ShellConfig,
     /// The security headers' policy (Content-Security-Policy and friends).
     pub security: Arc<routes::security::Policy>,
+    /// The site's files by version, and the service worker stamped with them.
+    pub site: Arc<assets::Site>,
+}
+
+impl FromRef<AppState> for Arc<assets::Site> {
+    fn from_ref(s: &AppState) -> Self {
+        s.site.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -57,11 +66,11 @@ impl AppState {
     /// What every Leptos render and server function gets as context.
     pub fn context(&self) -> impl Fn() + Clone + Send + Sync + 'static {
         let backend: BackendRef = Arc::new(self.service.clone());
-        let options = self.leptos_options.clone();
+        let files = self.site.assets.clone();
         move || {
             provide_context(backend.clone());
-            // For `IslandScripts`, which pages with an island render.
-            provide_context(options.clone());
+            // Pages name the site's files with their versions.
+            provide_context(files.clone());
             // The request's CSP nonce, from the slot the security layer gave the request (and
             // whose value it names in the answer's policy), replaces the one leptos_axum made:
             // Leptos puts it on the page's inline data scripts, the page on its <noscript> style.
@@ -98,6 +107,10 @@ pub enum StartError {
     Secret(#[from] secrets::SecretError),
     #[error(transparent)]
     Service(#[from] service::ServiceError),
+    #[error(transparent)]
+    Assets(#[from] assets::AssetError),
+    #[error("reading the site's files stopped: {0}")]
+    SiteFiles(String),
 }
 
 /// How long a stopping server waits for open requests (a slow upload, a client that keeps its
@@ -130,11 +143,19 @@ impl Application {
             addr: settings.addr,
             source,
         })?;
+        // The site's files are read (and hashed) on a blocking thread, before anything is opened
+        // that would need closing.
+        let root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
+        let site = tokio::task::spawn_blocking(move || assets::load(&root))
+            .await
+            .map_err(|e| StartError::SiteFiles(e.to_string()))??;
+        let site = Arc::new(site);
         let store = Store::open(&settings.database_url).await?;
         let service = Service::new(store.clone(), &settings).await?;
         // Last, once nothing else can fail: the application owns it from here and stops it.
         let background = service.start_background();
         let state = AppState {
+            site,
             security: Arc::new(routes::security::Policy::new(
                 &settings.tile_url,
                 settings.public_url.as_deref(),
@@ -245,11 +266,14 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .nest_service("/pkg", static_files(&pkg_dir))
         .nest_service("/vendor", static_files(&format!("{site_root}/vendor")))
+        .nest_service("/js", static_files(&format!("{site_root}/js")))
+        .route("/sw.js", axum::routing::get(assets::service_worker))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, fallback_shell))
         .layer(axum::middleware::from_fn(routes::server_fns::error_status))
+        .layer(axum::middleware::from_fn(routes::server_fns::only_json))
         .layer(axum::middleware::from_fn(routes::lang::apply_choice))
         .layer(axum::middleware::from_fn_with_state(
             state.service.clone(),
@@ -259,6 +283,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.security.clone(),
             routes::security::headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.site.clone(),
+            assets::cache_control,
         ))
         .layer(CompressionLayer::new())
         .with_state(state)

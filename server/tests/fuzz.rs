@@ -239,7 +239,7 @@ fn named(r: &Result<Submission, Vec<Violation>>, what: &str) -> Result<(), Strin
 }
 
 fn submission_case(c: &JsonInput) -> Verdict {
-    // The hydrated form's state travels as JSON too.
+    // The form's state travels as JSON too (form.js sends it to the server functions).
     if let Ok(draft) = serde_json::from_slice::<FormDraft>(&c.bytes) {
         named(&draft.check(), "FormDraft from JSON")?;
     }
@@ -325,7 +325,7 @@ fn form_case(c: &FormInput) -> Verdict {
         &validate_for(&input, None, &Proof::claimed_by(&input)),
         "validate_for(to_input)",
     )?;
-    // The page renders the draft again (and the hydrated form reads it back).
+    // The page renders the draft again after a failed plain POST.
     let json =
         serde_json::to_string(&draft).map_err(|e| format!("the draft does not serialise: {e}"))?;
     let back: FormDraft =

@@ -4,7 +4,7 @@
 // resident then sees through their private link.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { LAPTOP, addStaff, axe, axeWithoutJs, hydrated, phonePage, startAll } from "./harness.mjs";
+import { LAPTOP, addStaff, axe, axeWithoutJs, pageReady, phonePage, startAll } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll({ areas: true }); });
@@ -66,7 +66,7 @@ test("an admin creates a campaign with a survey, residents answer it, a worker s
   assert.equal(await first.page.getByRole("link", { name: /Een wens/ }).count(), 0, "no wishes asked");
   assert.deepEqual(await axe(first.page), [], "the campaign page");
   await first.page.getByRole("link", { name: /Een drempel/ }).click();
-  await hydrated(first.page);
+  await pageReady(first.page);
   await first.page.getByLabel("Trap, drempel of hoge stoep").check();
   await first.page.getByLabel("Een beetje lastig").check();
   await first.page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
@@ -93,7 +93,7 @@ test("an admin creates a campaign with a survey, residents answer it, a worker s
   // A neighbour at the same spot sees the entry while adding theirs, and says "ik ook" instead.
   const second = await phonePage(env.browser, { geolocation: DORDRECHT });
   await second.page.goto(`${env.app.url}/meedoen/drempel?c=samen-in-dordt`);
-  await hydrated(second.page);
+  await pageReady(second.page);
   await second.page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
   await second.page.getByRole("heading", { name: "Al gemeld in de buurt" }).waitFor();
   await second.page.getByRole("button", { name: "Ik ook" }).first().click();

@@ -3,7 +3,7 @@
 // with a legend, a sortable table, the density layer and an area profile, with small counts hidden.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { LAPTOP, addStaff, axe, axeWithoutJs, hydrated, phonePage, startAll } from "./harness.mjs";
+import { LAPTOP, addStaff, axe, axeWithoutJs, pageReady, phonePage, startAll } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll({ areas: true }); });
@@ -20,7 +20,7 @@ const QUIET = { latitude: 51.7905, longitude: 4.6655 };
 async function reportAt(position) {
   const { page, context, problems } = await phonePage(env.browser, { geolocation: position });
   await page.goto(`${env.app.url}/meedoen/drempel`);
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Slechte verlichting").check();
   await page.getByLabel("Een beetje lastig").check();
   await page.getByRole("button", { name: "Gebruik mijn locatie" }).click();

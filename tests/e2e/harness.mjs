@@ -244,27 +244,31 @@ export async function phonePage(browser, { javaScriptEnabled = true, geolocation
   return { context, page, problems };
 }
 
-/** Waits until the page is ready: its islands hydrated when it has any (pages without one load no WASM). */
-export async function hydrated(page) {
+/** Waits until the page is ready: loaded, and on a page with the resident form, form.js running
+ * (it marks `<html data-form-ready>`; the form works before that too, as a plain POST). */
+export async function pageReady(page) {
   await page.waitForLoadState("load");
-  if ((await page.locator("leptos-island").count()) > 0) {
+  if ((await page.locator("form[data-entry-form]").count()) > 0) {
     try {
-      await page.waitForSelector("html[data-hydrated=true]", { timeout: 30000 });
+      await page.waitForSelector("html[data-form-ready]", { timeout: 30000 });
     } catch (e) {
-      // Say what the page got this far, so a failure here can be told apart: the loader never
-      // started (waiting), the bundle not fetched or not started (loading, failed), or stuck.
       const state = await page.evaluate(() => ({
         url: location.href,
         readyState: document.readyState,
-        loader: document.querySelector("script[data-islands]")?.dataset.state ?? "absent",
-        controlled: navigator.serviceWorker?.controller != null,
-        bundle: performance.getEntriesByType("resource")
-          .filter((r) => r.name.includes("/pkg/"))
+        scripts: performance.getEntriesByType("resource")
+          .filter((r) => r.name.includes("/js/"))
           .map((r) => `${new URL(r.name).pathname} ${Math.round(r.duration)} ms ${r.responseStatus ?? ""}`),
       })).catch((err) => ({ unavailable: String(err) }));
       throw new Error(`${e.message}\npage state: ${JSON.stringify(state)}`);
     }
   }
+}
+
+/** Opens the resident form's map (Leaflet is loaded on that first tap) and waits until it is drawn. */
+export async function openMap(page) {
+  const open = page.locator("[data-map=picker] [data-map-open]");
+  if (await open.count()) await open.click();
+  await page.waitForSelector("[data-map=picker].leaflet-container");
 }
 
 /** Runs axe-core with the WCAG 2.1 A and AA rules; returns the violations. */

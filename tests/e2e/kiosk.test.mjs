@@ -8,7 +8,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  LAPTOP, addStaff, axe, hydrated, launchBrowser, signIn, staffApi, startPdokStandin, startProxy, startTrefpunt,
+  LAPTOP, addStaff, axe, pageReady, launchBrowser, openMap, signIn, staffApi, startPdokStandin, startProxy, startTrefpunt,
 } from "./harness.mjs";
 
 const PASSWORD = "lang-genoeg-wachtwoord";
@@ -85,13 +85,13 @@ async function linkTablet(page) {
     };
     const pages = await kept("trefpunt-pages-");
     const shell = await kept("trefpunt-shell-");
-    return pages.length >= 24 && shell.some((r) => r.url.endsWith(".wasm"));
+    return pages.length >= 24 && shell.some((r) => r.url.includes("/js/form.js"));
   }), "the service worker to keep the shell and every kiosk page", 30000);
   // One form with the map online, so the tiles of the event's area are kept too.
   await page.getByRole("link", { name: /Een plek waar je mensen ontmoet/ }).click();
   await page.waitForURL(/\/kiosk\/[^/]+\/plek/);
-  await hydrated(page);
-  await page.waitForSelector("[data-map=picker].leaflet-container");
+  await pageReady(page);
+  await openMap(page);
   await waitUntil(() => page.evaluate(async () => (await (await caches.open("trefpunt-tiles")).keys()).length > 0),
     "the service worker to keep the map's tiles", 15000);
   await page.getByRole("link", { name: "Terug naar het begin" }).click();
@@ -100,7 +100,7 @@ async function linkTablet(page) {
 
 async function tapMap(page) {
   const map = page.locator("[data-map=picker]");
-  await page.waitForSelector("[data-map=picker].leaflet-container");
+  await openMap(page);
   await map.scrollIntoViewIfNeeded();
   const box = await map.boundingBox();
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -112,7 +112,7 @@ async function addEntry(page, i, { expect = "queued" } = {}) {
   const kind = KINDS[i % 3];
   await page.locator(`a.kiosk-kind[href*="/${kind}?"]`).click();
   await page.waitForURL(new RegExp(`/kiosk/[^/]+/${kind}`));
-  await hydrated(page);
+  await pageReady(page);
   const choices = page.locator("input[name=category]");
   await choices.nth(i % 4).check();
   await tapMap(page);
@@ -211,7 +211,7 @@ test("the kiosk: big buttons, languages, the next resident, and a reset after a 
   await page.waitForURL(/taal=ar/);
   assert.equal(await page.getAttribute("html", "dir"), "rtl");
   await page.locator("a.kiosk-kind").first().click();
-  await hydrated(page);
+  await pageReady(page);
   assert.equal(await page.getAttribute("html", "lang"), "ar");
   await page.locator("input[name=category]").first().check();
   const respondent = await page.evaluate(() => sessionStorage.getItem("trefpunt.respondent"));
@@ -228,7 +228,7 @@ test("the kiosk: big buttons, languages, the next resident, and a reset after a 
   // A resident walks away in the middle of a form: two minutes later the kiosk starts over.
   await page.getByRole("link", { name: "Polski" }).click();
   await page.locator("a.kiosk-kind").nth(2).click();
-  await hydrated(page);
+  await pageReady(page);
   await page.locator("input[name=category]").first().check();
   await page.clock.fastForward("02:05");
   await page.waitForURL(/taal=nl$/);

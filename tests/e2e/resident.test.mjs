@@ -2,17 +2,18 @@
 // and off, keyboard only, escaping, accessibility (axe-core, WCAG 2.1 AA) and a clean console.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { axe, axeWithoutJs, entries, hydrated, phonePage, startAll } from "./harness.mjs";
+import { axe, axeWithoutJs, entries, openMap, pageReady, phonePage, startAll } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.close(); });
 
-/** Taps the picker map at a point relative to its centre (pixels). */
+/** Opens the picker map (Leaflet is loaded on that first tap) and taps it at a point relative to its
+ * centre (pixels). */
 async function tapMap(page, dx = 0, dy = 0) {
   const map = page.locator("[data-map=picker]");
   await map.waitFor();
-  await page.waitForSelector("[data-map=picker].leaflet-container");
+  await openMap(page);
   await map.scrollIntoViewIfNeeded();
   const box = await map.boundingBox();
   await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
@@ -37,7 +38,7 @@ describe("residents add entries (JavaScript on)", () => {
     const { page, context, problems } = await phonePage(env.browser);
     const before = (await entries(env.app)).length;
     await page.goto(`${env.app.url}/`);
-    await hydrated(page);
+    await pageReady(page);
     await page.getByRole("link", { name: /Een ontmoetingsplek/ }).click();
     await page.waitForURL(/\/meedoen\/plek/);
     await page.getByLabel("Bibliotheek").check();
@@ -59,7 +60,7 @@ describe("residents add entries (JavaScript on)", () => {
     const { page, context, problems } = await phonePage(env.browser);
     const before = (await entries(env.app)).length;
     await page.goto(`${env.app.url}/meedoen/drempel`);
-    await hydrated(page);
+    await pageReady(page);
     await page.getByLabel("Slechte verlichting").check();
     await tapMap(page, 20, -10);
     await page.getByLabel("Hierdoor kan ik niet gaan").check();
@@ -85,8 +86,11 @@ describe("residents add entries (JavaScript on)", () => {
 
   test("a barrier by typing an address, with live validation first", async () => {
     const { page, context, problems } = await phonePage(env.browser);
+    // On the context: the service worker's own requests count too.
+    const fetched = [];
+    context.on("request", (r) => fetched.push(new URL(r.url()).pathname));
     await page.goto(`${env.app.url}/meedoen/drempel`);
-    await hydrated(page);
+    await pageReady(page);
     // Sending an empty form shows what is missing, without a page load.
     await page.getByRole("button", { name: "Versturen" }).click();
     const summary = page.locator("#error-summary");
@@ -104,6 +108,9 @@ describe("residents add entries (JavaScript on)", () => {
     const list = await entries(env.app);
     const mine = list.find((e) => e.kind === "barrier" && e.category === "steps");
     assert.ok(Math.abs(mine.location.lon - 5.1329) < 0.002 && Math.abs(mine.location.lat - 52.0888) < 0.002, JSON.stringify(mine));
+    // The map was never opened: Leaflet was never downloaded, and no WASM either.
+    assert.ok(fetched.includes("/_fn/check") && fetched.includes("/_fn/geocode"), fetched.join(" "));
+    assert.ok(!fetched.some((p) => p.includes("leaflet") || p.endsWith(".wasm")), fetched.join(" "));
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -119,7 +126,7 @@ describe("residents add each kind by typing an address (JavaScript on)", () => {
       const { page, context, problems } = await phonePage(env.browser);
       const before = (await entries(env.app)).length;
       await page.goto(`${env.app.url}/meedoen/${slug}`);
-      await hydrated(page);
+      await pageReady(page);
       await page.getByLabel(category).check();
       await extra(page);
       await setAddress(page, "1118CP 202", "Evert van de Beekstraat 202, 1118CP Schiphol");
@@ -136,7 +143,7 @@ describe("residents add each kind by typing an address (JavaScript on)", () => {
   test("a barrier at the phone's own location", async () => {
     const { page, context, problems } = await phonePage(env.browser, { geolocation: { latitude: 51.8133, longitude: 4.6901 } });
     await page.goto(`${env.app.url}/meedoen/drempel`);
-    await hydrated(page);
+    await pageReady(page);
     await page.getByLabel("Smalle of geblokkeerde stoep").check();
     await page.getByLabel("Een beetje lastig").check();
     await page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
@@ -191,7 +198,7 @@ test("keyboard only: a barrier from the start page to the thank-you page", async
   const { page, context, problems } = await phonePage(env.browser);
   const before = (await entries(env.app)).length;
   await page.goto(`${env.app.url}/`);
-  await hydrated(page);
+  await pageReady(page);
   const focused = () => page.evaluate(() => {
     const a = document.activeElement;
     return `${a.tagName} ${a.id || ""} ${a.getAttribute("name") || ""} ${a.textContent.trim().slice(0, 40)}`;
@@ -200,12 +207,16 @@ test("keyboard only: a barrier from the start page to the thank-you page", async
   for (let i = 0; i < 30 && !(await focused()).includes("Een drempel"); i++) await page.keyboard.press("Tab");
   await page.keyboard.press("Enter");
   await page.waitForURL(/\/meedoen\/drempel/);
-  await page.waitForSelector("[data-map=picker].leaflet-container");
+  await pageReady(page);
   // First radio of the category group; arrows move within the group, Space selects.
   for (let i = 0; i < 30 && !(await focused()).includes("category"); i++) await page.keyboard.press("Tab");
   await page.keyboard.press("Space");
-  // On to the map: Enter places the point at the centre.
-  for (let i = 0; i < 40 && !(await focused()).startsWith("DIV"); i++) await page.keyboard.press("Tab");
+  // On to the map: its button opens it (and moves the focus into it), Enter places the point at the
+  // centre.
+  for (let i = 0; i < 40 && !(await focused()).includes("Kies de plek op de kaart"); i++) await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-map=picker].leaflet-container");
+  await page.waitForFunction(() => document.activeElement?.dataset.map === "picker");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
@@ -235,7 +246,7 @@ test("every page passes axe-core (WCAG 2.1 AA), in Dutch and English, with JavaS
       await context.addCookies([{ name: "lang", value: lang, url: env.app.url }]);
       for (const path of pages) {
         await page.goto(`${env.app.url}${path}`);
-        if (javaScriptEnabled) await hydrated(page);
+        if (javaScriptEnabled) await pageReady(page);
         assert.equal(await page.getAttribute("html", "lang"), lang);
         const violations = javaScriptEnabled ? await axe(page) : await axeWithoutJs(env.browser, page.url(), await page.content());
         assert.deepEqual(violations, [], `${path} (${lang}, js ${javaScriptEnabled})`);
@@ -243,7 +254,7 @@ test("every page passes axe-core (WCAG 2.1 AA), in Dutch and English, with JavaS
     }
     // A form with errors, too.
     await page.goto(`${env.app.url}/meedoen/drempel`);
-    if (javaScriptEnabled) await hydrated(page);
+    if (javaScriptEnabled) await pageReady(page);
     await page.getByRole("button", { name: /Versturen|Send/ }).click();
     await page.locator("#error-summary").waitFor();
     const violations = javaScriptEnabled ? await axe(page) : await axeWithoutJs(env.browser, page.url(), await page.content());
@@ -256,7 +267,7 @@ test("every page passes axe-core (WCAG 2.1 AA), in Dutch and English, with JavaS
 test("the public map shows the entries and the list names them", async () => {
   const { page, context, problems } = await phonePage(env.browser);
   await page.goto(`${env.app.url}/kaart`);
-  await hydrated(page);
+  await pageReady(page);
   await page.waitForSelector("[data-map=public][data-map-ready=loaded]");
   const onMap = Number(await page.getAttribute("[data-map=public]", "data-entries"));
   const all = await entries(env.app);

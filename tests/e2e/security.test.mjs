@@ -1,5 +1,5 @@
 // The Content-Security-Policy in a real browser: every kind of page (resident forms with their
-// island, the public map, the dashboard with its density layer, an area profile, an entry and its
+// script and map, the public map, the dashboard with its density layer, an area profile, an entry and its
 // private link, the staff pages, an event's poster, the kiosk), with JavaScript on and used as
 // people use it, raises no CSP violation, and a script smuggled into a page does not run.
 import { after, before, test } from "node:test";
@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LAPTOP, PHONE, addStaff, binary, hydrated, signIn, staffApi, startAll } from "./harness.mjs";
+import { LAPTOP, PHONE, addStaff, binary, openMap, pageReady, signIn, staffApi, startAll } from "./harness.mjs";
 
 const PASSWORD = "lang-genoeg-wachtwoord";
 let env, admin, worker, event;
@@ -51,11 +51,11 @@ async function violations(w) {
 }
 
 test("no page raises a CSP violation, with JavaScript on and used", async () => {
-  // A resident maps a barrier with the form island: tap the map, search an address, send.
+  // A resident maps a barrier with the form: search an address, tap the map, send.
   const resident = await watchedPage(PHONE);
   const page = resident.page;
   await page.goto(`${env.app.url}/meedoen/drempel`);
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Slechte verlichting").check();
   // An address search (a server function), then a tap on the map (Leaflet and its tiles).
   await page.fill("#f-address", "Bolstraat 1 Utrecht");
@@ -63,7 +63,7 @@ test("no page raises a CSP violation, with JavaScript on and used", async () => 
   await page.getByRole("button", { name: /Bolstraat/ }).first().click();
   await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
   const map = page.locator("[data-map=picker]");
-  await page.waitForSelector("[data-map=picker].leaflet-container");
+  await openMap(page);
   await map.scrollIntoViewIfNeeded();
   const box = await map.boundingBox();
   await page.mouse.click(box.x + box.width / 2 + 10, box.y + box.height / 2);
@@ -86,7 +86,7 @@ test("no page raises a CSP violation, with JavaScript on and used", async () => 
     const w = await watchedPage(device, cookie);
     for (const path of paths) {
       await w.page.goto(`${env.app.url}${path}`);
-      await hydrated(w.page);
+      await pageReady(w.page);
       if (await w.page.locator("[data-map]").count()) {
         await w.page.waitForSelector("[data-map][data-map-ready]", { timeout: 20000 });
       }
@@ -104,12 +104,12 @@ test("no page raises a CSP violation, with JavaScript on and used", async () => 
   const tablet = await watchedPage({ viewport: { width: 800, height: 1280 }, isMobile: true, hasTouch: true });
   await tablet.page.goto(`${env.app.url}${event.kiosk_url}`);
   await tablet.page.waitForURL(/\/kiosk\//);
-  await hydrated(tablet.page);
+  await pageReady(tablet.page);
   await tablet.page.locator("a[hreflang=en]").click();
   await tablet.page.waitForURL(/taal=en/);
   await tablet.page.locator("a.kiosk-kind").first().click();
   await tablet.page.waitForURL(/\/kiosk\/[^/]+\/(plek|drempel|wens)/);
-  await hydrated(tablet.page);
+  await pageReady(tablet.page);
   assert.deepEqual(await violations(tablet), [], "the kiosk");
   await tablet.context.close();
   await resident.context.close();

@@ -1,5 +1,6 @@
-//! Server functions: the four calls the resident form's island makes from the browser (send, address
-//! search, nearby entries, "ik ook"), each at a `/_fn/...` route under the per-client limits. They
+//! Server functions: the five calls the resident form makes from the browser (`public/js/form.js`:
+//! send, check, address search, nearby entries, "ik ook"; `public/js/outbox.js` sends a device's
+//! queue through the first), each at a `/_fn/...` route taking JSON, under the per-client limits. They
 //! reach the server's domain through [`Backend`], which the server provides as context (its
 //! `Service`); the REST handlers call the same `Service`, so every path to storage is one code path.
 //! What pages read while they render is in `render` (server only, plain functions).
@@ -78,12 +79,11 @@ pub fn kiosk_path(event: &str, lang: &str, done: Option<&str>) -> String {
     }
 }
 
-/// The next paper form of `kind` after one was stored.
-pub fn paper_path(kind: crate::model::Kind, campaign: &str, event: &str) -> String {
-    format!(
-        "/meedoen/{}?c={campaign}&papier={event}&opgeslagen=1",
-        crate::components::entry_form::kind_slug(kind)
-    )
+/// The next paper form of `kind`; `stored`: it says the last one was stored.
+pub fn paper_path(kind: crate::model::Kind, campaign: &str, event: &str, stored: bool) -> String {
+    let slug = crate::model::kind_slug(kind);
+    let note = if stored { "&opgeslagen=1" } else { "" };
+    format!("/meedoen/{slug}?c={campaign}&papier={event}{note}")
 }
 
 /// What a campaign offers in the form.
@@ -119,8 +119,8 @@ impl Offer {
     }
 }
 
-/// Why a server function gave no answer, as the island sees it: typed, so "the database is
-/// unavailable" reaches it as such (it then keeps the entry on the device) and not as a string. The
+/// Why a server function gave no answer: typed, so "the database is unavailable" reaches the browser
+/// as such (it then keeps the entry on the device) and not as a string. The
 /// server answers `BadRequest` with 400, `Unavailable` with 503 and `Internal` with 500.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum FnError {
@@ -192,6 +192,56 @@ pub(crate) async fn request_cookie() -> Result<Option<String>, ServerFnError> {
         .map(str::to_string))
 }
 
+/// One thing wrong with the form, said in the resident's language: what form.js shows in the error
+/// summary (`label: message`, linking to `#target`) and under the field (`field`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub target: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// The messages for `found`, in language `l`: the same words the server renders after a plain POST.
+pub fn shown_violations(l: crate::i18n::Locale, found: &[Violation]) -> Vec<FieldMessage> {
+    found
+        .iter()
+        .map(|v| {
+            let (label, target) = crate::labels::field(l, &v.field);
+            FieldMessage {
+                field: v.field.clone(),
+                target: target.to_string(),
+                label,
+                message: crate::labels::violation(l, v),
+            }
+        })
+        .collect()
+}
+
+/// The form's live check: what the server's rules ([`FormDraft::check`]) find in `draft` now, or,
+/// when `found` is not empty, those violations (what a send was answered with: the campaign's own
+/// rules, an address that was not found), each said in the draft's language. Needs no storage.
+#[server(prefix = "/_fn", endpoint = "check", input = server_fn::codec::Json)]
+pub async fn check_entry(
+    draft: FormDraft,
+    found: Vec<Violation>,
+) -> Result<Vec<FieldMessage>, FnError> {
+    // A form has a dozen fields: more than this is no answer a send gave.
+    const MAX_FOUND: usize = 32;
+    if found.len() > MAX_FOUND {
+        return Err(FnError::BadRequest(format!(
+            "found: at most {MAX_FOUND} violations"
+        )));
+    }
+    let l: crate::i18n::Locale = draft.language.parse().unwrap_or_default();
+    let found = if found.is_empty() {
+        draft.check().err().unwrap_or_default()
+    } else {
+        found
+    };
+    Ok(shown_violations(l, &found))
+}
+
 /// Address search for the form's "type an address" field.
 #[server(prefix = "/_fn", endpoint = "geocode", input = server_fn::codec::Json)]
 pub async fn geocode(q: String) -> Result<Vec<GeocodeHit>, FnError> {
@@ -200,7 +250,7 @@ pub async fn geocode(q: String) -> Result<Vec<GeocodeHit>, FnError> {
 }
 
 /// Entries of a kind near a position, for "ik ook" while adding one.
-#[server(prefix = "/_fn", endpoint = "nearby")]
+#[server(prefix = "/_fn", endpoint = "nearby", input = server_fn::codec::Json)]
 pub async fn nearby(
     kind: crate::model::Kind,
     lon: f64,
@@ -211,7 +261,7 @@ pub async fn nearby(
 }
 
 /// "Ik ook" (me too) on an entry; its count afterwards, or `None` for an unknown entry.
-#[server(prefix = "/_fn", endpoint = "me_too")]
+#[server(prefix = "/_fn", endpoint = "me_too", input = server_fn::codec::Json)]
 pub async fn say_me_too(id: String, respondent: String) -> Result<Option<u64>, FnError> {
     let backend = expect_context::<BackendRef>();
     Ok(backend.me_too(id, respondent).await?)

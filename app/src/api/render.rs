@@ -1,6 +1,6 @@
 //! What the server-rendered pages read while they render: plain functions, not server functions.
 //! They run inside a page render only, so they open no `/_fn/...` route (a public endpoint that
-//! neither the OpenAPI document nor the per-client limits would know). The four the island calls
+//! neither the OpenAPI document nor the per-client limits would know). The five the form calls
 //! from the browser stay server functions in the parent module.
 
 use leptos::prelude::*;
@@ -138,4 +138,9 @@ pub async fn own_entry(
         .own_entry(id, key)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// A random (v4) UUID: a fresh form's entry id or respondent (the kiosk's are made on the tablet).
+pub fn new_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
 }

@@ -1,5 +1,5 @@
 //! Components shared by several pages.
 
 pub mod entry_form;
-#[cfg(feature = "ssr")]
 pub mod layout;
+pub mod map_script;

@@ -247,6 +247,19 @@ impl Bbox {
     }
 }
 
+/// URL slugs of the three forms (Dutch, like the rest of the residents' URLs).
+pub fn kind_slug(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Place => "plek",
+        Kind::Barrier => "drempel",
+        Kind::Wish => "wens",
+    }
+}
+
+pub fn kind_from_slug(slug: &str) -> Option<Kind> {
+    Kind::ALL.into_iter().find(|k| kind_slug(*k) == slug)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
-//! The resident form's state. The same struct is filled from a plain HTML form POST (JavaScript off), kept
-//! in signals by the hydrated form, and echoed back into the page when the server finds errors, so every
-//! path turns a form into a [`SubmissionInput`] the same way.
+//! The resident form's state. The same struct is filled from a plain HTML form POST (JavaScript off) or
+//! from form.js's JSON (the browser's `FormData`), and echoed back into the page when the server finds
+//! errors, so every path turns a form into a [`SubmissionInput`] the same way.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -11,7 +11,9 @@ use super::*;
 /// address (and would only burden PDOK).
 pub const ADDRESS_QUERY_CHARS: std::ops::RangeInclusive<usize> = 2..=200;
 
+/// Every field may be missing from JSON (form.js sends what the form has, as the browser posts it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FormDraft {
     pub id: String,
     pub respondent: String,

@@ -1,8 +1,8 @@
 //! The types both sides share, and the rules that decide whether an entry is valid.
 //!
 //! Everything here is plain data and pure functions: the server validates every submission with
-//! [`validate`], and the hydrated form runs the same function on every keystroke, so a resident sees
-//! exactly the errors the server would give.
+//! [`validate`], and the form's live check runs the same function as the resident changes the form,
+//! so a resident sees exactly the errors the server would give.
 
 mod campaign;
 mod campaign_form;

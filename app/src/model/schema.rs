@@ -3,7 +3,7 @@
 //! what [`validate`] checks and cannot drift from it. The model's types name these
 //! with `#[schema(schema_with = ...)]`; everything else in their schemas is derived from the types.
 //!
-//! Server only (`ssr`): the island ships none of it.
+//! Server only (`ssr`).
 
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, KnownFormat, Object, ObjectBuilder, SchemaFormat, Type,

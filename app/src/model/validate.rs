@@ -1,5 +1,5 @@
 //! The rules a submission must follow. One function, [`validate`], used by the server for every
-//! request and by the hydrated form for live feedback.
+//! request and by the form's live check (`/_fn/check`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

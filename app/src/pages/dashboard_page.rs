@@ -261,6 +261,7 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
                     >
                         <p class="map-loading">{t!(i18n, map_loading)}</p>
                     </div>
+                    <crate::components::map_script::MapScript />
                     <label class="check heatmap-toggle">
                         <input type="checkbox" data-heatmap-toggle="" />
                         {t!(i18n, heatmap_toggle)}

@@ -3,8 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::NotFound;
-use crate::api::{form_context, FormMode, FormState, Offer};
-use crate::browser::new_uuid;
+use crate::api::{form_context, new_uuid, FormMode, FormState, Offer};
 use crate::components::entry_form::{form_title, kind_from_slug, EntryForm};
 use crate::i18n::*;
 use crate::model::{
@@ -13,8 +12,7 @@ use crate::model::{
 };
 
 /// `/meedoen/{plek|drempel|wens}?r=<respondent>&c=<campaign>`: the form for one kind of entry, with
-/// the campaign's categories. Rendered on the server; the form itself is an island that receives its
-/// starting state as a prop.
+/// the campaign's categories. Rendered on the server; `public/js/form.js` makes the form lively.
 #[component]
 pub fn EntryPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -59,8 +57,7 @@ pub fn EntryPage() -> impl IntoView {
                             tag_draft(&mut state, tag.as_ref(), paper.as_ref());
                             view! {
                                 {banner.map(|(name, stored)| view! { <PaperBanner name stored /> })}
-                                <EntryForm state locale=lang.clone() />
-                                <crate::IslandScripts />
+                                <EntryForm state />
                             }
                             .into_any()
                         }

@@ -144,7 +144,7 @@ fn KioskBar(k: KioskContext) -> impl IntoView {
                 {t!(i18n, kiosk_next)}
             </button>
         </div>
-        <script defer src="/js/kiosk.js"></script>
+        <script defer src=crate::assets::path("js/kiosk.js")></script>
     }
 }
 
@@ -177,7 +177,7 @@ pub fn KioskFormPage() -> impl IntoView {
                             let offer = Offer::of(&k.info.campaign, kind, &lang);
                             // Ids and the respondent are made on the tablet (kiosk.js keeps the
                             // respondent until "volgende bewoner"); the ones here are placeholders
-                            // the island replaces, since this page is kept and reused offline.
+                            // form.js replaces, since this page is kept and reused offline.
                             let mut state = form_state(kind, &k.info.campaign.id, None, None, offer, &lang);
                             tag_draft(&mut state, Some(&k.tag), None);
                             let back = kiosk_path(&k.tag.event, &lang, None);
@@ -185,9 +185,8 @@ pub fn KioskFormPage() -> impl IntoView {
                                 <div class="kiosk" data-kiosk=k.tag.event.clone() data-idle-seconds=IDLE_SECONDS>
                                     <KioskBar k=k.clone() />
                                     <p><a href=back data-kiosk-link="" class="kiosk-back">{t!(i18n, kiosk_back)}</a></p>
-                                    <EntryForm state locale=lang.clone() />
+                                    <EntryForm state />
                                 </div>
-                                <crate::IslandScripts />
                             }
                             .into_any()
                         }

@@ -48,6 +48,7 @@ pub fn MapPage() -> impl IntoView {
             >
                 <p class="map-loading">{t!(i18n, map_loading)}</p>
             </div>
+            <crate::components::map_script::MapScript />
             <h2 class="visually-hidden">{t!(i18n, map_legend)}</h2>
             <ul class="legend">
                 <li><span class="dot place" aria-hidden="true"></span>{t!(i18n, kind_place)}</li>

@@ -59,7 +59,7 @@ fn Report(e: PublicEntry) -> impl IntoView {
     let respondent = query
         .get("r")
         .filter(|r| is_uuid(r))
-        .unwrap_or_else(crate::browser::new_uuid);
+        .unwrap_or_else(crate::api::new_uuid);
     let month = labels::month(l, &e.month);
     view! {
         <h1>{t!(i18n, report_title)}</h1>

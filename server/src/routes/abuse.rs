@@ -67,9 +67,9 @@ pub async fn limit_reads(State(svc): State<Service>, req: Request, next: Next) -
     limit(&svc, Limited::Read, req, next).await
 }
 
-/// The island's server functions are registered by leptos_axum, so their limits are applied here,
-/// by each function's own path: sending and "ik ook" are writes, address search and nearby entries
-/// reads.
+/// The resident form's server functions are registered by leptos_axum, so their limits are applied
+/// here, by each function's own path: sending and "ik ook" are writes; the live check, address search
+/// and nearby entries reads.
 pub async fn limit_server_fns(State(svc): State<Service>, req: Request, next: Next) -> Response {
     let kind = match *req.method() {
         Method::POST => server_fn_limit(req.uri().path()),
@@ -86,7 +86,10 @@ fn server_fn_limit(path: &str) -> Option<Limited> {
     use leptos::server_fn::ServerFn;
     if path == app::api::SubmitEntry::PATH || path == app::api::SayMeToo::PATH {
         Some(Limited::Write)
-    } else if path == app::api::Geocode::PATH || path == app::api::Nearby::PATH {
+    } else if path == app::api::Geocode::PATH
+        || path == app::api::Nearby::PATH
+        || path == app::api::CheckEntry::PATH
+    {
         Some(Limited::Read)
     } else {
         None
@@ -155,7 +158,7 @@ mod tests {
         let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
             .map(|(path, _)| path)
             .collect();
-        assert_eq!(paths.len(), 4, "{paths:?}");
+        assert_eq!(paths.len(), 5, "{paths:?}");
         for path in paths {
             assert!(
                 super::server_fn_limit(path).is_some(),

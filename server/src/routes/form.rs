@@ -45,7 +45,7 @@ pub async fn submit(
     let (status, form) = match outcome {
         Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => {
             let next = match (draft.source.as_str(), credentials.worker.is_some()) {
-                ("paper", true) => app::api::paper_path(kind, &draft.campaign, &draft.event),
+                ("paper", true) => app::api::paper_path(kind, &draft.campaign, &draft.event, true),
                 ("event", _) if is_kiosk(&state, &parts.headers).await => {
                     app::api::kiosk_path(&draft.event, &draft.language, Some("sent"))
                 }

@@ -1,6 +1,6 @@
 //! The resident's language choice. Choosing sets a `lang` cookie (the only cookie residents get, and
 //! only when they choose); a middleware turns that cookie into the `Accept-Language` the i18n layer
-//! reads, so server rendering, hydration and plain links all agree without JavaScript.
+//! reads, so server rendering, the server functions and plain links all agree without JavaScript.
 
 use app::i18n::Locale;
 use axum::extract::{Path, Query, Request};

@@ -1,4 +1,4 @@
-//! What the Leptos pages and islands reach the service through (`app::api::Backend`): the pages'
+//! What the Leptos pages and server functions reach the service through (`app::api::Backend`): the pages'
 //! side of the routes. Staff pages find their staff member through the same guard as every staff
 //! route ([`Staff`]); a storage failure is told to them as [`BackendError`].
 

@@ -42,7 +42,7 @@ impl Policy {
             .unwrap_or_default();
         format!(
             "default-src 'self'; \
-             script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+             script-src 'self'{nonce}; \
              style-src 'self'{nonce}; \
              img-src 'self' data: blob:{tiles}; \
              connect-src 'self'{tiles}; \
@@ -191,10 +191,7 @@ mod tests {
             Some("https://trefpunt.example"),
         );
         let csp = p.csp(Some("abc"));
-        assert!(
-            csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"),
-            "{csp}"
-        );
+        assert!(csp.contains("script-src 'self' 'nonce-abc';"), "{csp}");
         assert!(
             csp.contains("img-src 'self' data: blob: https://service.pdok.nl;"),
             "{csp}"

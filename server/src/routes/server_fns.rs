@@ -6,9 +6,9 @@
 use app::api::FnError;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 /// Where leptos_axum serves the server functions.
 pub const PREFIX: &str = "/_fn/";
@@ -37,7 +37,7 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     match serde_json::from_slice::<FnError>(&bytes) {
         Ok(FnError::BadRequest(_)) => parts.status = StatusCode::BAD_REQUEST,
         Ok(FnError::Unavailable(_)) => {
-            // The outage's own wait does not reach the typed error; the island queues the entry
+            // The outage's own wait does not reach the typed error; form.js queues the entry
             // and its outbox tries again on its own schedule anyway.
             parts.status = StatusCode::SERVICE_UNAVAILABLE;
             parts
@@ -47,4 +47,50 @@ pub async fn error_status(req: Request, next: Next) -> Response {
         _ => {}
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The most a server function's body may be: a form with its 2,000 characters of text is a few kB.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// Server functions take JSON, and at most [`MAX_BODY`] of it. A page on another site can send a
+/// `text/plain` or form body without asking, but not `application/json` (the browser asks first, and
+/// is refused): so no site can make its visitors' browsers send entries or say "ik ook" from all
+/// their addresses. Answers 415 or 413 with the typed error, before the body is read.
+pub async fn only_json(req: Request, next: Next) -> Response {
+    if req.method() != Method::POST || !req.uri().path().starts_with(PREFIX) {
+        return next.run(req).await;
+    }
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "a server function takes a JSON body (Content-Type: application/json)",
+        );
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "a server function's body is at most 64 KiB",
+        );
+    }
+    // A body without a length stops at the limit too: reading on fails, and the function answers 400.
+    let (parts, body) = req.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, MAX_BODY));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+fn refuse(status: StatusCode, why: &str) -> Response {
+    let body = serde_json::to_string(&FnError::BadRequest(why.to_string()))
+        .unwrap_or_else(|_| "\"Internal\"".to_string());
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

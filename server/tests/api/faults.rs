@@ -198,7 +198,7 @@ async fn a_full_disk_refuses_writes_serves_reads_and_recovers_without_restart() 
         .await
         .expect("html")
         .contains("Trap zonder leuning"));
-    // The island's server function says it typed, so the island keeps the entry on the device.
+    // The form's server function says it typed, so form.js keeps the entry on the device.
     let draft = app::model::FormDraft::from_pairs(&form);
     let res = app
         .client

@@ -419,11 +419,7 @@ async fn ik_ook_counts_in_the_aggregates_once_per_resident() {
     let near: Vec<Value> = app
         .client
         .post(app.url("/_fn/nearby"))
-        .form(&[
-            ("kind", "barrier"),
-            ("lon", &spot.1.to_string()),
-            ("lat", &spot.2.to_string()),
-        ])
+        .json(&serde_json::json!({"kind": "barrier", "lon": spot.1, "lat": spot.2}))
         .send()
         .await
         .expect("post")

@@ -698,7 +698,7 @@ async fn anonymous_writes_are_limited_per_client_and_no_address_is_stored() {
         .expect("seconds");
     assert!((1..=60).contains(&wait), "{wait}");
     // Every anonymous write shares that budget: the API's, the resident's plain forms and the
-    // island's server functions.
+    // form's server functions.
     for (method, path) in [
         (reqwest::Method::POST, "/api/v1/submissions/x/me-too"),
         (reqwest::Method::PUT, "/api/v1/submissions/x/photo"),
@@ -744,4 +744,75 @@ async fn anonymous_writes_are_limited_per_client_and_no_address_is_stored() {
     for addr in ["203.0.113.7", "198.51.100.20", "127.0.0.1"] {
         assert!(!stored.contains(addr), "{addr} is stored");
     }
+}
+
+/// The form's live check (`/_fn/check`) is the server's own rules in the resident's words: for the
+/// same form it says exactly what the plain POST's re-rendered page says, in the form's language,
+/// and it explains the violations a send answered with.
+#[tokio::test]
+async fn the_live_check_says_what_the_plain_form_says_in_the_residents_language() {
+    let app = spawn_app().await;
+    let long = "x".repeat(app::model::MAX_TEXT_CHARS + 1);
+    let pairs = |language: &str| -> Vec<(String, String)> {
+        [
+            ("id", uuid::Uuid::new_v4().to_string().as_str()),
+            ("respondent", uuid::Uuid::new_v4().to_string().as_str()),
+            ("campaign", "default"),
+            ("kind", "barrier"),
+            ("language", language),
+            ("text", long.as_str()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    let check = |draft: app::model::FormDraft, found: Value| {
+        let app = &app;
+        async move {
+            let res = app
+                .client
+                .post(app.url("/_fn/check"))
+                .json(&json!({"draft": draft, "found": found}))
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(res.status(), 200);
+            res.json::<Vec<Value>>().await.expect("json")
+        }
+    };
+    let nl = pairs("nl");
+    let said = check(app::model::FormDraft::from_pairs(&nl), json!([])).await;
+    let fields: Vec<&str> = said.iter().filter_map(|m| m["field"].as_str()).collect();
+    for f in ["category", "details.severity", "text"] {
+        assert!(fields.contains(&f), "{f} in {said:?}");
+    }
+    let page = app.post_form("/meedoen/drempel", &nl).await;
+    assert_eq!(page.status(), 422);
+    let html = page.text().await.expect("html");
+    for m in &said {
+        let (label, message) = (m["label"].as_str().unwrap(), m["message"].as_str().unwrap());
+        assert!(
+            html.contains(&format!("{label}: {message}")),
+            "the page says {label}: {message}"
+        );
+        assert!(html.contains(&format!("href=\"#{}\"", m["target"].as_str().unwrap())));
+    }
+    // In Arabic, Arabic words; nothing stored by checking.
+    let ar = check(app::model::FormDraft::from_pairs(&pairs("ar")), json!([])).await;
+    assert_eq!(ar.len(), said.len());
+    assert!(ar.iter().all(|m| m["message"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .any(|c| ('\u{0600}'..='\u{06ff}').contains(&c))));
+    assert_eq!(app.count_rows("submissions").await, 0);
+    // What a send answered with is explained as it is, not checked again.
+    let found = serde_json::to_value([app::model::Violation::new(
+        "location",
+        app::model::Rule::OutsideCampaign,
+    )])
+    .unwrap();
+    let explained = check(app::model::FormDraft::from_pairs(&nl), found).await;
+    assert_eq!(explained.len(), 1, "{explained:?}");
+    assert_eq!(explained[0]["target"], "f-address");
 }

@@ -302,7 +302,7 @@ async fn every_html_answer_carries_a_strict_policy_and_https_cookies_are_secure(
         &csp,
         &res.text().await.expect("html"),
     );
-    // Each answer has its own nonce, and the island loader is a file, not inline script.
+    // Each answer has its own nonce, and the form's script is a file, not inline script.
     let form = app.get("/meedoen/drempel").await;
     let a = csp_of(&form);
     let b = csp_of(&app.get("/meedoen/drempel").await);
@@ -311,11 +311,11 @@ async fn every_html_answer_carries_a_strict_policy_and_https_cookies_are_secure(
         "a fresh nonce per page: {a}"
     );
     let html = form.text().await.expect("html");
+    assert!(html.contains(r#"<script defer src="/js/form.js"#), "{html}");
     assert!(
-        html.contains(r#"<script type="module" src="/js/islands.js""#),
-        "{html}"
+        !html.contains("<leptos-island") && !html.contains("/pkg/trefpunt.js"),
+        "a resident's page loads no WASM"
     );
-    assert!(!html.contains("__hydrateIsland"), "no inline island loader");
 
     // Over https every cookie is Secure: the language, an event link's and the staff session's.
     let lang = app.get("/taal/en").await;
@@ -699,7 +699,7 @@ async fn public_reads_are_bounded() {
 }
 
 #[tokio::test]
-async fn only_the_islands_four_server_functions_answer_and_reads_are_limited() {
+async fn only_the_forms_five_server_functions_answer_and_reads_are_limited() {
     let pdok = spawn_pdok_standin().await;
     let app = spawn_app_configured(
         TestDb::fresh().await,
@@ -747,6 +747,16 @@ async fn only_the_islands_four_server_functions_answer_and_reads_are_limited() {
     }
     let refused = search().await;
     assert_eq!(refused.status(), 429);
+    // The form's live check draws on the same budget.
+    let check = app
+        .client
+        .post(app.url("/_fn/check"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .json(&json!({"draft": {"kind": "barrier"}, "found": []}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(check.status(), 429, "the live check is a limited read");
     // The API's address search draws on the same budget of reads (which refills one a second,
     // so a few tries: an unlimited route would answer all of them).
     let mut answers = Vec::new();
@@ -928,10 +938,11 @@ async fn a_server_function_answers_a_body_it_cannot_read_with_400() {
         ("/_fn/geocode", "application/json", "[]"),
         (
             "/_fn/nearby",
-            "application/x-www-form-urlencoded",
-            "kind=castle&lon=x",
+            "application/json",
+            r#"{"kind": "castle", "lon": "x"}"#,
         ),
-        ("/_fn/me_too", "application/x-www-form-urlencoded", ""),
+        ("/_fn/me_too", "application/json", ""),
+        ("/_fn/check", "application/json", r#"{"draft": {}}"#),
     ] {
         let res = app
             .client
@@ -1140,4 +1151,52 @@ async fn a_sign_in_sent_from_another_site_is_refused() {
         .await
         .expect("post");
     assert_eq!(script.status(), 200);
+}
+
+/// A page on another site can post `text/plain` or a form without the browser asking first: server
+/// functions refuse both (415) before anything runs, so no site can make its visitors' browsers say
+/// "ik ook" or send entries from all their addresses. Bodies are bounded too.
+#[tokio::test]
+async fn server_functions_take_only_json_and_only_so_much() {
+    let app = spawn_app().await;
+    for (path, content_type) in [
+        ("/_fn/me_too", "text/plain"),
+        ("/_fn/submit", "text/plain;charset=UTF-8"),
+        ("/_fn/check", "application/x-www-form-urlencoded"),
+        ("/_fn/nearby", "multipart/form-data; boundary=x"),
+    ] {
+        let res = app
+            .client
+            .post(app.url(path))
+            .header("content-type", content_type)
+            .body(r#"{"id": "x", "respondent": "y"}"#)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), 415, "{path} {content_type}");
+        let said: Value = res.json().await.expect("json");
+        assert!(said["BadRequest"].is_string(), "{said}");
+    }
+    let big = format!(r#"{{"q": "{}"}}"#, "x".repeat(70 * 1024));
+    let res = app
+        .client
+        .post(app.url("/_fn/geocode"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 413);
+    // The live check explains what a send answered, not an unbounded list.
+    let many: Vec<Value> = (0..33)
+        .map(|_| json!({"field": "text", "rule": {"rule": "required"}}))
+        .collect();
+    let res = app
+        .client
+        .post(app.url("/_fn/check"))
+        .json(&json!({"draft": {}, "found": many}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 400);
 }
