@@ -24,25 +24,28 @@
     return (el && el.getAttribute("data-leaflet-" + which)) || plain;
   }
 
+  // Leaflet's script and its styles, both loaded before a map is drawn: Leaflet finds its marker
+  // images through the styles, and without them it asks for them next to the page (404).
   function loadLeaflet() {
-    if (window.L) return Promise.resolve(window.L);
     if (leafletPromise) return leafletPromise;
-    leafletPromise = new Promise(function (resolve, reject) {
-      var css = document.createElement("link");
-      css.rel = "stylesheet";
-      css.href = leafletFile("css", "/vendor/leaflet/leaflet.css");
-      document.head.appendChild(css);
-      var js = document.createElement("script");
-      js.src = leafletFile("js", "/vendor/leaflet/leaflet.js");
-      js.onload = function () { resolve(window.L); };
-      js.onerror = function (e) {
-        // A weak connection: the next call tries again.
-        js.remove();
-        css.remove();
-        leafletPromise = null;
-        reject(e);
-      };
-      document.head.appendChild(js);
+    function load(el) {
+      return new Promise(function (resolve, reject) {
+        el.onload = resolve;
+        el.onerror = function (e) { el.remove(); reject(e); };
+        document.head.appendChild(el);
+      });
+    }
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = leafletFile("css", "/vendor/leaflet/leaflet.css");
+    var js = document.createElement("script");
+    js.src = leafletFile("js", "/vendor/leaflet/leaflet.js");
+    leafletPromise = Promise.all([load(css), load(js)]).then(function () { return window.L; }, function (e) {
+      // A weak connection: the next call tries again.
+      css.remove();
+      js.remove();
+      leafletPromise = null;
+      throw e;
     });
     return leafletPromise;
   }

@@ -243,6 +243,18 @@ test("20 entries offline, a reload offline, then online: exactly 20 arrive; agai
   const before = await arrived();
 
   await network.down();
+  // Offline, the tablet checks what the server would refuse as missing before it keeps an entry:
+  // an empty form is shown what is missing, and nothing waits (a refused entry found later would
+  // reach nobody).
+  await page.locator('a.kiosk-kind[href*="/drempel?"]').click();
+  await page.waitForURL(/\/kiosk\/[^/]+\/drempel/);
+  await pageReady(page);
+  await page.getByRole("button", { name: "Versturen" }).click();
+  await page.locator("#error-summary:not([hidden]) li").first().waitFor();
+  assert.match(await page.locator("#error-summary").innerText(), /Soort: Kies er een\./);
+  assert.equal(await waiting(page), 0, "an empty entry does not wait on the tablet");
+  await page.getByRole("link", { name: "Terug naar het begin" }).click();
+  await page.waitForURL(new RegExp(`/kiosk/${event.id}\\?taal=nl`));
   for (let i = 0; i < 20; i++) {
     await addEntry(page, i);
     assert.equal(await waiting(page), i + 1, "the counter shows what waits");
