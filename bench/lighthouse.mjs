@@ -55,6 +55,7 @@ try {
         // Every run a first visit: no cache, no service worker from the run before.
         disableStorageReset: false,
       });
+      if (r.lhr.runtimeError) throw new Error(`${name}: Lighthouse could not measure: ${r.lhr.runtimeError.message}`);
       const a = r.lhr.audits;
       results.push({
         lcp: a["largest-contentful-paint"].numericValue,

@@ -116,8 +116,11 @@
   function missing() {
     const filled = (name) => Array.from(form.elements).some((el) =>
       el.name === name && (el.type === "radio" || el.type === "checkbox" ? el.checked : el.value.trim() !== ""));
+    // A place is needed for the categories the server says (every place, a physical barrier).
+    const needsPlace = form.querySelector("input[name=category]:checked[data-needs-place]") !== null;
     return slots
-      .filter((s) => s.dataset.required && !s.dataset.required.split(" ").some(filled))
+      .filter((s) => s.dataset.required && (s.dataset.errorFor !== "location" || needsPlace))
+      .filter((s) => !s.dataset.required.split(" ").some(filled))
       .map((s) => ({ field: s.dataset.errorFor, target: s.dataset.target, label: s.dataset.label, message: s.dataset.requiredText }));
   }
 
@@ -217,6 +220,7 @@
       }
       // The next entry from this form is another one.
       field("id").value = uuid();
+      showErrors([], false);
       say("textQueued");
       return;
     }

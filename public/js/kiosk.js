@@ -58,8 +58,11 @@
 
   const pages = (root.dataset.kioskPages || "").split(" ").filter(Boolean);
   if (pages.length && "serviceWorker" in navigator) {
-    navigator.serviceWorker.ready.then((reg) => {
+    const keep = () => navigator.serviceWorker.ready.then((reg) => {
       if (reg.active) reg.active.postMessage({ type: "keep-pages", urls: pages });
     });
+    keep();
+    // After a deploy a new service worker takes over with empty caches: ask it too.
+    navigator.serviceWorker.addEventListener("controllerchange", keep);
   }
 })();

@@ -48,7 +48,7 @@ pub fn load(root: &Path) -> Result<Site, AssetError> {
     // page or to a file it does not keep leaves the devices' caches alone). It is served by
     // [`service_worker`], stamped, never by a versioned name.
     let mut shell = Blake2s256::new();
-    for path in SHELL.iter().copied().chain(["sw.js"]) {
+    for path in SHELL.iter().chain(SHELL_PLAIN).copied().chain(["sw.js"]) {
         if let Some(version) = files.get(path) {
             shell.update(path.as_bytes());
             shell.update(b":");
@@ -128,12 +128,23 @@ const SHELL: &[&str] = &[
     "icons/icon-512.png",
 ];
 
+/// Files the shell keeps by their plain names: Leaflet's styles ask for its marker images so.
+const SHELL_PLAIN: &[&str] = &[
+    "vendor/leaflet/images/marker-icon.png",
+    "vendor/leaflet/images/marker-icon-2x.png",
+    "vendor/leaflet/images/marker-shadow.png",
+];
+
 /// `sw.js` with its `const VERSION = …;` and `const SHELL_FILES = …;` lines replaced by this site's
 /// version and versioned shell files; `Err(line)` names a line it lacks.
 pub fn stamp(sw: &str, assets: &Assets) -> Result<String, &'static str> {
     const VERSION: &str = "const VERSION = ";
     const FILES: &str = "const SHELL_FILES = ";
-    let urls: Vec<String> = SHELL.iter().map(|f| assets.url(f)).collect();
+    let urls: Vec<String> = SHELL
+        .iter()
+        .map(|f| assets.url(f))
+        .chain(SHELL_PLAIN.iter().map(|f| format!("/{f}")))
+        .collect();
     let files = serde_json::to_string(&urls).unwrap_or_else(|_| "[]".into());
     let (mut version_seen, mut files_seen) = (false, false);
     let mut out = String::with_capacity(sw.len() + 512);

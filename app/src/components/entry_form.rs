@@ -262,7 +262,8 @@ fn error_for(l: Locale, errors: &[Violation], field: &str) -> Option<String> {
 /// form.js writes the message for `field` into it, and marks `invalid` (the input or group it
 /// belongs to) with `aria-invalid`.
 ///
-/// `required`: the form fields of which one must be filled in (`"lon address"`). The slot then also
+/// `required`: the form fields of which one must be filled in (`"lon address"`; the place only for a
+/// category marked `data-needs-place`, as `location_required` says). The slot then also
 /// carries the server's words for "required", which form.js shows when the entry would otherwise
 /// wait offline on the device: without a network the server cannot check it, and a refused entry
 /// found later reaches nobody.
@@ -317,7 +318,9 @@ fn CategoryChoice(kind: Kind, selected: String, offer: Offer, errors: Errors) ->
                     .map_or_else(|| labels::category(l, kind, c), str::to_string);
                 view! {
                     <label class="choice" for=for_id>
-                        <input type="radio" id=input_id name="category" value=c checked=selected == c />
+                        // Whether this category needs a place (form.js, before an entry waits offline).
+                        <input type="radio" id=input_id name="category" value=c checked=selected == c
+                            data-needs-place=location_required(Some(kind), c).then_some("") />
                         <span class="category-icon" aria-hidden="true">{labels::category_icon(kind, c)}</span>
                         <span>{label}</span>
                     </label>
@@ -376,7 +379,7 @@ fn LocationPicker(kind: Kind, draft: FormDraft, errors: Errors) -> impl IntoView
             <legend class="question">{legend}</legend>
             {(kind == Kind::Barrier).then(|| view! { <p class="hint">{td!(l, form_where_barrier_hint)}</p> })}
             <FieldError id="f-location-error" field="location" invalid="f-address" errors=errors.clone()
-                required=(kind != Kind::Wish).then_some("lon address") />
+                required=Some("lon address") />
             <div class="js-only map-block">
                 <p class="hint" id="map-hint">{td!(l, form_map_hint)}</p>
                 // form.js makes this the map (a focusable `application` named by data-label) when the
