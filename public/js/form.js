@@ -155,9 +155,12 @@
     button.textContent = on ? button.dataset.textSending : idle;
   }
 
-  /** Where to go once the entry is stored. */
-  const sentPath = (id, respondent) =>
-    fill(form.dataset.sent, { id: encodeURIComponent(id), r: encodeURIComponent(respondent.toLowerCase()) });
+  /** Where to go once the entry is stored (with its private link's key, which only this answer gives). */
+  const sentPath = (stored, respondent) => fill(form.dataset.sent, {
+    id: encodeURIComponent(stored.id),
+    r: encodeURIComponent(respondent.toLowerCase()),
+    key: encodeURIComponent(stored.edit_key || ""),
+  });
 
   function enqueue(d) {
     localStorage.setItem(OUTBOX + d.id, JSON.stringify({ draft: d, queued_at: Date.now() }));
@@ -183,7 +186,7 @@
     const stored = out && (out.Created || out.Replayed);
     if (stored) {
       notice.hidden = true;
-      location[mode === "kiosk" ? "replace" : "assign"](sentPath(stored.id, d.respondent));
+      location[mode === "kiosk" ? "replace" : "assign"](sentPath(stored, d.respondent));
       return;
     }
     if (out && out.Invalid) {

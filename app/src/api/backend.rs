@@ -73,12 +73,6 @@ pub trait Backend: Send + Sync + 'static {
         id: String,
         respondent: String,
     ) -> BoxFuture<'_, Result<Option<u64>, BackendError>>;
-    /// The private-link key of entry `id` for the visit `respondent` that wrote it.
-    fn edit_key(
-        &self,
-        id: String,
-        respondent: String,
-    ) -> BoxFuture<'_, Result<Option<String>, BackendError>>;
     /// The entry behind a private link, or `None` when the key does not fit.
     fn own_entry(
         &self,

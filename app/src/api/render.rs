@@ -119,15 +119,6 @@ pub async fn campaign_info(
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
-/// The private-link key of an entry, for the visit that wrote it (the thank-you page).
-pub async fn edit_key(id: String, respondent: String) -> Result<Option<String>, ServerFnError> {
-    let backend = expect_context::<BackendRef>();
-    backend
-        .edit_key(id, respondent)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
-}
-
 /// The entry behind a private link (`/mijn/{id}?sleutel=`), or `None`.
 pub async fn own_entry(
     id: String,

@@ -29,13 +29,19 @@ pub fn form_action(kind: Kind, campaign: &str) -> String {
     }
 }
 
-/// The thank-you page after entry `id`, passing on the visit's respondent and its campaign.
-pub fn thanks_path(id: &str, respondent: &str, campaign: &str) -> String {
+/// The thank-you page after entry `id`, passing on the visit's respondent and its campaign, and the
+/// private link's key when this visit sent the entry (the sending answer gave it): the page shows the
+/// private link only with a key that fits, never for a respondent id alone (which a link can fix).
+pub fn thanks_path(id: &str, respondent: &str, campaign: &str, key: Option<&str>) -> String {
     let r = respondent.to_ascii_lowercase();
-    match campaign {
+    let mut path = match campaign {
         "" | DEFAULT_CAMPAIGN => format!("/bedankt/{id}?r={r}"),
         c => format!("/bedankt/{id}?r={r}&c={c}"),
+    };
+    if let Some(k) = key {
+        path.push_str(&format!("&sleutel={k}"));
     }
+    path
 }
 
 /// What the form found wrong, shared by its fields (each shows the first message for itself).
@@ -70,16 +76,16 @@ pub fn EntryForm(state: FormState) -> impl IntoView {
     } else {
         "off"
     };
-    // Where the browser goes once the entry is stored ({id} and {r} are filled in by form.js), and
+    // Where the browser goes once the entry is stored ({id}, {r} and {key} are filled in by form.js), and
     // on a kiosk where it goes when the entry waits on the tablet.
     // After "ik ook" on an entry nearby, "klaar" (done) leads on without this form's entry: to the
     // thank-you page of the entry the resident joined, the kiosk's start, or the next paper form.
     let (mode_name, sent, queued, done) = match &mode {
         FormMode::Resident => (
             "resident",
-            thanks_path("{id}", "{r}", &draft.campaign),
+            thanks_path("{id}", "{r}", &draft.campaign, Some("{key}")),
             None,
-            thanks_path("{id}", "{r}", &draft.campaign),
+            thanks_path("{id}", "{r}", &draft.campaign, None),
         ),
         FormMode::Kiosk { event } => (
             "kiosk",

@@ -3,12 +3,14 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{campaign_info, edit_key};
+use crate::api::{campaign_info, own_entry};
 use crate::i18n::*;
 use crate::model::{is_slug, is_uuid, DEFAULT_CAMPAIGN};
 
-/// `/bedankt/{id}?r=<respondent>&c=<campaign>`: after a submission. Offers the campaign's survey
-/// (once per respondent) and more entries in the same visit.
+/// `/bedankt/{id}?r=<respondent>&c=<campaign>&sleutel=<key>`: after a submission. Offers the
+/// campaign's survey (once per respondent), more entries in the same visit, and the private link when
+/// the address carries a key that fits (the sending answer's): a respondent id is no proof, since a
+/// link (`/meedoen/…?r=`) can give a resident someone else's.
 #[component]
 pub fn ThanksPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -18,6 +20,7 @@ pub fn ThanksPage() -> impl IntoView {
         .filter(|s| is_uuid(s));
     let query = use_query_map().read_untracked();
     let respondent = query.get("r").filter(|r| is_uuid(r));
+    let offered_key = query.get("sleutel");
     let campaign = query
         .get("c")
         .filter(|c| is_slug(c))
@@ -47,12 +50,14 @@ pub fn ThanksPage() -> impl IntoView {
         )
     };
     let key = {
-        let (id, respondent) = (id.clone(), respondent.clone());
+        let id = id.clone();
         Resource::new_blocking(
-            move || (id.clone(), respondent.clone()),
-            |(id, r)| async move {
-                match (id, r) {
-                    (Some(id), Some(r)) => edit_key(id, r).await,
+            move || (id.clone(), offered_key.clone()),
+            |(id, key)| async move {
+                match (id, key) {
+                    (Some(id), Some(key)) => Ok::<_, leptos::prelude::ServerFnError>(
+                        own_entry(id, key.clone()).await?.map(|_| key),
+                    ),
                     _ => Ok(None),
                 }
             },

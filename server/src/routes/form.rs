@@ -53,6 +53,7 @@ pub async fn submit(
                     &r.id,
                     &draft.respondent,
                     &draft.campaign,
+                    r.edit_key.as_deref(),
                 ),
             };
             return Redirect::to(&next).into_response();

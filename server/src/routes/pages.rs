@@ -130,18 +130,6 @@ impl Backend for Service {
         })
     }
 
-    fn edit_key(
-        &self,
-        id: String,
-        respondent: String,
-    ) -> BoxFuture<'_, Result<Option<String>, BackendError>> {
-        Box::pin(async move {
-            self.key_for_author(&id, &respondent)
-                .await
-                .map_err(backend_error)
-        })
-    }
-
     fn own_entry(
         &self,
         id: String,

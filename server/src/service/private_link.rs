@@ -1,7 +1,7 @@
 //! A resident's private link to their own entry: `/mijn/{id}?sleutel=KEY`, where KEY is a MAC of
-//! the entry's id under a secret of this deployment. Only the submission's answer (and the thank-you
-//! page of the visit that wrote it) hands the key out; with it the author reads, changes or deletes
-//! that one entry. And retention: a campaign's free text removed after its period.
+//! the entry's id under a secret of this deployment. Only the submission's answer hands the key out
+//! (the thank-you page shows the link when its address carries the key the answer gave); with it the
+//! author reads, changes or deletes that one entry. And retention: a campaign's free text removed after its period.
 
 use app::model::{Campaign, OwnChange, OwnEntry, Receipt, Rule, Violation};
 
@@ -17,26 +17,6 @@ impl Service {
     pub fn with_key(&self, mut r: Receipt) -> Receipt {
         r.edit_key = Some(self.key_of(&r.id));
         r
-    }
-
-    /// The key of entry `id`, for the visit that wrote it (`respondent` must be its author).
-    pub async fn key_for_author(
-        &self,
-        id: &str,
-        respondent: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let id = id.to_ascii_lowercase();
-        match self.store.author(&id).await? {
-            Some(a)
-                if crate::secrets::same(
-                    a.as_bytes(),
-                    respondent.to_ascii_lowercase().as_bytes(),
-                ) =>
-            {
-                Ok(Some(self.key_of(&id)))
-            }
-            _ => Ok(None),
-        }
     }
 
     /// The entry behind a private link, if the key fits.

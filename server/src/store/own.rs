@@ -28,18 +28,6 @@ impl Store {
             .ok_or_else(|| StoreError::Unreadable(format!("secret {name} is missing")))
     }
 
-    /// The respondent who wrote an entry (to hand its private link to that visit only).
-    pub async fn author(&self, id: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            &self
-                .backend
-                .sql("SELECT respondent FROM submissions WHERE id = ?"),
-        )
-        .bind(id)
-        .fetch_optional(&self.reader)
-        .await?)
-    }
-
     /// The entry as its author sees it, hidden or not.
     pub async fn own_entry(&self, id: &str) -> Result<Option<OwnEntry>, StoreError> {
         let row = sqlx::query(&self.backend.sql(

@@ -43,9 +43,19 @@ async fn a_valid_form_post_redirects_to_the_thank_you_page() {
     );
     let res = app.post_form("/meedoen/drempel", &body).await;
     assert_eq!(res.status(), 303);
-    assert_eq!(
-        res.headers()["location"],
-        format!("/bedankt/{id}?r={r}").as_str()
+    // On to the thank-you page, with the private link's key the answer gave (only this visit has it).
+    let location = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(
+        location.starts_with(&format!("/bedankt/{id}?r={r}&sleutel=")),
+        "{location}"
+    );
+    let thanks = app.get_text(&location).await;
+    assert!(
+        thanks.contains(&format!("/mijn/{id}?sleutel=")),
+        "the page shows the link"
     );
     assert_eq!(app.count_rows("submissions").await, 1);
 

@@ -92,11 +92,25 @@ async fn the_author_sees_changes_and_deletes_an_entry_through_its_private_link()
         "changed text waits for a moderator"
     );
 
-    // The thank-you page of the visit that wrote it shows the link; anyone else's does not.
-    let thanks = app.get_text(&format!("/bedankt/{id}?r={respondent}")).await;
+    // The thank-you page shows the link with the key the sending answer gave. The author's own
+    // respondent id alone is no proof (a link like /meedoen/drempel?r=… can give a resident an id
+    // someone else knows, and the entry's id is public): it shows nothing, nor does a wrong key.
+    let thanks = app
+        .get_text(&format!("/bedankt/{id}?r={respondent}&sleutel={key}"))
+        .await;
     assert!(thanks.contains(&format!("/mijn/{id}?sleutel={key}")));
-    let stranger = app.get_text(&format!("/bedankt/{id}?r={}", new_id())).await;
-    assert!(!stranger.contains("sleutel="));
+    let fixed = app.get_text(&format!("/bedankt/{id}?r={respondent}")).await;
+    assert!(
+        !fixed.contains("sleutel="),
+        "the author's respondent id alone"
+    );
+    let wrong = app
+        .get_text(&format!(
+            "/bedankt/{id}?r={respondent}&sleutel={}",
+            "0".repeat(32)
+        ))
+        .await;
+    assert!(!wrong.contains("/mijn/"), "a wrong key");
 
     // The page and its plain forms.
     let page = app.get_text(&format!("/mijn/{id}?sleutel={key}")).await;
