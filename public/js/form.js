@@ -155,11 +155,12 @@
     button.textContent = on ? button.dataset.textSending : idle;
   }
 
-  /** Where to go once the entry is stored (with its private link's key, which only this answer gives). */
-  const sentPath = (stored, respondent) => fill(form.dataset.sent, {
-    id: encodeURIComponent(stored.id),
+  /** A page address from the server's template: an entry's `{id}`, the visit's `{r}` and, once the
+   * entry is stored, its private link's `{key}` (only the sending answer gives it). */
+  const pathTo = (template, id, respondent, key = "") => fill(template, {
+    id: encodeURIComponent(id),
     r: encodeURIComponent(respondent.toLowerCase()),
-    key: encodeURIComponent(stored.edit_key || ""),
+    key: encodeURIComponent(key),
   });
 
   function enqueue(d) {
@@ -186,7 +187,7 @@
     const stored = out && (out.Created || out.Replayed);
     if (stored) {
       notice.hidden = true;
-      location[mode === "kiosk" ? "replace" : "assign"](sentPath(stored, d.respondent));
+      location[mode === "kiosk" ? "replace" : "assign"](pathTo(form.dataset.sent, stored.id, d.respondent, stored.edit_key || ""));
       return;
     }
     if (out && out.Invalid) {
@@ -437,7 +438,7 @@
       done.className = "notice";
       done.setAttribute("role", "status");
       const a = document.createElement("a");
-      a.href = fill(form.dataset.done, { id: encodeURIComponent(e.id), r: encodeURIComponent(respondent.toLowerCase()) });
+      a.href = pathTo(form.dataset.done, e.id, respondent);
       // On the kiosk, kiosk.js replaces the page instead of adding to the history.
       if (mode === "kiosk") a.dataset.kioskLink = "";
       a.textContent = nearby.dataset.textDone;
