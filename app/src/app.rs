@@ -9,8 +9,8 @@ use leptos_router::{path, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AccessibilityPage, AreaPage, CampaignPage, DashboardPage, EntryPage, HomePage, KioskFormPage,
-    KioskPage, MapPage, NotFound, OwnPage, PrivacyPage, ReportPage, StaffAuditPage,
+    AccessibilityPage, AreaPage, CampaignPage, CoveragePage, DashboardPage, EntryPage, HomePage,
+    KioskFormPage, KioskPage, MapPage, NotFound, OwnPage, PrivacyPage, ReportPage, StaffAuditPage,
     StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffPage, StaffUsersPage, SurveyPage,
     ThanksPage,
 };
@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/toegankelijkheid") view=AccessibilityPage ssr=WHOLE />
                         <Route path=path!("/inzicht") view=DashboardPage ssr=WHOLE />
                         <Route path=path!("/inzicht/gebied/:code") view=AreaPage ssr=WHOLE />
+                        <Route path=path!("/inzicht/bereik") view=CoveragePage ssr=WHOLE />
                     </Routes>
                 </Layout>
             </Router>

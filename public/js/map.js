@@ -5,6 +5,8 @@
 //   [data-map="public"]  the public map: every public entry as a coloured dot.
 //   [data-map="choropleth"]  the dashboard: areas coloured by the server's classes (data-values,
 //                        data-breaks, data-colours), and on request the density grid as an overlay.
+//   [data-map="coverage"]  walking coverage: drawn by coverage.js with this script's loadLeaflet and
+//                        baseMap.
 (function () {
   "use strict";
 
@@ -262,7 +264,7 @@
   }
 
   function scan() {
-    var els = document.querySelectorAll("[data-map]:not([data-map=picker]):not([data-map-init])");
+    var els = document.querySelectorAll("[data-map]:not([data-map=picker]):not([data-map=coverage]):not([data-map-init])");
     if (!els.length) return;
     els.forEach(function (el) { el.setAttribute("data-map-init", ""); });
     loadLeaflet().then(function (L) {

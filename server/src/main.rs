@@ -85,6 +85,48 @@ enum Command {
         /// The CSV file.
         file: std::path::PathBuf,
     },
+    /// Import a walking network: an OpenStreetMap extract (.osm.pbf) or GeoJSON lines with OSM tags.
+    ///
+    /// Keeps what people walk on (footway, path, pedestrian, living_street, residential, service,
+    /// steps, crossings, ...; not motorways or trunk roads, nor ways closed to pedestrians) and reports
+    /// what it kept and dropped per highway value. A GeoJSON line is one segment, its `length` used
+    /// where given; a PBF way is cut at every junction. One transaction: a new import replaces every
+    /// stored network whose extent overlaps its own, so re-running it replaces it.
+    ImportNetwork {
+        /// The .osm.pbf or .geojson file.
+        file: std::path::PathBuf,
+    },
+    /// Import places the municipality already knows (GeoJSON points or areas): destinations for
+    /// walking coverage and "known places" on the maps, never counted as residents' entries.
+    ///
+    /// Each feature's category comes from --category-field, through --map FILEWORD=CATEGORY (words
+    /// compared without case or a "prefix:"; a word that is already a category needs no map), or
+    /// from --category for all. Qualities come from OSM tags (wheelchair=yes: step_free, fee=no:
+    /// free, toilets=yes: toilet, bench=yes: seating) and --quality FIELD=VALUE:QUALITY. Features
+    /// that map to nothing are counted per reason. Re-importing a file of the same --source name
+    /// replaces its places.
+    ImportPlaces {
+        /// The GeoJSON file.
+        file: std::path::PathBuf,
+        /// The property holding the file's kind of place (e.g. bgtplustype, amenity).
+        #[arg(long)]
+        category_field: Option<String>,
+        /// One category for every feature (community_centre, library, playground, bench, ...).
+        #[arg(long, conflicts_with = "category_field")]
+        category: Option<String>,
+        /// FILEWORD=CATEGORY, e.g. bank=bench; repeat for more.
+        #[arg(long = "map", value_name = "FILEWORD=CATEGORY")]
+        map: Vec<String>,
+        /// FIELD=VALUE:QUALITY, e.g. toegankelijk=ja:step_free; repeat for more.
+        #[arg(long = "quality", value_name = "FIELD=VALUE:QUALITY")]
+        quality: Vec<String>,
+        /// The property holding a place's name (default: name or naam).
+        #[arg(long)]
+        name_field: Option<String>,
+        /// The name this file's places are kept under (default: the file name).
+        #[arg(long)]
+        source: Option<String>,
+    },
     /// Staff accounts (residents never need one).
     #[command(subcommand)]
     User(UserCommand),
@@ -177,6 +219,22 @@ async fn run() -> std::process::ExitCode {
             import_areas(&database, source, level, year, fields).await
         }
         Some(Command::ImportPopulation { file }) => import_population(&database, file).await,
+        Some(Command::ImportNetwork { file }) => import_network(&database, file).await,
+        Some(Command::ImportPlaces {
+            file,
+            category_field,
+            category,
+            map,
+            quality,
+            name_field,
+            source,
+        }) => {
+            let mapping = place_mapping(category_field, category, &map, &quality, name_field);
+            match mapping {
+                Ok(m) => import_places(&database, file, &m, source).await,
+                Err(e) => Err(e.into()),
+            }
+        }
         Some(Command::User(UserCommand::Add {
             role,
             password_stdin,
@@ -386,6 +444,130 @@ async fn import_population(
     println!(
         "imported  key figures of {} areas from {} ({with_bands} with age bands)",
         rows.len(),
+        file.display()
+    );
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+async fn import_network(
+    database_url: &str,
+    file: std::path::PathBuf,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use server::import::network::{read, NetworkFormat};
+    let started = std::time::Instant::now();
+    let format = NetworkFormat::of_path(&file).ok_or_else(|| {
+        format!(
+            "{}: name it .osm.pbf or .geojson, so its format is known",
+            file.display()
+        )
+    })?;
+    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let report = read(&bytes, format).map_err(|e| format!("{}: {e}", file.display()))?;
+    drop(bytes);
+    for (highway, n) in &report.kept {
+        println!("kept      {n:>7} highway={highway}");
+    }
+    for (why, n) in &report.dropped {
+        println!("dropped   {n:>7} {why}");
+    }
+    for s in &report.skipped {
+        println!("skipped   {s}");
+    }
+    if report.skipped_total > report.skipped.len() {
+        println!(
+            "skipped   ... and {} more",
+            report.skipped_total - report.skipped.len()
+        );
+    }
+    let source = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let store = server::store::Store::open(database_url).await?;
+    let done = store.replace_network(&source, &report.network).await?;
+    store.close().await;
+    for old in &done.replaced {
+        println!("replaced  the network from {old} (its extent overlaps this one)");
+    }
+    let metres: f64 = report.network.segments.iter().map(|s| s.length_m).sum();
+    println!(
+        "imported  {} segments ({:.0} km) between {} nodes from {} in {:.1} s",
+        report.network.segments.len(),
+        metres / 1000.0,
+        report.network.nodes.len(),
+        file.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn place_mapping(
+    category_field: Option<String>,
+    category: Option<String>,
+    map: &[String],
+    quality: &[String],
+    name_field: Option<String>,
+) -> Result<server::import::places::PlaceMapping, String> {
+    let mut m = server::import::places::PlaceMapping {
+        category_field,
+        category,
+        name_field,
+        ..Default::default()
+    };
+    for rule in map {
+        let (from, to) = rule
+            .split_once('=')
+            .ok_or_else(|| format!("--map {rule}: write FILEWORD=CATEGORY"))?;
+        m.map
+            .insert(from.trim().to_lowercase(), to.trim().to_string());
+    }
+    for rule in quality {
+        let parsed = rule.split_once('=').and_then(|(field, rest)| {
+            let (value, q) = rest.rsplit_once(':')?;
+            Some((
+                field.trim().to_string(),
+                value.trim().to_lowercase(),
+                q.trim().to_string(),
+            ))
+        });
+        m.qualities
+            .push(parsed.ok_or_else(|| format!("--quality {rule}: write FIELD=VALUE:QUALITY"))?);
+    }
+    Ok(m)
+}
+
+#[allow(clippy::print_stdout)]
+async fn import_places(
+    database_url: &str,
+    file: std::path::PathBuf,
+    mapping: &server::import::places::PlaceMapping,
+    source: Option<String>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let source = source.unwrap_or_else(|| {
+        file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    });
+    let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let report = server::import::places::read(&bytes, &source, mapping)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    for (category, n) in &report.per_category {
+        println!("read      {n:>7} {category}");
+    }
+    for (why, n) in &report.skipped {
+        println!("skipped   {n:>7} {why}");
+    }
+    for e in report.examples.iter().take(5) {
+        println!("  e.g.    {e}");
+    }
+    let store = server::store::Store::open(database_url).await?;
+    let removed = store.replace_known_places(&source, &report.places).await?;
+    store.close().await;
+    println!(
+        "imported  {} known places from {} as source {source} ({removed} earlier ones of it replaced)",
+        report.places.len(),
         file.display()
     );
     Ok(())

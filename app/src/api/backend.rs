@@ -3,8 +3,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::model::{
-    AreaProfile, CampaignCard, CampaignInfo, FormDraft, GeocodeHit, InsightFilter, InsightOverview,
-    PublicEntry, StaffDesk, StaffPageData, StaffView,
+    AreaCoverage, AreaProfile, CampaignCard, CampaignInfo, CoverageOverview, CoverageQuery,
+    FormDraft, GeocodeHit, InsightFilter, InsightOverview, PublicEntry, StaffDesk, StaffPageData,
+    StaffView,
 };
 
 use super::SubmitOutcome;
@@ -92,6 +93,15 @@ pub trait Backend: Send + Sync + 'static {
         code: String,
         filter: InsightFilter,
     ) -> BoxFuture<'_, Result<Option<AreaProfile>, BackendError>>;
+    /// Walking coverage: the gemeenten a network covers and, for a question, its answer.
+    fn coverage(
+        &self,
+        query: Option<CoverageQuery>,
+    ) -> BoxFuture<'_, Result<CoverageOverview, BackendError>>;
+    /// One area's coverage within 10 minutes, both profiles, with and without barriers; empty when
+    /// no network covers it.
+    fn area_coverage(&self, code: String)
+        -> BoxFuture<'_, Result<Vec<AreaCoverage>, BackendError>>;
 }
 
 pub type BackendRef = Arc<dyn Backend>;

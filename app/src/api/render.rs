@@ -63,6 +63,26 @@ pub async fn area_profile(
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
+/// Walking coverage for the coverage page (public, like every figure of the dashboard).
+pub async fn coverage(
+    query: Option<crate::model::CoverageQuery>,
+) -> Result<crate::model::CoverageOverview, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .coverage(query)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// One area's walking coverage, for its profile.
+pub async fn area_coverage(code: String) -> Result<Vec<crate::model::AreaCoverage>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .area_coverage(code)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
 /// One entry as the public sees it (status, note, published text), or `None`.
 pub async fn entry(id: String) -> Result<Option<crate::model::PublicEntry>, ServerFnError> {
     let backend = expect_context::<BackendRef>();

@@ -7,6 +7,7 @@
 mod campaign;
 mod campaign_form;
 mod catalog;
+mod coverage;
 mod day;
 mod event;
 mod form;
@@ -21,6 +22,7 @@ mod validate;
 pub use campaign::*;
 pub use campaign_form::*;
 pub use catalog::*;
+pub use coverage::*;
 pub use day::*;
 pub use event::*;
 pub use form::*;

@@ -33,6 +33,10 @@ pub struct Moderation {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::uuid))]
     pub merge_into: Option<String>,
+    /// A barrier seen on site by staff: it counts for walking coverage however few residents
+    /// reported it (barriers only).
+    #[serde(default)]
+    pub confirmed: Option<bool>,
 }
 
 impl Moderation {
@@ -70,6 +74,9 @@ impl Moderation {
             .is_some_and(|c| !kind.categories().contains(&c.as_str()))
         {
             v.push(Violation::new("category", Rule::UnknownValue));
+        }
+        if self.confirmed.is_some() && kind != Kind::Barrier {
+            v.push(Violation::new("confirmed", Rule::UnknownField));
         }
         if self.merge_into.as_ref().is_some_and(|m| !super::is_uuid(m)) {
             v.push(Violation::new("merge_into", Rule::NotUuid));

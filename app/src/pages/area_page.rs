@@ -81,6 +81,7 @@ fn Profile(p: AreaProfile) -> impl IntoView {
             <p class="hint">{t!(i18n, profile_talents_always)}</p>
         </section>
         <Places p=p.clone() />
+        <WalkingCoverage code=p.area.code.clone() />
         {match p.representation.clone() {
             Some(r) => view! { <Representativeness r /> }.into_any(),
             None => view! {
@@ -113,6 +114,82 @@ fn Profile(p: AreaProfile) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// The area's walking coverage within 10 minutes: both profiles, with and without residents'
+/// barriers, so the difference the barriers make is there to read.
+#[component]
+fn WalkingCoverage(code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let gemeente = if code.starts_with("GM") {
+        code.clone()
+    } else {
+        format!("GM{}", code.get(2..6).unwrap_or_default())
+    };
+    let level = match code.get(..2) {
+        Some("BU") => "buurt",
+        Some("WK") => "wijk",
+        _ => "gemeente",
+    };
+    let more = format!("/inzicht/bereik?gemeente={gemeente}&level={level}");
+    let data = Resource::new_blocking(move || code.clone(), crate::api::area_coverage);
+    let minutes = move |m: Option<f64>| {
+        m.map_or_else(
+            || t_string!(i18n, cov_beyond_hour).to_string(),
+            |m| labels::decimal(l, m),
+        )
+    };
+    view! {
+        <section aria-labelledby="coverage">
+            <h2 id="coverage">{t!(i18n, profile_coverage)}</h2>
+            <Suspense>
+                {move || {
+                    let more = more.clone();
+                    Suspend::new(async move {
+                        match data.await {
+                            Ok(rows) if rows.is_empty() => {
+                                view! { <p>{t!(i18n, profile_coverage_none)}</p> }.into_any()
+                            }
+                            Ok(rows) => {
+                                let body = rows.iter().map(|c| {
+                                    let who = match c.profile {
+                                        crate::model::Profile::Default => t_string!(i18n, cov_profile_default),
+                                        crate::model::Profile::Slow => t_string!(i18n, cov_profile_slow),
+                                    };
+                                    let barriers = match c.barriers {
+                                        crate::model::BarrierMode::Count => t_string!(i18n, cov_with_barriers),
+                                        crate::model::BarrierMode::Ignore => t_string!(i18n, cov_without_barriers),
+                                    };
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{who} ", " {barriers}</th>
+                                            <td class="num">{format!("{} %", labels::decimal(l, (c.row.share_within * 1000.0).round() / 10.0))}</td>
+                                            <td class="num">{minutes(c.row.median_minutes)}</td>
+                                            <td class="num">{minutes(c.row.p90_minutes)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view();
+                                view! {
+                                    <table>
+                                        <thead><tr>
+                                            <th scope="col">{t!(i18n, cov_profile)}</th>
+                                            <th scope="col">{t!(i18n, col_within, minutes = 10)}</th>
+                                            <th scope="col">{t!(i18n, col_median)}</th>
+                                            <th scope="col">{t!(i18n, col_p90)}</th>
+                                        </tr></thead>
+                                        <tbody>{body}</tbody>
+                                    </table>
+                                    <p><a href=more>{t!(i18n, cov_more)}</a></p>
+                                }.into_any()
+                            }
+                            Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
         </section>
     }
 }

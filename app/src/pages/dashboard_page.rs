@@ -139,6 +139,7 @@ pub fn DashboardPage() -> impl IntoView {
         <div class="insight">
         <h1>{t!(i18n, insight_title)}</h1>
         <p class="lead">{t!(i18n, insight_intro, k = 5)}</p>
+        <p><a href="/inzicht/bereik">{t!(i18n, cov_link)}</a></p>
         {problem.map(|e| view! {
             <div class="error-summary" role="alert">
                 <p>{t!(i18n, insight_bad_filter)} ": " <code>{e.field}</code> " " {e.message}</p>

@@ -3,6 +3,7 @@
 mod accessibility_page;
 mod area_page;
 mod campaign_page;
+mod coverage_page;
 mod dashboard_page;
 mod entry_page;
 mod home_page;
@@ -20,6 +21,7 @@ mod thanks_page;
 pub use accessibility_page::AccessibilityPage;
 pub use area_page::AreaPage;
 pub use campaign_page::CampaignPage;
+pub use coverage_page::CoveragePage;
 pub use dashboard_page::DashboardPage;
 pub use entry_page::EntryPage;
 pub use home_page::HomePage;

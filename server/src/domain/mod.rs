@@ -12,3 +12,4 @@ pub mod raster;
 pub mod representation;
 pub mod roles;
 pub mod sign_in;
+pub mod walking;

@@ -2,8 +2,8 @@
 
 use app::api::SubmitOutcome;
 use app::model::{
-    AreaFigure, Bbox, GeocodeHit, InsightFilter, Kind, OwnChange, OwnEntry, PublicEntry, Receipt,
-    SubmissionInput,
+    AreaFigure, Bbox, CoverageGrid, CoverageRow, GeocodeHit, InsightFilter, Kind, OwnChange,
+    OwnEntry, PublicEntry, Receipt, SubmissionInput,
 };
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -19,7 +19,8 @@ use utoipa_axum::routes;
 use super::error::{json_error, ApiError, Errors};
 use super::extract::{JsonBody, QueryParams, RawExporters, Staff, Workers};
 use super::openapi::{
-    FeatureCollection, HeatmapParams, InsightParams, PublicFilterParams, RawParam, TooMany,
+    CoverageParams, FeatureCollection, HeatmapParams, InsightParams, PublicFilterParams, RawParam,
+    TooMany,
 };
 use crate::domain::heatmap::Grid;
 use crate::service::{MeToo, Service};
@@ -54,6 +55,8 @@ fn routes(svc: &Service) -> ApiRoutes {
     .add(routes!(areas).map(|m| m.route_layer(heavy())))
     .add(routes!(heatmap).map(|m| m.route_layer(heavy())))
     .add(routes!(aggregates).map(|m| m.route_layer(heavy())))
+    .add(routes!(coverage).map(|m| m.route_layer(heavy())))
+    .add(routes!(coverage_grid).map(|m| m.route_layer(heavy())))
     .add(routes!(export_csv).map(|m| m.route_layer(heavy())))
     .add(routes!(export_geojson).map(|m| m.route_layer(heavy())))
     // The public list reads up to 10,000 rows: a heavy read, while adding one stays light.
@@ -441,6 +444,68 @@ async fn aggregates(
 ) -> Result<Response, ApiError> {
     let filter = public_filter(insight_filter(&pairs)?)?;
     Ok(Json(svc.aggregates(&filter).await?).into_response())
+}
+
+/// The parameters `/coverage` reads.
+const COVERAGE_PARAMS: &[&str] = &[
+    "gemeente", "level", "minutes", "category", "quality", "profile", "barriers",
+];
+
+fn coverage_query(pairs: &[(String, String)]) -> Result<app::model::CoverageQuery, ApiError> {
+    if let Some((k, _)) = pairs
+        .iter()
+        .find(|(k, _)| !COVERAGE_PARAMS.contains(&k.as_str()))
+    {
+        return Err(ApiError::bad_query(k, "is not a parameter of this route"));
+    }
+    app::model::CoverageQuery::from_pairs(pairs)
+        .map_err(|e| ApiError::bad_query(e.field, e.message))
+}
+
+/// Walking coverage per area: the share of each area within `minutes` of a meeting place over the
+/// footpath network, from sample points every 100 m (finer in small areas). Public: it rests on
+/// places (public by nature), known places and barriers at their public positions that at least k
+/// residents reported or a moderator confirmed.
+#[utoipa::path(
+    get,
+    path = "/coverage",
+    operation_id = "coverage",
+    summary = "Walking coverage per area: share within reach of a meeting place, median and p90 minutes",
+    params(CoverageParams),
+    responses(
+        (status = 200, description = "ordered by area code", body = Vec<CoverageRow>),
+        (status = 400, description = "a parameter is wrong, or the gemeente has no areas or no walking network", body = Errors),
+        (status = 503, description = "busy with other figures", body = Errors),
+    ),
+)]
+async fn coverage(
+    State(svc): State<Service>,
+    QueryParams(pairs): Pairs,
+) -> Result<Response, ApiError> {
+    let q = coverage_query(&pairs)?;
+    Ok(Json(&svc.coverage(&q).await?.rows).into_response())
+}
+
+/// The grid behind `/coverage`: every sample point with its walk to the nearest place, and the
+/// places that counted, for drawing on a map.
+#[utoipa::path(
+    get,
+    path = "/coverage/grid",
+    operation_id = "coverageGrid",
+    summary = "The sample points behind walking coverage, with minutes to the nearest place",
+    params(CoverageParams),
+    responses(
+        (status = 200, description = "cells and places", body = CoverageGrid),
+        (status = 400, description = "a parameter is wrong, or the gemeente has no areas or no walking network", body = Errors),
+        (status = 503, description = "busy with other figures", body = Errors),
+    ),
+)]
+async fn coverage_grid(
+    State(svc): State<Service>,
+    QueryParams(pairs): Pairs,
+) -> Result<Response, ApiError> {
+    let q = coverage_query(&pairs)?;
+    Ok(Json(&svc.coverage(&q).await?.grid).into_response())
 }
 
 /// The filter of a public figure: every dimension but how entries came in, which is not public per

@@ -375,6 +375,33 @@ pub struct InsightParams {
     pub gemeente: Option<String>,
 }
 
+/// The question of `/coverage` (read by `CoverageQuery::from_pairs`; unknown parameters are refused).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CoverageParams {
+    /// the gemeente whose areas are asked about
+    #[param(schema_with = app::model::schema::gemeente_code, example = "GM0363")]
+    pub gemeente: String,
+    /// the areas to answer for (default buurt)
+    #[param(schema_with = level)]
+    pub level: Option<String>,
+    /// the walk that counts as within reach, 1–60 (default 10)
+    #[param(minimum = 1, maximum = 60)]
+    pub minutes: Option<u32>,
+    /// place categories that count as a destination, comma-separated or repeated (default: all)
+    pub category: Option<String>,
+    /// qualities every destination must have (step_free, free, no_membership,
+    /// open_evenings_weekends, toilet, seating), comma-separated or repeated
+    pub quality: Option<String>,
+    /// default: 4.5 km/h; slow: 3 km/h and no steps (wheelchair, walker, buggy)
+    #[param(value_type = Option<app::model::Profile>)]
+    pub profile: Option<String>,
+    /// count (default): residents' physical barriers that rest on at least k residents or that a
+    /// moderator confirmed change the walk; ignore: the network alone
+    #[param(value_type = Option<app::model::BarrierMode>)]
+    pub barriers: Option<String>,
+}
+
 /// `?raw=` of the exports.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -161,6 +161,48 @@ impl Backend for Service {
         Box::pin(async move { self.profile(&code, &filter).await.map_err(backend_error) })
     }
 
+    fn coverage(
+        &self,
+        query: Option<app::model::CoverageQuery>,
+    ) -> BoxFuture<'_, Result<app::model::CoverageOverview, BackendError>> {
+        Box::pin(async move {
+            let gemeenten = self.coverage_gemeenten().await.map_err(service_error)?;
+            let mut out = app::model::CoverageOverview {
+                gemeenten: gemeenten.to_vec(),
+                k: self.barrier_k().await.map_err(backend_error)?,
+                ..Default::default()
+            };
+            if let Some(q) = query {
+                match Service::coverage(self, &q).await {
+                    Ok(answer) => out.rows = answer.rows.clone(),
+                    Err(ServiceError::Field { field, reason }) => {
+                        out.problem = Some(format!("{field}: {reason}"));
+                    }
+                    Err(e) => return Err(service_error(e)),
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn area_coverage(
+        &self,
+        code: String,
+    ) -> BoxFuture<'_, Result<Vec<app::model::AreaCoverage>, BackendError>> {
+        Box::pin(async move {
+            Ok(Service::area_coverage(self, &code)
+                .await
+                .map_err(service_error)?
+                .into_iter()
+                .map(|(profile, barriers, row)| app::model::AreaCoverage {
+                    profile,
+                    barriers,
+                    row,
+                })
+                .collect())
+        })
+    }
+
     fn submit_form(
         &self,
         draft: FormDraft,

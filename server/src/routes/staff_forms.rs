@@ -146,6 +146,7 @@ async fn moderate(
         text_public: Some(f.text_public.is_some()),
         photo_public: f.photo_shown.is_some().then_some(f.photo_public.is_some()),
         merge_into,
+        confirmed: None,
     };
     match svc
         .moderate(&staff.user, &id, &m, Some("from the staff page"))

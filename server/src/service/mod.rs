@@ -9,6 +9,7 @@
 //! - [`photos`]: residents' photos: admission of an upload, files on disk;
 //! - [`events`]: street events and their tablets;
 //! - [`campaigns`]: campaigns and their survey answers;
+//! - [`coverage`]: walking coverage per area over the footpath network;
 //! - [`staff`]: sessions and sign-in, accounts, the audit log, moderation, the staff pages;
 //! - [`background`]: the area reload, table warm-up and retention, owned by the application;
 //! - [`error`]: [`ServiceError`], what the routes turn into HTTP answers.
@@ -17,6 +18,7 @@ pub mod aggregates;
 pub mod areas;
 pub mod background;
 pub mod campaigns;
+pub mod coverage;
 pub mod error;
 pub mod events;
 pub mod photos;
@@ -66,6 +68,8 @@ pub struct Service {
     areas: Arc<RwLock<Arc<LoadedAreas>>>,
     /// Each gemeente's aggregate table, rebuilt when its revision changes.
     tables: Arc<TableCache>,
+    /// Walking coverage: each gemeente's prepared network and recent answers.
+    coverage_cache: Arc<crate::service::coverage::CoverageCache>,
     facts: Arc<FactsCache>,
     auth: Arc<AuthState>,
     abuse: Arc<Abuse>,
@@ -180,6 +184,7 @@ impl Service {
             geocoder: Locatieserver::new(&settings.locatieserver_url),
             areas: Arc::new(RwLock::new(Arc::new(areas))),
             tables: Arc::default(),
+            coverage_cache: Arc::default(),
             facts: Arc::default(),
             auth: Arc::new(AuthState::new(settings)),
             abuse: Arc::new(Abuse::new(settings)?),

@@ -56,6 +56,7 @@ fn changed_fields(m: &Moderation) -> Vec<&'static str> {
         ("text_public", m.text_public.is_some()),
         ("photo_public", m.photo_public.is_some()),
         ("merge_into", m.merge_into.is_some()),
+        ("confirmed", m.confirmed.is_some()),
     ]
     .into_iter()
     .filter_map(|(f, set)| set.then_some(f))

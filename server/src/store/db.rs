@@ -338,7 +338,19 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        // Hiding or re-categorising changes the figures.
+        if let Some(c) = m.confirmed {
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET confirmed = ? WHERE id = ?"),
+            )
+            .bind(i64::from(c))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // Hiding or re-categorising changes the figures. (Walking coverage keys its cache by what
+        // it reads, so a confirmation or a barrier marked done needs no revision.)
         let counts_changed =
             m.category.is_some() || m.hidden.is_some_and(|h| i64::from(h) != hidden);
         if let (true, Some(g)) = (counts_changed, &gemeente) {

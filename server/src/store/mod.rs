@@ -16,6 +16,7 @@ mod photos;
 mod staff;
 mod tx;
 mod upgrade;
+pub mod walking;
 
 pub use campaigns::{Answered, MeToo};
 pub use db::Store;

@@ -7,6 +7,7 @@
 
 mod areas;
 mod campaigns;
+mod coverage;
 mod durability;
 mod events;
 mod faults;
