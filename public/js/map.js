@@ -12,7 +12,7 @@
 
   var NL_BOUNDS = [[50.7, 3.2], [53.6, 7.3]];
   var NL_CENTRE = [52.15, 5.3];
-  var COLOURS = { place: "#1a7f37", barrier: "#b3261e", wish: "#6a3d9a" };
+  var COLOURS = { place: "#1a7f37", barrier: "#b3261e", wish: "#6a3d9a", known: "#253494" };
   var leafletPromise = null;
 
   function meta(name) {
@@ -135,6 +135,20 @@
       el.dataset.drawn = String(layer.getLayers().length);
     }
 
+    // The places the municipality knows, beside residents' entries (a kind of their own: "known").
+    fetch("/api/v1/places?limit=10000", { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (places) {
+        places.forEach(function (p) {
+          points.push({
+            ll: L.latLng(p.location.lat, p.location.lon),
+            kind: "known",
+            title: (labels.known || "known") + ": " + (p.name ? p.name + " (" : "") +
+              (labels["place." + p.category] || p.category) + (p.name ? ")" : "")
+          });
+        });
+        render();
+      }, function () { /* without them, residents' entries still show */ });
     fetch("/api/v1/submissions?limit=10000", { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (entries) {

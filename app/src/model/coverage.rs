@@ -217,7 +217,8 @@ pub struct CoverageRow {
     pub sample_points: u32,
     /// The area the sample points stand for, hectares.
     pub area_ha: f64,
-    /// Inhabitants beyond reach (population × (1 − share_within)), where population is known.
+    /// Inhabitants on the network but beyond reach (population × (1 − share_within −
+    /// share_off_network)), where population is known; those off the network are counted apart.
     #[cfg_attr(feature = "ssr", schema(required = true))]
     pub beyond_reach: Option<i64>,
 }
@@ -252,6 +253,18 @@ pub struct AreaCoverage {
     pub profile: Profile,
     pub barriers: BarrierMode,
     pub row: CoverageRow,
+}
+
+/// A place the municipality imported (`trefpunt import-places`): public, never a resident's entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct KnownPlace {
+    pub id: String,
+    pub category: String,
+    #[cfg_attr(feature = "ssr", schema(required = true))]
+    pub name: Option<String>,
+    pub location: super::Location,
+    pub qualities: Vec<String>,
 }
 
 /// Minutes of a grid cell with no place within 60 minutes.

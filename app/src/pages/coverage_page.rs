@@ -68,7 +68,8 @@ fn Coverage(o: CoverageOverview, pairs: Vec<(String, String)>) -> impl IntoView 
         profile: Profile::Default,
         barriers: BarrierMode::Count,
     });
-    let answered = pairs.iter().any(|(k, _)| k == "gemeente");
+    // An answer only to a question that reads (a wrong one has its error shown above the form).
+    let answered = CoverageQuery::from_pairs(&pairs).is_ok();
     view! {
         <Form o=o.clone() q=q.clone() />
         {o.problem.clone().map(|p| view! { <p class="notice" role="alert">{p}</p> })}
@@ -156,12 +157,13 @@ fn Form(o: CoverageOverview, q: CoverageQuery) -> impl IntoView {
     }
 }
 
-/// People (or hectares, without inhabitants) beyond reach: the table's order.
+/// People (or hectares, without inhabitants) on the network but beyond reach: the table's order.
+/// Those off the network have a column of their own.
 fn beyond(r: &CoverageRow, by_people: bool) -> f64 {
     if by_people {
         r.beyond_reach.unwrap_or(0) as f64
     } else {
-        (1.0 - r.share_within) * r.area_ha
+        (1.0 - r.share_within - r.share_off_network).max(0.0) * r.area_ha
     }
 }
 

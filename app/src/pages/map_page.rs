@@ -31,6 +31,10 @@ pub fn MapPage() -> impl IntoView {
                 );
             }
         }
+        m.insert(
+            "known".into(),
+            t_string!(i18n, map_known_place).to_string().into(),
+        );
         serde_json::Value::Object(m).to_string()
     };
     view! {
@@ -54,6 +58,7 @@ pub fn MapPage() -> impl IntoView {
                 <li><span class="dot place" aria-hidden="true"></span>{t!(i18n, kind_place)}</li>
                 <li><span class="dot barrier" aria-hidden="true"></span>{t!(i18n, kind_barrier)}</li>
                 <li><span class="dot wish" aria-hidden="true"></span>{t!(i18n, kind_wish)}</li>
+                <li><span class="dot known" aria-hidden="true"></span>{t!(i18n, map_known_place)}</li>
             </ul>
         </div>
         <h2>{t!(i18n, map_recent)}</h2>

@@ -2,8 +2,8 @@
 
 use app::api::SubmitOutcome;
 use app::model::{
-    AreaFigure, Bbox, CoverageGrid, CoverageRow, GeocodeHit, InsightFilter, Kind, OwnChange,
-    OwnEntry, PublicEntry, Receipt, SubmissionInput,
+    AreaFigure, Bbox, CoverageGrid, CoverageRow, GeocodeHit, InsightFilter, Kind, KnownPlace,
+    OwnChange, OwnEntry, PublicEntry, Receipt, SubmissionInput,
 };
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -57,6 +57,7 @@ fn routes(svc: &Service) -> ApiRoutes {
     .add(routes!(aggregates).map(|m| m.route_layer(heavy())))
     .add(routes!(coverage).map(|m| m.route_layer(heavy())))
     .add(routes!(coverage_grid).map(|m| m.route_layer(heavy())))
+    .add(routes!(known_places).map(|m| m.route_layer(heavy())))
     .add(routes!(export_csv).map(|m| m.route_layer(heavy())))
     .add(routes!(export_geojson).map(|m| m.route_layer(heavy())))
     // The public list reads up to 10,000 rows: a heavy read, while adding one stays light.
@@ -297,6 +298,52 @@ async fn list_submissions(
         .public_entries(&EntryFilter { bbox, kind, limit })
         .await?;
     Ok(Json(entries).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PlacesQuery {
+    /// min_lon,min_lat,max_lon,max_lat (WGS84), min before max. At most 1° each way (422 beyond).
+    #[param(
+        pattern = r"^-?[0-9]{1,3}(\.[0-9]+)?(,-?[0-9]{1,3}(\.[0-9]+)?){3}$",
+        example = "4.85,52.34,4.95,52.40"
+    )]
+    bbox: Option<String>,
+    #[param(minimum = 1, maximum = 10000, default = 1000)]
+    limit: Option<u32>,
+}
+
+/// The places the municipality already knows (`trefpunt import-places`): shown on the maps as known
+/// places and counted as destinations for walking coverage, never as residents' entries.
+#[utoipa::path(
+    get,
+    path = "/places",
+    operation_id = "knownPlaces",
+    summary = "Places the municipality knows (imported): known places on the maps, not residents' entries",
+    params(PlacesQuery),
+    responses(
+        (status = 200, description = "by id", body = Vec<KnownPlace>),
+        (status = 400, description = "A query parameter is wrong", body = Errors),
+        (status = 422, description = "the box is larger than 1° of longitude or of latitude (field `bbox`)", body = Errors),
+    ),
+)]
+async fn known_places(
+    State(svc): State<Service>,
+    QueryParams(q): QueryParams<PlacesQuery>,
+) -> Result<Response, ApiError> {
+    let bbox = q.bbox.as_deref().map(bbox_param).transpose()?;
+    let limit = match q.limit {
+        None => 1000,
+        Some(n @ 1..=MAX_LIST) => n,
+        Some(_) => {
+            return Err(ApiError::bad_query(
+                "limit",
+                format!("must be 1 to {MAX_LIST}"),
+            ))
+        }
+    };
+    Ok(Json(svc.known_places(bbox, limit).await?).into_response())
 }
 
 /// One entry as the public map shows it, with its status; 404 when unknown or hidden.

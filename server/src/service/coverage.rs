@@ -35,7 +35,7 @@ use super::{Service, ServiceError, ServiceResult};
 pub const BUFFER_M: f64 = 5_000.0;
 /// A sample point farther than this from every segment is "not on the network".
 pub const SAMPLE_SNAP_M: f64 = 150.0;
-/// A destination farther than this from every segment is out of reach (and said so in the log).
+/// A destination farther than this from every segment is out of reach.
 pub const PLACE_SNAP_M: f64 = 250.0;
 /// Walks are followed up to an hour; farther is "not within reach".
 pub const CAP_S: f64 = 3_600.0;
@@ -43,6 +43,11 @@ pub const CAP_S: f64 = 3_600.0;
 const ANSWERS_KEPT: usize = 64;
 /// Gemeenten kept prepared (a large one holds tens of MB of network); the oldest go first.
 const PREPARED_KEPT: usize = 16;
+
+/// The walking data's generation and the areas' version: what a prepared gemeente was made from.
+type Version = (i64, String);
+/// Gemeenten by code, with their names.
+type Gemeenten = Arc<Vec<(String, Option<String>)>>;
 
 /// One gemeente made ready for questions.
 struct Prepared {
@@ -83,12 +88,18 @@ pub struct CoverageAnswer {
     pub grid: CoverageGrid,
 }
 
+/// Computations (a gemeente's preparation, an answer) that run at once, whichever way they are asked
+/// (the API, the coverage page, an area profile): the rest wait their turn, up to [`WAIT`].
+const RUNNING: usize = 2;
+/// How long a question waits for a free computation before the server says it is busy.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// What the service keeps between questions.
-#[derive(Default)]
 pub struct CoverageCache {
+    running: tokio::sync::Semaphore,
     prepared: Mutex<Vec<(String, Arc<Prepared>)>>,
     /// The gemeenten a network covers, as of a version of the walking data and the areas.
-    covered: Mutex<Option<((i64, String), Arc<Vec<(String, Option<String>)>>)>>,
+    covered: Mutex<Option<(Version, Gemeenten)>>,
     answers: Mutex<Vec<(u64, Arc<CoverageAnswer>)>>,
 }
 
@@ -121,6 +132,11 @@ impl Service {
         if let Some(hit) = self.coverage_cache.answer(key) {
             return Ok(hit);
         }
+        let _turn = self.coverage_cache.turn().await?;
+        // Asked meanwhile by someone else while this one waited?
+        if let Some(hit) = self.coverage_cache.answer(key) {
+            return Ok(hit);
+        }
         let q2 = q.clone();
         let rows = tokio::task::spawn_blocking(move || answer(&prepared, &q2, &chosen, &barriers))
             .await
@@ -135,6 +151,34 @@ impl Service {
         Ok(rows)
     }
 
+    /// The places the municipality imported inside `bbox` (the whole country without one), by id, at
+    /// most `limit`: public, for the maps.
+    pub async fn known_places(
+        &self,
+        bbox: Option<app::model::Bbox>,
+        limit: u32,
+    ) -> Result<Vec<app::model::KnownPlace>, crate::store::StoreError> {
+        let b = bbox.map_or([-180.0, -90.0, 180.0, 90.0], |b| {
+            [b.min_lon, b.min_lat, b.max_lon, b.max_lat]
+        });
+        Ok(self
+            .store
+            .known_places_within(b, Some(limit))
+            .await?
+            .into_iter()
+            .map(|p| app::model::KnownPlace {
+                id: p.id,
+                category: p.category,
+                name: p.name,
+                location: app::model::Location {
+                    lon: p.position[0],
+                    lat: p.position[1],
+                },
+                qualities: p.qualities,
+            })
+            .collect())
+    }
+
     /// How many distinct residents a barrier must rest on to count: the k of every figure.
     pub async fn barrier_k(&self) -> Result<u32, crate::store::StoreError> {
         Ok(self
@@ -146,7 +190,7 @@ impl Service {
 
     /// The gemeenten (code, name) whose box meets an imported network's extent: those coverage can
     /// be asked about.
-    pub async fn coverage_gemeenten(&self) -> ServiceResult<Arc<Vec<(String, Option<String>)>>> {
+    pub async fn coverage_gemeenten(&self) -> ServiceResult<Gemeenten> {
         let version = (
             self.store.walking_generation().await?,
             self.store.facts_version().await?,
@@ -297,6 +341,7 @@ impl Service {
                 reason: "no walking network is imported here (trefpunt import-network)",
             });
         }
+        let _turn = self.coverage_cache.turn().await?;
         let prepared =
             tokio::task::spawn_blocking(move || prepare(version, net, box_read, bounds, areas))
                 .await
@@ -308,7 +353,28 @@ impl Service {
     }
 }
 
+impl Default for CoverageCache {
+    fn default() -> CoverageCache {
+        CoverageCache {
+            running: tokio::sync::Semaphore::new(RUNNING),
+            prepared: Mutex::default(),
+            covered: Mutex::default(),
+            answers: Mutex::default(),
+        }
+    }
+}
+
 impl CoverageCache {
+    /// A turn to compute, or [`ServiceError::Busy`] after [`WAIT`].
+    async fn turn(&self) -> ServiceResult<tokio::sync::SemaphorePermit<'_>> {
+        match tokio::time::timeout(WAIT, self.running.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ServiceError::Busy(
+                "the server is busy computing walking coverage; try again in a minute",
+            )),
+        }
+    }
+
     fn prepared_for(&self, gemeente: &str, version: &(i64, String)) -> Option<Arc<Prepared>> {
         let m = self
             .prepared
@@ -456,7 +522,7 @@ fn answer(
     let same = SourcesBySegment::new(&sources);
     let reach = |s: &Option<Snap>| match s {
         None => Reach::OffNetwork,
-        Some(s) => match graph::time_at(&p.net, &costs, &plain, &times, &same, s) {
+        Some(s) => match graph::time_at(&p.net, &costs, &plain, &times, &same, s, CAP_S) {
             Some(t) => Reach::Seconds(t),
             None => Reach::Unreachable,
         },
@@ -499,8 +565,16 @@ fn answer(
                 );
             }
             let s = summarize(&points, f64::from(q.minutes) * 60.0);
+            // The box first: most destinations of a gemeente lie far outside a buurt.
+            let rect = a.shape.bounding_rect();
             let places = chosen
                 .iter()
+                .filter(|d| {
+                    rect.is_some_and(|r| {
+                        (r.min().x..=r.max().x).contains(&d.position[0])
+                            && (r.min().y..=r.max().y).contains(&d.position[1])
+                    })
+                })
                 .filter(|d| {
                     a.shape
                         .contains(&geo::Point::new(d.position[0], d.position[1]))
@@ -522,9 +596,10 @@ fn answer(
                 share_off_network: round(s.share_off_network, 3),
                 sample_points: s.points as u32,
                 area_ha: round(area_m2 / 10_000.0, 1),
-                beyond_reach: a
-                    .population
-                    .map(|n| (n as f64 * (1.0 - s.share_within)).round() as i64),
+                beyond_reach: a.population.map(|n| {
+                    (n as f64 * (1.0 - s.share_within - s.share_off_network).max(0.0)).round()
+                        as i64
+                }),
             }
         })
         .collect();

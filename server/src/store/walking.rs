@@ -240,17 +240,22 @@ impl Store {
         Ok(removed)
     }
 
-    /// Known places inside `bbox`, for the maps.
-    pub async fn known_places_within(&self, bbox: Bbox) -> Result<Vec<KnownPlace>, StoreError> {
+    /// Known places inside `bbox`, by id, at most `limit` (all with `None`).
+    pub async fn known_places_within(
+        &self,
+        bbox: Bbox,
+        limit: Option<u32>,
+    ) -> Result<Vec<KnownPlace>, StoreError> {
         let rows: Vec<(String, String, Option<String>, f64, f64, String)> =
             sqlx::query_as(&self.backend.sql(
                 "SELECT id, category, name, lon, lat, qualities FROM known_places \
-                 WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? ORDER BY id",
+                 WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? ORDER BY id LIMIT ?",
             ))
             .bind(bbox[1])
             .bind(bbox[3])
             .bind(bbox[0])
             .bind(bbox[2])
+            .bind(limit.map_or(i64::MAX, i64::from))
             .fetch_all(&self.reader)
             .await?;
         rows.into_iter()
@@ -290,7 +295,7 @@ impl Store {
             })
             .collect();
         out.extend(
-            self.known_places_within(bbox)
+            self.known_places_within(bbox, None)
                 .await?
                 .into_iter()
                 .map(|p| Destination {

@@ -455,6 +455,29 @@ async fn coverage_per_buurt_counts_known_places_qualities_and_profiles() {
     let n: u64 = cafes.iter().map(|r| r["places"].as_u64().expect("n")).sum();
     assert_eq!(n, 1);
 
+    // The known places are public as such, never as residents' entries.
+    let known: Vec<Value> = app.get_json("/api/v1/places").await;
+    let mut names: Vec<&str> = known
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["De Pijp", "OBA", "Oost"]);
+    let oba = known.iter().find(|p| p["name"] == "OBA").expect("OBA");
+    assert_eq!(oba["category"], "library");
+    assert_eq!(oba["qualities"], json!(["step_free"]));
+    let listed: Vec<Value> = app.get_json("/api/v1/submissions").await;
+    assert!(listed
+        .iter()
+        .all(|e| e["kind"] != "place" || e["category"] == "cafe_restaurant"));
+    let boxed: Vec<Value> = app
+        .get_json("/api/v1/places?bbox=4.88,52.35,4.90,52.36")
+        .await;
+    assert_eq!(boxed.len(), 1, "{boxed:?}");
+    assert_eq!(app.get("/api/v1/places?bbox=3,50,6,53").await.status(), 422);
+    assert_eq!(app.get("/api/v1/places?limit=0").await.status(), 400);
+    assert_eq!(app.get("/api/v1/places?who=me").await.status(), 400);
+
     // Wijk and gemeente rows weigh their buurten's points.
     let gemeente = coverage(&app, "gemeente=GM0363&level=gemeente").await;
     assert_eq!(gemeente.len(), 1);

@@ -165,8 +165,8 @@ impl SourcesBySegment {
 }
 
 /// Seconds from a point on the network to the nearest place, given the nodes' times; `None` if no
-/// place is within the cap. The walk from the point to the segment itself is not counted (it is the
-/// same for every place).
+/// place is within `cap_s` (the cap the times were computed with). The walk from the point to the
+/// segment itself is not counted (it is the same for every place).
 pub fn time_at(
     net: &Network,
     costs: &[Option<f64>],
@@ -174,6 +174,7 @@ pub fn time_at(
     times: &[f64],
     same_segment: &SourcesBySegment,
     at: &Snap,
+    cap_s: f64,
 ) -> Option<f64> {
     let i = at.segment as usize;
     let seg = &net.segments[i];
@@ -192,10 +193,16 @@ pub fn time_at(
     if let Some(alongs) = same_segment.0.get(&at.segment) {
         let whole = costs[i].unwrap_or(plain_s[i]);
         for &s in alongs {
-            best = best.min(whole * (frac - fraction(s, seg.length_m)).abs());
+            let there = fraction(s, seg.length_m);
+            // Straight along an impassable segment only on the same side of it: a point and a place
+            // at the foot of the same steps, not at either end.
+            if costs[i].is_none() && (frac <= 0.5) != (there <= 0.5) {
+                continue;
+            }
+            best = best.min(whole * (frac - there).abs());
         }
     }
-    best.is_finite().then_some(best)
+    (best <= cap_s).then_some(best)
 }
 
 #[cfg(test)]
@@ -255,9 +262,9 @@ mod tests {
         assert_eq!(t, vec![0.0, 100.0, 600.0, 500.0]);
         // A point on the blocked segment leaves it by its nearer end only.
         let by = SourcesBySegment::default();
-        let near_1 = time_at(&net, &costs, &plain, &t, &by, &at(1, 30.0));
+        let near_1 = time_at(&net, &costs, &plain, &t, &by, &at(1, 30.0), 1e9);
         assert_eq!(near_1, Some(130.0));
-        let near_2 = time_at(&net, &costs, &plain, &t, &by, &at(1, 80.0));
+        let near_2 = time_at(&net, &costs, &plain, &t, &by, &at(1, 80.0), 1e9);
         assert_eq!(near_2, Some(620.0));
     }
 
@@ -270,11 +277,11 @@ mod tests {
         let places = [at(3, 250.0)];
         let t = walk_times(&net, &g, &costs, &plain, &places, 1e9);
         let by = SourcesBySegment::new(&places);
-        let t_near = time_at(&net, &costs, &plain, &t, &by, &at(3, 240.0)).unwrap();
+        let t_near = time_at(&net, &costs, &plain, &t, &by, &at(3, 240.0), 1e9).unwrap();
         assert!((t_near - 10.0).abs() < 1e-9, "{t_near}");
         // Elsewhere it goes by the nodes: 40 m back to node 0, then 250 m along the shortcut.
         assert_eq!(
-            time_at(&net, &costs, &plain, &t, &by, &at(0, 40.0)),
+            time_at(&net, &costs, &plain, &t, &by, &at(0, 40.0), 1e9),
             Some(290.0)
         );
         // No place at all: nothing reachable.
@@ -286,8 +293,32 @@ mod tests {
                 &plain,
                 &none,
                 &SourcesBySegment::default(),
-                &at(0, 1.0)
+                &at(0, 1.0),
+                1e9
             ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_point_and_a_place_on_an_impassable_segment_meet_only_on_the_same_side() {
+        let net = line_net();
+        let g = Graph::new(&net);
+        let plain: Vec<f64> = net.segments.iter().map(|s| s.length_m).collect();
+        let mut costs: Costs = plain.iter().map(|&p| Some(p)).collect();
+        costs[1] = None;
+        let places = [at(1, 10.0)];
+        let t = walk_times(&net, &g, &costs, &plain, &places, 1e9);
+        let by = SourcesBySegment::new(&places);
+        // Same side (near node 1): straight there.
+        let near = time_at(&net, &costs, &plain, &t, &by, &at(1, 30.0), 1e9).unwrap();
+        assert!((near - 20.0).abs() < 1e-9, "{near}");
+        // The far side: round by nodes 2, 3, 0 and 1 (20 + 100 + 500 + 100 + 10).
+        let far = time_at(&net, &costs, &plain, &t, &by, &at(1, 80.0), 1e9).unwrap();
+        assert!((far - 730.0).abs() < 1e-9, "{far}");
+        // Beyond the cap: nothing.
+        assert_eq!(
+            time_at(&net, &costs, &plain, &t, &by, &at(1, 80.0), 600.0),
             None
         );
     }

@@ -32,9 +32,10 @@ pub enum Effect {
     Blocked,
 }
 
-/// A barrier reaches the segments within this distance of its public position: the public position
-/// is the centre of its 100 m cell, so the barrier itself lies within about 71 m of it; 50 m takes in
-/// the cell's heart without spreading one report over the whole block.
+/// A barrier lies on the segment nearest to its public position, if one passes within this distance:
+/// the public position is the centre of its 100 m cell, so the barrier itself lies within about 71 m
+/// of it. One barrier changes one segment: a route passing it pays its penalty once, and an
+/// impassable one closes one way, not the whole block around it.
 pub const NEAR_M: f64 = 50.0;
 
 /// The table: which physical barrier costs whom what. Social barriers (cost, language, ...) and those
@@ -119,7 +120,8 @@ pub fn plain_seconds(net: &Network, profile: Profile) -> Vec<f64> {
 }
 
 /// Each segment's cost for the profile with the given barriers: its walking time plus the penalties
-/// of every barrier near it (each barrier once per segment), or `None` where it cannot be passed.
+/// of the barriers on it (each on the segment nearest its public position), or `None` where it
+/// cannot be passed.
 pub fn segment_costs(
     net: &Network,
     index: &SnapIndex,
@@ -136,13 +138,14 @@ pub fn segment_costs(
         let Some(e) = effect(&b.category, profile) else {
             continue;
         };
-        for seg in index.segments_near(b.position, NEAR_M) {
-            let c = &mut costs[seg as usize];
-            *c = match (e, *c) {
-                (_, None) | (Effect::Blocked, _) => None,
-                (Effect::Minutes(m), Some(t)) => Some(t + m * 60.0),
-            };
-        }
+        let Some(on) = index.snap(b.position, NEAR_M) else {
+            continue;
+        };
+        let c = &mut costs[on.segment as usize];
+        *c = match (e, *c) {
+            (_, None) | (Effect::Blocked, _) => None,
+            (Effect::Minutes(m), Some(t)) => Some(t + m * 60.0),
+        };
     }
     costs
 }

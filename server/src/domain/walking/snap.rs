@@ -89,19 +89,6 @@ impl SnapIndex {
             off_m: off,
         }
     }
-
-    /// Every segment passing within `radius_m` of `p` (each once).
-    pub fn segments_near(&self, p: [f64; 2], radius_m: f64) -> Vec<u32> {
-        let q = self.plane.to_xy(p);
-        let mut found: Vec<u32> = self
-            .tree
-            .locate_within_distance(q, radius_m * radius_m)
-            .map(|e| e.data.segment)
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found
-    }
 }
 
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
@@ -153,12 +140,5 @@ mod tests {
         assert!(SnapIndex::new(&Network::default())
             .snap([4.9, 52.3], 1e9)
             .is_none());
-    }
-
-    #[test]
-    fn segments_near_a_point_are_found_once() {
-        let idx = SnapIndex::new(&l_net());
-        assert_eq!(idx.segments_near([4.91, 52.3701], 50.0), vec![0]);
-        assert!(idx.segments_near([4.905, 52.375], 50.0).is_empty());
     }
 }
