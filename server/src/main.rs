@@ -90,11 +90,17 @@ enum Command {
     /// Keeps what people walk on (footway, path, pedestrian, living_street, residential, service,
     /// steps, crossings, ...; not motorways or trunk roads, nor ways closed to pedestrians) and reports
     /// what it kept and dropped per highway value. A GeoJSON line is one segment, its `length` used
-    /// where given; a PBF way is cut at every junction. One transaction: a new import replaces every
-    /// stored network whose extent overlaps its own, so re-running it replaces it.
+    /// where given; a PBF way is cut at every junction. One transaction: a new import replaces the
+    /// stored network of the same file name and those lying within its extent, so re-running it
+    /// replaces it; one that partly overlaps another network is refused (see --replace-overlapping).
+    /// Every position must lie in the Netherlands (WGS84 lon, lat).
     ImportNetwork {
         /// The .osm.pbf or .geojson file.
         file: std::path::PathBuf,
+        /// Also replace stored networks whose extent only partly overlaps this one (without it, such
+        /// an import is refused: two networks on the same ground would not connect).
+        #[arg(long)]
+        replace_overlapping: bool,
     },
     /// Import places the municipality already knows (GeoJSON points or areas): destinations for
     /// walking coverage and "known places" on the maps, never counted as residents' entries.
@@ -219,7 +225,10 @@ async fn run() -> std::process::ExitCode {
             import_areas(&database, source, level, year, fields).await
         }
         Some(Command::ImportPopulation { file }) => import_population(&database, file).await,
-        Some(Command::ImportNetwork { file }) => import_network(&database, file).await,
+        Some(Command::ImportNetwork {
+            file,
+            replace_overlapping,
+        }) => import_network(&database, file, replace_overlapping).await,
         Some(Command::ImportPlaces {
             file,
             category_field,
@@ -453,6 +462,7 @@ async fn import_population(
 async fn import_network(
     database_url: &str,
     file: std::path::PathBuf,
+    replace_overlapping: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use server::import::network::{read, NetworkFormat};
     let started = std::time::Instant::now();
@@ -484,11 +494,58 @@ async fn import_network(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    // Swapped coordinates (lat, lon) or another projection put a network elsewhere on earth.
+    let Some(extent) = report.network.extent() else {
+        return Err(format!("{}: the file holds no walkable ways", file.display()).into());
+    };
+    if extent[0] < 3.0 || extent[2] > 7.5 || extent[1] < 50.5 || extent[3] > 54.0 {
+        return Err(format!(
+            "{}: positions reach lon {:.3}–{:.3}, lat {:.3}–{:.3}, outside the Netherlands (lon \
+             3.0–7.5, lat 50.5–54.0): is the file WGS84 with lon before lat?",
+            file.display(),
+            extent[0],
+            extent[2],
+            extent[1],
+            extent[3]
+        )
+        .into());
+    }
     let store = server::store::Store::open(database_url).await?;
-    let done = store.replace_network(&source, &report.network).await?;
+    if !replace_overlapping {
+        let partly: Vec<String> = store
+            .networks()
+            .await?
+            .into_iter()
+            .filter(|(s, b, _, _)| {
+                let meets = b[0] <= extent[2]
+                    && b[2] >= extent[0]
+                    && b[1] <= extent[3]
+                    && b[3] >= extent[1];
+                let within = b[0] >= extent[0]
+                    && b[1] >= extent[1]
+                    && b[2] <= extent[2]
+                    && b[3] <= extent[3];
+                *s != source && meets && !within
+            })
+            .map(|(s, ..)| s)
+            .collect();
+        if !partly.is_empty() {
+            store.close().await;
+            return Err(format!(
+                "{}: its extent partly overlaps the stored network(s) {}; nothing was changed. \
+                 Import one extract that covers both, or give --replace-overlapping to replace them",
+                file.display(),
+                partly.join(", ")
+            )
+            .into());
+        }
+    }
+    let done = store
+        .replace_network(&source, &report.network, replace_overlapping)
+        .await?;
     store.close().await;
     for old in &done.replaced {
-        println!("replaced  the network from {old} (its extent overlaps this one)");
+        println!("replaced  the network from {old}");
     }
     let metres: f64 = report.network.segments.iter().map(|s| s.length_m).sum();
     println!(

@@ -126,18 +126,25 @@ fn Form(o: CoverageOverview, q: CoverageQuery) -> impl IntoView {
         }
     };
     view! {
-        <form method="get" action="/inzicht/bereik" class="filters">
-            <label>{t!(i18n, f_gemeente)} <select name="gemeente">{gemeenten}</select></label>
-            <label>{t!(i18n, f_level)} <select name="level">{levels}</select></label>
-            <label>{t!(i18n, cov_minutes)}
-                <input type="number" name="minutes" min="1" max="60" value=q.minutes.to_string() />
-            </label>
-            <label>{t!(i18n, cov_places)}
-                <select name="category">
-                    <option value="" selected=q.categories.is_empty()>{t!(i18n, cov_all_places)}</option>
-                    {categories}
-                </select>
-            </label>
+        <form class="filters" method="get" action="/inzicht/bereik" aria-labelledby="coverage-filters">
+            <h2 id="coverage-filters">{t!(i18n, insight_filters)}</h2>
+            <div class="filter-grid">
+                <div class="field"><label for="c-gemeente">{t!(i18n, f_gemeente)}</label>
+                    <select id="c-gemeente" name="gemeente">{gemeenten}</select>
+                </div>
+                <div class="field"><label for="c-level">{t!(i18n, f_level)}</label>
+                    <select id="c-level" name="level">{levels}</select>
+                </div>
+                <div class="field"><label for="c-minutes">{t!(i18n, cov_minutes)}</label>
+                    <input id="c-minutes" type="number" name="minutes" min="1" max="60" value=q.minutes.to_string() />
+                </div>
+                <div class="field"><label for="c-category">{t!(i18n, cov_places)}</label>
+                    <select id="c-category" name="category">
+                        <option value="" selected=q.categories.is_empty()>{t!(i18n, cov_all_places)}</option>
+                        {categories}
+                    </select>
+                </div>
+            </div>
             <fieldset>
                 <legend>{t!(i18n, cov_qualities)}</legend>
                 {qualities}
@@ -152,7 +159,7 @@ fn Form(o: CoverageOverview, q: CoverageQuery) -> impl IntoView {
                 {radio("barriers", "count", q.barriers == BarrierMode::Count, t_string!(i18n, cov_barriers_count, k = o.k).to_string())}
                 {radio("barriers", "ignore", q.barriers == BarrierMode::Ignore, t_string!(i18n, cov_barriers_ignore).to_string())}
             </fieldset>
-            <button type="submit">{t!(i18n, f_apply)}</button>
+            <button type="submit" class="button">{t!(i18n, f_apply)}</button>
         </form>
     }
 }

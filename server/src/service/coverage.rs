@@ -92,7 +92,7 @@ pub struct CoverageAnswer {
 /// (the API, the coverage page, an area profile): the rest wait their turn, up to [`WAIT`].
 const RUNNING: usize = 2;
 /// How long a question waits for a free computation before the server says it is busy.
-const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What the service keeps between questions.
 pub struct CoverageCache {
@@ -303,6 +303,25 @@ impl Service {
         if let Some(p) = self.coverage_cache.prepared_for(gemeente, &version) {
             return Ok(p);
         }
+        // Only a gemeente a network covers is prepared (the list is kept per import): a question
+        // about any other costs no reading of areas or network.
+        if !self
+            .coverage_gemeenten()
+            .await?
+            .iter()
+            .any(|(g, _)| g == gemeente)
+        {
+            return Err(ServiceError::Field {
+                field: "gemeente".into(),
+                reason: "no walking network is imported here (trefpunt import-network), or it has \
+                         no imported areas",
+            });
+        }
+        let _turn = self.coverage_cache.turn().await?;
+        // Prepared by another question while this one waited for its turn?
+        if let Some(p) = self.coverage_cache.prepared_for(gemeente, &version) {
+            return Ok(p);
+        }
         let areas: Vec<AreaInfo> = self
             .store
             .shown_areas()
@@ -341,7 +360,6 @@ impl Service {
                 reason: "no walking network is imported here (trefpunt import-network)",
             });
         }
-        let _turn = self.coverage_cache.turn().await?;
         let prepared =
             tokio::task::spawn_blocking(move || prepare(version, net, box_read, bounds, areas))
                 .await
@@ -432,6 +450,7 @@ fn fingerprint(
     }
     for b in barriers {
         b.category.hash(&mut h);
+        b.confirmed.hash(&mut h);
         b.position[0].to_bits().hash(&mut h);
         b.position[1].to_bits().hash(&mut h);
     }

@@ -338,6 +338,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // A confirmation is of what staff saw: another category was not confirmed.
+        if m.category.is_some() && m.confirmed.is_none() {
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET confirmed = 0 WHERE id = ?"),
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
         if let Some(c) = m.confirmed {
             sqlx::query(
                 &self

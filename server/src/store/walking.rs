@@ -63,29 +63,41 @@ impl Store {
         )
     }
 
-    /// Stores a network in one transaction, replacing every stored network whose extent overlaps
-    /// its own (so a re-import of the same file replaces it, and no segment lies twice).
+    /// Stores a network in one transaction, replacing the stored networks of the same source and
+    /// those whose extent lies within its own (a re-import, or a larger extract of the same ground);
+    /// with `overlapping`, also those whose extent only overlaps its own. The caller refuses a partial
+    /// overlap without it (see [`Store::networks`]): two networks on the same ground would put
+    /// segments there twice, unconnected to each other.
     pub async fn replace_network(
         &self,
         source: &str,
         net: &Network,
+        overlapping: bool,
     ) -> Result<NetworkImported, StoreError> {
         let extent = net
             .extent()
             .ok_or(StoreError::Internal("an empty network".into()))?;
         let id = uuid::Uuid::new_v4().to_string();
         let mut tx = self.write_tx().await?;
-        let overlapping: Vec<(String, String)> = sqlx::query_as(&self.backend.sql(
-            "SELECT id, source FROM networks \
-             WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ? ORDER BY source",
-        ))
-        .bind(extent[2])
-        .bind(extent[0])
-        .bind(extent[3])
-        .bind(extent[1])
-        .fetch_all(&mut *tx)
-        .await?;
-        for (old, _) in &overlapping {
+        // Same source, or lying within the new extent; with `overlapping`, meeting it at all.
+        let (x0, y0, x1, y1) = if overlapping {
+            ("max_lon", "max_lat", "min_lon", "min_lat")
+        } else {
+            ("min_lon", "min_lat", "max_lon", "max_lat")
+        };
+        let select = format!(
+            "SELECT id, source FROM networks WHERE source = ? \
+             OR ({x0} >= ? AND {y0} >= ? AND {x1} <= ? AND {y1} <= ?) ORDER BY source"
+        );
+        let replaced: Vec<(String, String)> = sqlx::query_as(&self.backend.sql(&select))
+            .bind(source)
+            .bind(extent[0])
+            .bind(extent[1])
+            .bind(extent[2])
+            .bind(extent[3])
+            .fetch_all(&mut *tx)
+            .await?;
+        for (old, _) in &replaced {
             for table in [
                 "DELETE FROM network_segments WHERE network = ?",
                 "DELETE FROM networks WHERE id = ?",
@@ -139,7 +151,7 @@ impl Store {
         tx.commit().await?;
         Ok(NetworkImported {
             id,
-            replaced: overlapping.into_iter().map(|(_, s)| s).collect(),
+            replaced: replaced.into_iter().map(|(_, s)| s).collect(),
         })
     }
 

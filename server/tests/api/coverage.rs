@@ -221,21 +221,25 @@ async fn walking_times_over_the_imported_network_equal_an_independent_computatio
 }
 
 #[tokio::test]
-async fn a_new_network_import_replaces_the_one_it_overlaps_and_keeps_the_others() {
+async fn a_new_network_import_replaces_its_own_ground_and_refuses_a_partial_overlap() {
     let db = TestDb::fresh().await;
     let data = shared_data().join("network");
     let path = |f: &str| data.join(f).display().to_string();
-    run_ok(
-        &db.url,
-        &["import-network", &path("amsterdam_a10_walk_osm.geojson")],
+    let amsterdam = path("amsterdam_a10_walk_osm.geojson");
+    let watergraafsmeer = path("amsterdam_watergraafsmeer_small.osm.pbf");
+    run_ok(&db.url, &["import-network", &amsterdam]);
+    // Watergraafsmeer reaches beyond the A10 extent: refused, Amsterdam kept.
+    let out = trefpunt(&db.url, &["import-network", &watergraafsmeer]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("partly overlaps the stored network(s) amsterdam_a10_walk_osm.geojson"),
+        "{err}"
     );
-    // Watergraafsmeer lies inside the A10 extent: it replaces Amsterdam (and says so).
+    // Asked for, it replaces Amsterdam (and says so).
     let out = run_ok(
         &db.url,
-        &[
-            "import-network",
-            &path("amsterdam_watergraafsmeer_small.osm.pbf"),
-        ],
+        &["import-network", &watergraafsmeer, "--replace-overlapping"],
     );
     assert!(
         out.contains("replaced  the network from amsterdam_a10_walk_osm.geojson"),
@@ -247,13 +251,18 @@ async fn a_new_network_import_replaces_the_one_it_overlaps_and_keeps_the_others(
         &["import-network", &path("delft_station_small.osm.pbf")],
     );
     assert!(!out.contains("replaced"), "{out}");
-    // Amsterdam again: it replaces Watergraafsmeer, keeps Delft.
+    // Amsterdam again, replacing Watergraafsmeer; then once more: a re-run replaces itself.
     let out = run_ok(
         &db.url,
-        &["import-network", &path("amsterdam_a10_walk_osm.geojson")],
+        &["import-network", &amsterdam, "--replace-overlapping"],
     );
     assert!(
         out.contains("replaced  the network from amsterdam_watergraafsmeer_small.osm.pbf"),
+        "{out}"
+    );
+    let out = run_ok(&db.url, &["import-network", &amsterdam]);
+    assert!(
+        out.contains("replaced  the network from amsterdam_a10_walk_osm.geojson"),
         "{out}"
     );
     let store = server::store::Store::open(&db.url).await.expect("store");
@@ -271,6 +280,45 @@ async fn a_new_network_import_replaces_the_one_it_overlaps_and_keeps_the_others(
             "delft_station_small.osm.pbf"
         ]
     );
+    store.close().await;
+
+    // A file that only partly overlaps a stored network is refused (they would not connect), and
+    // changes nothing; with --replace-overlapping it replaces it.
+    let edge = db.dir.path().join("edge.geojson");
+    std::fs::write(
+        &edge,
+        json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"highway": "footway"},
+            "geometry": {"type": "LineString", "coordinates": [[4.97, 52.36], [4.99, 52.36]]}}]})
+        .to_string(),
+    )
+    .expect("write");
+    let out = trefpunt(&db.url, &["import-network", &edge.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("partly overlaps") && err.contains("amsterdam_a10_walk_osm.geojson"),
+        "{err}"
+    );
+    // Swapped coordinates lie outside the Netherlands: refused, naming the file.
+    let swapped = db.dir.path().join("swapped.geojson");
+    std::fs::write(
+        &swapped,
+        json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"highway": "footway"},
+            "geometry": {"type": "LineString", "coordinates": [[52.63, 4.75], [52.64, 4.75]]}}]})
+        .to_string(),
+    )
+    .expect("write");
+    let out = trefpunt(&db.url, &["import-network", &swapped.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("swapped.geojson") && err.contains("outside the Netherlands"),
+        "{err}"
+    );
+    let store = server::store::Store::open(&db.url).await.expect("store");
+    assert_eq!(store.networks().await.expect("networks").len(), 2);
     store.close().await;
 
     // A bad file changes nothing and names the file.

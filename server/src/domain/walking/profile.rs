@@ -41,10 +41,10 @@ pub const NEAR_M: f64 = 50.0;
 /// The table: which physical barrier costs whom what. Social barriers (cost, language, ...) and those
 /// about the place itself (no toilet, no seating) do not change the way there.
 ///
-/// | barrier            | default      | slow         |
-/// |--------------------|--------------|--------------|
-/// | steps              | +0.5 minute  | impassable   |
-/// | no_ramp            | —            | impassable   |
+/// | barrier            | default      | slow                                      |
+/// |--------------------|--------------|-------------------------------------------|
+/// | steps              | +0.5 minute  | impassable (confirmed), else +10 minutes  |
+/// | no_ramp            | —            | impassable (confirmed), else +10 minutes  |
 /// | narrow_pavement    | —            | +2 minutes   |
 /// | dangerous_crossing | +2 minutes   | +4 minutes   |
 /// | poor_lighting      | +1 minute    | +1 minute    |
@@ -66,12 +66,18 @@ pub fn affects_walking(category: &str) -> bool {
     Profile::ALL.iter().any(|&p| effect(category, p).is_some())
 }
 
-/// A barrier as coverage uses it: its category and public position.
+/// A barrier as coverage uses it: its category, public position, and whether staff confirmed it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Barrier {
     pub category: String,
     pub position: [f64; 2],
+    pub confirmed: bool,
 }
+
+/// What an impassable barrier costs while no staff member has confirmed it: a detour, not a closed
+/// way. Respondent ids are the device's, so k of them may be one person (docs/privacy.md, Known
+/// limits); closing a way takes someone who went and looked.
+pub const UNCONFIRMED_BLOCK_MINUTES: f64 = 10.0;
 
 /// A barrier entry as the store gives it: public position, the residents behind it (author and
 /// "ik ook"), and whether a moderator confirmed it.
@@ -106,9 +112,10 @@ pub fn counted<'a>(reports: impl IntoIterator<Item = Report<'a>>, k: usize) -> V
     groups
         .into_iter()
         .filter(|(_, (who, confirmed, _))| *confirmed || who.len() >= k)
-        .map(|((category, _, _), (_, _, position))| Barrier {
+        .map(|((category, _, _), (_, confirmed, position))| Barrier {
             category: category.to_string(),
             position,
+            confirmed,
         })
         .collect()
 }
@@ -135,8 +142,10 @@ pub fn segment_costs(
         .map(|(s, t)| passes(profile, s.way).then_some(t))
         .collect();
     for b in barriers {
-        let Some(e) = effect(&b.category, profile) else {
-            continue;
+        let e = match effect(&b.category, profile) {
+            None => continue,
+            Some(Effect::Blocked) if !b.confirmed => Effect::Minutes(UNCONFIRMED_BLOCK_MINUTES),
+            Some(e) => e,
         };
         let Some(on) = index.snap(b.position, NEAR_M) else {
             continue;
@@ -198,14 +207,17 @@ mod tests {
         let crossing = Barrier {
             category: "dangerous_crossing".into(),
             position: [4.9007, 52.3702],
+            confirmed: false,
         };
         let no_ramp = Barrier {
             category: "no_ramp".into(),
             position: [4.9007, 52.3702],
+            confirmed: true,
         };
         let social = Barrier {
             category: "costs_money".into(),
             position: [4.9007, 52.3702],
+            confirmed: false,
         };
         let all = [crossing.clone(), no_ramp, social];
         assert_eq!(
@@ -215,6 +227,16 @@ mod tests {
         assert_eq!(
             segment_costs(&n, &idx, Profile::Slow, &all),
             vec![None, None]
+        );
+        // Unconfirmed, an impassable barrier is a detour of 10 minutes.
+        let hearsay = Barrier {
+            confirmed: false,
+            ..all[1].clone()
+        };
+        let slow = segment_costs(&n, &idx, Profile::Slow, &[hearsay]);
+        assert!(
+            (slow[0].unwrap() - (120.0 + 600.0)).abs() < 1e-9,
+            "{slow:?}"
         );
         // Two barriers near one segment add up.
         assert_eq!(
