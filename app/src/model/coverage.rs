@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::insight::{bad, last_value, level_param};
 use super::{BadParam, PLACE_CATEGORIES, PLACE_QUALITIES};
 
 /// Who walks: `default` at 4.5 km/h; `slow` at 3 km/h and never up or down steps (a wheelchair, a
@@ -78,20 +79,10 @@ pub struct CoverageQuery {
     pub barriers: BarrierMode,
 }
 
-fn bad(field: &'static str, message: &'static str) -> BadParam {
-    BadParam { field, message }
-}
-
 impl CoverageQuery {
     /// Reads the question from query pairs; lists may repeat a parameter or separate by commas.
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<CoverageQuery, BadParam> {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(key, v)| key == k && !v.trim().is_empty())
-                .map(|(_, v)| v.trim())
-        };
+        let get = |k: &str| last_value(pairs, k);
         let list = |k: &str| -> Vec<String> {
             let mut v: Vec<String> = pairs
                 .iter()
@@ -105,10 +96,7 @@ impl CoverageQuery {
             v.dedup();
             v
         };
-        let level = get("level").unwrap_or("buurt");
-        if !["gemeente", "wijk", "buurt"].contains(&level) {
-            return Err(bad("level", "must be gemeente, wijk or buurt"));
-        }
+        let level = level_param(pairs)?;
         let gemeente = get("gemeente").ok_or(bad(
             "gemeente",
             "is required: coverage is computed per gemeente (a CBS code such as GM0363)",

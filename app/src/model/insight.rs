@@ -159,25 +159,35 @@ pub struct BadParam {
     pub message: &'static str,
 }
 
-fn bad(field: &'static str, message: &'static str) -> BadParam {
+pub(super) fn bad(field: &'static str, message: &'static str) -> BadParam {
     BadParam { field, message }
+}
+
+/// A query parameter's last non-empty value, trimmed: an empty value is a form's "every" option.
+pub(super) fn last_value<'a>(pairs: &'a [(String, String)], k: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(key, v)| key == k && !v.trim().is_empty())
+        .map(|(_, v)| v.trim())
+}
+
+/// The `level` parameter of the figures: gemeente, wijk or buurt (the default).
+pub(super) fn level_param(pairs: &[(String, String)]) -> Result<&str, BadParam> {
+    let level = last_value(pairs, "level").unwrap_or("buurt");
+    if ["gemeente", "wijk", "buurt"].contains(&level) {
+        Ok(level)
+    } else {
+        Err(bad("level", "must be gemeente, wijk or buurt"))
+    }
 }
 
 impl InsightFilter {
     /// Reads the filter from query pairs; empty values count as absent (a form's "every" option).
     /// Unknown parameters are left to the caller.
     pub fn from_pairs(pairs: &[(String, String)]) -> Result<InsightFilter, BadParam> {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(key, v)| key == k && !v.trim().is_empty())
-                .map(|(_, v)| v.trim())
-        };
-        let level = get("level").unwrap_or("buurt");
-        if !["gemeente", "wijk", "buurt"].contains(&level) {
-            return Err(bad("level", "must be gemeente, wijk or buurt"));
-        }
+        let get = |k: &str| last_value(pairs, k);
+        let level = level_param(pairs)?;
         let kind = get("kind")
             .map(|k| Kind::parse(k).ok_or(bad("kind", "must be place, barrier or wish")))
             .transpose()?;

@@ -266,6 +266,18 @@ struct ListQuery {
 
 pub const MAX_LIST: u32 = 10_000;
 
+/// `?limit=` of the public lists: 1 to [`MAX_LIST`], 1,000 when not given.
+fn limit_param(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit {
+        None => Ok(1000),
+        Some(n @ 1..=MAX_LIST) => Ok(n),
+        Some(_) => Err(ApiError::bad_query(
+            "limit",
+            format!("must be 1 to {MAX_LIST}"),
+        )),
+    }
+}
+
 #[utoipa::path(
     get,
     path = "/submissions",
@@ -284,16 +296,7 @@ async fn list_submissions(
 ) -> Result<Response, ApiError> {
     let bbox = q.bbox.as_deref().map(bbox_param).transpose()?;
     let kind = kind_param(q.kind.as_deref())?;
-    let limit = match q.limit {
-        None => 1000,
-        Some(n @ 1..=MAX_LIST) => n,
-        Some(_) => {
-            return Err(ApiError::bad_query(
-                "limit",
-                format!("must be 1 to {MAX_LIST}"),
-            ))
-        }
-    };
+    let limit = limit_param(q.limit)?;
     let entries = svc
         .public_entries(&EntryFilter { bbox, kind, limit })
         .await?;
@@ -333,16 +336,7 @@ async fn known_places(
     QueryParams(q): QueryParams<PlacesQuery>,
 ) -> Result<Response, ApiError> {
     let bbox = q.bbox.as_deref().map(bbox_param).transpose()?;
-    let limit = match q.limit {
-        None => 1000,
-        Some(n @ 1..=MAX_LIST) => n,
-        Some(_) => {
-            return Err(ApiError::bad_query(
-                "limit",
-                format!("must be 1 to {MAX_LIST}"),
-            ))
-        }
-    };
+    let limit = limit_param(q.limit)?;
     Ok(Json(svc.known_places(bbox, limit).await?).into_response())
 }
 

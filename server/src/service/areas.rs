@@ -34,13 +34,20 @@ impl LoadedAreas {
     }
 }
 
+/// A stored area's shape (GeoJSON text, as `areas.shape` holds it).
+pub fn stored_shape(text: &str) -> Result<geo::MultiPolygon<f64>, String> {
+    serde_json::from_str(text)
+        .map_err(|e| e.to_string())
+        .and_then(|v| geojson_shape(&v))
+}
+
 /// Builds the in-memory index from stored areas; a shape that no longer parses is left out (logged).
 pub fn build_index(stored: Vec<StoredArea>) -> AreaIndex {
     let areas = stored
         .into_iter()
         .filter_map(|a| {
             let level = Level::parse(&a.level)?;
-            let shape = serde_json::from_str(&a.shape).map_err(|e| e.to_string()).and_then(|v| geojson_shape(&v));
+            let shape = stored_shape(&a.shape);
             match shape {
                 Ok(shape) => Some(Area { code: a.code, level, shape }),
                 Err(e) => {

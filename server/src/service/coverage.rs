@@ -219,10 +219,7 @@ impl Service {
                 if a.level != "gemeente" {
                     continue;
                 }
-                let Ok(shape) = serde_json::from_str(&a.shape)
-                    .map_err(|e| e.to_string())
-                    .and_then(|v| crate::import::boundaries::geojson_shape(&v))
-                else {
+                let Ok(shape) = super::areas::stored_shape(&a.shape) else {
                     continue;
                 };
                 let Some(r) = shape.bounding_rect() else {
@@ -333,10 +330,7 @@ impl Service {
             })
             .filter_map(|a| {
                 let level = Level::parse(&a.level)?;
-                let shape = serde_json::from_str(&a.shape)
-                    .map_err(|e| e.to_string())
-                    .and_then(|v| crate::import::boundaries::geojson_shape(&v))
-                    .ok()?;
+                let shape = super::areas::stored_shape(&a.shape).ok()?;
                 Some(AreaInfo {
                     code: a.code,
                     level,
