@@ -569,6 +569,19 @@ async fn coverage_questions_that_cannot_be_answered_say_which_field_and_why() {
     let res = app.get("/api/v1/coverage?gemeente=GM0599").await;
     let body = res.text().await.expect("text");
     assert!(body.contains("network"), "{body}");
+
+    // The coverage page echoes no markup it was given, in a wrong question or a right one.
+    for q in [
+        "gemeente=%3Cscript%3Ealert(1)%3C/script%3E",
+        "gemeente=GM0363&level=%3Cb%3Ex&category=%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E",
+        "gemeente=GM0363&quality=%3Csvg%20onload=alert(1)%3E",
+    ] {
+        let page = app.get_text(&format!("/inzicht/bereik?{q}")).await;
+        for raw in ["<script>alert", "<b>x", "<img src=x", "<svg onload"] {
+            assert!(!page.contains(raw), "{q}: {raw} echoed");
+        }
+        assert!(page.contains("error-summary"), "{q}: the error is shown");
+    }
 }
 
 /// One resident cannot cut an area off: barriers count only on k distinct residents (entries and
