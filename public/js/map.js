@@ -92,6 +92,16 @@
     var renderer = L.canvas({ padding: 0.3 });
     var layer = L.layerGroup().addTo(map);
     var points = [];
+    // `?quality=` of the page: only places with every one of these qualities (the server filters
+    // residents' entries; the municipality's known places are filtered here).
+    var quality = (el.dataset.quality || "").split(",").filter(Boolean);
+    function hasQualities(list) {
+      return quality.every(function (q) { return (list || []).indexOf(q) >= 0; });
+    }
+    // What an entry says beyond its category, in the page's language.
+    function extras(list, prefix) {
+      return (list || []).map(function (x) { return labels[prefix + x] || x; }).join(", ");
+    }
 
     function dot(p) {
       L.circleMarker(p.ll, {
@@ -140,6 +150,7 @@
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (places) {
         places.forEach(function (p) {
+          if (!hasQualities(p.qualities)) return;
           points.push({
             ll: L.latLng(p.location.lat, p.location.lon),
             kind: "known",
@@ -149,7 +160,8 @@
         });
         render();
       }, function () { /* without them, residents' entries still show */ });
-    fetch("/api/v1/submissions?limit=10000", { headers: { Accept: "application/json" } })
+    var query = quality.length ? "&quality=" + encodeURIComponent(quality.join(",")) : "";
+    fetch("/api/v1/submissions?limit=10000" + query, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (entries) {
         entries.forEach(function (e) {
@@ -158,7 +170,9 @@
             ll: L.latLng(e.location.lat, e.location.lon),
             kind: e.kind,
             title: (labels[e.kind] || e.kind) + ": " + (labels[e.kind + "." + e.category] || e.category) +
-              (e.status && e.status !== "received" ? " (" + (labels["status." + e.status] || e.status) + ")" : "")
+              (e.status && e.status !== "received" ? " (" + (labels["status." + e.status] || e.status) + ")" : "") +
+              (e.qualities && e.qualities.length ? " — " + extras(e.qualities, "quality.") : "") +
+              (e.affects && e.affects.length ? " — " + (labels.affects || "") + " " + extras(e.affects, "affects.") : "")
           });
         });
         // Without animation the view is final at once, so the first drawing is for the real zoom.

@@ -4,7 +4,7 @@
 use app::model::{AreaFigure, InsightFilter};
 use serde_json::{json, Value};
 
-use crate::store::{RawRow, StoredArea};
+use crate::store::{EntryDetails, RawRow, StoredArea};
 
 /// One CSV field: quoted when it holds a separator, quote or line break, and prefixed with `'` when a
 /// spreadsheet would take it for a formula (a name such as "=HYPERLINK(...)" in an imported file).
@@ -28,8 +28,15 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 /// Every figure as a row; suppressed figures have empty count, respondents and per_1000.
 pub fn csv(filter: &InsightFilter, figures: &[AreaFigure]) -> String {
     let mut out = String::from(
-        "area_code,area_name,level,kind,category,period,source,campaign,count,respondents,suppressed,per_1000\n",
+        "area_code,area_name,level,kind,category,period,source,campaign,count,respondents,suppressed,\
+         per_1000,affects,quality\n",
     );
+    let affects = filter.affects.as_deref().unwrap_or("all");
+    let quality = if filter.quality.is_empty() {
+        "all".to_string()
+    } else {
+        filter.quality.join(";")
+    };
     let source = filter.source.map_or("all", app::model::Source::as_str);
     let campaign = filter.campaign.as_deref().unwrap_or("all");
     for f in figures {
@@ -46,6 +53,8 @@ pub fn csv(filter: &InsightFilter, figures: &[AreaFigure]) -> String {
             opt(&f.respondents),
             f.suppressed.to_string(),
             opt(&f.per_1000),
+            affects.to_string(),
+            quality.clone(),
         ];
         out.push_str(&row.join(","));
         out.push('\n');
@@ -53,12 +62,21 @@ pub fn csv(filter: &InsightFilter, figures: &[AreaFigure]) -> String {
     out
 }
 
+/// A raw row's details: a place's name and qualities, a barrier's severity and whom it stops.
+fn details(r: &RawRow) -> EntryDetails {
+    app::model::Kind::parse(&r.kind)
+        .map(|k| EntryDetails::read(k, &r.details))
+        .unwrap_or_default()
+}
+
 /// Every entry as a row, for staff: exact positions and free text, never the respondent id.
 pub fn raw_csv(rows: &[RawRow]) -> String {
     let mut out = String::from(
-        "id,created_at,kind,category,lon,lat,gemeente,wijk,buurt,source,campaign,language,status,text\n",
+        "id,created_at,kind,category,lon,lat,gemeente,wijk,buurt,source,campaign,language,status,text,\
+         name,severity,affects,qualities\n",
     );
     for r in rows {
+        let d = details(r);
         let row = [
             field(&r.id),
             field(&r.created_at),
@@ -74,6 +92,10 @@ pub fn raw_csv(rows: &[RawRow]) -> String {
             field(&r.language),
             field(&r.status),
             field(r.text.as_deref().unwrap_or("")),
+            field(d.name.as_deref().unwrap_or("")),
+            opt(&d.severity),
+            field(&d.affects.join(";")),
+            field(&d.qualities.join(";")),
         ];
         out.push_str(&row.join(","));
         out.push('\n');
@@ -87,6 +109,7 @@ pub fn raw_geojson(rows: &[RawRow]) -> String {
         .iter()
         .filter_map(|r| {
             let (lon, lat) = r.lon.zip(r.lat)?;
+            let d = details(r);
             Some(json!({
                 "type": "Feature",
                 "id": r.id,
@@ -95,6 +118,8 @@ pub fn raw_geojson(rows: &[RawRow]) -> String {
                     "id": r.id, "created_at": r.created_at, "kind": r.kind, "category": r.category,
                     "gemeente": r.gemeente, "wijk": r.wijk, "buurt": r.buurt, "source": r.source,
                     "campaign": r.campaign, "language": r.language, "status": r.status, "text": r.text,
+                    "name": d.name, "severity": d.severity, "affects": d.affects,
+                    "qualities": d.qualities,
                 },
             }))
         })

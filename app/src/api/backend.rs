@@ -37,8 +37,13 @@ pub trait Backend: Send + Sync + 'static {
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<Option<crate::model::KioskContext>, BackendError>>;
     fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>>;
-    /// The newest public entries, as the public map shows them.
-    fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>>;
+    /// The newest public entries, as the public map shows them; with qualities, only the places
+    /// that have every one of them.
+    fn recent_entries(
+        &self,
+        limit: u32,
+        quality: Vec<String>,
+    ) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>>;
     /// The staff page's data for the session in this `Cookie` header; `None` when not signed in.
     fn staff_desk(
         &self,

@@ -3,3 +3,4 @@
 pub mod entry_form;
 pub mod layout;
 pub mod map_script;
+pub mod trend_chart;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Kind, Source};
+use super::{Kind, Source, BARRIER_AFFECTS, PLACE_QUALITIES};
 
 /// A calendar period on the release lattice (see `server/src/domain/aggregate.rs` for why periods
 /// are whole months, quarters or years and never free windows).
@@ -138,6 +138,53 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
+/// `affects=` (one group a barrier stops) and `quality=` (places' qualities, comma-separated or
+/// repeated, all required), with the kind they imply: they describe one kind's entries only, so
+/// another kind beside them is a contradiction, not an empty answer.
+#[allow(clippy::type_complexity)]
+fn facet_params(
+    pairs: &[(String, String)],
+    kind: Option<Kind>,
+) -> Result<(Option<Kind>, Option<String>, Vec<String>), BadParam> {
+    let affects = last_value(pairs, "affects")
+        .map(|a| {
+            BARRIER_AFFECTS
+                .iter()
+                .find(|x| **x == a)
+                .map(|x| x.to_string())
+                .ok_or(bad("affects", "is not a group a barrier can stop"))
+        })
+        .transpose()?;
+    let mut quality = Vec::new();
+    for (_, v) in pairs.iter().filter(|(k, _)| k == "quality") {
+        for q in v.split(',').map(str::trim).filter(|q| !q.is_empty()) {
+            let known = PLACE_QUALITIES
+                .iter()
+                .find(|x| **x == q)
+                .ok_or(bad("quality", "is not a quality of a meeting place"))?;
+            quality.push(known.to_string());
+        }
+    }
+    quality.sort();
+    quality.dedup();
+    let kind = match (affects.is_some(), !quality.is_empty(), kind) {
+        (true, true, _) => {
+            return Err(bad(
+                "quality",
+                "is about places, affects about barriers: give one of them",
+            ))
+        }
+        (true, false, None | Some(Kind::Barrier)) => Some(Kind::Barrier),
+        (true, false, Some(_)) => {
+            return Err(bad("affects", "is about barriers only (kind=barrier)"))
+        }
+        (false, true, None | Some(Kind::Place)) => Some(Kind::Place),
+        (false, true, Some(_)) => return Err(bad("quality", "is about places only (kind=place)")),
+        (false, false, k) => k,
+    };
+    Ok((kind, affects, quality))
+}
+
 /// The filters of `GET /api/v1/aggregates`, the exports and the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct InsightFilter {
@@ -150,6 +197,13 @@ pub struct InsightFilter {
     pub source: Option<Source>,
     /// Only areas of this gemeente (a CBS code such as `GM0505`).
     pub gemeente: Option<String>,
+    /// Only barriers that stop this group (one of [`BARRIER_AFFECTS`]); implies kind barrier.
+    #[serde(default)]
+    pub affects: Option<String>,
+    /// Only places with every one of these qualities ([`PLACE_QUALITIES`], sorted, no repeats);
+    /// implies kind place.
+    #[serde(default)]
+    pub quality: Vec<String>,
 }
 
 /// A query parameter that is wrong, and why (answered with 400 by the API).
@@ -234,6 +288,12 @@ impl InsightFilter {
                 "must be a CBS gemeente code such as GM0505",
             ));
         }
+        let (kind, affects, quality) = facet_params(pairs, kind)?;
+        if let (Some(k), Some(c)) = (kind, &category) {
+            if !k.categories().contains(&c.as_str()) {
+                return Err(bad("category", "is not a category of this kind"));
+            }
+        }
         Ok(InsightFilter {
             level: level.to_string(),
             kind,
@@ -242,6 +302,8 @@ impl InsightFilter {
             period,
             source,
             gemeente,
+            affects,
+            quality,
         })
     }
 
@@ -265,6 +327,12 @@ impl InsightFilter {
         }
         if let Some(g) = &self.gemeente {
             out.push(("gemeente", g.clone()));
+        }
+        if let Some(a) = &self.affects {
+            out.push(("affects", a.clone()));
+        }
+        if !self.quality.is_empty() {
+            out.push(("quality", self.quality.join(",")));
         }
         out
     }
@@ -336,6 +404,12 @@ pub struct InsightOverview {
     pub gemeenten: Vec<AreaSummary>,
     /// The CBS year of the boundaries.
     pub year: Option<i64>,
+    /// The gemeente the trend is about: the one chosen, or the only one with entries.
+    #[serde(default)]
+    pub trend_area: Option<AreaSummary>,
+    /// That gemeente's figures per month under the filter (everything and each kind).
+    #[serde(default)]
+    pub trend: Vec<(Period, AreaFigure)>,
 }
 
 impl InsightOverview {
@@ -361,12 +435,27 @@ pub struct AreaProfile {
     pub figures: Vec<AreaFigure>,
     /// Wishes that offer a talent (everything for the area).
     pub talents: Option<AreaFigure>,
-    /// Everything per month, oldest first.
+    /// Per month, oldest first: everything, and each kind with entries.
     pub months: Vec<(Period, AreaFigure)>,
+    /// Barriers by the group they stop (every group of [`super::BARRIER_AFFECTS`]).
+    #[serde(default)]
+    pub barrier_groups: Vec<FacetFigure>,
+    /// Barriers by severity ("1" to "3").
+    #[serde(default)]
+    pub severity: Vec<FacetFigure>,
     pub places: Vec<PlaceSummary>,
     /// Respondents per CBS age band against the population.
     #[serde(default)]
     pub representation: Option<Representation>,
+}
+
+/// The barriers (or places) of an area whose details say one thing (a group they stop, a severity):
+/// their figure as a kind, and per category with entries. Protected as every figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FacetFigure {
+    pub facet: String,
+    pub total: AreaFigure,
+    pub categories: Vec<AreaFigure>,
 }
 
 /// One CBS age band: respondents (null when suppressed) and the shares of respondents and of
@@ -428,6 +517,45 @@ mod tests {
             .filter_map(|kv| kv.split_once('='))
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn affects_and_quality_imply_their_kind_and_refuse_contradictions() {
+        let f = InsightFilter::from_pairs(&pairs("affects=wheelchair_walker")).unwrap();
+        assert_eq!(
+            (f.kind, f.affects.as_deref()),
+            (Some(Kind::Barrier), Some("wheelchair_walker"))
+        );
+        let f = InsightFilter::from_pairs(&pairs(
+            "quality=open_evenings_weekends,free&quality=free&kind=place",
+        ))
+        .unwrap();
+        assert_eq!(f.kind, Some(Kind::Place));
+        assert_eq!(f.quality, ["free", "open_evenings_weekends"]);
+        // The filter survives a round trip through links.
+        let back: Vec<(String, String)> = f
+            .to_pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        assert_eq!(InsightFilter::from_pairs(&back).unwrap(), f);
+        for (q, field) in [
+            ("affects=aliens", "affects"),
+            ("affects=elderly&kind=wish", "affects"),
+            ("quality=cheap", "quality"),
+            ("quality=free&kind=barrier", "quality"),
+            ("quality=free&affects=elderly", "quality"),
+            ("affects=elderly&category=library", "category"),
+        ] {
+            assert_eq!(
+                InsightFilter::from_pairs(&pairs(q)).unwrap_err().field,
+                field,
+                "{q}"
+            );
+        }
+        // An empty value is a form's "every" option.
+        let f = InsightFilter::from_pairs(&pairs("affects=&quality=")).unwrap();
+        assert_eq!((f.kind, f.affects, f.quality.len()), (None, None, 0));
     }
 
     #[test]

@@ -192,6 +192,14 @@ pub struct PublicEntry {
     pub location: Option<Location>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub qualities: Vec<String>,
+    /// A barrier's severity: 1 (a nuisance) to 3 (it stops people). Public: it describes the
+    /// barrier, and the figures by severity count these entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 3))]
+    pub severity: Option<u8>,
+    /// Whom a barrier stops ([`super::BARRIER_AFFECTS`]). Public, as the severity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affects: Vec<String>,
     /// The month it was made (`YYYY-MM`), never the day: a day or a time would link one visit's
     /// entries (a place shown exactly, and the barrier made a minute later).
     #[cfg_attr(feature = "ssr", schema(pattern = "^[0-9]{4}-[0-9]{2}$"))]

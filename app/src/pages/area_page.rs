@@ -3,9 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::area_profile;
+use crate::components::trend_chart::TrendChart;
 use crate::i18n::*;
 use crate::labels;
-use crate::model::{AreaFigure, AreaProfile, InsightFilter, Kind, PLACE_QUALITIES};
+use crate::model::{AreaFigure, AreaProfile, FacetFigure, InsightFilter, Kind, PLACE_QUALITIES};
 
 /// `/inzicht/gebied/{code}`: one area's profile. The period and campaign of the dashboard
 /// carry over through the query string.
@@ -72,6 +73,20 @@ fn Profile(p: AreaProfile) -> impl IntoView {
             {p.year.map(|y| view! { <dt>"CBS"</dt><dd>{y}</dd> })}
         </dl>
         <TopicTable kind=Kind::Barrier title=t_string!(i18n, profile_barriers).to_string() figures=p.figures.clone() />
+        <BarrierFacets
+            id="groups"
+            title=t_string!(i18n, profile_groups).to_string()
+            intro=t_string!(i18n, profile_groups_text).to_string()
+            first_col=t_string!(i18n, col_group).to_string()
+            rows=p.barrier_groups.clone()
+        />
+        <BarrierFacets
+            id="severity"
+            title=t_string!(i18n, profile_severity).to_string()
+            intro=t_string!(i18n, profile_severity_text).to_string()
+            first_col=t_string!(i18n, col_severity).to_string()
+            rows=p.severity.clone()
+        />
         <TopicTable kind=Kind::Wish title=t_string!(i18n, profile_wishes).to_string() figures=p.figures.clone() />
         <section aria-labelledby="talents">
             <h2 id="talents">{t!(i18n, profile_talents)}</h2>
@@ -93,27 +108,7 @@ fn Profile(p: AreaProfile) -> impl IntoView {
         }}
         <section aria-labelledby="time">
             <h2 id="time">{t!(i18n, profile_time)}</h2>
-            {if p.months.is_empty() {
-                view! { <p>{t!(i18n, profile_none)}</p> }.into_any()
-            } else {
-                let rows = p.months.iter().map(|(m, f)| view! {
-                    <tr>
-                        <th scope="row">{labels::period(l, *m)}</th>
-                        <td class="num">{labels::figure(l, f.count)}</td>
-                        <td class="num">{labels::figure(l, f.respondents)}</td>
-                    </tr>
-                }).collect_view();
-                view! {
-                    <table>
-                        <thead><tr>
-                            <th scope="col">{t!(i18n, col_month)}</th>
-                            <th scope="col">{t!(i18n, col_count)}</th>
-                            <th scope="col">{t!(i18n, col_respondents)}</th>
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                }.into_any()
-            }}
+            <TrendChart figures=p.months.clone() id="profile-trend" />
         </section>
     }
 }
@@ -190,6 +185,75 @@ fn WalkingCoverage(code: String) -> impl IntoView {
                     })
                 }}
             </Suspense>
+        </section>
+    }
+}
+
+/// The area's barriers by a detail (the group they stop, or their severity): how many, from how
+/// many residents, and the categories behind them, most first. Groups without barriers are listed
+/// too (0), so "nobody reported a barrier for wheelchair users here" can be read.
+#[component]
+fn BarrierFacets(
+    id: &'static str,
+    title: String,
+    intro: String,
+    first_col: String,
+    rows: Vec<FacetFigure>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let name = move |facet: &str| match facet {
+        "1" => t_string!(i18n, sev_1).to_string(),
+        "2" => t_string!(i18n, sev_2).to_string(),
+        "3" => t_string!(i18n, sev_3).to_string(),
+        group => labels::affects(l, group),
+    };
+    let body = rows
+        .into_iter()
+        .map(|r| {
+            let mostly = r
+                .categories
+                .iter()
+                .filter(|c| !c.suppressed && c.count.unwrap_or(0) > 0)
+                .take(3)
+                .map(|c| {
+                    format!(
+                        "{} ({})",
+                        labels::category(
+                            l,
+                            Kind::Barrier,
+                            c.category.as_deref().unwrap_or_default()
+                        ),
+                        labels::figure(l, c.count)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <tr class:suppressed=r.total.suppressed data-facet=r.facet.clone()>
+                    <th scope="row">{name(&r.facet)}</th>
+                    <td class="num">{labels::figure(l, r.total.count)}</td>
+                    <td class="num">{labels::figure(l, r.total.respondents)}</td>
+                    <td>{mostly}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let heading = format!("{id}-title");
+    let labelled_by = heading.clone();
+    view! {
+        <section aria-labelledby=labelled_by id=id>
+            <h2 id=heading>{title}</h2>
+            <p>{intro}</p>
+            <table>
+                <thead><tr>
+                    <th scope="col">{first_col}</th>
+                    <th scope="col">{t!(i18n, col_count)}</th>
+                    <th scope="col">{t!(i18n, col_respondents)}</th>
+                    <th scope="col">{t!(i18n, col_mostly)}</th>
+                </tr></thead>
+                <tbody>{body}</tbody>
+            </table>
         </section>
     }
 }

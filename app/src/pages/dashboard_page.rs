@@ -208,7 +208,7 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
     }
     // The density layer takes the filters that are public per entry: not campaign or source.
     for (k, v) in f.to_pairs() {
-        if k == "period" {
+        if ["period", "affects", "quality"].contains(&k) {
             heat.push((k, v));
         }
     }
@@ -278,6 +278,7 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
                 </section>
                 </div>
                 <AreaTable o=o.clone() view_state=view_state.clone() />
+                <Trend o=o.clone() />
                 <section aria-labelledby="export-title">
                     <h2 id="export-title">{t!(i18n, export_title)}</h2>
                     <ul class="exports">
@@ -287,6 +288,24 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
                 </section>
             }.into_any()
         }}
+    }
+}
+
+/// Entries per month of one gemeente under the filter, as a chart and a table.
+#[component]
+fn Trend(o: InsightOverview) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section aria-labelledby="trend-title">
+            <h2 id="trend-title">{t!(i18n, insight_trend)}</h2>
+            {match o.trend_area {
+                Some(a) => view! {
+                    <p>{t!(i18n, insight_trend_of, area = a.label())}</p>
+                    <crate::components::trend_chart::TrendChart figures=o.trend id="insight-trend" />
+                }.into_any(),
+                None => view! { <p>{t!(i18n, insight_trend_choose)}</p> }.into_any(),
+            }}
+        </section>
     }
 }
 
@@ -352,6 +371,30 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
             )
         })
         .collect_view();
+    let groups = crate::model::BARRIER_AFFECTS
+        .iter()
+        .map(|g| {
+            opt(
+                g.to_string(),
+                labels::affects(l, g),
+                f.affects.as_deref() == Some(*g),
+            )
+        })
+        .collect_view();
+    let qualities = crate::model::PLACE_QUALITIES
+        .iter()
+        .map(|q| {
+            let id = format!("f-quality-{q}");
+            let label_for = id.clone();
+            let checked = f.quality.iter().any(|x| x == q);
+            view! {
+                <label class="check" for=label_for>
+                    <input type="checkbox" id=id name="quality" value=*q checked=checked />
+                    {labels::quality(l, q)}
+                </label>
+            }
+        })
+        .collect_view();
     let per_1000 = view_state.measure == Measure::Per1000 && has_population;
     view! {
         <form class="filters" method="get" action="/inzicht" aria-labelledby="filters-title">
@@ -378,6 +421,12 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
                         {categories}
                     </select>
                 </div>
+                <div class="field"><label for="f-affects">{t!(i18n, f_affects)}</label>
+                    <select id="f-affects" name="affects">
+                        <option value="">{t!(i18n, f_all_groups)}</option>
+                        {groups}
+                    </select>
+                </div>
                 <div class="field"><label for="f-period">{t!(i18n, f_period)}</label>
                     <select id="f-period" name="period">
                         <option value="">{t!(i18n, f_all_time)}</option>
@@ -397,6 +446,10 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
                     </select>
                 </div>
             </div>
+            <fieldset class="qualities">
+                <legend>{t!(i18n, f_quality)}</legend>
+                {qualities}
+            </fieldset>
             <button type="submit" class="button">{t!(i18n, f_apply)}</button>
         </form>
     }

@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::recent_entries;
 use crate::i18n::*;
 use crate::labels;
-use crate::model::{Kind, PublicEntry};
+use crate::model::{Kind, PublicEntry, PLACE_QUALITIES};
 
 /// The public map of what residents added, and the same as a list (for screen readers and for
 /// browsers without JavaScript).
@@ -12,7 +13,32 @@ use crate::model::{Kind, PublicEntry};
 pub fn MapPage() -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
-    let recent = Resource::new_blocking(|| (), |()| recent_entries(50));
+    // `?quality=` (repeated): only the places with every one of these qualities, on the map and in
+    // the list; unknown words are left out (the API would refuse them).
+    let quality: Vec<String> = use_query_map()
+        .get_untracked()
+        .into_iter()
+        .filter(|(k, _)| k == "quality")
+        .flat_map(|(_, v)| v.split(',').map(str::to_string).collect::<Vec<_>>())
+        .filter(|q| PLACE_QUALITIES.contains(&q.as_str()))
+        .collect();
+    let wanted = quality.clone();
+    let recent = Resource::new_blocking(move || wanted.clone(), |q| recent_entries(50, q));
+    let filter_boxes = PLACE_QUALITIES
+        .iter()
+        .map(|q| {
+            let id = format!("m-quality-{q}");
+            let label_for = id.clone();
+            let checked = quality.iter().any(|x| x == q);
+            view! {
+                <label class="check" for=label_for>
+                    <input type="checkbox" id=id name="quality" value=*q checked=checked />
+                    {labels::quality(l, q)}
+                </label>
+            }
+        })
+        .collect_view();
+    let data_quality = quality.join(",");
     // The map script draws the markers; it gets the translated labels from here.
     let map_labels = move || {
         let mut m = serde_json::Map::new();
@@ -31,6 +57,16 @@ pub fn MapPage() -> impl IntoView {
                 );
             }
         }
+        for q in PLACE_QUALITIES {
+            m.insert(format!("quality.{q}"), labels::quality(l, q).into());
+        }
+        for a in crate::model::BARRIER_AFFECTS {
+            m.insert(format!("affects.{a}"), labels::affects(l, a).into());
+        }
+        m.insert(
+            "affects".into(),
+            t_string!(i18n, map_affects).to_string().into(),
+        );
         m.insert(
             "known".into(),
             t_string!(i18n, map_known_place).to_string().into(),
@@ -41,10 +77,18 @@ pub fn MapPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, map_title).to_string() />
         <h1>{t!(i18n, map_title)}</h1>
         <p>{t!(i18n, map_intro)}</p>
+        <form class="filters map-filter" method="get" action="/kaart">
+            <fieldset class="qualities">
+                <legend>{t!(i18n, map_quality)}</legend>
+                {filter_boxes}
+            </fieldset>
+            <button type="submit" class="button secondary">{t!(i18n, f_apply)}</button>
+        </form>
         <div class="js-only">
             <div
                 class="map public-map"
                 data-map="public"
+                data-quality=data_quality
                 data-labels=map_labels
                 tabindex="0"
                 role="region"
@@ -82,11 +126,21 @@ fn EntryTable(list: Vec<PublicEntry>) -> impl IntoView {
         .into_iter()
         .map(|e| {
             let month = labels::month(l, &e.month);
-            let place = if e.location.is_none() {
+            let mut place = if e.location.is_none() {
                 format!(" ({})", t_string!(i18n, map_no_position))
             } else {
                 String::new()
             };
+            // What the entry says beyond its category: a place's qualities, whom a barrier stops.
+            let details: Vec<String> = e
+                .qualities
+                .iter()
+                .map(|q| labels::quality(l, q))
+                .chain(e.affects.iter().map(|a| labels::affects(l, a)))
+                .collect();
+            if !details.is_empty() {
+                place.push_str(&format!(" — {}", details.join(", ")));
+            }
             view! {
                 <tr>
                     <td>{labels::kind(l, e.kind)}</td>

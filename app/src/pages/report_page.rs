@@ -67,6 +67,22 @@ fn Report(e: PublicEntry) -> impl IntoView {
             <dt>{t!(i18n, map_col_kind)}</dt><dd>{labels::kind(l, e.kind)}</dd>
             <dt>{t!(i18n, map_col_what)}</dt><dd>{labels::category(l, e.kind, &e.category)}</dd>
             <dt>{t!(i18n, report_when)}</dt><dd><time datetime=e.month.clone()>{month}</time></dd>
+            {(!e.qualities.is_empty()).then(|| view! {
+                <dt>{t!(i18n, profile_qualities)}</dt>
+                <dd>{e.qualities.iter().map(|q| labels::quality(l, q)).collect::<Vec<_>>().join(", ")}</dd>
+            })}
+            {e.severity.map(|s| view! {
+                <dt>{t!(i18n, col_severity)}</dt>
+                <dd>{match s {
+                    1 => t_string!(i18n, sev_1).to_string(),
+                    2 => t_string!(i18n, sev_2).to_string(),
+                    _ => t_string!(i18n, sev_3).to_string(),
+                }}</dd>
+            })}
+            {(!e.affects.is_empty()).then(|| view! {
+                <dt>{t!(i18n, map_affects)}</dt>
+                <dd>{e.affects.iter().map(|a| labels::affects(l, a)).collect::<Vec<_>>().join(", ")}</dd>
+            })}
         </dl>
         {e.photo.clone().map(|src| view! {
             <figure class="entry-photo"><img src=src alt=t_string!(i18n, report_photo_alt) width="480" /></figure>

@@ -68,6 +68,63 @@ pub struct Record {
     pub respondent: String,
     /// The respondent's key ([`super::cell_key::CellKeys`]).
     pub respondent_key: u32,
+    /// What its details say that figures may be narrowed by ([`facets`]).
+    pub facets: u32,
+}
+
+/// Where a barrier's groups ([`app::model::BARRIER_AFFECTS`]) start in [`facets`].
+const AFFECTS_BIT: u32 = 0;
+/// Where a place's qualities ([`app::model::PLACE_QUALITIES`]) start.
+const QUALITY_BIT: u32 = 12;
+/// Where a barrier's severity (1 to 3) starts.
+const SEVERITY_BIT: u32 = 24;
+
+/// The details of an entry that figures may be narrowed by, as bits: the groups a barrier stops,
+/// its severity, and a place's qualities. Each is public per entry (the map shows it), so a figure
+/// narrowed by them stays a count of what the public list shows. Unknown words give no bit.
+pub fn facets(kind: Kind, affects: &[&str], severity: Option<u8>, qualities: &[&str]) -> u32 {
+    let bits = |list: &[&str], of: &[&str], from: u32| {
+        list.iter()
+            .filter_map(|w| of.iter().position(|x| x == w))
+            .fold(0u32, |acc, i| acc | 1 << (from + i as u32))
+    };
+    match kind {
+        Kind::Barrier => {
+            bits(affects, app::model::BARRIER_AFFECTS, AFFECTS_BIT)
+                | severity
+                    .filter(|s| (1..=3).contains(s))
+                    .map_or(0, |s| 1 << (SEVERITY_BIT + u32::from(s) - 1))
+        }
+        Kind::Place => bits(qualities, app::model::PLACE_QUALITIES, QUALITY_BIT),
+        Kind::Wish => 0,
+    }
+}
+
+/// The bits an entry must all have to be counted under a filter's `affects`, `quality` and
+/// severity (`0`: every entry). Unknown words (refused by the filter before) match nothing.
+pub fn facet_mask(affects: Option<&str>, severity: Option<u8>, quality: &[String]) -> u32 {
+    let kind = if affects.is_some() || severity.is_some() {
+        Kind::Barrier
+    } else {
+        Kind::Place
+    };
+    let quality: Vec<&str> = quality.iter().map(String::as_str).collect();
+    let mask = facets(kind, affects.as_slice(), severity, &quality);
+    let asked = affects.is_some() || severity.is_some() || !quality.is_empty();
+    if asked && mask == 0 {
+        u32::MAX
+    } else {
+        mask
+    }
+}
+
+/// The records a facet mask keeps (every record for `0`).
+pub fn with_facets(records: &[Record], mask: u32) -> Vec<Record> {
+    records
+        .iter()
+        .filter(|r| mask != 0 && r.facets & mask == mask)
+        .cloned()
+        .collect()
 }
 
 /// A topic: everything, one kind, or one category of a kind.
@@ -384,6 +441,11 @@ impl Table {
         out
     }
 
+    /// The gemeente the table is of.
+    pub fn gemeente(&self) -> &str {
+        &self.areas[0].code
+    }
+
     /// Cells in the table (for benchmarks and tests).
     pub fn len(&self) -> usize {
         self.cells.len()
@@ -563,7 +625,56 @@ mod tests {
             month: Period::parse(month).expect("a month"),
             respondent: respondent.to_string(),
             respondent_key: keys().respondent(respondent),
+            facets: 0,
         }
+    }
+
+    #[test]
+    fn facets_keep_the_entries_that_say_so_and_nothing_else() {
+        let wheelchair = facets(
+            Kind::Barrier,
+            &["wheelchair_walker", "elderly"],
+            Some(3),
+            &[],
+        );
+        let children = facets(Kind::Barrier, &["children"], Some(1), &[]);
+        let evening_free = facets(Kind::Place, &[], None, &["free", "open_evenings_weekends"]);
+        let mut records = vec![
+            rec("BU05050101", "steps", "2026-03", "a"),
+            rec("BU05050101", "steps", "2026-03", "b"),
+            rec("BU05050101", "steps", "2026-03", "c"),
+        ];
+        records[0].facets = wheelchair;
+        records[1].facets = children;
+        records[2].kind = Kind::Place;
+        records[2].category = "library".into();
+        records[2].facets = evening_free;
+        let ids = |mask| -> Vec<String> {
+            with_facets(&records, mask)
+                .into_iter()
+                .map(|r| r.respondent)
+                .collect()
+        };
+        assert_eq!(ids(facet_mask(Some("wheelchair_walker"), None, &[])), ["a"]);
+        assert_eq!(ids(facet_mask(Some("elderly"), Some(3), &[])), ["a"]);
+        assert_eq!(ids(facet_mask(None, Some(1), &[])), ["b"]);
+        assert_eq!(ids(facet_mask(None, Some(2), &[])), Vec::<String>::new());
+        assert_eq!(ids(facet_mask(None, None, &["free".into()])), ["c"]);
+        let both = ["free".to_string(), "open_evenings_weekends".to_string()];
+        assert_eq!(ids(facet_mask(None, None, &both)), ["c"]);
+        assert_eq!(
+            ids(facet_mask(None, None, &["toilet".into()])),
+            Vec::<String>::new()
+        );
+        // A word the filter does not know matches nothing, never everything.
+        assert_eq!(
+            ids(facet_mask(Some("aliens"), None, &[])),
+            Vec::<String>::new()
+        );
+        // A place's qualities never pass for a barrier's groups, nor a severity out of range.
+        assert_eq!(facets(Kind::Place, &["children"], Some(2), &[]), 0);
+        assert_eq!(facets(Kind::Barrier, &[], Some(4), &["free"]), 0);
+        assert_eq!(facets(Kind::Wish, &["children"], Some(1), &["free"]), 0);
     }
 
     fn sel(level: Level, period: Period) -> Selection {

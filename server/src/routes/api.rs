@@ -260,6 +260,13 @@ struct ListQuery {
     bbox: Option<String>,
     #[param(value_type = Option<Kind>)]
     kind: Option<String>,
+    /// only places with every one of these qualities, comma-separated (free,
+    /// open_evenings_weekends); implies kind=place
+    #[param(
+        pattern = "^[a-z_]+(,[a-z_]+)*$",
+        example = "free,open_evenings_weekends"
+    )]
+    quality: Option<String>,
     #[param(minimum = 1, maximum = 10000, default = 1000)]
     limit: Option<u32>,
 }
@@ -297,8 +304,26 @@ async fn list_submissions(
     let bbox = q.bbox.as_deref().map(bbox_param).transpose()?;
     let kind = kind_param(q.kind.as_deref())?;
     let limit = limit_param(q.limit)?;
+    // The figures' rules for qualities: known words, all required, places only.
+    let pairs: Vec<(String, String)> = q
+        .quality
+        .map(|v| vec![("quality".to_string(), v)])
+        .unwrap_or_default();
+    let facets =
+        InsightFilter::from_pairs(&pairs).map_err(|e| ApiError::bad_query(e.field, e.message))?;
+    if !facets.quality.is_empty() && kind.is_some_and(|k| k != Kind::Place) {
+        return Err(ApiError::bad_query(
+            "quality",
+            "is about places only (kind=place)",
+        ));
+    }
     let entries = svc
-        .public_entries(&EntryFilter { bbox, kind, limit })
+        .public_entries(&EntryFilter {
+            bbox,
+            kind,
+            quality: facets.quality,
+            limit,
+        })
         .await?;
     Ok(Json(entries).into_response())
 }
@@ -434,7 +459,8 @@ async fn areas(
 
 /// The parameters the aggregate routes take.
 const INSIGHT_PARAMS: &[&str] = &[
-    "level", "kind", "category", "campaign", "period", "from", "to", "source", "gemeente", "raw",
+    "level", "kind", "category", "campaign", "period", "from", "to", "source", "gemeente",
+    "affects", "quality", "raw",
 ];
 
 /// Reads the aggregate filter (unknown parameters are refused).
@@ -663,7 +689,9 @@ async fn export_geojson(
 /// entry anyway (kind, category, month: the public list shows them). Campaign and source are not:
 /// which campaign or channel an entry at a spot came from is not public, and a density by them
 /// would tell it.
-const HEATMAP_PARAMS: &[&str] = &["bbox", "size", "kind", "category", "period", "from", "to"];
+const HEATMAP_PARAMS: &[&str] = &[
+    "bbox", "size", "kind", "category", "period", "from", "to", "affects", "quality",
+];
 
 /// A density grid (JSON) of entries in `bbox`, `size` cells wide, narrowed by the aggregate filters;
 /// cells resting on fewer than k respondents are zeroed before the blur.
@@ -672,7 +700,8 @@ const HEATMAP_PARAMS: &[&str] = &["bbox", "size", "kind", "category", "period", 
     path = "/heatmap",
     operation_id = "heatmap",
     summary = "Density grid of entries; cells resting on fewer than k (5) respondents are zeroed before the blur",
-    description = "Filters are those public per entry anyway (kind, category, period): the density \
+    description = "Filters are those public per entry anyway (kind, category, period, the groups a \
+                   barrier stops, a place's qualities): the density \
                    says nothing the public list does not, except where fewer than k residents made \
                    the entries of a cell (zeroed).",
     params(HeatmapParams, PublicFilterParams),

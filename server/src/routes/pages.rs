@@ -266,10 +266,20 @@ impl Backend for Service {
         })
     }
 
-    fn recent_entries(&self, limit: u32) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
+    fn recent_entries(
+        &self,
+        limit: u32,
+        quality: Vec<String>,
+    ) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
         Box::pin(async move {
+            // Words the filter does not know were dropped by the page (as the API refuses them).
+            let quality = quality
+                .into_iter()
+                .filter(|q| app::model::PLACE_QUALITIES.contains(&q.as_str()))
+                .collect();
             self.public_entries(&EntryFilter {
                 limit,
+                quality,
                 ..Default::default()
             })
             .await

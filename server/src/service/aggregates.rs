@@ -5,22 +5,64 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use app::model::{
-    AreaFigure, AreaProfile, AreaSummary, InsightFilter, InsightOverview, Kind, Period,
-    PlaceSummary,
+    AreaFigure, AreaProfile, AreaSummary, FacetFigure, InsightFilter, InsightOverview, Kind,
+    Period, PlaceSummary,
 };
 use rustc_hash::FxHashMap;
 
-use crate::domain::aggregate::{release_tree, AreaCount, Figure, Selection, Table, Topic};
+use crate::domain::aggregate::{
+    facet_mask, release_tree, with_facets, AreaCount, Figure, Record, Selection, Table, Topic,
+};
 use crate::domain::areas::{cbs_level, cbs_parent, Level};
 use crate::domain::calendar::dutch_month;
 use crate::domain::privacy::DEFAULT_K;
 use crate::service::Service;
 use crate::store::{AreaFacts, StoreError};
 
-/// One gemeente's tables: every entry, and the wishes offering a talent per area (all time).
+/// One gemeente's tables: every entry, and the wishes offering a talent per area (all time); and,
+/// built when first asked, the tables of the entries whose details say something (the barriers
+/// that stop a group, of a severity, the places with some qualities).
 pub struct Tables {
-    all: Table,
+    all: Arc<Table>,
     talents: Vec<AreaCount>,
+    /// The barriers and places with details to narrow by, for the narrowed tables.
+    detailed: Vec<Record>,
+    k: u64,
+    narrowed: Mutex<FxHashMap<u32, Arc<Table>>>,
+}
+
+impl Tables {
+    /// The table of the entries a [`facet_mask`] keeps (`0`: every entry). At most one per group,
+    /// severity and set of qualities: a bounded number per gemeente and revision.
+    fn narrowed(&self, mask: u32) -> Arc<Table> {
+        if mask == 0 {
+            return self.all.clone();
+        }
+        if let Some(t) = self
+            .narrowed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&mask)
+        {
+            return t.clone();
+        }
+        let code = self.all.gemeente().to_string();
+        let table = Arc::new(Table::build(
+            &code,
+            &with_facets(&self.detailed, mask),
+            self.k,
+        ));
+        self.narrowed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(mask, table.clone());
+        table
+    }
+
+    /// The table a filter's `affects` and `quality` select.
+    fn of(&self, f: &InsightFilter) -> Arc<Table> {
+        self.narrowed(facet_mask(f.affects.as_deref(), None, &f.quality))
+    }
 }
 
 /// Area names and inhabitants, with the version of the areas and key figures they were read at.
@@ -89,6 +131,47 @@ fn summary(code: &str, facts: &Facts) -> AreaSummary {
         name: f.and_then(|f| f.name.clone()),
         population: f.and_then(|f| f.population),
     }
+}
+
+/// The figures of one area per month of `months` within the selection's period, oldest first:
+/// everything, and each kind with entries (what the trend chart draws). The same released cells as
+/// `/aggregates` with `period=` that month.
+fn month_series(
+    table: &Table,
+    sel: &Selection,
+    code: &str,
+    months: &[Period],
+    facts: &Facts,
+) -> Vec<(Period, AreaFigure)> {
+    let within = |p: Period| {
+        let mut q = Some(p);
+        std::iter::from_fn(|| {
+            let cur = q?;
+            q = cur.parent();
+            Some(cur)
+        })
+        .any(|x| x == sel.period)
+    };
+    let mut out: Vec<(Period, AreaFigure)> = months
+        .iter()
+        .filter(|p| matches!(p, Period::Month(..)) && (sel.period == Period::All || within(**p)))
+        .flat_map(|p| {
+            let month = Selection {
+                period: *p,
+                kind: None,
+                category: None,
+                ..sel.clone()
+            };
+            table
+                .select(&month)
+                .into_iter()
+                .filter(|x| x.area == code && matches!(x.topic, Topic::All | Topic::Kind(_)))
+                .map(|x| (*p, area_figure(x, facts)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort_by_key(|(p, f)| (*p, kind_order(f.kind)));
+    out
 }
 
 /// "Every kind" first, then the kinds in catalog order.
@@ -170,9 +253,13 @@ impl Service {
         let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
         // Building is CPU work (milliseconds per thousand entries): keep it off the async workers.
         let tables = tokio::task::spawn_blocking(move || {
+            let all = Table::build(&code, &records.all, k);
             Arc::new(Tables {
-                all: Table::build(&code, &records.all, k),
                 talents: release_tree(&code, &records.talents, k),
+                detailed: records.all.into_iter().filter(|r| r.facets != 0).collect(),
+                k,
+                narrowed: Mutex::default(),
+                all: Arc::new(all),
             })
         })
         .await
@@ -252,7 +339,7 @@ impl Service {
             let tables = self.tables(&gemeente, revision).await?;
             out.extend(
                 tables
-                    .all
+                    .of(f)
                     .select(&sel)
                     .into_iter()
                     .map(|fig| area_figure(fig, facts)),
@@ -307,7 +394,25 @@ impl Service {
             .collect();
         let mut areas = areas;
         areas.sort_by(|a, b| a.code.cmp(&b.code));
+        // The trend is one gemeente's (no figure spans two): the one chosen, or the only one.
+        let revisions = self.store.revisions().await?;
+        let one = match (&f.gemeente, revisions.as_slice()) {
+            (Some(g), _) => revisions.iter().find(|(r, _)| r == g),
+            (None, [only]) => Some(only),
+            _ => None,
+        };
+        let (trend_area, trend) = match (one, Level::parse(&f.level)) {
+            (Some((g, revision)), Some(_)) => {
+                let tables = self.tables(g, *revision).await?;
+                let sel = selection(f, Level::Gemeente);
+                let months = month_series(&tables.of(f), &sel, g, &self.periods().await?, &facts);
+                (Some(summary(g, &facts)), months)
+            }
+            _ => (None, Vec::new()),
+        };
         Ok(InsightOverview {
+            trend_area,
+            trend,
             year: facts.values().filter_map(|a| a.year).max(),
             areas,
             figures,
@@ -355,13 +460,17 @@ impl Service {
             .await?
             .into_iter()
             .find(|(g, _)| Some(g) == gemeente.as_ref());
+        // The profile is about every topic; the groups and severities have a section of their own.
         let every = InsightFilter {
             level: level.as_str().to_string(),
             kind: None,
             category: None,
+            affects: None,
+            quality: Vec::new(),
             ..f.clone()
         };
         let (mut figures, mut talents, mut months) = (Vec::new(), None, Vec::new());
+        let (mut barrier_groups, mut severity) = (Vec::new(), Vec::new());
         if let Some((g, revision)) = revision {
             let tables = self.tables(&g, revision).await?;
             let sel = selection(&every, level);
@@ -392,40 +501,47 @@ impl Service {
                     &facts,
                 )
             });
-            for p in self
-                .periods()
-                .await?
-                .into_iter()
-                .filter(|p| matches!(p, Period::Month(..)))
-            {
-                let in_period = match f.period {
-                    Period::All => true,
-                    other => {
-                        let mut q = Some(p);
-                        std::iter::from_fn(|| {
-                            let cur = q?;
-                            q = cur.parent();
-                            Some(cur)
-                        })
-                        .any(|x| x == other)
-                    }
-                };
-                if !in_period {
-                    continue;
-                }
-                let month = Selection {
-                    period: p,
-                    ..sel.clone()
-                };
-                if let Some(x) = tables
-                    .all
-                    .select(&month)
+            months = month_series(&tables.all, &sel, code, &self.periods().await?, &facts);
+            let barriers = Selection {
+                kind: Some(Kind::Barrier),
+                ..sel.clone()
+            };
+            let facet = |mask: u32, facet: String| {
+                let mut figs: Vec<AreaFigure> = tables
+                    .narrowed(mask)
+                    .select(&barriers)
                     .into_iter()
-                    .find(|x| x.area == code && x.topic == Topic::All)
-                {
-                    months.push((p, area_figure(x, &facts)));
+                    .filter(|x| x.area == code)
+                    .map(|x| area_figure(x, &facts))
+                    .collect();
+                figs.sort_by_key(|x| (std::cmp::Reverse(x.count), x.category.clone()));
+                let total = figs
+                    .iter()
+                    .position(|x| x.category.is_none())
+                    .map(|i| figs.remove(i))
+                    .unwrap_or_else(|| AreaFigure {
+                        area_code: code.to_string(),
+                        area_name: None,
+                        kind: Some(Kind::Barrier),
+                        category: None,
+                        count: Some(0),
+                        respondents: Some(0),
+                        suppressed: false,
+                        per_1000: None,
+                    });
+                FacetFigure {
+                    facet,
+                    total,
+                    categories: figs,
                 }
-            }
+            };
+            barrier_groups = app::model::BARRIER_AFFECTS
+                .iter()
+                .map(|g| facet(facet_mask(Some(g), None, &[]), g.to_string()))
+                .collect();
+            severity = (1..=3u8)
+                .map(|s| facet(facet_mask(None, Some(s), &[]), s.to_string()))
+                .collect();
         }
         let places = self
             .store
@@ -462,6 +578,8 @@ impl Service {
             figures,
             talents,
             months,
+            barrier_groups,
+            severity,
             places,
             representation,
         }))

@@ -194,6 +194,7 @@ impl Service {
                     max_lat: lat + dlat,
                 }),
                 kind: Some(kind),
+                quality: Vec::new(),
                 limit: 200,
             })
             .await?;

@@ -156,6 +156,12 @@ impl Store {
         if f.kind.is_some() {
             sql.push_str(" AND kind = ?");
         }
+        for _ in &f.quality {
+            sql.push_str(&format!(
+                " AND kind = 'place' AND {}",
+                self.backend.json_list_has("details", "qualities")
+            ));
+        }
         if f.bbox.is_some() {
             sql.push_str(" AND pub_lat BETWEEN ? AND ? AND pub_lon BETWEEN ? AND ?");
         }
@@ -164,6 +170,9 @@ impl Store {
         let mut q = sqlx::query(&sql);
         if let Some(k) = f.kind {
             q = q.bind(k.as_str());
+        }
+        for quality in &f.quality {
+            q = q.bind(quality.as_str());
         }
         if let Some(b) = f.bbox {
             q = q
@@ -184,7 +193,7 @@ impl Store {
         f: &InsightFilter,
         bbox: app::model::Bbox,
     ) -> Result<Vec<(f64, f64, String)>, StoreError> {
-        let (clauses, binds) = filter_clauses(f);
+        let (clauses, binds) = filter_clauses(self.backend, f);
         let sql = format!(
             "SELECT pub_lon, pub_lat, respondent FROM submissions WHERE hidden = 0 \
              AND pub_lat BETWEEN ? AND ? AND pub_lon BETWEEN ? AND ?{clauses}"
@@ -207,10 +216,10 @@ impl Store {
         f: &InsightFilter,
         scope: &crate::domain::roles::Scope,
     ) -> Result<Vec<RawRow>, StoreError> {
-        let (clauses, mut binds) = filter_clauses(f);
+        let (clauses, mut binds) = filter_clauses(self.backend, f);
         let mut sql = format!(
             "SELECT id, created_at, kind, category, lon, lat, gemeente, wijk, buurt, source, campaign, \
-             language, status, text FROM submissions WHERE hidden = 0{clauses} {}",
+             language, status, text, details FROM submissions WHERE hidden = 0{clauses} {}",
             super::staff::scope_clause(scope)
         );
         if let crate::domain::roles::Scope::Gemeenten(codes) = scope {
@@ -435,9 +444,10 @@ impl Store {
             String,
             String,
             String,
+            String,
         );
         const COLUMNS: &str =
-            "SELECT wijk, buurt, kind, category, campaign, created_at, respondent \
+            "SELECT wijk, buurt, kind, category, campaign, created_at, respondent, details \
                                FROM submissions WHERE gemeente = ? AND hidden = 0";
         let mut tx = self.reader.begin().await?;
         let revision: Option<i64> = sqlx::query_scalar(
@@ -463,8 +473,8 @@ impl Store {
         // included: the public list shows each entry's month and how many said "ik ook", not when
         // they said it, so the counts stay what the list shows.
         let me_too: Vec<Row> = sqlx::query_as(&self.backend.sql(
-            "SELECT s.wijk, s.buurt, s.kind, s.category, s.campaign, s.created_at, m.respondent \
-             FROM me_too m JOIN submissions s ON s.id = m.submission \
+            "SELECT s.wijk, s.buurt, s.kind, s.category, s.campaign, s.created_at, m.respondent, \
+             s.details FROM me_too m JOIN submissions s ON s.id = m.submission \
              WHERE s.gemeente = ? AND s.hidden = 0",
         ))
         .bind(gemeente)
@@ -475,18 +485,22 @@ impl Store {
         tx.commit().await?;
         let records = |rows: Vec<Row>| -> Vec<Record> {
             rows.into_iter()
-                .filter_map(|(wijk, buurt, kind, category, campaign, at, respondent)| {
-                    Some(Record {
-                        wijk,
-                        buurt,
-                        kind: Kind::parse(&kind)?,
-                        category,
-                        campaign,
-                        month: dutch_month(&at)?,
-                        respondent_key: keys.respondent(&respondent),
-                        respondent,
-                    })
-                })
+                .filter_map(
+                    |(wijk, buurt, kind, category, campaign, at, respondent, details)| {
+                        let kind = Kind::parse(&kind)?;
+                        Some(Record {
+                            facets: record_facets(kind, &details),
+                            wijk,
+                            buurt,
+                            kind,
+                            category,
+                            campaign,
+                            month: dutch_month(&at)?,
+                            respondent_key: keys.respondent(&respondent),
+                            respondent,
+                        })
+                    },
+                )
                 .collect()
         };
         Ok(GemeenteRecords {
@@ -593,11 +607,26 @@ impl Store {
     }
 }
 
-/// The SQL conditions (each starting with " AND ") and their values for an aggregate filter's kind,
-/// category, campaign, source, gemeente and period; its level does not narrow rows.
-fn filter_clauses(f: &InsightFilter) -> (String, Vec<String>) {
+/// The SQL conditions (each starting with " AND ") and their values for an aggregate filter's
+/// groups affected, qualities, kind, category, campaign, source, gemeente and period; its level does
+/// not narrow rows.
+fn filter_clauses(backend: Backend, f: &InsightFilter) -> (String, Vec<String>) {
     let mut sql = String::new();
     let mut binds = Vec::new();
+    if let Some(a) = &f.affects {
+        sql.push_str(&format!(
+            " AND {}",
+            backend.json_list_has("details", "affects")
+        ));
+        binds.push(a.clone());
+    }
+    for q in &f.quality {
+        sql.push_str(&format!(
+            " AND {}",
+            backend.json_list_has("details", "qualities")
+        ));
+        binds.push(q.clone());
+    }
     let equal = [
         ("kind", f.kind.map(|k| k.as_str().to_string())),
         ("category", f.category.clone()),
@@ -710,27 +739,16 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
     let lon: Option<f64> = row.try_get("pub_lon")?;
     let lat: Option<f64> = row.try_get("pub_lat")?;
     let location = lon.zip(lat).map(|(lon, lat)| Location { lon, lat });
-    let details: serde_json::Value =
-        serde_json::from_str(&row.try_get::<String, _>("details")?).unwrap_or_default();
-    let qualities = match kind {
-        Kind::Place => details
-            .get("qualities")
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|q| q.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Kind::Barrier | Kind::Wish => Vec::new(),
-    };
+    let details = EntryDetails::read(kind, &row.try_get::<String, _>("details")?);
     let text_public: i64 = row.try_get("text_public")?;
     Ok(PublicEntry {
         id: row.try_get("id")?,
         kind,
         category: row.try_get("category")?,
         location,
-        qualities,
+        qualities: details.qualities,
+        severity: details.severity,
+        affects: details.affects,
         // The (Dutch) month only: a day or seconds would link one visit's entries (a place shown
         // exactly, and the barrier made a minute later).
         month: month_in_netherlands(&row.try_get::<String, _>("created_at")?).unwrap_or_default(),
@@ -747,6 +765,57 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
             .try_get::<Option<String>, _>("photo")?
             .map(|h| app::model::photo_url(&h)),
     })
+}
+
+/// An entry's [`crate::domain::aggregate::facets`] from its stored details (validated when stored;
+/// what cannot be read gives no bit, so it is counted under no narrowed figure).
+pub(super) fn record_facets(kind: Kind, details: &str) -> u32 {
+    let d = EntryDetails::read(kind, details);
+    let affects: Vec<&str> = d.affects.iter().map(String::as_str).collect();
+    let qualities: Vec<&str> = d.qualities.iter().map(String::as_str).collect();
+    crate::domain::aggregate::facets(kind, &affects, d.severity, &qualities)
+}
+
+/// What a stored entry's details say (the kind's own fields; `talent` and `who` are never read
+/// here: they are not public).
+#[derive(Debug, Default)]
+pub struct EntryDetails {
+    pub name: Option<String>,
+    pub qualities: Vec<String>,
+    pub severity: Option<u8>,
+    pub affects: Vec<String>,
+}
+
+impl EntryDetails {
+    pub fn read(kind: Kind, details: &str) -> EntryDetails {
+        let d: serde_json::Value = serde_json::from_str(details).unwrap_or_default();
+        let list = |key: &str| -> Vec<String> {
+            d.get(key)
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|q| q.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match kind {
+            Kind::Place => EntryDetails {
+                name: d.get("name").and_then(|v| v.as_str()).map(str::to_string),
+                qualities: list("qualities"),
+                ..EntryDetails::default()
+            },
+            Kind::Barrier => EntryDetails {
+                severity: d
+                    .get("severity")
+                    .and_then(|v| v.as_u64())
+                    .and_then(|s| u8::try_from(s).ok()),
+                affects: list("affects"),
+                ..EntryDetails::default()
+            },
+            Kind::Wish => EntryDetails::default(),
+        }
+    }
 }
 
 /// The public order: month (newest first), then id, which the client made at random; the index

@@ -76,6 +76,20 @@ impl Backend {
         }
     }
 
+    /// Whether the array under a top-level key of a JSON text column holds the string of one `?`
+    /// parameter. `key` must be a plain identifier.
+    pub fn json_list_has(self, column: &str, key: &str) -> String {
+        match self {
+            Backend::Sqlite => {
+                format!("EXISTS (SELECT 1 FROM json_each({column}, '$.{key}') WHERE value = ?)")
+            }
+            Backend::Postgres => format!(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements_text((({column})::jsonb) -> '{key}') \
+                 AS v (value) WHERE v.value = ?)"
+            ),
+        }
+    }
+
     /// A JSON text column without the given top-level keys. `keys` must be plain identifiers.
     pub fn json_without(self, column: &str, keys: &[&str]) -> String {
         match self {

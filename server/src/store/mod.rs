@@ -19,7 +19,7 @@ mod upgrade;
 pub mod walking;
 
 pub use campaigns::{Answered, MeToo};
-pub use db::Store;
+pub use db::{EntryDetails, Store};
 pub use dialect::Backend;
 pub use merge::{Candidate, Merge};
 pub use staff::{AuditEntry, QueuedText, SessionUser, StaffUser};
@@ -204,6 +204,8 @@ pub struct RawRow {
     pub language: String,
     pub status: String,
     pub text: Option<String>,
+    /// The kind's own fields as stored (JSON); the exports read them with [`EntryDetails`].
+    pub details: String,
 }
 
 /// What the public map asks for.
@@ -211,6 +213,8 @@ pub struct RawRow {
 pub struct EntryFilter {
     pub bbox: Option<app::model::Bbox>,
     pub kind: Option<Kind>,
+    /// Only places with every one of these qualities.
+    pub quality: Vec<String>,
     pub limit: u32,
 }
 

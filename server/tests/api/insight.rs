@@ -165,7 +165,7 @@ async fn aggregates_withhold_small_counts_and_blur_the_rest() {
     );
     assert_eq!(released[2], "false", "{row_a}");
     let row_b = csv.lines().find(|l| l.starts_with(&b.0)).expect("row");
-    assert!(row_b.ends_with(",,,true,"), "{row_b}");
+    assert!(row_b.ends_with(",,,true,,all,all"), "{row_b}");
     let fc: Value = app
         .get_json(&q.replace("aggregates", "export.geojson"))
         .await;

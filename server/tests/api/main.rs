@@ -11,6 +11,7 @@ mod coverage;
 mod durability;
 mod events;
 mod faults;
+mod figures;
 mod form;
 mod helpers;
 mod insight;
