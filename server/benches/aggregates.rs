@@ -92,12 +92,31 @@ async fn main() {
             1..=3 => "event",
             _ => "web",
         };
+        // What residents say beyond the category: a barrier's severity and one or two groups it
+        // stops, a place's qualities (each about half the time), so narrowed figures have data.
+        let details = match kind {
+            Kind::Barrier => {
+                let groups = app::model::BARRIER_AFFECTS;
+                let a = groups[(rng.next() % groups.len() as u64) as usize];
+                let b = groups[(rng.next() % groups.len() as u64) as usize];
+                format!(r#"{{"severity":{},"affects":["{a}","{b}"]}}"#, 1 + rng.next() % 3)
+            }
+            Kind::Place => {
+                let q: Vec<String> = app::model::PLACE_QUALITIES
+                    .iter()
+                    .filter(|_| rng.next() % 2 == 0)
+                    .map(|q| format!(r#""{q}""#))
+                    .collect();
+                format!(r#"{{"qualities":[{}]}}"#, q.join(","))
+            }
+            Kind::Wish => "{}".to_string(),
+        };
         let month = rng.next() % 24;
         let created = format!("{}-{:02}-15T12:00:00Z", 2025 + month / 12, month % 12 + 1);
         sqlx::query(
             "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, details, answers, \
              language, source, gemeente, wijk, buurt, content_hash, wordless_hash, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, '{}', '{}', 'nl', ?, ?, ?, ?, '', 'bench', ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', 'nl', ?, ?, ?, ?, '', 'bench', ?)",
         )
         .bind(format!("s{i}"))
         .bind(format!("r{}", i * 2 / 5))
@@ -106,6 +125,7 @@ async fn main() {
         .bind(category)
         .bind(lon)
         .bind(lat)
+        .bind(&details)
         .bind(source)
         .bind(&codes.gemeente)
         .bind(&codes.wijk)
@@ -185,6 +205,26 @@ async fn main() {
     let t = Instant::now();
     svc.overview(&dordrecht).await.unwrap();
     let overview = t.elapsed();
+    // Narrowed by a detail: the first question builds the narrowed table, the next reads it.
+    let wheelchair = InsightFilter {
+        affects: Some("wheelchair_walker".into()),
+        ..dordrecht.clone()
+    };
+    let t = Instant::now();
+    svc.aggregates(&wheelchair).await.unwrap();
+    let narrowed_cold = t.elapsed();
+    let t = Instant::now();
+    svc.aggregates(&wheelchair).await.unwrap();
+    let narrowed_warm = t.elapsed();
+    // The area profile: every group and severity (twelve narrowed tables) and the trend, cold and
+    // then warm.
+    let every = InsightFilter::default();
+    let t = Instant::now();
+    svc.profile("GM0505", &every).await.unwrap();
+    let profile_cold = t.elapsed();
+    let t = Instant::now();
+    svc.profile("GM0505", &every).await.unwrap();
+    let profile_warm = t.elapsed();
 
     let suppressed = figures.iter().filter(|f| f.suppressed).count();
     println!(
@@ -210,8 +250,21 @@ async fn main() {
         ms(after_write)
     );
     println!(
-        "  dashboard overview (areas, figures, choices) {:>9.1} ms",
+        "  dashboard overview (areas, figures, trend)   {:>9.1} ms",
         ms(overview)
+    );
+    println!(
+        "  barriers stopping wheelchair users, cold     {:>9.1} ms  (narrowed table built)",
+        ms(narrowed_cold)
+    );
+    println!(
+        "  the same, warm                               {:>9.2} ms",
+        ms(narrowed_warm)
+    );
+    println!(
+        "  Dordrecht's area profile, cold / warm        {:>9.1} ms / {:.1} ms  (12 narrowed tables)",
+        ms(profile_cold),
+        ms(profile_warm)
     );
     println!(
         "  every gemeente, cold ({} figures)         {:>9.1} ms",

@@ -155,3 +155,86 @@ test("a worker signs in on the staff page, publishes a cleaned text and sets a s
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// Issue 18: whom barriers stop. Five residents' steps stop wheelchair users in BUSY's buurt (sent
+// straight to the API, as five phones would), and one more resident says so
+// through the form; the advisor narrows the dashboard to "barriers that stop wheelchair users",
+// then reads the buurt's profile: the groups affected, their severity and the trend chart.
+test("an advisor filters barriers by wheelchair users and reads whom they stop, and the trend", async () => {
+  for (let i = 0; i < 5; i++) {
+    const r = await fetch(`${env.app.url}/api/v1/submissions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        id: crypto.randomUUID(), respondent: crypto.randomUUID(), campaign: "default", kind: "barrier",
+        category: "steps", location: { lon: BUSY.longitude, lat: BUSY.latitude },
+        details: { severity: 3, affects: ["wheelchair_walker", "elderly"] }, answers: {}, language: "nl", source: "web",
+      }),
+    });
+    assert.equal(r.status, 201, await r.text());
+  }
+  {
+    const { page, context, problems } = await phonePage(env.browser, { geolocation: BUSY });
+    await page.goto(`${env.app.url}/meedoen/drempel`);
+    await pageReady(page);
+    await page.getByLabel("Trap, drempel of hoge stoep").check();
+    await page.getByLabel("Hierdoor kan ik niet gaan").check();
+    await page.getByLabel("Mensen met een rolstoel of rollator").check();
+    await page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
+    await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
+    await page.getByRole("button", { name: "Versturen" }).click();
+    await page.waitForURL(/\/bedankt\//);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+
+  const { page, context, problems } = await phonePage(env.browser, { device: LAPTOP });
+  await page.goto(`${env.app.url}/inzicht`);
+  await page.getByLabel("Gebied", { exact: true }).selectOption("buurt");
+  await page.getByLabel("Gemeente", { exact: true }).selectOption({ label: "Dordrecht" });
+  await page.getByLabel("Drempels die tegenhouden").selectOption({ label: "Mensen met een rolstoel of rollator" });
+  await page.getByLabel("Toon op de kaart", { exact: true }).selectOption("count");
+  await page.getByRole("button", { name: "Toon", exact: true }).click();
+  await page.waitForURL(/affects=wheelchair_walker/);
+  await page.waitForSelector("[data-map=choropleth][data-map-ready=loaded]", { timeout: 20000 });
+  // Only the six barriers that stop wheelchair users count: the earlier poor lighting does not.
+  const values = JSON.parse(await page.locator("[data-map=choropleth]").getAttribute("data-values"));
+  const released = Object.entries(values).filter(([, v]) => v !== 0);
+  assert.equal(released.length, 1, JSON.stringify(released));
+  const [code, six] = released[0];
+  assert.equal(six, 6);
+  const api = await (await fetch(`${env.app.url}/api/v1/aggregates?level=buurt&affects=wheelchair_walker&gemeente=GM0505`)).json();
+  assert.equal(api.find((f) => f.area_code === code && f.category === null).count, 6, "the page shows the API's figure");
+  // The gemeente's trend, drawn and tabled.
+  await page.getByRole("heading", { name: "Per maand" }).waitFor();
+  assert.equal(await page.locator("svg.trend-chart polyline").count() > 0, true);
+  assert.deepEqual(await axe(page), []);
+
+  // The buurt's profile: whom its barriers stop, how bad they are, and over time.
+  await page.locator("table.areas tbody tr", { hasText: code }).getByRole("link").click();
+  await page.waitForURL(new RegExp(`/inzicht/gebied/${code}`));
+  const groups = page.locator("section#groups");
+  await groups.getByRole("heading", { name: "Wie de drempels tegenhouden" }).waitFor();
+  assert.match(await groups.locator("tr[data-facet=wheelchair_walker]").innerText(), /rolstoel[\s\S]*\b6\b[\s\S]*Trap, drempel of hoge stoep \(6\)/);
+  // Five said elderly people too: exactly k, released.
+  assert.match(await groups.locator("tr[data-facet=elderly]").innerText(), /\b5\b/);
+  // Nobody said children: 0, not hidden.
+  assert.match(await groups.locator("tr[data-facet=children]").innerText(), /\b0\b/);
+  assert.match(await page.locator("section#severity tr[data-facet='3']").innerText(), /Houdt mensen tegen\s+6\b/);
+  const chart = page.locator("svg.trend-chart");
+  await chart.waitFor();
+  assert.equal(await chart.getAttribute("role"), "img");
+  // The table under the chart holds this month's figures: the API's, for this buurt and month.
+  const ym = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit" })
+    .format(new Date()).slice(0, 7);
+  const monthly = await (await fetch(`${env.app.url}/api/v1/aggregates?level=buurt&kind=barrier&period=${ym}`)).json();
+  const barriersThisMonth = monthly.find((f) => f.area_code === code && f.category === null).count;
+  assert.ok(barriersThisMonth >= 12, "six poor lighting and six steps at least");
+  const month = page.locator("figure.trend + table tbody tr").last();
+  assert.match(await month.innerText(), new RegExp(`\\b${barriersThisMonth}\\b`));
+  assert.deepEqual(await axe(page), []);
+  const html = await (await fetch(page.url())).text();
+  assert.deepEqual(await axeWithoutJs(env.browser, page.url(), html), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

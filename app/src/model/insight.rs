@@ -151,7 +151,7 @@ fn facet_params(
             BARRIER_AFFECTS
                 .iter()
                 .find(|x| **x == a)
-                .map(|x| x.to_string())
+                .map(|x| (*x).to_string())
                 .ok_or(bad("affects", "is not a group a barrier can stop"))
         })
         .transpose()?;

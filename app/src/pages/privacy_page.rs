@@ -14,6 +14,7 @@ pub fn PrivacyPage() -> impl IntoView {
         <p>{t!(i18n, privacy_p2)}</p>
         <p>{t!(i18n, privacy_p3)}</p>
         <p>{t!(i18n, privacy_p4)}</p>
+        <p>{t!(i18n, privacy_p13)}</p>
         <p>{t!(i18n, privacy_p5)}</p>
         <p>{t!(i18n, privacy_p7)}</p>
         <p>{t!(i18n, privacy_p8)}</p>

@@ -515,11 +515,8 @@ impl Service {
                     .map(|x| area_figure(x, &facts))
                     .collect();
                 figs.sort_by_key(|x| (std::cmp::Reverse(x.count), x.category.clone()));
-                let total = figs
-                    .iter()
-                    .position(|x| x.category.is_none())
-                    .map(|i| figs.remove(i))
-                    .unwrap_or_else(|| AreaFigure {
+                let total = figs.iter().position(|x| x.category.is_none()).map_or_else(
+                    || AreaFigure {
                         area_code: code.to_string(),
                         area_name: None,
                         kind: Some(Kind::Barrier),
@@ -528,7 +525,9 @@ impl Service {
                         respondents: Some(0),
                         suppressed: false,
                         per_1000: None,
-                    });
+                    },
+                    |i| figs.remove(i),
+                );
                 FacetFigure {
                     facet,
                     total,

@@ -808,7 +808,7 @@ impl EntryDetails {
             Kind::Barrier => EntryDetails {
                 severity: d
                     .get("severity")
-                    .and_then(|v| v.as_u64())
+                    .and_then(serde_json::Value::as_u64)
                     .and_then(|s| u8::try_from(s).ok()),
                 affects: list("affects"),
                 ..EntryDetails::default()

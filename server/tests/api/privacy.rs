@@ -2,25 +2,27 @@
 //! four buurten, two campaigns besides the general one, 24 months of entries from every source, "ik
 //! ook"s and survey answers with age bands. Every figure the public API and the pages release for
 //! it is collected (every level, kind, category and campaign, every year, quarter and month; the
-//! area profiles with their talents and age bands; heatmap boxes; the public list), and every hidden
-//! figure is attacked:
+//! same narrowed by each group a barrier stops and by places' qualities; the area profiles with
+//! their talents, age bands, barriers per group and severity and months per kind; the dashboard's
+//! trend; heatmap boxes; the public list), and every hidden figure is attacked:
 //!
 //! - entry counts: each is a count of entries on the public list (position, kind, category, month,
-//!   campaign, "ik ook"s), so the released ones must equal the list's, and exact elimination shows
-//!   that every withheld one is public anyway: withholding them protects the people behind them,
-//!   not the count;
+//!   campaign, a barrier's severity and groups, a place's qualities, "ik ook"s), so the released
+//!   ones must equal the list's, and exact elimination shows that every withheld one is public
+//!   anyway: withholding them protects the people behind them, not the count;
 //! - the talents offered per area and the age bands per campaign are exact figures that are not
 //!   public per entry: exact elimination over the rationals, over every released figure, must
 //!   determine none of the withheld ones;
 //! - the respondent counts carry cell-key noise: an attacker propagating every released figure
 //!   (within its noise bound) through every relation distinct counts obey (a total at least each
-//!   part and at most their sum) must not pin any withheld one to a single value.
+//!   part and at most their sum; a narrowed figure at most the figure it narrows) must not pin any
+//!   withheld one below what withholding itself says.
 //!
 //! SQLite only (the figures do not depend on the backend).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use app::model::{InsightFilter, Kind, Period, AGE_BANDS};
+use app::model::{InsightFilter, Kind, Period, AGE_BANDS, BARRIER_AFFECTS, PLACE_QUALITIES};
 use num_rational::Ratio;
 use serde_json::{json, Value};
 use server::domain::cell_key::MAX_NOISE;
@@ -45,6 +47,15 @@ impl Rng {
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// A random (version 4) UUID from the sequence: respondent ids decide their cell keys, and so
+    /// the noise, which is then the same on every run too.
+    fn uuid(&mut self) -> String {
+        let bytes: [u8; 16] = std::array::from_fn(|_| self.below(256) as u8);
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
     }
 }
 
@@ -126,6 +137,41 @@ fn month_of(i: u32) -> (i32, u8) {
     (2025 + (i / 12) as i32, (i % 12 + 1) as u8)
 }
 
+/// A place's qualities: each with its own chance, so some (and some pairs) fill cells of k
+/// residents and others stay below.
+fn qualities(rng: &mut Rng) -> Vec<&'static str> {
+    // Percent, in the order of PLACE_QUALITIES: free, no_membership, open_evenings_weekends,
+    // step_free, toilet, seating.
+    const CHANCE: [u64; 6] = [60, 30, 20, 40, 25, 50];
+    PLACE_QUALITIES
+        .iter()
+        .zip(CHANCE)
+        .filter_map(|(q, p)| (rng.below(100) < p).then_some(*q))
+        .collect()
+}
+
+/// A barrier's severity (1 to 3) and the 0 to 3 groups it stops, some groups far more often than
+/// others.
+fn severity_and_groups(rng: &mut Rng) -> (u64, Vec<&'static str>) {
+    let severity = [1, 2, 2, 2, 3, 3][rng.below(6) as usize];
+    // Weights in the order of BARRIER_AFFECTS: children, youth, elderly, wheelchair_walker,
+    // buggy, visually_impaired, newcomers, low_income, everyone.
+    const WEIGHT: [usize; 9] = [5, 2, 8, 8, 3, 2, 1, 1, 3];
+    let pool: Vec<&'static str> = BARRIER_AFFECTS
+        .iter()
+        .zip(WEIGHT)
+        .flat_map(|(g, w)| std::iter::repeat_n(*g, w))
+        .collect();
+    let mut groups: Vec<&'static str> = Vec::new();
+    for _ in 0..rng.below(4) {
+        let g = *rng.pick(&pool);
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    (severity, groups)
+}
+
 /// Seeds the gemeente through the API (entries, "ik ook", survey answers), then moves each visit
 /// to its month and source in the database, as 24 months of events and paper forms would have.
 async fn seed(app: &TestApp) {
@@ -140,10 +186,14 @@ async fn seed(app: &TestApp) {
             .expect("campaign");
     }
     let mut rng = Rng(20_260_601);
+    // The details and the ids come from sequences of their own, so the rest of the gemeente stays
+    // as it was.
+    let mut details_rng = Rng(18);
+    let mut ids = Rng(20_251_206);
     let areas = buurten();
     let mut entries: Vec<(String, String)> = Vec::new();
     for visit in 0..260 {
-        let respondent = new_id();
+        let respondent = ids.uuid();
         // Some buurten are busier than others.
         let (_, [x0, y0, x1, y1]) = &areas[(rng.below(12) * rng.below(12) / 11) as usize];
         let month = rng.below(u64::from(MONTHS)) as u32;
@@ -159,12 +209,15 @@ async fn seed(app: &TestApp) {
         );
         for _ in 0..=rng.below(3) {
             let (kind, category) = rng.pick(&TOPICS);
-            let id = new_id();
+            let id = ids.uuid();
             let lon = x0 + (x1 - x0) * (rng.below(1000) as f64 + 0.5) / 1000.0;
             let lat = y0 + (y1 - y0) * (rng.below(1000) as f64 + 0.5) / 1000.0;
             let details = match *kind {
-                "place" => json!({"qualities": ["free"]}),
-                "barrier" => json!({"severity": 2, "affects": ["elderly"]}),
+                "place" => json!({"qualities": qualities(&mut details_rng)}),
+                "barrier" => {
+                    let (severity, affects) = severity_and_groups(&mut details_rng);
+                    json!({"severity": severity, "affects": affects})
+                }
                 _ if rng.below(3) == 0 => json!({"talent": "koken"}),
                 _ => json!({}),
             };
@@ -201,7 +254,7 @@ async fn seed(app: &TestApp) {
     // "Ik ook" from other residents, said in the entry's month.
     for _ in 0..40 {
         let (id, day) = &entries[rng.below(entries.len() as u64) as usize];
-        let respondent = new_id();
+        let respondent = ids.uuid();
         let res = app
             .client
             .post(app.url(&format!("/api/v1/submissions/{id}/me-too")))
@@ -228,6 +281,8 @@ async fn seed(app: &TestApp) {
 /// A contribution as the tables count it: an entry, or an "ik ook" (in its entry's cell and month).
 #[derive(Debug, Clone)]
 struct Rec {
+    /// The entry's id (an "ik ook" has its entry's).
+    id: String,
     buurt: String,
     kind: Kind,
     category: String,
@@ -235,6 +290,11 @@ struct Rec {
     campaign: String,
     respondent: String,
     talent: bool,
+    /// A barrier's severity and the groups it stops, a place's qualities (sorted): what the public
+    /// list shows of its details.
+    severity: Option<u8>,
+    affects: Vec<String>,
+    qualities: Vec<String>,
 }
 
 async fn truth(app: &TestApp) -> Vec<Rec> {
@@ -246,40 +306,141 @@ async fn truth(app: &TestApp) -> Vec<Rec> {
         String,
         String,
         String,
-        Option<String>,
+        String,
+        String,
         i64,
     );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT s.buurt, s.kind, s.category, s.created_at, s.campaign, s.respondent, \
-         json_extract(s.details, '$.talent'), 0 FROM submissions s WHERE s.hidden = 0 \
-         UNION ALL SELECT s.buurt, s.kind, s.category, s.created_at, s.campaign, m.respondent, \
-         json_extract(s.details, '$.talent'), 1 FROM me_too m JOIN submissions s ON s.id = m.submission",
+        "SELECT s.id, s.buurt, s.kind, s.category, s.created_at, s.campaign, s.respondent, \
+         s.details, 0 FROM submissions s WHERE s.hidden = 0 \
+         UNION ALL SELECT s.id, s.buurt, s.kind, s.category, s.created_at, s.campaign, m.respondent, \
+         s.details, 1 FROM me_too m JOIN submissions s ON s.id = m.submission",
     )
     .fetch_all(&pool)
     .await
     .expect("rows");
     rows.into_iter()
         .map(
-            |(buurt, kind, category, at, campaign, respondent, talent, me_too)| {
+            |(id, buurt, kind, category, at, campaign, respondent, details, me_too)| {
                 let Some(Period::Month(y, m)) = server::domain::calendar::dutch_month(&at) else {
                     panic!("{at}")
                 };
+                // Read here from the stored JSON, independently of the server's reading.
+                let details: Value = serde_json::from_str(&details).expect("details");
+                let words = |key: &str| -> Vec<String> {
+                    let mut v: Vec<String> = details[key]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|w| w.as_str().expect("a word").to_string())
+                        .collect();
+                    v.sort();
+                    v
+                };
+                let kind = Kind::parse(&kind).expect("kind");
+                let talent = details["talent"].as_str().is_some_and(|t| !t.is_empty());
                 Rec {
+                    id,
                     buurt,
-                    kind: Kind::parse(&kind).expect("kind"),
+                    kind,
                     category,
                     month: (y - 2025) as u32 * 12 + u32::from(m) - 1,
                     campaign,
                     respondent,
                     // An "ik ook" is no talent on offer: the talents count the wishes themselves.
-                    talent: me_too == 0 && talent.is_some_and(|t| !t.is_empty()),
+                    talent: me_too == 0 && talent,
+                    severity: details["severity"].as_u64().map(|s| s as u8),
+                    affects: words("affects"),
+                    qualities: words("qualities"),
                 }
             },
         )
         .collect()
 }
 
-/// A cell of the release lattice: area, topic, period, campaign.
+/// What a figure may be narrowed by beyond its category: one group a barrier stops
+/// (`affects=`), a barrier's severity (the area profile's section), a set of places' qualities, all
+/// required (`quality=`, sorted).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Facet {
+    Affects(&'static str),
+    Severity(u8),
+    Quality(Vec<&'static str>),
+}
+
+impl Facet {
+    fn affects(group: &str) -> Facet {
+        Facet::Affects(
+            BARRIER_AFFECTS
+                .iter()
+                .find(|g| **g == group)
+                .unwrap_or_else(|| panic!("a group: {group}")),
+        )
+    }
+
+    fn quality(qualities: &[&str]) -> Facet {
+        let mut q: Vec<&'static str> = qualities
+            .iter()
+            .map(|w| {
+                *PLACE_QUALITIES
+                    .iter()
+                    .find(|q| *q == w)
+                    .unwrap_or_else(|| panic!("a quality: {w}"))
+            })
+            .collect();
+        q.sort_unstable();
+        q.dedup();
+        Facet::Quality(q)
+    }
+
+    /// The kind it is about (a narrowed figure of "everything" is that kind's).
+    fn kind(&self) -> &'static str {
+        match self {
+            Facet::Affects(_) | Facet::Severity(_) => "barrier",
+            Facet::Quality(_) => "place",
+        }
+    }
+
+    fn holds(&self, r: &Rec) -> bool {
+        r.kind.as_str() == self.kind()
+            && match self {
+                Facet::Affects(g) => r.affects.iter().any(|a| a == g),
+                Facet::Severity(s) => r.severity == Some(*s),
+                Facet::Quality(qs) => qs.iter().all(|q| r.qualities.iter().any(|x| x == q)),
+            }
+    }
+
+    /// Its query parameter, as `/aggregates` takes it.
+    fn query(&self) -> String {
+        match self {
+            Facet::Affects(g) => format!("affects={g}"),
+            Facet::Severity(s) => format!("severity={s}"),
+            Facet::Quality(qs) => format!("quality={}", qs.join(",")),
+        }
+    }
+
+    /// The narrowings it is a part of: a set of qualities lies within each of its proper subsets
+    /// (the empty one, `None`, being the figure unnarrowed).
+    fn wider(&self) -> Vec<Option<Facet>> {
+        match self {
+            Facet::Quality(qs) if qs.len() > 1 => (1..(1u32 << qs.len()) - 1)
+                .map(|bits| {
+                    Some(Facet::Quality(
+                        qs.iter()
+                            .enumerate()
+                            .filter(|(i, _)| bits & (1 << i) != 0)
+                            .map(|(_, q)| *q)
+                            .collect(),
+                    ))
+                })
+                .chain([None])
+                .collect(),
+            _ => vec![None],
+        }
+    }
+}
+
+/// A cell of the release lattice: area, topic, period, campaign, and what it is narrowed by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct Cell {
     area: String,
@@ -287,6 +448,16 @@ struct Cell {
     category: Option<String>,
     period: Period,
     campaign: Option<String>,
+    facet: Option<Facet>,
+}
+
+/// The dimensions of the lattice along which a cell's parent is the disjoint union of its children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Dim {
+    Area,
+    Topic,
+    Period,
+    Campaign,
 }
 
 fn contains(period: Period, month: u32) -> bool {
@@ -315,10 +486,12 @@ impl Cell {
             && self.kind.is_none_or(|k| k == r.kind.as_str())
             && self.category.as_ref().is_none_or(|c| *c == r.category)
             && self.campaign.as_ref().is_none_or(|c| *c == r.campaign)
+            && self.facet.as_ref().is_none_or(|f| f.holds(r))
     }
 
-    /// Its parents in the lattice, one per dimension it is not the top of.
-    fn parents(&self) -> Vec<Cell> {
+    /// Its parents in the lattice, one per dimension it is not the top of (a narrowed figure's
+    /// topics stop at its kind: "everything" narrowed is that kind).
+    fn parents(&self) -> Vec<(Dim, Cell)> {
         let mut out = Vec::new();
         let area = match &self.area[..2] {
             "BU" => Some(format!("WK{}", &self.area[2..8])),
@@ -326,33 +499,48 @@ impl Cell {
             _ => None,
         };
         if let Some(area) = area {
-            out.push(Cell {
-                area,
-                ..self.clone()
-            });
+            out.push((
+                Dim::Area,
+                Cell {
+                    area,
+                    ..self.clone()
+                },
+            ));
         }
-        match (&self.category, self.kind) {
-            (Some(_), _) => out.push(Cell {
-                category: None,
-                ..self.clone()
-            }),
-            (None, Some(_)) => out.push(Cell {
-                kind: None,
-                ..self.clone()
-            }),
-            (None, None) => {}
+        match (&self.category, self.kind, &self.facet) {
+            (Some(_), _, _) => out.push((
+                Dim::Topic,
+                Cell {
+                    category: None,
+                    ..self.clone()
+                },
+            )),
+            (None, Some(_), None) => out.push((
+                Dim::Topic,
+                Cell {
+                    kind: None,
+                    ..self.clone()
+                },
+            )),
+            (None, _, _) => {}
         }
         if let Some(p) = self.period.parent() {
-            out.push(Cell {
-                period: p,
-                ..self.clone()
-            });
+            out.push((
+                Dim::Period,
+                Cell {
+                    period: p,
+                    ..self.clone()
+                },
+            ));
         }
         if self.campaign.is_some() {
-            out.push(Cell {
-                campaign: None,
-                ..self.clone()
-            });
+            out.push((
+                Dim::Campaign,
+                Cell {
+                    campaign: None,
+                    ..self.clone()
+                },
+            ));
         }
         out
     }
@@ -386,13 +574,16 @@ fn every_period() -> Vec<Period> {
         .collect()
 }
 
-fn figure_cell(f: &Value, period: Period, campaign: Option<&str>) -> Cell {
+fn figure_cell(f: &Value, period: Period, campaign: Option<&str>, facet: Option<&Facet>) -> Cell {
+    let kind = f["kind"].as_str().and_then(Kind::parse).map(Kind::as_str);
     Cell {
         area: f["area_code"].as_str().expect("code").to_string(),
-        kind: f["kind"].as_str().and_then(Kind::parse).map(Kind::as_str),
+        // "Everything" narrowed by a barrier's or a place's details is that kind's figure.
+        kind: kind.or(facet.map(Facet::kind)),
         category: f["category"].as_str().map(str::to_string),
         period,
         campaign: campaign.map(str::to_string),
+        facet: facet.cloned(),
     }
 }
 
@@ -452,7 +643,7 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
                 let figs: Vec<Value> = app.get_json(&q).await;
                 for f in &figs {
                     rel.add(
-                        figure_cell(f, period, *campaign),
+                        figure_cell(f, period, *campaign, None),
                         f["count"].as_u64(),
                         f["respondents"].as_u64(),
                         &q,
@@ -470,9 +661,78 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
     assert_eq!(by_source.status(), 400);
     let aggregates_collected = rel.collected;
 
-    // The area profiles, as their pages render them: every area, campaign, year and quarter (their
-    // month rows give every month).
+    // The same narrowed by what the list shows of each entry beyond its category: every group a
+    // barrier stops, every quality of a place and a few pairs of them, at every level and campaign;
+    // all time, every year and quarter over HTTP, every month through the service (the same
+    // tables, without a request each).
     let (_store, svc) = app.service().await;
+    let narrowings: Vec<Facet> = BARRIER_AFFECTS
+        .iter()
+        .map(|g| Facet::affects(g))
+        .chain(PLACE_QUALITIES.iter().map(|q| Facet::quality(&[q])))
+        .chain(
+            [
+                ["free", "seating"],
+                ["free", "step_free"],
+                ["open_evenings_weekends", "toilet"],
+            ]
+            .map(|pair| Facet::quality(&pair)),
+        )
+        .collect();
+    for facet in &narrowings {
+        for level in ["gemeente", "wijk", "buurt"] {
+            for period in every_period() {
+                for campaign in &campaigns {
+                    let mut q = format!(
+                        "/api/v1/aggregates?level={level}&gemeente={GEMEENTE}&period={period}&{}",
+                        facet.query()
+                    );
+                    if let Some(c) = campaign {
+                        q.push_str(&format!("&campaign={c}"));
+                    }
+                    let figs: Vec<Value> = if matches!(period, Period::Month(..)) {
+                        let pairs: Vec<(String, String)> = q
+                            .split_once('?')
+                            .expect("a query")
+                            .1
+                            .split('&')
+                            .map(|kv| {
+                                let (k, v) = kv.split_once('=').expect("k=v");
+                                (k.to_string(), v.to_string())
+                            })
+                            .collect();
+                        let f = InsightFilter::from_pairs(&pairs).expect("a filter");
+                        svc.aggregates(&f)
+                            .await
+                            .expect("aggregates")
+                            .iter()
+                            .map(|x| serde_json::to_value(x).expect("json"))
+                            .collect()
+                    } else {
+                        app.get_json(&q).await
+                    };
+                    for f in &figs {
+                        assert_eq!(
+                            f["kind"].as_str(),
+                            Some(facet.kind()),
+                            "{q}: narrows its kind only"
+                        );
+                        rel.add(
+                            figure_cell(f, period, *campaign, Some(facet)),
+                            f["count"].as_u64(),
+                            f["respondents"].as_u64(),
+                            &q,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let narrowed_collected = rel.collected - aggregates_collected;
+
+    // The area profiles, as their pages render them: every area, campaign, year and quarter (their
+    // month rows give every month, of everything and of each kind), with their barriers per group
+    // and per severity.
     let mut areas: Vec<String> = vec![GEMEENTE.to_string()];
     areas.extend(
         buurten()
@@ -502,7 +762,7 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
                 for fig in &p.figures {
                     let v = serde_json::to_value(fig).expect("json");
                     rel.add(
-                        figure_cell(&v, period, *campaign),
+                        figure_cell(&v, period, *campaign, None),
                         fig.count,
                         fig.respondents,
                         &origin,
@@ -511,11 +771,35 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
                 for (month, fig) in &p.months {
                     let v = serde_json::to_value(fig).expect("json");
                     rel.add(
-                        figure_cell(&v, *month, *campaign),
+                        figure_cell(&v, *month, *campaign, None),
                         fig.count,
                         fig.respondents,
                         &origin,
                     );
+                }
+                assert_eq!(p.barrier_groups.len(), BARRIER_AFFECTS.len(), "{origin}");
+                assert_eq!(p.severity.len(), 3, "{origin}");
+                let sections = p
+                    .barrier_groups
+                    .iter()
+                    .map(|g| (g, Facet::affects(&g.facet)))
+                    .chain(p.severity.iter().map(|s| {
+                        let n: u8 = s.facet.parse().expect("a severity");
+                        assert!((1..=3).contains(&n), "{origin}: severity {n}");
+                        (s, Facet::Severity(n))
+                    }));
+                for (section, facet) in sections {
+                    for fig in std::iter::once(&section.total).chain(&section.categories) {
+                        assert_eq!(fig.kind, Some(Kind::Barrier), "{origin}");
+                        assert_eq!(fig.area_code, *area, "{origin}");
+                        let v = serde_json::to_value(fig).expect("json");
+                        rel.add(
+                            figure_cell(&v, period, *campaign, Some(&facet)),
+                            fig.count,
+                            fig.respondents,
+                            &origin,
+                        );
+                    }
                 }
                 let talents = p.talents.as_ref().and_then(|t| t.count);
                 rel.collected += 1;
@@ -543,6 +827,56 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
         }
     }
 
+    let profiles_collected = rel.collected - aggregates_collected - narrowed_collected;
+
+    // The dashboard: its headline figures and the gemeente's trend (months per kind), unnarrowed and
+    // under every narrowing, for every campaign.
+    for facet in std::iter::once(None).chain(narrowings.iter().map(Some)) {
+        for campaign in &campaigns {
+            let mut pairs = vec![
+                ("level".to_string(), "buurt".to_string()),
+                ("gemeente".to_string(), GEMEENTE.to_string()),
+            ];
+            if let Some((k, v)) = facet
+                .map(Facet::query)
+                .as_deref()
+                .and_then(|q| q.split_once('='))
+            {
+                pairs.push((k.to_string(), v.to_string()));
+            }
+            if let Some(c) = campaign {
+                pairs.push(("campaign".to_string(), c.to_string()));
+            }
+            let f = InsightFilter::from_pairs(&pairs).expect("a filter");
+            let o = svc.overview(&f).await.expect("overview");
+            let origin = format!("dashboard {pairs:?}");
+            assert_eq!(
+                o.trend_area.as_ref().map(|a| a.code.as_str()),
+                Some(GEMEENTE),
+                "{origin}"
+            );
+            for (month, fig) in &o.trend {
+                assert_eq!(fig.area_code, GEMEENTE, "{origin}");
+                let v = serde_json::to_value(fig).expect("json");
+                rel.add(
+                    figure_cell(&v, *month, *campaign, facet),
+                    fig.count,
+                    fig.respondents,
+                    &origin,
+                );
+            }
+            for fig in &o.figures {
+                let v = serde_json::to_value(fig).expect("json");
+                rel.add(
+                    figure_cell(&v, Period::All, *campaign, facet),
+                    fig.count,
+                    fig.respondents,
+                    &origin,
+                );
+            }
+        }
+    }
+
     // The public list: every entry of the gemeente, one by one.
     let list: Vec<Value> = app
         .get_json("/api/v1/submissions?bbox=4.99,51.99,5.13,52.03&limit=10000")
@@ -553,21 +887,40 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
         app.count_rows("submissions").await,
         "every entry is on the public list"
     );
+    let before_heat = rel.collected;
     let heat_boxes = check_heatmaps(&app, &mut rel).await;
+    let heat_boxes_collected = rel.collected - before_heat;
 
     // 2. The attacks.
-    let counts = attack_counts(&records, &rel, &list);
+    let collected_in = started.elapsed() - seeded;
+    let members = members_of(&records, &rel);
+    let counts = attack_counts(&records, &members, &rel, &list);
     let talents = attack_talents(&records, &rel);
     let bands = attack_bands(&rel);
-    let people = attack_respondents(&records, &rel);
+    let people = attack_respondents(&records, &members, &rel);
+    let narrowed_cells = rel.figures.keys().filter(|c| c.facet.is_some()).count();
+    let narrowed_withheld = rel
+        .figures
+        .iter()
+        .filter(|(c, (n, _))| c.facet.is_some() && n.is_none())
+        .count();
+    let dashboards = rel.collected
+        - aggregates_collected
+        - narrowed_collected
+        - profiles_collected
+        - list.len()
+        - heat_boxes_collected;
     eprintln!(
-        "privacy attack: seeded {} contributions in {seeded:.0?}; collected {} figures ({aggregates_collected} \
-         aggregates, the rest from the area profiles, {heat_boxes} heatmap boxes and {} public entries) in \
-         {} cells. Entry counts: {} released, all equal to the public list's; {} withheld, all public \
-         anyway through the list. Talents: {} areas, {} withheld, {} determined by exact elimination. \
-         Age bands: {} campaigns, {} withheld, {} determined. Respondents: {} released (noise within \
-         ±{MAX_NOISE}: {} off the truth), {} withheld, attacked by interval propagation over {} relations: \
-         {} narrowed, {} determined. Took {:.0?}",
+        "privacy attack: seeded {} contributions in {seeded:.0?}; collected {} figures in {collected_in:.0?} \
+         ({aggregates_collected} aggregates, {narrowed_collected} narrowed aggregates, {profiles_collected} \
+         from the area profiles, {dashboards} from the dashboard, {heat_boxes} heatmap boxes and {} public \
+         entries) in {} cells ({narrowed_cells} narrowed by a group, severity or qualities, \
+         {narrowed_withheld} of them withheld). Entry counts: {} released, all equal to the public list's; \
+         {} withheld, all public anyway through the list. Talents: {} areas, {} withheld, {} determined \
+         by exact elimination. Age bands: {} campaigns, {} withheld, {} determined. Respondents: {} \
+         released (noise within ±{MAX_NOISE}: {} off the truth) and {} as 0, {} withheld, attacked by interval \
+         propagation over {} relations ({} along the lattice, {} narrowed within wider, {} covering by \
+         severity, group or quality): {} narrowed, {} determined. Took {:.0?}",
         records.len(),
         rel.collected,
         list.len(),
@@ -582,8 +935,12 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
         bands.determined,
         people.released,
         people.noisy,
+        people.zero,
         people.withheld,
         people.relations,
+        people.lattice,
+        people.within,
+        people.covers,
         people.narrowed,
         people.determined.len(),
         started.elapsed(),
@@ -595,6 +952,10 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
     assert!(
         talents.withheld > 0 && bands.withheld > 0,
         "and the exact tables' too"
+    );
+    assert!(
+        narrowed_withheld > 100 && narrowed_cells - narrowed_withheld > 100,
+        "and the narrowed figures': some below k, some above"
     );
     assert_eq!(talents.determined, 0);
     assert_eq!(bands.determined, 0);
@@ -611,8 +972,9 @@ async fn no_released_combination_gives_a_hidden_figure_away() {
 /// heatmap says nothing the public list and the k rule do not.
 async fn check_heatmaps(app: &TestApp, rel: &mut Released) -> usize {
     let pool = app.pool().await;
-    let rows: Vec<(f64, f64, String, String, String, String)> = sqlx::query_as(
-        "SELECT pub_lon, pub_lat, respondent, kind, category, created_at FROM submissions WHERE hidden = 0",
+    let rows: Vec<(f64, f64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT pub_lon, pub_lat, respondent, kind, category, created_at, details FROM submissions \
+         WHERE hidden = 0",
     )
     .fetch_all(&pool)
     .await
@@ -625,22 +987,40 @@ async fn check_heatmaps(app: &TestApp, rel: &mut Released) -> usize {
     };
     let mut boxes = 0;
     for size in [16, 64] {
-        for (filter, keep) in [
-            ("", None),
-            ("&kind=barrier", Some(("barrier", None, None))),
-            ("&category=steps", Some(("barrier", Some("steps"), None))),
-            ("&kind=wish&period=2025", Some(("wish", None, Some("2025")))),
-        ] {
+        // The filters public per entry, and whether a row (kind, category, month, details) passes.
+        type Keep = fn(&str, &str, &str, &Value) -> bool;
+        let filters: [(&str, Keep); 6] = [
+            ("", |_, _, _, _| true),
+            ("&kind=barrier", |k, _, _, _| k == "barrier"),
+            ("&category=steps", |k, c, _, _| {
+                k == "barrier" && c == "steps"
+            }),
+            ("&kind=wish&period=2025", |k, _, at, _| {
+                k == "wish" && at.starts_with("2025")
+            }),
+            ("&affects=elderly", |k, _, _, d| {
+                k == "barrier"
+                    && d["affects"]
+                        .as_array()
+                        .is_some_and(|a| a.contains(&json!("elderly")))
+            }),
+            ("&quality=free,seating", |k, _, _, d| {
+                k == "place"
+                    && ["free", "seating"].iter().all(|q| {
+                        d["qualities"]
+                            .as_array()
+                            .is_some_and(|a| a.contains(&json!(q)))
+                    })
+            }),
+        ];
+        for (filter, keep) in filters {
             let q = format!("/api/v1/heatmap?bbox=4.99,51.99,5.13,52.03&size={size}{filter}");
             let grid: Value = app.get_json(&q).await;
             let samples: Vec<server::domain::heatmap::Sample> = rows
                 .iter()
-                .filter(|(_, _, _, kind, category, at)| {
-                    keep.is_none_or(|(k, c, y)| {
-                        kind == k
-                            && c.is_none_or(|c| c == category)
-                            && y.is_none_or(|y| at.starts_with(y))
-                    })
+                .filter(|(_, _, _, kind, category, at, details)| {
+                    let d: Value = serde_json::from_str(details).expect("details");
+                    keep(kind, category, at, &d)
                 })
                 .map(|(lon, lat, respondent, ..)| {
                     use std::hash::{DefaultHasher, Hash, Hasher};
@@ -687,11 +1067,30 @@ struct CountReport {
     withheld: usize,
 }
 
+/// The records each released cell counts (indices into the records), in the order of
+/// `rel.figures`: what both attacks read the truth from.
+fn members_of(records: &[Rec], rel: &Released) -> Vec<Vec<usize>> {
+    rel.figures
+        .keys()
+        .map(|cell| {
+            (0..records.len())
+                .filter(|&i| cell.holds(&records[i]))
+                .collect()
+        })
+        .collect()
+}
+
 /// Entry counts against the public list: every cell's count is the number of listed entries in it
-/// (by buurt, kind, category, month and campaign) plus their "ik ook"s. A released count must be
-/// exactly that; a withheld one is that too (the attacker reads it off the list), which exact
-/// elimination over the list's per-entry rows confirms.
-fn attack_counts(records: &[Rec], rel: &Released, list: &[Value]) -> CountReport {
+/// (by buurt, kind, category, month, campaign, a barrier's severity and groups and a place's
+/// qualities) plus their "ik ook"s. A released count must be exactly that; a withheld one is that
+/// too (the attacker reads it off the list), which exact elimination over the list's per-entry
+/// rows confirms.
+fn attack_counts(
+    records: &[Rec],
+    members: &[Vec<usize>],
+    rel: &Released,
+    list: &[Value],
+) -> CountReport {
     assert_eq!(
         list.iter()
             .map(|e| 1 + e["me_too"].as_u64().expect("me_too"))
@@ -699,20 +1098,73 @@ fn attack_counts(records: &[Rec], rel: &Released, list: &[Value]) -> CountReport
         records.len(),
         "the list accounts for every contribution"
     );
-    // Atoms: what the list tells of each entry (the attacker maps its position to its buurt).
-    let mut atoms: BTreeMap<(String, &'static str, String, u32, String), usize> = BTreeMap::new();
+    // The list shows what the narrowed figures count, entry by entry.
+    let by_id: BTreeMap<&str, &Value> = list
+        .iter()
+        .map(|e| (e["id"].as_str().expect("id"), e))
+        .collect();
     for r in records {
-        let n = atoms.len();
-        atoms
-            .entry((
-                r.buurt.clone(),
-                r.kind.as_str(),
-                r.category.clone(),
-                r.month,
-                r.campaign.clone(),
-            ))
-            .or_insert(n);
+        let e = by_id
+            .get(r.id.as_str())
+            .unwrap_or_else(|| panic!("{} is on the list", r.id));
+        let words = |key: &str| -> Vec<String> {
+            let mut v: Vec<String> = e[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|w| w.as_str().expect("a word").to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(e["kind"].as_str(), Some(r.kind.as_str()), "{e}");
+        assert_eq!(e["category"].as_str(), Some(r.category.as_str()), "{e}");
+        assert_eq!(
+            e["severity"].as_u64().map(|s| s as u8),
+            r.severity,
+            "the list shows a barrier's severity: {e}"
+        );
+        assert_eq!(
+            words("affects"),
+            r.affects,
+            "the list shows whom a barrier stops: {e}"
+        );
+        assert_eq!(
+            words("qualities"),
+            r.qualities,
+            "the list shows a place's qualities: {e}"
+        );
     }
+    // Atoms: what the list tells of each entry (the attacker maps its position to its buurt).
+    type Atom = (
+        String,
+        &'static str,
+        String,
+        u32,
+        String,
+        Option<u8>,
+        Vec<String>,
+        Vec<String>,
+    );
+    let mut atoms: BTreeMap<Atom, usize> = BTreeMap::new();
+    let atom_of: Vec<usize> = records
+        .iter()
+        .map(|r| {
+            let n = atoms.len();
+            *atoms
+                .entry((
+                    r.buurt.clone(),
+                    r.kind.as_str(),
+                    r.category.clone(),
+                    r.month,
+                    r.campaign.clone(),
+                    r.severity,
+                    r.affects.clone(),
+                    r.qualities.clone(),
+                ))
+                .or_insert(n)
+        })
+        .collect();
     let mut list_knows = Eliminator::new(atoms.len());
     for i in 0..atoms.len() {
         list_knows.add(&[i]);
@@ -721,22 +1173,15 @@ fn attack_counts(records: &[Rec], rel: &Released, list: &[Value]) -> CountReport
         released: 0,
         withheld: 0,
     };
-    for (cell, (count, _)) in &rel.figures {
-        let truth = records.iter().filter(|r| cell.holds(r)).count() as u64;
-        let members: Vec<usize> = atoms
+    for ((cell, (count, _)), m) in rel.figures.iter().zip(members) {
+        let truth = m.len() as u64;
+        // Every field a cell asks of a record is in its atom: a cell holds an atom's records all
+        // or none.
+        let in_cell: Vec<usize> = m
             .iter()
-            .filter(|((b, k, c, m, camp), _)| {
-                cell.holds(&Rec {
-                    buurt: b.clone(),
-                    kind: Kind::parse(k).expect("kind"),
-                    category: c.clone(),
-                    month: *m,
-                    campaign: camp.clone(),
-                    respondent: String::new(),
-                    talent: false,
-                })
-            })
-            .map(|(_, i)| *i)
+            .map(|&i| atom_of[i])
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .collect();
         match count {
             Some(v) => {
@@ -744,7 +1189,7 @@ fn attack_counts(records: &[Rec], rel: &Released, list: &[Value]) -> CountReport
                 report.released += 1;
             }
             None => {
-                assert!(list_knows.determines(&members), "{cell:?}");
+                assert!(list_knows.determines(&in_cell), "{cell:?}");
                 report.withheld += 1;
             }
         }
@@ -827,25 +1272,49 @@ fn attack_bands(rel: &Released) -> ExactReport {
 
 struct PeopleReport {
     released: usize,
+    /// Released as 0 (nobody).
+    zero: usize,
     noisy: usize,
     withheld: usize,
+    /// Relations: along the lattice's dimensions, a narrowed figure within a wider one, the
+    /// severities and (where the list shows every entry has one) the groups or qualities covering
+    /// their figure.
     relations: usize,
+    lattice: usize,
+    within: usize,
+    covers: usize,
     narrowed: usize,
     determined: Vec<String>,
 }
 
-/// Respondent counts: each released one lies within the noise bound of the truth; the attacker
-/// knows each withheld one is 1 to k−1 (and at most its entries), and propagates every relation
-/// distinct counts obey along every dimension (a total is at least each part and at most their
-/// sum) until nothing changes. No withheld count may end as a single value.
-fn attack_respondents(records: &[Rec], rel: &Released) -> PeopleReport {
+/// What distinct counts obey: a parent holds each child (so it is at least each), and where the
+/// children `cover` it, at most their sum (disjoint or not).
+struct Relation {
+    parent: usize,
+    children: Vec<usize>,
+    covers: bool,
+}
+
+/// Respondent counts: each released one lies within the noise bound of the truth (and is at least
+/// k: it was released); the attacker knows each withheld one is 1 to k−1 (and at most its
+/// entries), and propagates every relation distinct counts obey until nothing changes: along every
+/// dimension of the lattice (a total is at least each part and at most their sum), a narrowed
+/// figure at most the figure it narrows (a set of qualities at most each of its subsets), the
+/// barriers of the three severities making up the barriers, and, where the list shows that every
+/// barrier of a cell stops some group (every place has some quality), the groups (qualities)
+/// covering it. No withheld count may end below its upper bound.
+fn attack_respondents(records: &[Rec], members: &[Vec<usize>], rel: &Released) -> PeopleReport {
     let cells: Vec<&Cell> = rel.figures.keys().collect();
     let index: BTreeMap<&Cell, usize> = cells.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     let mut report = PeopleReport {
         released: 0,
+        zero: 0,
         noisy: 0,
         withheld: 0,
         relations: 0,
+        lattice: 0,
+        within: 0,
+        covers: 0,
         narrowed: 0,
         determined: Vec::new(),
     };
@@ -855,21 +1324,26 @@ fn attack_respondents(records: &[Rec], rel: &Released) -> PeopleReport {
     let mut prior = vec![(0, 0); cells.len()];
     for (i, c) in cells.iter().enumerate() {
         let (count, respondents) = rel.figures[*c];
-        let truth = records
+        let truth = members[i]
             .iter()
-            .filter(|r| c.holds(r))
-            .map(|r| &r.respondent)
+            .map(|&r| &records[r].respondent)
             .collect::<BTreeSet<_>>()
             .len() as u64;
-        let entries = records.iter().filter(|r| c.holds(r)).count() as u64;
+        let entries = members[i].len() as u64;
         (lo[i], hi[i]) = match (count, respondents) {
+            // A profile's section for a group or severity nobody reported: 0, exactly.
+            (Some(0), Some(r)) => {
+                report.zero += 1;
+                assert_eq!((r, truth), (0, 0), "{c:?}: nothing is 0");
+                (0, 0)
+            }
             (Some(n), Some(r)) => {
                 report.released += 1;
                 assert!(r.abs_diff(truth) <= d, "{c:?}: {r} for {truth}");
                 if r != truth {
                     report.noisy += 1;
                 }
-                (r.saturating_sub(d).max(1), (r + d).min(n))
+                (r.saturating_sub(d).max(K), (r + d).min(n))
             }
             _ => {
                 report.withheld += 1;
@@ -878,36 +1352,148 @@ fn attack_respondents(records: &[Rec], rel: &Released) -> PeopleReport {
         };
         prior[i] = (lo[i], hi[i]);
     }
+    // Each cell's records as bits, to check the relations cheaply.
+    let words = records.len().div_ceil(64);
+    let bits: Vec<Vec<u64>> = members
+        .iter()
+        .map(|m| {
+            let mut b = vec![0u64; words];
+            for &r in m {
+                b[r / 64] |= 1 << (r % 64);
+            }
+            b
+        })
+        .collect();
+    let mut relations: Vec<Relation> = Vec::new();
     // Groups: a parent with its children along one dimension (children without entries count 0).
-    let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, Dim), Vec<usize>> = BTreeMap::new();
     for (i, c) in cells.iter().enumerate() {
-        for (dim, p) in c.parents().iter().enumerate() {
-            if let Some(&pi) = index.get(p) {
+        for (dim, p) in c.parents() {
+            if let Some(&pi) = index.get(&p) {
                 groups.entry((pi, dim)).or_default().push(i);
             }
         }
     }
-    report.relations = groups.len();
+    report.lattice = groups.len();
+    relations.extend(groups.into_iter().map(|((parent, _), children)| Relation {
+        parent,
+        children,
+        covers: true,
+    }));
+    // A narrowed figure within the one it narrows, a set of qualities within each of its subsets.
+    for (i, c) in cells.iter().enumerate() {
+        let Some(f) = &c.facet else { continue };
+        for wider in f.wider() {
+            let p = Cell {
+                facet: wider,
+                ..(*c).clone()
+            };
+            if let Some(&pi) = index.get(&p) {
+                report.within += 1;
+                relations.push(Relation {
+                    parent: pi,
+                    children: vec![i],
+                    covers: false,
+                });
+            }
+        }
+    }
+    // Every barrier has one severity; where the list shows that every barrier of a cell stops some
+    // group (every place has some quality), the groups (the single qualities) cover the cell.
+    for (i, c) in cells.iter().enumerate() {
+        if c.facet.is_some() {
+            continue;
+        }
+        let mut covering: Vec<Vec<Facet>> = Vec::new();
+        let of = |r: usize| &records[r];
+        match c.kind {
+            Some("barrier") => {
+                covering.push((1..=3).map(Facet::Severity).collect());
+                if members[i].iter().all(|&r| !of(r).affects.is_empty()) {
+                    covering.push(BARRIER_AFFECTS.iter().map(|g| Facet::affects(g)).collect());
+                }
+            }
+            Some("place") if members[i].iter().all(|&r| !of(r).qualities.is_empty()) => {
+                covering.push(
+                    PLACE_QUALITIES
+                        .iter()
+                        .map(|q| Facet::quality(&[q]))
+                        .collect(),
+                );
+            }
+            _ => {}
+        }
+        for facets in covering {
+            let children: Vec<usize> = facets
+                .into_iter()
+                .filter_map(|f| {
+                    index
+                        .get(&Cell {
+                            facet: Some(f),
+                            ..(*c).clone()
+                        })
+                        .copied()
+                })
+                .collect();
+            if !children.is_empty() {
+                report.covers += 1;
+                relations.push(Relation {
+                    parent: i,
+                    children,
+                    covers: true,
+                });
+            }
+        }
+    }
+    // Only what really holds: each child lies within its parent, and a covering group was
+    // collected whole (else its sum would claim too little).
+    for r in &relations {
+        let parent = &bits[r.parent];
+        let mut union = vec![0u64; words];
+        for &c in &r.children {
+            assert!(
+                bits[c].iter().zip(parent).all(|(c, p)| c & !p == 0),
+                "{:?} within {:?}",
+                cells[c],
+                cells[r.parent]
+            );
+            for (u, c) in union.iter_mut().zip(&bits[c]) {
+                *u |= c;
+            }
+        }
+        assert!(
+            !r.covers || union == *parent,
+            "{:?}: its parts were not all collected",
+            cells[r.parent],
+        );
+    }
+    report.relations = relations.len();
     loop {
         let mut changed = false;
-        for ((p, _), children) in &groups {
-            let sum_hi: u64 = children.iter().map(|&c| hi[c]).sum();
-            let max_lo = children.iter().map(|&c| lo[c]).max().unwrap_or(0);
-            if sum_hi < hi[*p] {
-                hi[*p] = sum_hi;
+        for r in &relations {
+            let p = r.parent;
+            let max_lo = r.children.iter().map(|&c| lo[c]).max().unwrap_or(0);
+            if max_lo > lo[p] {
+                lo[p] = max_lo;
                 changed = true;
             }
-            if max_lo > lo[*p] {
-                lo[*p] = max_lo;
-                changed = true;
-            }
-            for &c in children {
-                if hi[*p] < hi[c] {
-                    hi[c] = hi[*p];
+            for &c in &r.children {
+                if hi[p] < hi[c] {
+                    hi[c] = hi[p];
                     changed = true;
                 }
+            }
+            if !r.covers {
+                continue;
+            }
+            let sum_hi: u64 = r.children.iter().map(|&c| hi[c]).sum();
+            if sum_hi < hi[p] {
+                hi[p] = sum_hi;
+                changed = true;
+            }
+            for &c in &r.children {
                 let others: u64 = sum_hi - hi[c];
-                let floor = lo[*p].saturating_sub(others);
+                let floor = lo[p].saturating_sub(others);
                 if floor > lo[c] {
                     lo[c] = floor;
                     changed = true;
