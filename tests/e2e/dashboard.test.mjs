@@ -91,8 +91,8 @@ test("the dashboard shows what residents reported per Drechtsteden buurt, withou
   // The busy buurt's profile: its barriers by category, over time.
   await firstRow.getByRole("link").click();
   await page.waitForURL(new RegExp(`/inzicht/gebied/${busy.area_code}`));
-  await page.getByRole("heading", { name: "Drempels" }).waitFor();
-  const barriers = page.locator("section", { has: page.getByRole("heading", { name: "Drempels" }) });
+  await page.getByRole("heading", { name: "Drempels", exact: true }).waitFor();
+  const barriers = page.locator("section", { has: page.getByRole("heading", { name: "Drempels", exact: true }) });
   // Six entries, and six residents give or take the noise (never more people than entries).
   assert.match(await barriers.innerText(), /Slechte verlichting\s+6\s+[3-6]\b/);
   await page.getByRole("heading", { name: "Door de tijd" }).waitFor();
@@ -105,7 +105,7 @@ test("the dashboard shows what residents reported per Drechtsteden buurt, withou
   await page.getByRole("heading", { name: "Insight by area" }).waitFor();
   assert.deepEqual(await axe(page), [], "dashboard in English");
   await page.goto(`${env.app.url}/inzicht/gebied/${busy.area_code}`);
-  await page.getByRole("heading", { name: "Barriers" }).waitFor();
+  await page.getByRole("heading", { name: "Barriers", exact: true }).waitFor();
   assert.deepEqual(await axe(page), [], "area profile in English");
   assert.deepEqual(problems, []);
   await context.close();
