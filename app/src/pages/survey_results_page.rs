@@ -164,6 +164,7 @@ fn Question(q: QuestionResult, n: usize, k: u64) -> impl IntoView {
     let hidden = move || t_string!(i18n, sr_fewer_than, k = k).to_string();
     let count = move |n: Option<u64>| n.map_or_else(hidden, |n| n.to_string());
     let heading = format!("sr-q{n}");
+    let labelled = heading.clone();
     if q.options.is_empty() {
         // A text question: no counts for anyone; published answers for staff with access.
         let texts = q.texts.clone().map(|t| {
@@ -178,7 +179,7 @@ fn Question(q: QuestionResult, n: usize, k: u64) -> impl IntoView {
             }
         });
         return view! {
-            <section aria-labelledby=heading.clone()>
+            <section aria-labelledby=labelled>
                 <h2 id=heading>{q.text.clone()}</h2>
                 {match texts {
                     Some(t) => view! { <p class="hint">{t!(i18n, sr_texts_staff)}</p> {t} }.into_any(),
@@ -215,7 +216,7 @@ fn Question(q: QuestionResult, n: usize, k: u64) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section aria-labelledby=heading.clone()>
+        <section aria-labelledby=labelled>
             <h2 id=heading>{q.text.clone()}</h2>
             <p class="hint">{t!(i18n, sr_answered)} " " {count(q.answered)}</p>
             <div class="sr-chart">

@@ -303,7 +303,8 @@ async fn markup_is_never_echoed_and_a_lone_resident_stays_unreadable() {
         let status = res.status().as_u16();
         let body = res.text().await.expect("body");
         assert!(status < 500, "{path}: {status}");
-        assert!(!body.contains(mark) && !body.contains("alert(1)"), "{path} echoes markup: {body}");
+        // Escaped is harmless (a page may carry its own address in its language links); raw is not.
+        assert!(!body.contains(mark), "{path} echoes markup: {body}");
     }
     // The lone resident: nothing of theirs is readable where they are alone, in JSON, CSV or the page.
     let r: Value = app
