@@ -61,7 +61,12 @@ pub fn survey_csv(r: &app::model::SurveyResults) -> String {
         "campaign,area_code,question,type,option,option_text,respondents,share,suppressed\n",
     );
     let area = r.area.as_ref().map_or("", |a| a.code.as_str());
-    let mut row = |question: &str, kind: &str, option: &str, text: &str, n: Option<u64>, share: Option<f64>| {
+    let mut row = |question: &str,
+                   kind: &str,
+                   option: &str,
+                   text: &str,
+                   n: Option<u64>,
+                   share: Option<f64>| {
         let cells = [
             field(&r.campaign),
             field(area),
@@ -77,7 +82,11 @@ pub fn survey_csv(r: &app::model::SurveyResults) -> String {
         out.push('\n');
     };
     row("", "", "", "", r.respondents, None);
-    for q in r.questions.iter().filter(|q| q.kind != app::model::QuestionType::Text) {
+    for q in r
+        .questions
+        .iter()
+        .filter(|q| q.kind != app::model::QuestionType::Text)
+    {
         let kind = q.kind.as_str();
         row(&q.id, kind, "", &q.text, q.answered, None);
         for o in &q.options {

@@ -134,8 +134,8 @@ fn Results(r: SurveyResults) -> impl IntoView {
         .map(|(i, q)| view! { <Question q=q.clone() n=i k=k /> })
         .collect_view();
     view! {
-        <h1>{t!(i18n, sr_title)} ": " {r.title.clone()}</h1>
-        <p class="hint">{t!(i18n, sr_k_line, k = k)}</p>
+        <h1>{format!("{}: {}", t_string!(i18n, sr_title), r.title)}</h1>
+        <p class="hint">{t_string!(i18n, sr_k_line, k = k).to_string()}</p>
         <form class="filters" method="get" action=action aria-labelledby="sr-filters">
             <h2 id="sr-filters">{t!(i18n, insight_filters)}</h2>
             <div class="filter-grid">

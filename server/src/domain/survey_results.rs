@@ -96,7 +96,10 @@ pub fn bucket_indices(q: &Question, answer: &Value) -> Vec<usize> {
         QuestionType::Multiple => {
             let mut out: Vec<usize> = match answer {
                 Value::String(s) => option(s).into_iter().collect(),
-                Value::Array(a) => a.iter().filter_map(|x| x.as_str().and_then(option)).collect(),
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().and_then(option))
+                    .collect(),
                 _ => Vec::new(),
             };
             out.sort_unstable();
@@ -279,7 +282,10 @@ mod tests {
         assert_eq!(bucket_indices(&wide, &json!(19)), vec![0]);
         assert_eq!(bucket_indices(&wide, &json!(20)), vec![1]);
         assert_eq!(bucket_indices(&wide, &json!(99)), vec![4]);
-        assert!(bucket_indices(&wide, &json!(100)).is_empty(), "out of range");
+        assert!(
+            bucket_indices(&wide, &json!(100)).is_empty(),
+            "out of range"
+        );
         // Eleven values: the ranges differ by one at most and cover every value once.
         let odd = question(QuestionType::Number, &[], Some((0, 10)));
         let ids: Vec<String> = buckets(&odd).into_iter().map(|b| b.id).collect();

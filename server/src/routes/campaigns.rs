@@ -286,7 +286,9 @@ pub async fn results_csv(
     let name = format!(
         "trefpunt-enquete-{}{}.csv",
         r.campaign,
-        r.area.as_ref().map_or(String::new(), |a| format!("-{}", a.code))
+        r.area
+            .as_ref()
+            .map_or(String::new(), |a| format!("-{}", a.code))
     );
     Ok((
         [

@@ -55,7 +55,10 @@ impl Service {
     async fn respondents_of(&self, campaign: &str) -> ServiceResult<Vec<Respondent>> {
         let mut areas: HashMap<String, HashSet<String>> = HashMap::new();
         for (r, g, w, b) in self.store.survey_places(campaign).await? {
-            areas.entry(r).or_default().extend([g, w, b].into_iter().flatten());
+            areas
+                .entry(r)
+                .or_default()
+                .extend([g, w, b].into_iter().flatten());
         }
         let mut out = Vec::new();
         for (id, json) in self.store.survey_answers(campaign).await? {
@@ -100,12 +103,11 @@ impl Service {
         let area = area.filter(|a| !a.is_empty());
         if let Some(code) = area {
             match facts.get(code).and_then(|f| Level::parse(&f.level)) {
-                None => {
-                    return Err(ServiceError::Field {
-                        field: "area".into(),
-                        reason: "is not a known area (a CBS code such as GM0505, WK050501 or BU05050101)",
-                    })
-                }
+                None => return Err(ServiceError::Field {
+                    field: "area".into(),
+                    reason:
+                        "is not a known area (a CBS code such as GM0505, WK050501 or BU05050101)",
+                }),
                 Some(l) if l != level => {
                     return Err(ServiceError::Field {
                         field: "area".into(),
@@ -158,9 +160,10 @@ impl Service {
                     .into_iter()
                     .zip(released.options.iter().zip(&released.shares))
                     .map(|(b, (count, share))| OptionResult {
-                        text: b
-                            .option
-                            .map_or_else(|| b.id.clone(), |i| text_in(&q.options[i].text, lang).to_string()),
+                        text: b.option.map_or_else(
+                            || b.id.clone(),
+                            |i| text_in(&q.options[i].text, lang).to_string(),
+                        ),
                         id: b.id,
                         respondents: *count,
                         share: *share,
@@ -178,7 +181,9 @@ impl Service {
                         .then(|| {
                             texts.as_ref().map(|t| {
                                 t.iter()
-                                    .filter(|(r, qid, _)| qid == &q.id && here_ids.contains(r.as_str()))
+                                    .filter(|(r, qid, _)| {
+                                        qid == &q.id && here_ids.contains(r.as_str())
+                                    })
                                     .map(|(_, _, a)| a.clone())
                                     .collect()
                             })
@@ -303,13 +308,7 @@ impl Service {
             .await?
             .into_iter()
             .filter(|(t, _)| t.state == "published")
-            .map(|(t, text)| {
-                (
-                    t.respondent,
-                    t.question,
-                    TextAnswer { id: t.id, text },
-                )
-            })
+            .map(|(t, text)| (t.respondent, t.question, TextAnswer { id: t.id, text }))
             .collect())
     }
 

@@ -18,7 +18,10 @@ pub struct SurveyText {
 
 impl Store {
     /// Every respondent's stored answers to a campaign's survey (JSON objects by question id).
-    pub async fn survey_answers(&self, campaign: &str) -> Result<Vec<(String, String)>, StoreError> {
+    pub async fn survey_answers(
+        &self,
+        campaign: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
         Ok(sqlx::query_as(
             &self
                 .backend

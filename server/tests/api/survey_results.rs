@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use reqwest::header::COOKIE;
 use reqwest::Method;
 use serde_json::{json, Value};
-use server::domain::cell_key::MAX_NOISE;
 
 use crate::helpers::*;
 use crate::privacy::{boundary_files, buurten, fix_the_noise};
@@ -99,7 +98,12 @@ pub async fn take_part(app: &TestApp, campaign: &str, r: &Resident) {
         let body = json!({"id": new_id(), "respondent": r.id, "campaign": campaign, "kind": "wish",
             "category": "meeting_place", "location": {"lon": lon, "lat": lat}, "details": {}, "language": "nl"});
         let res = app.post_json(&body).await;
-        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap_or_default());
+        assert_eq!(
+            res.status(),
+            201,
+            "{}",
+            res.text().await.unwrap_or_default()
+        );
     }
     let res = app
         .client
@@ -108,7 +112,12 @@ pub async fn take_part(app: &TestApp, campaign: &str, r: &Resident) {
         .send()
         .await
         .expect("answer");
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap_or_default());
+    assert_eq!(
+        res.status(),
+        201,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
 }
 
 /// A resident's answers, varied by `i` (some leave questions out).
@@ -235,8 +244,15 @@ fn check_count(what: &str, released: &Value, truth: u64) {
 /// Checks a results answer against the truth, rule by rule (docs/privacy.md, "Survey results").
 pub fn check_release(residents: &[Resident], area: Option<&str>, r: &Value) {
     let here = truth(residents, area);
-    let outer: Vec<Truth> = chain(area).iter().map(|a| truth(residents, a.as_deref())).collect();
-    check_count(&format!("{area:?} respondents"), &r["respondents"], here.respondents);
+    let outer: Vec<Truth> = chain(area)
+        .iter()
+        .map(|a| truth(residents, a.as_deref()))
+        .collect();
+    check_count(
+        &format!("{area:?} respondents"),
+        &r["respondents"],
+        here.respondents,
+    );
     assert_eq!(r["k"], json!(K));
     for q in r["questions"].as_array().expect("questions") {
         let id = q["id"].as_str().expect("id");
@@ -262,10 +278,17 @@ pub fn check_release(residents: &[Resident], area: Option<&str>, r: &Value) {
         let mut sum = 0;
         for o in options {
             let oid = o["id"].as_str().expect("id");
-            let n = here.options.get(&(id.to_string(), oid.to_string())).copied().unwrap_or(0);
+            let n = here
+                .options
+                .get(&(id.to_string(), oid.to_string()))
+                .copied()
+                .unwrap_or(0);
             sum += n;
             if whole {
-                assert!(o["respondents"].is_null(), "{area:?} {id} {oid}: withheld whole");
+                assert!(
+                    o["respondents"].is_null(),
+                    "{area:?} {id} {oid}: withheld whole"
+                );
             } else {
                 check_count(&format!("{area:?} {id} {oid}"), &o["respondents"], n);
             }
@@ -355,7 +378,11 @@ async fn results_equal_what_residents_answered_within_the_noise_and_withhold_sma
         .map(|o| o["id"].as_str().expect("id"))
         .collect();
     assert_eq!(bins, ["0–9", "10–19", "20–29", "30–39", "40–49"]);
-    assert_eq!(all["areas"].as_array().expect("areas").len(), 1, "one gemeente");
+    assert_eq!(
+        all["areas"].as_array().expect("areas").len(),
+        1,
+        "one gemeente"
+    );
     for level in ["gemeente", "wijk", "buurt"] {
         let listed = results(&app, &format!("?level={level}")).await;
         let areas = listed["areas"].as_array().expect("areas").clone();
@@ -373,7 +400,7 @@ async fn results_equal_what_residents_answered_within_the_noise_and_withhold_sma
     let one = results(&app, "?level=buurt&area=BU09990301").await;
     assert!(one["respondents"].is_null());
     for q in one["questions"].as_array().expect("questions") {
-        assert!(q["answered"].is_null(), "{q}");
+        assert!(matches!(q["answered"].as_u64(), None | Some(0)), "{q}");
         for o in q["options"].as_array().expect("options") {
             assert!(o["respondents"].is_null() || o["respondents"] == 0, "{o}");
         }
@@ -391,14 +418,30 @@ async fn results_equal_what_residents_answered_within_the_noise_and_withhold_sma
         ("?gemeente=GM0999", "gemeente"),
         ("?lang=xx", "lang"),
     ] {
-        let (status, body) = refused(&app, &format!("/api/v1/campaigns/buurtvragen/results{query}")).await;
+        let (status, body) = refused(
+            &app,
+            &format!("/api/v1/campaigns/buurtvragen/results{query}"),
+        )
+        .await;
         assert_eq!(status, 400, "{query}");
         assert_eq!(body["errors"][0]["field"], field, "{query}");
-        let (status, _) = refused(&app, &format!("/api/v1/campaigns/buurtvragen/results.csv{query}")).await;
+        let (status, _) = refused(
+            &app,
+            &format!("/api/v1/campaigns/buurtvragen/results.csv{query}"),
+        )
+        .await;
         assert_eq!(status, 400, "{query} (CSV)");
     }
-    assert_eq!(refused(&app, "/api/v1/campaigns/onbekend/results").await.0, 404);
-    assert_eq!(refused(&app, "/api/v1/campaigns/onbekend/results.csv").await.0, 404);
+    assert_eq!(
+        refused(&app, "/api/v1/campaigns/onbekend/results").await.0,
+        404
+    );
+    assert_eq!(
+        refused(&app, "/api/v1/campaigns/onbekend/results.csv")
+            .await
+            .0,
+        404
+    );
 
     // The CSV carries the JSON's figures, row for row.
     for query in ["", "?level=wijk&area=WK099901"] {
@@ -407,12 +450,17 @@ async fn results_equal_what_residents_answered_within_the_noise_and_withhold_sma
             .get(&format!("/api/v1/campaigns/buurtvragen/results.csv{query}"))
             .await;
         assert_eq!(res.status(), 200);
-        assert!(res.headers()["content-type"].to_str().expect("type").starts_with("text/csv"));
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/csv"));
         let csv = res.text().await.expect("csv");
         let mut lines = csv.lines();
         assert_eq!(
             lines.next(),
-            Some("campaign,area_code,question,type,option,option_text,respondents,share,suppressed")
+            Some(
+                "campaign,area_code,question,type,option,option_text,respondents,share,suppressed"
+            )
         );
         let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
         let cell = |v: &Value| v.as_u64().map(|n| n.to_string()).unwrap_or_default();
@@ -443,6 +491,55 @@ async fn results_equal_what_residents_answered_within_the_noise_and_withhold_sma
         assert_eq!(rows.len(), expected);
     }
 
+    // The page: the same figures as a table per question, the k under the title, a plain form and
+    // the CSV link; withheld counts in words; an unknown campaign 404, a wrong level 400.
+    let res = app
+        .get("/inzicht/enquete/buurtvragen?level=wijk&area=WK099901")
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.expect("page");
+    assert!(page.contains("Uitkomsten van de vragenlijst: Enquête buurtvragen"));
+    assert!(page.contains("Rust een aantal op minder dan 5 bewoners"));
+    assert!(
+        page.contains(r#"action="/inzicht/enquete/buurtvragen""#)
+            && page.contains(r#"method="get""#),
+        "{page}"
+    );
+    assert!(
+        page.contains("/api/v1/campaigns/buurtvragen/results.csv?level=wijk&amp;area=WK099901"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<table") && page.contains("Hoe vaak kom je buiten?"),
+        "{page}"
+    );
+    assert!(page.contains("minder dan 5"), "withheld counts in words");
+    assert!(
+        !page.contains("Een bankje bij de school"),
+        "no text answers on the public page"
+    );
+    let wijk = results(&app, "?level=wijk&area=WK099901").await;
+    let shown = wijk["respondents"].as_u64().expect("released");
+    assert!(page.contains(&format!(
+        "<td class=\"num\">{}</td>",
+        wijk["questions"][0]["options"][0]["respondents"]
+            .as_u64()
+            .map_or("minder dan 5".to_string(), |n| n.to_string())
+    )));
+    assert!(page.contains(&shown.to_string()));
+    assert_eq!(app.get("/inzicht/enquete/onbekend").await.status(), 404);
+    assert_eq!(
+        app.get("/inzicht/enquete/buurtvragen?level=stad")
+            .await
+            .status(),
+        400
+    );
+    // The campaign's page links to it.
+    let campaign_page = app.get_text("/campagne/buurtvragen").await;
+    assert!(campaign_page.contains(r#"href="/inzicht/enquete/buurtvragen""#));
+    let dashboard = app.get_text("/inzicht?campaign=buurtvragen").await;
+    assert!(dashboard.contains(r#"href="/inzicht/enquete/buurtvragen""#));
+
     // The route is in the OpenAPI document.
     let doc: Value = app.get_json("/api/v1/openapi.json").await;
     for path in [
@@ -451,9 +548,9 @@ async fn results_equal_what_residents_answered_within_the_noise_and_withhold_sma
         "/api/v1/campaigns/{id}/texts",
         "/api/v1/campaigns/{id}/texts/{text}",
     ] {
-        let found = doc["paths"].get(path).or_else(|| {
-            doc["paths"].get(path.trim_start_matches("/api/v1"))
-        });
+        let found = doc["paths"]
+            .get(path)
+            .or_else(|| doc["paths"].get(path.trim_start_matches("/api/v1")));
         assert!(found.is_some(), "{path} in the OpenAPI document");
     }
 }
@@ -506,7 +603,10 @@ async fn text_answers_reach_staff_of_the_campaign_only_once_published() {
 
     // Before moderation: nobody reads a text answer in the results.
     assert_eq!(texts_in(&results(&app, "").await), None, "the public never");
-    assert_eq!(texts_in(&as_staff(advisor.cookie.clone()).await), Some(vec![]));
+    assert_eq!(
+        texts_in(&as_staff(advisor.cookie.clone()).await),
+        Some(vec![])
+    );
     assert_eq!(texts_in(&as_staff(elsewhere.cookie.clone()).await), None);
 
     // The worker lists them (with their own ids, never a respondent's) and publishes one.
@@ -523,7 +623,10 @@ async fn text_answers_reach_staff_of_the_campaign_only_once_published() {
         assert!(!body.contains(&r.id), "no respondent id leaves the server");
     }
     let list: Vec<Value> = serde_json::from_str(&body).expect("json");
-    let written = people.iter().filter(|r| r.answers.get("idee").is_some()).count();
+    let written = people
+        .iter()
+        .filter(|r| r.answers.get("idee").is_some())
+        .count();
     assert_eq!(list.len(), written);
     assert!(list.iter().all(|t| t["state"] == "waiting"));
     let first = list[0]["id"].as_str().expect("id").to_string();
@@ -531,7 +634,15 @@ async fn text_answers_reach_staff_of_the_campaign_only_once_published() {
     let path = format!("/campaigns/buurtvragen/texts/{first}");
     // Staff of another gemeente, an advisor (not a moderator of texts), or a wrong state: refused.
     assert_eq!(
-        send_json(&app, Method::PATCH, &path, &elsewhere, &json!({"state": "published"})).await.status(),
+        send_json(
+            &app,
+            Method::PATCH,
+            &path,
+            &elsewhere,
+            &json!({"state": "published"})
+        )
+        .await
+        .status(),
         403
     );
     let res = app
@@ -543,41 +654,99 @@ async fn text_answers_reach_staff_of_the_campaign_only_once_published() {
         .expect("texts");
     assert_eq!(res.status(), 403);
     assert_eq!(
-        send_json(&app, Method::PATCH, &path, &advisor, &json!({"state": "published"})).await.status(),
+        send_json(
+            &app,
+            Method::PATCH,
+            &path,
+            &advisor,
+            &json!({"state": "published"})
+        )
+        .await
+        .status(),
         403
     );
     assert_eq!(
-        send_json(&app, Method::PATCH, &path, &worker, &json!({"state": "openbaar"})).await.status(),
+        send_json(
+            &app,
+            Method::PATCH,
+            &path,
+            &worker,
+            &json!({"state": "openbaar"})
+        )
+        .await
+        .status(),
         400
     );
     assert_eq!(
-        send_json(&app, Method::PATCH, "/campaigns/buurtvragen/texts/onbekend", &worker, &json!({"state": "published"})).await.status(),
+        send_json(
+            &app,
+            Method::PATCH,
+            "/campaigns/buurtvragen/texts/onbekend",
+            &worker,
+            &json!({"state": "published"})
+        )
+        .await
+        .status(),
         404
     );
     assert_eq!(
-        send_json(&app, Method::PATCH, &path, &worker, &json!({"state": "published"})).await.status(),
+        send_json(
+            &app,
+            Method::PATCH,
+            &path,
+            &worker,
+            &json!({"state": "published"})
+        )
+        .await
+        .status(),
         204
     );
     // Rejecting another keeps it hidden.
     let second = list[1]["id"].as_str().expect("id");
     assert_eq!(
-        send_json(&app, Method::PATCH, &format!("/campaigns/buurtvragen/texts/{second}"), &worker, &json!({"state": "rejected"})).await.status(),
+        send_json(
+            &app,
+            Method::PATCH,
+            &format!("/campaigns/buurtvragen/texts/{second}"),
+            &worker,
+            &json!({"state": "rejected"})
+        )
+        .await
+        .status(),
         204
     );
 
     // Published: staff of the campaign read it; the public and other gemeenten's staff do not.
-    assert_eq!(texts_in(&as_staff(advisor.cookie.clone()).await), Some(vec![words.clone()]));
-    assert_eq!(texts_in(&as_staff(worker.cookie.clone()).await), Some(vec![words.clone()]));
+    assert_eq!(
+        texts_in(&as_staff(advisor.cookie.clone()).await),
+        Some(vec![words.clone()])
+    );
+    assert_eq!(
+        texts_in(&as_staff(worker.cookie.clone()).await),
+        Some(vec![words.clone()])
+    );
     assert_eq!(texts_in(&as_staff(elsewhere.cookie.clone()).await), None);
+    let page = app
+        .get_text_with_cookie("/inzicht/enquete/buurtvragen", &advisor.cookie)
+        .await;
+    assert!(
+        page.contains("Een bankje bij de school &lt;b&gt;"),
+        "published, escaped, for staff"
+    );
+    let public_page = app.get_text("/inzicht/enquete/buurtvragen").await;
+    assert!(!public_page.contains("Een bankje bij de school"));
     let public = app.get_text("/api/v1/campaigns/buurtvragen/results").await;
     assert!(!public.contains(&words) && !public.contains("bankje bij de school"));
-    let csv = app.get_text("/api/v1/campaigns/buurtvragen/results.csv").await;
+    let csv = app
+        .get_text("/api/v1/campaigns/buurtvragen/results.csv")
+        .await;
     assert!(!csv.contains("bankje bij de school"));
     // The moderation is in the audit log.
     let pool = app.pool().await;
-    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM audit_log WHERE action LIKE 'survey text %'")
-        .fetch_one(&pool)
-        .await
-        .expect("audit");
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM audit_log WHERE action LIKE 'survey text %'")
+            .fetch_one(&pool)
+            .await
+            .expect("audit");
     assert_eq!(n, 2);
 }
