@@ -380,7 +380,7 @@ mod tests {
         outer.push(json!("b"));
         // The inner area has only the a's: on its own it would be released whole.
         let inner: Vec<Value> = vec![json!("a"); 12];
-        let alone = release(q.kind, &chain_of(&q, &[inner.clone()]), 5);
+        let alone = release(q.kind, &chain_of(&q, std::slice::from_ref(&inner)), 5);
         assert!(alone.options[0].is_some() && alone.options[1] == Some(0));
         let held = release(q.kind, &chain_of(&q, &[outer, inner]), 5);
         assert_eq!(held.options, vec![None, None]);

@@ -208,9 +208,9 @@ async fn no_combination_of_survey_results_narrows_a_withheld_count() {
                     None => prior,
                 };
                 if v.is_null() {
-                    withheld += 1
+                    withheld += 1;
                 } else {
-                    released += 1
+                    released += 1;
                 }
                 attack.know(
                     (campaign.clone(), area.clone(), question.to_string(), option),

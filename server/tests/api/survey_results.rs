@@ -142,7 +142,7 @@ pub fn answers_of(i: u64) -> Value {
     if i % 3 != 2 {
         a.insert("kinderen".into(), json!(i % 3));
     }
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         a.insert(
             "idee".into(),
             json!(format!("Een bankje bij de school <b>{i}</b>")),
@@ -315,7 +315,7 @@ pub fn residents() -> Vec<Resident> {
     let mut add = |buurten: &[&str]| {
         out.push(Resident {
             id: new_id(),
-            buurten: buurten.iter().map(|b| b.to_string()).collect(),
+            buurten: buurten.iter().map(ToString::to_string).collect(),
             answers: answers_of(i),
         });
         i += 1;
