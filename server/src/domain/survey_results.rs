@@ -14,6 +14,9 @@
 //!    residents, every option of it is withheld, zeros included (a shown zero would tell how many
 //!    options share the rest). The same holds in every area inside an area where it was withheld:
 //!    otherwise a child's released options would bound the parent's withheld ones from below.
+//!    And the campaign as a whole withholds it when any of its gemeenten does: "who took part"
+//!    releases the age bands per gemeente and campaign exactly, so a campaign-wide count minus the
+//!    other gemeenten's exact ones would give a withheld gemeente's count within the noise;
 //!    Multiple choice is not additive (one resident may choose several), so its options are
 //!    withheld one by one;
 //! 4. shares are computed from released counts only.
@@ -196,8 +199,10 @@ pub struct Released {
 
 /// Releases a question in an area. `chain` is the area's tally after those of every area holding
 /// it (the whole campaign, its gemeente, its wijk), outermost first: an additive distribution
-/// withheld in any of them is withheld here too (module documentation, rule 3).
-pub fn release(kind: QuestionType, chain: &[Tally], k: u64) -> Released {
+/// withheld in any of them is withheld here too. `parts`: for the campaign as a whole, its
+/// gemeenten's tallies, any of which withholding it withholds it too (module documentation, rule 3);
+/// empty for an area.
+pub fn release(kind: QuestionType, chain: &[Tally], parts: &[Tally], k: u64) -> Released {
     let Some(here) = chain.last() else {
         return Released {
             answered: Some(0),
@@ -213,7 +218,7 @@ pub fn release(kind: QuestionType, chain: &[Tally], k: u64) -> Released {
         };
     }
     let answered = release_count(here.answered, k);
-    let whole = is_additive(kind) && chain.iter().any(|t| withholds_whole(t, k));
+    let whole = is_additive(kind) && chain.iter().chain(parts).any(|t| withholds_whole(t, k));
     let options: Vec<Option<u64>> = here
         .options
         .iter()
@@ -359,13 +364,13 @@ mod tests {
         let q = question(QuestionType::Single, &["a", "b", "c"], None);
         let mut answers: Vec<Value> = vec![json!("a"); 20];
         answers.extend(vec![json!("b"); 2]);
-        let r = release(q.kind, &chain_of(&q, &[answers.clone()]), 5);
+        let r = release(q.kind, &chain_of(&q, &[answers.clone()]), &[], 5);
         assert!(r.answered.is_some(), "answered stands on 22");
         assert_eq!(r.options, vec![None, None, None], "zeros too");
         assert!(r.shares.iter().all(Option::is_none));
         // Multiple choice is withheld option by option; its zero stays zero.
         let m = question(QuestionType::Multiple, &["a", "b", "c"], None);
-        let r = release(m.kind, &chain_of(&m, &[answers]), 5);
+        let r = release(m.kind, &chain_of(&m, &[answers]), &[], 5);
         assert!(r.options[0].is_some());
         assert_eq!(r.options[1], None);
         assert_eq!(r.options[2], Some(0));
@@ -380,17 +385,35 @@ mod tests {
         outer.push(json!("b"));
         // The inner area has only the a's: on its own it would be released whole.
         let inner: Vec<Value> = vec![json!("a"); 12];
-        let alone = release(q.kind, &chain_of(&q, std::slice::from_ref(&inner)), 5);
+        let alone = release(q.kind, &chain_of(&q, std::slice::from_ref(&inner)), &[], 5);
         assert!(alone.options[0].is_some() && alone.options[1] == Some(0));
-        let held = release(q.kind, &chain_of(&q, &[outer, inner]), 5);
+        let held = release(q.kind, &chain_of(&q, &[outer.clone(), inner]), &[], 5);
         assert_eq!(held.options, vec![None, None]);
         assert!(held.answered.is_some());
+        // The campaign as a whole, over a gemeente that withholds it (`outer`: one b) and one that
+        // does not (six b's): on its own the campaign would be released whole.
+        let mut other: Vec<Value> = vec![json!("a"); 12];
+        other.extend(vec![json!("b"); 6]);
+        let everyone: Vec<Value> = outer.iter().chain(&other).cloned().collect();
+        let whole = chain_of(&q, &[everyone]);
+        let free = release(q.kind, &whole, &[], 5);
+        assert!(
+            free.options.iter().all(Option::is_some),
+            "on its own: released"
+        );
+        let parts = chain_of(&q, &[outer, other]);
+        let campaign = release(q.kind, &whole, &parts, 5);
+        assert_eq!(
+            campaign.options,
+            vec![None, None],
+            "a gemeente withholds it"
+        );
     }
 
     #[test]
     fn text_questions_release_no_counts() {
         let q = question(QuestionType::Text, &[], None);
-        let r = release(q.kind, &chain_of(&q, &[vec![json!("hallo"); 10]]), 5);
+        let r = release(q.kind, &chain_of(&q, &[vec![json!("hallo"); 10]]), &[], 5);
         assert_eq!(r.answered, None);
         assert!(r.options.is_empty());
     }

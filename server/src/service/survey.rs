@@ -147,15 +147,34 @@ impl Service {
             None => None,
         };
         let here_ids: HashSet<&str> = here.iter().map(|r| r.id.as_str()).collect();
+        // The areas to narrow to: those of the chosen level in the campaign's gemeenten (for a
+        // campaign without gemeenten, where its residents took part).
+        let gemeenten: BTreeSet<String> = if campaign.gemeenten.is_empty() {
+            respondents
+                .iter()
+                .flat_map(|r| r.areas.iter())
+                .filter(|a| cbs_level(a) == Some(Level::Gemeente))
+                .cloned()
+                .collect()
+        } else {
+            campaign.gemeenten.iter().cloned().collect()
+        };
+        // The campaign as a whole answers to its gemeenten too (`domain::survey_results`, rule 3).
+        let parts: Vec<Vec<&Respondent>> = match area {
+            None => gemeenten
+                .iter()
+                .map(|g| respondents.iter().filter(|r| r.areas.contains(g)).collect())
+                .collect(),
+            Some(_) => Vec::new(),
+        };
         let questions = campaign
             .survey()
             .iter()
             .map(|q| {
-                let tallies: Vec<Tally> = groups
-                    .iter()
-                    .map(|g| tally(q, g.iter().map(|r| (r.key, &r.answers))))
-                    .collect();
-                let released = release(q.kind, &tallies, k);
+                let count = |g: &Vec<&Respondent>| tally(q, g.iter().map(|r| (r.key, &r.answers)));
+                let tallies: Vec<Tally> = groups.iter().map(count).collect();
+                let part_tallies: Vec<Tally> = parts.iter().map(count).collect();
+                let released = release(q.kind, &tallies, &part_tallies, k);
                 let options = buckets(q)
                     .into_iter()
                     .zip(released.options.iter().zip(&released.shares))
@@ -192,18 +211,6 @@ impl Service {
                 }
             })
             .collect();
-        // The areas to narrow to: those of the chosen level in the campaign's gemeenten (for a
-        // campaign without gemeenten, where its residents took part).
-        let gemeenten: BTreeSet<String> = if campaign.gemeenten.is_empty() {
-            respondents
-                .iter()
-                .flat_map(|r| r.areas.iter())
-                .filter(|a| cbs_level(a) == Some(Level::Gemeente))
-                .cloned()
-                .collect()
-        } else {
-            campaign.gemeenten.iter().cloned().collect()
-        };
         let mut areas: Vec<ResultAreaChoice> = facts
             .values()
             .filter(|f| f.level == level.as_str())

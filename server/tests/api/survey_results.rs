@@ -217,9 +217,13 @@ pub fn truth(residents: &[Resident], area: Option<&str>) -> Truth {
     t
 }
 
-/// The areas holding `area` (the campaign, its gemeente, its wijk), outermost first, then itself.
+/// The areas holding `area` (the campaign, its gemeente, its wijk), outermost first, then itself;
+/// for the campaign as a whole also its gemeente, which it answers to as well.
 pub fn chain(area: Option<&str>) -> Vec<Option<String>> {
     let mut out = vec![None];
+    if area.is_none() {
+        out.push(Some(GEMEENTE.to_string()));
+    }
     if let Some(a) = area {
         if !a.starts_with("GM") {
             out.push(Some(GEMEENTE.to_string()));
