@@ -26,7 +26,6 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::helpers::*;
 use crate::privacy::{buurten, Rng};
 use crate::survey_results::{
     add_campaign, additive, answers_of, check_release, spawn_gemeente, take_part, truth, Resident,
