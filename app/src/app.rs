@@ -12,7 +12,7 @@ use crate::pages::{
     AccessibilityPage, AreaPage, CampaignPage, CoveragePage, DashboardPage, EntryPage, HomePage,
     KioskFormPage, KioskPage, MapPage, NotFound, OwnPage, PrivacyPage, ReportPage, StaffAuditPage,
     StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffPage, StaffUsersPage, SurveyPage,
-    ThanksPage,
+    SurveyResultsPage, ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/inzicht") view=DashboardPage ssr=WHOLE />
                         <Route path=path!("/inzicht/gebied/:code") view=AreaPage ssr=WHOLE />
                         <Route path=path!("/inzicht/bereik") view=CoveragePage ssr=WHOLE />
+                        <Route path=path!("/inzicht/enquete/:campaign") view=SurveyResultsPage ssr=WHOLE />
                     </Routes>
                 </Layout>
             </Router>

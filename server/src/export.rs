@@ -69,6 +69,49 @@ fn details(r: &RawRow) -> EntryDetails {
         .unwrap_or_default()
 }
 
+/// A campaign's survey results as rows, exactly the figures of `GET /campaigns/{id}/results`: first
+/// the respondents (question and option empty), then per question its `answered` (option empty) and
+/// its options. Withheld counts are empty with `suppressed` true. Text questions have no counts.
+pub fn survey_csv(r: &app::model::SurveyResults) -> String {
+    let mut out = String::from(
+        "campaign,area_code,question,type,option,option_text,respondents,share,suppressed\n",
+    );
+    let area = r.area.as_ref().map_or("", |a| a.code.as_str());
+    let mut row = |question: &str,
+                   kind: &str,
+                   option: &str,
+                   text: &str,
+                   n: Option<u64>,
+                   share: Option<f64>| {
+        let cells = [
+            field(&r.campaign),
+            field(area),
+            field(question),
+            kind.to_string(),
+            field(option),
+            field(text),
+            opt(&n),
+            share.map(|s| format!("{s:.4}")).unwrap_or_default(),
+            n.is_none().to_string(),
+        ];
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    };
+    row("", "", "", "", r.respondents, None);
+    for q in r
+        .questions
+        .iter()
+        .filter(|q| q.kind != app::model::QuestionType::Text)
+    {
+        let kind = q.kind.as_str();
+        row(&q.id, kind, "", &q.text, q.answered, None);
+        for o in &q.options {
+            row(&q.id, kind, &o.id, &o.text, o.respondents, o.share);
+        }
+    }
+    out
+}
+
 /// Every entry as a row, for staff: exact positions and free text, never the respondent id.
 pub fn raw_csv(rows: &[RawRow]) -> String {
     let mut out = String::from(

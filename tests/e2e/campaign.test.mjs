@@ -90,6 +90,15 @@ test("an admin creates a campaign with a survey, residents answer it, a worker s
   await first.page.getByText("Bedankt! Je antwoorden zijn opgeslagen.").waitFor();
   assert.deepEqual(first.problems, []);
 
+  // The campaign's survey results, linked from its page: one resident so far, so every count is
+  // withheld ("minder dan 5") and nothing of their answers shows.
+  await first.page.goto(`${env.app.url}/campagne/samen-in-dordt`);
+  await first.page.getByRole("link", { name: "Uitkomsten van de vragenlijst bekijken" }).click();
+  await first.page.getByRole("heading", { name: /Uitkomsten van de vragenlijst: Samen in Dordt/ }).waitFor();
+  assert.ok((await first.page.getByRole("table").count()) > 0, "a table per question");
+  assert.ok((await first.page.getByText("minder dan 5").count()) > 0, "withheld counts say so");
+  assert.deepEqual(await axe(first.page), [], "the survey results");
+
   // A neighbour at the same spot sees the entry while adding theirs, and says "ik ook" instead.
   const second = await phonePage(env.browser, { geolocation: DORDRECHT });
   await second.page.goto(`${env.app.url}/meedoen/drempel?c=samen-in-dordt`);

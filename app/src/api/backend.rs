@@ -107,6 +107,12 @@ pub trait Backend: Send + Sync + 'static {
     /// no network covers it.
     fn area_coverage(&self, code: String)
         -> BoxFuture<'_, Result<Vec<AreaCoverage>, BackendError>>;
+    /// A campaign's survey results (`cookie`: a staff session reads published text answers).
+    fn survey_results(
+        &self,
+        query: crate::model::SurveyResultsQuery,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<crate::model::SurveyResultsPage, BackendError>>;
 }
 
 pub type BackendRef = Arc<dyn Backend>;

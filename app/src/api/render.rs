@@ -159,3 +159,15 @@ pub async fn own_entry(
 pub fn new_uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+/// A campaign's survey results for the results page: released figures for everyone, and the
+/// published text answers when the request carries a session of staff with access.
+pub async fn survey_results(
+    query: crate::model::SurveyResultsQuery,
+) -> Result<crate::model::SurveyResultsPage, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .survey_results(query, super::request_cookie().await?)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}

@@ -17,6 +17,7 @@ mod moderation;
 pub mod schema;
 mod staff;
 mod submission;
+mod survey_results;
 mod validate;
 
 pub use campaign::*;
@@ -30,4 +31,5 @@ pub use insight::*;
 pub use moderation::*;
 pub use staff::*;
 pub use submission::*;
+pub use survey_results::*;
 pub use validate::*;

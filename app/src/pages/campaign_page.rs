@@ -113,5 +113,9 @@ fn Campaign(info: CampaignInfo) -> impl IntoView {
         } else {
             view! { <p class="notice">{t!(i18n, campaign_closed_text)}</p> }.into_any()
         }}
+        {(!c.survey().is_empty()).then(|| {
+            let href = format!("/inzicht/enquete/{}", c.id);
+            view! { <p><a href=href>{t!(i18n, sr_link)}</a></p> }
+        })}
     }
 }

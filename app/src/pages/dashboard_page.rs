@@ -133,6 +133,17 @@ pub fn DashboardPage() -> impl IntoView {
         sort: SortKey::parse(param("sort")),
         descending: param("dir") == Some("desc"),
     };
+    // With a campaign chosen, its survey results are one click away (ids are slugs; anything else
+    // the query string brought gets no link).
+    let survey_link = filter
+        .campaign
+        .clone()
+        .filter(|c| {
+            !c.is_empty()
+                && c.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        })
+        .map(|c| format!("/inzicht/enquete/{c}"));
     let data = Resource::new_blocking(move || filter.clone(), insight);
     view! {
         <Title text=move || t_string!(i18n, insight_title).to_string() />
@@ -140,6 +151,7 @@ pub fn DashboardPage() -> impl IntoView {
         <h1>{t!(i18n, insight_title)}</h1>
         <p class="lead">{t!(i18n, insight_intro, k = 5)}</p>
         <p><a href="/inzicht/bereik">{t!(i18n, cov_link)}</a></p>
+        {survey_link.map(|href| view! { <p><a href=href>{t!(i18n, sr_link)}</a></p> })}
         {problem.map(|e| view! {
             <div class="error-summary" role="alert">
                 <p>{t!(i18n, insight_bad_filter)} ": " <code>{e.field}</code> " " {e.message}</p>

@@ -16,6 +16,7 @@ mod report_page;
 mod staff_admin_page;
 mod staff_page;
 mod survey_page;
+mod survey_results_page;
 mod thanks_page;
 
 pub use accessibility_page::AccessibilityPage;
@@ -37,6 +38,7 @@ pub use staff_admin_page::{
 };
 pub use staff_page::StaffPage;
 pub use survey_page::SurveyPage;
+pub use survey_results_page::SurveyResultsPage;
 pub use thanks_page::ThanksPage;
 
 /// Sets the HTTP status of the page being rendered on the server (no-op in the browser).

@@ -12,4 +12,5 @@ pub mod raster;
 pub mod representation;
 pub mod roles;
 pub mod sign_in;
+pub mod survey_results;
 pub mod walking;

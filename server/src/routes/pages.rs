@@ -185,6 +185,35 @@ impl Backend for Service {
         })
     }
 
+    fn survey_results(
+        &self,
+        query: app::model::SurveyResultsQuery,
+        cookie: Option<String>,
+    ) -> BoxFuture<'_, Result<app::model::SurveyResultsPage, BackendError>> {
+        use app::model::SurveyResultsPage as Page;
+        Box::pin(async move {
+            let staff = signed_in(self, cookie).await?;
+            match Service::survey_results(
+                self,
+                &query.campaign,
+                query.level.as_deref(),
+                query.area.as_deref(),
+                &query.lang,
+                staff.as_ref().map(|s| &s.user),
+            )
+            .await
+            {
+                Ok(Some(r)) => Ok(Page::Results(r)),
+                Ok(None) => Ok(Page::NotFound),
+                Err(ServiceError::Field { field, reason }) => Ok(Page::BadParameter {
+                    field,
+                    message: reason.to_string(),
+                }),
+                Err(e) => Err(service_error(e)),
+            }
+        })
+    }
+
     fn area_coverage(
         &self,
         code: String,

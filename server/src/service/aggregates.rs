@@ -99,7 +99,7 @@ fn selection(f: &InsightFilter, level: Level) -> Selection {
 }
 
 /// Area facts by code: name and inhabitants.
-type Facts = FxHashMap<String, AreaFacts>;
+pub(super) type Facts = FxHashMap<String, AreaFacts>;
 
 fn area_figure(fig: Figure, facts: &Facts) -> AreaFigure {
     let fact = facts.get(&fig.area);
@@ -269,7 +269,7 @@ impl Service {
     }
 
     /// Names and inhabitants of every area, read again only after an import.
-    async fn facts(&self) -> Result<Arc<Facts>, StoreError> {
+    pub(super) async fn facts(&self) -> Result<Arc<Facts>, StoreError> {
         let version = self.store.facts_version().await?;
         let cached = {
             let cache = self.facts.0.lock().unwrap_or_else(PoisonError::into_inner);

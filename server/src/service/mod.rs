@@ -25,6 +25,7 @@ pub mod photos;
 pub mod private_link;
 pub mod staff;
 pub mod submit;
+pub mod survey;
 
 pub use areas::{build_index, AreaShapes, LoadedAreas};
 pub use error::{ServiceError, ServiceResult};

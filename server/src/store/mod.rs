@@ -14,6 +14,7 @@ mod merge;
 mod own;
 mod photos;
 mod staff;
+mod survey;
 mod tx;
 mod upgrade;
 pub mod walking;
@@ -23,6 +24,7 @@ pub use db::{EntryDetails, Store};
 pub use dialect::Backend;
 pub use merge::{Candidate, Merge};
 pub use staff::{AuditEntry, QueuedText, SessionUser, StaffUser};
+pub use survey::SurveyText;
 
 use app::model::{Kind, PublicEntry, Receipt};
 

@@ -23,4 +23,6 @@ mod privacy;
 mod shared;
 mod staff;
 mod submissions;
+mod survey_privacy;
+mod survey_results;
 mod trust;

@@ -34,10 +34,10 @@ const GEMEENTE: &str = "GM0999";
 const CAMPAIGNS: [&str; 3] = ["default", "wijkrondje", "zomer"];
 
 /// A small deterministic generator: the same seed, the same gemeente on every run.
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
@@ -45,7 +45,7 @@ impl Rng {
         (self.0 >> 33) % n
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 
@@ -60,7 +60,7 @@ impl Rng {
 }
 
 /// The twelve buurten: code and box (min lon, min lat, max lon, max lat), side by side near Utrecht.
-fn buurten() -> Vec<(String, [f64; 4])> {
+pub fn buurten() -> Vec<(String, [f64; 4])> {
     let mut out = Vec::new();
     for w in 1..=3u32 {
         for b in 1..=4u32 {
@@ -75,7 +75,7 @@ fn buurten() -> Vec<(String, [f64; 4])> {
 }
 
 /// The gemeente's boundary files, one per level: (file, level).
-fn boundary_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, &'static str)> {
+pub fn boundary_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, &'static str)> {
     let feature = |code: &str, field: &str, [x0, y0, x1, y1]: [f64; 4]| {
         json!({"type": "Feature", "properties": {field: code, "statnaam": format!("Gebied {}", &code[2..])},
             "geometry": {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}})
@@ -588,7 +588,7 @@ fn figure_cell(f: &Value, period: Period, campaign: Option<&str>, facet: Option<
 }
 
 /// A fixed cell-key secret, so the noise (and so the attack) is the same on every run.
-async fn fix_the_noise(db_url: &str) {
+pub async fn fix_the_noise(db_url: &str) {
     let store = server::store::Store::open(db_url).await.expect("open");
     store
         .secret_or_insert(server::service::CELL_KEY_SECRET, &"5a".repeat(32))

@@ -1,0 +1,386 @@
+//! A campaign's survey results (`domain::survey_results` decides what is released) and the
+//! moderation of its text answers.
+//!
+//! Survey answers have no position of their own: a respondent counts in every area where they made
+//! an entry or said "ik ook" in the campaign (as "who took part" counts them), and everyone who
+//! answered counts in the campaign as a whole.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use app::model::{
+    text_in, Campaign, OptionResult, Question, QuestionResult, QuestionType, ResultArea,
+    ResultAreaChoice, SurveyResults, TextAnswer,
+};
+use serde_json::{Map, Value};
+
+use crate::domain::areas::{cbs_level, cbs_parent, Level};
+use crate::domain::privacy::DEFAULT_K;
+use crate::domain::representation::Group;
+use crate::domain::roles::Scope;
+use crate::domain::survey_results::{buckets, release, release_count, tally, Tally};
+use crate::service::error::{ServiceError, ServiceResult};
+use crate::service::Service;
+use crate::store::SessionUser;
+
+/// A text answer as its moderators see it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ModeratedText {
+    /// The answer's own random id.
+    pub id: String,
+    pub question: String,
+    pub text: String,
+    /// `waiting`, `published` or `rejected`.
+    pub state: String,
+}
+
+/// Whether a staff member may read (and, with the role for it, moderate) a campaign's text answers:
+/// admins always; others when the campaign runs in one of their gemeenten. A campaign for the
+/// whole country has residents of every gemeente, so only admins read its texts.
+pub fn sees_texts(user: &SessionUser, campaign: &Campaign) -> bool {
+    match user.scope() {
+        Scope::All => true,
+        Scope::Gemeenten(mine) => campaign.gemeenten.iter().any(|g| mine.contains(g)),
+    }
+}
+
+/// One respondent: their cell key, their answers, the areas they took part in.
+struct Respondent {
+    id: String,
+    key: u32,
+    answers: Map<String, Value>,
+    areas: HashSet<String>,
+}
+
+impl Service {
+    async fn respondents_of(&self, campaign: &str) -> ServiceResult<Vec<Respondent>> {
+        let mut areas: HashMap<String, HashSet<String>> = HashMap::new();
+        for (r, g, w, b) in self.store.survey_places(campaign).await? {
+            areas
+                .entry(r)
+                .or_default()
+                .extend([g, w, b].into_iter().flatten());
+        }
+        let mut out = Vec::new();
+        for (id, json) in self.store.survey_answers(campaign).await? {
+            let answers = match serde_json::from_str(&json) {
+                Ok(Value::Object(m)) => m,
+                // Stored answers are always an object (`Campaign::check_answers`); anything else is
+                // a hand edit, counted as no answers rather than failing every figure.
+                _ => Map::new(),
+            };
+            out.push(Respondent {
+                key: self.cell_keys.respondent(&id),
+                areas: areas.remove(&id).unwrap_or_default(),
+                id,
+                answers,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A campaign's survey results, for the whole campaign or one area (`level` defaults to
+    /// gemeente; `area` must be an area of that level). `staff`: a signed-in staff member, who reads
+    /// the published text answers when the campaign is theirs. `None` for an unknown campaign.
+    pub async fn survey_results(
+        &self,
+        id: &str,
+        level: Option<&str>,
+        area: Option<&str>,
+        lang: &str,
+        staff: Option<&SessionUser>,
+    ) -> ServiceResult<Option<SurveyResults>> {
+        let Some(campaign) = self.store.campaign(id).await? else {
+            return Ok(None);
+        };
+        let level = match level.filter(|l| !l.is_empty()) {
+            None => Level::Gemeente,
+            Some(l) => Level::parse(l).ok_or(ServiceError::Field {
+                field: "level".into(),
+                reason: "must be gemeente, wijk or buurt",
+            })?,
+        };
+        let facts = self.facts().await?;
+        let area = area.filter(|a| !a.is_empty());
+        if let Some(code) = area {
+            match facts.get(code).and_then(|f| Level::parse(&f.level)) {
+                None => return Err(ServiceError::Field {
+                    field: "area".into(),
+                    reason:
+                        "is not a known area (a CBS code such as GM0505, WK050501 or BU05050101)",
+                }),
+                Some(l) if l != level => {
+                    return Err(ServiceError::Field {
+                        field: "area".into(),
+                        reason: "is not an area of the chosen level",
+                    })
+                }
+                Some(_) => {}
+            }
+        }
+        let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
+        let respondents = self.respondents_of(&campaign.id).await?;
+        // The areas holding the one asked for, outermost first, then the area itself: an additive
+        // question withheld in one of them stays withheld inside it (`domain::survey_results`).
+        let mut chain: Vec<Option<String>> = vec![None];
+        if let Some(code) = area {
+            for up in [Level::Gemeente, Level::Wijk] {
+                if let Some(p) = cbs_parent(code, up).filter(|p| p != code) {
+                    chain.push(Some(p));
+                }
+            }
+            chain.push(Some(code.to_string()));
+        }
+        let members = |a: &Option<String>| -> Vec<&Respondent> {
+            respondents
+                .iter()
+                .filter(|r| a.as_ref().is_none_or(|c| r.areas.contains(c)))
+                .collect()
+        };
+        let groups: Vec<Vec<&Respondent>> = chain.iter().map(members).collect();
+        let here = groups.last().cloned().unwrap_or_default();
+        let mut everyone = Group::default();
+        for r in &here {
+            everyone.add(r.key);
+        }
+        let texts = match staff.filter(|u| sees_texts(u, &campaign)) {
+            Some(_) => Some(self.published_texts(&campaign, &respondents).await?),
+            None => None,
+        };
+        let here_ids: HashSet<&str> = here.iter().map(|r| r.id.as_str()).collect();
+        // The areas to narrow to: those of the chosen level in the campaign's gemeenten (for a
+        // campaign without gemeenten, where its residents took part).
+        let gemeenten: BTreeSet<String> = if campaign.gemeenten.is_empty() {
+            respondents
+                .iter()
+                .flat_map(|r| r.areas.iter())
+                .filter(|a| cbs_level(a) == Some(Level::Gemeente))
+                .cloned()
+                .collect()
+        } else {
+            campaign.gemeenten.iter().cloned().collect()
+        };
+        // The campaign as a whole answers to its gemeenten too (`domain::survey_results`, rule 3).
+        let parts: Vec<Vec<&Respondent>> = match area {
+            None => gemeenten
+                .iter()
+                .map(|g| respondents.iter().filter(|r| r.areas.contains(g)).collect())
+                .collect(),
+            Some(_) => Vec::new(),
+        };
+        let questions = campaign
+            .survey()
+            .iter()
+            .map(|q| {
+                let count = |g: &Vec<&Respondent>| tally(q, g.iter().map(|r| (r.key, &r.answers)));
+                let tallies: Vec<Tally> = groups.iter().map(count).collect();
+                let part_tallies: Vec<Tally> = parts.iter().map(count).collect();
+                let released = release(q.kind, &tallies, &part_tallies, k);
+                let options = buckets(q)
+                    .into_iter()
+                    .zip(released.options.iter().zip(&released.shares))
+                    .map(|(b, (count, share))| OptionResult {
+                        text: b.option.map_or_else(
+                            || b.id.clone(),
+                            |i| text_in(&q.options[i].text, lang).to_string(),
+                        ),
+                        id: b.id,
+                        respondents: *count,
+                        share: *share,
+                        suppressed: count.is_none(),
+                    })
+                    .collect();
+                QuestionResult {
+                    id: q.id.clone(),
+                    kind: q.kind,
+                    text: text_in(&q.text, lang).to_string(),
+                    answered: released.answered,
+                    suppressed: released.answered.is_none(),
+                    options,
+                    texts: (q.kind == QuestionType::Text)
+                        .then(|| {
+                            texts.as_ref().map(|t| {
+                                t.iter()
+                                    .filter(|(r, qid, _)| {
+                                        qid == &q.id && here_ids.contains(r.as_str())
+                                    })
+                                    .map(|(_, _, a)| a.clone())
+                                    .collect()
+                            })
+                        })
+                        .flatten(),
+                }
+            })
+            .collect();
+        let mut areas: Vec<ResultAreaChoice> = facts
+            .values()
+            .filter(|f| f.level == level.as_str())
+            .filter(|f| {
+                let g = match level {
+                    Level::Gemeente => Some(f.code.clone()),
+                    _ => cbs_parent(&f.code, Level::Gemeente),
+                };
+                g.is_some_and(|g| gemeenten.contains(&g))
+            })
+            .map(|f| {
+                let mut g = Group::default();
+                for r in respondents.iter().filter(|r| r.areas.contains(&f.code)) {
+                    g.add(r.key);
+                }
+                ResultAreaChoice {
+                    code: f.code.clone(),
+                    name: f.name.clone(),
+                    respondents: release_count(g, k),
+                }
+            })
+            .collect();
+        areas.sort_by(|a, b| a.code.cmp(&b.code));
+        let respondents_released = release_count(everyone, k);
+        Ok(Some(SurveyResults {
+            campaign: campaign.id.clone(),
+            title: text_in(&campaign.title, lang).to_string(),
+            area: area.map(|code| ResultArea {
+                code: code.to_string(),
+                name: facts.get(code).and_then(|f| f.name.clone()),
+            }),
+            level: level.as_str().to_string(),
+            k,
+            respondents: respondents_released,
+            suppressed: respondents_released.is_none(),
+            questions,
+            areas,
+        }))
+    }
+
+    /// Gives every text answer of the campaign a moderation row (answers stored before one existed
+    /// get theirs here), and returns the rows with their words.
+    async fn text_rows(
+        &self,
+        campaign: &Campaign,
+        respondents: &[Respondent],
+    ) -> ServiceResult<Vec<(crate::store::SurveyText, String)>> {
+        let survey = campaign.survey();
+        let text_questions: Vec<&Question> = survey
+            .iter()
+            .filter(|q| q.kind == QuestionType::Text)
+            .collect();
+        let words = |r: &Respondent, q: &str| -> Option<String> {
+            r.answers
+                .get(q)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        let mut rows = self.store.survey_texts(&campaign.id).await?;
+        let have: HashSet<(String, String)> = rows
+            .iter()
+            .map(|t| (t.respondent.clone(), t.question.clone()))
+            .collect();
+        let missing: Vec<(String, String)> = respondents
+            .iter()
+            .flat_map(|r| {
+                text_questions
+                    .iter()
+                    .filter(|q| words(r, &q.id).is_some())
+                    .map(|q| (r.id.clone(), q.id.clone()))
+            })
+            .filter(|x| !have.contains(x))
+            .collect();
+        if !missing.is_empty() {
+            self.store.add_survey_texts(&campaign.id, &missing).await?;
+            rows = self.store.survey_texts(&campaign.id).await?;
+        }
+        let by_id: HashMap<&str, &Respondent> =
+            respondents.iter().map(|r| (r.id.as_str(), r)).collect();
+        Ok(rows
+            .into_iter()
+            .filter_map(|t| {
+                let text = by_id
+                    .get(t.respondent.as_str())
+                    .and_then(|r| words(r, &t.question))?;
+                Some((t, text))
+            })
+            .collect())
+    }
+
+    /// The published text answers: (respondent, question, answer). Respondent ids stay here: the
+    /// caller uses them to keep an area's answers, never to show them.
+    async fn published_texts(
+        &self,
+        campaign: &Campaign,
+        respondents: &[Respondent],
+    ) -> ServiceResult<Vec<(String, String, TextAnswer)>> {
+        Ok(self
+            .text_rows(campaign, respondents)
+            .await?
+            .into_iter()
+            .filter(|(t, _)| t.state == "published")
+            .map(|(t, text)| (t.respondent, t.question, TextAnswer { id: t.id, text }))
+            .collect())
+    }
+
+    /// A campaign's text answers for its moderators (workers and admins whose gemeenten it runs
+    /// in); `None` for an unknown campaign.
+    pub async fn survey_texts_to_moderate(
+        &self,
+        user: &SessionUser,
+        id: &str,
+    ) -> ServiceResult<Option<Vec<ModeratedText>>> {
+        let Some(campaign) = self.store.campaign(id).await? else {
+            return Ok(None);
+        };
+        if !sees_texts(user, &campaign) {
+            return Err(ServiceError::NotAllowed(
+                "this campaign does not run in your gemeenten",
+            ));
+        }
+        let respondents = self.respondents_of(&campaign.id).await?;
+        Ok(Some(
+            self.text_rows(&campaign, &respondents)
+                .await?
+                .into_iter()
+                .map(|(t, text)| ModeratedText {
+                    id: t.id,
+                    question: t.question,
+                    text,
+                    state: t.state,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Publishes or rejects one text answer (`state`: `published` or `rejected`), written to the
+    /// audit log. `NotFound` for an unknown campaign or answer.
+    pub async fn moderate_survey_text(
+        &self,
+        user: &SessionUser,
+        id: &str,
+        text_id: &str,
+        state: &str,
+    ) -> ServiceResult<()> {
+        if !matches!(state, "published" | "rejected") {
+            return Err(ServiceError::Field {
+                field: "state".into(),
+                reason: "must be published or rejected",
+            });
+        }
+        let campaign = self
+            .store
+            .campaign(id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !sees_texts(user, &campaign) {
+            return Err(ServiceError::NotAllowed(
+                "this campaign does not run in your gemeenten",
+            ));
+        }
+        match self
+            .store
+            .moderate_survey_text(user, &campaign.id, text_id, state)
+            .await?
+        {
+            true => Ok(()),
+            false => Err(ServiceError::NotFound),
+        }
+    }
+}
