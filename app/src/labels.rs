@@ -255,6 +255,15 @@ pub fn figure(l: Locale, count: Option<u64>) -> String {
     }
 }
 
+/// The residents behind a released count: the noisy number, "verborgen" when the count is withheld,
+/// and "–" where the figure counts entries only (narrowed by details: docs/privacy.md).
+pub fn residents(l: Locale, count: Option<u64>, respondents: Option<u64>) -> String {
+    match (count, respondents) {
+        (Some(_), None) => "–".to_string(),
+        _ => figure(l, respondents),
+    }
+}
+
 /// A decimal in the locale's notation: 12,5 in Dutch, 12.5 in English.
 pub fn decimal(l: Locale, x: f64) -> String {
     let s = if x >= 100.0 {

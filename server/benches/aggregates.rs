@@ -99,7 +99,10 @@ async fn main() {
                 let groups = app::model::BARRIER_AFFECTS;
                 let a = groups[(rng.next() % groups.len() as u64) as usize];
                 let b = groups[(rng.next() % groups.len() as u64) as usize];
-                format!(r#"{{"severity":{},"affects":["{a}","{b}"]}}"#, 1 + rng.next() % 3)
+                format!(
+                    r#"{{"severity":{},"affects":["{a}","{b}"]}}"#,
+                    1 + rng.next() % 3
+                )
             }
             Kind::Place => {
                 let q: Vec<String> = app::model::PLACE_QUALITIES

@@ -178,7 +178,7 @@ test("an advisor filters barriers by wheelchair users and reads whom they stop, 
     await page.goto(`${env.app.url}/meedoen/drempel`);
     await pageReady(page);
     await page.getByLabel("Trap, drempel of hoge stoep").check();
-    await page.getByLabel("Hierdoor kan ik niet gaan").check();
+    await page.getByLabel("Mensen kunnen hierdoor niet gaan").check();
     await page.getByLabel("Mensen met een rolstoel of rollator").check();
     await page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
     await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");

@@ -63,7 +63,7 @@ describe("residents add entries (JavaScript on)", () => {
     await pageReady(page);
     await page.getByLabel("Slechte verlichting").check();
     await tapMap(page, 20, -10);
-    await page.getByLabel("Hierdoor kan ik niet gaan").check();
+    await page.getByLabel("Mensen kunnen hierdoor niet gaan").check();
     await page.getByLabel("Ouderen").check();
     await submitAndExpectThanks(page);
     const respondent = new URL(page.url()).searchParams.get("r");

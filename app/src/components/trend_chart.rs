@@ -192,7 +192,10 @@ pub fn TrendChart(figures: Vec<(Period, AreaFigure)>, id: &'static str) -> impl 
             let respondents = figures
                 .iter()
                 .find(|(p, f)| p == m && f.kind.is_none())
-                .and_then(|(_, f)| f.respondents);
+                .map_or_else(
+                    || "0".to_string(),
+                    |(_, f)| labels::residents(l, f.count, f.respondents),
+                );
             let cells = lines
                 .iter()
                 .map(|s| view! { <td class="num">{labels::figure(l, s.values[i])}</td> })
@@ -201,7 +204,7 @@ pub fn TrendChart(figures: Vec<(Period, AreaFigure)>, id: &'static str) -> impl 
                 <tr>
                     <th scope="row">{labels::period(l, *m)}</th>
                     {cells}
-                    <td class="num">{labels::figure(l, respondents)}</td>
+                    <td class="num">{respondents}</td>
                 </tr>
             }
         })

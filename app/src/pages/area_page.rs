@@ -233,7 +233,6 @@ fn BarrierFacets(
                 <tr class:suppressed=r.total.suppressed data-facet=r.facet.clone()>
                     <th scope="row">{name(&r.facet)}</th>
                     <td class="num">{labels::figure(l, r.total.count)}</td>
-                    <td class="num">{labels::figure(l, r.total.respondents)}</td>
                     <td>{mostly}</td>
                 </tr>
             }
@@ -249,7 +248,6 @@ fn BarrierFacets(
                 <thead><tr>
                     <th scope="col">{first_col}</th>
                     <th scope="col">{t!(i18n, col_count)}</th>
-                    <th scope="col">{t!(i18n, col_respondents)}</th>
                     <th scope="col">{t!(i18n, col_mostly)}</th>
                 </tr></thead>
                 <tbody>{body}</tbody>

@@ -220,7 +220,7 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
     }
     // The density layer takes the filters that are public per entry: not campaign or source.
     for (k, v) in f.to_pairs() {
-        if ["period", "affects", "quality"].contains(&k) {
+        if k == "period" {
             heat.push((k, v));
         }
     }
@@ -591,7 +591,7 @@ fn AreaTable(o: InsightOverview, view_state: View) -> impl IntoView {
                     <th scope="row"><a href=href>{a.label()}</a> " " <span class="code">{a.code.clone()}</span></th>
                     <td class="num">{a.population.map_or(unknown, |p| p.to_string())}</td>
                     <td class="num">{labels::figure(l, count)}</td>
-                    <td class="num">{labels::figure(l, respondents)}</td>
+                    <td class="num">{labels::residents(l, count, respondents)}</td>
                     <td class="num">{show_per}</td>
                 </tr>
             }

@@ -22,6 +22,10 @@ pub fn MapPage() -> impl IntoView {
         .flat_map(|(_, v)| v.split(',').map(str::to_string).collect::<Vec<_>>())
         .filter(|q| PLACE_QUALITIES.contains(&q.as_str()))
         .collect();
+    // One condition per word: repeats would only cost the database work.
+    let mut quality = quality;
+    quality.sort();
+    quality.dedup();
     let wanted = quality.clone();
     let recent = Resource::new_blocking(move || wanted.clone(), |q| recent_entries(50, q));
     let filter_boxes = PLACE_QUALITIES

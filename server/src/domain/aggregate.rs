@@ -255,6 +255,8 @@ struct AreaNode {
 /// The released table of one gemeente.
 pub struct Table {
     k: u64,
+    /// A narrowed table ([`Table::build_narrowed`]): it counts entries only.
+    entries_only: bool,
     areas: Vec<AreaNode>,
     categories: Vec<(Kind, String)>,
     campaigns: Vec<String>,
@@ -373,6 +375,7 @@ impl Table {
         cells.sort_unstable_by_key(|c| c.key);
         Table {
             k,
+            entries_only: false,
             areas: areas
                 .values
                 .into_iter()
@@ -390,9 +393,26 @@ impl Table {
         }
     }
 
-    /// Rule 1 of the module comment.
+    /// The table of entries narrowed by their details (the groups a barrier stops, its severity, a
+    /// place's qualities). It releases entry counts only, withheld below k *entries*, and never a
+    /// number of residents: details can be several per entry, so narrowed cells cross each other
+    /// inside one area, month and category, and "this cell rests on k residents" over sets an
+    /// attacker can pick would tell which entries share a resident. An entry count of the public
+    /// list says nothing about people; whether one was released may not depend on them either.
+    pub fn build_narrowed(gemeente: &str, records: &[Record], k: u64) -> Table {
+        Table {
+            entries_only: true,
+            ..Table::build(gemeente, records, k)
+        }
+    }
+
+    /// Rule 1 of the module comment; a narrowed table withholds by entries.
     fn suppressed(&self, c: &Cell) -> bool {
-        c.respondents > 0 && c.respondents < self.k
+        if self.entries_only {
+            c.entries > 0 && c.entries < self.k
+        } else {
+            c.respondents > 0 && c.respondents < self.k
+        }
     }
 
     /// The figures `sel` asks for: every area of its level in this gemeente that has entries, per
@@ -476,7 +496,8 @@ impl Table {
             area,
             topic,
             count: Some(c.entries),
-            respondents: Some(perturb(c.respondents, c.respondent_key).min(c.entries)),
+            respondents: (!self.entries_only)
+                .then(|| perturb(c.respondents, c.respondent_key).min(c.entries)),
         }
     }
 }

@@ -693,9 +693,9 @@ async fn export_geojson(
 /// entry anyway (kind, category, month: the public list shows them). Campaign and source are not:
 /// which campaign or channel an entry at a spot came from is not public, and a density by them
 /// would tell it.
-const HEATMAP_PARAMS: &[&str] = &[
-    "bbox", "size", "kind", "category", "period", "from", "to", "affects", "quality",
-];
+/// Not `affects` or `quality` either: zeroing cells by residents over sets narrowed by details
+/// would tell which entries share a resident (docs/privacy.md, "Narrowed by what an entry says").
+const HEATMAP_PARAMS: &[&str] = &["bbox", "size", "kind", "category", "period", "from", "to"];
 
 /// A density grid (JSON) of entries in `bbox`, `size` cells wide, narrowed by the aggregate filters;
 /// cells resting on fewer than k respondents are zeroed before the blur.
@@ -704,8 +704,7 @@ const HEATMAP_PARAMS: &[&str] = &[
     path = "/heatmap",
     operation_id = "heatmap",
     summary = "Density grid of entries; cells resting on fewer than k (5) respondents are zeroed before the blur",
-    description = "Filters are those public per entry anyway (kind, category, period, the groups a \
-                   barrier stops, a place's qualities): the density \
+    description = "Filters are those public per entry anyway (kind, category, period): the density \
                    says nothing the public list does not, except where fewer than k residents made \
                    the entries of a cell (zeroed).",
     params(HeatmapParams, PublicFilterParams),

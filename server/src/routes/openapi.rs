@@ -356,16 +356,6 @@ pub struct PublicFilterParams {
     /// with `from` (and without `period`)
     #[param(pattern = "^2[0-9]{3}-(0[1-9]|1[0-2])$")]
     pub to: Option<String>,
-    /// only barriers that stop this group (implies kind=barrier; not with quality)
-    #[param(schema_with = affects_group)]
-    pub affects: Option<String>,
-    /// only places with every one of these qualities, comma-separated or repeated (implies
-    /// kind=place; not with affects)
-    #[param(
-        pattern = "^[a-z_]+(,[a-z_]+)*$",
-        example = "free,open_evenings_weekends"
-    )]
-    pub quality: Option<String>,
 }
 
 /// The rest of the figure routes' filter (`/aggregates`, `/export.*`).
@@ -383,6 +373,16 @@ pub struct InsightParams {
     /// only this gemeente's areas
     #[param(schema_with = app::model::schema::gemeente_code, example = "GM0505")]
     pub gemeente: Option<String>,
+    /// only barriers that stop this group (implies kind=barrier; not with quality)
+    #[param(schema_with = affects_group)]
+    pub affects: Option<String>,
+    /// only places with every one of these qualities, comma-separated or repeated (implies
+    /// kind=place; not with affects)
+    #[param(
+        pattern = "^[a-z_]+(,[a-z_]+)*$",
+        example = "free,open_evenings_weekends"
+    )]
+    pub quality: Option<String>,
 }
 
 fn affects_group() -> utoipa::openapi::schema::Object {

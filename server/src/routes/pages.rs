@@ -302,10 +302,12 @@ impl Backend for Service {
     ) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
         Box::pin(async move {
             // Words the filter does not know were dropped by the page (as the API refuses them).
-            let quality = quality
+            let mut quality: Vec<String> = quality
                 .into_iter()
                 .filter(|q| app::model::PLACE_QUALITIES.contains(&q.as_str()))
                 .collect();
+            quality.sort();
+            quality.dedup();
             self.public_entries(&EntryFilter {
                 limit,
                 quality,

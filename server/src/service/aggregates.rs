@@ -26,17 +26,18 @@ pub struct Tables {
     all: Arc<Table>,
     talents: Vec<AreaCount>,
     /// The barriers and places with details to narrow by, for the narrowed tables.
-    detailed: Vec<Record>,
+    detailed: Arc<[Record]>,
     k: u64,
     narrowed: Mutex<FxHashMap<u32, Arc<Table>>>,
 }
 
 impl Tables {
-    /// The table of the entries a [`facet_mask`] keeps (`0`: every entry). At most one per group,
-    /// severity and set of qualities: a bounded number per gemeente and revision.
-    fn narrowed(&self, mask: u32) -> Arc<Table> {
+    /// The table of the entries a [`facet_mask`] keeps (`0`: every entry), built when first asked.
+    /// At most one per group, severity and set of qualities (75): a bounded number per gemeente and
+    /// revision, each over the gemeente's detailed entries only.
+    async fn narrowed(&self, mask: u32) -> Result<Arc<Table>, StoreError> {
         if mask == 0 {
-            return self.all.clone();
+            return Ok(self.all.clone());
         }
         if let Some(t) = self
             .narrowed
@@ -44,24 +45,34 @@ impl Tables {
             .unwrap_or_else(PoisonError::into_inner)
             .get(&mask)
         {
-            return t.clone();
+            return Ok(t.clone());
         }
-        let code = self.all.gemeente().to_string();
-        let table = Arc::new(Table::build(
-            &code,
-            &with_facets(&self.detailed, mask),
+        let (code, records, k) = (
+            self.all.gemeente().to_string(),
+            self.detailed.clone(),
             self.k,
-        ));
+        );
+        // CPU work, off the async workers. Two first askers may both build it: the same table.
+        let table = tokio::task::spawn_blocking(move || {
+            Arc::new(Table::build_narrowed(
+                &code,
+                &with_facets(&records, mask),
+                k,
+            ))
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("narrowed table build failed: {e}")))?;
         self.narrowed
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(mask, table.clone());
-        table
+        Ok(table)
     }
 
     /// The table a filter's `affects` and `quality` select.
-    fn of(&self, f: &InsightFilter) -> Arc<Table> {
+    async fn of(&self, f: &InsightFilter) -> Result<Arc<Table>, StoreError> {
         self.narrowed(facet_mask(f.affects.as_deref(), None, &f.quality))
+            .await
     }
 }
 
@@ -174,6 +185,42 @@ fn month_series(
     out
 }
 
+/// One area's barriers narrowed by one detail (`facet`: a group, or a severity "1" to "3"): the
+/// kind's figure and each category's, most first. No barrier says it: a released 0.
+fn facet_figure(
+    table: &Table,
+    barriers: &Selection,
+    code: &str,
+    facet: &str,
+    facts: &Facts,
+) -> FacetFigure {
+    let mut figs: Vec<AreaFigure> = table
+        .select(barriers)
+        .into_iter()
+        .filter(|x| x.area == code)
+        .map(|x| area_figure(x, facts))
+        .collect();
+    figs.sort_by_key(|x| (std::cmp::Reverse(x.count), x.category.clone()));
+    let total = figs.iter().position(|x| x.category.is_none()).map_or_else(
+        || AreaFigure {
+            area_code: code.to_string(),
+            area_name: facts.get(code).and_then(|f| f.name.clone()),
+            kind: Some(Kind::Barrier),
+            category: None,
+            count: Some(0),
+            respondents: None,
+            suppressed: false,
+            per_1000: None,
+        },
+        |i| figs.remove(i),
+    );
+    FacetFigure {
+        facet: facet.to_string(),
+        total,
+        categories: figs,
+    }
+}
+
 /// "Every kind" first, then the kinds in catalog order.
 fn kind_order(k: Option<Kind>) -> usize {
     k.map_or(0, |k| {
@@ -256,7 +303,12 @@ impl Service {
             let all = Table::build(&code, &records.all, k);
             Arc::new(Tables {
                 talents: release_tree(&code, &records.talents, k),
-                detailed: records.all.into_iter().filter(|r| r.facets != 0).collect(),
+                detailed: records
+                    .all
+                    .into_iter()
+                    .filter(|r| r.facets != 0)
+                    .collect::<Vec<_>>()
+                    .into(),
                 k,
                 narrowed: Mutex::default(),
                 all: Arc::new(all),
@@ -340,6 +392,7 @@ impl Service {
             out.extend(
                 tables
                     .of(f)
+                    .await?
                     .select(&sel)
                     .into_iter()
                     .map(|fig| area_figure(fig, facts)),
@@ -405,7 +458,8 @@ impl Service {
             (Some((g, revision)), Some(_)) => {
                 let tables = self.tables(g, *revision).await?;
                 let sel = selection(f, Level::Gemeente);
-                let months = month_series(&tables.of(f), &sel, g, &self.periods().await?, &facts);
+                let table = tables.of(f).await?;
+                let months = month_series(&table, &sel, g, &self.periods().await?, &facts);
                 (Some(summary(g, &facts)), months)
             }
             _ => (None, Vec::new()),
@@ -506,41 +560,20 @@ impl Service {
                 kind: Some(Kind::Barrier),
                 ..sel.clone()
             };
-            let facet = |mask: u32, facet: String| {
-                let mut figs: Vec<AreaFigure> = tables
-                    .narrowed(mask)
-                    .select(&barriers)
-                    .into_iter()
-                    .filter(|x| x.area == code)
-                    .map(|x| area_figure(x, &facts))
-                    .collect();
-                figs.sort_by_key(|x| (std::cmp::Reverse(x.count), x.category.clone()));
-                let total = figs.iter().position(|x| x.category.is_none()).map_or_else(
-                    || AreaFigure {
-                        area_code: code.to_string(),
-                        area_name: None,
-                        kind: Some(Kind::Barrier),
-                        category: None,
-                        count: Some(0),
-                        respondents: Some(0),
-                        suppressed: false,
-                        per_1000: None,
-                    },
-                    |i| figs.remove(i),
-                );
-                FacetFigure {
-                    facet,
-                    total,
-                    categories: figs,
-                }
-            };
-            barrier_groups = app::model::BARRIER_AFFECTS
-                .iter()
-                .map(|g| facet(facet_mask(Some(g), None, &[]), g.to_string()))
-                .collect();
-            severity = (1..=3u8)
-                .map(|s| facet(facet_mask(None, Some(s), &[]), s.to_string()))
-                .collect();
+            for g in app::model::BARRIER_AFFECTS {
+                let table = tables.narrowed(facet_mask(Some(g), None, &[])).await?;
+                barrier_groups.push(facet_figure(&table, &barriers, code, g, &facts));
+            }
+            for s in 1..=3u8 {
+                let table = tables.narrowed(facet_mask(None, Some(s), &[])).await?;
+                severity.push(facet_figure(
+                    &table,
+                    &barriers,
+                    code,
+                    &s.to_string(),
+                    &facts,
+                ));
+            }
         }
         let places = self
             .store

@@ -156,7 +156,10 @@ impl Store {
         if f.kind.is_some() {
             sql.push_str(" AND kind = ?");
         }
-        for _ in &f.quality {
+        // Callers pass known words without repeats; a longer list could only be repeats, and each
+        // word costs a condition: never more than there are qualities.
+        let quality = &f.quality[..f.quality.len().min(app::model::PLACE_QUALITIES.len())];
+        for _ in quality {
             sql.push_str(&format!(
                 " AND kind = 'place' AND {}",
                 self.backend.json_list_has("details", "qualities")
@@ -171,8 +174,8 @@ impl Store {
         if let Some(k) = f.kind {
             q = q.bind(k.as_str());
         }
-        for quality in &f.quality {
-            q = q.bind(quality.as_str());
+        for word in quality {
+            q = q.bind(word.as_str());
         }
         if let Some(b) = f.bbox {
             q = q
@@ -445,10 +448,11 @@ impl Store {
             String,
             String,
             String,
+            i64,
         );
         const COLUMNS: &str =
-            "SELECT wijk, buurt, kind, category, campaign, created_at, respondent, details \
-                               FROM submissions WHERE gemeente = ? AND hidden = 0";
+            "SELECT wijk, buurt, kind, category, campaign, created_at, respondent, details, \
+             details_public FROM submissions WHERE gemeente = ? AND hidden = 0";
         let mut tx = self.reader.begin().await?;
         let revision: Option<i64> = sqlx::query_scalar(
             &self
@@ -474,7 +478,7 @@ impl Store {
         // they said it, so the counts stay what the list shows.
         let me_too: Vec<Row> = sqlx::query_as(&self.backend.sql(
             "SELECT s.wijk, s.buurt, s.kind, s.category, s.campaign, s.created_at, m.respondent, \
-             s.details FROM me_too m JOIN submissions s ON s.id = m.submission \
+             s.details, s.details_public FROM me_too m JOIN submissions s ON s.id = m.submission \
              WHERE s.gemeente = ? AND s.hidden = 0",
         ))
         .bind(gemeente)
@@ -486,10 +490,13 @@ impl Store {
         let records = |rows: Vec<Row>| -> Vec<Record> {
             rows.into_iter()
                 .filter_map(
-                    |(wijk, buurt, kind, category, campaign, at, respondent, details)| {
+                    |(wijk, buurt, kind, category, campaign, at, respondent, details, public)| {
                         let kind = Kind::parse(&kind)?;
                         Some(Record {
-                            facets: record_facets(kind, &details),
+                            facets: record_facets(
+                                kind,
+                                &EntryDetails::read(kind, &details).public(public == 1),
+                            ),
                             wijk,
                             buurt,
                             kind,
@@ -614,8 +621,9 @@ fn filter_clauses(backend: Backend, f: &InsightFilter) -> (String, Vec<String>) 
     let mut sql = String::new();
     let mut binds = Vec::new();
     if let Some(a) = &f.affects {
+        // Groups only where the entry was made once they were public (migration 0019).
         sql.push_str(&format!(
-            " AND {}",
+            " AND details_public = 1 AND {}",
             backend.json_list_has("details", "affects")
         ));
         binds.push(a.clone());
@@ -739,7 +747,8 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
     let lon: Option<f64> = row.try_get("pub_lon")?;
     let lat: Option<f64> = row.try_get("pub_lat")?;
     let location = lon.zip(lat).map(|(lon, lat)| Location { lon, lat });
-    let details = EntryDetails::read(kind, &row.try_get::<String, _>("details")?);
+    let details = EntryDetails::read(kind, &row.try_get::<String, _>("details")?)
+        .public(row.try_get::<i64, _>("details_public")? == 1);
     let text_public: i64 = row.try_get("text_public")?;
     Ok(PublicEntry {
         id: row.try_get("id")?,
@@ -767,10 +776,9 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
     })
 }
 
-/// An entry's [`crate::domain::aggregate::facets`] from its stored details (validated when stored;
-/// what cannot be read gives no bit, so it is counted under no narrowed figure).
-pub(super) fn record_facets(kind: Kind, details: &str) -> u32 {
-    let d = EntryDetails::read(kind, details);
+/// An entry's [`crate::domain::aggregate::facets`] from its public details (validated when stored;
+/// what cannot be read, or is not public, gives no bit, so it is counted under no narrowed figure).
+pub(super) fn record_facets(kind: Kind, d: &EntryDetails) -> u32 {
     let affects: Vec<&str> = d.affects.iter().map(String::as_str).collect();
     let qualities: Vec<&str> = d.qualities.iter().map(String::as_str).collect();
     crate::domain::aggregate::facets(kind, &affects, d.severity, &qualities)
@@ -787,6 +795,20 @@ pub struct EntryDetails {
 }
 
 impl EntryDetails {
+    /// What the public may see of them: a barrier's severity and groups only where the entry was
+    /// made once they were public (`details_public`, migration 0019); a place's qualities always.
+    pub fn public(self, details_public: bool) -> EntryDetails {
+        if details_public {
+            self
+        } else {
+            EntryDetails {
+                severity: None,
+                affects: Vec::new(),
+                ..self
+            }
+        }
+    }
+
     pub fn read(kind: Kind, details: &str) -> EntryDetails {
         let d: serde_json::Value = serde_json::from_str(details).unwrap_or_default();
         let list = |key: &str| -> Vec<String> {
@@ -826,6 +848,6 @@ const PUBLIC_ORDER: &str = "substr(created_at, 1, 7) DESC, id DESC";
 
 /// What [`public_entry`] reads.
 const PUBLIC_COLUMNS: &str =
-    "id, kind, category, pub_lon, pub_lat, details, created_at, campaign, status, status_note, text, text_public, \
+    "id, kind, category, pub_lon, pub_lat, details, details_public, created_at, campaign, status, status_note, text, text_public, \
      (SELECT count(*) FROM me_too m WHERE m.submission = submissions.id) AS me_too, \
      (SELECT hash FROM photos p WHERE p.submission = submissions.id AND p.public = 1) AS photo";

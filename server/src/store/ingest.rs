@@ -163,11 +163,12 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
     let mut inserted: HashSet<String> = HashSet::with_capacity(fresh.len());
     for rows in chunks(&fresh) {
         let placeholders =
-            format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW})");
+            format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, {NOW})");
         let values = vec![placeholders; rows.len()].join(", ");
         let statement = format!(
             "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, pub_lon, pub_lat, details, answers, \
-             text, language, source, event, gemeente, wijk, buurt, areas_generation, content_hash, wordless_hash, created_at) \
+             text, language, source, event, gemeente, wijk, buurt, areas_generation, content_hash, wordless_hash, \
+             details_public, created_at) \
              VALUES {values} \
              ON CONFLICT (id) DO NOTHING RETURNING id"
         );
