@@ -182,7 +182,7 @@ fn KioskBar(k: KioskContext) -> impl IntoView {
                 data-refused=""
                 data-text-entry=td_string!(i18n.get_locale_untracked(), kiosk_refused_entry)
                 data-text-survey=td_string!(i18n.get_locale_untracked(), kiosk_refused_survey)
-                role="alert"
+                role="status"
                 hidden
             >
                 <p><strong>{t!(i18n, kiosk_refused_title)}</strong> " " <span data-refused-count="">"0"</span></p>
@@ -280,7 +280,7 @@ fn KioskSurvey(k: KioskContext) -> impl IntoView {
     let l = i18n.get_locale_untracked();
     let lang = l.as_str().to_string();
     let event = k.tag.event.clone();
-    // Each question's words for the messages kiosk.js shows (the server's field is `answers.{id}`).
+    // The web survey's questions in the page's language; kiosk.js names them in its messages.
     let questions = k
         .info
         .campaign
@@ -305,8 +305,11 @@ fn KioskSurvey(k: KioskContext) -> impl IntoView {
                 <h2>{t!(i18n, form_error_summary)}</h2>
                 <ul></ul>
             </div>
+            // kiosk.js sends it; `post` only so that a tap before the script runs never puts
+            // answers into an address (there is no handler: nothing is stored that way).
             <form
                 class="survey kiosk-survey"
+                method="post"
                 novalidate
                 autocomplete="off"
                 data-kiosk-survey=k.info.campaign.id.clone()
