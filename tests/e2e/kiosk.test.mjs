@@ -80,7 +80,7 @@ async function linkTablet(page, { ev = event, pages: expected = 24 } = {}) {
   // Polled from here: Playwright's waitForFunction does not await an async predicate (a promise is
   // truthy), so it would not wait at all. The caches' names carry the service worker's version:
   // found by their prefix, never opened by a guessed name (which would make an empty cache).
-  await waitUntil(() => page.evaluate(async () => {
+  await waitUntil(() => page.evaluate(async (expected) => {
     const names = await caches.keys();
     const kept = async (prefix) => {
       const name = names.find((n) => n.startsWith(prefix));
@@ -89,7 +89,7 @@ async function linkTablet(page, { ev = event, pages: expected = 24 } = {}) {
     const pages = await kept("trefpunt-pages-");
     const shell = await kept("trefpunt-shell-");
     return pages.length >= expected && shell.some((r) => r.url.includes("/js/form.js"));
-  }), "the service worker to keep the shell and every kiosk page", 30000);
+  }, expected), "the service worker to keep the shell and every kiosk page", 30000);
   // One form with the map online, so the tiles of the event's area are kept too.
   await page.getByRole("link", { name: /Een plek waar je mensen ontmoet/ }).click();
   await page.waitForURL(/\/kiosk\/[^/]+\/plek/);

@@ -51,8 +51,8 @@ pub fn SurveyPage() -> impl IntoView {
             match event {
                 Some(event) if !id.is_empty() => form_context(id, Some(event))
                     .await
-                    .map(|c| c.paper)
-                    .unwrap_or(None),
+                    .ok()
+                    .and_then(|c| c.paper),
                 _ => None,
             }
         },
