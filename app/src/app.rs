@@ -10,9 +10,9 @@ use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
     AccessibilityPage, AreaPage, CampaignPage, CoveragePage, DashboardPage, EntryPage, HomePage,
-    KioskFormPage, KioskPage, MapPage, NotFound, OwnPage, PrivacyPage, ReportPage, StaffAuditPage,
-    StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffPage, StaffUsersPage, SurveyPage,
-    SurveyResultsPage, ThanksPage,
+    KioskFormPage, KioskPage, KioskSurveyPage, MapPage, NotFound, OwnPage, PrivacyPage, ReportPage,
+    StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffPage,
+    StaffUsersPage, SurveyPage, SurveyResultsPage, ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/logboek") view=StaffAuditPage ssr=WHOLE />
                         <Route path=path!("/staff/evenementen") view=StaffEventsPage ssr=WHOLE />
                         <Route path=path!("/kiosk/:event") view=KioskPage ssr=WHOLE />
+                        // Before ":kind": the survey's address is not a kind of entry.
+                        <Route path=path!("/kiosk/:event/vragen") view=KioskSurveyPage ssr=WHOLE />
                         <Route path=path!("/kiosk/:event/:kind") view=KioskFormPage ssr=WHOLE />
                         <Route path=path!("/campagne/:id") view=CampaignPage ssr=WHOLE />
                         <Route path=path!("/campagne/:id/vragen") view=SurveyPage ssr=WHOLE />

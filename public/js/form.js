@@ -434,6 +434,8 @@
       try { n = await call("me_too", { id: e.id, respondent }); } catch { /* try again */ }
       b.disabled = false;
       if (n == null) return;
+      // On a kiosk an "ik ook" counts as taking part: "volgende bewoner" offers the survey first.
+      if (mode === "kiosk") try { sessionStorage.setItem("trefpunt.kiosk.entered", "1"); } catch { /* a link away */ }
       const done = document.createElement("p");
       done.className = "notice";
       done.setAttribute("role", "status");

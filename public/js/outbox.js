@@ -3,7 +3,11 @@
 // (form.js: two tabs never overwrite each other); this script sends them, oldest first,
 // through the same server function the form uses, with growing pauses between tries, and shows how
 // many wait in every [data-outbox-count]. The entry's client-made id makes a resend harmless: the
-// server answers one it already stored with "Replayed". It also registers the service worker.
+// server answers one it already stored with "Replayed". A kiosk's survey answers wait in the same
+// queue ("trefpunt.outbox.survey.<respondent>", kiosk.js) and go to the survey-responses endpoint
+// with the event's token; answers are stored once per respondent, so a resend gets 200 as well.
+// What the server refuses for good is listed with its reason in [data-refused-list] for the worker.
+// It also registers the service worker.
 (() => {
   "use strict";
   const PREFIX = "trefpunt.outbox.";
@@ -23,10 +27,10 @@
       if (!key || !key.startsWith(PREFIX)) continue;
       try {
         const item = JSON.parse(s.getItem(key));
-        if (item && item.draft && item.draft.id) list.push(item);
+        if (item && ((item.draft && item.draft.id) || item.survey)) list.push({ key, item });
       } catch { /* a damaged item is left for a person to look at */ }
     }
-    return list.sort((a, b) => (a.queued_at || 0) - (b.queued_at || 0));
+    return list.sort((a, b) => (a.item.queued_at || 0) - (b.item.queued_at || 0));
   }
 
   function count(prefix) {
@@ -36,11 +40,39 @@
     return n;
   }
 
+  /** The server's reason in words: its messages per field, or its one error. */
+  function why(reason) {
+    if (!reason) return "";
+    if (typeof reason === "string") return reason;
+    if (Array.isArray(reason)) {
+      return reason.map((v) => (v && v.field ? `${v.field}${v.message ? `: ${v.message}` : ""}` : JSON.stringify(v))).join("; ");
+    }
+    if (reason.errors && reason.errors.length) return why(reason.errors);
+    if (reason.error) return reason.error;
+    return JSON.stringify(reason);
+  }
+
   function show() {
     const n = count(PREFIX);
     for (const el of document.querySelectorAll("[data-outbox-count]")) el.textContent = String(n);
     for (const el of document.querySelectorAll("[data-outbox]")) el.classList.toggle("waiting", n > 0);
     for (const el of document.querySelectorAll("[data-refused-count]")) el.textContent = String(count(REFUSED));
+    const box = document.querySelector("[data-refused]");
+    const s = storage();
+    if (!box || !s) return;
+    const items = [];
+    for (let i = 0; i < s.length; i++) {
+      const key = s.key(i) || "";
+      if (!key.startsWith(REFUSED)) continue;
+      let r = null;
+      try { r = JSON.parse(s.getItem(key)); } catch { /* shown without a reason */ }
+      const li = document.createElement("li");
+      // textContent only: a reason may quote what was typed.
+      li.textContent = `${r && r.survey ? box.dataset.textSurvey : box.dataset.textEntry}: ${why(r && r.reason)}`;
+      items.push(li);
+    }
+    box.querySelector("[data-refused-list]").replaceChildren(...items);
+    box.hidden = items.length === 0;
   }
 
   /** A pause that doubles with each failed try (1 s, 2 s, 4 s ... 30 s), with jitter so a room of
@@ -50,8 +82,35 @@
     return base / 2 + Math.random() * (base / 2);
   }
 
+  /** What the server made of a kiosk's survey answers: "done" (stored, or the same stored before),
+   * "refused" (with the status and the server's reason) or "retry". */
+  async function sendSurvey(item) {
+    const { campaign, token, body } = item.survey;
+    let res;
+    try {
+      res = await fetch(`/api/v1/campaigns/${encodeURIComponent(campaign)}/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", "x-event-token": token },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+    } catch {
+      return { outcome: "retry", offline: true };
+    }
+    if (res.status === 200 || res.status === 201) return { outcome: "done" };
+    if (res.status === 429 || res.status === 408 || res.status >= 500) {
+      const after = Number(res.headers.get("retry-after"));
+      return { outcome: "retry", after: Number.isFinite(after) && after > 0 ? after * 1000 : undefined };
+    }
+    let reason = null;
+    try { reason = await res.json(); } catch { /* the status says enough */ }
+    return { outcome: "refused", status: res.status, reason: reason || { error: `HTTP ${res.status}` } };
+  }
+
   /** What the server made of one entry: "done", "refused" (with the reason) or "retry". */
   async function send(item) {
+    if (item.survey) return sendSurvey(item);
     let res;
     try {
       res = await fetch("/_fn/submit", {
@@ -81,8 +140,7 @@
   async function drain(force) {
     const s = storage();
     if (!s) return;
-    for (const item of waiting()) {
-      const key = PREFIX + item.draft.id;
+    for (const { key, item } of waiting()) {
       if (!force && (item.next_at || 0) > Date.now()) continue;
       const r = await send(item);
       if (r.outcome === "retry") {
@@ -93,10 +151,29 @@
         if (r.offline) break;
         continue;
       }
-      if (r.outcome === "refused") s.setItem(REFUSED + item.draft.id, JSON.stringify({ ...item, reason: r.reason }));
+      if (r.outcome === "refused") refuse(key, item, r.reason);
       s.removeItem(key);
       show();
     }
+  }
+
+  /** Keeps what the server refused for the worker to see. A refused entry is kept whole, as it
+   * always was; of survey answers only the reason and which questions were answered: a
+   * resident's answers do not stay on a shared tablet once they cannot be sent. */
+  function refuse(key, item, reason) {
+    const s = storage();
+    if (!s) return;
+    const kept = item.survey
+      ? { survey: { campaign: item.survey.campaign, questions: Object.keys(item.survey.body.answers || {}) }, reason, refused_at: Date.now() }
+      : { ...item, reason };
+    try { s.setItem(REFUSED + key.slice(PREFIX.length), JSON.stringify(kept)); } catch { /* storage full: the count still shows */ }
+  }
+
+  /** Puts one item in the queue under `PREFIX + name` and sends what is due. */
+  function queue(name, item) {
+    storage().setItem(PREFIX + name, JSON.stringify({ ...item, queued_at: Date.now() }));
+    show();
+    flush(true);
   }
 
   let running = null;
@@ -114,11 +191,13 @@
     clearTimeout(timer);
     const list = waiting();
     if (!list.length) return;
-    const due = Math.min(...list.map((i) => i.next_at || 0));
+    const due = Math.min(...list.map(({ item }) => item.next_at || 0));
     timer = setTimeout(() => flush(), Math.max(250, due - Date.now()));
   }
 
-  window.trefpuntOutbox = { flush, waiting: () => count(PREFIX), refused: () => count(REFUSED) };
+  window.trefpuntOutbox = {
+    flush, queue, sendSurvey, refuse, show, waiting: () => count(PREFIX), refused: () => count(REFUSED),
+  };
   document.addEventListener("trefpunt:outbox", () => { show(); flush(true); });
   window.addEventListener("online", () => flush(true));
   window.addEventListener("storage", (e) => { if ((e.key || "").startsWith(PREFIX)) show(); });

@@ -1,7 +1,9 @@
 // Street events: a worker creates an event and prints its poster; the event's tablet (the kiosk)
 // works without a network, one resident after another, and every entry made on it arrives exactly
 // once: after a reload offline, across a server killed in the middle of the sync, from two tablets
-// at once, and over a long afternoon of 200 entries with a fake clock.
+// at once, and over a long afternoon of 200 entries with a fake clock. The kiosk offers the
+// campaign's survey before the next resident; answers given offline arrive and count in "who took
+// part".
 //
 // The network is cut for real: the browser talks to a local proxy (its origin), which stops
 // accepting connections; Playwright's setOffline would not stop the service worker's own fetches.
@@ -26,7 +28,8 @@ const network = {
 before(async () => {
   pdok = await startPdokStandin();
   tiles = await startProxy(pdok.url);
-  app = await startTrefpunt(pdok.url, { TREFPUNT_TILE_URL: `${tiles.url}/tiles/{z}/{x}/{y}.png` });
+  // The Drechtsteden areas, so the survey's answers show in a gemeente's "who took part".
+  app = await startTrefpunt(pdok.url, { TREFPUNT_TILE_URL: `${tiles.url}/tiles/{z}/{x}/{y}.png` }, { areas: true });
   proxy = await startProxy(app.url);
   browser = await launchBrowser();
   addStaff(app, "worker", "opbouw@welzijn.nl", PASSWORD);
@@ -69,15 +72,15 @@ async function tablet(options = {}) {
 }
 
 /** Opens the event's tablet link once with a network, as the worker does, and waits until the
- * service worker keeps the shell and every kiosk page. */
-async function linkTablet(page) {
-  await page.goto(`${proxy.url}${event.kiosk_url}`);
-  await page.waitForURL(new RegExp(`/kiosk/${event.id}$`));
+ * service worker keeps the shell and every kiosk page (`pages`: 4 per language, 5 with a survey). */
+async function linkTablet(page, { ev = event, pages: expected = 24 } = {}) {
+  await page.goto(`${proxy.url}${ev.kiosk_url}`);
+  await page.waitForURL(new RegExp(`/kiosk/${ev.id}$`));
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
   // Polled from here: Playwright's waitForFunction does not await an async predicate (a promise is
   // truthy), so it would not wait at all. The caches' names carry the service worker's version:
   // found by their prefix, never opened by a guessed name (which would make an empty cache).
-  await waitUntil(() => page.evaluate(async () => {
+  await waitUntil(() => page.evaluate(async (expected) => {
     const names = await caches.keys();
     const kept = async (prefix) => {
       const name = names.find((n) => n.startsWith(prefix));
@@ -85,8 +88,8 @@ async function linkTablet(page) {
     };
     const pages = await kept("trefpunt-pages-");
     const shell = await kept("trefpunt-shell-");
-    return pages.length >= 24 && shell.some((r) => r.url.includes("/js/form.js"));
-  }), "the service worker to keep the shell and every kiosk page", 30000);
+    return pages.length >= expected && shell.some((r) => r.url.includes("/js/form.js"));
+  }, expected), "the service worker to keep the shell and every kiosk page", 30000);
   // One form with the map online, so the tiles of the event's area are kept too.
   await page.getByRole("link", { name: /Een plek waar je mensen ontmoet/ }).click();
   await page.waitForURL(/\/kiosk\/[^/]+\/plek/);
@@ -95,7 +98,7 @@ async function linkTablet(page) {
   await waitUntil(() => page.evaluate(async () => (await (await caches.open("trefpunt-tiles")).keys()).length > 0),
     "the service worker to keep the map's tiles", 15000);
   await page.getByRole("link", { name: "Terug naar het begin" }).click();
-  await page.waitForURL(new RegExp(`/kiosk/${event.id}\\?taal=nl`));
+  await page.waitForURL(new RegExp(`/kiosk/${ev.id}\\?taal=nl`));
 }
 
 async function tapMap(page) {
@@ -373,3 +376,112 @@ test("a long event: 200 entries over an afternoon without a network, each arrive
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// Dordrecht (GM0505), in the Drechtsteden areas the server imported.
+const DORDRECHT = { latitude: 51.8133, longitude: 4.6901 };
+
+/** A meeting place at the tablet's own position ("use my location"), from the kiosk's start. */
+async function placeHere(page) {
+  await page.locator('a.kiosk-kind[href*="/plek?"]').click();
+  await page.waitForURL(/\/kiosk\/[^/]+\/plek/);
+  await pageReady(page);
+  await page.locator("input[name=category]").first().check();
+  await page.locator("[data-locate]").click();
+  await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
+  await page.getByRole("button", { name: "Versturen" }).click();
+  await page.waitForURL(/\/kiosk\/[^/]+\?taal=/);
+  await page.locator('[data-kiosk-done="queued"]:not([hidden])').waitFor();
+}
+
+/** The 25–44 row of a gemeente's "who took part" for a campaign: its respondents as shown. */
+async function band25to44(campaign) {
+  const context = await browser.newContext({ ...LAPTOP, locale: "nl-NL" });
+  const page = await context.newPage();
+  await page.goto(`${app.url}/inzicht/gebied/GM0505?campaign=${campaign}`);
+  const row = page.locator("section[aria-labelledby=representation] tbody tr", { hasText: "25 tot en met 44" });
+  const shown = (await row.count()) ? (await row.locator("td.num").first().textContent()).trim() : null;
+  await context.close();
+  return shown;
+}
+
+test("the kiosk offers the survey before the next resident; answers given offline arrive and count in who took part", async (t) => {
+  // A campaign with the demographic questions (everywhere, so the kiosk's entries need no scope),
+  // its event, and four residents of Dordrecht who answered 25–44 on their own phones: one fewer
+  // than k, so the band is not shown yet.
+  addStaff(app, "admin", "beheer@gemeente.nl", PASSWORD);
+  const admin = await signIn(app, "beheer@gemeente.nl", PASSWORD);
+  const campaign = "buurtfeest-vragen";
+  await staffApi(app, admin, "POST", "/campaigns", {
+    id: campaign, title: { nl: "Buurtfeest" }, kinds: ["place", "barrier", "wish"], demographics: true,
+  });
+  const today = new Date().toISOString().slice(0, 10);
+  const ev = await staffApi(app, worker, "POST", "/events", { campaign, name: "Buurtfeest Wielwijk", day: today });
+  for (let i = 0; i < 4; i++) {
+    const respondent = crypto.randomUUID();
+    const entry = await fetch(`${app.url}/api/v1/submissions`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        id: crypto.randomUUID(), respondent, campaign, kind: "place", category: "library",
+        location: { lon: DORDRECHT.longitude, lat: DORDRECHT.latitude }, details: { qualities: [] }, language: "nl", source: "web",
+      }),
+    });
+    assert.equal(entry.status, 201);
+    const answer = await fetch(`${app.url}/api/v1/campaigns/${campaign}/responses`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ respondent, answers: { age_band: "25_44" }, language: "nl" }),
+    });
+    assert.equal(answer.status, 201);
+  }
+  assert.ok([null, "verborgen"].includes(await band25to44(campaign)), "four of k = 5 are not shown");
+
+  const { context, page, problems } = await tablet({ geolocation: DORDRECHT, permissions: ["geolocation"] });
+  await linkTablet(page, { ev, pages: 30 });
+  await network.down();
+
+  // The first resident: an entry, then the survey the start page offers, answered offline.
+  await placeHere(page);
+  await page.locator("[data-kiosk-survey-offer]:not([hidden])").waitFor();
+  await page.getByRole("link", { name: "Naar de vragen" }).click();
+  await page.waitForURL(/\/kiosk\/[^/]+\/vragen/);
+  await page.locator("form[data-kiosk-survey]").waitFor();
+  assert.deepEqual(await axe(page), [], "the kiosk's survey");
+  const respondent = await page.evaluate(() => sessionStorage.getItem("trefpunt.respondent"));
+  await page.locator("#q-age_band-25_44").check();
+  await page.locator("#q-years_here-5_10").check();
+  await page.locator("#q-home_language-nl").check();
+  await page.getByRole("button", { name: "Antwoorden versturen" }).click();
+  await page.waitForURL(/\/kiosk\/[^/]+\?taal=nl/);
+  await page.locator('[data-kiosk-done="survey_queued"]:not([hidden])').waitFor();
+  assert.deepEqual(await axe(page), [], "the kiosk's start after the survey");
+  assert.equal(await waiting(page), 2, "the entry and the answers wait");
+  // The tablet is clear: no respondent, no answers anywhere but the queue's one item.
+  const left = await page.evaluate(() => ({
+    respondent: sessionStorage.getItem("trefpunt.respondent"),
+    session: Object.keys(sessionStorage),
+    stored: Object.keys(localStorage).filter((k) => k.startsWith("trefpunt.") && !k.startsWith("trefpunt.outbox.")),
+    checked: document.querySelectorAll("input:checked").length,
+    survey: document.querySelector("form[data-kiosk-survey]") !== null,
+  }));
+  assert.deepEqual(left, { respondent: null, session: [], stored: [], checked: 0, survey: false });
+  assert.ok(await page.evaluate((r) => localStorage.getItem(`trefpunt.outbox.survey.${r}`) !== null, respondent));
+
+  // The second resident skips it: "volgende bewoner" opens the survey, nothing of the first is in it.
+  await placeHere(page);
+  await page.locator("button.kiosk-next").click();
+  await page.waitForURL(/\/kiosk\/[^/]+\/vragen/);
+  await page.locator("form[data-kiosk-survey]").waitFor();
+  assert.equal(await page.locator("form[data-kiosk-survey] input:checked").count(), 0, "no answers of the last resident");
+  await newDocument(page, () => page.getByRole("button", { name: "Overslaan" }).click());
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("trefpunt.respondent")), null);
+  assert.equal(await waiting(page), 3, "two entries and one resident's answers");
+
+  // Back online: the queue empties, nothing refused, and the band now rests on k residents.
+  await network.up();
+  await waitUntil(async () => (await waiting(page)) === 0, "the queue to empty");
+  assert.equal(await page.locator("[data-refused]").isHidden(), true, "nothing refused");
+  assert.equal(await band25to44(campaign), "5", "the kiosk's resident is counted in who took part");
+  t.diagnostic("two residents in a row offline; one answered, one skipped; the band 25–44 went from withheld to 5");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+

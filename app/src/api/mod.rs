@@ -67,8 +67,9 @@ pub enum FormMode {
     /// The event's shared tablet: back to the kiosk's start for the same or the next resident; sent
     /// later from the tablet's queue when there is no network.
     Kiosk { event: String },
-    /// A worker typing in paper forms of an event: on to the next paper form.
-    Paper { event: String },
+    /// A worker typing in paper forms of an event: on to the form's survey answers when the
+    /// campaign has a survey (`survey`), else to the next paper form.
+    Paper { event: String, survey: bool },
 }
 
 /// The kiosk's start page in language `lang`; `done` says what became of the entry just made.
@@ -84,6 +85,18 @@ pub fn paper_path(kind: crate::model::Kind, campaign: &str, event: &str, stored:
     let slug = crate::model::kind_slug(kind);
     let note = if stored { "&opgeslagen=1" } else { "" };
     format!("/meedoen/{slug}?c={campaign}&papier={event}{note}")
+}
+
+/// The survey answers of the paper form just stored (its `respondent`), typed in by the worker
+/// right after it; from there on to the next paper form of `kind`.
+pub fn paper_survey_path(
+    kind: crate::model::Kind,
+    campaign: &str,
+    event: &str,
+    respondent: &str,
+) -> String {
+    let slug = crate::model::kind_slug(kind);
+    format!("/campagne/{campaign}/vragen?r={respondent}&papier={event}&soort={slug}")
 }
 
 /// What a campaign offers in the form.

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use crate::api::{kiosk_path, paper_path, shown_violations, FormMode, FormState, Notice, Offer};
+use crate::api::{
+    kiosk_path, paper_path, paper_survey_path, shown_violations, FormMode, FormState, Notice, Offer,
+};
 use crate::i18n::*;
 use crate::labels;
 use crate::model::*;
@@ -93,9 +95,13 @@ pub fn EntryForm(state: FormState) -> impl IntoView {
             Some(kiosk_path(event, &draft.language, Some("queued"))),
             kiosk_path(event, &draft.language, None),
         ),
-        FormMode::Paper { event } => (
+        FormMode::Paper { event, survey } => (
             "paper",
-            paper_path(kind, &draft.campaign, event, true),
+            if *survey {
+                paper_survey_path(kind, &draft.campaign, event, "{r}")
+            } else {
+                paper_path(kind, &draft.campaign, event, true)
+            },
             None,
             paper_path(kind, &draft.campaign, event, false),
         ),

@@ -777,6 +777,11 @@ pub struct SurveyInput {
     pub answers: Map<String, Value>,
     #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::language_tag))]
     pub language: String,
+    /// The street event whose tablet collected these answers (its token in `X-Event-Token`): the
+    /// answers then count as collected on the event's day, as its entries do, and a tablet that
+    /// syncs late still lands in the campaign's period. Left out on a resident's own device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
 }
 
 /// A campaign as residents see it in a list: enough to choose it.

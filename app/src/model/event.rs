@@ -183,6 +183,9 @@ pub struct PaperMode {
     pub csrf: String,
     pub event: String,
     pub event_name: String,
+    /// The campaign has a survey: a stored paper form leads on to its answers (same respondent).
+    #[serde(default)]
+    pub survey: bool,
 }
 
 /// The kiosk's page data: the tablet's event (its kiosk cookie) and the campaign.

@@ -81,6 +81,7 @@ pub fn tag_draft(state: &mut FormState, tag: Option<&EventTag>, paper: Option<&P
         state.draft.csrf = p.csrf.clone();
         state.mode = FormMode::Paper {
             event: p.event.clone(),
+            survey: p.survey,
         };
     } else if let Some(t) = tag {
         state.draft.source = "event".into();

@@ -26,7 +26,7 @@ pub use coverage_page::CoveragePage;
 pub use dashboard_page::DashboardPage;
 pub use entry_page::EntryPage;
 pub use home_page::HomePage;
-pub use kiosk_page::{KioskFormPage, KioskPage};
+pub use kiosk_page::{KioskFormPage, KioskPage, KioskSurveyPage};
 pub use map_page::MapPage;
 pub use not_found::NotFound;
 pub use own_page::OwnPage;

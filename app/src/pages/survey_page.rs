@@ -2,14 +2,27 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::campaign_info;
+use crate::api::{campaign_info, form_context, paper_path};
 use crate::i18n::*;
 use crate::labels;
-use crate::model::{is_slug, is_uuid, text_in, CampaignInfo, Question, QuestionType, SurveyState};
+use crate::model::{
+    is_slug, is_uuid, kind_from_slug, kind_slug, text_in, CampaignInfo, Kind, PaperMode, Question,
+    QuestionType, SurveyState,
+};
+
+/// A worker typing in the survey answers of the paper form just stored, and the kind of that form
+/// (the next paper form is of the same kind).
+#[derive(Clone)]
+struct Paper {
+    mode: PaperMode,
+    kind: Kind,
+}
 
 /// `/campagne/{id}/vragen?r=<respondent>`: the campaign's short survey after a visit's map entries.
 /// A plain form (no JavaScript needed) that posts to the same address; the server stores the answers
 /// once per respondent and comes back with `?klaar=1`, or renders the form again with what is wrong.
+/// With `&papier=<event>&soort=<kind>` and a signed-in worker of that event: the paper form's
+/// answers, after which the worker goes on to the next paper form.
 #[component]
 pub fn SurveyPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -21,7 +34,29 @@ pub fn SurveyPage() -> impl IntoView {
     let query = use_query_map().read_untracked();
     let respondent = query.get("r").filter(|r| is_uuid(r));
     let done = query.get("klaar").is_some();
+    let paper_event = query.get("papier").filter(|e| is_slug(e));
+    let paper_kind = query
+        .get("soort")
+        .and_then(|s| kind_from_slug(&s))
+        .unwrap_or(Kind::Place);
     let returned = use_context::<SurveyState>();
+    // Paper mode only for a signed-in worker whose event it is (the server checks it again on
+    // POST); anyone else sees the resident's survey.
+    let paper = Resource::new_blocking(
+        {
+            let id = id.clone();
+            move || (id.clone(), paper_event.clone())
+        },
+        |(id, event)| async move {
+            match event {
+                Some(event) if !id.is_empty() => form_context(id, Some(event))
+                    .await
+                    .ok()
+                    .and_then(|c| c.paper),
+                _ => None,
+            }
+        },
+    );
     let info = {
         let respondent = respondent.clone();
         Resource::new_blocking(
@@ -43,6 +78,7 @@ pub fn SurveyPage() -> impl IntoView {
                 let returned = returned.clone();
                 let respondent = respondent.clone();
                 Suspend::new(async move {
+                    let paper = paper.await.map(|mode| Paper { mode, kind: paper_kind });
                     match (info.await, respondent) {
                         (Ok(Some(info)), _) if done || info.answered => {
                             view! {
@@ -52,7 +88,7 @@ pub fn SurveyPage() -> impl IntoView {
                             .into_any()
                         }
                         (Ok(Some(info)), Some(r)) if info.open => {
-                            view! { <Survey info respondent=r returned /> }.into_any()
+                            view! { <Survey info respondent=r returned paper /> }.into_any()
                         }
                         (Ok(Some(_)), None) => view! { <p>{t!(i18n, survey_no_visit)}</p> }.into_any(),
                         (Ok(Some(_)), Some(_)) => view! { <p>{t!(i18n, campaign_closed_text)}</p> }.into_any(),
@@ -66,7 +102,12 @@ pub fn SurveyPage() -> impl IntoView {
 }
 
 #[component]
-fn Survey(info: CampaignInfo, respondent: String, returned: Option<SurveyState>) -> impl IntoView {
+fn Survey(
+    info: CampaignInfo,
+    respondent: String,
+    returned: Option<SurveyState>,
+    paper: Option<Paper>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
     let lang = l.as_str().to_string();
@@ -109,21 +150,50 @@ fn Survey(info: CampaignInfo, respondent: String, returned: Option<SurveyState>)
             view! { <QuestionField q lang=lang.clone() values error /> }
         })
         .collect_view();
+    let campaign = info.campaign.id.clone();
+    let action = match &paper {
+        Some(p) => format!(
+            "/campagne/{campaign}/vragen?r={respondent}&papier={}&soort={}",
+            p.mode.event,
+            kind_slug(p.kind)
+        ),
+        None => format!("/campagne/{campaign}/vragen?r={respondent}"),
+    };
+    let lead = match &paper {
+        Some(p) => view! {
+            <div class="paper-banner">
+                <p>{t!(i18n, paper_survey_banner, name = p.mode.event_name.clone())}</p>
+                <p class="notice" role="status">{t!(i18n, paper_stored_entry)}</p>
+            </div>
+        }
+        .into_any(),
+        None => view! { <p class="lead">{t!(i18n, survey_intro)}</p> }.into_any(),
+    };
+    let csrf = paper
+        .as_ref()
+        .map(|p| view! { <input type="hidden" name="csrf" value=p.mode.csrf.clone() /> });
+    let skip = paper.as_ref().map(|p| {
+        view! {
+            <p><a class="button secondary" href=paper_path(p.kind, &campaign, &p.mode.event, true)>{t!(i18n, paper_survey_skip)}</a></p>
+        }
+    });
     view! {
-        <p class="lead">{t!(i18n, survey_intro)}</p>
+        {lead}
         {summary}
-        <form method="post" action=format!("/campagne/{}/vragen?r={respondent}", info.campaign.id) class="survey" novalidate>
+        <form method="post" action=action class="survey" novalidate>
             <input type="hidden" name="respondent" value=respondent.clone() />
             <input type="hidden" name="language" value=lang.clone() />
+            {csrf}
             {questions}
             <p class="consent">{t!(i18n, survey_optional)} " " <a href="/privacy">{t!(i18n, form_privacy_link)}</a></p>
             <button type="submit" class="button primary">{t!(i18n, survey_submit)}</button>
         </form>
+        {skip}
     }
 }
 
 #[component]
-fn QuestionField(
+pub(crate) fn QuestionField(
     q: Question,
     lang: String,
     values: Vec<String>,

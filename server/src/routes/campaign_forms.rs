@@ -87,27 +87,61 @@ pub async fn save(
     }
 }
 
+/// `?papier=<event>&soort=<kind>` on the survey form: a worker typing in the answers of the paper
+/// form they just stored (its respondent in `r`), then on to the next paper form of that kind.
+#[derive(serde::Deserialize)]
+struct PaperQuery {
+    papier: Option<String>,
+    soort: Option<String>,
+}
+
 /// `POST /campagne/{id}/vragen`: one respondent's survey answers. Repeated names (checkboxes) become
-/// lists; empty fields are left out.
+/// lists; empty fields are left out. With `?papier=<event>` the worker's session and the form's CSRF
+/// token are checked before anything is stored (401 without a session, 403 with a wrong token or an
+/// event that is not theirs or not of this campaign); the answers are the same as a resident's own.
 pub async fn answer(
     State(state): State<AppState>,
     Path(id): Path<String>,
     req: Request<Body>,
 ) -> Response {
     let (parts, body) = req.into_parts();
+    let query: PaperQuery = parts
+        .uri
+        .query()
+        .and_then(|q| serde_urlencoded::from_str(q).ok())
+        .unwrap_or(PaperQuery {
+            papier: None,
+            soort: None,
+        });
     let pairs = match read_pairs(body).await {
         Ok(p) => p,
         Err(r) => return r,
+    };
+    let paper = match query.papier.as_deref() {
+        None => None,
+        Some(event) => {
+            let csrf = pairs
+                .iter()
+                .find(|(k, _)| k == "csrf")
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_default();
+            match paper_event(&state, &parts.headers, event, csrf, &id).await {
+                Ok(e) => Some(e),
+                Err(e) => return e.into_response(),
+            }
+        }
     };
     let mut input = SurveyInput {
         respondent: String::new(),
         answers: Map::new(),
         language: "nl".into(),
+        event: None,
     };
     for (k, v) in &pairs {
         match k.as_str() {
             "respondent" => input.respondent = v.clone(),
             "language" => input.language = v.clone(),
+            "csrf" => {}
             _ if v.trim().is_empty() => {}
             _ => match input.answers.get_mut(k) {
                 Some(Value::Array(list)) => list.push(Value::String(v.clone())),
@@ -129,21 +163,54 @@ pub async fn answer(
         }
     }
     let respondent = input.respondent.to_ascii_lowercase();
-    match state.service.answer(&id, &input).await {
+    let credentials = crate::service::events::Credentials::default();
+    match state.service.answer(&id, &input, &credentials).await {
         Ok(None) => ApiError::NotFound.into_response(),
-        Ok(Some(Answered::Created | Answered::Same | Answered::Conflict)) => {
-            see_other(&format!("/campagne/{id}/vragen?r={respondent}&klaar=1"))
-        }
+        Ok(Some(Answered::Created | Answered::Same | Answered::Conflict)) => match paper {
+            Some(event) => {
+                let kind = query
+                    .soort
+                    .as_deref()
+                    .and_then(app::model::kind_from_slug)
+                    .unwrap_or(app::model::Kind::Place);
+                see_other(&app::api::paper_path(kind, &id, &event, true))
+            }
+            None => see_other(&format!("/campagne/{id}/vragen?r={respondent}&klaar=1")),
+        },
         Err(ServiceError::Invalid(violations)) => {
             let form = SurveyState {
                 answers: pairs
                     .into_iter()
-                    .filter(|(k, _)| k != "respondent" && k != "language")
+                    .filter(|(k, _)| k != "respondent" && k != "language" && k != "csrf")
                     .collect(),
                 violations,
             };
             render_again(&state, parts, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// The event of a paper survey form: the worker's own (or of their gemeenten), in campaign
+/// `campaign`, with the session and CSRF token checked first.
+async fn paper_event(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    event: &str,
+    csrf: &str,
+    campaign: &str,
+) -> Result<String, ApiError> {
+    let worker = super::extract::Staff::<super::extract::Workers>::from_cookie_and_token(
+        &state.service,
+        headers,
+        csrf,
+    )
+    .await?;
+    match state.service.event_for(event, &worker.user).await {
+        Ok(Some(e)) if e.campaign == campaign => Ok(e.id),
+        Ok(_) => Err(ApiError::Forbidden(
+            "not an event of yours in this campaign",
+        )),
+        Err(e) => Err(e.into()),
     }
 }

@@ -3,7 +3,7 @@
 
 use app::model::{Campaign, Question, SurveyInput};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,7 @@ use super::error::{ApiError, Errors};
 use super::extract::{Admins, AnyStaff, JsonBody, QueryParams, Staff, Workers};
 use super::openapi::{x_roles, TooMany};
 use crate::domain::calendar::today;
+use crate::service::events::Credentials;
 use crate::service::{Answered, Service};
 
 #[derive(Deserialize, IntoParams)]
@@ -96,11 +97,18 @@ pub async fn one(State(svc): State<Service>, Path(id): Path<String>) -> Result<R
     path = "/campaigns/{id}/responses",
     operation_id = "answerSurvey",
     summary = "One respondent's survey answers, stored once per respondent",
-    params(("id" = String, Path, description = "the campaign's id")),
+    params(
+        ("id" = String, Path, description = "the campaign's id"),
+        ("X-Event-Token" = Option<String>, Header,
+         description = "with `event` in the body: the kiosk or poster token of that event of this \
+                        campaign, as for the event's entries"),
+    ),
     request_body = SurveyInput,
     responses(
         (status = 201, description = "stored"),
-        (status = 200, description = "the same answers were stored before"),
+        (status = 200, description = "the same answers were stored before (also once the event or campaign closed)"),
+        (status = 401, description = "`event` given without its token", body = Errors),
+        (status = 403, description = "the token does not open that event of this campaign, or the event no longer takes new answers", body = Errors),
         (status = 404, description = "no such campaign", body = Errors),
         (status = 409, description = "this respondent answered differently before", body = Errors),
         (status = 422, description = "every wrong answer, or the campaign is closed", body = Errors),
@@ -110,9 +118,18 @@ pub async fn one(State(svc): State<Service>, Path(id): Path<String>) -> Result<R
 pub async fn respond(
     State(svc): State<Service>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     JsonBody(input): JsonBody<SurveyInput>,
 ) -> Result<Response, ApiError> {
-    match svc.answer(&id, &input).await? {
+    // Only an event's token: a worker types a paper form's answers in through the survey page.
+    let credentials = Credentials {
+        event_token: headers
+            .get("x-event-token")
+            .and_then(|v| v.to_str().ok())
+            .map(|t| t.trim().to_string()),
+        worker: None,
+    };
+    match svc.answer(&id, &input, &credentials).await? {
         None => Err(ApiError::NotFound),
         Some(Answered::Created) => Ok(StatusCode::CREATED.into_response()),
         Some(Answered::Same) => Ok(StatusCode::OK.into_response()),

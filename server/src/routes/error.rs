@@ -180,7 +180,7 @@ impl From<crate::service::ServiceError> for ApiError {
             E::Conflict(why) => ApiError::Taken(why),
             E::OwnAccount => ApiError::Taken("you cannot demote or disable your own account"),
             E::NotAllowed(why) => ApiError::Forbidden(why),
-            E::SignInRefused(why) => ApiError::Unauthenticated(why),
+            E::SignInRefused(why) | E::Unproven(why) => ApiError::Unauthenticated(why),
             E::TooManyAttempts { why, retry_after } => {
                 ApiError::TooManyRequests { why, retry_after }
             }

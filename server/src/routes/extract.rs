@@ -111,6 +111,17 @@ impl<R: StaffRule> Staff<R> {
         }
     }
 
+    /// For a plain form only a worker may post (a paper form's survey answers): the worker, with
+    /// the session in `headers` and the form's own CSRF token; 401 without a session, 403 for a
+    /// wrong role or token.
+    pub async fn from_cookie_and_token(
+        svc: &Service,
+        headers: &HeaderMap,
+        csrf: &str,
+    ) -> Result<Self, ApiError> {
+        Self::check(svc, headers, Some(Some(csrf))).await
+    }
+
     /// For a resident form that a worker may post on paper's behalf: the worker, when the request
     /// carries their session and this CSRF token; `None` otherwise (the entry's `source` then fails
     /// validation, which names the field).

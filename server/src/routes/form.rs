@@ -45,7 +45,23 @@ pub async fn submit(
     let (status, form) = match outcome {
         Ok(SubmitOutcome::Created(r) | SubmitOutcome::Replayed(r)) => {
             let next = match (draft.source.as_str(), credentials.worker.is_some()) {
-                ("paper", true) => app::api::paper_path(kind, &draft.campaign, &draft.event, true),
+                ("paper", true) => {
+                    // The form's survey answers next, for the same respondent, when there are questions.
+                    let survey = matches!(
+                        state.service.campaign(&draft.campaign).await,
+                        Ok(Some(c)) if !c.survey().is_empty()
+                    );
+                    if survey {
+                        app::api::paper_survey_path(
+                            kind,
+                            &draft.campaign,
+                            &draft.event,
+                            &draft.respondent.to_ascii_lowercase(),
+                        )
+                    } else {
+                        app::api::paper_path(kind, &draft.campaign, &draft.event, true)
+                    }
+                }
                 ("event", _) if is_kiosk(&state, &parts.headers).await => {
                     app::api::kiosk_path(&draft.event, &draft.language, Some("sent"))
                 }

@@ -30,6 +30,10 @@ pub enum ServiceError {
     /// The caller may not do this to this thing (the reason, for the caller).
     #[error("not allowed: {0}")]
     NotAllowed(&'static str),
+    /// A write that needs a proof it did not bring, such as an event's token (the reason, for the
+    /// caller).
+    #[error("not proven: {0}")]
+    Unproven(&'static str),
     /// A sign-in that does not hold (the reason, for the caller).
     #[error("sign-in refused: {0}")]
     SignInRefused(&'static str),

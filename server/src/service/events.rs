@@ -206,6 +206,9 @@ impl Service {
                         csrf: worker.csrf.clone(),
                         event: e.id,
                         event_name: e.name,
+                        survey: info
+                            .as_ref()
+                            .is_some_and(|i| !i.campaign.survey().is_empty()),
                     });
                     tag = None;
                 }

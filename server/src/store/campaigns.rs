@@ -149,14 +149,17 @@ impl Store {
         Ok(true)
     }
 
-    /// Stores one respondent's answers to a campaign's survey, once.
+    /// Stores one respondent's answers to a campaign's survey, once. With `takes_new` false (a
+    /// street event that closed or is past its last day) only a resend of what was stored is
+    /// answered: `None` when nothing was stored for this respondent, and nothing is written.
     pub async fn answer(
         &self,
         campaign: &str,
         respondent: &str,
         answers: &Map<String, Value>,
         language: &str,
-    ) -> Result<Answered, StoreError> {
+        takes_new: bool,
+    ) -> Result<Option<Answered>, StoreError> {
         let json = Value::Object(answers.clone()).to_string();
         let mut tx = self.write_tx().await?;
         if let Some(row) = sqlx::query(
@@ -170,11 +173,14 @@ impl Store {
         .await?
         {
             let stored: String = row.try_get("answers")?;
-            return Ok(if stored == json {
+            return Ok(Some(if stored == json {
                 Answered::Same
             } else {
                 Answered::Conflict
-            });
+            }));
+        }
+        if !takes_new {
+            return Ok(None);
         }
         sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO survey_responses (campaign, respondent, answers, language, created_at) \
@@ -187,7 +193,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(Answered::Created)
+        Ok(Some(Answered::Created))
     }
 
     /// Whether this respondent answered the campaign's survey already.
