@@ -107,7 +107,7 @@ async fn main() {
             Kind::Place => {
                 let q: Vec<String> = app::model::PLACE_QUALITIES
                     .iter()
-                    .filter(|_| rng.next() % 2 == 0)
+                    .filter(|_| rng.next().is_multiple_of(2))
                     .map(|q| format!(r#""{q}""#))
                     .collect();
                 format!(r#"{{"qualities":[{}]}}"#, q.join(","))
