@@ -404,6 +404,13 @@ async function band25to44(campaign) {
   return shown;
 }
 
+/** The gemeente's survey results for the campaign's age question, as the API releases them. */
+async function ageResults(campaign) {
+  const r = await fetch(`${app.url}/api/v1/campaigns/${campaign}/results?level=gemeente&area=GM0505`);
+  assert.equal(r.status, 200);
+  return (await r.json()).questions.find((q) => q.id === "age_band");
+}
+
 test("the kiosk offers the survey before the next resident; answers given offline arrive and count in who took part", async (t) => {
   // A campaign with the demographic questions (everywhere, so the kiosk's entries need no scope),
   // its event, and four residents of Dordrecht who answered 25–44 on their own phones: one fewer
@@ -433,6 +440,9 @@ test("the kiosk offers the survey before the next resident; answers given offlin
     assert.equal(answer.status, 201);
   }
   assert.ok([null, "verborgen"].includes(await band25to44(campaign)), "four of k = 5 are not shown");
+  // The survey results withhold the age question here: one of its options rests on four residents.
+  const before = await ageResults(campaign);
+  assert.equal(before.options.find((o) => o.id === "25_44").respondents, null);
 
   const { context, page, problems } = await tablet({ geolocation: DORDRECHT, permissions: ["geolocation"] });
   await linkTablet(page, { ev, pages: 30 });
@@ -480,6 +490,26 @@ test("the kiosk offers the survey before the next resident; answers given offlin
   await waitUntil(async () => (await waiting(page)) === 0, "the queue to empty");
   assert.equal(await page.locator("[data-refused]").isHidden(), true, "nothing refused");
   assert.equal(await band25to44(campaign), "5", "the kiosk's resident is counted in who took part");
+  // And in the campaign's survey results: an advisor reads them for Dordrecht, the age question
+  // released now that five residents stand behind its one option (the noise keeps it near 5).
+  const after = await ageResults(campaign);
+  const shown = after.options.find((o) => o.id === "25_44").respondents;
+  assert.ok(shown >= 2 && shown <= 8, `released within the noise: ${shown}`);
+  {
+    const advisor = await browser.newContext({ ...LAPTOP, locale: "nl-NL" });
+    const results = await advisor.newPage();
+    await results.goto(`${app.url}/inzicht/enquete/${campaign}`);
+    await results.getByLabel("Gebied", { exact: true }).selectOption("gemeente");
+    await results.getByRole("button", { name: "Toon", exact: true }).click();
+    await results.waitForURL(/level=gemeente/);
+    await results.locator("#sr-area").selectOption("GM0505");
+    await results.getByRole("button", { name: "Toon", exact: true }).click();
+    await results.waitForURL(/area=GM0505/);
+    const age = results.locator("section", { has: results.getByRole("heading", { name: "Hoe oud ben je?" }) });
+    assert.match(await age.locator("tbody tr", { hasText: "25 tot 45 jaar" }).innerText(), new RegExp(`\\b${shown}\\b`));
+    assert.deepEqual(await axe(results), [], "the survey results");
+    await advisor.close();
+  }
   t.diagnostic("two residents in a row offline; one answered, one skipped; the band 25–44 went from withheld to 5");
   assert.deepEqual(problems, []);
   await context.close();
