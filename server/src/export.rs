@@ -260,11 +260,11 @@ mod tests {
         let lines: Vec<_> = out.lines().collect();
         assert_eq!(
             lines[1],
-            r#"BU1,"Oud, ""Noord""",buurt,all,all,all,all,all,7,7,false,3.5"#
+            r#"BU1,"Oud, ""Noord""",buurt,all,all,all,all,all,7,7,false,3.5,all,all"#
         );
         assert_eq!(
             lines[2],
-            r#"BU2,"Oud, ""Noord""",buurt,all,all,all,all,all,,,true,"#
+            r#"BU2,"Oud, ""Noord""",buurt,all,all,all,all,all,,,true,,all,all"#
         );
         assert_eq!(field("=SUM(A1)"), "'=SUM(A1)");
     }

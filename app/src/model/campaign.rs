@@ -505,12 +505,23 @@ fn check_question(q: &Question, field: &str, errs: &mut Vec<Violation>) {
     if !bounded && (q.min.is_some() || q.max.is_some()) {
         errs.push(Violation::new(format!("{field}.min"), Rule::UnknownField));
     }
+    for (name, v) in [("min", q.min), ("max", q.max)] {
+        if v.is_some_and(|v| !(-NUMBER_LIMIT..=NUMBER_LIMIT).contains(&v)) {
+            errs.push(Violation::new(
+                format!("{field}.{name}"),
+                Rule::OutOfRange {
+                    min: -NUMBER_LIMIT,
+                    max: NUMBER_LIMIT,
+                },
+            ));
+        }
+    }
     if let (Some(a), Some(b)) = (q.min, q.max) {
         if a >= b {
             errs.push(Violation::new(
                 format!("{field}.max"),
                 Rule::OutOfRange {
-                    min: a + 1,
+                    min: a.saturating_add(1),
                     max: i64::MAX,
                 },
             ));
@@ -572,6 +583,10 @@ fn options(ids: &[&str], labels: &[[&str; 6]]) -> Vec<QuestionOption> {
         })
         .collect()
 }
+
+/// The largest bound a number question may have either way: room for any count a survey asks
+/// (years, people, euros), and figures over it never overflow.
+pub const NUMBER_LIMIT: i64 = 1_000_000_000;
 
 /// Age band (CBS's bands, so answers compare with the population), years in the neighbourhood and
 /// language at home. Never required: nobody has to say who they are.

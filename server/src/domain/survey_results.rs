@@ -34,9 +34,13 @@ pub const MAX_VALUES: i64 = 10;
 /// How many equal ranges a wide number question is shown in.
 pub const BINS: i64 = 5;
 
-/// The range a number question's answers may take (as `app::model::Campaign::check_answers` reads it).
+/// The range a number question's answers may take (as `app::model::Campaign::check_answers` reads it),
+/// clamped to [`app::model::NUMBER_LIMIT`] as a campaign's check keeps it: stored campaigns from
+/// before that check cannot make the arithmetic below overflow.
 fn number_range(q: &Question) -> (i64, i64) {
-    (q.min.unwrap_or(0), q.max.unwrap_or(1_000_000))
+    let limit = app::model::NUMBER_LIMIT;
+    let clamp = |v: i64| v.clamp(-limit, limit);
+    (clamp(q.min.unwrap_or(0)), clamp(q.max.unwrap_or(1_000_000)))
 }
 
 /// The first value of each range of a wide number question, and one past the last.
@@ -217,8 +221,21 @@ pub fn release(kind: QuestionType, chain: &[Tally], parts: &[Tally], k: u64) -> 
             shares: Vec::new(),
         };
     }
+    // Fewer than k residents answered here: nothing of the question, not even its zeros (with one
+    // resident, a 0 beside a withheld option would say which options they did not choose).
+    if here.answered.n > 0 && here.answered.n < k {
+        return Released {
+            answered: None,
+            options: vec![None; here.options.len()],
+            shares: vec![None; here.options.len()],
+        };
+    }
     let answered = release_count(here.answered, k);
-    let whole = is_additive(kind) && chain.iter().chain(parts).any(|t| withholds_whole(t, k));
+    // Everyone who answered gave the same option (the rest exactly 0): the distribution would tell
+    // anyone who knows a neighbour took part here what they answered. Withheld whole.
+    let unanimous = here.answered.n > 0 && here.options.iter().any(|g| g.n == here.answered.n);
+    let whole =
+        unanimous || is_additive(kind) && chain.iter().chain(parts).any(|t| withholds_whole(t, k));
     let options: Vec<Option<u64>> = here
         .options
         .iter()
@@ -243,6 +260,47 @@ pub fn share(count: Option<u64>, total: Option<u64>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn group(keys: &[u32]) -> Group {
+        let mut g = Group::default();
+        for k in keys {
+            g.add(*k);
+        }
+        g
+    }
+
+    #[test]
+    fn a_few_answers_show_nothing_and_a_unanimous_area_no_distribution() {
+        let five = [1, 2, 3, 4, 5];
+        // Two residents answered: not even the zeros of the options they left.
+        let few = Tally {
+            answered: group(&[1, 2]),
+            options: vec![group(&[1, 2]), Group::default(), group(&[2])],
+        };
+        let r = release(QuestionType::Multiple, std::slice::from_ref(&few), &[], 5);
+        assert_eq!(r.answered, None);
+        assert!(r.options.iter().all(Option::is_none), "{r:?}");
+        // Five answered, all the same option: how many answered, but no distribution.
+        let same = Tally {
+            answered: group(&five),
+            options: vec![group(&five), Group::default()],
+        };
+        let r = release(QuestionType::Single, std::slice::from_ref(&same), &[], 5);
+        assert!(r.answered.is_some());
+        assert_eq!(r.options, [None, None]);
+        // Multiple choice where everyone ticked one of the options: withheld whole too.
+        let all_ticked = Tally {
+            answered: group(&five),
+            options: vec![group(&five), group(&[1, 2])],
+        };
+        let r = release(
+            QuestionType::Multiple,
+            std::slice::from_ref(&all_ticked),
+            &[],
+            5,
+        );
+        assert_eq!(r.options, [None, None]);
+    }
     use crate::domain::cell_key::MAX_NOISE;
     use app::model::QuestionOption;
     use serde_json::{json, Map};
@@ -380,20 +438,22 @@ mod tests {
 
     #[test]
     fn inside_a_withheld_area_an_additive_question_stays_withheld() {
-        let q = question(QuestionType::Single, &["a", "b"], None);
-        let mut outer: Vec<Value> = vec![json!("a"); 12];
-        outer.push(json!("b"));
-        // The inner area has only the a's: on its own it would be released whole.
-        let inner: Vec<Value> = vec![json!("a"); 12];
+        let q = question(QuestionType::Single, &["a", "b", "c"], None);
+        // The inner area has twelve a's and five b's: on its own it would be released whole.
+        let mut inner: Vec<Value> = vec![json!("a"); 12];
+        inner.extend(vec![json!("b"); 5]);
+        let mut outer = inner.clone();
+        outer.push(json!("c"));
         let alone = release(q.kind, &chain_of(&q, std::slice::from_ref(&inner)), &[], 5);
-        assert!(alone.options[0].is_some() && alone.options[1] == Some(0));
+        assert!(alone.options[0].is_some() && alone.options[2] == Some(0));
         let held = release(q.kind, &chain_of(&q, &[outer.clone(), inner]), &[], 5);
-        assert_eq!(held.options, vec![None, None]);
+        assert_eq!(held.options, vec![None, None, None]);
         assert!(held.answered.is_some());
-        // The campaign as a whole, over a gemeente that withholds it (`outer`: one b) and one that
-        // does not (six b's): on its own the campaign would be released whole.
+        // The campaign as a whole, over a gemeente that withholds it (`outer`: one c) and one that
+        // does not (five c's): on its own the campaign would be released whole.
         let mut other: Vec<Value> = vec![json!("a"); 12];
         other.extend(vec![json!("b"); 6]);
+        other.extend(vec![json!("c"); 5]);
         let everyone: Vec<Value> = outer.iter().chain(&other).cloned().collect();
         let whole = chain_of(&q, &[everyone]);
         let free = release(q.kind, &whole, &[], 5);
@@ -405,9 +465,24 @@ mod tests {
         let campaign = release(q.kind, &whole, &parts, 5);
         assert_eq!(
             campaign.options,
-            vec![None, None],
+            vec![None, None, None],
             "a gemeente withholds it"
         );
+    }
+
+    #[test]
+    fn extreme_bounds_of_a_stored_number_question_cannot_overflow() {
+        let q = question(QuestionType::Number, &[], Some((i64::MIN, i64::MAX)));
+        let b = buckets(&q);
+        assert_eq!(b.len(), BINS as usize);
+        let answers = json!({"q": 12}).as_object().cloned().unwrap_or_default();
+        let t = tally(&q, [(7u32, &answers)]);
+        assert_eq!(t.answered.n, 1);
+        // A campaign with such bounds is refused when staff write it.
+        let mut c = app::model::Campaign::general();
+        c.questions = vec![q];
+        let errs = c.check().expect_err("refused");
+        assert!(errs.iter().any(|e| e.field.ends_with(".min")), "{errs:?}");
     }
 
     #[test]

@@ -52,16 +52,31 @@ struct Respondent {
 }
 
 impl Service {
-    async fn respondents_of(&self, campaign: &str) -> ServiceResult<Vec<Respondent>> {
+    /// The campaign's respondents with where they took part. `Some(k)`: as released, those who
+    /// answered up to the release's moment (`Store::survey_release`: it moves on in steps of at
+    /// least k residents) and their entries up to then; `None`: everyone (for moderators).
+    async fn respondents_of(
+        &self,
+        campaign: &str,
+        released: Option<u64>,
+    ) -> ServiceResult<Vec<Respondent>> {
+        let until = match released {
+            Some(k) => match self.store.survey_release(campaign, k).await? {
+                Some(until) => until,
+                None => return Ok(Vec::new()),
+            },
+            // Later than any stored moment (RFC 3339 text compares in time order).
+            None => "9999".to_string(),
+        };
         let mut areas: HashMap<String, HashSet<String>> = HashMap::new();
-        for (r, g, w, b) in self.store.survey_places(campaign).await? {
+        for (r, g, w, b) in self.store.survey_places(campaign, &until).await? {
             areas
                 .entry(r)
                 .or_default()
                 .extend([g, w, b].into_iter().flatten());
         }
         let mut out = Vec::new();
-        for (id, json) in self.store.survey_answers(campaign).await? {
+        for (id, json) in self.store.survey_answers(campaign, &until).await? {
             let answers = match serde_json::from_str(&json) {
                 Ok(Value::Object(m)) => m,
                 // Stored answers are always an object (`Campaign::check_answers`); anything else is
@@ -118,7 +133,7 @@ impl Service {
             }
         }
         let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
-        let respondents = self.respondents_of(&campaign.id).await?;
+        let respondents = self.respondents_of(&campaign.id, Some(k)).await?;
         // The areas holding the one asked for, outermost first, then the area itself: an additive
         // question withheld in one of them stays withheld inside it (`domain::survey_results`).
         let mut chain: Vec<Option<String>> = vec![None];
@@ -142,7 +157,16 @@ impl Service {
         for r in &here {
             everyone.add(r.key);
         }
-        let texts = match staff.filter(|u| sees_texts(u, &campaign)) {
+        // Fewer than k residents took part here: nothing of them is shown, not even zeros.
+        let area_withheld = everyone.n > 0 && everyone.n < k;
+        // Text answers only for the campaign as a whole or a gemeente resting on k residents: a
+        // wijk or buurt (and overlapping ones compared) would narrow a text down to a few residents,
+        // whose entries staff see exactly.
+        let texts_here = match area {
+            None => true,
+            Some(code) => cbs_level(code) == Some(Level::Gemeente) && everyone.n >= k,
+        };
+        let texts = match staff.filter(|u| texts_here && sees_texts(u, &campaign)) {
             Some(_) => Some(self.published_texts(&campaign, &respondents).await?),
             None => None,
         };
@@ -174,7 +198,12 @@ impl Service {
                 let count = |g: &Vec<&Respondent>| tally(q, g.iter().map(|r| (r.key, &r.answers)));
                 let tallies: Vec<Tally> = groups.iter().map(count).collect();
                 let part_tallies: Vec<Tally> = parts.iter().map(count).collect();
-                let released = release(q.kind, &tallies, &part_tallies, k);
+                let mut released = release(q.kind, &tallies, &part_tallies, k);
+                if area_withheld {
+                    released.answered = None;
+                    released.options.iter_mut().for_each(|o| *o = None);
+                    released.shares.iter_mut().for_each(|s| *s = None);
+                }
                 let options = buckets(q)
                     .into_iter()
                     .zip(released.options.iter().zip(&released.shares))
@@ -334,7 +363,7 @@ impl Service {
                 "this campaign does not run in your gemeenten",
             ));
         }
-        let respondents = self.respondents_of(&campaign.id).await?;
+        let respondents = self.respondents_of(&campaign.id, None).await?;
         Ok(Some(
             self.text_rows(&campaign, &respondents)
                 .await?

@@ -238,15 +238,15 @@ async fn no_combination_of_survey_results_narrows_a_withheld_count() {
                     continue;
                 }
                 let id = q["id"].as_str().expect("id").to_string();
-                put(&mut attack, &id, None, &q["answered"], small);
+                // Withheld `answered`: 1 to k−1 answered, or the area rests on fewer than k
+                // residents and even a 0 is withheld.
+                put(&mut attack, &id, None, &q["answered"], (0, K as i64 - 1));
                 let mut ids = Vec::new();
                 for o in q["options"].as_array().expect("options") {
                     let oid = o["id"].as_str().expect("id").to_string();
-                    let prior = if additive(&kind) {
-                        (0, UNBOUNDED)
-                    } else {
-                        small
-                    };
+                    // A withheld option: 1 to k−1 on its own (multiple choice), or withheld with its
+                    // whole question (additive, unanimous, or too few answered): 0 or more.
+                    let prior = (0, UNBOUNDED);
                     put(
                         &mut attack,
                         &id,

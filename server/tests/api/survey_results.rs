@@ -258,6 +258,18 @@ pub fn check_release(residents: &[Resident], area: Option<&str>, r: &Value) {
         here.respondents,
     );
     assert_eq!(r["k"], json!(K));
+    // Fewer than k residents here: nothing of them, not even a zero.
+    if here.respondents > 0 && here.respondents < K {
+        for q in r["questions"].as_array().expect("questions") {
+            assert!(q["answered"].is_null(), "{area:?}: {q}");
+            let options = q["options"].as_array().expect("options");
+            assert!(
+                options.iter().all(|o| o["respondents"].is_null()),
+                "{area:?}: {q}"
+            );
+        }
+        return;
+    }
     for q in r["questions"].as_array().expect("questions") {
         let id = q["id"].as_str().expect("id");
         let kind = q["type"].as_str().expect("type");
@@ -266,19 +278,35 @@ pub fn check_release(residents: &[Resident], area: Option<&str>, r: &Value) {
             continue;
         }
         let answered = here.answered.get(id).copied().unwrap_or(0);
-        check_count(&format!("{area:?} {id} answered"), &q["answered"], answered);
         let options = q["options"].as_array().expect("options");
-        let whole = additive(kind)
-            && outer.iter().any(|t| {
-                options.iter().any(|o| {
-                    let n = t
-                        .options
-                        .get(&(id.to_string(), o["id"].as_str().expect("id").to_string()))
-                        .copied()
-                        .unwrap_or(0);
-                    n > 0 && n < K
-                })
-            });
+        // Fewer than k answered: the question shows nothing at all.
+        if answered > 0 && answered < K {
+            assert!(q["answered"].is_null(), "{area:?} {id}");
+            assert!(
+                options.iter().all(|o| o["respondents"].is_null()),
+                "{area:?} {id}"
+            );
+            continue;
+        }
+        check_count(&format!("{area:?} {id} answered"), &q["answered"], answered);
+        // Everyone who answered gave one same option: no distribution.
+        let unanimous = answered > 0
+            && here
+                .options
+                .iter()
+                .any(|((qid, _), n)| qid == id && *n == answered);
+        let whole = unanimous
+            || additive(kind)
+                && outer.iter().any(|t| {
+                    options.iter().any(|o| {
+                        let n = t
+                            .options
+                            .get(&(id.to_string(), o["id"].as_str().expect("id").to_string()))
+                            .copied()
+                            .unwrap_or(0);
+                        n > 0 && n < K
+                    })
+                });
         let mut sum = 0;
         for o in options {
             let oid = o["id"].as_str().expect("id");
@@ -753,4 +781,46 @@ async fn text_answers_reach_staff_of_the_campaign_only_once_published() {
             .await
             .expect("audit");
     assert_eq!(n, 2);
+}
+
+/// Watching the results before and after one resident answers (at a street event, say) shows
+/// nothing of that resident: the results move on only once k new residents answered.
+#[tokio::test]
+async fn results_move_on_in_steps_of_k_residents_so_one_answer_cannot_be_watched() {
+    let app = spawn_gemeente().await;
+    add_campaign(&app, "buurtvragen").await;
+    let mut i = 0u64;
+    let mut resident = |buurt: &str| {
+        i += 1;
+        Resident {
+            id: new_id(),
+            buurten: [buurt.to_string()].into(),
+            answers: answers_of(i),
+        }
+    };
+    let first: Vec<Resident> = (0..12).map(|_| resident("BU09990101")).collect();
+    for r in &first {
+        take_part(&app, "buurtvragen", r).await;
+    }
+    let before = results(&app, "?level=buurt&area=BU09990101").await;
+    check_release(&first, Some("BU09990101"), &before);
+    // One more, then k − 1 more: the same answer, to the byte.
+    let mut later = Vec::new();
+    for _ in 0..(K - 1) {
+        let r = resident("BU09990101");
+        take_part(&app, "buurtvragen", &r).await;
+        later.push(r);
+        let now = results(&app, "?level=buurt&area=BU09990101").await;
+        assert_eq!(now, before, "after {} new residents", later.len());
+        let whole = results(&app, "").await;
+        assert_eq!(whole["respondents"], results(&app, "").await["respondents"]);
+    }
+    // The k-th: now they all count.
+    let r = resident("BU09990101");
+    take_part(&app, "buurtvragen", &r).await;
+    later.push(r);
+    let after = results(&app, "?level=buurt&area=BU09990101").await;
+    assert_ne!(after, before);
+    let everyone: Vec<Resident> = first.into_iter().chain(later).collect();
+    check_release(&everyone, Some("BU09990101"), &after);
 }
