@@ -368,6 +368,8 @@ pub struct AreaFigure {
     #[cfg_attr(feature = "ssr", schema(required = true))]
     pub count: Option<u64>,
     #[cfg_attr(feature = "ssr", schema(required = true))]
+    /// Distinct residents, with cell-key noise; always `null` for a figure narrowed by `affects` or
+    /// `quality` (it counts entries only: docs/privacy.md).
     pub respondents: Option<u64>,
     pub suppressed: bool,
     /// Entries per 1,000 inhabitants, where CBS figures are known and the count is released.

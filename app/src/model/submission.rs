@@ -193,7 +193,8 @@ pub struct PublicEntry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub qualities: Vec<String>,
     /// A barrier's severity: 1 (a nuisance) to 3 (it stops people). Public: it describes the
-    /// barrier, and the figures by severity count these entries.
+    /// barrier, and the figures by severity count these entries. Absent for entries made before
+    /// it was public (migration 0019).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 3))]
     pub severity: Option<u8>,

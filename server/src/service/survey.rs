@@ -51,6 +51,21 @@ struct Respondent {
     areas: HashSet<String>,
 }
 
+/// The gemeenten a campaign's results are about: its own, or, for a campaign without gemeenten,
+/// where its residents took part.
+fn campaign_gemeenten(campaign: &Campaign, respondents: &[Respondent]) -> BTreeSet<String> {
+    if campaign.gemeenten.is_empty() {
+        respondents
+            .iter()
+            .flat_map(|r| r.areas.iter())
+            .filter(|a| cbs_level(a) == Some(Level::Gemeente))
+            .cloned()
+            .collect()
+    } else {
+        campaign.gemeenten.iter().cloned().collect()
+    }
+}
+
 impl Service {
     /// The campaign's respondents with where they took part. `Some(k)`: as released, those who
     /// answered up to the release's moment (`Store::survey_release`: it moves on in steps of at
@@ -162,10 +177,19 @@ impl Service {
         // Text answers only for the campaign as a whole or a gemeente resting on k residents: a
         // wijk or buurt (and overlapping ones compared) would narrow a text down to a few residents,
         // whose entries staff see exactly.
-        let texts_here = match area {
-            None => true,
-            Some(code) => cbs_level(code) == Some(Level::Gemeente) && everyone.n >= k,
+        // For the campaign as a whole, also no gemeente of 1 to k−1 residents: the campaign's texts
+        // minus those of its other gemeenten would be that small gemeente's.
+        let small_gemeente = |g: &String| {
+            let n = respondents.iter().filter(|r| r.areas.contains(g)).count() as u64;
+            n > 0 && n < k
         };
+        let texts_here = everyone.n >= k
+            && match area {
+                None => !campaign_gemeenten(&campaign, &respondents)
+                    .iter()
+                    .any(small_gemeente),
+                Some(code) => cbs_level(code) == Some(Level::Gemeente),
+            };
         let texts = match staff.filter(|u| texts_here && sees_texts(u, &campaign)) {
             Some(_) => Some(self.published_texts(&campaign, &respondents).await?),
             None => None,
@@ -173,16 +197,7 @@ impl Service {
         let here_ids: HashSet<&str> = here.iter().map(|r| r.id.as_str()).collect();
         // The areas to narrow to: those of the chosen level in the campaign's gemeenten (for a
         // campaign without gemeenten, where its residents took part).
-        let gemeenten: BTreeSet<String> = if campaign.gemeenten.is_empty() {
-            respondents
-                .iter()
-                .flat_map(|r| r.areas.iter())
-                .filter(|a| cbs_level(a) == Some(Level::Gemeente))
-                .cloned()
-                .collect()
-        } else {
-            campaign.gemeenten.iter().cloned().collect()
-        };
+        let gemeenten = campaign_gemeenten(&campaign, &respondents);
         // The campaign as a whole answers to its gemeenten too (`domain::survey_results`, rule 3).
         let parts: Vec<Vec<&Respondent>> = match area {
             None => gemeenten
