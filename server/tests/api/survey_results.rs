@@ -63,9 +63,9 @@ pub async fn add_campaign(app: &TestApp, id: &str) {
         ]
     });
     let pool = app.pool().await;
-    sqlx::query(
+    sqlx::query(&app.sql(
         "INSERT INTO campaigns (id, status, config, created_at) VALUES (?, 'open', ?, '2025-01-01')",
-    )
+    ))
     .bind(id)
     .bind(config.to_string())
     .execute(&pool)
