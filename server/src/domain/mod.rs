@@ -9,6 +9,7 @@ pub mod heatmap;
 pub mod photo;
 pub mod privacy;
 pub mod raster;
+pub mod release_steps;
 pub mod representation;
 pub mod roles;
 pub mod sign_in;

@@ -588,18 +588,36 @@ impl Service {
         // Who took part: per gemeente and campaign only, one small table each (docs/privacy.md).
         let representation = match (level, f.campaign.as_deref()) {
             (Level::Gemeente, Some(campaign)) => {
-                let who = self.store.age_bands_in(code, Some(campaign)).await?;
-                let (bands, unknown) = crate::domain::representation::group_by_band(
-                    who.iter()
-                        .map(|(r, band)| (band.as_deref(), self.cell_keys.respondent(r))),
-                );
                 let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
-                Some(crate::domain::representation::representation(
+                let who = self.store.age_bands_in(code, Some(campaign)).await?;
+                let raw = who.len();
+                // In whole steps of k residents by arrival (here, and with their answers if any),
+                // so reading it before and after one resident took part shows nothing of them.
+                let who = crate::domain::release_steps::in_steps(
+                    who.iter()
+                        .map(|(r, band, since, answered)| {
+                            let arrival = answered
+                                .as_deref()
+                                .map_or(since.as_str(), |a| a.max(since.as_str()));
+                            let key = self.cell_keys.respondent(r);
+                            (arrival, key, (band.as_deref(), key))
+                        })
+                        .collect(),
+                    k,
+                );
+                let released = who.len();
+                let (bands, unknown) = crate::domain::representation::group_by_band(who);
+                let mut who = crate::domain::representation::representation(
                     bands,
                     unknown,
                     self.store.population_bands(code).await?,
                     k,
-                ))
+                );
+                // Someone took part, not yet k: their unknown ages are withheld, not 0.
+                if crate::domain::release_steps::pending(raw, released) {
+                    who.unknown = None;
+                }
+                Some(who)
             }
             _ => None,
         };

@@ -15,9 +15,12 @@ use serde_json::{Map, Value};
 
 use crate::domain::areas::{cbs_level, cbs_parent, Level};
 use crate::domain::privacy::DEFAULT_K;
+use crate::domain::release_steps::{in_steps, pending};
 use crate::domain::representation::Group;
 use crate::domain::roles::Scope;
-use crate::domain::survey_results::{buckets, release, release_count, tally, Tally};
+use crate::domain::survey_results::{
+    bucket_indices, buckets, release, release_count, tally, Tally,
+};
 use crate::service::error::{ServiceError, ServiceResult};
 use crate::service::Service;
 use crate::store::SessionUser;
@@ -43,12 +46,96 @@ pub fn sees_texts(user: &SessionUser, campaign: &Campaign) -> bool {
     }
 }
 
-/// One respondent: their cell key, their answers, the areas they took part in.
+/// One respondent: their cell key, their answers and when they gave them, where they took part.
 struct Respondent {
     id: String,
     key: u32,
+    answered_at: String,
     answers: Map<String, Value>,
-    areas: HashSet<String>,
+    /// Every area (of any level) they took part in → the moment of their first entry or "ik ook"
+    /// there.
+    areas: HashMap<String, String>,
+}
+
+impl Respondent {
+    /// When they arrived in `scope` (`None`: the campaign as a whole, where answering is taking
+    /// part): once they had answered and taken part there, the later of the two. `None`: not there.
+    fn arrival(&self, scope: Option<&str>) -> Option<&str> {
+        match scope {
+            None => Some(&self.answered_at),
+            Some(a) => self
+                .areas
+                .get(a)
+                .map(|t| t.as_str().max(self.answered_at.as_str())),
+        }
+    }
+
+    /// Whether they gave `q` an answer that counts in one of its options.
+    fn answered(&self, q: &Question) -> bool {
+        self.answers
+            .get(&q.id)
+            .is_some_and(|a| !bucket_indices(q, a).is_empty())
+    }
+
+    fn gemeenten(&self) -> impl Iterator<Item = &String> {
+        self.areas
+            .keys()
+            .filter(|a| cbs_level(a) == Some(Level::Gemeente))
+    }
+}
+
+/// The residents of one cell (an area, or an area and a question): how many are there, and those
+/// released, in whole steps of k by arrival (`domain::release_steps`).
+struct Cell<'a> {
+    raw: usize,
+    released: Vec<&'a Respondent>,
+}
+
+impl<'a> Cell<'a> {
+    /// The cell of `scope` (`None`: the campaign as a whole), of those who answered `question`
+    /// (`None`: everyone there).
+    fn of(
+        respondents: &'a [Respondent],
+        scope: Option<&str>,
+        question: Option<&Question>,
+        k: u64,
+    ) -> Cell<'a> {
+        let members: Vec<(&str, u32, &Respondent)> = respondents
+            .iter()
+            .filter(|r| question.is_none_or(|q| r.answered(q)))
+            .filter_map(|r| r.arrival(scope).map(|t| (t, r.key, r)))
+            .collect();
+        Cell {
+            raw: members.len(),
+            released: in_steps(members, k),
+        }
+    }
+
+    /// Someone is here, but not yet k of them: withheld, not 0.
+    fn pending(&self) -> bool {
+        pending(self.raw, self.released.len())
+    }
+
+    fn group(&self) -> Group {
+        let mut g = Group::default();
+        for r in &self.released {
+            g.add(r.key);
+        }
+        g
+    }
+
+    fn tally(&self, q: &Question) -> Tally {
+        tally(q, self.released.iter().map(|r| (r.key, &r.answers)))
+    }
+
+    /// Its released residents' count: withheld while pending.
+    fn count(&self, k: u64) -> Option<u64> {
+        if self.pending() {
+            None
+        } else {
+            release_count(self.group(), k)
+        }
+    }
 }
 
 /// The gemeenten a campaign's results are about: its own, or, for a campaign without gemeenten,
@@ -57,8 +144,7 @@ fn campaign_gemeenten(campaign: &Campaign, respondents: &[Respondent]) -> BTreeS
     if campaign.gemeenten.is_empty() {
         respondents
             .iter()
-            .flat_map(|r| r.areas.iter())
-            .filter(|a| cbs_level(a) == Some(Level::Gemeente))
+            .flat_map(Respondent::gemeenten)
             .cloned()
             .collect()
     } else {
@@ -67,31 +153,21 @@ fn campaign_gemeenten(campaign: &Campaign, respondents: &[Respondent]) -> BTreeS
 }
 
 impl Service {
-    /// The campaign's respondents with where they took part. `Some(k)`: as released, those who
-    /// answered up to the release's moment (`Store::survey_release`: it moves on in steps of at
-    /// least k residents) and their entries up to then; `None`: everyone (for moderators).
-    async fn respondents_of(
-        &self,
-        campaign: &str,
-        released: Option<u64>,
-    ) -> ServiceResult<Vec<Respondent>> {
-        let until = match released {
-            Some(k) => match self.store.survey_release(campaign, k).await? {
-                Some(until) => until,
-                None => return Ok(Vec::new()),
-            },
-            // Later than any stored moment (RFC 3339 text compares in time order).
-            None => "9999".to_string(),
-        };
-        let mut areas: HashMap<String, HashSet<String>> = HashMap::new();
-        for (r, g, w, b) in self.store.survey_places(campaign, &until).await? {
-            areas
-                .entry(r)
-                .or_default()
-                .extend([g, w, b].into_iter().flatten());
+    /// Every respondent of the campaign, with when they answered and where (and since when) they
+    /// took part. What is released of them is cut per cell ([`Cell`]).
+    async fn respondents_of(&self, campaign: &str) -> ServiceResult<Vec<Respondent>> {
+        let mut areas: HashMap<String, HashMap<String, String>> = HashMap::new();
+        for (r, g, w, b, at) in self.store.survey_places(campaign).await? {
+            let mine = areas.entry(r).or_default();
+            for code in [g, w, b].into_iter().flatten() {
+                let first = mine.entry(code).or_insert_with(|| at.clone());
+                if at < *first {
+                    *first = at.clone();
+                }
+            }
         }
         let mut out = Vec::new();
-        for (id, json) in self.store.survey_answers(campaign, &until).await? {
+        for (id, json, answered_at) in self.store.survey_answers(campaign).await? {
             let answers = match serde_json::from_str(&json) {
                 Ok(Value::Object(m)) => m,
                 // Stored answers are always an object (`Campaign::check_answers`); anything else is
@@ -102,6 +178,7 @@ impl Service {
                 key: self.cell_keys.respondent(&id),
                 areas: areas.remove(&id).unwrap_or_default(),
                 id,
+                answered_at,
                 answers,
             });
         }
@@ -148,7 +225,7 @@ impl Service {
             }
         }
         let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
-        let respondents = self.respondents_of(&campaign.id, Some(k)).await?;
+        let respondents = self.respondents_of(&campaign.id).await?;
         // The areas holding the one asked for, outermost first, then the area itself: an additive
         // question withheld in one of them stays withheld inside it (`domain::survey_results`).
         let mut chain: Vec<Option<String>> = vec![None];
@@ -160,61 +237,57 @@ impl Service {
             }
             chain.push(Some(code.to_string()));
         }
-        let members = |a: &Option<String>| -> Vec<&Respondent> {
-            respondents
-                .iter()
-                .filter(|r| a.as_ref().is_none_or(|c| r.areas.contains(c)))
-                .collect()
-        };
-        let groups: Vec<Vec<&Respondent>> = chain.iter().map(members).collect();
-        let here = groups.last().cloned().unwrap_or_default();
-        let mut everyone = Group::default();
-        for r in &here {
-            everyone.add(r.key);
-        }
+        let here = Cell::of(&respondents, area, None, k);
         // Fewer than k residents took part here: nothing of them is shown, not even zeros.
-        let area_withheld = everyone.n > 0 && everyone.n < k;
-        // Text answers only for the campaign as a whole or a gemeente resting on k residents: a
-        // wijk or buurt (and overlapping ones compared) would narrow a text down to a few residents,
-        // whose entries staff see exactly.
-        // For the campaign as a whole, also no gemeente of 1 to k−1 residents: the campaign's texts
-        // minus those of its other gemeenten would be that small gemeente's.
-        let small_gemeente = |g: &String| {
-            let n = respondents.iter().filter(|r| r.areas.contains(g)).count() as u64;
-            n > 0 && n < k
-        };
-        let texts_here = everyone.n >= k
-            && match area {
-                None => !campaign_gemeenten(&campaign, &respondents)
-                    .iter()
-                    .any(small_gemeente),
-                Some(code) => cbs_level(code) == Some(Level::Gemeente),
-            };
+        let area_withheld = here.pending();
+        // The areas to narrow to: those of the chosen level in the campaign's gemeenten (for a
+        // campaign without gemeenten, where its residents took part).
+        let gemeenten = campaign_gemeenten(&campaign, &respondents);
+        // Text answers only for the campaign as a whole or a gemeente, from its released residents:
+        // a wijk or buurt (and overlapping ones compared) would narrow a text down to a few
+        // residents, whose entries staff see exactly. The campaign as a whole shows no text of a
+        // resident its gemeente does not release either: its texts minus those of its gemeenten
+        // would be a small gemeente's, or a gemeente's last few residents'.
+        let texts_here = !here.released.is_empty()
+            && area.is_none_or(|code| cbs_level(code) == Some(Level::Gemeente));
         let texts = match staff.filter(|u| texts_here && sees_texts(u, &campaign)) {
             Some(_) => Some(self.published_texts(&campaign, &respondents).await?),
             None => None,
         };
-        let here_ids: HashSet<&str> = here.iter().map(|r| r.id.as_str()).collect();
-        // The areas to narrow to: those of the chosen level in the campaign's gemeenten (for a
-        // campaign without gemeenten, where its residents took part).
-        let gemeenten = campaign_gemeenten(&campaign, &respondents);
-        // The campaign as a whole answers to its gemeenten too (`domain::survey_results`, rule 3).
-        let parts: Vec<Vec<&Respondent>> = match area {
-            None => gemeenten
-                .iter()
-                .map(|g| respondents.iter().filter(|r| r.areas.contains(g)).collect())
-                .collect(),
-            Some(_) => Vec::new(),
-        };
+        let mut here_ids: HashSet<&str> = here.released.iter().map(|r| r.id.as_str()).collect();
+        if area.is_none() && texts.is_some() {
+            let all_gemeenten: BTreeSet<&String> =
+                respondents.iter().flat_map(Respondent::gemeenten).collect();
+            let in_a_gemeente: HashSet<&str> = all_gemeenten
+                .into_iter()
+                .flat_map(|g| Cell::of(&respondents, Some(g), None, k).released)
+                .map(|r| r.id.as_str())
+                .collect();
+            let by_id: HashMap<&str, &Respondent> =
+                respondents.iter().map(|r| (r.id.as_str(), r)).collect();
+            here_ids
+                .retain(|id| by_id[id].gemeenten().next().is_none() || in_a_gemeente.contains(id));
+        }
         let questions = campaign
             .survey()
             .iter()
             .map(|q| {
-                let count = |g: &Vec<&Respondent>| tally(q, g.iter().map(|r| (r.key, &r.answers)));
-                let tallies: Vec<Tally> = groups.iter().map(count).collect();
-                let part_tallies: Vec<Tally> = parts.iter().map(count).collect();
+                let cells: Vec<Cell> = chain
+                    .iter()
+                    .map(|scope| Cell::of(&respondents, scope.as_deref(), Some(q), k))
+                    .collect();
+                let tallies: Vec<Tally> = cells.iter().map(|c| c.tally(q)).collect();
+                // The campaign as a whole answers to its gemeenten too (`domain::survey_results`,
+                // rule 3).
+                let part_tallies: Vec<Tally> = match area {
+                    None => gemeenten
+                        .iter()
+                        .map(|g| Cell::of(&respondents, Some(g), Some(q), k).tally(q))
+                        .collect(),
+                    Some(_) => Vec::new(),
+                };
                 let mut released = release(q.kind, &tallies, &part_tallies, k);
-                if area_withheld {
+                if area_withheld || cells.last().is_some_and(Cell::pending) {
                     released.answered = None;
                     released.options.iter_mut().for_each(|o| *o = None);
                     released.shares.iter_mut().for_each(|s| *s = None);
@@ -265,20 +338,14 @@ impl Service {
                 };
                 g.is_some_and(|g| gemeenten.contains(&g))
             })
-            .map(|f| {
-                let mut g = Group::default();
-                for r in respondents.iter().filter(|r| r.areas.contains(&f.code)) {
-                    g.add(r.key);
-                }
-                ResultAreaChoice {
-                    code: f.code.clone(),
-                    name: f.name.clone(),
-                    respondents: release_count(g, k),
-                }
+            .map(|f| ResultAreaChoice {
+                code: f.code.clone(),
+                name: f.name.clone(),
+                respondents: Cell::of(&respondents, Some(&f.code), None, k).count(k),
             })
             .collect();
         areas.sort_by(|a, b| a.code.cmp(&b.code));
-        let respondents_released = release_count(everyone, k);
+        let respondents_released = here.count(k);
         Ok(Some(SurveyResults {
             campaign: campaign.id.clone(),
             title: text_in(&campaign.title, lang).to_string(),
@@ -378,7 +445,7 @@ impl Service {
                 "this campaign does not run in your gemeenten",
             ));
         }
-        let respondents = self.respondents_of(&campaign.id, None).await?;
+        let respondents = self.respondents_of(&campaign.id).await?;
         Ok(Some(
             self.text_rows(&campaign, &respondents)
                 .await?

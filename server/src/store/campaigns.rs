@@ -12,6 +12,10 @@ use super::db::{bump_every_revision, Store, NOW};
 use super::staff::SessionUser;
 use super::StoreError;
 
+/// One respondent of an area for "who took part": (respondent, age band, first entry or "ik ook"
+/// there, survey answered at).
+pub type AgeBandRow = (String, Option<String>, String, Option<String>);
+
 /// What became of one respondent's survey answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answered {
@@ -350,22 +354,26 @@ impl Store {
 
 impl Store {
     /// The respondents with an entry or an "ik ook" in an area (any level), each with the age band
-    /// they gave in that entry's campaign's survey (`None`: not given); within one campaign, or all.
+    /// they gave in that entry's campaign's survey (`None`: not given), the moment of their first
+    /// entry or "ik ook" there, and when they answered the survey (`None`: not); within one
+    /// campaign, or all.
     pub async fn age_bands_in(
         &self,
         code: &str,
         campaign: Option<&str>,
-    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
+    ) -> Result<Vec<AgeBandRow>, StoreError> {
         Ok(sqlx::query_as(&self.backend.sql(&format!(
             "WITH here AS ( \
-               SELECT s.respondent, s.campaign FROM submissions s \
+               SELECT s.respondent, s.campaign, s.created_at FROM submissions s \
                WHERE s.hidden = 0 AND (s.buurt = ?1 OR s.wijk = ?1 OR s.gemeente = ?1) \
                  AND (?2 IS NULL OR s.campaign = ?2) \
-               UNION \
-               SELECT m.respondent, s.campaign FROM me_too m JOIN submissions s ON s.id = m.submission \
+               UNION ALL \
+               SELECT m.respondent, s.campaign, m.created_at FROM me_too m \
+               JOIN submissions s ON s.id = m.submission \
                WHERE s.hidden = 0 AND (s.buurt = ?1 OR s.wijk = ?1 OR s.gemeente = ?1) \
                  AND (?2 IS NULL OR s.campaign = ?2)) \
-             SELECT h.respondent, max({}) AS band FROM here h \
+             SELECT h.respondent, max({}) AS band, min(h.created_at) AS since, \
+                    max(r.created_at) AS answered FROM here h \
              LEFT JOIN survey_responses r ON r.respondent = h.respondent AND r.campaign = h.campaign \
              GROUP BY h.respondent",
             self.backend.json_text("r.answers", "age_band")

@@ -19,7 +19,7 @@ mod tx;
 mod upgrade;
 pub mod walking;
 
-pub use campaigns::{Answered, MeToo};
+pub use campaigns::{AgeBandRow, Answered, MeToo};
 pub use db::{EntryDetails, Store};
 pub use dialect::Backend;
 pub use merge::{Candidate, Merge};

@@ -7,6 +7,15 @@ use super::db::{Store, NOW};
 use super::staff::SessionUser;
 use super::StoreError;
 
+/// Where a respondent took part, and when: (respondent, gemeente, wijk, buurt, moment).
+pub type PlaceRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
 /// One text answer's moderation row: its own random id, whose answer it is, to which question.
 #[derive(Debug, Clone)]
 pub struct SurveyText {
@@ -17,84 +26,33 @@ pub struct SurveyText {
 }
 
 impl Store {
-    /// The moment a campaign's survey results are released up to (migration 0020): the stored one,
-    /// moved on to the newest answer first of all and whenever at least `k` residents answered
-    /// after it. `None`: nobody answered yet.
-    pub async fn survey_release(
-        &self,
-        campaign: &str,
-        k: u64,
-    ) -> Result<Option<String>, StoreError> {
-        let until: Option<String> = sqlx::query_scalar(
-            &self
-                .backend
-                .sql("SELECT until FROM survey_releases WHERE campaign = ?"),
-        )
-        .bind(campaign)
-        .fetch_optional(&self.reader)
-        .await?;
-        let (newer, latest): (i64, Option<String>) = sqlx::query_as(&self.backend.sql(
-            "SELECT count(*), max(created_at) FROM survey_responses \
-             WHERE campaign = ? AND created_at > ?",
-        ))
-        .bind(campaign)
-        .bind(until.as_deref().unwrap_or(""))
-        .fetch_one(&self.reader)
-        .await?;
-        let Some(latest) = latest.filter(|_| until.is_none() || newer as u64 >= k) else {
-            return Ok(until);
-        };
-        let mut tx = self.write_tx().await?;
-        // Two servers moving it on at once both write the newest answer's moment: the same, or
-        // later; never backwards.
-        sqlx::query(&self.backend.sql(
-            "INSERT INTO survey_releases (campaign, until) VALUES (?, ?) \
-             ON CONFLICT (campaign) DO UPDATE SET until = excluded.until \
-             WHERE excluded.until > survey_releases.until",
-        ))
-        .bind(campaign)
-        .bind(&latest)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Some(latest))
-    }
-
-    /// Every respondent's stored answers to a campaign's survey (JSON objects by question id), as
-    /// released: those stored up to `until`.
+    /// Every respondent's stored answers to a campaign's survey (JSON objects by question id), with
+    /// when they answered.
     pub async fn survey_answers(
         &self,
         campaign: &str,
-        until: &str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
         Ok(sqlx::query_as(&self.backend.sql(
-            "SELECT respondent, answers FROM survey_responses WHERE campaign = ? AND created_at <= ?",
+            "SELECT respondent, answers, created_at FROM survey_responses WHERE campaign = ?",
         ))
         .bind(campaign)
-        .bind(until)
         .fetch_all(&self.reader)
         .await?)
     }
 
-    /// Where a campaign's respondents took part: each distinct (respondent, gemeente, wijk, buurt)
-    /// of their shown entries and "ik ook"s of that campaign (as [`Store::age_bands_in`] counts them).
-    pub async fn survey_places(
-        &self,
-        campaign: &str,
-        until: &str,
-    ) -> Result<Vec<(String, Option<String>, Option<String>, Option<String>)>, StoreError> {
-        // Up to the release's moment too: an entry made later would move released answers into
-        // another area one resident at a time.
+    /// Where a campaign's respondents took part, and since when: each (respondent, gemeente, wijk,
+    /// buurt, moment) of their shown entries and "ik ook"s of that campaign (as
+    /// [`Store::age_bands_in`] counts them).
+    pub async fn survey_places(&self, campaign: &str) -> Result<Vec<PlaceRow>, StoreError> {
         Ok(sqlx::query_as(&self.backend.sql(
-            "SELECT s.respondent, s.gemeente, s.wijk, s.buurt FROM submissions s \
-             WHERE s.hidden = 0 AND s.campaign = ?1 AND s.created_at <= ?2 \
-             UNION \
-             SELECT m.respondent, s.gemeente, s.wijk, s.buurt FROM me_too m \
+            "SELECT s.respondent, s.gemeente, s.wijk, s.buurt, s.created_at FROM submissions s \
+             WHERE s.hidden = 0 AND s.campaign = ?1 \
+             UNION ALL \
+             SELECT m.respondent, s.gemeente, s.wijk, s.buurt, m.created_at FROM me_too m \
              JOIN submissions s ON s.id = m.submission \
-             WHERE s.hidden = 0 AND s.campaign = ?1 AND m.created_at <= ?2",
+             WHERE s.hidden = 0 AND s.campaign = ?1",
         ))
         .bind(campaign)
-        .bind(until)
         .fetch_all(&self.reader)
         .await?)
     }

@@ -440,33 +440,40 @@ async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
         .await
         .expect("campaign");
     let spot = three_buurten_of_one_wijk().swap_remove(0);
-    // 6 aged 25-44, 5 aged 65+, 1 aged 15-24, 2 who did not say.
+    // 6 aged 25-44, 5 aged 65+, 1 aged 15-24, 3 who did not say: 15, a whole multiple of k, so all
+    // of them are released (it moves in steps of k residents).
     let bands = [
         vec!["25_44"; 6],
         vec!["65_plus"; 5],
         vec!["15_24"],
-        vec![""; 2],
+        vec![""; 3],
     ]
     .concat();
+    let take_part = |band: &'static str| {
+        let app = &app;
+        async move {
+            let r = new_id();
+            let mut b = barrier(&new_id(), &r);
+            b["campaign"] = json!("leeftijd");
+            b["location"] = json!({"lon": spot.1, "lat": spot.2});
+            assert_eq!(app.post_json(&b).await.status(), 201);
+            let answers = if band.is_empty() {
+                json!({})
+            } else {
+                json!({"age_band": band})
+            };
+            let res = app
+                .client
+                .post(app.url("/api/v1/campaigns/leeftijd/responses"))
+                .json(&json!({"respondent": r, "language": "nl", "answers": answers}))
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(res.status(), 201);
+        }
+    };
     for band in bands {
-        let r = new_id();
-        let mut b = barrier(&new_id(), &r);
-        b["campaign"] = json!("leeftijd");
-        b["location"] = json!({"lon": spot.1, "lat": spot.2});
-        assert_eq!(app.post_json(&b).await.status(), 201);
-        let answers = if band.is_empty() {
-            json!({})
-        } else {
-            json!({"age_band": band})
-        };
-        let res = app
-            .client
-            .post(app.url("/api/v1/campaigns/leeftijd/responses"))
-            .json(&json!({"respondent": r, "language": "nl", "answers": answers}))
-            .send()
-            .await
-            .expect("post");
-        assert_eq!(res.status(), 201);
+        take_part(band).await;
     }
     // Per gemeente and campaign only: the buurt's profile says where to look.
     let buurt = app
@@ -521,4 +528,14 @@ async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
         row("0 tot en met 14 jaar").contains('%'),
         "the CBS share is there"
     );
+    // Watching it while one more resident (of 15 to 24) takes part shows nothing of them: the
+    // section stays the same, to the byte, until k more took part.
+    let before = section.to_string();
+    take_part("15_24").await;
+    let page = app
+        .get_text("/inzicht/gebied/GM0505?campaign=leeftijd")
+        .await;
+    let section = &page[page.find("Wie deden er mee?").expect("the section")..];
+    let section = &section[..section.find("</section>").expect("end")];
+    assert_eq!(section, before, "one more resident changes nothing");
 }

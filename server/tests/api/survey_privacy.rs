@@ -1,9 +1,13 @@
 //! The attack on survey results (docs/privacy.md, "The attack suite"): two campaigns with a survey,
 //! residents over every buurt of the test gemeente (some in several buurten), every result the API
 //! releases collected for the whole campaign and every area of every level. Every released count
-//! must lie within the noise bound of the truth; then an attacker propagates what they know:
+//! must lie within the noise bound of the truth (of the cell's residents as released: the first whole
+//! multiple of k in arrival order); then an attacker propagates what they know of how many residents
+//! each cell truly holds, released or not:
 //!
-//! - a released count is the truth within the noise bound, and at least k;
+//! - a released count is the released residents within the noise bound, and at least k; the cell
+//!   holds up to k−1 more, not yet released; a released 0 of an area or question is exact, of an
+//!   option it may hide up to k−1 of those;
 //! - a withheld respondents or `answered` count, or a withheld multiple-choice option, is 1 to k−1;
 //!   a withheld option of a single-choice, scale or number question is that or withheld with its
 //!   whole question (0 or more);
@@ -151,12 +155,13 @@ fn parent_of(area: &Option<String>) -> Option<Option<String>> {
     }
 }
 
+/// How many residents a cell truly holds, released or not: what an attacker is after.
 fn true_count(t: &Truth, question: &str, option: &Option<String>) -> u64 {
     match (question, option) {
-        ("", _) => t.respondents,
-        (q, None) => t.answered.get(q).copied().unwrap_or(0),
+        ("", _) => t.raw,
+        (q, None) => t.raw_answered.get(q).copied().unwrap_or(0),
         (q, Some(o)) => t
-            .options
+            .raw_options
             .get(&(q.to_string(), o.clone()))
             .copied()
             .unwrap_or(0),
@@ -211,11 +216,16 @@ async fn no_combination_of_survey_results_narrows_a_withheld_count() {
                            option: Option<String>,
                            v: &Value,
                            prior: (i64, i64)| {
+                // A released count is of the cell's first whole multiple of k residents: those
+                // after them (up to k−1) are there too, unreleased. A released 0 of a question or
+                // an area is exact (a cell with anyone in it is withheld until it holds k); an
+                // option's 0 may hide up to k−1 of those after them.
                 let (lo, hi) = match v.as_u64() {
-                    Some(0) => (0, 0),
+                    Some(0) if option.is_none() => (0, 0),
+                    Some(0) => (0, K as i64 - 1),
                     Some(v) => (
                         (v as i64 - server::domain::cell_key::MAX_NOISE).max(K as i64),
-                        v as i64 + server::domain::cell_key::MAX_NOISE,
+                        v as i64 + server::domain::cell_key::MAX_NOISE + K as i64 - 1,
                     ),
                     None => prior,
                 };

@@ -181,11 +181,19 @@ pub fn additive(kind: &str) -> bool {
     matches!(kind, "single" | "scale" | "number")
 }
 
-/// True counts of one area: respondents, and per question `answered` and per option.
+/// True counts of one area as released: its residents and, per question, those who answered it,
+/// each in whole steps of k by arrival (`domain::release_steps`). Residents arrive in the order they
+/// are posted ([`take_part`] posts a resident's entries before their answers).
 #[derive(Debug, Default, Clone)]
 pub struct Truth {
+    /// Everyone who took part here, released or not.
+    pub raw: u64,
     pub respondents: u64,
+    /// Per question, everyone who answered it here, released or not.
+    pub raw_answered: BTreeMap<String, u64>,
     pub answered: BTreeMap<String, u64>,
+    /// Per question and option, everyone here who chose it, released or not.
+    pub raw_options: BTreeMap<(String, String), u64>,
     pub options: BTreeMap<(String, String), u64>,
 }
 
@@ -199,19 +207,39 @@ pub fn in_area(r: &Resident, area: Option<&str>) -> bool {
     }
 }
 
+/// The first whole multiple of k of `n`.
+fn steps(n: usize) -> usize {
+    n - n % K as usize
+}
+
 pub fn truth(residents: &[Resident], area: Option<&str>) -> Truth {
-    let mut t = Truth::default();
-    for r in residents.iter().filter(|r| in_area(r, area)) {
-        t.respondents += 1;
-        for (q, a) in r.answers.as_object().expect("object") {
-            let hit = hits(q, a);
-            if hit.is_empty() {
-                continue;
-            }
-            *t.answered.entry(q.clone()).or_default() += 1;
-            for o in hit {
-                *t.options.entry((q.clone(), o)).or_default() += 1;
-            }
+    let here: Vec<&Resident> = residents.iter().filter(|r| in_area(r, area)).collect();
+    let mut t = Truth {
+        raw: here.len() as u64,
+        respondents: steps(here.len()) as u64,
+        ..Truth::default()
+    };
+    let questions: BTreeSet<&String> = here
+        .iter()
+        .flat_map(|r| r.answers.as_object().expect("object").keys())
+        .collect();
+    for q in questions {
+        let answering: Vec<Vec<String>> = here
+            .iter()
+            .filter_map(|r| r.answers.get(q.as_str()).map(|a| hits(q, a)))
+            .filter(|hit| !hit.is_empty())
+            .collect();
+        if answering.is_empty() {
+            continue;
+        }
+        t.raw_answered.insert(q.clone(), answering.len() as u64);
+        for o in answering.iter().flatten() {
+            *t.raw_options.entry((q.clone(), o.clone())).or_default() += 1;
+        }
+        let released = &answering[..steps(answering.len())];
+        t.answered.insert(q.clone(), released.len() as u64);
+        for o in released.iter().flatten() {
+            *t.options.entry((q.clone(), o.clone())).or_default() += 1;
         }
     }
     t
@@ -252,14 +280,20 @@ pub fn check_release(residents: &[Resident], area: Option<&str>, r: &Value) {
         .iter()
         .map(|a| truth(residents, a.as_deref()))
         .collect();
+    // Someone took part, but not yet k: withheld, not 0.
+    let respondents = if here.respondents == 0 {
+        here.raw
+    } else {
+        here.respondents
+    };
     check_count(
         &format!("{area:?} respondents"),
         &r["respondents"],
-        here.respondents,
+        respondents,
     );
     assert_eq!(r["k"], json!(K));
     // Fewer than k residents here: nothing of them, not even a zero.
-    if here.respondents > 0 && here.respondents < K {
+    if here.respondents == 0 && here.raw > 0 {
         for q in r["questions"].as_array().expect("questions") {
             assert!(q["answered"].is_null(), "{area:?}: {q}");
             let options = q["options"].as_array().expect("options");
@@ -280,7 +314,7 @@ pub fn check_release(residents: &[Resident], area: Option<&str>, r: &Value) {
         let answered = here.answered.get(id).copied().unwrap_or(0);
         let options = q["options"].as_array().expect("options");
         // Fewer than k answered: the question shows nothing at all.
-        if answered > 0 && answered < K {
+        if answered == 0 && here.raw_answered.get(id).is_some_and(|n| *n > 0) {
             assert!(q["answered"].is_null(), "{area:?} {id}");
             assert!(
                 options.iter().all(|o| o["respondents"].is_null()),
@@ -784,43 +818,93 @@ async fn text_answers_reach_staff_of_the_campaign_only_once_published() {
 }
 
 /// Watching the results before and after one resident answers (at a street event, say) shows
-/// nothing of that resident: the results move on only once k new residents answered.
+/// nothing of that resident: each area, and each question in it, moves on only once k new residents
+/// arrived *there*; k new residents elsewhere in the campaign, or k new in the area of whom one
+/// answered a question, do not move it.
 #[tokio::test]
-async fn results_move_on_in_steps_of_k_residents_so_one_answer_cannot_be_watched() {
+async fn results_move_on_in_steps_of_k_residents_per_area_and_question_so_one_answer_cannot_be_watched(
+) {
     let app = spawn_gemeente().await;
     add_campaign(&app, "buurtvragen").await;
     let mut i = 0u64;
-    let mut resident = |buurt: &str| {
+    let mut resident = |buurt: &str, answers: Option<Value>| {
         i += 1;
         Resident {
             id: new_id(),
             buurten: [buurt.to_string()].into(),
-            answers: answers_of(i),
+            answers: answers.unwrap_or_else(|| answers_of(i)),
         }
     };
-    let first: Vec<Resident> = (0..12).map(|_| resident("BU09990101")).collect();
-    for r in &first {
+    let mut everyone: Vec<Resident> = (0..12).map(|_| resident("BU09990101", None)).collect();
+    for r in &everyone {
         take_part(&app, "buurtvragen", r).await;
     }
-    let before = results(&app, "?level=buurt&area=BU09990101").await;
-    check_release(&first, Some("BU09990101"), &before);
-    // One more, then k − 1 more: the same answer, to the byte.
-    let mut later = Vec::new();
-    for _ in 0..(K - 1) {
-        let r = resident("BU09990101");
-        take_part(&app, "buurtvragen", &r).await;
-        later.push(r);
-        let now = results(&app, "?level=buurt&area=BU09990101").await;
-        assert_eq!(now, before, "after {} new residents", later.len());
-        let whole = results(&app, "").await;
-        assert_eq!(whole["respondents"], results(&app, "").await["respondents"]);
-    }
-    // The k-th: now they all count.
-    let r = resident("BU09990101");
+    let area = "?level=buurt&area=BU09990101";
+    // The buurt's own figures (the list of areas beside them moves with the other buurten).
+    let own = |r: Value| json!([r["respondents"], r["questions"]]);
+    let before = results(&app, area).await;
+    check_release(&everyone, Some("BU09990101"), &before);
+    let campaign_before = results(&app, "").await;
+    let question = |r: &Value, id: &str| -> Value {
+        r["questions"]
+            .as_array()
+            .expect("questions")
+            .iter()
+            .find(|q| q["id"] == id)
+            .cloned()
+            .expect("question")
+    };
+    // Newcomers answer one question only, so which cells reach a next multiple of k is plain.
+    let only_vaak = || Some(json!({"vaak": "zelden"}));
+    // One more here, then four in another buurt: the campaign as a whole moves on (17 residents,
+    // 15 released), this buurt (13, 10 released) does not, to the byte.
+    let add = |r: Resident, everyone: &mut Vec<Resident>| {
+        everyone.push(r);
+        everyone.last().cloned().expect("resident")
+    };
+    let r = add(resident("BU09990101", only_vaak()), &mut everyone);
     take_part(&app, "buurtvragen", &r).await;
-    later.push(r);
-    let after = results(&app, "?level=buurt&area=BU09990101").await;
-    assert_ne!(after, before);
-    let everyone: Vec<Resident> = first.into_iter().chain(later).collect();
+    assert_eq!(
+        own(results(&app, area).await),
+        own(before.clone()),
+        "one more resident"
+    );
+    for _ in 0..4 {
+        let r = add(resident("BU09990102", only_vaak()), &mut everyone);
+        take_part(&app, "buurtvragen", &r).await;
+        assert_eq!(
+            own(results(&app, area).await),
+            own(before.clone()),
+            "residents elsewhere"
+        );
+    }
+    let campaign_after = results(&app, "").await;
+    assert_ne!(
+        campaign_after["respondents"],
+        campaign_before["respondents"]
+    );
+    check_release(&everyone, None, &campaign_after);
+    // Four more here, of whom only the last also answers "how satisfied": the buurt moves on (17,
+    // 15 released), but that question (13 answered here and in the campaign, 10 released) shows
+    // what it showed.
+    for n in 0..4 {
+        let mut answers = json!({"vaak": "zelden"});
+        if n == 3 {
+            answers["tevreden"] = json!(1);
+        }
+        let r = add(resident("BU09990101", Some(answers)), &mut everyone);
+        take_part(&app, "buurtvragen", &r).await;
+    }
+    let after = results(&app, area).await;
+    assert_ne!(
+        after["respondents"], before["respondents"],
+        "15 released now"
+    );
+    assert_ne!(question(&after, "vaak"), question(&before, "vaak"));
+    assert_eq!(
+        question(&after, "tevreden"),
+        question(&before, "tevreden"),
+        "one new answer to this question shows nothing"
+    );
     check_release(&everyone, Some("BU09990101"), &after);
 }
