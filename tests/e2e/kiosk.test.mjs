@@ -424,9 +424,10 @@ test("the kiosk offers the survey before the next resident; answers given offlin
   const today = new Date().toISOString().slice(0, 10);
   const ev = await staffApi(app, worker, "POST", "/events", { campaign, name: "Buurtfeest Wielwijk", day: today });
   // Both figures move in whole steps of k = 5 residents by arrival (docs/privacy.md), so the
-  // residents before the kiosk's two are counted to make both whole with them: four with an entry
-  // but no answers (who took part: 4 + 14 + 2 = 20), then fourteen who answered, four of them 25–44
-  // (the survey: 14 + 1 = 15).
+  // residents before the kiosk's two are counted to make each cell whole with them: four with an
+  // entry but no answers (who took part, no age given: 4 + the kiosk's second = 5), then fourteen who
+  // answered, four of them 25–44 (who gave an age, and the survey's age question: 14 + the kiosk's
+  // first = 15).
   for (let i = 0; i < 18; i++) {
     const respondent = crypto.randomUUID();
     const entry = await fetch(`${app.url}/api/v1/submissions`, {

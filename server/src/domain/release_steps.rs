@@ -4,16 +4,17 @@
 //! resident changed them, reading them before and after one resident answered (watching the tablet
 //! at a street event, or asking a neighbour "did you fill it in?") would show that resident's
 //! answers: the one option whose value moved. So every such figure counts the residents of its own
-//! cell (an area, or an area and a question) in arrival order and only the first whole multiple of
-//! k of them: the figure changes only when k more residents arrived *in that cell*, never for one.
+//! cell (an area, or an area and a question) in arrival order and releases the oldest ⌊n/k⌋·k of
+//! its n: the cell's residents change only when k more arrived *in that cell*, never for one.
 //!
-//! Stateless on purpose: the cut follows from the stored times alone, so two servers, a restart or a
-//! race never release a step of fewer than k. What it cannot hold: a resident who *leaves* a cell
-//! (an entry hidden by a moderator, a deletion, retention) lets the next one in, a swap of two
-//! residents (docs/privacy.md, known limits).
+//! Stateless on purpose: the cut follows from the stored times alone, so two servers or a restart
+//! agree on it without a stored snapshot to race on. What it cannot hold: a resident who *leaves* a
+//! cell (an entry hidden by a moderator, a deletion, retention) lets the next one in, and one who
+//! arrives in the past (an entry unhidden, an answer committed late on PostgreSQL) pushes the last
+//! one out: a swap of two residents (docs/privacy.md, known limits).
 
 /// The members of one cell as released: sorted by arrival (then by key, so ties are cut the same
-/// way every time), and only the first `n − n mod k` of them. `k` of 0 is read as 1.
+/// way every time), and the oldest ⌊n/k⌋·k of its n. `k` of 0 is read as 1.
 pub fn in_steps<A: Ord, T>(mut members: Vec<(A, u32, T)>, k: u64) -> Vec<T> {
     let k = k.max(1) as usize;
     members.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));

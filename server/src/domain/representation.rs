@@ -26,6 +26,11 @@ impl Group {
     }
 }
 
+/// Whether an answer to the age question names one of the bands (else it counts as not given).
+pub fn known_band(band: Option<&str>) -> bool {
+    band.is_some_and(|b| AGE_BANDS.contains(&b))
+}
+
 /// The respondents of an area, by the age band they gave (`None`: not given), with their keys.
 pub fn group_by_band<'a>(
     respondents: impl IntoIterator<Item = (Option<&'a str>, u32)>,

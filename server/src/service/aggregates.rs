@@ -16,8 +16,10 @@ use crate::domain::aggregate::{
 use crate::domain::areas::{cbs_level, cbs_parent, Level};
 use crate::domain::calendar::dutch_month;
 use crate::domain::privacy::DEFAULT_K;
+use crate::domain::release_steps::{in_steps, pending};
+use crate::domain::representation::{self, group_by_band, known_band};
 use crate::service::Service;
-use crate::store::{AreaFacts, StoreError};
+use crate::store::{AgeBandRow, AreaFacts, StoreError};
 
 /// One gemeente's tables: every entry, and the wishes offering a talent per area (all time); and,
 /// built when first asked, the tables of the entries whose details say something (the barriers
@@ -183,6 +185,30 @@ fn month_series(
         .collect();
     out.sort_by_key(|(p, f)| (*p, kind_order(f.kind)));
     out
+}
+
+/// One cell of "who took part" in whole steps of k by arrival (once a resident had taken part here
+/// and, if they did, answered): whether it is pending (someone, not yet k), and its released
+/// residents' bands and keys.
+fn who_in_steps(
+    rows: Vec<&AgeBandRow>,
+    key: impl Fn(&str) -> u32,
+    k: u64,
+) -> (bool, Vec<(Option<&str>, u32)>) {
+    let raw = rows.len();
+    let released = in_steps(
+        rows.into_iter()
+            .map(|(r, band, since, answered)| {
+                let arrival = answered
+                    .as_deref()
+                    .map_or(since.as_str(), |a| a.max(since.as_str()));
+                let key = key(r);
+                (arrival, key, (band.as_deref(), key))
+            })
+            .collect(),
+        k,
+    );
+    (pending(raw, released.len()), released)
 }
 
 /// One area's barriers narrowed by one detail (`facet`: a group, or a severity "1" to "3"): the
@@ -590,33 +616,27 @@ impl Service {
             (Level::Gemeente, Some(campaign)) => {
                 let k = u64::from(self.store.strictest_k().await?).max(DEFAULT_K as u64);
                 let who = self.store.age_bands_in(code, Some(campaign)).await?;
-                let raw = who.len();
-                // In whole steps of k residents by arrival (here, and with their answers if any),
-                // so reading it before and after one resident took part shows nothing of them.
-                let who = crate::domain::release_steps::in_steps(
-                    who.iter()
-                        .map(|(r, band, since, answered)| {
-                            let arrival = answered
-                                .as_deref()
-                                .map_or(since.as_str(), |a| a.max(since.as_str()));
-                            let key = self.cell_keys.respondent(r);
-                            (arrival, key, (band.as_deref(), key))
-                        })
-                        .collect(),
-                    k,
-                );
-                let released = who.len();
-                let (bands, unknown) = crate::domain::representation::group_by_band(who);
-                let mut who = crate::domain::representation::representation(
-                    bands,
-                    unknown,
-                    self.store.population_bands(code).await?,
-                    k,
-                );
-                // Someone took part, not yet k: their unknown ages are withheld, not 0.
-                if crate::domain::release_steps::pending(raw, released) {
+                // In whole steps of k residents by arrival, so reading it before and after one
+                // resident took part shows nothing of them. Two cells: those who gave an age (from
+                // when they had both answered and taken part here) and those who did not (from their
+                // first entry here). One cell would let a released resident who answers later turn
+                // from "not given" into a band (or move out and let the next one in), in the open.
+                let (aged, unaged): (Vec<_>, Vec<_>) = who
+                    .iter()
+                    .partition(|(_, band, _, _)| known_band(band.as_deref()));
+                let key = |r: &str| self.cell_keys.respondent(r);
+                let (aged_pending, aged) = who_in_steps(aged, key, k);
+                let (unaged_pending, unaged) = who_in_steps(unaged, key, k);
+                let (bands, _) = group_by_band(aged);
+                let (_, unknown) = group_by_band(unaged);
+                let population = self.store.population_bands(code).await?;
+                let mut who = representation::representation(bands, unknown, population, k);
+                // Someone is there, not yet k: withheld, not 0 (the bands' total is withheld then
+                // by `representation` itself, as it holds fewer than k).
+                if unaged_pending {
                     who.unknown = None;
                 }
+                debug_assert!(!aged_pending || who.answered.is_none());
                 Some(who)
             }
             _ => None,

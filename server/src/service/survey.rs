@@ -19,7 +19,7 @@ use crate::domain::release_steps::{in_steps, pending};
 use crate::domain::representation::Group;
 use crate::domain::roles::Scope;
 use crate::domain::survey_results::{
-    bucket_indices, buckets, release, release_count, tally, Tally,
+    bucket_indices, buckets, is_additive, release, release_count, tally, Tally,
 };
 use crate::service::error::{ServiceError, ServiceResult};
 use crate::service::Service;
@@ -128,9 +128,10 @@ impl<'a> Cell<'a> {
         tally(q, self.released.iter().map(|r| (r.key, &r.answers)))
     }
 
-    /// Its released residents' count: withheld while pending.
+    /// Its released residents' count. Withheld, never 0, until k are released: a cell's first
+    /// resident would otherwise show by turning a 0 into "withheld".
     fn count(&self, k: u64) -> Option<u64> {
-        if self.pending() {
+        if self.released.is_empty() {
             None
         } else {
             release_count(self.group(), k)
@@ -139,12 +140,13 @@ impl<'a> Cell<'a> {
 }
 
 /// The gemeenten a campaign's results are about: its own, or, for a campaign without gemeenten,
-/// where its residents took part.
-fn campaign_gemeenten(campaign: &Campaign, respondents: &[Respondent]) -> BTreeSet<String> {
+/// those where its residents took part and k of them are released (a gemeente listed at its first
+/// resident would show that resident).
+fn campaign_gemeenten(campaign: &Campaign, respondents: &[Respondent], k: u64) -> BTreeSet<String> {
     if campaign.gemeenten.is_empty() {
-        respondents
-            .iter()
-            .flat_map(Respondent::gemeenten)
+        let all: BTreeSet<&String> = respondents.iter().flat_map(Respondent::gemeenten).collect();
+        all.into_iter()
+            .filter(|g| !Cell::of(respondents, Some(g), None, k).released.is_empty())
             .cloned()
             .collect()
     } else {
@@ -238,36 +240,33 @@ impl Service {
             chain.push(Some(code.to_string()));
         }
         let here = Cell::of(&respondents, area, None, k);
-        // Fewer than k residents took part here: nothing of them is shown, not even zeros.
-        let area_withheld = here.pending();
         // The areas to narrow to: those of the chosen level in the campaign's gemeenten (for a
         // campaign without gemeenten, where its residents took part).
-        let gemeenten = campaign_gemeenten(&campaign, &respondents);
-        // Text answers only for the campaign as a whole or a gemeente, from its released residents:
-        // a wijk or buurt (and overlapping ones compared) would narrow a text down to a few
-        // residents, whose entries staff see exactly. The campaign as a whole shows no text of a
-        // resident its gemeente does not release either: its texts minus those of its gemeenten
-        // would be a small gemeente's, or a gemeente's last few residents'.
-        let texts_here = !here.released.is_empty()
-            && area.is_none_or(|code| cbs_level(code) == Some(Level::Gemeente));
-        let texts = match staff.filter(|u| texts_here && sees_texts(u, &campaign)) {
+        let gemeenten = campaign_gemeenten(&campaign, &respondents, k);
+        // Text answers only for a gemeente, of its released residents, and for the campaign as a
+        // whole, of those released in one of its gemeenten: a wijk or buurt (and overlapping ones
+        // compared) would narrow a text down to a few residents, whose entries staff see exactly.
+        // So a text appears when its gemeente steps, with k others, and no list is the difference of
+        // others plus a few: not the campaign's minus its gemeenten's (a small gemeente's, or a
+        // gemeente's last few), nor one that loses a text when its author makes an entry (the
+        // answers of residents without an entry in an imported area stay in the moderation list).
+        let gemeente_level = area.is_none_or(|code| cbs_level(code) == Some(Level::Gemeente));
+        let text_authors: HashSet<&str> = match area {
+            _ if !gemeente_level => HashSet::new(),
+            Some(_) => here.released.iter().map(|r| r.id.as_str()).collect(),
+            None => {
+                let all: BTreeSet<&String> =
+                    respondents.iter().flat_map(Respondent::gemeenten).collect();
+                all.into_iter()
+                    .flat_map(|g| Cell::of(&respondents, Some(g), None, k).released)
+                    .map(|r| r.id.as_str())
+                    .collect()
+            }
+        };
+        let texts = match staff.filter(|u| !text_authors.is_empty() && sees_texts(u, &campaign)) {
             Some(_) => Some(self.published_texts(&campaign, &respondents).await?),
             None => None,
         };
-        let mut here_ids: HashSet<&str> = here.released.iter().map(|r| r.id.as_str()).collect();
-        if area.is_none() && texts.is_some() {
-            let all_gemeenten: BTreeSet<&String> =
-                respondents.iter().flat_map(Respondent::gemeenten).collect();
-            let in_a_gemeente: HashSet<&str> = all_gemeenten
-                .into_iter()
-                .flat_map(|g| Cell::of(&respondents, Some(g), None, k).released)
-                .map(|r| r.id.as_str())
-                .collect();
-            let by_id: HashMap<&str, &Respondent> =
-                respondents.iter().map(|r| (r.id.as_str(), r)).collect();
-            here_ids
-                .retain(|id| by_id[id].gemeenten().next().is_none() || in_a_gemeente.contains(id));
-        }
         let questions = campaign
             .survey()
             .iter()
@@ -279,15 +278,25 @@ impl Service {
                 let tallies: Vec<Tally> = cells.iter().map(|c| c.tally(q)).collect();
                 // The campaign as a whole answers to its gemeenten too (`domain::survey_results`,
                 // rule 3).
-                let part_tallies: Vec<Tally> = match area {
+                let parts: Vec<Cell> = match area {
                     None => gemeenten
                         .iter()
-                        .map(|g| Cell::of(&respondents, Some(g), Some(q), k).tally(q))
+                        .map(|g| Cell::of(&respondents, Some(g), Some(q), k))
                         .collect(),
                     Some(_) => Vec::new(),
                 };
+                let part_tallies: Vec<Tally> = parts.iter().map(|c| c.tally(q)).collect();
                 let mut released = release(q.kind, &tallies, &part_tallies, k);
-                if area_withheld || cells.last().is_some_and(Cell::pending) {
+                // A gemeente where 1 to k−1 answered it releases none of them, so its (empty)
+                // tally cannot withhold the campaign's distribution: its residents do.
+                if is_additive(q.kind) && parts.iter().any(Cell::pending) {
+                    released.options.iter_mut().for_each(|o| *o = None);
+                    released.shares.iter_mut().for_each(|s| *s = None);
+                }
+                // Nothing of the question is released here yet (nobody, or fewer than k, answered
+                // it): withheld, zeros too, so its first answer does not show by turning 0 into
+                // "withheld".
+                if cells.last().is_none_or(|c| c.released.is_empty()) {
                     released.answered = None;
                     released.options.iter_mut().for_each(|o| *o = None);
                     released.shares.iter_mut().for_each(|s| *s = None);
@@ -318,7 +327,7 @@ impl Service {
                             texts.as_ref().map(|t| {
                                 t.iter()
                                     .filter(|(r, qid, _)| {
-                                        qid == &q.id && here_ids.contains(r.as_str())
+                                        qid == &q.id && text_authors.contains(r.as_str())
                                     })
                                     .map(|(_, _, a)| a.clone())
                                     .collect()

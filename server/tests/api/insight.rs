@@ -440,13 +440,15 @@ async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
         .await
         .expect("campaign");
     let spot = three_buurten_of_one_wijk().swap_remove(0);
-    // 6 aged 25-44, 5 aged 65+, 1 aged 15-24, 3 who did not say: 15, a whole multiple of k, so all
-    // of them are released (it moves in steps of k residents).
+    // 7 aged 25-44, 6 aged 65+, 1 aged 15-24, 1 aged 45-64, 5 who did not say. It moves in steps
+    // of k residents, those who gave an age apart from those who did not: 15 and 5, whole multiples
+    // of k, so all of them are released.
     let bands = [
-        vec!["25_44"; 6],
-        vec!["65_plus"; 5],
+        vec!["25_44"; 7],
+        vec!["65_plus"; 6],
         vec!["15_24"],
-        vec![""; 3],
+        vec!["45_64"],
+        vec![""; 5],
     ]
     .concat();
     let take_part = |band: &'static str| {
@@ -508,21 +510,22 @@ async fn the_area_profile_compares_who_took_part_with_cbs_age_bands() {
             .to_string()
     };
     assert!(
-        row("25 tot en met 44 jaar").contains(">6<"),
+        row("25 tot en met 44 jaar").contains(">7<"),
         "{}",
         row("25 tot en met 44 jaar")
     );
     assert!(
-        row("25 tot en met 44 jaar").contains("50%"),
-        "6 of 12 who gave an age"
+        row("25 tot en met 44 jaar").contains("47%"),
+        "7 of 15 who gave an age"
     );
     assert!(
-        row("15 tot en met 24 jaar").contains("suppressed"),
+        row("15 tot en met 24 jaar").contains("suppressed")
+            && row("45 tot en met 64 jaar").contains("suppressed"),
         "a single resident is withheld"
     );
     assert!(
         row("65 jaar en ouder").contains("suppressed"),
-        "and the next smallest band with it"
+        "and the next smallest band with them"
     );
     assert!(
         row("0 tot en met 14 jaar").contains('%'),

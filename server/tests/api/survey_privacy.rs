@@ -8,9 +8,9 @@
 //! - a released count is the released residents within the noise bound, and at least k; the cell
 //!   holds up to k−1 more, not yet released; a released 0 of an area or question is exact, of an
 //!   option it may hide up to k−1 of those;
-//! - a withheld respondents or `answered` count, or a withheld multiple-choice option, is 1 to k−1;
-//!   a withheld option of a single-choice, scale or number question is that or withheld with its
-//!   whole question (0 or more);
+//! - a withheld respondents or `answered` count is 0 to k−1 (a cell says "withheld", never 0, until
+//!   it releases k); a withheld option is 0 or more (withheld on its own, with its whole question,
+//!   or beside residents not yet released);
 //! - an area's count is at least each of its parts' and at most their sum (buurten in a wijk,
 //!   wijken in the gemeente, the gemeente in the campaign);
 //! - a single-choice, scale or number question's `answered` is the sum of its options; a
@@ -240,7 +240,8 @@ async fn no_combination_of_survey_results_narrows_a_withheld_count() {
                     hi,
                 );
             };
-            let small = (1, K as i64 - 1);
+            // Withheld respondents: nobody released yet, 0 to k−1 there.
+            let small = (0, K as i64 - 1);
             put(&mut attack, "", None, &r["respondents"], small);
             for q in r["questions"].as_array().expect("questions") {
                 let kind = q["type"].as_str().expect("type").to_string();

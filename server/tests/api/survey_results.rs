@@ -93,18 +93,7 @@ fn point_in(buurt: &str, i: u64) -> (f64, f64) {
 
 /// Posts a resident's entries (one per buurt, in `campaign`) and survey answers.
 pub async fn take_part(app: &TestApp, campaign: &str, r: &Resident) {
-    for (i, buurt) in r.buurten.iter().enumerate() {
-        let (lon, lat) = point_in(buurt, i as u64 + r.id.len() as u64);
-        let body = json!({"id": new_id(), "respondent": r.id, "campaign": campaign, "kind": "wish",
-            "category": "meeting_place", "location": {"lon": lon, "lat": lat}, "details": {}, "language": "nl"});
-        let res = app.post_json(&body).await;
-        assert_eq!(
-            res.status(),
-            201,
-            "{}",
-            res.text().await.unwrap_or_default()
-        );
-    }
+    post_entries(app, campaign, r).await;
     let res = app
         .client
         .post(app.url(&format!("/api/v1/campaigns/{campaign}/responses")))
@@ -118,6 +107,22 @@ pub async fn take_part(app: &TestApp, campaign: &str, r: &Resident) {
         "{}",
         res.text().await.unwrap_or_default()
     );
+}
+
+/// Posts a resident's entries, one per buurt, in `campaign`.
+pub async fn post_entries(app: &TestApp, campaign: &str, r: &Resident) {
+    for (i, buurt) in r.buurten.iter().enumerate() {
+        let (lon, lat) = point_in(buurt, i as u64 + r.id.len() as u64);
+        let body = json!({"id": new_id(), "respondent": r.id, "campaign": campaign, "kind": "wish",
+            "category": "meeting_place", "location": {"lon": lon, "lat": lat}, "details": {}, "language": "nl"});
+        let res = app.post_json(&body).await;
+        assert_eq!(
+            res.status(),
+            201,
+            "{}",
+            res.text().await.unwrap_or_default()
+        );
+    }
 }
 
 /// A resident's answers, varied by `i` (some leave questions out).
@@ -280,20 +285,20 @@ pub fn check_release(residents: &[Resident], area: Option<&str>, r: &Value) {
         .iter()
         .map(|a| truth(residents, a.as_deref()))
         .collect();
-    // Someone took part, but not yet k: withheld, not 0.
-    let respondents = if here.respondents == 0 {
-        here.raw
+    // Nobody released yet (nobody, or fewer than k, took part): withheld, never 0, so a first
+    // resident does not show by turning a 0 into "withheld".
+    if here.respondents == 0 {
+        assert!(r["respondents"].is_null(), "{area:?}: {}", r["respondents"]);
     } else {
-        here.respondents
-    };
-    check_count(
-        &format!("{area:?} respondents"),
-        &r["respondents"],
-        respondents,
-    );
+        check_count(
+            &format!("{area:?} respondents"),
+            &r["respondents"],
+            here.respondents,
+        );
+    }
     assert_eq!(r["k"], json!(K));
     // Fewer than k residents here: nothing of them, not even a zero.
-    if here.respondents == 0 && here.raw > 0 {
+    if here.respondents == 0 {
         for q in r["questions"].as_array().expect("questions") {
             assert!(q["answered"].is_null(), "{area:?}: {q}");
             let options = q["options"].as_array().expect("options");
@@ -313,8 +318,8 @@ pub fn check_release(residents: &[Resident], area: Option<&str>, r: &Value) {
         }
         let answered = here.answered.get(id).copied().unwrap_or(0);
         let options = q["options"].as_array().expect("options");
-        // Fewer than k answered: the question shows nothing at all.
-        if answered == 0 && here.raw_answered.get(id).is_some_and(|n| *n > 0) {
+        // Nobody or fewer than k answered: the question shows nothing at all.
+        if answered == 0 {
             assert!(q["answered"].is_null(), "{area:?} {id}");
             assert!(
                 options.iter().all(|o| o["respondents"].is_null()),
@@ -340,6 +345,12 @@ pub fn check_release(residents: &[Resident], area: Option<&str>, r: &Value) {
                             .unwrap_or(0);
                         n > 0 && n < K
                     })
+                })
+            // A gemeente (of the campaign as a whole) where 1 to k−1 answered withholds it too.
+            || additive(kind)
+                && outer.iter().any(|t| {
+                    t.answered.get(id).copied().unwrap_or(0) == 0
+                        && t.raw_answered.get(id).is_some_and(|n| *n > 0)
                 });
         let mut sum = 0;
         for o in options {
@@ -907,4 +918,89 @@ async fn results_move_on_in_steps_of_k_residents_per_area_and_question_so_one_an
         "one new answer to this question shows nothing"
     );
     check_release(&everyone, Some("BU09990101"), &after);
+}
+
+/// Text answers appear in the results only with their author released in a gemeente, so no list
+/// ever changes by one resident: not when a gemeente's last few answer (they wait for k), not when
+/// a resident without an entry answers, and not when such a resident later makes one.
+#[tokio::test]
+async fn a_text_shows_once_its_author_is_released_in_a_gemeente_and_never_leaves_for_an_entry() {
+    let app = spawn_gemeente().await;
+    add_campaign(&app, "buurtvragen").await;
+    let resident = |buurten: &[&str], i: usize| Resident {
+        id: new_id(),
+        buurten: buurten.iter().map(ToString::to_string).collect(),
+        answers: json!({"vaak": "zelden", "idee": format!("Idee {i}")}),
+    };
+    let first: Vec<Resident> = (0..10).map(|i| resident(&["BU09990101"], i)).collect();
+    let no_entry = resident(&[], 10);
+    let eleventh = resident(&["BU09990102"], 11);
+    for r in first.iter().chain([&no_entry, &eleventh]) {
+        take_part(&app, "buurtvragen", r).await;
+    }
+    add_staff_in(&app, "worker", "opbouw@gemeente.nl", &[GEMEENTE]);
+    let worker = session(&app, "opbouw@gemeente.nl").await;
+    let publish_all = || async {
+        let list: Vec<Value> = serde_json::from_str(
+            &app.get_text_with_cookie("/api/v1/campaigns/buurtvragen/texts", &worker.cookie)
+                .await,
+        )
+        .expect("json");
+        for t in list.iter().filter(|t| t["state"] == "waiting") {
+            let path = format!(
+                "/campaigns/buurtvragen/texts/{}",
+                t["id"].as_str().expect("id")
+            );
+            let res = send_json(
+                &app,
+                Method::PATCH,
+                &path,
+                &worker,
+                &json!({"state": "published"}),
+            )
+            .await;
+            assert_eq!(res.status(), 204);
+        }
+    };
+    publish_all().await;
+    let texts = |query: &'static str| {
+        let app = &app;
+        let cookie = worker.cookie.clone();
+        async move {
+            let path = format!("/api/v1/campaigns/buurtvragen/results{query}");
+            let r: Value = serde_json::from_str(&app.get_text_with_cookie(&path, &cookie).await)
+                .expect("json");
+            texts_in(&r).map(|mut t| {
+                t.sort();
+                t
+            })
+        }
+    };
+    let ideas = |range: std::ops::Range<usize>| {
+        let mut v: Vec<String> = range.map(|i| format!("Idee {i}")).collect();
+        v.sort();
+        Some(v)
+    };
+    // The gemeente releases its first ten; the eleventh and the one without an entry wait.
+    assert_eq!(texts("").await, ideas(0..10));
+    assert_eq!(texts("?level=gemeente&area=GM0999").await, ideas(0..10));
+    assert_eq!(
+        texts("?level=wijk&area=WK099901").await,
+        None,
+        "never a wijk"
+    );
+    // The one without an entry makes one: nothing changes (the gemeente's twelfth).
+    let with_entry = Resident {
+        buurten: ["BU09990201".to_string()].into(),
+        ..no_entry.clone()
+    };
+    post_entries(&app, "buurtvragen", &with_entry).await;
+    assert_eq!(texts("").await, ideas(0..10));
+    // Three more: fifteen in the gemeente, released together with their texts.
+    for i in 12..15 {
+        take_part(&app, "buurtvragen", &resident(&["BU09990101"], i)).await;
+    }
+    publish_all().await;
+    assert_eq!(texts("").await, ideas(0..15));
+    assert_eq!(texts("?level=gemeente&area=GM0999").await, ideas(0..15));
 }
