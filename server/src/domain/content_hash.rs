@@ -3,7 +3,7 @@
 //!
 //! A resend of a stored id is answered 200 when it is the same entry and 409 when it is another. That
 //! needs only a comparison, so the store keeps two BLAKE2s-256 hashes of the canonical JSON instead
-//! of the JSON itself (which kept the resident's free text, a place's "who" and a wish's talent
+//! of the JSON itself (which kept the resident's free text, a place's name and "who" and a wish's talent
 //! forever, past retention, the author's change and a moderator's removal of personal data):
 //!
 //! - `full`: the canonical form as sent;
@@ -18,7 +18,9 @@ use serde_json::Value;
 
 /// The resident's own words in an entry: removed by retention, replaced by the author or a
 /// moderator, dropped on a merge. Paths into the canonical JSON: a top-level key, or `details.<key>`.
-pub const WORDS: [&str; 3] = ["text", "details.who", "details.talent"];
+/// A place's name is the resident's too (it may name a living room: "de huiskamer van Ans"); entries
+/// stored before it was in this list keep a `wordless` hash made with it (docs/privacy.md).
+pub const WORDS: [&str; 4] = ["text", "details.who", "details.talent", "details.name"];
 
 /// The two hashes of one entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +119,7 @@ mod tests {
     }
 
     #[test]
-    fn words_are_text_who_and_talent() {
+    fn words_are_text_who_talent_and_a_places_name() {
         let stripped = without_words(ENTRY);
         assert!(!stripped.contains("koken") && !stripped.contains("0612345678"));
         assert!(stripped.contains(r#""details":{}"#), "{stripped}");
@@ -126,8 +128,15 @@ mod tests {
             vec![
                 Some("Bel me op 0612345678".into()),
                 None,
-                Some("koken".into())
+                Some("koken".into()),
+                None
             ]
+        );
+        let place = r#"{"id":"p","kind":"place","details":{"name":"Huiskamer van Ans","qualities":["free"]}}"#;
+        let stripped = without_words(place);
+        assert!(
+            !stripped.contains("Ans") && stripped.contains("free"),
+            "{stripped}"
         );
         assert_eq!(without_words("not json"), "not json");
     }

@@ -92,7 +92,7 @@ impl Store {
         sqlx::query(&self.backend.sql(&format!(
             "UPDATE submissions SET hidden = 1, merged_into = ?, text = NULL, text_public = 0, \
              content_hash = '', details = {} WHERE id = ?",
-            self.backend.json_without("details", &["who", "talent"])
+            self.backend.json_without("details", &["who", "talent", "name"])
         )))
         .bind(into)
         .bind(dup)

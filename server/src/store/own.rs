@@ -138,7 +138,7 @@ impl Store {
         Ok(true)
     }
 
-    /// Removes the residents' own words (free text; a place's "who", a wish's talent; the answers to
+    /// Removes the residents' own words (free text; a place's name and "who", a wish's talent; the answers to
     /// `text_questions` of the survey) once a campaign's retention period has passed: `days` after
     /// its last day, or after each entry's own (Dutch) day when it has none. Counts, categories and places
     /// stay. Returns how many entries lost text.
@@ -155,7 +155,7 @@ impl Store {
             "UPDATE submissions SET text = NULL, text_public = 0, content_hash = '', \
              details = {}, text_removed_at = {NOW} \
              WHERE campaign = ?1 AND text_removed_at IS NULL AND {}",
-            self.backend.json_without("details", &["who", "talent"]),
+            self.backend.json_without("details", &["who", "talent", "name"]),
             expired("created_at")
         )))
         .bind(campaign)

@@ -26,7 +26,7 @@ pub async fn hash_legacy_entries(pool: &AnyPool, backend: Backend) -> Result<u64
     let scrubbed = sqlx::query(&format!(
         "UPDATE submissions SET text = NULL, text_public = 0, details = {} \
          WHERE merged_into IS NOT NULL AND wordless_hash = ''",
-        backend.json_without("details", &["who", "talent"])
+        backend.json_without("details", &["who", "talent", "name"])
     ))
     .execute(pool)
     .await?
@@ -57,6 +57,10 @@ pub async fn hash_legacy_entries(pool: &AnyPool, backend: Backend) -> Result<u64
                     .map(str::to_string),
                 details
                     .get("talent")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+                details
+                    .get("name")
                     .and_then(|v| v.as_str())
                     .map(str::to_string),
             ];

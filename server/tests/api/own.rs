@@ -204,6 +204,12 @@ async fn retention_removes_free_text_and_keeps_the_counts() {
         b["campaign"] = json!("kort");
         assert_eq!(app.post_json(&b).await.status(), 201);
     }
+    // A place whose name the resident wrote: the name is theirs too, its qualities are not.
+    let named = new_id();
+    let mut p = place(&named, &new_id());
+    p["campaign"] = json!("kort");
+    p["details"]["name"] = json!("Huiskamer van Ans");
+    assert_eq!(app.post_json(&p).await.status(), 201);
     let r = new_id();
     let res = app
         .client
@@ -220,28 +226,44 @@ async fn retention_removes_free_text_and_keeps_the_counts() {
         .as_millis() as i64;
     let forty_days_ago = server::domain::calendar::timestamp_of(now_ms - 40 * 86_400_000);
     for sql in [
-        "UPDATE submissions SET created_at = ? WHERE id = ?",
-        "UPDATE survey_responses SET created_at = ? WHERE respondent = ?",
+        ("UPDATE submissions SET created_at = ? WHERE id = ?", &old),
+        ("UPDATE submissions SET created_at = ? WHERE id = ?", &named),
+        (
+            "UPDATE survey_responses SET created_at = ? WHERE respondent = ?",
+            &r,
+        ),
     ] {
-        let bind = if sql.contains("survey") { &r } else { &old };
-        sqlx::query(&app.sql(sql))
+        sqlx::query(&app.sql(sql.0))
             .bind(&forty_days_ago)
-            .bind(bind)
+            .bind(sql.1)
             .execute(&pool)
             .await
             .expect("time passes");
     }
 
     let (_store, svc) = app.service().await;
-    assert_eq!(svc.apply_retention().await.expect("retention"), 1);
+    assert_eq!(svc.apply_retention().await.expect("retention"), 2);
     assert_eq!(svc.apply_retention().await.expect("again"), 0, "once");
 
-    let texts: Vec<(String, Option<String>)> =
-        sqlx::query_as(&app.sql("SELECT id, text FROM submissions ORDER BY id = ?"))
-            .bind(&old)
-            .fetch_all(&pool)
+    let details: String =
+        sqlx::query_scalar(&app.sql("SELECT details FROM submissions WHERE id = ?"))
+            .bind(&named)
+            .fetch_one(&pool)
             .await
-            .expect("rows");
+            .expect("place");
+    let details: Value = serde_json::from_str(&details).expect("json");
+    assert_eq!(
+        details,
+        json!({"qualities": ["free", "toilet"]}),
+        "the name gone, the qualities kept"
+    );
+    let texts: Vec<(String, Option<String>)> = sqlx::query_as(
+        &app.sql("SELECT id, text FROM submissions WHERE kind = 'barrier' ORDER BY id = ?"),
+    )
+    .bind(&old)
+    .fetch_all(&pool)
+    .await
+    .expect("rows");
     assert_eq!(texts.len(), 2, "both entries still count");
     assert_eq!(
         texts[0],

@@ -889,12 +889,10 @@ async fn results_move_on_in_steps_of_k_residents_per_area_and_question_so_one_an
             "residents elsewhere"
         );
     }
-    let campaign_after = results(&app, "").await;
-    assert_ne!(
-        campaign_after["respondents"],
-        campaign_before["respondents"]
-    );
-    check_release(&everyone, None, &campaign_after);
+    // The campaign moved on: 15 within the noise. (Two released values may coincide through the
+    // noise, so each is checked against its truth, not against the other.)
+    check_release(&everyone[..12], None, &campaign_before);
+    check_release(&everyone, None, &results(&app, "").await);
     // Four more here, of whom only the last also answers "how satisfied": the buurt moves on (17,
     // 15 released), but that question (13 answered here and in the campaign, 10 released) shows
     // what it showed.
@@ -907,11 +905,7 @@ async fn results_move_on_in_steps_of_k_residents_per_area_and_question_so_one_an
         take_part(&app, "buurtvragen", &r).await;
     }
     let after = results(&app, area).await;
-    assert_ne!(
-        after["respondents"], before["respondents"],
-        "15 released now"
-    );
-    assert_ne!(question(&after, "vaak"), question(&before, "vaak"));
+    assert_eq!(truth(&everyone, Some("BU09990101")).respondents, 15);
     assert_eq!(
         question(&after, "tevreden"),
         question(&before, "tevreden"),
