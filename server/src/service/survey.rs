@@ -63,11 +63,13 @@ impl Respondent {
     fn arrival(&self, scope: Option<&str>) -> Option<&str> {
         match scope {
             None => Some(&self.answered_at),
-            Some(a) => self
-                .areas
-                .get(a)
-                .map(|t| t.as_str().max(self.answered_at.as_str())),
+            Some(a) => self.areas.get(a).map(|since| self.arrival_since(since)),
         }
+    }
+
+    /// When they arrived in an area they first took part in at `since`.
+    fn arrival_since<'s>(&'s self, since: &'s str) -> &'s str {
+        since.max(self.answered_at.as_str())
     }
 
     /// Whether they gave `q` an answer that counts in one of its options.
@@ -92,23 +94,45 @@ struct Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    /// The cell of `scope` (`None`: the campaign as a whole), of those who answered `question`
-    /// (`None`: everyone there).
+    /// The cell of `scope` (`None`: the campaign as a whole), of those who answered a question
+    /// (`answered[i]` for `respondents[i]`; `None`: everyone there).
     fn of(
         respondents: &'a [Respondent],
         scope: Option<&str>,
-        question: Option<&Question>,
+        answered: Option<&[bool]>,
         k: u64,
     ) -> Cell<'a> {
         let members: Vec<(&str, u32, &Respondent)> = respondents
             .iter()
-            .filter(|r| question.is_none_or(|q| r.answered(q)))
-            .filter_map(|r| r.arrival(scope).map(|t| (t, r.key, r)))
+            .enumerate()
+            .filter(|(i, _)| answered.is_none_or(|a| a[*i]))
+            .filter_map(|(_, r)| r.arrival(scope).map(|t| (t, r.key, r)))
             .collect();
+        Cell::from(members, k)
+    }
+
+    fn from(members: Vec<(&'a str, u32, &'a Respondent)>, k: u64) -> Cell<'a> {
         Cell {
             raw: members.len(),
             released: in_steps(members, k),
         }
+    }
+
+    /// The cell of every area its respondents took part in, in one pass over them.
+    fn of_every_area(respondents: &'a [Respondent], k: u64) -> HashMap<&'a str, Cell<'a>> {
+        let mut members: HashMap<&str, Vec<(&str, u32, &Respondent)>> = HashMap::new();
+        for r in respondents {
+            for (area, since) in &r.areas {
+                members
+                    .entry(area.as_str())
+                    .or_default()
+                    .push((r.arrival_since(since), r.key, r));
+            }
+        }
+        members
+            .into_iter()
+            .map(|(area, m)| (area, Cell::from(m, k)))
+            .collect()
     }
 
     /// Someone is here, but not yet k of them: withheld, not 0.
@@ -142,12 +166,12 @@ impl<'a> Cell<'a> {
 /// The gemeenten a campaign's results are about: its own, or, for a campaign without gemeenten,
 /// those where its residents took part and k of them are released (a gemeente listed at its first
 /// resident would show that resident).
-fn campaign_gemeenten(campaign: &Campaign, respondents: &[Respondent], k: u64) -> BTreeSet<String> {
+fn campaign_gemeenten(campaign: &Campaign, every_area: &HashMap<&str, Cell>) -> BTreeSet<String> {
     if campaign.gemeenten.is_empty() {
-        let all: BTreeSet<&String> = respondents.iter().flat_map(Respondent::gemeenten).collect();
-        all.into_iter()
-            .filter(|g| !Cell::of(respondents, Some(g), None, k).released.is_empty())
-            .cloned()
+        every_area
+            .iter()
+            .filter(|(a, c)| cbs_level(a) == Some(Level::Gemeente) && !c.released.is_empty())
+            .map(|(a, _)| a.to_string())
             .collect()
     } else {
         campaign.gemeenten.iter().cloned().collect()
@@ -240,9 +264,10 @@ impl Service {
             chain.push(Some(code.to_string()));
         }
         let here = Cell::of(&respondents, area, None, k);
+        let every_area = Cell::of_every_area(&respondents, k);
         // The areas to narrow to: those of the chosen level in the campaign's gemeenten (for a
         // campaign without gemeenten, where its residents took part).
-        let gemeenten = campaign_gemeenten(&campaign, &respondents, k);
+        let gemeenten = campaign_gemeenten(&campaign, &every_area);
         // Text answers only for a gemeente, of its released residents, and for the campaign as a
         // whole, of those released in one of its gemeenten: a wijk or buurt (and overlapping ones
         // compared) would narrow a text down to a few residents, whose entries staff see exactly.
@@ -258,7 +283,8 @@ impl Service {
                 let all: BTreeSet<&String> =
                     respondents.iter().flat_map(Respondent::gemeenten).collect();
                 all.into_iter()
-                    .flat_map(|g| Cell::of(&respondents, Some(g), None, k).released)
+                    .filter_map(|g| every_area.get(g.as_str()))
+                    .flat_map(|c| c.released.iter().copied())
                     .map(|r| r.id.as_str())
                     .collect()
             }
@@ -271,9 +297,11 @@ impl Service {
             .survey()
             .iter()
             .map(|q| {
+                // Who answered it, once for every cell of it.
+                let answered: Vec<bool> = respondents.iter().map(|r| r.answered(q)).collect();
                 let cells: Vec<Cell> = chain
                     .iter()
-                    .map(|scope| Cell::of(&respondents, scope.as_deref(), Some(q), k))
+                    .map(|scope| Cell::of(&respondents, scope.as_deref(), Some(&answered), k))
                     .collect();
                 let tallies: Vec<Tally> = cells.iter().map(|c| c.tally(q)).collect();
                 // The campaign as a whole answers to its gemeenten too (`domain::survey_results`,
@@ -281,7 +309,7 @@ impl Service {
                 let parts: Vec<Cell> = match area {
                     None => gemeenten
                         .iter()
-                        .map(|g| Cell::of(&respondents, Some(g), Some(q), k))
+                        .map(|g| Cell::of(&respondents, Some(g), Some(&answered), k))
                         .collect(),
                     Some(_) => Vec::new(),
                 };
@@ -350,7 +378,7 @@ impl Service {
             .map(|f| ResultAreaChoice {
                 code: f.code.clone(),
                 name: f.name.clone(),
-                respondents: Cell::of(&respondents, Some(&f.code), None, k).count(k),
+                respondents: every_area.get(f.code.as_str()).and_then(|c| c.count(k)),
             })
             .collect();
         areas.sort_by(|a, b| a.code.cmp(&b.code));
