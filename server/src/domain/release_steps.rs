@@ -23,11 +23,6 @@ pub fn in_steps<A: Ord, T>(mut members: Vec<(A, u32, T)>, k: u64) -> Vec<T> {
     members.into_iter().map(|(_, _, t)| t).collect()
 }
 
-/// Whether a cell must say "withheld" rather than 0: someone is there, but fewer than k of them.
-pub fn pending(raw: usize, released: usize) -> bool {
-    raw > 0 && released == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,12 +54,5 @@ mod tests {
             last = now;
         }
         assert_eq!(last.len(), 20);
-    }
-
-    #[test]
-    fn pending_means_someone_but_not_yet_k() {
-        assert!(!pending(0, 0));
-        assert!(pending(3, 0));
-        assert!(!pending(7, 5));
     }
 }

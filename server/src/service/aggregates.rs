@@ -16,7 +16,7 @@ use crate::domain::aggregate::{
 use crate::domain::areas::{cbs_level, cbs_parent, Level};
 use crate::domain::calendar::dutch_month;
 use crate::domain::privacy::DEFAULT_K;
-use crate::domain::release_steps::{in_steps, pending};
+use crate::domain::release_steps::in_steps;
 use crate::domain::representation::{self, group_by_band, known_band};
 use crate::service::Service;
 use crate::store::{AgeBandRow, AreaFacts, StoreError};
@@ -187,28 +187,28 @@ fn month_series(
     out
 }
 
-/// One cell of "who took part" in whole steps of k by arrival (once a resident had taken part here
-/// and, if they did, answered): whether it is pending (someone, not yet k), and its released
-/// residents' bands and keys.
+/// One cell of "who took part" in whole steps of k by arrival, its released residents' bands and
+/// keys. Those who gave an age arrive once they had taken part here and answered; those who did not
+/// at their first entry here (answering the survey without an age later does not move them).
 fn who_in_steps(
     rows: Vec<&AgeBandRow>,
+    aged: bool,
     key: impl Fn(&str) -> u32,
     k: u64,
-) -> (bool, Vec<(Option<&str>, u32)>) {
-    let raw = rows.len();
-    let released = in_steps(
+) -> Vec<(Option<&str>, u32)> {
+    in_steps(
         rows.into_iter()
             .map(|(r, band, since, answered)| {
-                let arrival = answered
-                    .as_deref()
-                    .map_or(since.as_str(), |a| a.max(since.as_str()));
+                let arrival = match answered.as_deref() {
+                    Some(a) if aged => a.max(since.as_str()),
+                    _ => since.as_str(),
+                };
                 let key = key(r);
                 (arrival, key, (band.as_deref(), key))
             })
             .collect(),
         k,
-    );
-    (pending(raw, released.len()), released)
+    )
 }
 
 /// One area's barriers narrowed by one detail (`facet`: a group, or a severity "1" to "3"): the
@@ -625,18 +625,19 @@ impl Service {
                     .iter()
                     .partition(|(_, band, _, _)| known_band(band.as_deref()));
                 let key = |r: &str| self.cell_keys.respondent(r);
-                let (aged_pending, aged) = who_in_steps(aged, key, k);
-                let (unaged_pending, unaged) = who_in_steps(unaged, key, k);
+                let aged = who_in_steps(aged, true, key, k);
+                let unaged = who_in_steps(unaged, false, key, k);
+                let nobody_unaged = unaged.is_empty();
                 let (bands, _) = group_by_band(aged);
                 let (_, unknown) = group_by_band(unaged);
                 let population = self.store.population_bands(code).await?;
                 let mut who = representation::representation(bands, unknown, population, k);
-                // Someone is there, not yet k: withheld, not 0 (the bands' total is withheld then
-                // by `representation` itself, as it holds fewer than k).
-                if unaged_pending {
+                // Nobody released who gave no age (nobody there, or fewer than k): withheld, never
+                // 0, so the first one does not show by turning 0 into "withheld". (The bands' total
+                // is withheld by `representation` itself while it holds fewer than k.)
+                if nobody_unaged {
                     who.unknown = None;
                 }
-                debug_assert!(!aged_pending || who.answered.is_none());
                 Some(who)
             }
             _ => None,

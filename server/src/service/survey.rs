@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::domain::areas::{cbs_level, cbs_parent, Level};
 use crate::domain::privacy::DEFAULT_K;
-use crate::domain::release_steps::{in_steps, pending};
+use crate::domain::release_steps::in_steps;
 use crate::domain::representation::Group;
 use crate::domain::roles::Scope;
 use crate::domain::survey_results::{
@@ -86,10 +86,10 @@ impl Respondent {
     }
 }
 
-/// The residents of one cell (an area, or an area and a question): how many are there, and those
-/// released, in whole steps of k by arrival (`domain::release_steps`).
+/// The residents of one cell (an area, or an area and a question) as released: in whole steps of k
+/// by arrival (`domain::release_steps`). Nothing released (nobody there, or fewer than k) reads as
+/// withheld, never 0, so a first resident does not show by turning a 0 into "withheld".
 struct Cell<'a> {
-    raw: usize,
     released: Vec<&'a Respondent>,
 }
 
@@ -113,7 +113,6 @@ impl<'a> Cell<'a> {
 
     fn from(members: Vec<(&'a str, u32, &'a Respondent)>, k: u64) -> Cell<'a> {
         Cell {
-            raw: members.len(),
             released: in_steps(members, k),
         }
     }
@@ -133,11 +132,6 @@ impl<'a> Cell<'a> {
             .into_iter()
             .map(|(area, m)| (area, Cell::from(m, k)))
             .collect()
-    }
-
-    /// Someone is here, but not yet k of them: withheld, not 0.
-    fn pending(&self) -> bool {
-        pending(self.raw, self.released.len())
     }
 
     fn group(&self) -> Group {
@@ -315,9 +309,10 @@ impl Service {
                 };
                 let part_tallies: Vec<Tally> = parts.iter().map(|c| c.tally(q)).collect();
                 let mut released = release(q.kind, &tallies, &part_tallies, k);
-                // A gemeente where 1 to k−1 answered it releases none of them, so its (empty)
-                // tally cannot withhold the campaign's distribution: its residents do.
-                if is_additive(q.kind) && parts.iter().any(Cell::pending) {
+                // A gemeente that releases nobody who answered it (1 to k−1, or none yet) cannot
+                // withhold the campaign's distribution with its own figures, so it withholds it
+                // itself until it releases k: it changes with k of its residents, never with one.
+                if is_additive(q.kind) && parts.iter().any(|c| c.released.is_empty()) {
                     released.options.iter_mut().for_each(|o| *o = None);
                     released.shares.iter_mut().for_each(|s| *s = None);
                 }
