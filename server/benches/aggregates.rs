@@ -18,26 +18,16 @@
     clippy::panic
 )]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use app::model::{InsightFilter, Kind, Period};
 use server::domain::areas::AreaIndex;
-use server::import::boundaries::shape_to_geojson;
 use server::service::Service;
-use server::store::{Store, StoredArea};
+use server::store::Store;
 
 mod common;
 
-use common::{arg, index_areas, national_buurten, Clusters, Rng};
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
+use common::{arg, index_areas, median, ms, national_buurten, stored_buurten, Clusters, Rng};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -45,18 +35,7 @@ async fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let report = national_buurten();
-    let stored: Vec<StoredArea> = report
-        .areas
-        .iter()
-        .map(|a| StoredArea {
-            code: a.code.clone(),
-            level: "buurt".into(),
-            name: a.name.clone(),
-            population: a.population,
-            year: Some(2014),
-            shape: shape_to_geojson(&a.shape).to_string(),
-        })
-        .collect();
+    let stored = stored_buurten(&report, |_| true);
     let areas = index_areas(&report);
 
     let dir = tempfile::tempdir().unwrap();

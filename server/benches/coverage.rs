@@ -25,14 +25,14 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use app::model::{BarrierMode, CoverageQuery, Profile};
 use geo::BoundingRect;
 use server::domain::areas::{cbs_parent, Level};
 use server::domain::walking::graph::{walk_times, Graph, Snap};
 use server::domain::walking::{Network, Segment, METRES_PER_DEGREE};
-use server::import::boundaries::{shape_to_geojson, ImportReport};
+use server::import::boundaries::ImportReport;
 use server::import::network::{read, NetworkFormat};
 use server::service::coverage::BUFFER_M;
 use server::service::{build_index, Service};
@@ -41,7 +41,7 @@ use server::store::{Store, StoredArea};
 
 mod common;
 
-use common::{arg, national_buurten, peak_rss_mib};
+use common::{arg, median, ms, national_buurten, peak_rss_mib, stored_buurten};
 
 /// Known places per copy of the network.
 const PLACES: usize = 60;
@@ -51,15 +51,6 @@ const DEFAULT_COPIES: usize = 130;
 const NL_BOX: Bbox = [3.4, 50.8, 7.1, 53.4];
 const COLUMNS: usize = 10;
 const DIJKSTRA_RUNS: usize = 20;
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
 
 /// `VmRSS` (resident now), MiB.
 fn rss_now_mib() -> f64 {
@@ -131,18 +122,7 @@ struct Areas {
 
 impl Areas {
     fn new(report: &ImportReport) -> Areas {
-        let stored: Vec<StoredArea> = report
-            .areas
-            .iter()
-            .map(|a| StoredArea {
-                code: a.code.clone(),
-                level: "buurt".into(),
-                name: a.name.clone(),
-                population: a.population,
-                year: Some(2014),
-                shape: shape_to_geojson(&a.shape).to_string(),
-            })
-            .collect();
+        let stored = stored_buurten(report, |_| true);
         let implied = server::import::implied::implied(&stored);
         Areas {
             stored,

@@ -17,20 +17,15 @@
     clippy::panic
 )]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::json;
-use server::import::boundaries::shape_to_geojson;
 use server::service::Service;
-use server::store::{Store, StoredArea};
+use server::store::Store;
 
 mod common;
 
-use common::{arg, national_buurten, Rng};
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
+use common::{arg, median, ms, national_buurten, stored_buurten, Rng};
 
 /// The median of `runs` timings of `f`.
 async fn median_ms<F, Fut>(runs: usize, mut f: F) -> f64
@@ -44,8 +39,7 @@ where
         f().await;
         xs.push(ms(t.elapsed()));
     }
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
+    median(xs)
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -54,19 +48,7 @@ async fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(5_000);
     let report = national_buurten();
-    let buurten: Vec<StoredArea> = report
-        .areas
-        .iter()
-        .filter(|a| a.code.starts_with("BU0505"))
-        .map(|a| StoredArea {
-            code: a.code.clone(),
-            level: "buurt".into(),
-            name: a.name.clone(),
-            population: a.population,
-            year: Some(2014),
-            shape: shape_to_geojson(&a.shape).to_string(),
-        })
-        .collect();
+    let buurten = stored_buurten(&report, |code| code.starts_with("BU0505"));
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/bench.db", dir.path().display());
     let store = Store::open(&url).await.unwrap();

@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::insight;
+use crate::components::quality_checks::QualityChecks;
 use crate::i18n::*;
 use crate::labels;
 use crate::model::{class_breaks, AreaSummary, InsightFilter, InsightOverview, Kind};
@@ -393,20 +394,6 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
             )
         })
         .collect_view();
-    let qualities = crate::model::PLACE_QUALITIES
-        .iter()
-        .map(|q| {
-            let id = format!("f-quality-{q}");
-            let label_for = id.clone();
-            let checked = f.quality.iter().any(|x| x == q);
-            view! {
-                <label class="check" for=label_for>
-                    <input type="checkbox" id=id name="quality" value=*q checked=checked />
-                    {labels::quality(l, q)}
-                </label>
-            }
-        })
-        .collect_view();
     let per_1000 = view_state.measure == Measure::Per1000 && has_population;
     view! {
         <form class="filters" method="get" action="/inzicht" aria-labelledby="filters-title">
@@ -460,7 +447,7 @@ fn Filters(o: InsightOverview, view_state: View, has_population: bool) -> impl I
             </div>
             <fieldset class="qualities">
                 <legend>{t!(i18n, f_quality)}</legend>
-                {qualities}
+                <QualityChecks id_prefix="f-quality" chosen=f.quality.clone() />
             </fieldset>
             <button type="submit" class="button">{t!(i18n, f_apply)}</button>
         </form>

@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::recent_entries;
+use crate::components::quality_checks::QualityChecks;
 use crate::i18n::*;
 use crate::labels;
 use crate::model::{Kind, PublicEntry, PLACE_QUALITIES};
@@ -28,20 +29,6 @@ pub fn MapPage() -> impl IntoView {
     quality.dedup();
     let wanted = quality.clone();
     let recent = Resource::new_blocking(move || wanted.clone(), |q| recent_entries(50, q));
-    let filter_boxes = PLACE_QUALITIES
-        .iter()
-        .map(|q| {
-            let id = format!("m-quality-{q}");
-            let label_for = id.clone();
-            let checked = quality.iter().any(|x| x == q);
-            view! {
-                <label class="check" for=label_for>
-                    <input type="checkbox" id=id name="quality" value=*q checked=checked />
-                    {labels::quality(l, q)}
-                </label>
-            }
-        })
-        .collect_view();
     let data_quality = quality.join(",");
     // The map script draws the markers; it gets the translated labels from here.
     let map_labels = move || {
@@ -84,7 +71,7 @@ pub fn MapPage() -> impl IntoView {
         <form class="filters map-filter" method="get" action="/kaart">
             <fieldset class="qualities">
                 <legend>{t!(i18n, map_quality)}</legend>
-                {filter_boxes}
+                <QualityChecks id_prefix="m-quality" chosen=quality.clone() />
             </fieldset>
             <button type="submit" class="button secondary">{t!(i18n, f_apply)}</button>
         </form>

@@ -2,9 +2,12 @@
 
 #![allow(dead_code)]
 
+use std::time::Duration;
+
 use geo::{InteriorPoint, MultiPolygon};
 use server::domain::areas::{Area, Level};
-use server::import::boundaries::{read, Fields, ImportReport};
+use server::import::boundaries::{read, shape_to_geojson, Fields, ImportReport};
+use server::store::StoredArea;
 
 /// The 11,691 national buurten of 2014 (../shared/data), as read and repaired by the importer.
 pub fn national_buurten() -> ImportReport {
@@ -99,4 +102,32 @@ pub fn peak_rss_mib() -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Milliseconds.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// The median of some timings.
+pub fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+/// The buurten as the store keeps them (2014's figures), those `keep` keeps.
+pub fn stored_buurten(report: &ImportReport, keep: impl Fn(&str) -> bool) -> Vec<StoredArea> {
+    report
+        .areas
+        .iter()
+        .filter(|a| keep(&a.code))
+        .map(|a| StoredArea {
+            code: a.code.clone(),
+            level: "buurt".into(),
+            name: a.name.clone(),
+            population: a.population,
+            year: Some(2014),
+            shape: shape_to_geojson(&a.shape).to_string(),
+        })
+        .collect()
 }

@@ -78,12 +78,6 @@ impl Respondent {
             .get(&q.id)
             .is_some_and(|a| !bucket_indices(q, a).is_empty())
     }
-
-    fn gemeenten(&self) -> impl Iterator<Item = &String> {
-        self.areas
-            .keys()
-            .filter(|a| cbs_level(a) == Some(Level::Gemeente))
-    }
 }
 
 /// The residents of one cell (an area, or an area and a question) as released: in whole steps of k
@@ -273,15 +267,11 @@ impl Service {
         let text_authors: HashSet<&str> = match area {
             _ if !gemeente_level => HashSet::new(),
             Some(_) => here.released.iter().map(|r| r.id.as_str()).collect(),
-            None => {
-                let all: BTreeSet<&String> =
-                    respondents.iter().flat_map(Respondent::gemeenten).collect();
-                all.into_iter()
-                    .filter_map(|g| every_area.get(g.as_str()))
-                    .flat_map(|c| c.released.iter().copied())
-                    .map(|r| r.id.as_str())
-                    .collect()
-            }
+            None => every_area
+                .iter()
+                .filter(|(a, _)| cbs_level(a) == Some(Level::Gemeente))
+                .flat_map(|(_, c)| c.released.iter().map(|r| r.id.as_str()))
+                .collect(),
         };
         let texts = match staff.filter(|u| !text_authors.is_empty() && sees_texts(u, &campaign)) {
             Some(_) => Some(self.published_texts(&campaign, &respondents).await?),
