@@ -242,8 +242,8 @@ pub fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     } else {
         path
     };
-    // An unknown key that is the empty string names nothing a client can find: the body it is.
-    let field = if field.is_empty() {
+    // An unknown key that is empty or only spaces names nothing a client can find: the body it is.
+    let field = if field.trim().is_empty() {
         "body".to_string()
     } else {
         field

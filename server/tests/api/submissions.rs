@@ -150,6 +150,9 @@ async fn invalid_input_gets_422_naming_the_field_and_stores_nothing() {
     expect_422(&app, with("campaign", json!("nope")), "campaign").await;
     expect_422(&app, with("source", json!("event")), "source").await;
     expect_422(&app, with("ip_address", json!("10.0.0.1")), "ip_address").await;
+    // A key of only spaces names nothing a client could find: the body is what is wrong.
+    expect_422(&app, with(" ", json!(1)), "body").await;
+    expect_422(&app, with("", json!(1)), "body").await;
     let mut nested = base.clone();
     nested["details"]["talent"] = json!("koken");
     expect_422(&app, nested, "details.talent").await;
