@@ -9,10 +9,10 @@ use leptos_router::{path, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AccessibilityPage, AreaPage, CampaignPage, CoveragePage, DashboardPage, EntryPage, HomePage,
-    KioskFormPage, KioskPage, KioskSurveyPage, MapPage, NotFound, OwnPage, PrivacyPage, ReportPage,
-    StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffPage,
-    StaffUsersPage, SurveyPage, SurveyResultsPage, ThanksPage,
+    AccessibilityPage, AreaPage, CampaignPage, CoveragePage, DashboardPage, FormPage, HomePage,
+    KioskFormPage, KioskPage, KioskSurveyPage, MapPage, NotFound, OwnPage, PrivacyPage,
+    PublicEntryPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEventsPage,
+    StaffPage, StaffUsersPage, SurveyPage, SurveyResultsPage, ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
@@ -71,10 +71,10 @@ pub fn App() -> impl IntoView {
                     // status (404, 401) is only known once its data is there.
                     <Routes fallback=NotFound>
                         <Route path=StaticSegment("") view=HomePage ssr=WHOLE />
-                        <Route path=path!("/meedoen/:kind") view=EntryPage ssr=WHOLE />
+                        <Route path=path!("/meedoen/:kind") view=FormPage ssr=WHOLE />
                         <Route path=path!("/bedankt/:id") view=ThanksPage ssr=WHOLE />
                         <Route path=path!("/kaart") view=MapPage ssr=WHOLE />
-                        <Route path=path!("/melding/:id") view=ReportPage ssr=WHOLE />
+                        <Route path=path!("/melding/:id") view=PublicEntryPage ssr=WHOLE />
                         <Route path=path!("/mijn/:id") view=OwnPage ssr=WHOLE />
                         <Route path=path!("/staff") view=StaffPage ssr=WHOLE />
                         <Route path=path!("/staff/campagnes") view=StaffCampaignsPage ssr=WHOLE />

@@ -420,7 +420,8 @@
     if (e.me_too > 0) {
       const others = document.createElement("span");
       others.className = "hint";
-      others.textContent = `${fill(nearby.dataset.textOthers, { n: e.me_too })} `;
+      const said = e.me_too === 1 ? nearby.dataset.textOthersOne : nearby.dataset.textOthers;
+      others.textContent = `${fill(said, { n: e.me_too })} `;
       p.append(others);
     }
     const b = document.createElement("button");
@@ -444,7 +445,8 @@
       // On the kiosk, kiosk.js replaces the page instead of adding to the history.
       if (mode === "kiosk") a.dataset.kioskLink = "";
       a.textContent = nearby.dataset.textDone;
-      done.append(`${fill(nearby.dataset.textCounted, { n })} `, a);
+      const counted = n === 1 ? nearby.dataset.textCountedOne : nearby.dataset.textCounted;
+      done.append(`${fill(counted, { n })} `, a);
       p.replaceWith(done);
       focus(a);
     });

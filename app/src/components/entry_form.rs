@@ -203,7 +203,9 @@ fn NearbyEntries(kind: Kind, offer: Offer) -> impl IntoView {
             data-labels=serde_json::Value::Object(names).to_string()
             data-months=td_string!(l, month_names)
             data-text-others=td_string!(l, nearby_others, n = "{n}")
+            data-text-others-one=td_string!(l, nearby_others_one)
             data-text-counted=td_string!(l, nearby_counted, n = "{n}")
+            data-text-counted-one=td_string!(l, nearby_counted_one)
             data-text-done=td_string!(l, nearby_done)
             data-text-me-too=td_string!(l, nearby_me_too)
         >

@@ -12,7 +12,7 @@ use leptos_i18n::Locale as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::entry_page::{form_state, tag_draft};
+use super::form_page::{form_state, tag_draft};
 use super::survey_page::QuestionField;
 use super::NotFound;
 use crate::api::{kiosk_context, kiosk_path, Offer};

@@ -5,14 +5,14 @@ mod area_page;
 mod campaign_page;
 mod coverage_page;
 mod dashboard_page;
-mod entry_page;
+mod form_page;
 mod home_page;
 mod kiosk_page;
 mod map_page;
 mod not_found;
 mod own_page;
 mod privacy_page;
-mod report_page;
+mod public_entry_page;
 mod staff_admin_page;
 mod staff_page;
 mod survey_page;
@@ -24,14 +24,14 @@ pub use area_page::AreaPage;
 pub use campaign_page::CampaignPage;
 pub use coverage_page::CoveragePage;
 pub use dashboard_page::DashboardPage;
-pub use entry_page::EntryPage;
+pub use form_page::FormPage;
 pub use home_page::HomePage;
 pub use kiosk_page::{KioskFormPage, KioskPage, KioskSurveyPage};
 pub use map_page::MapPage;
 pub use not_found::NotFound;
 pub use own_page::OwnPage;
 pub use privacy_page::PrivacyPage;
-pub use report_page::ReportPage;
+pub use public_entry_page::PublicEntryPage;
 pub use staff_admin_page::{
     StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffNav,
     StaffUsersPage,

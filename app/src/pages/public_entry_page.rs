@@ -10,7 +10,7 @@ use crate::model::{is_uuid, PublicEntry};
 /// `/melding/{id}`: one entry as the public sees it, with what was done with it ("you said, we did").
 /// The thank-you page links here; the id is the resident's private way back.
 #[component]
-pub fn ReportPage() -> impl IntoView {
+pub fn PublicEntryPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = use_params_map()
         .get_untracked()
@@ -33,7 +33,7 @@ pub fn ReportPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(e)) => view! { <Report e /> }.into_any(),
+                    Ok(Some(e)) => view! { <Entry e /> }.into_any(),
                     Ok(None) => {
                         crate::pages::set_status(404);
                         view! {
@@ -50,7 +50,7 @@ pub fn ReportPage() -> impl IntoView {
 }
 
 #[component]
-fn Report(e: PublicEntry) -> impl IntoView {
+fn Entry(e: PublicEntry) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
     let query = use_query_map().get_untracked();
@@ -96,7 +96,11 @@ fn Report(e: PublicEntry) -> impl IntoView {
             None => view! { <p class="hint">{t!(i18n, report_private_text)}</p> }.into_any(),
         }}
         <h2>{t!(i18n, report_me_too)}</h2>
-        {(e.me_too > 0).then(|| view! { <p>{t!(i18n, report_me_too_count, n = e.me_too)}</p> })}
+        {match e.me_too {
+            0 => None,
+            1 => Some(view! { <p>{t!(i18n, report_me_too_count_one)}</p> }.into_any()),
+            n => Some(view! { <p>{t!(i18n, report_me_too_count, n = n)}</p> }.into_any()),
+        }}
         {if thanked {
             view! { <p class="notice" role="status">{t!(i18n, report_me_too_thanks)}</p> }.into_any()
         } else {

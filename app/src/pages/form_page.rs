@@ -14,7 +14,7 @@ use crate::model::{
 /// `/meedoen/{plek|drempel|wens}?r=<respondent>&c=<campaign>`: the form for one kind of entry, with
 /// the campaign's categories. Rendered on the server; `public/js/form.js` makes the form lively.
 #[component]
-pub fn EntryPage() -> impl IntoView {
+pub fn FormPage() -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let kind = use_params_map()
