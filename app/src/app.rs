@@ -11,8 +11,8 @@ use crate::i18n::*;
 use crate::pages::{
     AccessibilityPage, AreaPage, CampaignPage, CoveragePage, DashboardPage, FormPage, HomePage,
     KioskFormPage, KioskPage, KioskSurveyPage, MapPage, NotFound, OwnPage, PrivacyPage,
-    PublicEntryPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEventsPage,
-    StaffPage, StaffUsersPage, SurveyPage, SurveyResultsPage, ThanksPage,
+    PublicEntryPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEntriesPage,
+    StaffEventsPage, StaffPage, StaffUsersPage, SurveyPage, SurveyResultsPage, ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/gebruikers") view=StaffUsersPage ssr=WHOLE />
                         <Route path=path!("/staff/logboek") view=StaffAuditPage ssr=WHOLE />
                         <Route path=path!("/staff/evenementen") view=StaffEventsPage ssr=WHOLE />
+                        <Route path=path!("/staff/meldingen") view=StaffEntriesPage ssr=WHOLE />
                         <Route path=path!("/kiosk/:event") view=KioskPage ssr=WHOLE />
                         // Before ":kind": the survey's address is not a kind of entry.
                         <Route path=path!("/kiosk/:event/vragen") view=KioskSurveyPage ssr=WHOLE />

@@ -1,6 +1,7 @@
 //! Escaping for the two places where Leptos writes text into the server's HTML as it is: the
 //! document title (leptos_meta 0.8 puts `<Title>` text into `<head>` unescaped) and `<textarea>`
-//! children (tachys treats them as raw text). Everywhere else the view macro escapes.
+//! children (tachys treats them as raw text). Everywhere else the view macro escapes. And the
+//! query strings of the links pages make.
 
 /// `&`, `<`, `>` and `"` as entities: safe as element text, and as a double-quoted attribute.
 pub fn escape(text: &str) -> String {
@@ -50,4 +51,22 @@ mod tests {
         assert_eq!(title("Kaart"), "Kaart · Trefpunt");
         assert_eq!(escape(r#"a & "b""#), "a &amp; &quot;b&quot;");
     }
+}
+
+/// `a=b&c=d` with values percent-encoded.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }

@@ -233,6 +233,7 @@ pub fn router(state: AppState) -> Router {
         .route("/melding/{id}/ik-ook", post(routes::form::me_too))
         .route("/mijn/{id}", post(routes::form::change_own))
         .route("/mijn/{id}/verwijderen", post(routes::form::delete_own))
+        .route("/mijn/{id}/antwoord", post(routes::form::reply_own))
         .route(
             "/mijn/{id}/foto",
             post(routes::photos::upload_form)

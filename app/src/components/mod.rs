@@ -4,4 +4,5 @@ pub mod entry_form;
 pub mod layout;
 pub mod map_script;
 pub mod quality_checks;
+pub mod staff_entry;
 pub mod trend_chart;

@@ -16,6 +16,7 @@ mod moderation;
 #[cfg(feature = "ssr")]
 pub mod schema;
 mod staff;
+mod staff_entries;
 mod submission;
 mod survey_results;
 mod validate;
@@ -30,6 +31,7 @@ pub use form::*;
 pub use insight::*;
 pub use moderation::*;
 pub use staff::*;
+pub use staff_entries::*;
 pub use submission::*;
 pub use survey_results::*;
 pub use validate::*;

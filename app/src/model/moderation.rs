@@ -33,6 +33,16 @@ pub struct Moderation {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(schema_with = super::schema::uuid))]
     pub merge_into: Option<String>,
+    /// The resident's reply with personal data removed.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 500))]
+    pub reply: Option<String>,
+    /// Publish the resident's reply to the status note (or take it back).
+    #[serde(default)]
+    pub reply_public: Option<bool>,
+    /// Publish the talent a wish offers, for the area profile (wishes only).
+    #[serde(default)]
+    pub talent_public: Option<bool>,
     /// A barrier seen on site by staff: it counts for walking coverage however few residents
     /// reported it (barriers only).
     #[serde(default)]
@@ -75,6 +85,21 @@ impl Moderation {
         {
             v.push(Violation::new("category", Rule::UnknownValue));
         }
+        if self
+            .reply
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > super::MAX_REPLY_CHARS)
+        {
+            v.push(Violation::new(
+                "reply",
+                Rule::TooLong {
+                    max: super::MAX_REPLY_CHARS,
+                },
+            ));
+        }
+        if self.talent_public.is_some() && kind != Kind::Wish {
+            v.push(Violation::new("talent_public", Rule::UnknownField));
+        }
         if self.confirmed.is_some() && kind != Kind::Barrier {
             v.push(Violation::new("confirmed", Rule::UnknownField));
         }
@@ -87,25 +112,6 @@ impl Moderation {
             Err(v)
         }
     }
-}
-
-/// An entry whose free text waits for a moderator, as the staff page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueueItem {
-    pub id: String,
-    pub kind: Kind,
-    pub category: String,
-    pub created_at: String,
-    pub text: String,
-    /// What looks like a phone number or e-mail address in `text`.
-    pub flagged: Vec<String>,
-    /// The address of a photo that waits for a moderator (staff only until published).
-    #[serde(default)]
-    pub photo: Option<String>,
-    /// Nearby entries of the same kind and category: possible duplicates to merge into.
-    #[serde(default)]
-    pub duplicates: Vec<Duplicate>,
-    pub status: Status,
 }
 
 /// A possible duplicate, as the moderator sees it.
@@ -123,7 +129,8 @@ pub struct StaffDesk {
     pub role: String,
     /// For the page's forms.
     pub csrf: String,
-    pub queue: Vec<QueueItem>,
+    /// Entries whose text, reply, talent or photo waits for a moderator, oldest first.
+    pub queue: Vec<super::StaffEntry>,
 }
 
 /// Telephone numbers and e-mail addresses in free text, for the moderator to remove before

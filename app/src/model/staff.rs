@@ -13,6 +13,8 @@ pub enum StaffView {
     /// One campaign's form; `None` for a new one.
     Campaign(Option<String>),
     Events,
+    /// Every entry of the staff member's gemeenten, searched (or what was wrong with the search).
+    Entries(Result<EntrySearch, String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,6 +58,7 @@ pub enum StaffBody {
     /// The form's fields; `None` for an unknown campaign.
     Campaign(Option<Box<CampaignFields>>),
     Events(super::EventsPage),
+    Entries(Box<super::EntriesPage>),
 }
 
 /// A staff page for the signed-in staff member.

@@ -164,6 +164,12 @@ pub struct OwnEntry {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(required = true))]
     pub photo: Option<(String, bool)>,
+    /// The author's reply to the status note, and whether a moderator published it.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
+    pub reply: Option<String>,
+    #[serde(default)]
+    pub reply_public: bool,
 }
 
 /// The author's change through the private link (`PATCH /api/v1/submissions/{id}/private`).
@@ -177,7 +183,15 @@ pub struct OwnChange {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(max_length = 2000))]
     pub text: Option<String>,
+    /// A short reply to the status note (staff's note on the entry); an empty one removes it.
+    /// Private until a moderator publishes it, as the free text.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 500))]
+    pub reply: Option<String>,
 }
+
+/// Longest reply of a resident to the note on their entry, in characters.
+pub const MAX_REPLY_CHARS: usize = 500;
 
 /// An entry as the public map shows it: places exact, barriers and wishes on a 100 m grid, and free
 /// text only once a moderator published it (anyone can type anything there).
@@ -218,6 +232,9 @@ pub struct PublicEntry {
     /// The resident's text, once published by a moderator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// The resident's reply to the status note, once published by a moderator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
     /// How many other residents said "ik ook" (me too).
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(required = true))]

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::insight;
 use crate::components::quality_checks::QualityChecks;
+use crate::html::query_string;
 use crate::i18n::*;
 use crate::labels;
 use crate::model::{class_breaks, AreaSummary, InsightFilter, InsightOverview, Kind};
@@ -76,24 +77,6 @@ impl View {
         }
         format!("/inzicht?{}", query_string(&pairs))
     }
-}
-
-/// `a=b&c=d` with values percent-encoded.
-pub fn query_string(pairs: &[(&str, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// `/inzicht`: the advisors' dashboard. Everything on it is aggregated and suppressed, so it needs no

@@ -14,6 +14,7 @@ mod own_page;
 mod privacy_page;
 mod public_entry_page;
 mod staff_admin_page;
+mod staff_entries_page;
 mod staff_page;
 mod survey_page;
 mod survey_results_page;
@@ -36,6 +37,7 @@ pub use staff_admin_page::{
     StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffNav,
     StaffUsersPage,
 };
+pub use staff_entries_page::StaffEntriesPage;
 pub use staff_page::StaffPage;
 pub use survey_page::SurveyPage;
 pub use survey_results_page::SurveyResultsPage;

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::own_entry;
 use crate::i18n::*;
 use crate::labels;
-use crate::model::{is_uuid, OwnEntry, MAX_TEXT_CHARS};
+use crate::model::{is_uuid, OwnEntry, MAX_REPLY_CHARS, MAX_TEXT_CHARS};
 
 /// `/mijn/{id}?sleutel=KEY`: the author's own entry through its private link. See, change (category,
 /// text) or delete it, with plain forms that post to `/mijn/{id}` and `/mijn/{id}/verwijderen`.
@@ -73,6 +73,10 @@ fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
         "foto-kapot" => problem(t_string!(i18n, photo_err_broken)),
         "foto" => view! { <div class="notice" role="status"><p>{t!(i18n, photo_saved)}</p></div> }
             .into_any(),
+        "antwoord" => {
+            view! { <div class="notice" role="status"><p>{t!(i18n, own_reply_saved)}</p></div> }
+                .into_any()
+        }
         _ => view! { <div class="notice" role="status"><p>{t!(i18n, staff_saved)}</p></div> }
             .into_any(),
     });
@@ -125,6 +129,28 @@ fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
         (Some(_), false, _) => t_string!(i18n, own_text_private),
         (None, _, _) => "",
     };
+    // Staff's note on the entry can be answered: a short reply a moderator reads before anyone sees it.
+    let reply = e.status_note.is_some().then(|| {
+        let state = match (&e.reply, e.reply_public) {
+            (Some(_), true) => t_string!(i18n, own_reply_public),
+            (Some(_), false) => t_string!(i18n, own_reply_waiting),
+            (None, _) => t_string!(i18n, own_reply_hint),
+        };
+        view! {
+            <section aria-labelledby="reply-title" class="own-reply">
+                <h2 id="reply-title">{t!(i18n, own_reply_title)}</h2>
+                <form method="post" action=format!("/mijn/{}/antwoord", e.id)>
+                    <input type="hidden" name="sleutel" value=key.clone() />
+                    <div class="field">
+                        <label for="own-reply">{t!(i18n, own_reply_label)}</label>
+                        <p class="hint" id="own-reply-hint">{state}</p>
+                        <textarea id="own-reply" name="antwoord" rows="3" maxlength=MAX_REPLY_CHARS.to_string() aria-describedby="own-reply-hint">{crate::html::textarea_text(e.reply.as_deref().unwrap_or_default())}</textarea>
+                    </div>
+                    <button type="submit" class="button">{t!(i18n, own_reply_send)}</button>
+                </form>
+            </section>
+        }
+    });
     view! {
         {message}
         <p class="lead">{t!(i18n, own_intro)}</p>
@@ -134,6 +160,7 @@ fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
             <dt>{t!(i18n, report_status)}</dt><dd>{labels::status(l, e.status)}</dd>
         </dl>
         {e.status_note.clone().map(|n| view! { <p class="status-note">{n}</p> })}
+        {reply}
         <form method="post" action=format!("/mijn/{}", e.id) class="own-form">
             <input type="hidden" name="sleutel" value=key.clone() />
             <fieldset class="group">

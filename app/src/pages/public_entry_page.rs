@@ -90,6 +90,10 @@ fn Entry(e: PublicEntry) -> impl IntoView {
         <h2>{t!(i18n, report_status)}</h2>
         <p class="status-badge" data-status=e.status.as_str()>{labels::status(l, e.status)}</p>
         {e.status_note.map(|n| view! { <p class="status-note">{n}</p> })}
+        {e.reply.map(|r| view! {
+            <h3>{t!(i18n, report_reply)}</h3>
+            <p class="resident-reply">{r}</p>
+        })}
         <h2>{t!(i18n, report_text)}</h2>
         {match e.text {
             Some(t) => view! { <p class="resident-text">{t}</p> }.into_any(),

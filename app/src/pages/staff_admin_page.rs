@@ -24,6 +24,7 @@ pub fn StaffNav(role: String) -> impl IntoView {
         <nav class="staff-nav" aria-label=move || t_string!(i18n, staff_nav).to_string()>
             <ul>
                 <li><a href="/staff">{t!(i18n, staff_queue)}</a></li>
+                <li><a href="/staff/meldingen">{t!(i18n, staff_entries)}</a></li>
                 <li><a href="/staff/campagnes">{t!(i18n, staff_campaigns)}</a></li>
                 {(admin || role == "worker").then(|| view! { <li><a href="/staff/evenementen">{t!(i18n, staff_events)}</a></li> })}
                 {admin.then(|| view! {
@@ -52,7 +53,7 @@ fn outcome_message() -> Option<impl IntoView> {
 }
 
 /// Loads one staff view and renders it with `body`; without a session it points to the sign-in.
-fn staff_section<V: IntoView + 'static>(
+pub(super) fn staff_section<V: IntoView + 'static>(
     view: StaffView,
     body: impl Fn(StaffPageData) -> V + Send + Sync + Clone + 'static,
 ) -> impl IntoView {

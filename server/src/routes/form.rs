@@ -189,9 +189,11 @@ pub async fn change_own(
     Path(id): Path<String>,
     axum::Form(f): axum::Form<OwnForm>,
 ) -> Response {
+    // The reply has its own form (`/mijn/{id}/antwoord`); this one leaves it as it is.
     let change = app::model::OwnChange {
         category: f.category,
         text: Some(f.text.unwrap_or_default()),
+        reply: None,
     };
     match state.service.change_own(&id, &f.sleutel, &change).await {
         Ok(Some(_)) => own_page(&id, &f.sleutel, "opgeslagen"),
@@ -199,6 +201,33 @@ pub async fn change_own(
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => super::error::ApiError::from(e).into_response(),
     }
+}
+
+/// `POST /mijn/{id}/antwoord`: the author's reply to staff's note on the entry (empty removes it).
+pub async fn reply_own(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<ReplyForm>,
+) -> Response {
+    let change = app::model::OwnChange {
+        category: None,
+        text: None,
+        reply: Some(f.antwoord),
+    };
+    match state.service.change_own(&id, &f.sleutel, &change).await {
+        Ok(Some(_)) => own_page(&id, &f.sleutel, "antwoord"),
+        Err(ServiceError::Invalid(_)) => own_page(&id, &f.sleutel, "ongeldig"),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => super::error::ApiError::from(e).into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    sleutel: String,
+    #[serde(default)]
+    antwoord: String,
 }
 
 /// `POST /mijn/{id}/verwijderen`: deletes the entry for good (the box "yes, delete" must be ticked).

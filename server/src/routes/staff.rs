@@ -378,15 +378,24 @@ struct Waiting {
     /// The address of a photo that waits for a moderator.
     #[schema(required = true)]
     photo: Option<String>,
+    /// The resident's reply to the status note (waiting when `reply_public` is false).
+    #[schema(required = true)]
+    reply: Option<String>,
+    reply_public: bool,
+    /// The talent a wish offers (waiting when `talent_public` is false).
+    #[schema(required = true)]
+    talent: Option<String>,
+    talent_public: bool,
 }
 
-/// `GET /moderation?limit=`: entries whose free text waits for a moderator, oldest first, each with
-/// the spans (byte offsets) that look like a phone number or e-mail address.
+/// `GET /moderation?limit=`: entries whose free text, reply, talent or photo waits for a moderator,
+/// oldest first, each with the spans (byte offsets of `text`) that look like a phone number or
+/// e-mail address.
 #[utoipa::path(
     get,
     path = "/moderation",
     operation_id = "moderationQueue",
-    summary = "Free text waiting for a moderator, with spans that look like personal data (worker, advisor)",
+    summary = "Text, replies, talents and photos waiting for a moderator, with spans that look like personal data (worker, advisor)",
     params(LimitQuery),
     responses(
         (status = 200, description = "oldest first", body = Vec<Waiting>),
@@ -412,6 +421,10 @@ async fn moderation_queue(
             created_at: e.created_at,
             gemeente: e.gemeente,
             text: e.text,
+            reply: e.reply,
+            reply_public: e.reply_public == 1,
+            talent: e.talent,
+            talent_public: e.talent_public == 1,
         })
         .collect();
     Ok(Json(queue).into_response())

@@ -3,7 +3,7 @@
 //! [`StaffForm`] (session, role, the form's CSRF token) and answer with a 303 back to
 //! `/staff?melding=...`; a missing session or wrong role gets the API's 401/403.
 
-use app::model::{Moderation, Status};
+use app::model::{EntrySearch, Moderation, Status};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -116,15 +116,51 @@ struct ModerationForm {
     category: Option<String>,
     /// The id of the entry this one duplicates (empty: none).
     merge_into: Option<String>,
+    /// Present when the form showed the current note, so an empty note removes it.
+    note_shown: Option<String>,
+    reply: Option<String>,
+    /// Present when the form showed the resident's reply, so its unchecked box means "not public".
+    reply_shown: Option<String>,
+    reply_public: Option<String>,
+    /// Present when the form showed a wish's talent.
+    talent_shown: Option<String>,
+    talent_public: Option<String>,
+    /// The search of `/staff/meldingen` the form came from (its query string).
+    terug: Option<String>,
 }
 
-/// One entry's form: the text as edited, the status with its note (an empty note keeps the old
-/// one), the checkboxes (unchecked means no), and the entry it duplicates if any.
+/// One entry's form: the text as edited, the status with its note (the form shows the current
+/// one: an empty note removes it), the resident's reply, the checkboxes (unchecked means no), and
+/// the entry it duplicates if any. Back to the queue, or to the search it came from.
 async fn moderate(
     State(svc): State<Service>,
     Path(id): Path<String>,
     StaffForm { staff, form: f, .. }: StaffForm<Moderators, ModerationForm>,
 ) -> Result<Response, ApiError> {
+    // Only a search this page could have made goes into the address: read, then written anew.
+    let page = match f.terug.as_deref() {
+        None => "/staff".to_string(),
+        Some(q) => {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q).unwrap_or_default();
+            let search = EntrySearch::from_pairs(&pairs).unwrap_or_default();
+            let query = app::html::query_string(&search.to_pairs());
+            format!("/staff/meldingen?{query}")
+        }
+    };
+    let back = |outcome: &str| {
+        let join = if page.ends_with('?') {
+            ""
+        } else if page.contains('?') {
+            "&"
+        } else {
+            "?"
+        };
+        (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, format!("{page}{join}melding={outcome}"))],
+        )
+            .into_response()
+    };
     // An unknown entry or one outside the moderator's gemeenten is answered as such (404, 403)
     // whatever the form holds.
     svc.moderatable(&staff.user, &id).await?;
@@ -139,7 +175,17 @@ async fn moderate(
     let merging = merge_into.is_some();
     let m = Moderation {
         status,
-        status_note: f.status_note.filter(|n| !n.trim().is_empty()),
+        status_note: if f.note_shown.is_some() {
+            Some(f.status_note.unwrap_or_default())
+        } else {
+            f.status_note.filter(|n| !n.trim().is_empty())
+        },
+        reply: f.reply_shown.is_some().then(|| f.reply.unwrap_or_default()),
+        reply_public: f.reply_shown.is_some().then_some(f.reply_public.is_some()),
+        talent_public: f
+            .talent_shown
+            .is_some()
+            .then_some(f.talent_public.is_some()),
         hidden: Some(f.hidden.is_some()),
         category: f.category.filter(|c| !c.is_empty()),
         text: f.text,

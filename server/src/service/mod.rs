@@ -24,6 +24,7 @@ pub mod events;
 pub mod photos;
 pub mod private_link;
 pub mod staff;
+pub mod staff_entries;
 pub mod submit;
 pub mod survey;
 

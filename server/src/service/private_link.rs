@@ -64,10 +64,25 @@ impl Service {
                 },
             ));
         }
+        let reply = change.reply.as_deref().map(str::trim);
+        if reply.is_some_and(|r| r.chars().count() > app::model::MAX_REPLY_CHARS) {
+            errs.push(Violation::new(
+                "reply",
+                Rule::TooLong {
+                    max: app::model::MAX_REPLY_CHARS,
+                },
+            ));
+        }
+        // A reply answers staff's note on the entry: with no note there is nothing to answer.
+        if reply.is_some_and(|r| !r.is_empty()) && entry.status_note.is_none() {
+            errs.push(Violation::new("reply", Rule::UnknownField));
+        }
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }
-        self.store.edit_own(&entry.id, &category, text).await?;
+        self.store
+            .edit_own(&entry.id, &category, text, reply)
+            .await?;
         Ok(self.store.own_entry(&entry.id).await?)
     }
 

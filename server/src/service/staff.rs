@@ -5,8 +5,8 @@
 use std::net::IpAddr;
 
 use app::model::{
-    text_in, AuditRow, CampaignFields, CampaignInfo, CampaignRow, Kind, Moderation, QueueItem,
-    StaffAccount, StaffBody, StaffDesk, StaffPageData, StaffView, Status,
+    text_in, AuditRow, CampaignFields, CampaignInfo, CampaignRow, Kind, Moderation, StaffAccount,
+    StaffBody, StaffDesk, StaffPageData, StaffView,
 };
 
 use crate::auth;
@@ -14,7 +14,7 @@ use crate::domain::calendar::today;
 use crate::domain::roles::{check_gemeenten, check_new_user, Access, Role};
 use crate::service::error::{ServiceError, ServiceResult};
 use crate::service::Service;
-use crate::store::{AuditEntry, Merge, QueuedText, SessionUser, StaffUser, StoreError};
+use crate::store::{AuditEntry, Merge, SessionUser, StaffUser, StoreError};
 
 /// What checking a staff request found (see `routes::extract::Staff`).
 pub enum StaffCheck {
@@ -57,6 +57,9 @@ fn changed_fields(m: &Moderation) -> Vec<&'static str> {
         ("photo_public", m.photo_public.is_some()),
         ("merge_into", m.merge_into.is_some()),
         ("confirmed", m.confirmed.is_some()),
+        ("reply", m.reply.is_some()),
+        ("reply_public", m.reply_public.is_some()),
+        ("talent_public", m.talent_public.is_some()),
     ]
     .into_iter()
     .filter_map(|(f, set)| set.then_some(f))
@@ -285,18 +288,6 @@ impl Service {
         Ok((role, gemeenten))
     }
 
-    /// Entries whose text or photo waits for this moderator, oldest first.
-    pub async fn moderation_queue(
-        &self,
-        user: &SessionUser,
-        limit: u32,
-    ) -> ServiceResult<Vec<QueuedText>> {
-        Ok(self
-            .store
-            .moderation_queue(limit.clamp(1, 1000), &user.scope())
-            .await?)
-    }
-
     /// The kind of an entry this staff member may moderate: `NotFound` when unknown, `NotAllowed`
     /// when it lies in a gemeente they do not work for.
     pub async fn moderatable(&self, user: &SessionUser, id: &str) -> ServiceResult<Kind> {
@@ -361,38 +352,7 @@ impl Service {
 
     /// The staff page of this staff member: who they are and the moderation queue.
     pub async fn desk(&self, user: &SessionUser) -> Result<StaffDesk, StoreError> {
-        let mut queue = Vec::new();
-        for q in self.store.moderation_queue(200, &user.scope()).await? {
-            let Some(kind) = Kind::parse(&q.kind) else {
-                continue;
-            };
-            let flagged = app::model::personal_data(&q.text)
-                .into_iter()
-                .map(|(a, b)| q.text[a..b].to_string())
-                .collect();
-            let duplicates = self
-                .store
-                .duplicate_candidates(&q.id)
-                .await?
-                .into_iter()
-                .map(|c| app::model::Duplicate {
-                    id: c.id,
-                    created_at: c.created_at.get(..10).unwrap_or_default().to_string(),
-                    text: c.text,
-                })
-                .collect();
-            queue.push(QueueItem {
-                kind,
-                status: Status::parse(&q.status).unwrap_or_default(),
-                id: q.id,
-                category: q.category,
-                created_at: q.created_at,
-                flagged,
-                photo: q.photo.as_deref().map(app::model::photo_url),
-                duplicates,
-                text: q.text,
-            });
-        }
+        let queue = self.queue_entries(user).await?;
         Ok(StaffDesk {
             email: user.email.clone(),
             role: user.role.as_str().to_string(),
@@ -466,6 +426,9 @@ impl Service {
                 StaffBody::Forbidden
             }
             StaffView::Events => StaffBody::Events(self.events_page(user).await?),
+            StaffView::Entries(search) => {
+                StaffBody::Entries(Box::new(self.entries_page(user, search).await?))
+            }
             StaffView::Campaign(None) => {
                 StaffBody::Campaign(Some(Box::new(CampaignFields::new_campaign())))
             }

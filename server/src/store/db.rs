@@ -259,14 +259,14 @@ impl Store {
         audit_detail: &str,
     ) -> Result<Option<(Kind, bool)>, StoreError> {
         let mut tx = self.write_tx().await?;
-        let Some((kind, gemeente, hidden)): Option<(String, Option<String>, i64)> = sqlx::query_as(
-            &self
-                .backend
-                .sql("SELECT kind, gemeente, hidden FROM submissions WHERE id = ?"),
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
+        type Current = (String, Option<String>, i64, String, Option<String>);
+        let Some((kind, gemeente, hidden, old_status, old_note)): Option<Current> =
+            sqlx::query_as(&self.backend.sql(
+                "SELECT kind, gemeente, hidden, status, status_note FROM submissions WHERE id = ?",
+            ))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
         else {
             return Ok(None);
         };
@@ -289,6 +289,58 @@ impl Store {
                     .sql("UPDATE submissions SET status_note = ? WHERE id = ?"),
             )
             .bind(note)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        // "You said, we did": a changed status or note is kept with its moment, for the area's page.
+        let new_status = m
+            .status
+            .map_or(old_status.clone(), |s| s.as_str().to_string());
+        let new_note = match &m.status_note {
+            Some(n) => Some(n.trim().to_string()).filter(|n| !n.is_empty()),
+            None => old_note.clone(),
+        };
+        if new_status != old_status || new_note != old_note {
+            sqlx::query(&self.backend.sql(&format!(
+                "INSERT INTO status_changes (submission, status, note, at) VALUES (?, ?, ?, {NOW})"
+            )))
+            .bind(id)
+            .bind(&new_status)
+            .bind(&new_note)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(r) = &m.reply {
+            let r = Some(r.trim()).filter(|r| !r.is_empty());
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET reply = ? WHERE id = ?"),
+            )
+            .bind(r)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(p) = m.reply_public {
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET reply_public = ? WHERE id = ?"),
+            )
+            .bind(i64::from(p))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(p) = m.talent_public {
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET talent_public = ? WHERE id = ?"),
+            )
+            .bind(i64::from(p))
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -408,6 +460,7 @@ impl Store {
             "tombstones" => "tombstones",
             "survey_responses" => "survey_responses",
             "photos" => "photos",
+            "status_changes" => "status_changes",
             other => {
                 return Err(StoreError::Internal(format!(
                     "count_table: no table {other}"
@@ -769,6 +822,11 @@ fn public_entry(row: &sqlx::any::AnyRow) -> Result<PublicEntry, StoreError> {
         } else {
             None
         },
+        reply: if row.try_get::<i64, _>("reply_public")? == 1 {
+            row.try_get("reply")?
+        } else {
+            None
+        },
         me_too: row.try_get::<i64, _>("me_too")?.max(0) as u64,
         photo: row
             .try_get::<Option<String>, _>("photo")?
@@ -849,5 +907,6 @@ const PUBLIC_ORDER: &str = "substr(created_at, 1, 7) DESC, id DESC";
 /// What [`public_entry`] reads.
 const PUBLIC_COLUMNS: &str =
     "id, kind, category, pub_lon, pub_lat, details, details_public, created_at, campaign, status, status_note, text, text_public, \
+     reply, reply_public, \
      (SELECT count(*) FROM me_too m WHERE m.submission = submissions.id) AS me_too, \
      (SELECT hash FROM photos p WHERE p.submission = submissions.id AND p.public = 1) AS photo";

@@ -91,6 +91,7 @@ impl Store {
         // would outlive what the kept entry shows.
         sqlx::query(&self.backend.sql(&format!(
             "UPDATE submissions SET hidden = 1, merged_into = ?, text = NULL, text_public = 0, \
+             reply = NULL, reply_public = 0, talent_public = 0, \
              content_hash = '', details = {} WHERE id = ?",
             self.backend.json_without("details", &["who", "talent", "name"])
         )))

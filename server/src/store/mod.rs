@@ -14,6 +14,7 @@ mod merge;
 mod own;
 mod photos;
 mod staff;
+mod staff_entries;
 mod survey;
 mod tx;
 mod upgrade;
@@ -23,7 +24,8 @@ pub use campaigns::{AgeBandRow, Answered, MeToo};
 pub use db::{EntryDetails, Store};
 pub use dialect::Backend;
 pub use merge::{Candidate, Merge};
-pub use staff::{AuditEntry, QueuedText, SessionUser, StaffUser};
+pub use staff::{AuditEntry, SessionUser, StaffUser};
+pub use staff_entries::{like_anywhere, StaffEntryRow, StaffFilter};
 pub use survey::SurveyText;
 
 use app::model::{Kind, PublicEntry, Receipt};

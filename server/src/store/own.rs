@@ -31,8 +31,8 @@ impl Store {
     /// The entry as its author sees it, hidden or not.
     pub async fn own_entry(&self, id: &str) -> Result<Option<OwnEntry>, StoreError> {
         let row = sqlx::query(&self.backend.sql(
-            "SELECT id, kind, category, text, text_public, hidden, status, status_note, created_at, campaign \
-             FROM submissions WHERE id = ?",
+            "SELECT id, kind, category, text, text_public, hidden, status, status_note, created_at, campaign, \
+             reply, reply_public FROM submissions WHERE id = ?",
         ))
         .bind(id)
         .fetch_optional(&self.reader)
@@ -59,16 +59,19 @@ impl Store {
                 .photo_of(id)
                 .await?
                 .map(|(h, public)| (app::model::photo_url(&h), public)),
+            reply: r.try_get("reply")?,
+            reply_public: r.try_get::<i64, _>("reply_public")? == 1,
         }))
     }
 
-    /// Changes the author's category and text. Changed text is private again until a moderator
-    /// publishes it. `Ok(false)` for an unknown id.
+    /// Changes the author's category, text and reply (`None`: the reply stays). Changed text or a
+    /// changed reply is private again until a moderator publishes it. `Ok(false)` for an unknown id.
     pub async fn edit_own(
         &self,
         id: &str,
         category: &str,
         text: Option<&str>,
+        reply: Option<&str>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
         let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
@@ -97,6 +100,18 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        if let Some(reply) = reply {
+            let reply = Some(reply.trim()).filter(|r| !r.is_empty());
+            sqlx::query(&self.backend.sql(&format!(
+                "UPDATE submissions SET reply_public = CASE WHEN reply IS DISTINCT FROM ?1 THEN 0 \
+                 ELSE reply_public END, reply_at = CASE WHEN reply IS DISTINCT FROM ?1 THEN {NOW} \
+                 ELSE reply_at END, reply = ?1 WHERE id = ?2"
+            )))
+            .bind(reply)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
         if let Some(g) = gemeente {
             self.bump_revision(&mut tx, &g).await?;
         }
@@ -124,6 +139,15 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        // What staff did with it goes too: its notes were about this entry.
+        sqlx::query(
+            &self
+                .backend
+                .sql("DELETE FROM status_changes WHERE submission = ?"),
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO tombstones (id, deleted_at) VALUES (?, {NOW}) ON CONFLICT DO NOTHING"
         )))
@@ -153,6 +177,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let n = sqlx::query(&self.backend.sql(&format!(
             "UPDATE submissions SET text = NULL, text_public = 0, content_hash = '', \
+             reply = NULL, reply_public = 0, talent_public = 0, \
              details = {}, text_removed_at = {NOW} \
              WHERE campaign = ?1 AND text_removed_at IS NULL AND {}",
             self.backend.json_without("details", &["who", "talent", "name"]),

@@ -48,46 +48,7 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-/// An entry whose free text waits for a moderator.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct QueuedText {
-    pub id: String,
-    /// The hash of a photo waiting for a moderator.
-    pub photo: Option<String>,
-    pub kind: String,
-    pub category: String,
-    pub created_at: String,
-    pub gemeente: Option<String>,
-    pub text: String,
-    pub status: String,
-}
-
 impl Store {
-    /// Visible entries with free text that is not public yet, oldest first, within `scope`.
-    pub async fn moderation_queue(
-        &self,
-        limit: u32,
-        scope: &Scope,
-    ) -> Result<Vec<QueuedText>, StoreError> {
-        let sql = format!(
-            "SELECT id, kind, category, created_at, gemeente, coalesce(text, '') AS text, status, \
-             (SELECT hash FROM photos p WHERE p.submission = submissions.id AND p.public = 0) AS photo \
-             FROM submissions \
-             WHERE hidden = 0 AND ((text_public = 0 AND text IS NOT NULL AND text != '') \
-                OR EXISTS (SELECT 1 FROM photos p WHERE p.submission = submissions.id AND p.public = 0)) {} \
-             ORDER BY created_at, id LIMIT ?",
-            scope_clause(scope)
-        );
-        let sql = self.backend.sql(&sql);
-        let mut q = sqlx::query_as(&sql);
-        if let Scope::Gemeenten(codes) = scope {
-            for c in codes {
-                q = q.bind(c);
-            }
-        }
-        Ok(q.bind(i64::from(limit)).fetch_all(&self.reader).await?)
-    }
-
     /// Sets a staff member's role, gemeenten and whether the account is disabled (ending its
     /// sessions), with the audit row in the same transaction. `Ok(false)` for an unknown id.
     pub async fn change_user(

@@ -27,3 +27,4 @@ mod submissions;
 mod survey_privacy;
 mod survey_results;
 mod trust;
+mod working;

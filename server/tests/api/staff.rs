@@ -900,6 +900,7 @@ async fn every_staff_page_and_form_refuses_the_wrong_caller() {
     // Pages: 401 without a session, 403 for a role they are not for, 200 for the right one.
     for (path, admin_only) in [
         ("/staff/campagnes", false),
+        ("/staff/meldingen", false),
         ("/staff/campagnes/nieuw", true),
         ("/staff/gebruikers", true),
         ("/staff/logboek", true),

@@ -1,0 +1,328 @@
+//! Working with residents: staff search every entry of their gemeenten and set its status with a
+//! note; the resident answers the note through the private link; the answer is moderated, shown
+//! with the entry once published, and removed with the free text.
+
+use reqwest::header::COOKIE;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+use crate::staff::{add_staff_in, send_json, session};
+
+/// The CSRF token of a staff page's forms.
+fn csrf_of(page: &str) -> String {
+    page.split(r#"name="csrf" value=""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("csrf field")
+        .to_string()
+}
+
+async fn reply(app: &TestApp, id: &str, key: &str, text: &str) -> reqwest::Response {
+    app.post_form(
+        &format!("/mijn/{id}/antwoord"),
+        &[
+            ("sleutel".into(), key.into()),
+            ("antwoord".into(), text.into()),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let id = new_id();
+    let mut wish = barrier(&id, &new_id());
+    wish["kind"] = json!("wish");
+    wish["category"] = json!("activity");
+    wish["details"] = json!({"talent": "Ik kan koken voor twintig mensen"});
+    wish["text"] = json!("Een kookavond in de buurt");
+    let receipt: Value = app.post_json(&wish).await.json().await.expect("json");
+    let key = receipt["edit_key"].as_str().expect("key").to_string();
+
+    // No note yet: there is nothing to answer.
+    let early = reply(&app, &id, &key, "Leuk!").await;
+    assert_eq!(early.status(), 303);
+    assert!(early.headers()["location"]
+        .to_str()
+        .expect("location")
+        .contains("melding=ongeldig"));
+    assert_eq!(app.count_rows("status_changes").await, 0);
+
+    // The worker's note, through the API.
+    let note = "We beginnen dinsdag een kookavond in het buurthuis: kom langs!";
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{id}"),
+        &worker,
+        &json!({"status": "in_progress", "status_note": note}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let own = app.get_text(&format!("/mijn/{id}?sleutel={key}")).await;
+    assert!(own.contains(note), "the resident reads the note");
+    assert!(own.contains(&format!(r#"action="/mijn/{id}/antwoord""#)));
+
+    // A wrong key changes nothing; a reply too long is refused; then the reply.
+    let wrong = reply(&app, &id, "0123456789abcdef0123456789abcdef", "Ik kom").await;
+    assert_eq!(wrong.status(), 404);
+    let long = reply(&app, &id, &key, &"x".repeat(501)).await;
+    assert!(long.headers()["location"]
+        .to_str()
+        .expect("location")
+        .contains("melding=ongeldig"));
+    let answer = "Ik kom graag <b>helpen</b>, bel 06-12345678";
+    let ok = reply(&app, &id, &key, answer).await;
+    assert!(ok.headers()["location"]
+        .to_str()
+        .expect("location")
+        .contains("melding=antwoord"));
+    let own: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/submissions/{id}/private")))
+        .header("x-edit-key", &key)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(own["reply"], answer);
+    assert_eq!(own["reply_public"], false);
+
+    // Unpublished, the reply is nowhere public.
+    let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert!(public.get("reply").is_none(), "{public}");
+    assert!(!app
+        .get_text(&format!("/melding/{id}"))
+        .await
+        .contains("helpen"));
+
+    // The moderator sees it in the queue, escaped and with the phone number flagged.
+    let desk = app.get_text_with_cookie("/staff", &worker.cookie).await;
+    assert!(
+        desk.contains("Ik kom graag &lt;b&gt;helpen&lt;/b&gt;"),
+        "escaped"
+    );
+    assert!(desk.contains("<code>06-12345678</code>"), "flagged");
+    assert!(
+        desk.contains("Ik kan koken voor twintig mensen"),
+        "the talent"
+    );
+    assert!(
+        desk.contains(&format!(r#"value="{note}""#)),
+        "the note field holds the note"
+    );
+    let queue: Vec<Value> = serde_json::from_str(
+        &app.get_text_with_cookie("/api/v1/moderation", &worker.cookie)
+            .await,
+    )
+    .expect("json");
+    let item = queue
+        .iter()
+        .find(|q| q["id"] == id.as_str())
+        .expect("queued");
+    assert_eq!(item["reply"], answer);
+    assert_eq!(item["talent_public"], false);
+
+    // Published without the number, from the staff page's form.
+    let saved = app
+        .client
+        .post(app.url(&format!("/staff/melding/{id}")))
+        .header(COOKIE, &worker.cookie)
+        .form(&[
+            ("csrf", csrf_of(&desk).as_str()),
+            ("text", "Een kookavond in de buurt"),
+            ("category", "activity"),
+            ("status", "taken_up"),
+            ("status_note", note),
+            ("note_shown", "true"),
+            ("reply", "Ik kom graag helpen"),
+            ("reply_shown", "true"),
+            ("reply_public", "true"),
+            ("talent_shown", "true"),
+            ("talent_public", "true"),
+            ("text_public", "true"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(saved.status(), 303);
+    let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert_eq!(public["reply"], "Ik kom graag helpen");
+    assert_eq!(public["status"], "taken_up");
+    let page = app.get_text(&format!("/melding/{id}")).await;
+    assert!(page.contains("Ik kom graag helpen") && !page.contains("06-12345678"));
+
+    // A changed reply waits for the moderator again.
+    reply(&app, &id, &key, "Ik neem ook een pan mee").await;
+    let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert!(public.get("reply").is_none(), "{public}");
+
+    // Each change of status or note is kept, in order; saving the same again adds none.
+    let pool = app.pool().await;
+    let changes: Vec<(String, Option<String>)> = sqlx::query_as(
+        &app.sql("SELECT status, note FROM status_changes WHERE submission = ? ORDER BY id"),
+    )
+    .bind(&id)
+    .fetch_all(&pool)
+    .await
+    .expect("changes");
+    assert_eq!(
+        changes,
+        [
+            ("in_progress".to_string(), Some(note.to_string())),
+            ("taken_up".to_string(), Some(note.to_string())),
+        ]
+    );
+    // Emptying the shown note removes it (and is a change).
+    let desk = app.get_text_with_cookie("/staff", &worker.cookie).await;
+    let res = app
+        .client
+        .post(app.url(&format!("/staff/melding/{id}")))
+        .header(COOKIE, &worker.cookie)
+        .form(&[
+            ("csrf", csrf_of(&desk).as_str()),
+            ("status", "taken_up"),
+            ("status_note", ""),
+            ("note_shown", "true"),
+            ("text_public", "true"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 303);
+    let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert!(public.get("status_note").is_none(), "{public}");
+    assert_eq!(app.count_rows("status_changes").await, 3);
+
+    // Deleting the entry takes its history and reply along.
+    let gone = app
+        .post_form(
+            &format!("/mijn/{id}/verwijderen"),
+            &[
+                ("sleutel".into(), key.clone()),
+                ("zeker".into(), "ja".into()),
+            ],
+        )
+        .await;
+    assert_eq!(gone.status(), 303);
+    assert_eq!(app.count_rows("status_changes").await, 0);
+    assert!(!app.stored_text().await.contains("pan mee"));
+}
+
+#[tokio::test]
+async fn staff_search_every_entry_of_their_gemeenten_and_nothing_else() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    // Two entries in Dordrecht (GM0505), one in Zwijndrecht (GM0642).
+    let (a, b, elsewhere) = (new_id(), new_id(), new_id());
+    let mut first = barrier(&a, &new_id());
+    first["text"] = json!("Losse stoeptegels 100% gevaarlijk");
+    assert_eq!(app.post_json(&first).await.status(), 201);
+    let mut second = barrier(&b, &new_id());
+    second["category"] = json!("poor_lighting");
+    second["text"] = json!("Donker fietspad");
+    assert_eq!(app.post_json(&second).await.status(), 201);
+    let mut other = barrier(&elsewhere, &new_id());
+    other["location"] = json!({"lon": 4.6553872, "lat": 51.8204757});
+    other["text"] = json!("Stoeptegels in Zwijndrecht");
+    let r: Value = app.post_json(&other).await.json().await.expect("json");
+    assert_eq!(r["areas"]["gemeente"], "GM0642", "{r}");
+    // The second one hidden: staff still find it.
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{b}"),
+        &worker,
+        &json!({"hidden": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+
+    let list = |q: &'static str| {
+        let app = &app;
+        let cookie = worker.cookie.clone();
+        async move {
+            app.get_text_with_cookie(&format!("/staff/meldingen{q}"), &cookie)
+                .await
+        }
+    };
+    let all = list("").await;
+    assert!(all.contains(&a) && all.contains(&b), "both of Dordrecht");
+    assert!(!all.contains(&elsewhere), "not Zwijndrecht's");
+    assert!(all.contains("Dordrecht"), "the area named");
+    let words = list("?text=STOEPTEGELS").await;
+    assert!(words.contains(&a) && !words.contains(&b));
+    // The search's % is a character, not a wildcard.
+    assert!(list("?text=100%25").await.contains(&a));
+    assert!(!list("?text=1%25%25").await.contains(&a));
+    let lighting = list("?kind=barrier&category=poor_lighting").await;
+    assert!(lighting.contains(&b) && !lighting.contains(&a));
+    assert!(!list("?status=done").await.contains(&a));
+    assert!(list("?area=GM0505").await.contains(&a));
+    assert!(
+        !list("?area=GM0642").await.contains(&elsewhere),
+        "another gemeente's area shows nothing of it"
+    );
+    assert!(!list("?from=2099-01-01").await.contains(&a));
+    // A wrong search is named, and echoed escaped.
+    let bad = list("?kind=%3Cscript%3Ealert(1)").await;
+    assert!(bad.contains("kind: must be place, barrier or wish"));
+    assert!(!bad.contains("<script>alert(1)"));
+    let echoed = list("?text=%22%3E%3Cimg%20src%3Dx%3E").await;
+    assert!(!echoed.contains("<img src=x>") && echoed.contains("&quot;&gt;&lt;img"));
+
+    // A change from the search goes back to the same search; a forged return address cannot leave it.
+    let page = list("?text=stoep").await;
+    let res = app
+        .client
+        .post(app.url(&format!("/staff/melding/{a}")))
+        .header(COOKIE, &worker.cookie)
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("status", "in_progress"),
+            ("status_note", "Wij kijken ernaar"),
+            ("note_shown", "true"),
+            ("terug", "text=stoep&x=//evil.example"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/staff/meldingen?text=stoep&melding=opgeslagen"
+    );
+    let forged = app
+        .client
+        .post(app.url(&format!("/staff/melding/{a}")))
+        .header(COOKIE, &worker.cookie)
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("status", "in_progress"),
+            ("terug", "kind=https://evil.example"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(
+        forged.headers()["location"],
+        "/staff/meldingen?melding=opgeslagen"
+    );
+    // Zwijndrecht's entry cannot be changed by Dordrecht's worker.
+    let res = app
+        .client
+        .post(app.url(&format!("/staff/melding/{elsewhere}")))
+        .header(COOKIE, &worker.cookie)
+        .form(&[("csrf", csrf_of(&page).as_str()), ("status", "done")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403);
+}
