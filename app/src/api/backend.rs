@@ -98,6 +98,11 @@ pub trait Backend: Send + Sync + 'static {
         code: String,
         filter: InsightFilter,
     ) -> BoxFuture<'_, Result<Option<AreaProfile>, BackendError>>;
+    /// One area's "you said, we did"; `None` for an unknown area.
+    fn area_changes(
+        &self,
+        code: String,
+    ) -> BoxFuture<'_, Result<Option<crate::model::AreaChanges>, BackendError>>;
     /// Walking coverage: the gemeenten a network covers and, for a question, its answer.
     fn coverage(
         &self,

@@ -67,6 +67,17 @@ pub async fn area_profile(
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
+/// One area's "you said, we did" (public: what staff did, with their notes), or `None`.
+pub async fn area_changes(
+    code: String,
+) -> Result<Option<crate::model::AreaChanges>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .area_changes(code)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
 /// Walking coverage for the coverage page (public, like every figure of the dashboard).
 pub async fn coverage(
     query: Option<crate::model::CoverageQuery>,

@@ -4,6 +4,7 @@
 //! [`validate`], and the form's live check runs the same function as the resident changes the form,
 //! so a resident sees exactly the errors the server would give.
 
+mod area_changes;
 mod campaign;
 mod campaign_form;
 mod catalog;
@@ -21,6 +22,7 @@ mod submission;
 mod survey_results;
 mod validate;
 
+pub use area_changes::*;
 pub use campaign::*;
 pub use campaign_form::*;
 pub use catalog::*;

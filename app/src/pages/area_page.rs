@@ -72,6 +72,7 @@ fn Profile(p: AreaProfile) -> impl IntoView {
             <dd>{labels::figure(l, total.as_ref().map_or(Some(0), |t| t.count))}</dd>
             {p.year.map(|y| view! { <dt>"CBS"</dt><dd>{y}</dd> })}
         </dl>
+        <p><a href=format!("/inzicht/gebied/{}/gedaan", p.area.code)>{t!(i18n, done_link)}</a></p>
         <TopicTable kind=Kind::Barrier title=t_string!(i18n, profile_barriers).to_string() figures=p.figures.clone() />
         <BarrierFacets
             id="groups"

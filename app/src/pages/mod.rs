@@ -1,6 +1,7 @@
 //! One file per page.
 
 mod accessibility_page;
+mod area_changes_page;
 mod area_page;
 mod campaign_page;
 mod coverage_page;
@@ -21,6 +22,7 @@ mod survey_results_page;
 mod thanks_page;
 
 pub use accessibility_page::AccessibilityPage;
+pub use area_changes_page::AreaChangesPage;
 pub use area_page::AreaPage;
 pub use campaign_page::CampaignPage;
 pub use coverage_page::CoveragePage;

@@ -161,6 +161,17 @@ impl Backend for Service {
         Box::pin(async move { self.profile(&code, &filter).await.map_err(backend_error) })
     }
 
+    fn area_changes(
+        &self,
+        code: String,
+    ) -> BoxFuture<'_, Result<Option<app::model::AreaChanges>, BackendError>> {
+        Box::pin(async move {
+            Service::area_changes(self, &code)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
     fn coverage(
         &self,
         query: Option<app::model::CoverageQuery>,

@@ -15,6 +15,7 @@
 //! - [`error`]: [`ServiceError`], what the routes turn into HTTP answers.
 
 pub mod aggregates;
+pub mod area_changes;
 pub mod areas;
 pub mod background;
 pub mod campaigns;

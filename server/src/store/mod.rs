@@ -15,6 +15,7 @@ mod own;
 mod photos;
 mod staff;
 mod staff_entries;
+mod status_changes;
 mod survey;
 mod tx;
 mod upgrade;
@@ -26,6 +27,7 @@ pub use dialect::Backend;
 pub use merge::{Candidate, Merge};
 pub use staff::{AuditEntry, SessionUser, StaffUser};
 pub use staff_entries::{like_anywhere, StaffEntryRow, StaffFilter};
+pub use status_changes::StatusChangeRow;
 pub use survey::SurveyText;
 
 use app::model::{Kind, PublicEntry, Receipt};

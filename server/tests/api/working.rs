@@ -200,6 +200,38 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
     assert!(public.get("status_note").is_none(), "{public}");
     assert_eq!(app.count_rows("status_changes").await, 3);
 
+    // "You said, we did": the area's page lists the changes, newest first, with their notes.
+    let done = app.get_text("/inzicht/gebied/GM0505/gedaan").await;
+    assert!(
+        done.contains(&format!(r#"href="/melding/{id}""#)),
+        "links the entry"
+    );
+    let (taken, started) = (
+        done.find("Opgepakt").expect("taken up"),
+        done.find("In behandeling").expect("in progress"),
+    );
+    assert!(taken < started, "newest first");
+    assert!(done.contains("We beginnen dinsdag een kookavond"));
+    assert!(
+        !done.contains("Ik kom graag"),
+        "the reply is the entry page's, not listed"
+    );
+    let profile = app.get_text("/inzicht/gebied/GM0505").await;
+    assert!(profile.contains(r#"href="/inzicht/gebied/GM0505/gedaan""#));
+    assert_eq!(app.get("/inzicht/gebied/GM9999/gedaan").await.status(), 404);
+    // A hidden entry leaves the page.
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{id}"),
+        &worker,
+        &json!({"hidden": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let done = app.get_text("/inzicht/gebied/GM0505/gedaan").await;
+    assert!(!done.contains(&id), "hidden: not listed");
+
     // Deleting the entry takes its history and reply along.
     let gone = app
         .post_form(

@@ -1,0 +1,94 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::area_changes;
+use crate::i18n::*;
+use crate::labels;
+use crate::model::{AreaChanges, ChangedEntry};
+
+/// `/inzicht/gebied/{code}/gedaan`: "you said, we did". What staff did with the entries of one area:
+/// each change of status with its note and day, newest first, each entry linking to its own page.
+/// Public, as the entries' pages are; hidden entries are not listed.
+#[component]
+pub fn AreaChangesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let code = use_params_map()
+        .get_untracked()
+        .get("code")
+        .unwrap_or_default();
+    let data = Resource::new_blocking(move || code.clone(), area_changes);
+    // The title sits outside the Suspense: a <title> set inside it can miss the streamed <head>.
+    view! {
+        <Title text=move || t_string!(i18n, done_title).to_string() />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(c)) => view! { <Changes c /> }.into_any(),
+                    Ok(None) => {
+                        crate::pages::set_status(404);
+                        view! {
+                            <h1>{t!(i18n, profile_not_found)}</h1>
+                            <p><a href="/inzicht">{t!(i18n, profile_back)}</a></p>
+                        }
+                        .into_any()
+                    }
+                    Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Changes(c: AreaChanges) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = c.area.label();
+    let empty = c.entries.is_empty();
+    let entries = c
+        .entries
+        .into_iter()
+        .map(|e| view! { <Entry e /> })
+        .collect_view();
+    view! {
+        <p><a href=format!("/inzicht/gebied/{}", c.area.code)>{t!(i18n, done_back, area = name.clone())}</a></p>
+        <h1>{t!(i18n, done_heading, area = name)}</h1>
+        <p class="lead">{t!(i18n, done_intro)}</p>
+        {if empty {
+            view! { <p>{t!(i18n, done_none)}</p> }.into_any()
+        } else {
+            view! { <ol class="done-list">{entries}</ol> }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn Entry(e: ChangedEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let what = format!(
+        "{}: {} ({})",
+        labels::kind(l, e.kind),
+        labels::category(l, e.kind, &e.category),
+        labels::month(l, &e.month)
+    );
+    let changes = e
+        .changes
+        .into_iter()
+        .map(|ch| {
+            view! {
+                <li>
+                    <time datetime=ch.day.clone()>{ch.day.clone()}</time>": "
+                    <span class="status-badge" data-status=ch.status.as_str()>{labels::status(l, ch.status)}</span>
+                    {ch.note.map(|n| view! { " " <span class="status-note">{n}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <li class="done-entry">
+            <h2><a href=format!("/melding/{}", e.id)>{what}</a></h2>
+            <ul class="done-changes">{changes}</ul>
+        </li>
+    }
+}
