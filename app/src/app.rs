@@ -12,8 +12,8 @@ use crate::pages::{
     AccessibilityPage, AreaChangesPage, AreaPage, CampaignPage, CoveragePage, DashboardPage,
     FormPage, HomePage, KioskFormPage, KioskPage, KioskSurveyPage, MapPage, NotFound, OwnPage,
     PrivacyPage, PublicEntryPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage,
-    StaffEntriesPage, StaffEventsPage, StaffPage, StaffUsersPage, SurveyPage, SurveyResultsPage,
-    ThanksPage,
+    StaffEntriesPage, StaffEventsPage, StaffPage, StaffTalentsPage, StaffUsersPage, SurveyPage,
+    SurveyResultsPage, ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/logboek") view=StaffAuditPage ssr=WHOLE />
                         <Route path=path!("/staff/evenementen") view=StaffEventsPage ssr=WHOLE />
                         <Route path=path!("/staff/meldingen") view=StaffEntriesPage ssr=WHOLE />
+                        <Route path=path!("/staff/talenten") view=StaffTalentsPage ssr=WHOLE />
                         <Route path=path!("/kiosk/:event") view=KioskPage ssr=WHOLE />
                         // Before ":kind": the survey's address is not a kind of entry.
                         <Route path=path!("/kiosk/:event/vragen") view=KioskSurveyPage ssr=WHOLE />

@@ -39,20 +39,6 @@ pub fn textarea_text(value: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_in_a_title_stays_text() {
-        let t = title("</title><script>alert(1)</script>");
-        assert!(!t.contains('<') && !t.contains('>'), "{t}");
-        assert_eq!(title(""), "Trefpunt");
-        assert_eq!(title("Kaart"), "Kaart · Trefpunt");
-        assert_eq!(escape(r#"a & "b""#), "a &amp; &quot;b&quot;");
-    }
-}
-
 /// `a=b&c=d` with values percent-encoded.
 pub fn query_string(pairs: &[(&str, String)]) -> String {
     pairs
@@ -69,4 +55,18 @@ fn encode(v: &str) -> String {
             other => format!("%{other:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_a_title_stays_text() {
+        let t = title("</title><script>alert(1)</script>");
+        assert!(!t.contains('<') && !t.contains('>'), "{t}");
+        assert_eq!(title(""), "Trefpunt");
+        assert_eq!(title("Kaart"), "Kaart · Trefpunt");
+        assert_eq!(escape(r#"a & "b""#), "a &amp; &quot;b&quot;");
+    }
 }

@@ -290,6 +290,23 @@ pub fn status(l: Locale, s: crate::model::Status) -> String {
     .to_string()
 }
 
+/// A theme of the suggested matches between wishes and talents (see the server's
+/// `domain::talent_matches::THEMES`), or a wish category both share.
+pub fn talent_theme(l: Locale, theme: &str) -> String {
+    match theme {
+        "cooking" => td_string!(l, theme_cooking).to_string(),
+        "music" => td_string!(l, theme_music).to_string(),
+        "sport" => td_string!(l, theme_sport).to_string(),
+        "language" => td_string!(l, theme_language).to_string(),
+        "digital" => td_string!(l, theme_digital).to_string(),
+        "gardening" => td_string!(l, theme_gardening).to_string(),
+        "repair" => td_string!(l, theme_repair).to_string(),
+        "children" => td_string!(l, theme_children).to_string(),
+        "care" => td_string!(l, theme_care).to_string(),
+        category => wish_category(l, category).to_lowercase(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -449,6 +449,10 @@ pub struct AreaProfile {
     /// Respondents per CBS age band against the population.
     #[serde(default)]
     pub representation: Option<Representation>,
+    /// The talents residents offer here, once a moderator published them: alphabetical, each once
+    /// (what people can do, not who or when).
+    #[serde(default)]
+    pub offered: Vec<String>,
 }
 
 /// The barriers (or places) of an area whose details say one thing (a group they stop, a severity):

@@ -20,6 +20,7 @@ mod staff;
 mod staff_entries;
 mod submission;
 mod survey_results;
+mod talents;
 mod validate;
 
 pub use area_changes::*;
@@ -36,4 +37,5 @@ pub use staff::*;
 pub use staff_entries::*;
 pub use submission::*;
 pub use survey_results::*;
+pub use talents::*;
 pub use validate::*;

@@ -15,6 +15,8 @@ pub enum StaffView {
     Events,
     /// Every entry of the staff member's gemeenten, searched (or what was wrong with the search).
     Entries(Result<EntrySearch, String>),
+    /// Wishes and talents of one gemeente (`None`: choose one).
+    Talents(Option<String>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +61,7 @@ pub enum StaffBody {
     Campaign(Option<Box<CampaignFields>>),
     Events(super::EventsPage),
     Entries(Box<super::EntriesPage>),
+    Talents(Box<super::TalentsPage>),
 }
 
 /// A staff page for the signed-in staff member.

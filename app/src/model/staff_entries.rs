@@ -26,6 +26,9 @@ pub struct EntrySearch {
     pub from: Option<String>,
     /// Made on or before this day.
     pub to: Option<String>,
+    /// One entry by its id (a match on the talents page links to it).
+    #[serde(default)]
+    pub id: Option<String>,
     /// 0-based page of [`ENTRIES_PER_PAGE`] entries, newest first.
     pub page: u32,
 }
@@ -87,6 +90,13 @@ impl EntrySearch {
                 return Err(bad("to", "is before from"));
             }
         }
+        let id = get("id")
+            .map(|i| {
+                super::is_uuid(i)
+                    .then(|| i.to_ascii_lowercase())
+                    .ok_or(bad("id", "must be an entry's id (a UUID)"))
+            })
+            .transpose()?;
         let page = get("page")
             .map(|p| {
                 p.parse::<u32>()
@@ -104,6 +114,7 @@ impl EntrySearch {
             text,
             from,
             to,
+            id,
             page,
         })
     }
@@ -120,6 +131,7 @@ impl EntrySearch {
             ("text", &self.text),
             ("from", &self.from),
             ("to", &self.to),
+            ("id", &self.id),
         ];
         if let Some(s) = self.status {
             out.push(("status", s.as_str().to_string()));
@@ -208,6 +220,7 @@ mod tests {
             ("text", "koken"),
             ("from", "2026-01-01"),
             ("to", "2026-12-31"),
+            ("id", "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d"),
             ("page", "2"),
         ]);
         let s = EntrySearch::from_pairs(&p).expect("valid");
@@ -244,6 +257,7 @@ mod tests {
         assert_eq!(field(&[("from", "2026-13-01")]), "from");
         assert_eq!(field(&[("from", "2026-06-02"), ("to", "2026-06-01")]), "to");
         assert_eq!(field(&[("page", "-1")]), "page");
+        assert_eq!(field(&[("id", "1 OR 1=1")]), "id");
         assert!(is_area_code("GM0505") && is_area_code("BU05050101"));
         assert!(!is_area_code("GM") && !is_area_code("gm0505") && !is_area_code("GM05a5"));
     }

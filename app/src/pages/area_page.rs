@@ -95,6 +95,10 @@ fn Profile(p: AreaProfile) -> impl IntoView {
                 <strong>{labels::figure(l, p.talents.as_ref().map_or(Some(0), |t| t.count))}</strong>
             </p>
             <p class="hint">{t!(i18n, profile_talents_always)}</p>
+            {(!p.offered.is_empty()).then(|| view! {
+                <p>{t!(i18n, profile_talents_list)}</p>
+                <ul class="offered">{p.offered.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}</ul>
+            })}
         </section>
         <Places p=p.clone() />
         <WalkingCoverage code=p.area.code.clone() />

@@ -17,6 +17,7 @@ mod public_entry_page;
 mod staff_admin_page;
 mod staff_entries_page;
 mod staff_page;
+mod staff_talents_page;
 mod survey_page;
 mod survey_results_page;
 mod thanks_page;
@@ -41,6 +42,7 @@ pub use staff_admin_page::{
 };
 pub use staff_entries_page::StaffEntriesPage;
 pub use staff_page::StaffPage;
+pub use staff_talents_page::StaffTalentsPage;
 pub use survey_page::SurveyPage;
 pub use survey_results_page::SurveyResultsPage;
 pub use thanks_page::ThanksPage;

@@ -25,6 +25,7 @@ pub fn StaffNav(role: String) -> impl IntoView {
             <ul>
                 <li><a href="/staff">{t!(i18n, staff_queue)}</a></li>
                 <li><a href="/staff/meldingen">{t!(i18n, staff_entries)}</a></li>
+                <li><a href="/staff/talenten">{t!(i18n, talents_title)}</a></li>
                 <li><a href="/staff/campagnes">{t!(i18n, staff_campaigns)}</a></li>
                 {(admin || role == "worker").then(|| view! { <li><a href="/staff/evenementen">{t!(i18n, staff_events)}</a></li> })}
                 {admin.then(|| view! {

@@ -14,4 +14,5 @@ pub mod representation;
 pub mod roles;
 pub mod sign_in;
 pub mod survey_results;
+pub mod talent_matches;
 pub mod walking;

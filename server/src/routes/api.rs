@@ -87,6 +87,7 @@ fn routes(svc: &Service) -> ApiRoutes {
     .add(routes!(super::campaigns::respond).map(|m| m.route_layer(writes())))
     .add(routes!(super::campaigns::results).map(|m| m.route_layer(heavy())))
     .add(routes!(super::campaigns::results_csv).map(|m| m.route_layer(heavy())))
+    .add(routes!(super::staff::talents).map(|m| m.route_layer(heavy())))
     .add(routes!(super::campaigns::texts))
     .add(routes!(super::campaigns::moderate_text))
     .add(routes!(super::events::list, super::events::create))

@@ -429,3 +429,42 @@ async fn moderation_queue(
         .collect();
     Ok(Json(queue).into_response())
 }
+
+/// `?gemeente=` of the talents overview.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(super) struct TalentsQuery {
+    /// a CBS gemeente code the staff member works for, such as GM0505
+    #[param(pattern = "^GM[0-9]{4,10}$")]
+    gemeente: String,
+}
+
+/// `GET /talents?gemeente=`: the gemeente's wishes and the talents residents offer, per buurt, with
+/// suggested matches (near each other, about the same thing). Staff of the gemeente only: the words
+/// are the residents' own, published or not; no contact details exist.
+#[utoipa::path(
+    get,
+    path = "/talents",
+    operation_id = "talents",
+    summary = "Wishes and talents per buurt with suggested matches (worker, advisor)",
+    params(TalentsQuery),
+    responses(
+        (status = 200, description = "the gemeente's wishes, talents and matches", body = app::model::TalentsOverview),
+        (status = 400, description = "a wrong parameter", body = Errors),
+        (status = 403, description = "a gemeente the staff member does not work for", body = Errors),
+        (status = 404, description = "no such gemeente", body = Errors),
+        (status = 429, response = TooMany),
+    ),
+    extensions(("x-roles" = json!(x_roles::<Moderators>()))),
+)]
+pub(super) async fn talents(
+    State(svc): State<Service>,
+    staff: Staff<Moderators>,
+    QueryParams(q): QueryParams<TalentsQuery>,
+) -> Result<Response, ApiError> {
+    let gemeente = app::model::gemeente_param(Some(&q.gemeente))
+        .map_err(|b| ApiError::bad_query(b.field, b.message))?
+        .ok_or_else(|| ApiError::bad_query("gemeente", "is required"))?;
+    Ok(Json(svc.talents(&staff.user, &gemeente).await?).into_response())
+}

@@ -653,6 +653,7 @@ impl Service {
             severity,
             places,
             representation,
+            offered: self.published_talents(code).await?,
         }))
     }
 }

@@ -28,6 +28,7 @@ pub mod staff;
 pub mod staff_entries;
 pub mod submit;
 pub mod survey;
+pub mod talents;
 
 pub use areas::{build_index, AreaShapes, LoadedAreas};
 pub use error::{ServiceError, ServiceResult};

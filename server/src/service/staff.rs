@@ -429,6 +429,12 @@ impl Service {
             StaffView::Entries(search) => {
                 StaffBody::Entries(Box::new(self.entries_page(user, search).await?))
             }
+            StaffView::Talents(gemeente) => match self.talents_page(user, gemeente).await {
+                Ok(page) => StaffBody::Talents(Box::new(page)),
+                Err(ServiceError::Store(e)) => return Err(e),
+                // Another gemeente's, or an unknown one: nothing of it.
+                Err(_) => StaffBody::Forbidden,
+            },
             StaffView::Campaign(None) => {
                 StaffBody::Campaign(Some(Box::new(CampaignFields::new_campaign())))
             }

@@ -104,6 +104,7 @@ impl Service {
                 .and_then(|d| d.parse().ok())
                 .and_then(|d| add_days(d, 1))
                 .and_then(start_of_dutch_day),
+            id: search.id.clone(),
             // One more than a page tells whether there is a next one.
             limit: ENTRIES_PER_PAGE + 1,
             offset: search.page.saturating_mul(ENTRIES_PER_PAGE),

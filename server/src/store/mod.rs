@@ -17,6 +17,7 @@ mod staff;
 mod staff_entries;
 mod status_changes;
 mod survey;
+mod talents;
 mod tx;
 mod upgrade;
 pub mod walking;
@@ -29,6 +30,7 @@ pub use staff::{AuditEntry, SessionUser, StaffUser};
 pub use staff_entries::{like_anywhere, StaffEntryRow, StaffFilter};
 pub use status_changes::StatusChangeRow;
 pub use survey::SurveyText;
+pub use talents::WishRow;
 
 use app::model::{Kind, PublicEntry, Receipt};
 

@@ -42,6 +42,7 @@ pub struct StaffFilter {
     /// UTC moments: made at or after `from`, before `until`.
     pub from: Option<String>,
     pub until: Option<String>,
+    pub id: Option<String>,
     pub limit: u32,
     pub offset: u32,
 }
@@ -116,13 +117,14 @@ impl Store {
              AND (?3 IS NULL OR status = ?3) \
              AND (?4 IS NULL OR gemeente = ?4 OR wijk = ?4 OR buurt = ?4) \
              AND (?5 IS NULL OR {words} LIKE ?5 ESCAPE '\\') \
-             AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7) {} \
+             AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7) \
+             AND (?8 IS NULL OR id = ?8) {} \
              ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
             self.staff_columns(),
             scope_clause(scope).replace('?', "?S"),
         );
-        // The scope's codes follow the seven numbered parameters.
-        let mut n = 7;
+        // The scope's codes follow the eight numbered parameters.
+        let mut n = 8;
         let sql = sql
             .split("?S")
             .enumerate()
@@ -148,7 +150,8 @@ impl Store {
             .bind(&f.area)
             .bind(&f.words)
             .bind(&f.from)
-            .bind(&f.until);
+            .bind(&f.until)
+            .bind(&f.id);
         if let Scope::Gemeenten(codes) = scope {
             for c in codes {
                 q = q.bind(c);

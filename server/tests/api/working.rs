@@ -358,3 +358,166 @@ async fn staff_search_every_entry_of_their_gemeenten_and_nothing_else() {
         .expect("post");
     assert_eq!(res.status(), 403);
 }
+
+/// A wish at `lon` in Dordrecht, with a text and maybe a talent; its id.
+async fn wish_at(
+    app: &TestApp,
+    respondent: &str,
+    lon: f64,
+    text: &str,
+    talent: Option<&str>,
+) -> String {
+    let id = new_id();
+    let mut w = barrier(&id, respondent);
+    w["kind"] = json!("wish");
+    w["category"] = json!("activity");
+    w["location"] = json!({"lon": lon, "lat": 51.8123456});
+    w["details"] = match talent {
+        Some(t) => json!({"talent": t}),
+        None => json!({}),
+    };
+    w["text"] = json!(text);
+    let res = app.post_json(&w).await;
+    assert_eq!(res.status(), 201);
+    id
+}
+
+#[tokio::test]
+async fn staff_see_wishes_and_talents_matched_and_the_profile_lists_only_published_talents() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
+    add_staff_in(&app, "worker", "zwijndrecht@welzijn.nl", &["GM0642"]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let other = session(&app, "zwijndrecht@welzijn.nl").await;
+    let (me, neighbour, far) = (new_id(), new_id(), new_id());
+    let base = 4.6712345;
+    let wish = wish_at(&app, &me, base, "Een kookavond in de buurt", None).await;
+    // 300 m east, a cook; 1.4 km away, another; and the wisher's own talent, right there.
+    let cook = wish_at(
+        &app,
+        &neighbour,
+        base + 0.004364,
+        "Samen eten",
+        Some("Ik kan koken voor twintig mensen"),
+    )
+    .await;
+    let far_cook = wish_at(&app, &far, base + 0.02, "Samen eten", Some("Ik kook graag")).await;
+    let own = wish_at(
+        &app,
+        &me,
+        base + 0.0001,
+        "Meer doen",
+        Some("Ik bak taarten"),
+    )
+    .await;
+
+    let res = app
+        .get_with_cookie("/api/v1/talents?gemeente=GM0505", &worker.cookie)
+        .await;
+    assert_eq!(res.status(), 200);
+    let overview: Value = res.json().await.expect("json");
+    let matches = overview["matches"].as_array().expect("matches");
+    let of_wish: Vec<&Value> = matches
+        .iter()
+        .filter(|m| m["wish"]["id"] == wish.as_str())
+        .collect();
+    assert_eq!(of_wish.len(), 1, "{matches:?}");
+    assert_eq!(of_wish[0]["talent"]["id"], cook.as_str());
+    assert_eq!(of_wish[0]["theme"], "cooking");
+    let metres = of_wish[0]["metres"].as_u64().expect("metres");
+    assert!((280..=320).contains(&metres), "{metres}");
+    assert!(!matches
+        .iter()
+        .any(|m| m["talent"]["id"] == far_cook.as_str() && m["wish"]["id"] == wish.as_str()));
+    assert!(
+        !matches
+            .iter()
+            .any(|m| m["talent"]["id"] == own.as_str() && m["wish"]["id"] == wish.as_str()),
+        "not with oneself"
+    );
+    let text = overview.to_string();
+    assert!(
+        !text.contains(&me) && !text.contains(&neighbour),
+        "respondent ids never leave"
+    );
+
+    // The page says the same, in words.
+    let page = app
+        .get_text_with_cookie("/staff/talenten?gemeente=GM0505", &worker.cookie)
+        .await;
+    assert!(
+        page.contains("Een kookavond in de buurt")
+            && page.contains("Ik kan koken voor twintig mensen")
+    );
+    assert!(
+        page.contains(&format!(r#"href="/staff/meldingen?id={wish}""#)),
+        "a way to leave the note"
+    );
+    let one = app
+        .get_text_with_cookie(&format!("/staff/meldingen?id={wish}"), &worker.cookie)
+        .await;
+    assert!(one.contains(&format!(r#"action="/staff/melding/{wish}""#)) && !one.contains(&cook));
+
+    // Another gemeente's worker, no session, a wrong code.
+    let res = app
+        .get_with_cookie("/api/v1/talents?gemeente=GM0505", &other.cookie)
+        .await;
+    assert_eq!(res.status(), 403);
+    assert!(!app
+        .get_text_with_cookie("/staff/talenten?gemeente=GM0505", &other.cookie)
+        .await
+        .contains("kookavond"));
+    assert_eq!(
+        app.get("/api/v1/talents?gemeente=GM0505").await.status(),
+        401
+    );
+    let res = app
+        .get_with_cookie("/api/v1/talents?gemeente=%3Cb%3E", &worker.cookie)
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>().await.expect("json")["errors"][0]["field"],
+        "gemeente"
+    );
+
+    // The public profile lists a talent only once a moderator published it, and never a hidden one.
+    let profile = app.get_text("/inzicht/gebied/GM0505").await;
+    assert!(!profile.contains("Ik kan koken"), "unpublished");
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{cook}"),
+        &worker,
+        &json!({"talent_public": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let profile = app.get_text("/inzicht/gebied/GM0505").await;
+    assert!(profile.contains("Ik kan koken voor twintig mensen"));
+    assert!(!profile.contains("Ik kook graag") && !profile.contains("Ik bak taarten"));
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{cook}"),
+        &worker,
+        &json!({"talent_public": true, "hidden": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert!(!app
+        .get_text("/inzicht/gebied/GM0505")
+        .await
+        .contains("Ik kan koken"));
+    // A barrier has no talent to publish.
+    let b = new_id();
+    assert_eq!(app.post_json(&barrier(&b, &new_id())).await.status(), 201);
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{b}"),
+        &worker,
+        &json!({"talent_public": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+}

@@ -1,0 +1,59 @@
+//! Residents' wishes and the talents offered with them: for staff (exact positions, every word) to
+//! suggest matches, and the published talents for an area's public profile.
+
+use super::db::Store;
+use super::StoreError;
+
+/// A visible wish of a gemeente as staff read it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WishRow {
+    pub id: String,
+    /// Only to keep a resident from being matched with themself; never leaves the service.
+    pub respondent: String,
+    pub category: String,
+    pub created_at: String,
+    pub status: String,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub wijk: Option<String>,
+    pub buurt: Option<String>,
+    pub text: Option<String>,
+    pub talent: Option<String>,
+    pub talent_public: i64,
+}
+
+impl Store {
+    /// Every visible wish of `gemeente`, oldest first.
+    pub async fn wishes_of(&self, gemeente: &str) -> Result<Vec<WishRow>, StoreError> {
+        let sql = format!(
+            "SELECT id, respondent, category, created_at, status, lon, lat, wijk, buurt, text, \
+             {} AS talent, talent_public FROM submissions \
+             WHERE kind = 'wish' AND hidden = 0 AND gemeente = ? ORDER BY created_at, id",
+            self.backend.json_text("details", "talent")
+        );
+        Ok(sqlx::query_as(&self.backend.sql(&sql))
+            .bind(gemeente)
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    /// The talents a moderator published, of visible wishes in area `code` (any level), in
+    /// alphabetical order and each once: a list of what residents can do, not of who or when.
+    pub async fn published_talents(&self, code: &str) -> Result<Vec<String>, StoreError> {
+        let talent = self.backend.json_text("details", "talent");
+        let sql = format!(
+            "SELECT DISTINCT {talent} AS talent FROM submissions \
+             WHERE kind = 'wish' AND hidden = 0 AND talent_public = 1 AND {talent} IS NOT NULL \
+             AND (gemeente = ?1 OR wijk = ?1 OR buurt = ?1) ORDER BY 1 LIMIT 200"
+        );
+        let rows: Vec<(String,)> = sqlx::query_as(&self.backend.sql(&sql))
+            .bind(code)
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(t,)| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect())
+    }
+}
