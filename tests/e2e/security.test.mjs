@@ -78,8 +78,8 @@ test("no page raises a CSP violation, with JavaScript on and used", async () => 
 
   const visits = [
     [PHONE, null, ["/", "/meedoen/plek", "/meedoen/wens", "/kaart", `/melding/${id}`, ownLink, "/campagne/default", "/privacy", "/toegankelijkheid", "/bestaat-niet"]],
-    [LAPTOP, null, ["/inzicht?level=buurt&kind=barrier", "/inzicht/gebied/GM0505", "/inzicht/gebied/BU05050101"]],
-    [LAPTOP, admin.cookie, ["/staff", "/staff/campagnes", "/staff/campagnes/default", "/staff/gebruikers", "/staff/logboek"]],
+    [LAPTOP, null, ["/inzicht?level=buurt&kind=barrier", "/inzicht/gebied/GM0505", "/inzicht/gebied/BU05050101", "/inzicht/gebied/GM0505/gedaan"]],
+    [LAPTOP, admin.cookie, ["/staff", "/staff/meldingen", "/staff/talenten?gemeente=GM0505", "/staff/campagnes", "/staff/campagnes/default", "/staff/gebruikers", "/staff/logboek"]],
     [LAPTOP, worker.cookie, ["/staff/evenementen", `/staff/evenementen/${event.id}/poster`]],
   ];
   for (const [device, cookie, paths] of visits) {

@@ -61,6 +61,7 @@ pub fn StaffEntryForm(entry: StaffEntry, csrf: String, back: Option<String>) -> 
                 <textarea id=field("reply") name="reply" rows="2" maxlength=MAX_REPLY_CHARS.to_string()>{crate::html::textarea_text(&r)}</textarea>
             </div>
             <input type="hidden" name="reply_shown" value="true" />
+            <input type="hidden" name="reply_was" value=r.clone() />
             <label class="check"><input type="checkbox" name="reply_public" value="true" checked=entry.reply_public />{t!(i18n, staff_reply_publish)}</label>
         }
     });
@@ -92,6 +93,8 @@ pub fn StaffEntryForm(entry: StaffEntry, csrf: String, back: Option<String>) -> 
                 <div class="field">
                     <label for=field("text")>{t!(i18n, staff_text)}</label>
                     <textarea id=field("text") name="text" rows="4">{crate::html::textarea_text(&entry.text)}</textarea>
+                    // What the page showed: a save after the resident changed it applies nothing.
+                    <input type="hidden" name="text_was" value=entry.text.clone() />
                 </div>
                 {talent}
                 <div class="field">

@@ -5,13 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{AreaSummary, Kind, Status};
 
-/// One change of an entry's status or note, as the public sees it.
+/// One change of an entry's status, as the public sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusChange {
     /// The (Dutch) day of the change: a staff member's act, not the resident's.
     pub day: String,
     pub status: Status,
-    pub note: Option<String>,
 }
 
 /// An entry staff did something with, and what, newest change first.
@@ -22,6 +21,8 @@ pub struct ChangedEntry {
     pub category: String,
     /// The month it was made (`YYYY-MM`), as its public page says.
     pub month: String,
+    /// Staff's current note (one they corrected or removed is not kept).
+    pub note: Option<String>,
     pub changes: Vec<StatusChange>,
 }
 
@@ -29,6 +30,6 @@ pub struct ChangedEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AreaChanges {
     pub area: AreaSummary,
-    /// Entries by their newest change, newest first.
+    /// Entries by the day of their newest change, newest first; within a day by id.
     pub entries: Vec<ChangedEntry>,
 }

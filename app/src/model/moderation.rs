@@ -25,6 +25,11 @@ pub struct Moderation {
     pub text: Option<String>,
     /// Publish the free text (or take it back).
     pub text_public: Option<bool>,
+    /// The free text as the moderator saw it: when the resident (or retention) changed it since,
+    /// nothing of this change is applied (409), so old words never come back.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 2000))]
+    pub text_was: Option<String>,
     /// Publish the entry's photo (or take it back).
     #[serde(default)]
     pub photo_public: Option<bool>,
@@ -40,6 +45,10 @@ pub struct Moderation {
     /// Publish the resident's reply to the status note (or take it back).
     #[serde(default)]
     pub reply_public: Option<bool>,
+    /// The reply as the moderator saw it (as `text_was`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 500))]
+    pub reply_was: Option<String>,
     /// Publish the talent a wish offers, for the area profile (wishes only).
     #[serde(default)]
     pub talent_public: Option<bool>,
@@ -85,17 +94,16 @@ impl Moderation {
         {
             v.push(Violation::new("category", Rule::UnknownValue));
         }
-        if self
-            .reply
-            .as_ref()
-            .is_some_and(|t| t.chars().count() > super::MAX_REPLY_CHARS)
-        {
-            v.push(Violation::new(
-                "reply",
-                Rule::TooLong {
-                    max: super::MAX_REPLY_CHARS,
-                },
-            ));
+        let too_long =
+            |t: &Option<String>, max: usize| t.as_ref().is_some_and(|t| t.chars().count() > max);
+        for (field, value, max) in [
+            ("text_was", &self.text_was, MAX_TEXT_CHARS),
+            ("reply", &self.reply, super::MAX_REPLY_CHARS),
+            ("reply_was", &self.reply_was, super::MAX_REPLY_CHARS),
+        ] {
+            if too_long(value, max) {
+                v.push(Violation::new(field, Rule::TooLong { max }));
+            }
         }
         if self.talent_public.is_some() && kind != Kind::Wish {
             v.push(Violation::new("talent_public", Rule::UnknownField));

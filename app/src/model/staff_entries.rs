@@ -33,12 +33,23 @@ pub struct EntrySearch {
     pub page: u32,
 }
 
-/// A CBS area code: `GM`, `WK` or `BU` and digits.
-pub fn is_area_code(s: &str) -> bool {
-    let (prefix, digits) = s.split_at(s.len().min(2));
-    ["GM", "WK", "BU"].contains(&prefix)
-        && (4..=10).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
+/// Whether `code` has the form of a CBS area code: `GM` and 4 digits (a gemeente), `WK` and those
+/// 4 digits and 2 characters, `BU` and those 6 and 2 more; the characters after the gemeente's
+/// digits are digits or capitals (Amsterdam: `WK0363AA`, `BU0363AA01`). The server's
+/// `domain::areas::is_cbs_code` is the same rule per level.
+pub fn is_area_code(code: &str) -> bool {
+    let tail = match code.get(..2) {
+        Some("GM") => 0,
+        Some("WK") => 2,
+        Some("BU") => 4,
+        _ => return false,
+    };
+    let b = code.as_bytes();
+    b.len() == 6 + tail
+        && b[2..6].iter().all(u8::is_ascii_digit)
+        && b[6..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
 }
 
 impl EntrySearch {
@@ -259,6 +270,17 @@ mod tests {
         assert_eq!(field(&[("page", "-1")]), "page");
         assert_eq!(field(&[("id", "1 OR 1=1")]), "id");
         assert!(is_area_code("GM0505") && is_area_code("BU05050101"));
+        assert!(
+            is_area_code("WK0363AA") && is_area_code("BU0363AA01"),
+            "letters occur"
+        );
         assert!(!is_area_code("GM") && !is_area_code("gm0505") && !is_area_code("GM05a5"));
+        assert!(
+            !is_area_code("GM050501") && !is_area_code("BU0505"),
+            "the length of the level"
+        );
+        // Not a character boundary at byte 2: refused, not a panic.
+        assert!(!is_area_code("a€") && !is_area_code("€€€€"));
+        assert_eq!(field(&[("area", "a€")]), "area");
     }
 }

@@ -168,7 +168,9 @@ pub struct OwnEntry {
     #[serde(default)]
     #[cfg_attr(feature = "ssr", schema(required = true))]
     pub reply: Option<String>,
+    /// Whether a moderator published the reply (then the entry's page shows it).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub reply_public: bool,
 }
 

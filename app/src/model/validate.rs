@@ -47,6 +47,11 @@ pub enum Rule {
     LookupUnavailable,
     /// The entry's event was closed, or its last day for entries has passed.
     EventClosed,
+    /// A reply to staff's note on an entry that has none.
+    NothingToAnswer,
+    /// The entry's words were removed (retention, or a merge into another entry): none are taken in
+    /// again, so nothing outlives its period.
+    WordsRemoved,
 }
 
 impl Rule {
@@ -81,6 +86,10 @@ impl Rule {
                 "cannot be looked up right now; mark the place on the map instead".into()
             }
             Rule::EventClosed => "is closed or past its last day for entries".into(),
+            Rule::NothingToAnswer => "answers staff's note on the entry, and it has none".into(),
+            Rule::WordsRemoved => {
+                "cannot be written: the entry's words were removed (retention, or a merge)".into()
+            }
         }
     }
 }

@@ -8,8 +8,9 @@ use crate::labels;
 use crate::model::{AreaChanges, ChangedEntry};
 
 /// `/inzicht/gebied/{code}/gedaan`: "you said, we did". What staff did with the entries of one area:
-/// each change of status with its note and day, newest first, each entry linking to its own page.
-/// Public, as the entries' pages are; hidden entries are not listed.
+/// each change of status with its day and staff's current note, each entry linking to its own
+/// page. Public, as the entries' pages are; hidden entries are not listed, and an entry is in the
+/// area its public position lies in.
 #[component]
 pub fn AreaChangesPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -80,7 +81,6 @@ fn Entry(e: ChangedEntry) -> impl IntoView {
                 <li>
                     <time datetime=ch.day.clone()>{ch.day.clone()}</time>": "
                     <span class="status-badge" data-status=ch.status.as_str()>{labels::status(l, ch.status)}</span>
-                    {ch.note.map(|n| view! { " " <span class="status-note">{n}</span> })}
                 </li>
             }
         })
@@ -88,6 +88,7 @@ fn Entry(e: ChangedEntry) -> impl IntoView {
     view! {
         <li class="done-entry">
             <h2><a href=format!("/melding/{}", e.id)>{what}</a></h2>
+            {e.note.map(|n| view! { <p class="status-note">{n}</p> })}
             <ul class="done-changes">{changes}</ul>
         </li>
     }

@@ -130,7 +130,8 @@ fn Own(e: OwnEntry, key: String, outcome: Option<String>) -> impl IntoView {
         (None, _, _) => "",
     };
     // Staff's note on the entry can be answered: a short reply a moderator reads before anyone sees it.
-    let reply = e.status_note.is_some().then(|| {
+    // Shown while there is a note, or a reply the resident may want to change or remove.
+    let reply = (e.status_note.is_some() || e.reply.is_some()).then(|| {
         let state = match (&e.reply, e.reply_public) {
             (Some(_), true) => t_string!(i18n, own_reply_public),
             (Some(_), false) => t_string!(i18n, own_reply_waiting),

@@ -48,6 +48,11 @@ fn outcome_message() -> Option<impl IntoView> {
             t_string!(i18n, staff_not_yourself).to_string(),
             "error-summary",
         ),
+        "gewijzigd" => (
+            t_string!(i18n, staff_changed_meanwhile).to_string(),
+            "error-summary",
+        ),
+        "samengevoegd" => (t_string!(i18n, staff_merged).to_string(), "notice"),
         _ => (t_string!(i18n, staff_saved).to_string(), "notice"),
     };
     Some(view! { <div class=class role="status"><p>{text}</p></div> })

@@ -21,6 +21,10 @@ pub fn StaffPage() -> impl IntoView {
             "teveel" => (t_string!(i18n, staff_locked).to_string(), "error-summary"),
             "ongeldig" => (t_string!(i18n, staff_invalid).to_string(), "error-summary"),
             "samengevoegd" => (t_string!(i18n, staff_merged).to_string(), "notice"),
+            "gewijzigd" => (
+                t_string!(i18n, staff_changed_meanwhile).to_string(),
+                "error-summary",
+            ),
             _ => (t_string!(i18n, staff_saved).to_string(), "notice"),
         };
         view! { <div class=class role="status"><p>{text}</p></div> }

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod cell_key;
 pub mod content_hash;
 pub mod heatmap;
+pub mod moderation;
 pub mod photo;
 pub mod privacy;
 pub mod raster;

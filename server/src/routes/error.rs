@@ -231,8 +231,12 @@ pub fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     let field = if let Some(name) = named("missing field `") {
         join(&path, name)
     } else if let Some(name) = named("unknown field `") {
-        // serde_path_to_error already points at the unknown key itself.
-        if path.ends_with(&name) {
+        // An unknown key that is empty or only spaces names nothing a client could find: the object
+        // holding it is what is wrong (the body at the top).
+        if name.trim().is_empty() {
+            let parent = path.strip_suffix(&name).unwrap_or(&path);
+            parent.trim_end_matches('.').to_string()
+        } else if path.ends_with(&name) {
             path
         } else {
             join(&path, name)

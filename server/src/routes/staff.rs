@@ -362,7 +362,7 @@ struct Moderated {
     entry: Option<PublicEntry>,
 }
 
-/// An entry whose free text waits for a moderator.
+/// An entry whose free text, reply or photo waits for a moderator.
 #[derive(Serialize, ToSchema)]
 struct Waiting {
     id: String,

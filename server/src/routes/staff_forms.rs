@@ -119,6 +119,9 @@ struct ModerationForm {
     /// Present when the form showed the current note, so an empty note removes it.
     note_shown: Option<String>,
     reply: Option<String>,
+    /// The text and reply as the form showed them (see `Moderation::text_was`).
+    text_was: Option<String>,
+    reply_was: Option<String>,
     /// Present when the form showed the resident's reply, so its unchecked box means "not public".
     reply_shown: Option<String>,
     reply_public: Option<String>,
@@ -180,6 +183,8 @@ async fn moderate(
         } else {
             f.status_note.filter(|n| !n.trim().is_empty())
         },
+        text_was: f.text_was,
+        reply_was: f.reply_shown.as_ref().and(f.reply_was),
         reply: f.reply_shown.is_some().then(|| f.reply.unwrap_or_default()),
         reply_public: f.reply_shown.is_some().then_some(f.reply_public.is_some()),
         talent_public: f
@@ -201,6 +206,7 @@ async fn moderate(
         Ok(()) if merging => Ok(back("samengevoegd")),
         Ok(()) => Ok(back("opgeslagen")),
         Err(ServiceError::Invalid(_)) => Ok(back("ongeldig")),
+        Err(ServiceError::Conflict(_)) => Ok(back("gewijzigd")),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,34 +1,72 @@
-//! "You said, we did" per area: what staff did with the area's entries, grouped per entry.
+//! "You said, we did" per area: what staff did with the area's entries, grouped per entry. An entry
+//! belongs to the area its public position lies in (a barrier's or wish's 100 m cell centre), as
+//! every public selection does: the exact position never decides which side of a border it is on.
 
 use app::model::{AreaChanges, AreaSummary, ChangedEntry, Kind, Status, StatusChange};
+use geo::BoundingRect;
 
-use crate::domain::calendar::month_in_netherlands;
+use crate::domain::areas::{cbs_level, cbs_parent};
+use crate::domain::calendar::{day_in_netherlands, month_in_netherlands};
 use crate::service::Service;
 use crate::store::{StatusChangeRow, StoreError};
 
-/// The most changes one page lists (the newest).
-const MOST_CHANGES: u32 = 1000;
+/// The most changes one page reads (the newest).
+const MOST_CHANGES: u32 = 2000;
 
 impl Service {
     /// The area's entries staff changed, newest change first; `None` for an unknown area.
     pub async fn area_changes(&self, code: &str) -> Result<Option<AreaChanges>, StoreError> {
         let facts = self.facts().await?;
-        let Some(f) = facts.get(code) else {
+        let (Some(f), Some(level)) = (facts.get(code), cbs_level(code)) else {
             return Ok(None);
         };
-        let rows = self.store.status_changes_in(code, MOST_CHANGES).await?;
+        let loaded = self.loaded_areas();
+        let index = &loaded.index;
+        // The area itself, or (for a gemeente or wijk drawn from its buurten) its parts.
+        let bbox = (0..index.len())
+            .map(|i| index.area(i))
+            .filter(|a| a.code == code || cbs_parent(&a.code, level).as_deref() == Some(code))
+            .filter_map(|a| a.shape.bounding_rect())
+            .reduce(|a, b| {
+                geo::Rect::new(
+                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+                )
+            });
+        let rows = match bbox {
+            Some(r) => {
+                self.store
+                    .status_changes_within(
+                        [r.min().x, r.min().y, r.max().x, r.max().y],
+                        MOST_CHANGES,
+                    )
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        let within: Vec<StatusChangeRow> = rows
+            .into_iter()
+            .filter(|r| {
+                let codes = index.assign(r.pub_lon, r.pub_lat);
+                [codes.gemeente, codes.wijk, codes.buurt]
+                    .iter()
+                    .any(|c| c.as_deref() == Some(code))
+            })
+            .collect();
         Ok(Some(AreaChanges {
             area: AreaSummary {
                 code: code.to_string(),
                 name: f.name.clone(),
                 population: f.population,
             },
-            entries: group(rows),
+            entries: group(within),
         }))
     }
 }
 
-/// Changes (newest first) grouped per entry, entries in the order of their newest change.
+/// Changes (newest first) grouped per entry. Entries are ordered by the day of their newest change
+/// and then by id (random): never by the moment of a change, which staff working down the
+/// moderation queue would make the order in which residents sent their entries.
 fn group(rows: Vec<StatusChangeRow>) -> Vec<ChangedEntry> {
     let mut out: Vec<ChangedEntry> = Vec::new();
     let mut at: rustc_hash::FxHashMap<String, usize> = Default::default();
@@ -37,9 +75,8 @@ fn group(rows: Vec<StatusChangeRow>) -> Vec<ChangedEntry> {
             continue;
         };
         let change = StatusChange {
-            day: day_in_netherlands(&r.at),
+            day: dutch_day(&r.at),
             status: Status::parse(&r.status).unwrap_or_default(),
-            note: r.note,
         };
         match at.get(&r.submission) {
             Some(&i) => out[i].changes.push(change),
@@ -50,19 +87,24 @@ fn group(rows: Vec<StatusChangeRow>) -> Vec<ChangedEntry> {
                     id: r.submission,
                     kind,
                     category: r.category,
+                    note: r.status_note,
                     changes: vec![change],
                 });
             }
         }
     }
+    out.sort_by(|a, b| {
+        let newest = |e: &ChangedEntry| e.changes.first().map(|c| c.day.clone());
+        newest(b).cmp(&newest(a)).then(a.id.cmp(&b.id))
+    });
     out
 }
 
 /// The Dutch day (`YYYY-MM-DD`) of a stored timestamp.
-fn day_in_netherlands(timestamp: &str) -> String {
+fn dutch_day(timestamp: &str) -> String {
     timestamp
         .parse()
-        .map(|t| crate::domain::calendar::day_in_netherlands(t).to_string())
+        .map(|t| day_in_netherlands(t).to_string())
         .unwrap_or_default()
 }
 
@@ -76,28 +118,30 @@ mod tests {
             kind: "barrier".into(),
             category: "steps".into(),
             created_at: "2026-03-31T22:30:00.000Z".into(),
+            pub_lon: 4.67,
+            pub_lat: 51.81,
+            status_note: None,
             status: status.into(),
-            note: None,
             at: at.into(),
         }
     }
 
     #[test]
-    fn changes_group_per_entry_in_dutch_days() {
+    fn changes_group_per_entry_in_dutch_days_and_entries_of_a_day_by_id() {
         let out = group(vec![
-            row("a", "done", "2026-06-01T23:00:00.000Z"),
-            row("b", "taken_up", "2026-05-20T10:00:00.000Z"),
-            row("a", "in_progress", "2026-05-01T10:00:00.000Z"),
+            row("c", "done", "2026-06-01T23:00:00.000Z"),
+            row("b", "taken_up", "2026-06-02T10:00:00.000Z"),
+            row("a", "taken_up", "2026-05-20T10:00:00.000Z"),
+            row("c", "in_progress", "2026-05-01T10:00:00.000Z"),
         ]);
-        assert_eq!(out.len(), 2);
-        assert_eq!(out[0].id, "a");
-        assert_eq!(out[0].month, "2026-04", "the Dutch month of the entry");
-        let days: Vec<&str> = out[0].changes.iter().map(|c| c.day.as_str()).collect();
+        let ids: Vec<&str> = out.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(
-            days,
-            ["2026-06-02", "2026-05-01"],
-            "Dutch days, newest first"
+            ids,
+            ["b", "c", "a"],
+            "c's 23:00 UTC is 2 June in the Netherlands, as b's"
         );
-        assert_eq!(out[1].changes[0].status, Status::TakenUp);
+        assert_eq!(out[1].month, "2026-04", "the Dutch month of the entry");
+        let days: Vec<&str> = out[1].changes.iter().map(|c| c.day.as_str()).collect();
+        assert_eq!(days, ["2026-06-02", "2026-05-01"], "newest first");
     }
 }

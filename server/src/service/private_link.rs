@@ -75,14 +75,27 @@ impl Service {
         }
         // A reply answers staff's note on the entry: with no note there is nothing to answer.
         if reply.is_some_and(|r| !r.is_empty()) && entry.status_note.is_none() {
-            errs.push(Violation::new("reply", Rule::UnknownField));
+            errs.push(Violation::new("reply", Rule::NothingToAnswer));
+        }
+        // Words taken in after retention or a merge removed the entry's words would be kept for good.
+        if self.store.words_removed(&entry.id).await? {
+            if change.text.is_some() {
+                errs.push(Violation::new("text", Rule::WordsRemoved));
+            }
+            if change.reply.is_some() {
+                errs.push(Violation::new("reply", Rule::WordsRemoved));
+            }
         }
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }
-        self.store
-            .edit_own(&entry.id, &category, text, reply)
-            .await?;
+        // Each part alone: a reply does not write back a copy of the text a moderator may be editing.
+        if change.category.is_some() || change.text.is_some() {
+            self.store.edit_own(&entry.id, &category, text).await?;
+        }
+        if let Some(reply) = reply {
+            self.store.reply_own(&entry.id, reply).await?;
+        }
         Ok(self.store.own_entry(&entry.id).await?)
     }
 

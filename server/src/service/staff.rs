@@ -14,7 +14,7 @@ use crate::domain::calendar::today;
 use crate::domain::roles::{check_gemeenten, check_new_user, Access, Role};
 use crate::service::error::{ServiceError, ServiceResult};
 use crate::service::Service;
-use crate::store::{AuditEntry, Merge, SessionUser, StaffUser, StoreError};
+use crate::store::{AuditEntry, Merge, Moderated, SessionUser, StaffUser, StoreError};
 
 /// What checking a staff request found (see `routes::extract::Staff`).
 pub enum StaffCheck {
@@ -58,6 +58,8 @@ fn changed_fields(m: &Moderation) -> Vec<&'static str> {
         ("merge_into", m.merge_into.is_some()),
         ("confirmed", m.confirmed.is_some()),
         ("reply", m.reply.is_some()),
+        ("text_was", m.text_was.is_some()),
+        ("reply_was", m.reply_was.is_some()),
         ("reply_public", m.reply_public.is_some()),
         ("talent_public", m.talent_public.is_some()),
     ]
@@ -325,10 +327,16 @@ impl Service {
             ..m.clone()
         };
         if rest != Moderation::default() {
-            self.store
+            let done = self
+                .store
                 .moderate(id, &rest, user, &detail)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
+            if done == Moderated::Stale {
+                return Err(ServiceError::Conflict(
+                    "the resident's words changed since they were read: read them again",
+                ));
+            }
         }
         if let Some(into) = &m.merge_into {
             self.merge(user, id, into).await?;

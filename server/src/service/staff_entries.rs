@@ -6,8 +6,8 @@ use app::model::{
     personal_data, Duplicate, EntriesPage, EntrySearch, Kind, StaffEntry, Status, ENTRIES_PER_PAGE,
 };
 
+use crate::domain::areas::{cbs_level, cbs_parent, Level};
 use crate::domain::calendar::{add_days, start_of_dutch_day};
-use crate::domain::roles::Scope;
 use crate::service::aggregates::Facts;
 use crate::service::Service;
 use crate::store::{like_anywhere, SessionUser, StaffEntryRow, StaffFilter, StoreError};
@@ -62,10 +62,7 @@ impl Service {
         let mut areas: Vec<(String, String)> = facts
             .values()
             .filter(|a| a.level == "gemeente" || a.level == "wijk")
-            .filter(|a| {
-                let gemeente = gemeente_of(&a.code);
-                scope.covers(gemeente.as_deref())
-            })
+            .filter(|a| scope.covers(gemeente_of(&a.code).as_deref()))
             .map(|a| {
                 (
                     a.code.clone(),
@@ -125,10 +122,12 @@ impl Service {
     }
 }
 
-/// The gemeente code a wijk or buurt code belongs to (CBS codes nest: WK0505xx, BU0505xxxx).
+/// The gemeente a CBS code lies in (itself for a gemeente).
 fn gemeente_of(code: &str) -> Option<String> {
-    let digits = code.get(2..6)?;
-    Some(format!("GM{digits}"))
+    match cbs_level(code)? {
+        Level::Gemeente => Some(code.to_string()),
+        _ => cbs_parent(code, Level::Gemeente),
+    }
 }
 
 /// A stored row as staff see it: the area named, personal data flagged.
@@ -174,11 +173,6 @@ pub(super) fn staff_entry(r: StaffEntryRow, facts: &Facts) -> Option<StaffEntry>
     })
 }
 
-/// Whether `scope` reaches the gemeente of `code` (any level).
-pub fn scope_reaches(scope: &Scope, code: &str) -> bool {
-    scope.covers(gemeente_of(code).as_deref())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,10 +182,7 @@ mod tests {
         assert_eq!(gemeente_of("BU05050101").as_deref(), Some("GM0505"));
         assert_eq!(gemeente_of("WK050501").as_deref(), Some("GM0505"));
         assert_eq!(gemeente_of("GM0505").as_deref(), Some("GM0505"));
+        assert_eq!(gemeente_of("BU0363AA01").as_deref(), Some("GM0363"));
         assert_eq!(gemeente_of("GM"), None);
-        let scope = Scope::Gemeenten(vec!["GM0505".into()]);
-        assert!(scope_reaches(&scope, "BU05050101"));
-        assert!(!scope_reaches(&scope, "BU03630000"));
-        assert!(scope_reaches(&Scope::All, "BU03630000"));
     }
 }

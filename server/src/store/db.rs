@@ -248,30 +248,46 @@ impl Store {
         row.as_ref().map(public_entry).transpose()
     }
 
-    /// Applies a moderator's change (already checked against the entry's kind by the caller), bumps
-    /// the gemeente's revision when what counts changed, and writes the audit row, all in one
-    /// transaction. `Ok(None)` for an unknown id.
+    /// Applies a moderator's change (already checked against the entry's kind by the caller): only
+    /// what differs from the entry as it is now (see [`crate::domain::moderation::effective`]), with
+    /// the gemeente's revision bumped when what counts changed, a status change kept for "you said,
+    /// we did", and the audit row, all in one transaction. `Ok(None)` for an unknown id.
     pub async fn moderate(
         &self,
         id: &str,
         m: &Moderation,
         who: &super::SessionUser,
         audit_detail: &str,
-    ) -> Result<Option<(Kind, bool)>, StoreError> {
+    ) -> Result<Option<Moderated>, StoreError> {
+        use crate::domain::moderation::{effective, Current, Outcome};
         let mut tx = self.write_tx().await?;
-        type Current = (String, Option<String>, i64, String, Option<String>);
-        let Some((kind, gemeente, hidden, old_status, old_note)): Option<Current> =
-            sqlx::query_as(&self.backend.sql(
-                "SELECT kind, gemeente, hidden, status, status_note FROM submissions WHERE id = ?",
-            ))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-        else {
+        let row = sqlx::query(&self.backend.sql(
+            "SELECT gemeente, hidden, status, status_note, category, merged_into, text_removed_at, \
+             text, reply FROM submissions WHERE id = ?",
+        ))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
             return Ok(None);
         };
-        let kind =
-            Kind::parse(&kind).ok_or_else(|| StoreError::Unreadable(format!("kind {kind}")))?;
+        let gemeente: Option<String> = row.try_get("gemeente")?;
+        let current = Current {
+            status: Status::parse(&row.try_get::<String, _>("status")?).unwrap_or_default(),
+            status_note: row.try_get("status_note")?,
+            category: row.try_get("category")?,
+            hidden: row.try_get::<i64, _>("hidden")? == 1,
+            merged: row.try_get::<Option<String>, _>("merged_into")?.is_some(),
+            words_removed: row
+                .try_get::<Option<String>, _>("text_removed_at")?
+                .is_some(),
+            text: row.try_get("text")?,
+            reply: row.try_get("reply")?,
+        };
+        let m = match effective(m, &current) {
+            Outcome::Apply(m) => m,
+            Outcome::Stale => return Ok(Some(Moderated::Stale)),
+        };
         if let Some(st) = m.status {
             sqlx::query(&self.backend.sql(&format!(
                 "UPDATE submissions SET status = ?, status_at = {NOW} WHERE id = ?"
@@ -280,105 +296,63 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        }
-        if let Some(note) = &m.status_note {
-            let note = Some(note.trim()).filter(|n| !n.is_empty());
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE submissions SET status_note = ? WHERE id = ?"),
-            )
-            .bind(note)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        // "You said, we did": a changed status or note is kept with its moment, for the area's page.
-        let new_status = m
-            .status
-            .map_or(old_status.clone(), |s| s.as_str().to_string());
-        let new_note = match &m.status_note {
-            Some(n) => Some(n.trim().to_string()).filter(|n| !n.is_empty()),
-            None => old_note.clone(),
-        };
-        if new_status != old_status || new_note != old_note {
+            // "You said, we did": the change of status, at the moment staff made it.
             sqlx::query(&self.backend.sql(&format!(
-                "INSERT INTO status_changes (submission, status, note, at) VALUES (?, ?, ?, {NOW})"
+                "INSERT INTO status_changes (submission, status, at) VALUES (?, ?, {NOW})"
             )))
             .bind(id)
-            .bind(&new_status)
-            .bind(&new_note)
+            .bind(st.as_str())
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(r) = &m.reply {
-            let r = Some(r.trim()).filter(|r| !r.is_empty());
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE submissions SET reply = ? WHERE id = ?"),
+        let text_or_null = |t: &Option<String>| t.clone().filter(|t| !t.is_empty());
+        if let Some(note) = &m.status_note {
+            self.set_column(
+                &mut tx,
+                id,
+                "status_note",
+                text_or_null(&Some(note.clone())),
             )
-            .bind(r)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(p) = m.reply_public {
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE submissions SET reply_public = ? WHERE id = ?"),
-            )
-            .bind(i64::from(p))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(p) = m.talent_public {
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE submissions SET talent_public = ? WHERE id = ?"),
-            )
-            .bind(i64::from(p))
-            .bind(id)
-            .execute(&mut *tx)
             .await?;
         }
         if let Some(h) = m.hidden {
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE submissions SET hidden = ? WHERE id = ?"),
-            )
-            .bind(i64::from(h))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            self.set_flag(&mut tx, id, "hidden", h).await?;
         }
         if let Some(c) = &m.category {
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE submissions SET category = ? WHERE id = ?"),
-            )
-            .bind(c)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            self.set_column(&mut tx, id, "category", Some(c.clone()))
+                .await?;
+            // A confirmation is of what staff saw: another category was not confirmed.
+            if m.confirmed.is_none() {
+                self.set_flag(&mut tx, id, "confirmed", false).await?;
+            }
         }
         if let Some(t) = &m.text {
             // Removing personal data: the hash of the words as sent goes with them.
-            let t = Some(t.trim()).filter(|t| !t.is_empty());
-            sqlx::query(&self.backend.sql(
-                "UPDATE submissions SET content_hash = CASE WHEN text IS DISTINCT FROM ? THEN '' \
-                 ELSE content_hash END, text = ? WHERE id = ?",
-            ))
-            .bind(t)
-            .bind(t)
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET content_hash = '', text = ? WHERE id = ?"),
+            )
+            .bind(text_or_null(&Some(t.clone())))
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        }
+        if let Some(p) = m.text_public {
+            self.set_flag(&mut tx, id, "text_public", p).await?;
+        }
+        if let Some(r) = &m.reply {
+            self.set_column(&mut tx, id, "reply", text_or_null(&Some(r.clone())))
+                .await?;
+        }
+        if let Some(p) = m.reply_public {
+            self.set_flag(&mut tx, id, "reply_public", p).await?;
+        }
+        if let Some(p) = m.talent_public {
+            self.set_flag(&mut tx, id, "talent_public", p).await?;
+        }
+        if let Some(c) = m.confirmed {
+            self.set_flag(&mut tx, id, "confirmed", c).await?;
         }
         if let Some(p) = m.photo_public {
             sqlx::query(
@@ -391,43 +365,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(p) = m.text_public {
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE submissions SET text_public = ? WHERE id = ?"),
-            )
-            .bind(i64::from(p))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        // A confirmation is of what staff saw: another category was not confirmed.
-        if m.category.is_some() && m.confirmed.is_none() {
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE submissions SET confirmed = 0 WHERE id = ?"),
-            )
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(c) = m.confirmed {
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE submissions SET confirmed = ? WHERE id = ?"),
-            )
-            .bind(i64::from(c))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
         // Hiding or re-categorising changes the figures. (Walking coverage keys its cache by what
         // it reads, so a confirmation or a barrier marked done needs no revision.)
-        let counts_changed =
-            m.category.is_some() || m.hidden.is_some_and(|h| i64::from(h) != hidden);
+        let counts_changed = m.category.is_some() || m.hidden.is_some();
         if let (true, Some(g)) = (counts_changed, &gemeente) {
             self.bump_revision(&mut tx, g).await?;
         }
@@ -435,7 +375,47 @@ impl Store {
             .await?;
         tx.commit().await?;
         self.forget_removed_words().await;
-        Ok(Some((kind, counts_changed)))
+        Ok(Some(Moderated::Applied))
+    }
+
+    /// One text column of an entry (a name from this file, never from input).
+    async fn set_column(
+        &self,
+        tx: &mut AnyConnection,
+        id: &str,
+        column: &'static str,
+        value: Option<String>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            &self
+                .backend
+                .sql(&format!("UPDATE submissions SET {column} = ? WHERE id = ?")),
+        )
+        .bind(value)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
+
+    /// One 0/1 column of an entry (a name from this file, never from input).
+    async fn set_flag(
+        &self,
+        tx: &mut AnyConnection,
+        id: &str,
+        column: &'static str,
+        value: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            &self
+                .backend
+                .sql(&format!("UPDATE submissions SET {column} = ? WHERE id = ?")),
+        )
+        .bind(i64::from(value))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
     }
 
     /// The kind of an entry, for checking a moderator's change before applying it.
@@ -840,6 +820,14 @@ pub(super) fn record_facets(kind: Kind, d: &EntryDetails) -> u32 {
     let affects: Vec<&str> = d.affects.iter().map(String::as_str).collect();
     let qualities: Vec<&str> = d.qualities.iter().map(String::as_str).collect();
     crate::domain::aggregate::facets(kind, &affects, d.severity, &qualities)
+}
+
+/// What became of a moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moderated {
+    Applied,
+    /// The resident's words changed since the moderator read them: nothing was applied.
+    Stale,
 }
 
 /// What a stored entry's details say (the kind's own fields; `talent` and `who` are never read

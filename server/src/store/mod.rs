@@ -23,7 +23,7 @@ mod upgrade;
 pub mod walking;
 
 pub use campaigns::{AgeBandRow, Answered, MeToo};
-pub use db::{EntryDetails, Store};
+pub use db::{EntryDetails, Moderated, Store};
 pub use dialect::Backend;
 pub use merge::{Candidate, Merge};
 pub use staff::{AuditEntry, SessionUser, StaffUser};

@@ -64,14 +64,13 @@ impl Store {
         }))
     }
 
-    /// Changes the author's category, text and reply (`None`: the reply stays). Changed text or a
-    /// changed reply is private again until a moderator publishes it. `Ok(false)` for an unknown id.
+    /// Changes the author's category and text. Changed text is private again until a moderator
+    /// publishes it. `Ok(false)` for an unknown id.
     pub async fn edit_own(
         &self,
         id: &str,
         category: &str,
         text: Option<&str>,
-        reply: Option<&str>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
         let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
@@ -100,24 +99,44 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if let Some(reply) = reply {
-            let reply = Some(reply.trim()).filter(|r| !r.is_empty());
-            sqlx::query(&self.backend.sql(&format!(
-                "UPDATE submissions SET reply_public = CASE WHEN reply IS DISTINCT FROM ?1 THEN 0 \
-                 ELSE reply_public END, reply_at = CASE WHEN reply IS DISTINCT FROM ?1 THEN {NOW} \
-                 ELSE reply_at END, reply = ?1 WHERE id = ?2"
-            )))
-            .bind(reply)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
         if let Some(g) = gemeente {
             self.bump_revision(&mut tx, &g).await?;
         }
         tx.commit().await?;
         self.forget_removed_words().await;
         Ok(true)
+    }
+
+    /// The author's reply to staff's note (empty removes it); a changed reply is private again
+    /// until a moderator publishes it. Only the reply's columns: a moderator's concurrent edit of
+    /// the text stays.
+    pub async fn reply_own(&self, id: &str, reply: &str) -> Result<(), StoreError> {
+        let reply = crate::domain::moderation::normalize(reply);
+        let reply = Some(reply).filter(|r| !r.is_empty());
+        let mut tx = self.write_tx().await?;
+        sqlx::query(&self.backend.sql(
+            "UPDATE submissions SET reply_public = CASE WHEN reply IS DISTINCT FROM ?1 THEN 0 \
+             ELSE reply_public END, reply = ?1 WHERE id = ?2",
+        ))
+        .bind(reply)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.forget_removed_words().await;
+        Ok(())
+    }
+
+    /// Whether retention or a merge removed the entry's words (then none are taken in again).
+    pub async fn words_removed(&self, id: &str) -> Result<bool, StoreError> {
+        let removed: Option<i64> = sqlx::query_scalar(&self.backend.sql(
+            "SELECT CASE WHEN text_removed_at IS NOT NULL OR merged_into IS NOT NULL THEN 1 ELSE 0 END \
+             FROM submissions WHERE id = ?",
+        ))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(removed == Some(1))
     }
 
     /// Deletes an entry for good: the row (and its "ik ook"s) goes, a tombstone stays so an offline

@@ -70,19 +70,19 @@ impl Store {
         )
     }
 
-    /// Visible entries whose text, reply, talent or photo waits for a moderator, oldest first,
-    /// within `scope`.
+    /// Visible entries whose text, reply or photo waits for a moderator, oldest first, within
+    /// `scope`.
     pub async fn moderation_queue(
         &self,
         limit: u32,
         scope: &Scope,
     ) -> Result<Vec<StaffEntryRow>, StoreError> {
-        let talent = self.backend.json_text("details", "talent");
+        // A wish's talent is not queued: staff publish it from the talents page, where it is read
+        // beside the wishes it could answer.
         let sql = format!(
             "SELECT {} FROM submissions \
              WHERE hidden = 0 AND ((text_public = 0 AND text IS NOT NULL AND text != '') \
                 OR (reply_public = 0 AND reply IS NOT NULL) \
-                OR (kind = 'wish' AND talent_public = 0 AND {talent} IS NOT NULL AND {talent} != '') \
                 OR EXISTS (SELECT 1 FROM photos p WHERE p.submission = submissions.id AND p.public = 0)) {} \
              ORDER BY created_at, id LIMIT ?",
             self.staff_columns(),
@@ -110,7 +110,8 @@ impl Store {
             self.backend.json_text("details", "talent"),
             self.backend.json_text("details", "name"),
         );
-        // Each condition holds when its parameter is NULL, so one statement serves every search.
+        // Each condition holds when its parameter is NULL, so one statement serves every search;
+        // the scope's gemeenten are one JSON list (NULL: an admin's, every one).
         let sql = format!(
             "SELECT {} FROM submissions \
              WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR category = ?2) \
@@ -118,32 +119,18 @@ impl Store {
              AND (?4 IS NULL OR gemeente = ?4 OR wijk = ?4 OR buurt = ?4) \
              AND (?5 IS NULL OR {words} LIKE ?5 ESCAPE '\\') \
              AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7) \
-             AND (?8 IS NULL OR id = ?8) {} \
-             ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+             AND (?8 IS NULL OR id = ?8) \
+             AND (?9 IS NULL OR gemeente IN {}) \
+             ORDER BY created_at DESC, id DESC LIMIT ?10 OFFSET ?11",
             self.staff_columns(),
-            scope_clause(scope).replace('?', "?S"),
+            self.backend.json_list("?9"),
         );
-        // The scope's codes follow the eight numbered parameters.
-        let mut n = 8;
-        let sql = sql
-            .split("?S")
-            .enumerate()
-            .map(|(i, part)| {
-                if i == 0 {
-                    part.to_string()
-                } else {
-                    n += 1;
-                    format!("?{n}{part}")
-                }
-            })
-            .collect::<String>();
-        let sql = sql.replacen(
-            "LIMIT ? OFFSET ?",
-            &format!("LIMIT ?{} OFFSET ?{}", n + 1, n + 2),
-            1,
-        );
+        let scope = match scope {
+            Scope::All => None,
+            Scope::Gemeenten(codes) => Some(serde_json::to_string(codes).unwrap_or_default()),
+        };
         let sql = self.backend.sql(&sql);
-        let mut q = sqlx::query_as(&sql)
+        let q = sqlx::query_as(&sql)
             .bind(&f.kind)
             .bind(&f.category)
             .bind(&f.status)
@@ -151,12 +138,8 @@ impl Store {
             .bind(&f.words)
             .bind(&f.from)
             .bind(&f.until)
-            .bind(&f.id);
-        if let Scope::Gemeenten(codes) = scope {
-            for c in codes {
-                q = q.bind(c);
-            }
-        }
+            .bind(&f.id)
+            .bind(scope);
         Ok(q.bind(i64::from(f.limit))
             .bind(i64::from(f.offset))
             .fetch_all(&self.reader)

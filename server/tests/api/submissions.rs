@@ -153,6 +153,12 @@ async fn invalid_input_gets_422_naming_the_field_and_stores_nothing() {
     // A key of only spaces names nothing a client could find: the body is what is wrong.
     expect_422(&app, with(" ", json!(1)), "body").await;
     expect_422(&app, with("", json!(1)), "body").await;
+    expect_422(
+        &app,
+        with("location", json!({"lon": 4.67, "lat": 51.81, " ": 1})),
+        "location",
+    )
+    .await;
     let mut nested = base.clone();
     nested["details"]["talent"] = json!("koken");
     expect_422(&app, nested, "details.talent").await;
@@ -346,6 +352,7 @@ async fn every_api_route_is_in_the_document_and_every_documented_operation_is_ro
             "/submissions/{id}/me-too",
             "/submissions/{id}/photo",
             "/submissions/{id}/private",
+            "/talents",
             "/users",
             "/users/{id}",
         ],
@@ -397,7 +404,7 @@ async fn every_api_route_is_in_the_document_and_every_documented_operation_is_ro
             }
         }
     }
-    assert_eq!(operations, 42, "the documented operations");
+    assert_eq!(operations, 43, "the documented operations");
 }
 
 /// The document's limits and patterns are the validator's: each number is held against the
@@ -437,6 +444,22 @@ async fn the_documents_limits_and_patterns_are_the_validators() {
         ),
         (
             schema("OwnChange", "text")["maxLength"].clone(),
+            MAX_TEXT_CHARS as f64,
+        ),
+        (
+            schema("OwnChange", "reply")["maxLength"].clone(),
+            app::model::MAX_REPLY_CHARS as f64,
+        ),
+        (
+            schema("Moderation", "reply")["maxLength"].clone(),
+            app::model::MAX_REPLY_CHARS as f64,
+        ),
+        (
+            schema("Moderation", "reply_was")["maxLength"].clone(),
+            app::model::MAX_REPLY_CHARS as f64,
+        ),
+        (
+            schema("Moderation", "text_was")["maxLength"].clone(),
             MAX_TEXT_CHARS as f64,
         ),
         (

@@ -141,7 +141,9 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
             ("status", "taken_up"),
             ("status_note", note),
             ("note_shown", "true"),
+            ("text_was", "Een kookavond in de buurt"),
             ("reply", "Ik kom graag helpen"),
+            ("reply_was", answer),
             ("reply_shown", "true"),
             ("reply_public", "true"),
             ("talent_shown", "true"),
@@ -163,10 +165,66 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
     let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert!(public.get("reply").is_none(), "{public}");
 
-    // Each change of status or note is kept, in order; saving the same again adds none.
+    // A form read before that change applies nothing: the old reply does not come back.
+    let stale = app
+        .client
+        .post(app.url(&format!("/staff/melding/{id}")))
+        .header(COOKIE, &worker.cookie)
+        .form(&[
+            ("csrf", csrf_of(&desk).as_str()),
+            ("status", "done"),
+            ("reply", "Ik kom graag helpen"),
+            ("reply_was", "Ik kom graag helpen"),
+            ("reply_shown", "true"),
+            ("reply_public", "true"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(stale.headers()["location"], "/staff?melding=gewijzigd");
+    let own: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/submissions/{id}/private")))
+        .header("x-edit-key", &key)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(own["reply"], "Ik neem ook een pan mee");
+    assert_eq!(
+        (own["reply_public"].clone(), own["status"].clone()),
+        (json!(false), json!("taken_up"))
+    );
+
+    // Each change of status is kept, in order; saving the form untouched adds none and changes
+    // nothing (the category select, the note and the words were sent as they were).
+    let desk = app.get_text_with_cookie("/staff", &worker.cookie).await;
+    let untouched = app
+        .client
+        .post(app.url(&format!("/staff/melding/{id}")))
+        .header(COOKIE, &worker.cookie)
+        .form(&[
+            ("csrf", csrf_of(&desk).as_str()),
+            ("text", "Een kookavond in de buurt"),
+            ("text_was", "Een kookavond in de buurt"),
+            ("category", "activity"),
+            ("status", "taken_up"),
+            ("status_note", note),
+            ("note_shown", "true"),
+            ("reply", "Ik neem ook een pan mee"),
+            ("reply_was", "Ik neem ook een pan mee"),
+            ("reply_shown", "true"),
+            ("text_public", "true"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(untouched.headers()["location"], "/staff?melding=opgeslagen");
     let pool = app.pool().await;
-    let changes: Vec<(String, Option<String>)> = sqlx::query_as(
-        &app.sql("SELECT status, note FROM status_changes WHERE submission = ? ORDER BY id"),
+    let changes: Vec<(String,)> = sqlx::query_as(
+        &app.sql("SELECT status FROM status_changes WHERE submission = ? ORDER BY id"),
     )
     .bind(&id)
     .fetch_all(&pool)
@@ -174,12 +232,18 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
     .expect("changes");
     assert_eq!(
         changes,
-        [
-            ("in_progress".to_string(), Some(note.to_string())),
-            ("taken_up".to_string(), Some(note.to_string())),
-        ]
+        [("in_progress".to_string(),), ("taken_up".to_string(),)]
     );
-    // Emptying the shown note removes it (and is a change).
+    // The note is the entry's current one: corrected or emptied, the old words leave every page.
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{id}"),
+        &worker,
+        &json!({"status_note": "Gebeld met 06-12345678"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
     let desk = app.get_text_with_cookie("/staff", &worker.cookie).await;
     let res = app
         .client
@@ -188,7 +252,7 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
         .form(&[
             ("csrf", csrf_of(&desk).as_str()),
             ("status", "taken_up"),
-            ("status_note", ""),
+            ("status_note", note),
             ("note_shown", "true"),
             ("text_public", "true"),
         ])
@@ -196,11 +260,13 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
         .await
         .expect("post");
     assert_eq!(res.status(), 303);
-    let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
-    assert!(public.get("status_note").is_none(), "{public}");
-    assert_eq!(app.count_rows("status_changes").await, 3);
+    assert_eq!(
+        app.count_rows("status_changes").await,
+        2,
+        "a note is not a change of status"
+    );
 
-    // "You said, we did": the area's page lists the changes, newest first, with their notes.
+    // "You said, we did": the area's page lists the changes, newest first, with the note.
     let done = app.get_text("/inzicht/gebied/GM0505/gedaan").await;
     assert!(
         done.contains(&format!(r#"href="/melding/{id}""#)),
@@ -211,7 +277,11 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
         done.find("In behandeling").expect("in progress"),
     );
     assert!(taken < started, "newest first");
-    assert!(done.contains("We beginnen dinsdag een kookavond"));
+    assert!(
+        done.contains("We beginnen dinsdag een kookavond"),
+        "the current note"
+    );
+    assert!(!done.contains("06-12345678"), "the corrected note is gone");
     assert!(
         !done.contains("Ik kom graag"),
         "the reply is the entry page's, not listed"
@@ -520,4 +590,83 @@ async fn staff_see_wishes_and_talents_matched_and_the_profile_lists_only_publish
     )
     .await;
     assert_eq!(res.status(), 422);
+}
+
+#[tokio::test]
+async fn no_words_are_taken_in_after_retention_removed_them() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let id = new_id();
+    let receipt: Value = app
+        .post_json(&barrier(&id, &new_id()))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let key = receipt["edit_key"].as_str().expect("key").to_string();
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{id}"),
+        &worker,
+        &json!({"status": "in_progress", "status_note": "Wij kijken ernaar"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let patch = |body: Value| {
+        let app = &app;
+        let key = key.clone();
+        let id = id.clone();
+        async move {
+            app.client
+                .patch(app.url(&format!("/api/v1/submissions/{id}/private")))
+                .header("x-edit-key", key)
+                .json(&body)
+                .send()
+                .await
+                .expect("patch")
+        }
+    };
+    // Through the API as through the page: a reply is taken in and waits for a moderator.
+    let res = patch(json!({"reply": "Fijn, dank je"})).await;
+    assert_eq!(res.status(), 200);
+    let own: Value = res.json().await.expect("json");
+    assert_eq!(
+        (own["reply"].clone(), own["reply_public"].clone()),
+        (json!("Fijn, dank je"), json!(false))
+    );
+    let res = patch(json!({"reply": "x".repeat(501)})).await;
+    assert_eq!(res.status(), 422);
+    // What retention leaves behind (see own.rs for retention itself): words removed, marked so.
+    let pool = app.pool().await;
+    sqlx::query(&app.sql(
+        "UPDATE submissions SET text = NULL, reply = NULL, text_removed_at = '2026-01-01T00:00:00.000Z' WHERE id = ?",
+    ))
+    .bind(&id)
+    .execute(&pool)
+    .await
+    .expect("retention");
+    for (body, field) in [
+        (json!({"reply": "Toch nog iets"}), "reply"),
+        (json!({"text": "Nieuwe woorden"}), "text"),
+    ] {
+        let res = patch(body).await;
+        assert_eq!(res.status(), 422);
+        let errors: Value = res.json().await.expect("json");
+        assert_eq!(errors["errors"][0]["field"], field, "{errors}");
+    }
+    assert!(!app.stored_text().await.contains("Toch nog iets"));
+    // A moderator cannot publish or write words that are gone either.
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{id}"),
+        &worker,
+        &json!({"text": "Hoge stoep", "text_public": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert!(public.get("text").is_none(), "{public}");
 }
