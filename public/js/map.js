@@ -103,11 +103,26 @@
       return (list || []).map(function (x) { return labels[prefix + x] || x; }).join(", ");
     }
 
+    // A popup: what it is and, for a resident's entry, a link to its own page (status, note, "ik ook").
+    function popup(p) {
+      var box = document.createElement("div");
+      var what = document.createElement("p");
+      what.textContent = p.title;
+      box.appendChild(what);
+      if (p.id) {
+        var a = document.createElement("a");
+        a.href = "/melding/" + encodeURIComponent(p.id);
+        a.textContent = labels.open || "open";
+        box.appendChild(a);
+      }
+      return box;
+    }
+
     function dot(p) {
       L.circleMarker(p.ll, {
         renderer: renderer, radius: 7, weight: 2, color: "#fff",
         fillColor: COLOURS[p.kind] || "#333", fillOpacity: 0.9
-      }).bindPopup(asText(p.title)).addTo(layer);
+      }).bindPopup(function () { return popup(p); }).addTo(layer);
     }
 
     function render() {
@@ -145,8 +160,9 @@
       el.dataset.drawn = String(layer.getLayers().length);
     }
 
-    // The places the municipality knows, beside residents' entries (a kind of their own: "known").
-    fetch("/api/v1/places?limit=10000", { headers: { Accept: "application/json" } })
+    // The places the municipality knows, beside residents' entries (a kind of their own: "known"),
+    // unless the filter asks for another kind or a status (known places have none).
+    if (el.dataset.known !== "false") fetch("/api/v1/places?limit=10000", { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (places) {
         places.forEach(function (p) {
@@ -160,7 +176,8 @@
         });
         render();
       }, function () { /* without them, residents' entries still show */ });
-    var query = quality.length ? "&quality=" + encodeURIComponent(quality.join(",")) : "";
+    // The page wrote the query from its own filter (known words only).
+    var query = el.dataset.query || "";
     fetch("/api/v1/submissions?limit=10000" + query, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(function (entries) {
@@ -169,6 +186,7 @@
           points.push({
             ll: L.latLng(e.location.lat, e.location.lon),
             kind: e.kind,
+            id: e.id,
             title: (labels[e.kind] || e.kind) + ": " + (labels[e.kind + "." + e.category] || e.category) +
               (e.status && e.status !== "received" ? " (" + (labels["status." + e.status] || e.status) + ")" : "") +
               (e.qualities && e.qualities.length ? " — " + extras(e.qualities, "quality.") : "") +

@@ -37,12 +37,11 @@ pub trait Backend: Send + Sync + 'static {
         cookie: Option<String>,
     ) -> BoxFuture<'_, Result<Option<crate::model::KioskContext>, BackendError>>;
     fn geocode(&self, q: String) -> BoxFuture<'_, Result<Vec<GeocodeHit>, BackendError>>;
-    /// The newest public entries, as the public map shows them; with qualities, only the places
-    /// that have every one of them.
+    /// The newest public entries, as the public map shows them, that the map's filter lets through.
     fn recent_entries(
         &self,
         limit: u32,
-        quality: Vec<String>,
+        filter: crate::model::MapFilter,
     ) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>>;
     /// The staff page's data for the session in this `Cookie` header; `None` when not signed in.
     fn staff_desk(

@@ -31,15 +31,15 @@ pub async fn kiosk_context(
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
-/// The newest entries as the public map shows them (locations of barriers and wishes coarsened);
-/// with qualities, the places that have every one of them.
+/// The newest entries as the public map shows them (locations of barriers and wishes coarsened)
+/// that the map's filter lets through.
 pub async fn recent_entries(
     limit: u32,
-    quality: Vec<String>,
+    filter: crate::model::MapFilter,
 ) -> Result<Vec<crate::model::PublicEntry>, ServerFnError> {
     let backend = expect_context::<BackendRef>();
     backend
-        .recent_entries(limit.clamp(1, 200), quality)
+        .recent_entries(limit.clamp(1, 200), filter)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }

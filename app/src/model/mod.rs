@@ -13,6 +13,7 @@ mod day;
 mod event;
 mod form;
 mod insight;
+mod map_filter;
 mod moderation;
 #[cfg(feature = "ssr")]
 pub mod schema;
@@ -32,6 +33,7 @@ pub use day::*;
 pub use event::*;
 pub use form::*;
 pub use insight::*;
+pub use map_filter::*;
 pub use moderation::*;
 pub use staff::*;
 pub use staff_entries::*;

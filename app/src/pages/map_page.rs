@@ -6,7 +6,7 @@ use crate::api::recent_entries;
 use crate::components::quality_checks::QualityChecks;
 use crate::i18n::*;
 use crate::labels;
-use crate::model::{Kind, PublicEntry, PLACE_QUALITIES};
+use crate::model::{Kind, MapFilter, PublicEntry, PLACE_QUALITIES};
 
 /// The public map of what residents added, and the same as a list (for screen readers and for
 /// browsers without JavaScript).
@@ -14,22 +14,31 @@ use crate::model::{Kind, PublicEntry, PLACE_QUALITIES};
 pub fn MapPage() -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
-    // `?quality=` (repeated): only the places with every one of these qualities, on the map and in
-    // the list; unknown words are left out (the API would refuse them).
-    let quality: Vec<String> = use_query_map()
-        .get_untracked()
-        .into_iter()
-        .filter(|(k, _)| k == "quality")
-        .flat_map(|(_, v)| v.split(',').map(str::to_string).collect::<Vec<_>>())
-        .filter(|q| PLACE_QUALITIES.contains(&q.as_str()))
-        .collect();
-    // One condition per word: repeats would only cost the database work.
-    let mut quality = quality;
-    quality.sort();
-    quality.dedup();
-    let wanted = quality.clone();
-    let recent = Resource::new_blocking(move || wanted.clone(), |q| recent_entries(50, q));
+    // `?kind=&status=&quality=` (quality repeated or comma-separated): what the map and the list
+    // show; unknown words are left out (the API would refuse them).
+    let query = use_query_map().get_untracked();
+    let filter = MapFilter::from_pairs(
+        query
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    let wanted = filter.clone();
+    let recent = Resource::new_blocking(move || wanted.clone(), |f| recent_entries(50, f));
+    let api_query = filter.api_query();
+    let known = filter.shows_known_places().to_string();
+    let quality = filter.quality.clone();
     let data_quality = quality.join(",");
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| view! { <option value=k.as_str() selected=filter.kind == Some(*k)>{labels::kind(l, *k)}</option> })
+        .collect_view();
+    let statuses = crate::model::Status::ALL
+        .into_iter()
+        .map(|st| view! { <option value=st.as_str() selected=filter.status == Some(st)>{labels::status(l, st)}</option> })
+        .collect_view();
     // The map script draws the markers; it gets the translated labels from here.
     let map_labels = move || {
         let mut m = serde_json::Map::new();
@@ -62,6 +71,10 @@ pub fn MapPage() -> impl IntoView {
             "known".into(),
             t_string!(i18n, map_known_place).to_string().into(),
         );
+        m.insert(
+            "open".into(),
+            t_string!(i18n, map_open_entry).to_string().into(),
+        );
         serde_json::Value::Object(m).to_string()
     };
     view! {
@@ -69,6 +82,14 @@ pub fn MapPage() -> impl IntoView {
         <h1>{t!(i18n, map_title)}</h1>
         <p>{t!(i18n, map_intro)}</p>
         <form class="filters map-filter" method="get" action="/kaart">
+            <div class="field">
+                <label for="m-kind">{t!(i18n, f_kind)}</label>
+                <select id="m-kind" name="kind"><option value="">{t!(i18n, f_all_kinds)}</option>{kinds}</select>
+            </div>
+            <div class="field">
+                <label for="m-status">{t!(i18n, map_col_status)}</label>
+                <select id="m-status" name="status"><option value="">{t!(i18n, staff_every_status)}</option>{statuses}</select>
+            </div>
             <fieldset class="qualities">
                 <legend>{t!(i18n, map_quality)}</legend>
                 <QualityChecks id_prefix="m-quality" chosen=quality.clone() />
@@ -80,6 +101,8 @@ pub fn MapPage() -> impl IntoView {
                 class="map public-map"
                 data-map="public"
                 data-quality=data_quality
+                data-query=api_query
+                data-known=known
                 data-labels=map_labels
                 tabindex="0"
                 role="region"

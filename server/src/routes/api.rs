@@ -265,6 +265,9 @@ struct ListQuery {
     bbox: Option<String>,
     #[param(value_type = Option<Kind>)]
     kind: Option<String>,
+    /// only entries with this status ("you said, we did": what staff did with them)
+    #[param(value_type = Option<app::model::Status>)]
+    status: Option<String>,
     /// only places with every one of these qualities, comma-separated (free,
     /// open_evenings_weekends); implies kind=place
     #[param(
@@ -308,6 +311,18 @@ async fn list_submissions(
 ) -> Result<Response, ApiError> {
     let bbox = q.bbox.as_deref().map(bbox_param).transpose()?;
     let kind = kind_param(q.kind.as_deref())?;
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| {
+            app::model::Status::parse(s).ok_or_else(|| {
+                ApiError::bad_query(
+                    "status",
+                    "must be received, in_progress, taken_up, done or not_possible",
+                )
+            })
+        })
+        .transpose()?;
     let limit = limit_param(q.limit)?;
     // The figures' rules for qualities: known words, all required, places only.
     let pairs: Vec<(String, String)> = q
@@ -326,6 +341,7 @@ async fn list_submissions(
         .public_entries(&EntryFilter {
             bbox,
             kind,
+            status,
             quality: facets.quality,
             limit,
         })

@@ -309,19 +309,15 @@ impl Backend for Service {
     fn recent_entries(
         &self,
         limit: u32,
-        quality: Vec<String>,
+        filter: app::model::MapFilter,
     ) -> BoxFuture<'_, Result<Vec<PublicEntry>, BackendError>> {
         Box::pin(async move {
-            // Words the filter does not know were dropped by the page (as the API refuses them).
-            let mut quality: Vec<String> = quality
-                .into_iter()
-                .filter(|q| app::model::PLACE_QUALITIES.contains(&q.as_str()))
-                .collect();
-            quality.sort();
-            quality.dedup();
+            // The page read the filter leniently: known words, sorted, each once.
             self.public_entries(&EntryFilter {
                 limit,
-                quality,
+                kind: filter.kind,
+                status: filter.status,
+                quality: filter.quality,
                 ..Default::default()
             })
             .await

@@ -194,8 +194,8 @@ impl Service {
                     max_lat: lat + dlat,
                 }),
                 kind: Some(kind),
-                quality: Vec::new(),
                 limit: 200,
+                ..Default::default()
             })
             .await?;
         let dist = |e: &PublicEntry| {

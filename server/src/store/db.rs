@@ -156,6 +156,9 @@ impl Store {
         if f.kind.is_some() {
             sql.push_str(" AND kind = ?");
         }
+        if f.status.is_some() {
+            sql.push_str(" AND status = ?");
+        }
         // Callers pass known words without repeats; a longer list could only be repeats, and each
         // word costs a condition: never more than there are qualities.
         let quality = &f.quality[..f.quality.len().min(app::model::PLACE_QUALITIES.len())];
@@ -173,6 +176,9 @@ impl Store {
         let mut q = sqlx::query(&sql);
         if let Some(k) = f.kind {
             q = q.bind(k.as_str());
+        }
+        if let Some(s) = f.status {
+            q = q.bind(s.as_str());
         }
         for word in quality {
             q = q.bind(word.as_str());

@@ -221,6 +221,7 @@ pub struct RawRow {
 pub struct EntryFilter {
     pub bbox: Option<app::model::Bbox>,
     pub kind: Option<Kind>,
+    pub status: Option<app::model::Status>,
     /// Only places with every one of these qualities.
     pub quality: Vec<String>,
     pub limit: u32,

@@ -670,3 +670,59 @@ async fn no_words_are_taken_in_after_retention_removed_them() {
     let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert!(public.get("text").is_none(), "{public}");
 }
+
+#[tokio::test]
+async fn the_public_map_filters_by_kind_and_status_and_links_each_entry() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let (done, open, place) = (new_id(), new_id(), new_id());
+    for body in [
+        barrier(&done, &new_id()),
+        barrier(&open, &new_id()),
+        crate::helpers::place(&place, &new_id()),
+    ] {
+        assert_eq!(app.post_json(&body).await.status(), 201);
+    }
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{done}"),
+        &worker,
+        &json!({"status": "done"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let ids = |list: Vec<Value>| -> Vec<String> {
+        list.iter()
+            .map(|e| e["id"].as_str().expect("id").to_string())
+            .collect()
+    };
+    let finished: Vec<Value> = app.get_json("/api/v1/submissions?status=done").await;
+    assert_eq!(ids(finished), [done.clone()]);
+    let places: Vec<Value> = app.get_json("/api/v1/submissions?kind=place").await;
+    assert_eq!(ids(places), [place.clone()]);
+    let res = app.get("/api/v1/submissions?status=hidden").await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(
+        res.json::<Value>().await.expect("json")["errors"][0]["field"],
+        "status"
+    );
+
+    // The page: its list follows the filter, its map gets the same query, each entry is linked.
+    let page = app.get_text("/kaart?kind=barrier&status=done").await;
+    assert!(page.contains(&format!(r#"href="/melding/{done}""#)));
+    assert!(!page.contains(&open) && !page.contains(&place));
+    assert!(
+        page.contains(r#"data-query="&amp;kind=barrier&amp;status=done""#),
+        "the map's query"
+    );
+    assert!(
+        page.contains(r#"data-known="false""#),
+        "known places have no status"
+    );
+    // Words the page does not know are left out, never echoed.
+    let odd = app.get_text("/kaart?status=%3Cscript%3E&kind=x").await;
+    assert!(odd.contains(r#"data-query="""#) && !odd.contains("<script>alert"));
+    assert!(odd.contains(&open) && odd.contains(&place));
+}
