@@ -9,11 +9,11 @@ use leptos_router::{path, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AccessibilityPage, AreaChangesPage, AreaPage, CampaignPage, CoveragePage, DashboardPage,
-    FormPage, HomePage, KioskFormPage, KioskPage, KioskSurveyPage, MapPage, NotFound, OwnPage,
-    PrivacyPage, PublicEntryPage, StaffAuditPage, StaffCampaignPage, StaffCampaignsPage,
-    StaffEntriesPage, StaffEventsPage, StaffPage, StaffTalentsPage, StaffUsersPage, SurveyPage,
-    SurveyResultsPage, ThanksPage,
+    AccessibilityPage, AreaChangesPage, AreaPage, AreaReportPage, CampaignPage, CoveragePage,
+    DashboardPage, FormPage, HomePage, KioskFormPage, KioskPage, KioskSurveyPage, MapPage,
+    NotFound, OwnPage, PrivacyPage, PublicEntryPage, StaffAuditPage, StaffCampaignPage,
+    StaffCampaignsPage, StaffEntriesPage, StaffEventsPage, StaffPage, StaffTalentsPage,
+    StaffUsersPage, SurveyPage, SurveyResultsPage, ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/inzicht") view=DashboardPage ssr=WHOLE />
                         <Route path=path!("/inzicht/gebied/:code") view=AreaPage ssr=WHOLE />
                         <Route path=path!("/inzicht/gebied/:code/gedaan") view=AreaChangesPage ssr=WHOLE />
+                        <Route path=path!("/inzicht/gebied/:code/rapport") view=AreaReportPage ssr=WHOLE />
                         <Route path=path!("/inzicht/bereik") view=CoveragePage ssr=WHOLE />
                         <Route path=path!("/inzicht/enquete/:campaign") view=SurveyResultsPage ssr=WHOLE />
                     </Routes>

@@ -97,6 +97,12 @@ pub trait Backend: Send + Sync + 'static {
         code: String,
         filter: InsightFilter,
     ) -> BoxFuture<'_, Result<Option<AreaProfile>, BackendError>>;
+    /// One area's printable report in `lang`; `None` for an unknown area.
+    fn area_report(
+        &self,
+        code: String,
+        lang: String,
+    ) -> BoxFuture<'_, Result<Option<crate::model::AreaReport>, BackendError>>;
     /// One area's "you said, we did"; `None` for an unknown area.
     fn area_changes(
         &self,

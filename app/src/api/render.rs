@@ -67,6 +67,18 @@ pub async fn area_profile(
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
+/// One area's printable report (public, as the pages it gathers), or `None`.
+pub async fn area_report(
+    code: String,
+    lang: String,
+) -> Result<Option<crate::model::AreaReport>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .area_report(code, lang)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
 /// One area's "you said, we did" (public: what staff did, with their notes), or `None`.
 pub async fn area_changes(
     code: String,

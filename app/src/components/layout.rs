@@ -9,10 +9,10 @@ use crate::i18n::*;
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     // The event's tablet: nothing to wander off to, and the kiosk page has its own language buttons.
-    if use_location()
-        .pathname
-        .get_untracked()
-        .starts_with("/kiosk/")
+    // The printable area report: paper has no navigation.
+    let path = use_location().pathname.get_untracked();
+    if path.starts_with("/kiosk/")
+        || (path.starts_with("/inzicht/gebied/") && path.ends_with("/rapport"))
     {
         return view! {
             <header class="site-header kiosk-header">

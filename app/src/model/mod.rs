@@ -5,6 +5,7 @@
 //! so a resident sees exactly the errors the server would give.
 
 mod area_changes;
+mod area_report;
 mod campaign;
 mod campaign_form;
 mod catalog;
@@ -25,6 +26,7 @@ mod talents;
 mod validate;
 
 pub use area_changes::*;
+pub use area_report::*;
 pub use campaign::*;
 pub use campaign_form::*;
 pub use catalog::*;

@@ -72,7 +72,10 @@ fn Profile(p: AreaProfile) -> impl IntoView {
             <dd>{labels::figure(l, total.as_ref().map_or(Some(0), |t| t.count))}</dd>
             {p.year.map(|y| view! { <dt>"CBS"</dt><dd>{y}</dd> })}
         </dl>
-        <p><a href=format!("/inzicht/gebied/{}/gedaan", p.area.code)>{t!(i18n, done_link)}</a></p>
+        <p>
+            <a href=format!("/inzicht/gebied/{}/gedaan", p.area.code)>{t!(i18n, done_link)}</a>" · "
+            <a href=format!("/inzicht/gebied/{}/rapport", p.area.code)>{t!(i18n, report_area_link)}</a>
+        </p>
         <TopicTable kind=Kind::Barrier title=t_string!(i18n, profile_barriers).to_string() figures=p.figures.clone() />
         <BarrierFacets
             id="groups"
@@ -123,7 +126,6 @@ fn Profile(p: AreaProfile) -> impl IntoView {
 #[component]
 fn WalkingCoverage(code: String) -> impl IntoView {
     let i18n = use_i18n();
-    let l = i18n.get_locale_untracked();
     let gemeente = if code.starts_with("GM") {
         code.clone()
     } else {
@@ -136,12 +138,6 @@ fn WalkingCoverage(code: String) -> impl IntoView {
     };
     let more = format!("/inzicht/bereik?gemeente={gemeente}&level={level}");
     let data = Resource::new_blocking(move || code.clone(), crate::api::area_coverage);
-    let minutes = move |m: Option<f64>| {
-        m.map_or_else(
-            || t_string!(i18n, cov_beyond_hour).to_string(),
-            |m| labels::decimal(l, m),
-        )
-    };
     view! {
         <section aria-labelledby="coverage">
             <h2 id="coverage">{t!(i18n, profile_coverage)}</h2>
@@ -153,38 +149,10 @@ fn WalkingCoverage(code: String) -> impl IntoView {
                             Ok(rows) if rows.is_empty() => {
                                 view! { <p>{t!(i18n, profile_coverage_none)}</p> }.into_any()
                             }
-                            Ok(rows) => {
-                                let body = rows.iter().map(|c| {
-                                    let who = match c.profile {
-                                        crate::model::Profile::Default => t_string!(i18n, cov_profile_default),
-                                        crate::model::Profile::Slow => t_string!(i18n, cov_profile_slow),
-                                    };
-                                    let barriers = match c.barriers {
-                                        crate::model::BarrierMode::Count => t_string!(i18n, cov_with_barriers),
-                                        crate::model::BarrierMode::Ignore => t_string!(i18n, cov_without_barriers),
-                                    };
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{who} ", " {barriers}</th>
-                                            <td class="num">{format!("{} %", labels::decimal(l, (c.row.share_within * 1000.0).round() / 10.0))}</td>
-                                            <td class="num">{minutes(c.row.median_minutes)}</td>
-                                            <td class="num">{minutes(c.row.p90_minutes)}</td>
-                                        </tr>
-                                    }
-                                }).collect_view();
-                                view! {
-                                    <table>
-                                        <thead><tr>
-                                            <th scope="col">{t!(i18n, cov_profile)}</th>
-                                            <th scope="col">{t!(i18n, col_within, minutes = 10)}</th>
-                                            <th scope="col">{t!(i18n, col_median)}</th>
-                                            <th scope="col">{t!(i18n, col_p90)}</th>
-                                        </tr></thead>
-                                        <tbody>{body}</tbody>
-                                    </table>
-                                    <p><a href=more>{t!(i18n, cov_more)}</a></p>
-                                }.into_any()
-                            }
+                            Ok(rows) => view! {
+                                <CoverageTable rows />
+                                <p><a href=more>{t!(i18n, cov_more)}</a></p>
+                            }.into_any(),
                             Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
                         }
                     })
@@ -194,11 +162,56 @@ fn WalkingCoverage(code: String) -> impl IntoView {
     }
 }
 
+/// Walking coverage within 10 minutes: a row per walker and barrier mode.
+#[component]
+pub(super) fn CoverageTable(rows: Vec<crate::model::AreaCoverage>) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = i18n.get_locale_untracked();
+    let minutes = move |m: Option<f64>| {
+        m.map_or_else(
+            || t_string!(i18n, cov_beyond_hour).to_string(),
+            |m| labels::decimal(l, m),
+        )
+    };
+    let body = rows
+        .iter()
+        .map(|c| {
+            let who = match c.profile {
+                crate::model::Profile::Default => t_string!(i18n, cov_profile_default),
+                crate::model::Profile::Slow => t_string!(i18n, cov_profile_slow),
+            };
+            let barriers = match c.barriers {
+                crate::model::BarrierMode::Count => t_string!(i18n, cov_with_barriers),
+                crate::model::BarrierMode::Ignore => t_string!(i18n, cov_without_barriers),
+            };
+            view! {
+                <tr>
+                    <th scope="row">{who} ", " {barriers}</th>
+                    <td class="num">{format!("{} %", labels::decimal(l, (c.row.share_within * 1000.0).round() / 10.0))}</td>
+                    <td class="num">{minutes(c.row.median_minutes)}</td>
+                    <td class="num">{minutes(c.row.p90_minutes)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table>
+            <thead><tr>
+                <th scope="col">{t!(i18n, cov_profile)}</th>
+                <th scope="col">{t!(i18n, col_within, minutes = 10)}</th>
+                <th scope="col">{t!(i18n, col_median)}</th>
+                <th scope="col">{t!(i18n, col_p90)}</th>
+            </tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+}
+
 /// The area's barriers by a detail (the group they stop, or their severity): how many, from how
 /// many residents, and the categories behind them, most first. Groups without barriers are listed
 /// too (0), so "nobody reported a barrier for wheelchair users here" can be read.
 #[component]
-fn BarrierFacets(
+pub(super) fn BarrierFacets(
     id: &'static str,
     title: String,
     intro: String,
@@ -263,7 +276,7 @@ fn BarrierFacets(
 
 /// The categories of one kind in this area, most reported first; hidden counts last.
 #[component]
-fn TopicTable(kind: Kind, title: String, figures: Vec<AreaFigure>) -> impl IntoView {
+pub(super) fn TopicTable(kind: Kind, title: String, figures: Vec<AreaFigure>) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
     let id = format!("topic-{}", kind.as_str());
@@ -374,7 +387,7 @@ fn Places(p: AreaProfile) -> impl IntoView {
 
 /// Who took part, per CBS age band, beside who lives there.
 #[component]
-fn Representativeness(r: crate::model::Representation) -> impl IntoView {
+pub(super) fn Representativeness(r: crate::model::Representation) -> impl IntoView {
     let i18n = use_i18n();
     let l = i18n.get_locale_untracked();
     let pct = |x: Option<f64>| x.map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0));

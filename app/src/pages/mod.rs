@@ -3,6 +3,7 @@
 mod accessibility_page;
 mod area_changes_page;
 mod area_page;
+mod area_report_page;
 mod campaign_page;
 mod coverage_page;
 mod dashboard_page;
@@ -25,6 +26,7 @@ mod thanks_page;
 pub use accessibility_page::AccessibilityPage;
 pub use area_changes_page::AreaChangesPage;
 pub use area_page::AreaPage;
+pub use area_report_page::AreaReportPage;
 pub use campaign_page::CampaignPage;
 pub use coverage_page::CoveragePage;
 pub use dashboard_page::DashboardPage;

@@ -11,6 +11,7 @@ pub mod photo;
 pub mod privacy;
 pub mod raster;
 pub mod release_steps;
+pub mod report_map;
 pub mod representation;
 pub mod roles;
 pub mod sign_in;

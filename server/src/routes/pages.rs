@@ -161,6 +161,18 @@ impl Backend for Service {
         Box::pin(async move { self.profile(&code, &filter).await.map_err(backend_error) })
     }
 
+    fn area_report(
+        &self,
+        code: String,
+        lang: String,
+    ) -> BoxFuture<'_, Result<Option<app::model::AreaReport>, BackendError>> {
+        Box::pin(async move {
+            Service::area_report(self, &code, &lang)
+                .await
+                .map_err(service_error)
+        })
+    }
+
     fn area_changes(
         &self,
         code: String,

@@ -16,6 +16,7 @@
 
 pub mod aggregates;
 pub mod area_changes;
+pub mod area_report;
 pub mod areas;
 pub mod background;
 pub mod campaigns;

@@ -699,9 +699,9 @@ async fn the_public_map_filters_by_kind_and_status_and_links_each_entry() {
             .collect()
     };
     let finished: Vec<Value> = app.get_json("/api/v1/submissions?status=done").await;
-    assert_eq!(ids(finished), [done.clone()]);
+    assert_eq!(ids(finished), std::slice::from_ref(&done));
     let places: Vec<Value> = app.get_json("/api/v1/submissions?kind=place").await;
-    assert_eq!(ids(places), [place.clone()]);
+    assert_eq!(ids(places), std::slice::from_ref(&place));
     let res = app.get("/api/v1/submissions?status=hidden").await;
     assert_eq!(res.status(), 400);
     assert_eq!(
@@ -725,4 +725,58 @@ async fn the_public_map_filters_by_kind_and_status_and_links_each_entry() {
     let odd = app.get_text("/kaart?status=%3Cscript%3E&kind=x").await;
     assert!(odd.contains(r#"data-query="""#) && !odd.contains("<script>alert"));
     assert!(odd.contains(&open) && odd.contains(&place));
+}
+
+#[tokio::test]
+async fn the_area_report_gathers_the_public_pages_on_paper_without_navigation() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let id = new_id();
+        let mut b = barrier(&id, &new_id());
+        b["text"] = json!(format!("Stoep {i} <script>alert(1)</script>"));
+        assert_eq!(app.post_json(&b).await.status(), 201);
+        ids.push(id);
+    }
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{}", ids[0]),
+        &worker,
+        &json!({"status": "taken_up", "status_note": "De stoep wordt <b>verlaagd</b>"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let page = app.get_text("/inzicht/gebied/GM0505/rapport").await;
+    assert!(page.contains(r#"class="report-svg""#), "the map drawn by the server");
+    for heading in [
+        "Gebiedsrapport: Dordrecht",
+        "Kaart",
+        "Kerncijfers",
+        "Talenten en wensen",
+        "Wie de drempels tegenhouden",
+        "Enquête",
+        "Wie deden er mee?",
+        "Op loopafstand (10 minuten)",
+        "Jullie zeiden, wij deden",
+        "Waar dit op rust",
+    ] {
+        assert!(page.contains(heading), "{heading}");
+    }
+    // The map: the outline and a dot per entry, at public positions (the same cell: 3 dots).
+    assert!(page.contains(r#"class="area-outline""#));
+    assert_eq!(page.matches(r#"class="dot-barrier""#).count(), 3);
+    // What staff wrote is escaped; residents' unpublished words are not there at all.
+    assert!(page.contains("De stoep wordt &lt;b&gt;verlaagd&lt;/b&gt;"));
+    assert!(!page.contains("Stoep 0"));
+    // Paper has no navigation.
+    assert!(!page.contains(r#"href="/kaart""#) && !page.contains("site-footer"));
+    assert_eq!(
+        app.get("/inzicht/gebied/GM9999/rapport").await.status(),
+        404
+    );
+    let profile = app.get_text("/inzicht/gebied/GM0505").await;
+    assert!(profile.contains(r#"href="/inzicht/gebied/GM0505/rapport""#));
 }
