@@ -750,7 +750,10 @@ async fn the_area_report_gathers_the_public_pages_on_paper_without_navigation() 
     .await;
     assert_eq!(res.status(), 200);
     let page = app.get_text("/inzicht/gebied/GM0505/rapport").await;
-    assert!(page.contains(r#"class="report-svg""#), "the map drawn by the server");
+    assert!(
+        page.contains(r#"class="report-svg""#),
+        "the map drawn by the server"
+    );
     for heading in [
         "Gebiedsrapport: Dordrecht",
         "Kaart",
