@@ -54,9 +54,10 @@ apt_install ca-certificates brotli
 python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
 # Only for tests and benchmarks (scripts/run.sh skips them): Debian's Chromium for the browser tests
 # (no browser download is possible here), PostgreSQL 15 for the second backend's tests
-# (scripts/postgres.sh starts private clusters), wrk for bench/ingest.sh.
+# (scripts/postgres.sh starts private clusters), wrk for bench/ingest.sh, poppler-utils' pdftotext
+# for reading back the printed area report.
 if [ "${TREFPUNT_SKIP_TEST_TOOLS:-}" != 1 ]; then
-  apt_install chromium postgresql wrk
+  apt_install chromium postgresql wrk poppler-utils
 fi
 
 # npm: Leaflet (copied into the site), binaryen's wasm-opt (Debian's is too old), playwright-core, axe-core.

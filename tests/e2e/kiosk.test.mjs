@@ -348,6 +348,29 @@ test("offline, the tablet shows what the server would refuse as missing and keep
   await context.close();
 });
 
+test("an entry the server refuses after the event closed is shown to the worker with the reason", async () => {
+  // The event is closed while the tablet is offline: the entry made before cannot be stored any more.
+  // It must not stay invisible in the tablet's storage: the start page lists it for the worker.
+  const today = new Date().toISOString().slice(0, 10);
+  const ev = await staffApi(app, worker, "POST", "/events", { campaign: "default", name: "Kort plein", day: today });
+  const { context, page, problems } = await tablet();
+  await linkTablet(page, { ev });
+  await network.down();
+  await addEntry(page, 0);
+  assert.equal(await waiting(page), 1);
+  await staffApi(app, worker, "PATCH", `/events/${ev.id}`, { status: "closed" });
+  await network.up();
+  await waitUntil(async () => (await waiting(page)) === 0, "the queue to empty");
+  const refused = page.locator("[data-refused]");
+  await refused.waitFor({ state: "visible" });
+  assert.equal((await page.locator("[data-refused-count]").first().textContent()).trim(), "1");
+  assert.match(await refused.innerText(), /Niet aangenomen/);
+  assert.match(await refused.innerText(), /Melding: .*(closed|gesloten)/i, "the reason");
+  assert.deepEqual(await axe(page), [], "the kiosk with a refused entry");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("a long event: 200 entries over an afternoon without a network, each arrives once", async (t) => {
   const { context, page, problems } = await tablet();
   await page.clock.install({ time: new Date(`${event.day}T13:00:00`) });

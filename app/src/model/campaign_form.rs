@@ -22,6 +22,10 @@ pub struct QuestionFields {
     pub kind: String,
     pub nl: String,
     pub en: String,
+    /// The question in the site's other languages ([`OTHER_LANGUAGES`]), by language code; an empty
+    /// one falls back to Dutch for residents.
+    #[serde(default)]
+    pub other: BTreeMap<String, String>,
     /// One option per line, `Dutch | English` (English optional).
     pub options: String,
     pub required: bool,
@@ -78,6 +82,10 @@ impl CampaignFields {
                 kind: q.kind.as_str().into(),
                 nl: t(&q.text, "nl"),
                 en: t(&q.text, "en"),
+                other: OTHER_LANGUAGES
+                    .iter()
+                    .map(|l| ((*l).to_string(), t(&q.text, l)))
+                    .collect(),
                 options: q
                     .options
                     .iter()
@@ -155,6 +163,9 @@ impl CampaignFields {
                     "type" => q.kind = v.clone(),
                     "nl" => q.nl = v.clone(),
                     "en" => q.en = v.clone(),
+                    lang if OTHER_LANGUAGES.contains(&lang) => {
+                        q.other.insert(lang.to_string(), v.clone());
+                    }
                     "options" => q.options = v.clone(),
                     "required" => q.required = true,
                     "min" => q.min = v.clone(),
@@ -284,7 +295,7 @@ impl CampaignFields {
             questions.push(Question {
                 id,
                 kind,
-                text: texts(&q.nl, &q.en),
+                text: with_others(texts(&q.nl, &q.en), &q.other),
                 options,
                 required: q.required,
                 min: number(&q.min, &format!("{field}.min"), &mut errs),
@@ -427,6 +438,9 @@ mod tests {
             ("demographics", "on"),
             ("q0_type", "single"),
             ("q0_nl", "Hoe vaak spreekt u de buren?"),
+            ("q0_ar", "كم مرة تتحدث مع جيرانك؟"),
+            ("q0_pl", " "),
+            ("q0_xx", "not a language of the site"),
             ("q0_options", "Elke week | Every week\nZelden\nZelden\n"),
             ("q0_required", "on"),
             ("q1_type", ""),
@@ -455,6 +469,15 @@ mod tests {
         assert_eq!(
             CampaignFields::of(&c).title_other["tr"],
             "Crabbehof'ta birlikte"
+        );
+        assert_eq!(
+            c.questions[0].text.keys().collect::<Vec<_>>(),
+            ["ar", "nl"],
+            "a question in the other languages, when filled in"
+        );
+        assert_eq!(
+            CampaignFields::of(&c).questions[0].other["ar"],
+            "كم مرة تتحدث مع جيرانك؟"
         );
         assert_eq!(c.kinds, [Kind::Place, Kind::Wish]);
         assert!(!c.categories_of(Kind::Place).contains(&"bench"));

@@ -542,6 +542,25 @@ fn QuestionSlot(i: usize, q: QuestionFields, violations: Vec<Violation>) -> impl
                 <label for=name("en")>{t!(i18n, staff_q_text_en)}</label>
                 <input id=name("en") name=name("en") type="text" value=q.en.clone() />
             </div>
+            // The question in the other languages residents read the survey in (empty: Dutch).
+            <details class="field other-languages" open=q.other.values().any(|t| !t.trim().is_empty())>
+                <summary>{t!(i18n, staff_q_other_languages)}</summary>
+                {OTHER_LANGUAGES.iter().map(|&lang| {
+                    let language = crate::i18n::Locale::get_all()
+                        .iter()
+                        .find(|l| l.as_str() == lang)
+                        .map(|&l| td_string!(l, language_name).to_string())
+                        .unwrap_or_default();
+                    let id = name(lang);
+                    let dir = if lang == "ar" { "rtl" } else { "ltr" };
+                    view! {
+                        <div class="field" lang=lang dir=dir>
+                            <label for=id.clone()>{language}</label>
+                            <input id=id.clone() name=id type="text" value=q.other.get(lang).cloned().unwrap_or_default() />
+                        </div>
+                    }
+                }).collect_view()}
+            </details>
             <div class="field">
                 <label for=name("options")>{t!(i18n, staff_q_options)}</label>
                 <p class="hint" id=name("options-hint")>{t!(i18n, staff_q_options_hint)}</p>
