@@ -783,3 +783,89 @@ async fn the_area_report_gathers_the_public_pages_on_paper_without_navigation() 
     let profile = app.get_text("/inzicht/gebied/GM0505").await;
     assert!(profile.contains(r#"href="/inzicht/gebied/GM0505/rapport""#));
 }
+
+/// A spot in Dordrecht whose buurt is not the buurt of its public 100 m cell's centre: (exact
+/// buurt, public buurt, lon, lat).
+fn spot_across_a_border() -> (String, String, f64, f64) {
+    use server::domain::areas::{Area, AreaIndex, Level};
+    use server::import::boundaries::{read, Fields};
+    let file = std::fs::read(shared_data().join("boundaries/drechtsteden_buurten_2023.geojson"))
+        .expect("file");
+    let buurten = read(&file, Level::Buurt, &Fields::default())
+        .expect("reads")
+        .areas;
+    let index = AreaIndex::new(
+        buurten
+            .iter()
+            .map(|a| Area {
+                code: a.code.clone(),
+                level: Level::Buurt,
+                shape: a.shape.clone(),
+            })
+            .collect(),
+    );
+    // Every 37 m over central Dordrecht until one lies across a border from its cell's centre.
+    for i in 0..200 {
+        for j in 0..200 {
+            let (lon, lat) = (
+                4.66 + f64::from(i) * 0.00053,
+                51.80 + f64::from(j) * 0.00033,
+            );
+            let public = server::domain::privacy::coarsen(app::model::Location { lon, lat });
+            let exact = index.assign(lon, lat).buurt;
+            let shown = index.assign(public.lon, public.lat).buurt;
+            if let (Some(a), Some(b)) = (exact, shown) {
+                if a != b && a.starts_with("BU0505") && b.starts_with("BU0505") {
+                    return (a, b, lon, lat);
+                }
+            }
+        }
+    }
+    panic!("no spot across a border")
+}
+
+#[tokio::test]
+async fn you_said_we_did_places_an_entry_by_its_public_position_not_its_exact_one() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &["GM0505"]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let (exact, public, lon, lat) = spot_across_a_border();
+    let id = new_id();
+    let mut b = barrier(&id, &new_id());
+    b["location"] = json!({"lon": lon, "lat": lat});
+    let r: Value = app.post_json(&b).await.json().await.expect("json");
+    assert_eq!(r["areas"]["buurt"], exact.as_str(), "counted where it is");
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{id}"),
+        &worker,
+        &json!({"status": "in_progress"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    // Listed where the map shows it: its page never tells which side of the border it lies on.
+    let shown = app
+        .get_text(&format!("/inzicht/gebied/{public}/gedaan"))
+        .await;
+    assert!(
+        shown.contains(&id),
+        "under the buurt of its public position"
+    );
+    let hidden = app
+        .get_text(&format!("/inzicht/gebied/{exact}/gedaan"))
+        .await;
+    assert!(
+        !hidden.contains(&id),
+        "not under the buurt of its exact position"
+    );
+    // The same on the report's map.
+    let report = app
+        .get_text(&format!("/inzicht/gebied/{exact}/rapport"))
+        .await;
+    assert_eq!(report.matches(r#"class="dot-barrier""#).count(), 0);
+    let report = app
+        .get_text(&format!("/inzicht/gebied/{public}/rapport"))
+        .await;
+    assert_eq!(report.matches(r#"class="dot-barrier""#).count(), 1);
+}
