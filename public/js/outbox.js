@@ -40,14 +40,20 @@
     return n;
   }
 
-  /** The server's reason in words: its messages per field, or its one error. */
-  function why(reason) {
+  /** The server's reason in words: per field the page's own words for its rule (`words`, from the
+   * refused box's data-reasons) or the server's message, or its one error. */
+  function why(reason, words = {}) {
     if (!reason) return "";
     if (typeof reason === "string") return reason;
     if (Array.isArray(reason)) {
-      return reason.map((v) => (v && v.field ? `${v.field}${v.message ? `: ${v.message}` : ""}` : JSON.stringify(v))).join("; ");
+      return reason.map((v) => {
+        if (!v || !v.field) return JSON.stringify(v);
+        const rule = v.rule && v.rule.rule;
+        const said = (rule && words[rule]) || v.message || rule;
+        return said ? `${v.field}: ${said}` : v.field;
+      }).join("; ");
     }
-    if (reason.errors && reason.errors.length) return why(reason.errors);
+    if (reason.errors && reason.errors.length) return why(reason.errors, words);
     if (reason.error) return reason.error;
     return JSON.stringify(reason);
   }
@@ -60,6 +66,8 @@
     const box = document.querySelector("[data-refused]");
     const s = storage();
     if (!box || !s) return;
+    let words = {};
+    try { words = JSON.parse(box.dataset.reasons || "{}"); } catch { /* the server's words then */ }
     const items = [];
     for (let i = 0; i < s.length; i++) {
       const key = s.key(i) || "";
@@ -68,7 +76,7 @@
       try { r = JSON.parse(s.getItem(key)); } catch { /* shown without a reason */ }
       const li = document.createElement("li");
       // textContent only: a reason may quote what was typed.
-      li.textContent = `${r && r.survey ? box.dataset.textSurvey : box.dataset.textEntry}: ${why(r && r.reason)}`;
+      li.textContent = `${r && r.survey ? box.dataset.textSurvey : box.dataset.textEntry}: ${why(r && r.reason, words)}`;
       items.push(li);
     }
     box.querySelector("[data-refused-list]").replaceChildren(...items);

@@ -7,6 +7,17 @@ use super::{Kind, Rule, Status, Violation, MAX_TEXT_CHARS};
 /// Longest public status note, in characters.
 pub const MAX_NOTE: usize = 500;
 
+/// Words as compared, counted and stored: the same words whichever way they came. A browser sends a
+/// form's line ends as CRLF (a lone CR too) and a NUL in an attribute as U+FFFD; a JSON client may
+/// send LF. Surrounding space is not part of them.
+pub fn normalize_words(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\0', "\u{fffd}")
+        .trim()
+        .to_string()
+}
+
 /// Every field is optional: only what is given changes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,27 +87,19 @@ impl Moderation {
             ));
         }
         if self
-            .text
-            .as_ref()
-            .is_some_and(|t| t.chars().count() > MAX_TEXT_CHARS)
-        {
-            v.push(Violation::new(
-                "text",
-                Rule::TooLong {
-                    max: MAX_TEXT_CHARS,
-                },
-            ));
-        }
-        if self
             .category
             .as_ref()
             .is_some_and(|c| !kind.categories().contains(&c.as_str()))
         {
             v.push(Violation::new("category", Rule::UnknownValue));
         }
-        let too_long =
-            |t: &Option<String>, max: usize| t.as_ref().is_some_and(|t| t.chars().count() > max);
+        // Counted as stored: a form's CRLF line ends do not count twice.
+        let too_long = |t: &Option<String>, max: usize| {
+            t.as_ref()
+                .is_some_and(|t| normalize_words(t).chars().count() > max)
+        };
         for (field, value, max) in [
+            ("text", &self.text, MAX_TEXT_CHARS),
             ("text_was", &self.text_was, MAX_TEXT_CHARS),
             ("reply", &self.reply, super::MAX_REPLY_CHARS),
             ("reply_was", &self.reply_was, super::MAX_REPLY_CHARS),

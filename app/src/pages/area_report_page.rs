@@ -230,14 +230,17 @@ fn AreaMap(map: ReportMap, name: String) -> impl IntoView {
     } else {
         "1 km".to_string()
     };
-    let counts = Kind::ALL
+    // Kinds only: a number here could sit beside a figure the key figures withhold.
+    let legend = Kind::ALL
         .into_iter()
         .map(|k| {
-            let n = map.dots.iter().filter(|d| d.kind == k).count();
-            view! { <li><span class=format!("dot {}", k.as_str()) aria-hidden="true"></span>{format!("{} ({n})", labels::kind(l, k))}</li> }
+            view! { <li><span class=format!("dot {}", k.as_str()) aria-hidden="true"></span>{labels::kind(l, k)}</li> }
         })
         .collect_view();
     let label = t_string!(i18n, report_map_label, area = name).to_string();
+    if map.outline.is_empty() {
+        return view! { <p>{t!(i18n, report_no_map)}</p> }.into_any();
+    }
     view! {
         <svg class="report-svg" viewBox=view_box role="img" aria-label=label width="100%">
             <path d=map.outline.clone() class="area-outline" fill-rule="evenodd" />
@@ -247,9 +250,10 @@ fn AreaMap(map: ReportMap, name: String) -> impl IntoView {
                 <text x="12" y=f64::from(map.height) - 12.0>{bar_label}</text>
             </g>
         </svg>
-        <ul class="legend">{counts}</ul>
+        <ul class="legend">{legend}</ul>
         <p class="hint">{t!(i18n, report_map_hint)}</p>
     }
+    .into_any()
 }
 
 /// One campaign's survey results in this area: per released question its options and shares.

@@ -182,6 +182,7 @@ fn KioskBar(k: KioskContext) -> impl IntoView {
                 data-refused=""
                 data-text-entry=td_string!(i18n.get_locale_untracked(), kiosk_refused_entry)
                 data-text-survey=td_string!(i18n.get_locale_untracked(), kiosk_refused_survey)
+                data-reasons=refusal_words(i18n.get_locale_untracked())
                 role="status"
                 hidden
             >
@@ -340,4 +341,24 @@ fn NotATablet() -> impl IntoView {
         <h1>{t!(i18n, kiosk_not_linked_title)}</h1>
         <p>{t!(i18n, kiosk_not_linked_text)}</p>
     }
+}
+
+/// The page's words for the rules a queued entry can be refused by only once it reaches the server
+/// (outbox.js shows them to the worker instead of the rule's name).
+fn refusal_words(l: Locale) -> String {
+    use crate::model::{Rule, Violation};
+    let words: serde_json::Map<String, serde_json::Value> = [
+        ("event_closed", Rule::EventClosed),
+        ("outside_campaign", Rule::OutsideCampaign),
+        ("outside_netherlands", Rule::OutsideNetherlands),
+        ("unknown_campaign", Rule::UnknownCampaign),
+        ("needs_authority", Rule::NeedsAuthority),
+    ]
+    .into_iter()
+    .map(|(id, rule)| {
+        let v = Violation::new("event", rule);
+        (id.to_string(), crate::labels::violation(l, &v).into())
+    })
+    .collect();
+    serde_json::Value::Object(words).to_string()
 }

@@ -119,6 +119,7 @@ pub fn MapPage() -> impl IntoView {
                 <li><span class="dot known" aria-hidden="true"></span>{t!(i18n, map_known_place)}</li>
             </ul>
         </div>
+        <p>{t!(i18n, map_done_text)}" "<a href="/inzicht">{t!(i18n, map_done_link)}</a></p>
         <h2>{t!(i18n, map_recent)}</h2>
         <Suspense>
             {move || Suspend::new(async move {

@@ -161,6 +161,14 @@ pub fn cbs_parent(code: &str, level: Level) -> Option<String> {
     }
 }
 
+/// The gemeente a CBS code lies in (itself for a gemeente); `None` for codes of another form.
+pub fn cbs_gemeente(code: &str) -> Option<String> {
+    match cbs_level(code)? {
+        Level::Gemeente => Some(code.to_string()),
+        _ => cbs_parent(code, Level::Gemeente),
+    }
+}
+
 /// A wijk or gemeente the imported areas imply by their CBS codes without holding it (only buurten
 /// were imported, say): its parts, and the sum of their inhabitants. A part without a figure counts
 /// as none: CBS leaves out the figure of water and of buurten with very few people (secret).

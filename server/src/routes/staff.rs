@@ -332,8 +332,11 @@ async fn audit_log(
     params(("id" = String, Path, description = "the entry's id")),
     request_body = Moderation,
     responses(
-        (status = 200, description = "changed", body = Moderated),
+        (status = 200, description = "changed (only what differed from the entry as it was)", body = Moderated),
+        (status = 403, description = "an entry in a gemeente the staff member does not work for", body = Errors),
         (status = 404, description = "unknown id", body = Errors),
+        (status = 409, description = "text_was or reply_was no longer match the resident's words: nothing was applied", body = Errors),
+        (status = 422, description = "a wrong field", body = Errors),
     ),
     extensions(("x-roles" = json!(x_roles::<Moderators>()))),
 )]
@@ -436,7 +439,7 @@ async fn moderation_queue(
 #[into_params(parameter_in = Query)]
 pub(super) struct TalentsQuery {
     /// a CBS gemeente code the staff member works for, such as GM0505
-    #[param(pattern = "^GM[0-9]{4,10}$")]
+    #[param(pattern = "^GM[0-9]{4}$")]
     gemeente: String,
 }
 

@@ -642,6 +642,15 @@ impl Service {
             }
             _ => None,
         };
+        // The talents' words, for a gemeente only and only where its count of wishes with a talent
+        // is released (k residents or more): a list for a buurt, or beside a withheld count, would
+        // point at the few who offered them (docs/privacy.md).
+        let offered = match (level, &talents) {
+            (Level::Gemeente, Some(AreaFigure { count: Some(_), .. })) => {
+                self.published_talents(code).await?
+            }
+            _ => Vec::new(),
+        };
         Ok(Some(AreaProfile {
             area: summary(code, &facts),
             level: level.as_str().to_string(),
@@ -653,7 +662,7 @@ impl Service {
             severity,
             places,
             representation,
-            offered: self.published_talents(code).await?,
+            offered,
         }))
     }
 }

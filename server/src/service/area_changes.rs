@@ -3,9 +3,9 @@
 //! every public selection does: the exact position never decides which side of a border it is on.
 
 use app::model::{AreaChanges, AreaSummary, ChangedEntry, Kind, Status, StatusChange};
-use geo::BoundingRect;
+use geo::{BoundingRect, MultiPolygon};
 
-use crate::domain::areas::{cbs_level, cbs_parent};
+use crate::domain::areas::{cbs_level, cbs_parent, dissolve};
 use crate::domain::calendar::{day_in_netherlands, month_in_netherlands};
 use crate::service::Service;
 use crate::store::{StatusChangeRow, StoreError};
@@ -17,41 +17,17 @@ impl Service {
     /// The area's entries staff changed, newest change first; `None` for an unknown area.
     pub async fn area_changes(&self, code: &str) -> Result<Option<AreaChanges>, StoreError> {
         let facts = self.facts().await?;
-        let (Some(f), Some(level)) = (facts.get(code), cbs_level(code)) else {
+        let (Some(f), Some(_)) = (facts.get(code), cbs_level(code)) else {
             return Ok(None);
         };
-        let loaded = self.loaded_areas();
-        let index = &loaded.index;
-        // The area itself, or (for a gemeente or wijk drawn from its buurten) its parts.
-        let bbox = (0..index.len())
-            .map(|i| index.area(i))
-            .filter(|a| a.code == code || cbs_parent(&a.code, level).as_deref() == Some(code))
-            .filter_map(|a| a.shape.bounding_rect())
-            .reduce(|a, b| {
-                geo::Rect::new(
-                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-                )
-            });
-        let rows = match bbox {
-            Some(r) => {
-                self.store
-                    .status_changes_within(
-                        [r.min().x, r.min().y, r.max().x, r.max().y],
-                        MOST_CHANGES,
-                    )
-                    .await?
-            }
+        let area = self.public_area(code);
+        let rows = match area.bbox {
+            Some(bbox) => self.store.status_changes_within(bbox, MOST_CHANGES).await?,
             None => Vec::new(),
         };
         let within: Vec<StatusChangeRow> = rows
             .into_iter()
-            .filter(|r| {
-                let codes = index.assign(r.pub_lon, r.pub_lat);
-                [codes.gemeente, codes.wijk, codes.buurt]
-                    .iter()
-                    .any(|c| c.as_deref() == Some(code))
-            })
+            .filter(|r| area.holds(r.pub_lon, r.pub_lat))
             .collect();
         Ok(Some(AreaChanges {
             area: AreaSummary {
@@ -61,6 +37,59 @@ impl Service {
             },
             entries: group(within),
         }))
+    }
+}
+
+/// An area as public selections see it: its shape (its own, or its parts' where only they were
+/// imported), and which public positions lie in it by the index that assigns entries.
+pub(super) struct PublicArea {
+    code: String,
+    pub shape: MultiPolygon<f64>,
+    /// `[min_lon, min_lat, max_lon, max_lat]`; `None` for an area without a shape.
+    pub bbox: Option<[f64; 4]>,
+    areas: std::sync::Arc<crate::service::areas::LoadedAreas>,
+}
+
+impl PublicArea {
+    /// Whether the public position (lon, lat) lies in the area.
+    pub fn holds(&self, lon: f64, lat: f64) -> bool {
+        let codes = self.areas.index.assign(lon, lat);
+        [codes.gemeente, codes.wijk, codes.buurt]
+            .iter()
+            .any(|c| c.as_deref() == Some(self.code.as_str()))
+    }
+}
+
+impl Service {
+    /// Area `code` for selecting entries by their public position (never their exact one).
+    pub(super) fn public_area(&self, code: &str) -> PublicArea {
+        let areas = self.loaded_areas();
+        let level = cbs_level(code);
+        let index = &areas.index;
+        let own: Vec<&MultiPolygon<f64>> = (0..index.len())
+            .map(|i| index.area(i))
+            .filter(|a| a.code == code)
+            .map(|a| &a.shape)
+            .collect();
+        let parts: Vec<&MultiPolygon<f64>> = if own.is_empty() {
+            (0..index.len())
+                .map(|i| index.area(i))
+                .filter(|a| level.and_then(|l| cbs_parent(&a.code, l)).as_deref() == Some(code))
+                .map(|a| &a.shape)
+                .collect()
+        } else {
+            own
+        };
+        let shape = dissolve(&parts);
+        let bbox = shape
+            .bounding_rect()
+            .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+        PublicArea {
+            code: code.to_string(),
+            shape,
+            bbox,
+            areas: areas.clone(),
+        }
     }
 }
 

@@ -2,16 +2,14 @@
 //! results, "you said, we did", and what it all rests on. Every part is what a public page already
 //! releases, under the same rules (see `app::model::area_report`).
 
-use app::model::{AreaCoverage, AreaReport, InsightFilter, REPORT_CHANGES};
-use geo::BoundingRect;
-
-use crate::domain::areas::{cbs_level, cbs_parent, dissolve, Level};
+use crate::domain::areas::{cbs_gemeente, cbs_level};
 use crate::domain::calendar::today;
 use crate::domain::privacy::DEFAULT_K;
 use crate::domain::report_map::draw;
 use crate::service::error::ServiceResult;
 use crate::service::Service;
 use crate::store::EntryFilter;
+use app::model::{AreaCoverage, AreaReport, InsightFilter, REPORT_CHANGES};
 
 /// The most campaigns whose survey results a report shows (it must stay a few pages).
 const MOST_SURVEYS: usize = 2;
@@ -55,38 +53,18 @@ impl Service {
     /// The area's outline and its entries at their public positions (an entry belongs to the area
     /// its public position lies in, as on the map and "you said, we did").
     async fn report_map(&self, code: &str) -> ServiceResult<app::model::ReportMap> {
-        let loaded = self.loaded_areas();
-        let index = &loaded.index;
-        let Some(level) = cbs_level(code) else {
-            return Ok(app::model::ReportMap::default());
-        };
-        let own: Vec<_> = (0..index.len())
-            .map(|i| index.area(i))
-            .filter(|a| a.code == code)
-            .map(|a| &a.shape)
-            .collect();
-        // A gemeente or wijk only its buurten were imported for is drawn as their union.
-        let parts: Vec<_> = if own.is_empty() {
-            (0..index.len())
-                .map(|i| index.area(i))
-                .filter(|a| cbs_parent(&a.code, level).as_deref() == Some(code))
-                .map(|a| &a.shape)
-                .collect()
-        } else {
-            own
-        };
-        let shape = dissolve(&parts);
-        let Some(r) = shape.bounding_rect() else {
+        let area = self.public_area(code);
+        let Some([min_lon, min_lat, max_lon, max_lat]) = area.bbox else {
             return Ok(app::model::ReportMap::default());
         };
         let entries = self
             .store
             .public_entries(&EntryFilter {
                 bbox: Some(app::model::Bbox {
-                    min_lon: r.min().x,
-                    min_lat: r.min().y,
-                    max_lon: r.max().x,
-                    max_lat: r.max().y,
+                    min_lon,
+                    min_lat,
+                    max_lon,
+                    max_lat,
                 }),
                 limit: MOST_DOTS,
                 ..Default::default()
@@ -95,14 +73,9 @@ impl Service {
         let points: Vec<_> = entries
             .iter()
             .filter_map(|e| e.location.map(|l| (e.kind, l.lon, l.lat)))
-            .filter(|&(_, lon, lat)| {
-                let codes = index.assign(lon, lat);
-                [codes.gemeente, codes.wijk, codes.buurt]
-                    .iter()
-                    .any(|c| c.as_deref() == Some(code))
-            })
+            .filter(|&(_, lon, lat)| area.holds(lon, lat))
             .collect();
-        Ok(draw(&shape, &points))
+        Ok(draw(&area.shape, &points))
     }
 
     /// The released survey results in this area of the campaigns that asked in its gemeente.
@@ -114,10 +87,7 @@ impl Service {
         let Some(level) = cbs_level(code) else {
             return Ok(Vec::new());
         };
-        let gemeente = match level {
-            Level::Gemeente => Some(code.to_string()),
-            _ => cbs_parent(code, Level::Gemeente),
-        };
+        let gemeente = cbs_gemeente(code);
         let mut out = Vec::new();
         for c in self.store.campaign_list().await? {
             if out.len() == MOST_SURVEYS {

@@ -52,49 +52,48 @@ impl Service {
         if !offered.contains(&category.as_str()) {
             errs.push(Violation::new("category", Rule::UnknownValue));
         }
-        let text = match &change.text {
-            Some(t) => Some(t.as_str()),
-            None => entry.text.as_deref(),
+        // What really changes: the same words again (the page's form always sends its text) are no
+        // change, so they are neither checked against a removal nor written.
+        use crate::domain::moderation::normalize;
+        let changed = |given: &Option<String>, now: &Option<String>| {
+            given
+                .as_deref()
+                .map(normalize)
+                .filter(|g| *g != normalize(now.as_deref().unwrap_or_default()))
         };
-        if text.is_some_and(|t| t.trim().chars().count() > app::model::MAX_TEXT_CHARS) {
-            errs.push(Violation::new(
-                "text",
-                Rule::TooLong {
-                    max: app::model::MAX_TEXT_CHARS,
-                },
-            ));
-        }
-        let reply = change.reply.as_deref().map(str::trim);
-        if reply.is_some_and(|r| r.chars().count() > app::model::MAX_REPLY_CHARS) {
-            errs.push(Violation::new(
-                "reply",
-                Rule::TooLong {
-                    max: app::model::MAX_REPLY_CHARS,
-                },
-            ));
+        let text = changed(&change.text, &entry.text);
+        let reply = changed(&change.reply, &entry.reply);
+        for (field, value, max) in [
+            ("text", &text, app::model::MAX_TEXT_CHARS),
+            ("reply", &reply, app::model::MAX_REPLY_CHARS),
+        ] {
+            if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+                errs.push(Violation::new(field, Rule::TooLong { max }));
+            }
         }
         // A reply answers staff's note on the entry: with no note there is nothing to answer.
-        if reply.is_some_and(|r| !r.is_empty()) && entry.status_note.is_none() {
+        if reply.as_ref().is_some_and(|r| !r.is_empty()) && entry.status_note.is_none() {
             errs.push(Violation::new("reply", Rule::NothingToAnswer));
         }
         // Words taken in after retention or a merge removed the entry's words would be kept for good.
-        if self.store.words_removed(&entry.id).await? {
-            if change.text.is_some() {
-                errs.push(Violation::new("text", Rule::WordsRemoved));
-            }
-            if change.reply.is_some() {
-                errs.push(Violation::new("reply", Rule::WordsRemoved));
+        if (text.is_some() || reply.is_some()) && self.store.words_removed(&entry.id).await? {
+            for (field, value) in [("text", &text), ("reply", &reply)] {
+                if value.is_some() {
+                    errs.push(Violation::new(field, Rule::WordsRemoved));
+                }
             }
         }
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }
         // Each part alone: a reply does not write back a copy of the text a moderator may be editing.
-        if change.category.is_some() || change.text.is_some() {
-            self.store.edit_own(&entry.id, &category, text).await?;
+        if change.category.is_some() || text.is_some() {
+            self.store
+                .edit_own(&entry.id, &category, text.as_deref())
+                .await?;
         }
         if let Some(reply) = reply {
-            self.store.reply_own(&entry.id, reply).await?;
+            self.store.reply_own(&entry.id, &reply).await?;
         }
         Ok(self.store.own_entry(&entry.id).await?)
     }

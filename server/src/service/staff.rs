@@ -45,29 +45,6 @@ pub struct NewAccount {
     pub generated_password: Option<String>,
 }
 
-/// What the fields of a moderation changed, for the audit log.
-fn changed_fields(m: &Moderation) -> Vec<&'static str> {
-    [
-        ("status", m.status.is_some()),
-        ("status_note", m.status_note.is_some()),
-        ("hidden", m.hidden.is_some()),
-        ("category", m.category.is_some()),
-        ("text", m.text.is_some()),
-        ("text_public", m.text_public.is_some()),
-        ("photo_public", m.photo_public.is_some()),
-        ("merge_into", m.merge_into.is_some()),
-        ("confirmed", m.confirmed.is_some()),
-        ("reply", m.reply.is_some()),
-        ("text_was", m.text_was.is_some()),
-        ("reply_was", m.reply_was.is_some()),
-        ("reply_public", m.reply_public.is_some()),
-        ("talent_public", m.talent_public.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(f, set)| set.then_some(f))
-    .collect()
-}
-
 impl Service {
     /// The session behind a cookie's token, checked against `access`; `csrf`: `None` for a request
     /// that changes nothing, else the token it brought (if any), compared in constant time.
@@ -306,22 +283,18 @@ impl Service {
         Ok(kind)
     }
 
-    /// One moderation of entry `id` (see [`Moderation`]): checked against the entry's kind, the
-    /// change and its audit row in one transaction, then the merge into another entry if asked.
-    /// `detail` says where it came from, for the audit log (the fields changed when `None`).
+    /// One moderation of entry `id` (see [`Moderation`]): checked against the entry's kind, what
+    /// really changes and its audit row (the fields changed, and `source`: where it came from) in
+    /// one transaction, then the merge into another entry if asked.
     pub async fn moderate(
         &self,
         user: &SessionUser,
         id: &str,
         m: &Moderation,
-        detail: Option<&str>,
+        source: Option<&str>,
     ) -> ServiceResult<()> {
         let kind = self.moderatable(user, id).await?;
         m.check(kind).map_err(ServiceError::Invalid)?;
-        let detail = match detail {
-            Some(d) => format!("{id}: {d}"),
-            None => format!("{id}: {}", changed_fields(m).join(", ")),
-        };
         let rest = Moderation {
             merge_into: None,
             ..m.clone()
@@ -329,7 +302,7 @@ impl Service {
         if rest != Moderation::default() {
             let done = self
                 .store
-                .moderate(id, &rest, user, &detail)
+                .moderate(id, &rest, user, source)
                 .await?
                 .ok_or(ServiceError::NotFound)?;
             if done == Moderated::Stale {

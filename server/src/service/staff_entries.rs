@@ -6,14 +6,14 @@ use app::model::{
     personal_data, Duplicate, EntriesPage, EntrySearch, Kind, StaffEntry, Status, ENTRIES_PER_PAGE,
 };
 
-use crate::domain::areas::{cbs_level, cbs_parent, Level};
+use crate::domain::areas::cbs_gemeente as gemeente_of;
 use crate::domain::calendar::{add_days, start_of_dutch_day};
 use crate::service::aggregates::Facts;
 use crate::service::Service;
 use crate::store::{like_anywhere, SessionUser, StaffEntryRow, StaffFilter, StoreError};
 
 impl Service {
-    /// Entries whose text, reply, talent or photo waits for this moderator, oldest first.
+    /// Entries whose text, reply or photo waits for this moderator, oldest first.
     pub async fn moderation_queue(
         &self,
         user: &SessionUser,
@@ -119,14 +119,6 @@ impl Service {
                 .collect(),
             more,
         })
-    }
-}
-
-/// The gemeente a CBS code lies in (itself for a gemeente).
-fn gemeente_of(code: &str) -> Option<String> {
-    match cbs_level(code)? {
-        Level::Gemeente => Some(code.to_string()),
-        _ => cbs_parent(code, Level::Gemeente),
     }
 }
 

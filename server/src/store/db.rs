@@ -263,13 +263,13 @@ impl Store {
         id: &str,
         m: &Moderation,
         who: &super::SessionUser,
-        audit_detail: &str,
+        source: Option<&str>,
     ) -> Result<Option<Moderated>, StoreError> {
         use crate::domain::moderation::{effective, Current, Outcome};
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(&self.backend.sql(
             "SELECT gemeente, hidden, status, status_note, category, merged_into, text_removed_at, \
-             text, reply FROM submissions WHERE id = ?",
+             text, reply, text_public, reply_public, talent_public FROM submissions WHERE id = ?",
         ))
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -284,16 +284,25 @@ impl Store {
             category: row.try_get("category")?,
             hidden: row.try_get::<i64, _>("hidden")? == 1,
             merged: row.try_get::<Option<String>, _>("merged_into")?.is_some(),
+            // Retention or a merge removed the resident's words: none are written again.
             words_removed: row
                 .try_get::<Option<String>, _>("text_removed_at")?
-                .is_some(),
+                .is_some()
+                || row.try_get::<Option<String>, _>("merged_into")?.is_some(),
             text: row.try_get("text")?,
             reply: row.try_get("reply")?,
+            text_public: row.try_get::<i64, _>("text_public")? == 1,
+            reply_public: row.try_get::<i64, _>("reply_public")? == 1,
+            talent_public: row.try_get::<i64, _>("talent_public")? == 1,
         };
         let m = match effective(m, &current) {
             Outcome::Apply(m) => m,
             Outcome::Stale => return Ok(Some(Moderated::Stale)),
         };
+        // Nothing differs from the entry as it is: nothing to write, nothing to log.
+        if m == Moderation::default() {
+            return Ok(Some(Moderated::Applied));
+        }
         if let Some(st) = m.status {
             sqlx::query(&self.backend.sql(&format!(
                 "UPDATE submissions SET status = ?, status_at = {NOW} WHERE id = ?"
@@ -377,8 +386,12 @@ impl Store {
         if let (true, Some(g)) = (counts_changed, &gemeente) {
             self.bump_revision(&mut tx, g).await?;
         }
-        self.audit_in(&mut tx, who, "moderate", audit_detail)
-            .await?;
+        let changed = crate::domain::moderation::fields(&m).join(", ");
+        let detail = match source {
+            Some(s) => format!("{id}: {changed} ({s})"),
+            None => format!("{id}: {changed}"),
+        };
+        self.audit_in(&mut tx, who, "moderate", &detail).await?;
         tx.commit().await?;
         self.forget_removed_words().await;
         Ok(Some(Moderated::Applied))

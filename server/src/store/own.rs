@@ -64,14 +64,15 @@ impl Store {
         }))
     }
 
-    /// Changes the author's category and text. Changed text is private again until a moderator
-    /// publishes it. `Ok(false)` for an unknown id.
+    /// Changes the author's category and, when `text` is given, their text (empty removes it).
+    /// Changed text is private again until a moderator publishes it. `Ok(false)` for an unknown id.
     pub async fn edit_own(
         &self,
         id: &str,
         category: &str,
         text: Option<&str>,
     ) -> Result<bool, StoreError> {
+        use crate::domain::moderation::normalize;
         let mut tx = self.write_tx().await?;
         let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
             &self
@@ -84,21 +85,27 @@ impl Store {
         let Some((old_text, gemeente)) = row else {
             return Ok(false);
         };
-        let text = text.map(str::trim).filter(|t| !t.is_empty());
-        let text_changed = old_text.as_deref() != text;
-        sqlx::query(&self.backend.sql(
-            "UPDATE submissions SET category = ?, text = ?, \
-             text_public = CASE WHEN ? = 1 THEN 0 ELSE text_public END, \
-             content_hash = CASE WHEN ? = 1 THEN '' ELSE content_hash END WHERE id = ?",
-        ))
+        sqlx::query(
+            &self
+                .backend
+                .sql("UPDATE submissions SET category = ? WHERE id = ?"),
+        )
         .bind(category)
-        .bind(text)
-        .bind(i64::from(text_changed))
-        // Changed words: the hash of the words as sent goes with them (see domain::content_hash).
-        .bind(i64::from(text_changed))
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        // The same words however the form sent them (see `normalize`) are no change.
+        let text = text.map(normalize);
+        if let Some(t) = text.filter(|t| *t != normalize(old_text.as_deref().unwrap_or_default())) {
+            // Changed words: the hash of the words as sent goes with them (see domain::content_hash).
+            sqlx::query(&self.backend.sql(
+                "UPDATE submissions SET text = ?, text_public = 0, content_hash = '' WHERE id = ?",
+            ))
+            .bind(Some(t).filter(|t| !t.is_empty()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
         if let Some(g) = gemeente {
             self.bump_revision(&mut tx, &g).await?;
         }

@@ -23,12 +23,12 @@ pub struct WishRow {
 }
 
 impl Store {
-    /// Every visible wish of `gemeente`, oldest first.
+    /// The visible wishes of `gemeente`, oldest first (at most 5,000: the staff page's reach).
     pub async fn wishes_of(&self, gemeente: &str) -> Result<Vec<WishRow>, StoreError> {
         let sql = format!(
             "SELECT id, respondent, category, created_at, status, lon, lat, wijk, buurt, text, \
              {} AS talent, talent_public FROM submissions \
-             WHERE kind = 'wish' AND hidden = 0 AND gemeente = ? ORDER BY created_at, id",
+             WHERE kind = 'wish' AND hidden = 0 AND gemeente = ? ORDER BY created_at, id LIMIT 5000",
             self.backend.json_text("details", "talent")
         );
         Ok(sqlx::query_as(&self.backend.sql(&sql))
@@ -37,23 +37,27 @@ impl Store {
             .await?)
     }
 
-    /// The talents a moderator published, of visible wishes in area `code` (any level), in
-    /// alphabetical order and each once: a list of what residents can do, not of who or when.
+    /// The talents a moderator published, of visible wishes in gemeente `code`, each once, in
+    /// alphabetical order (what people can do, not who or when).
     pub async fn published_talents(&self, code: &str) -> Result<Vec<String>, StoreError> {
         let talent = self.backend.json_text("details", "talent");
         let sql = format!(
-            "SELECT DISTINCT {talent} AS talent FROM submissions \
+            "SELECT {talent} AS talent FROM submissions \
              WHERE kind = 'wish' AND hidden = 0 AND talent_public = 1 AND {talent} IS NOT NULL \
-             AND (gemeente = ?1 OR wijk = ?1 OR buurt = ?1) ORDER BY 1 LIMIT 200"
+             AND gemeente = ? LIMIT 1000"
         );
         let rows: Vec<(String,)> = sqlx::query_as(&self.backend.sql(&sql))
             .bind(code)
             .fetch_all(&self.reader)
             .await?;
-        Ok(rows
+        // Sorted and made unique here: the databases' collations differ.
+        let mut talents: Vec<String> = rows
             .into_iter()
             .map(|(t,)| t.trim().to_string())
             .filter(|t| !t.is_empty())
-            .collect())
+            .collect();
+        talents.sort_by_key(|t| t.to_lowercase());
+        talents.dedup_by_key(|t| t.to_lowercase());
+        Ok(talents)
     }
 }

@@ -481,6 +481,35 @@ async fn staff_see_wishes_and_talents_matched_and_the_profile_lists_only_publish
     )
     .await;
 
+    // Published while three residents offer talents here: their count is withheld, so no list.
+    let res = send_json(
+        &app,
+        Method::PATCH,
+        &format!("/submissions/{cook}"),
+        &worker,
+        &json!({"talent_public": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert!(!app
+        .get_text("/inzicht/gebied/GM0505")
+        .await
+        .contains("Ik kan koken"));
+    // Three more residents offer something far from the wish: five residents with a talent, so
+    // the gemeente's count of them (and with it the list of published talents) can be released.
+    for (i, talent) in ["Ik speel gitaar", "Ik geef taalles", "Ik snoei heggen"]
+        .into_iter()
+        .enumerate()
+    {
+        wish_at(
+            &app,
+            &new_id(),
+            base - 0.01 - 0.002 * i as f64,
+            "Iets samen",
+            Some(talent),
+        )
+        .await;
+    }
     let res = app
         .get_with_cookie("/api/v1/talents?gemeente=GM0505", &worker.cookie)
         .await;
@@ -550,9 +579,7 @@ async fn staff_see_wishes_and_talents_matched_and_the_profile_lists_only_publish
         "gemeente"
     );
 
-    // The public profile lists a talent only once a moderator published it, and never a hidden one.
-    let profile = app.get_text("/inzicht/gebied/GM0505").await;
-    assert!(!profile.contains("Ik kan koken"), "unpublished");
+    // The public profile lists a talent once a moderator published it, and never a hidden one.
     let res = send_json(
         &app,
         Method::PATCH,
@@ -565,6 +592,9 @@ async fn staff_see_wishes_and_talents_matched_and_the_profile_lists_only_publish
     let profile = app.get_text("/inzicht/gebied/GM0505").await;
     assert!(profile.contains("Ik kan koken voor twintig mensen"));
     assert!(!profile.contains("Ik kook graag") && !profile.contains("Ik bak taarten"));
+    // Never for a buurt: a list there would point at the few who live in it.
+    let buurt = app.get_text("/inzicht/gebied/BU05050101").await;
+    assert!(!buurt.contains("Ik kan koken"));
     let res = send_json(
         &app,
         Method::PATCH,
