@@ -128,6 +128,7 @@ test("an opbouwwerker's afternoon: a match, a note, a reply, 'you said, we did' 
     const info = execFileSync("pdfinfo", [file], { encoding: "utf8" });
     const pages = Number(info.match(/^Pages:\s+(\d+)/m)[1]);
     assert.ok(pages >= 1 && pages <= 4, `${pages} pages`);
+    console.log(`the area report printed: ${pages} A4 pages, ${Math.round(pdf.length / 1024)} KiB`);
     const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
     for (const heading of [
       "Gebiedsrapport: Dordrecht", "Kaart", "Kerncijfers", "Talenten en wensen", "Wie de drempels tegenhouden",
