@@ -21,6 +21,10 @@ pub struct Current {
     pub text_public: bool,
     pub reply_public: bool,
     pub talent_public: bool,
+    /// Whether the entry's photo is public; `None` without a photo.
+    pub photo_public: Option<bool>,
+    /// Staff saw the barrier on site.
+    pub confirmed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,10 +42,18 @@ fn same_words(given: &str, stored: Option<&str>) -> bool {
     normalize(given) == normalize(stored.unwrap_or_default())
 }
 
-/// A status note as a one-line form field shows it: line breaks and runs of space as one space.
+/// A status note is one line (the staff form's field is one): line breaks and runs of space as one
+/// space, as it is stored.
+pub fn one_line(note: &str) -> String {
+    note.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A note as the one-line field sends it back: the browser deletes line breaks from its value (a
+/// note stored before notes were one line may hold some).
 fn same_note(given: &str, stored: Option<&str>) -> bool {
-    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    flat(given) == flat(stored.unwrap_or_default())
+    let field = |t: &str| one_line(&t.replace(['\r', '\n'], ""));
+    field(given) == field(stored.unwrap_or_default())
+        || one_line(given) == one_line(stored.unwrap_or_default())
 }
 
 /// The fields a moderation sets, for the audit log (the `*_was` guards are not changes).
@@ -81,7 +93,7 @@ pub fn effective(m: &Moderation, c: &Current) -> Outcome {
             .status_note
             .as_deref()
             .filter(|n| !same_note(n, c.status_note.as_deref()))
-            .map(normalize),
+            .map(one_line),
         // A merged entry is not brought back by a form that showed it hidden or not.
         hidden: m
             .hidden
@@ -96,9 +108,14 @@ pub fn effective(m: &Moderation, c: &Current) -> Outcome {
             .map(normalize),
         text_public: m.text_public.filter(|p| words_open && *p != c.text_public),
         text_was: None,
-        photo_public: m.photo_public,
+        photo_public: m
+            .photo_public
+            .filter(|p| c.photo_public.is_some_and(|now| now != *p)),
         merge_into: m.merge_into.clone(),
-        confirmed: m.confirmed,
+        // With another category the confirmation is asked again (the store resets an unasked one).
+        confirmed: m
+            .confirmed
+            .filter(|k| *k != c.confirmed || m.category.as_ref().is_some_and(|k| *k != c.category)),
         reply: m
             .reply
             .as_deref()
@@ -133,6 +150,8 @@ mod tests {
             text_public: true,
             reply_public: false,
             talent_public: false,
+            photo_public: Some(false),
+            confirmed: false,
         }
     }
 
@@ -140,8 +159,10 @@ mod tests {
     fn untouched() -> Moderation {
         Moderation {
             status: Some(Status::InProgress),
-            // A one-line field: the note's line break came back as a space.
-            status_note: Some("We kijken ernaar. Dinsdag meer.".into()),
+            // A one-line field: the browser deleted the note's line break.
+            status_note: Some("We kijken ernaar.Dinsdag meer.".into()),
+            photo_public: Some(false),
+            confirmed: None,
             hidden: Some(false),
             category: Some("steps".into()),
             text: Some("Hoge\r\nstoep\r\n".into()),
@@ -228,5 +249,14 @@ mod tests {
         };
         assert_eq!(m.hidden, None);
         assert_eq!(m.status_note.as_deref(), Some("Klaar."));
+        // A note sent with line breaks is stored as one line, as the form shows it.
+        let m = Moderation {
+            status_note: Some("Klaar.\nTot ziens.".into()),
+            ..Default::default()
+        };
+        let Outcome::Apply(m) = effective(&m, &current()) else {
+            panic!("nothing stale")
+        };
+        assert_eq!(m.status_note.as_deref(), Some("Klaar. Tot ziens."));
     }
 }

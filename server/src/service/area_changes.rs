@@ -21,7 +21,7 @@ impl Service {
             return Ok(None);
         };
         let area = self.public_area(code);
-        let rows = match area.bbox {
+        let rows = match area.bbox() {
             Some(bbox) => self.store.status_changes_within(bbox, MOST_CHANGES).await?,
             None => Vec::new(),
         };
@@ -40,17 +40,42 @@ impl Service {
     }
 }
 
-/// An area as public selections see it: its shape (its own, or its parts' where only they were
-/// imported), and which public positions lie in it by the index that assigns entries.
+/// An area as public selections see it: its parts (its own shape, or its parts' where only they
+/// were imported), and which public positions lie in it by the index that assigns entries.
 pub(super) struct PublicArea {
     code: String,
-    pub shape: MultiPolygon<f64>,
-    /// `[min_lon, min_lat, max_lon, max_lat]`; `None` for an area without a shape.
-    pub bbox: Option<[f64; 4]>,
+    /// Indexes of the parts in the loaded area index.
+    parts: Vec<usize>,
     areas: std::sync::Arc<crate::service::areas::LoadedAreas>,
 }
 
 impl PublicArea {
+    /// `[min_lon, min_lat, max_lon, max_lat]` around its parts; `None` for an area without a shape.
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        self.parts
+            .iter()
+            .filter_map(|&i| self.areas.index.area(i).shape.bounding_rect())
+            .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            })
+    }
+
+    /// Its outline, its parts merged (for drawing: costs a union of every part).
+    pub fn shape(&self) -> MultiPolygon<f64> {
+        let parts: Vec<&MultiPolygon<f64>> = self
+            .parts
+            .iter()
+            .map(|&i| &self.areas.index.area(i).shape)
+            .collect();
+        dissolve(&parts)
+    }
+
     /// Whether the public position (lon, lat) lies in the area.
     pub fn holds(&self, lon: f64, lat: f64) -> bool {
         let codes = self.areas.index.assign(lon, lat);
@@ -66,28 +91,24 @@ impl Service {
         let areas = self.loaded_areas();
         let level = cbs_level(code);
         let index = &areas.index;
-        let own: Vec<&MultiPolygon<f64>> = (0..index.len())
-            .map(|i| index.area(i))
-            .filter(|a| a.code == code)
-            .map(|a| &a.shape)
+        let own: Vec<usize> = (0..index.len())
+            .filter(|&i| index.area(i).code == code)
             .collect();
-        let parts: Vec<&MultiPolygon<f64>> = if own.is_empty() {
+        let parts = if own.is_empty() {
             (0..index.len())
-                .map(|i| index.area(i))
-                .filter(|a| level.and_then(|l| cbs_parent(&a.code, l)).as_deref() == Some(code))
-                .map(|a| &a.shape)
+                .filter(|&i| {
+                    level
+                        .and_then(|l| cbs_parent(&index.area(i).code, l))
+                        .as_deref()
+                        == Some(code)
+                })
                 .collect()
         } else {
             own
         };
-        let shape = dissolve(&parts);
-        let bbox = shape
-            .bounding_rect()
-            .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
         PublicArea {
             code: code.to_string(),
-            shape,
-            bbox,
+            parts,
             areas: areas.clone(),
         }
     }

@@ -54,7 +54,7 @@ impl Service {
     /// its public position lies in, as on the map and "you said, we did").
     async fn report_map(&self, code: &str) -> ServiceResult<app::model::ReportMap> {
         let area = self.public_area(code);
-        let Some([min_lon, min_lat, max_lon, max_lat]) = area.bbox else {
+        let Some([min_lon, min_lat, max_lon, max_lat]) = area.bbox() else {
             return Ok(app::model::ReportMap::default());
         };
         let entries = self
@@ -75,7 +75,7 @@ impl Service {
             .filter_map(|e| e.location.map(|l| (e.kind, l.lon, l.lat)))
             .filter(|&(_, lon, lat)| area.holds(lon, lat))
             .collect();
-        Ok(draw(&area.shape, &points))
+        Ok(draw(&area.shape(), &points))
     }
 
     /// The released survey results in this area of the campaigns that asked in its gemeente.

@@ -269,7 +269,9 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let row = sqlx::query(&self.backend.sql(
             "SELECT gemeente, hidden, status, status_note, category, merged_into, text_removed_at, \
-             text, reply, text_public, reply_public, talent_public FROM submissions WHERE id = ?",
+             text, reply, text_public, reply_public, talent_public, confirmed, \
+             (SELECT public FROM photos p WHERE p.submission = submissions.id) AS photo_public \
+             FROM submissions WHERE id = ?",
         ))
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -294,6 +296,10 @@ impl Store {
             text_public: row.try_get::<i64, _>("text_public")? == 1,
             reply_public: row.try_get::<i64, _>("reply_public")? == 1,
             talent_public: row.try_get::<i64, _>("talent_public")? == 1,
+            photo_public: row
+                .try_get::<Option<i64>, _>("photo_public")?
+                .map(|p| p == 1),
+            confirmed: row.try_get::<i64, _>("confirmed")? == 1,
         };
         let m = match effective(m, &current) {
             Outcome::Apply(m) => m,

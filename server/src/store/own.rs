@@ -74,39 +74,48 @@ impl Store {
     ) -> Result<bool, StoreError> {
         use crate::domain::moderation::normalize;
         let mut tx = self.write_tx().await?;
-        let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        type Row = (Option<String>, Option<String>, String);
+        let row: Option<Row> = sqlx::query_as(
             &self
                 .backend
-                .sql("SELECT text, gemeente FROM submissions WHERE id = ?"),
+                .sql("SELECT text, gemeente, category FROM submissions WHERE id = ?"),
         )
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((old_text, gemeente)) = row else {
+        let Some((old_text, gemeente, old_category)) = row else {
             return Ok(false);
         };
-        sqlx::query(
-            &self
-                .backend
-                .sql("UPDATE submissions SET category = ? WHERE id = ?"),
-        )
-        .bind(category)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        // The same words however the form sent them (see `normalize`) are no change.
+        let mut changed = false;
+        if category != old_category {
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE submissions SET category = ? WHERE id = ?"),
+            )
+            .bind(category)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            changed = true;
+        }
+        // The same words however the form sent them (see `normalize`) are no change. None are
+        // written once retention or a merge removed the entry's words (checked again here: retention
+        // may have run since the service looked).
         let text = text.map(normalize);
         if let Some(t) = text.filter(|t| *t != normalize(old_text.as_deref().unwrap_or_default())) {
             // Changed words: the hash of the words as sent goes with them (see domain::content_hash).
             sqlx::query(&self.backend.sql(
-                "UPDATE submissions SET text = ?, text_public = 0, content_hash = '' WHERE id = ?",
+                "UPDATE submissions SET text = ?, text_public = 0, content_hash = '' \
+                 WHERE id = ? AND text_removed_at IS NULL AND merged_into IS NULL",
             ))
             .bind(Some(t).filter(|t| !t.is_empty()))
             .bind(id)
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(g) = gemeente {
+        // Only a new category changes the figures (a text is counted nowhere).
+        if let (true, Some(g)) = (changed, gemeente) {
             self.bump_revision(&mut tx, &g).await?;
         }
         tx.commit().await?;
@@ -123,7 +132,8 @@ impl Store {
         let mut tx = self.write_tx().await?;
         sqlx::query(&self.backend.sql(
             "UPDATE submissions SET reply_public = CASE WHEN reply IS DISTINCT FROM ?1 THEN 0 \
-             ELSE reply_public END, reply = ?1 WHERE id = ?2",
+             ELSE reply_public END, reply = ?1 \
+             WHERE id = ?2 AND text_removed_at IS NULL AND merged_into IS NULL",
         ))
         .bind(reply)
         .bind(id)

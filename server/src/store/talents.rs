@@ -23,28 +23,31 @@ pub struct WishRow {
 }
 
 impl Store {
-    /// The visible wishes of `gemeente`, oldest first (at most 5,000: the staff page's reach).
+    /// The visible wishes of `gemeente`, oldest first: the newest 5,000 (the staff page's reach).
     pub async fn wishes_of(&self, gemeente: &str) -> Result<Vec<WishRow>, StoreError> {
         let sql = format!(
             "SELECT id, respondent, category, created_at, status, lon, lat, wijk, buurt, text, \
              {} AS talent, talent_public FROM submissions \
-             WHERE kind = 'wish' AND hidden = 0 AND gemeente = ? ORDER BY created_at, id LIMIT 5000",
+             WHERE kind = 'wish' AND hidden = 0 AND gemeente = ? ORDER BY created_at DESC, id DESC \
+             LIMIT 5000",
             self.backend.json_text("details", "talent")
         );
-        Ok(sqlx::query_as(&self.backend.sql(&sql))
+        let mut rows: Vec<WishRow> = sqlx::query_as(&self.backend.sql(&sql))
             .bind(gemeente)
             .fetch_all(&self.reader)
-            .await?)
+            .await?;
+        rows.reverse();
+        Ok(rows)
     }
 
-    /// The talents a moderator published, of visible wishes in gemeente `code`, each once, in
-    /// alphabetical order (what people can do, not who or when).
+    /// The talents a moderator published, of visible wishes in gemeente `code` (the newest 1,000),
+    /// each once, in alphabetical order (what people can do, not who or when).
     pub async fn published_talents(&self, code: &str) -> Result<Vec<String>, StoreError> {
         let talent = self.backend.json_text("details", "talent");
         let sql = format!(
             "SELECT {talent} AS talent FROM submissions \
              WHERE kind = 'wish' AND hidden = 0 AND talent_public = 1 AND {talent} IS NOT NULL \
-             AND gemeente = ? LIMIT 1000"
+             AND gemeente = ? ORDER BY created_at DESC LIMIT 1000"
         );
         let rows: Vec<(String,)> = sqlx::query_as(&self.backend.sql(&sql))
             .bind(code)
