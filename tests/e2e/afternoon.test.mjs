@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LAPTOP, addStaff, axe, pageReady, phonePage, startAll } from "./harness.mjs";
+import { LAPTOP, addStaff, axe, pageReady, phonePage, signInPage, startAll } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll({ areas: true }); });
@@ -41,13 +41,7 @@ async function wish(where, text, talent) {
   return { resident, id, privateLink };
 }
 
-async function signIn(page, email) {
-  await page.goto(`${env.app.url}/staff`);
-  await page.getByLabel("E-mailadres").fill(email);
-  await page.getByLabel("Wachtwoord").fill(PASSWORD);
-  await page.getByRole("button", { name: "Inloggen" }).click();
-  await page.getByRole("heading", { name: "Te bekijken" }).waitFor();
-}
+const signIn = (page, email) => signInPage(page, env.app, email, PASSWORD);
 
 test("an opbouwwerker's afternoon: a match, a note, a reply, 'you said, we did' and the printed report", async () => {
   addStaff(env.app, "worker", "opbouw@welzijn.nl", PASSWORD, ["GM0505"]);

@@ -4,7 +4,7 @@
 // resident then sees through their private link.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { LAPTOP, addStaff, axe, axeWithoutJs, pageReady, phonePage, startAll } from "./harness.mjs";
+import { LAPTOP, addStaff, axe, axeWithoutJs, pageReady, phonePage, signInPage, startAll } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll({ areas: true }); });
@@ -14,13 +14,7 @@ const PASSWORD = "lang-genoeg-wachtwoord";
 // Dordrecht (GM0505), in the Drechtsteden data the server imported.
 const DORDRECHT = { latitude: 51.8133, longitude: 4.6901 };
 
-async function signIn(page, email) {
-  await page.goto(`${env.app.url}/staff`);
-  await page.getByLabel("E-mailadres").fill(email);
-  await page.getByLabel("Wachtwoord").fill(PASSWORD);
-  await page.getByRole("button", { name: "Inloggen" }).click();
-  await page.getByRole("heading", { name: "Te bekijken" }).waitFor();
-}
+const signIn = (page, email) => signInPage(page, env.app, email, PASSWORD);
 
 test("an admin creates a campaign with a survey, residents answer it, a worker sets a status they see", async () => {
   addStaff(env.app, "admin", "beheer@dordrecht.nl", PASSWORD);

@@ -181,6 +181,15 @@ export async function signIn(app, email, password) {
   return { cookie, csrf: (await r.json()).csrf };
 }
 
+/** Signs a staff member in on the staff page, in a browser page, as a person does. */
+export async function signInPage(page, app, email, password) {
+  await page.goto(`${app.url}/staff`);
+  await page.getByLabel("E-mailadres").fill(email);
+  await page.getByLabel("Wachtwoord").fill(password);
+  await page.getByRole("button", { name: "Inloggen" }).click();
+  await page.getByRole("heading", { name: "Te bekijken" }).waitFor();
+}
+
 /** A staff API call with a session. */
 export async function staffApi(app, session, method, path, body) {
   const r = await fetch(`${app.url}/api/v1${path}`, {

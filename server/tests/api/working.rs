@@ -18,6 +18,26 @@ fn csrf_of(page: &str) -> String {
         .to_string()
 }
 
+/// Posts entry `id`'s staff form with the CSRF token of the staff `page` it came from.
+async fn staff_form(
+    app: &TestApp,
+    cookie: &str,
+    id: &str,
+    page: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let csrf = csrf_of(page);
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    app.client
+        .post(app.url(&format!("/staff/melding/{id}")))
+        .header(COOKIE, cookie)
+        .form(&form)
+        .send()
+        .await
+        .expect("post")
+}
+
 async fn reply(app: &TestApp, id: &str, key: &str, text: &str) -> reqwest::Response {
     app.post_form(
         &format!("/mijn/{id}/antwoord"),
@@ -130,12 +150,12 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
     assert_eq!(item["talent_public"], false);
 
     // Published without the number, from the staff page's form.
-    let saved = app
-        .client
-        .post(app.url(&format!("/staff/melding/{id}")))
-        .header(COOKIE, &worker.cookie)
-        .form(&[
-            ("csrf", csrf_of(&desk).as_str()),
+    let saved = staff_form(
+        &app,
+        &worker.cookie,
+        &id,
+        &desk,
+        &[
             ("text", "Een kookavond in de buurt"),
             ("category", "activity"),
             ("status", "taken_up"),
@@ -149,10 +169,9 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
             ("talent_shown", "true"),
             ("talent_public", "true"),
             ("text_public", "true"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await;
     assert_eq!(saved.status(), 303);
     let public: Value = app.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert_eq!(public["reply"], "Ik kom graag helpen");
@@ -166,21 +185,20 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
     assert!(public.get("reply").is_none(), "{public}");
 
     // A form read before that change applies nothing: the old reply does not come back.
-    let stale = app
-        .client
-        .post(app.url(&format!("/staff/melding/{id}")))
-        .header(COOKIE, &worker.cookie)
-        .form(&[
-            ("csrf", csrf_of(&desk).as_str()),
+    let stale = staff_form(
+        &app,
+        &worker.cookie,
+        &id,
+        &desk,
+        &[
             ("status", "done"),
             ("reply", "Ik kom graag helpen"),
             ("reply_was", "Ik kom graag helpen"),
             ("reply_shown", "true"),
             ("reply_public", "true"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await;
     assert_eq!(stale.headers()["location"], "/staff?melding=gewijzigd");
     let own: Value = app
         .client
@@ -201,12 +219,12 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
     // Each change of status is kept, in order; saving the form untouched adds none and changes
     // nothing (the category select, the note and the words were sent as they were).
     let desk = app.get_text_with_cookie("/staff", &worker.cookie).await;
-    let untouched = app
-        .client
-        .post(app.url(&format!("/staff/melding/{id}")))
-        .header(COOKIE, &worker.cookie)
-        .form(&[
-            ("csrf", csrf_of(&desk).as_str()),
+    let untouched = staff_form(
+        &app,
+        &worker.cookie,
+        &id,
+        &desk,
+        &[
             ("text", "Een kookavond in de buurt"),
             ("text_was", "Een kookavond in de buurt"),
             ("category", "activity"),
@@ -217,10 +235,9 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
             ("reply_was", "Ik neem ook een pan mee"),
             ("reply_shown", "true"),
             ("text_public", "true"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await;
     assert_eq!(untouched.headers()["location"], "/staff?melding=opgeslagen");
     let pool = app.pool().await;
     let changes: Vec<(String,)> = sqlx::query_as(
@@ -245,20 +262,19 @@ async fn a_worker_leaves_a_note_the_resident_answers_and_the_answer_is_moderated
     .await;
     assert_eq!(res.status(), 200);
     let desk = app.get_text_with_cookie("/staff", &worker.cookie).await;
-    let res = app
-        .client
-        .post(app.url(&format!("/staff/melding/{id}")))
-        .header(COOKIE, &worker.cookie)
-        .form(&[
-            ("csrf", csrf_of(&desk).as_str()),
+    let res = staff_form(
+        &app,
+        &worker.cookie,
+        &id,
+        &desk,
+        &[
             ("status", "taken_up"),
             ("status_note", note),
             ("note_shown", "true"),
             ("text_public", "true"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await;
     assert_eq!(res.status(), 303);
     assert_eq!(
         app.count_rows("status_changes").await,
@@ -382,50 +398,48 @@ async fn staff_search_every_entry_of_their_gemeenten_and_nothing_else() {
 
     // A change from the search goes back to the same search; a forged return address cannot leave it.
     let page = list("?text=stoep").await;
-    let res = app
-        .client
-        .post(app.url(&format!("/staff/melding/{a}")))
-        .header(COOKIE, &worker.cookie)
-        .form(&[
-            ("csrf", csrf_of(&page).as_str()),
+    let res = staff_form(
+        &app,
+        &worker.cookie,
+        &a,
+        &page,
+        &[
             ("status", "in_progress"),
             ("status_note", "Wij kijken ernaar"),
             ("note_shown", "true"),
             ("terug", "text=stoep&x=//evil.example"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await;
     assert_eq!(res.status(), 303);
     assert_eq!(
         res.headers()["location"],
         "/staff/meldingen?text=stoep&melding=opgeslagen"
     );
-    let forged = app
-        .client
-        .post(app.url(&format!("/staff/melding/{a}")))
-        .header(COOKIE, &worker.cookie)
-        .form(&[
-            ("csrf", csrf_of(&page).as_str()),
+    let forged = staff_form(
+        &app,
+        &worker.cookie,
+        &a,
+        &page,
+        &[
             ("status", "in_progress"),
             ("terug", "kind=https://evil.example"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await;
     assert_eq!(
         forged.headers()["location"],
         "/staff/meldingen?melding=opgeslagen"
     );
     // Zwijndrecht's entry cannot be changed by Dordrecht's worker.
-    let res = app
-        .client
-        .post(app.url(&format!("/staff/melding/{elsewhere}")))
-        .header(COOKIE, &worker.cookie)
-        .form(&[("csrf", csrf_of(&page).as_str()), ("status", "done")])
-        .send()
-        .await
-        .expect("post");
+    let res = staff_form(
+        &app,
+        &worker.cookie,
+        &elsewhere,
+        &page,
+        &[("status", "done")],
+    )
+    .await;
     assert_eq!(res.status(), 403);
 }
 
