@@ -9,11 +9,11 @@ use leptos_router::{path, StaticSegment};
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    AccessibilityPage, AreaChangesPage, AreaPage, AreaReportPage, CampaignPage, CoveragePage,
-    DashboardPage, FormPage, HomePage, KioskFormPage, KioskPage, KioskSurveyPage, MapPage,
-    NotFound, OwnPage, PrivacyPage, PublicEntryPage, StaffAuditPage, StaffCampaignPage,
-    StaffCampaignsPage, StaffEntriesPage, StaffEventsPage, StaffPage, StaffTalentsPage,
-    StaffUsersPage, SurveyPage, SurveyResultsPage, ThanksPage,
+    AccessibilityPage, ActivityPage, AreaChangesPage, AreaDynamicsPage, AreaPage, AreaReportPage,
+    CampaignPage, CoveragePage, DashboardPage, FormPage, HomePage, KioskFormPage, KioskPage,
+    KioskSurveyPage, MapPage, NotFound, OwnPage, PrivacyPage, PublicEntryPage, StaffAuditPage,
+    StaffCampaignPage, StaffCampaignsPage, StaffDynamicsPage, StaffEntriesPage, StaffEventsPage,
+    StaffPage, StaffTalentsPage, StaffUsersPage, SurveyPage, SurveyResultsPage, ThanksPage,
 };
 
 /// What the server tells every page through `<meta>` tags (read by `public/js/map.js`).
@@ -85,6 +85,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/evenementen") view=StaffEventsPage ssr=WHOLE />
                         <Route path=path!("/staff/meldingen") view=StaffEntriesPage ssr=WHOLE />
                         <Route path=path!("/staff/talenten") view=StaffTalentsPage ssr=WHOLE />
+                        <Route path=path!("/staff/activiteiten") view=StaffDynamicsPage ssr=WHOLE />
+                        <Route path=path!("/activiteit/:id") view=ActivityPage ssr=WHOLE />
                         <Route path=path!("/kiosk/:event") view=KioskPage ssr=WHOLE />
                         // Before ":kind": the survey's address is not a kind of entry.
                         <Route path=path!("/kiosk/:event/vragen") view=KioskSurveyPage ssr=WHOLE />
@@ -96,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/inzicht") view=DashboardPage ssr=WHOLE />
                         <Route path=path!("/inzicht/gebied/:code") view=AreaPage ssr=WHOLE />
                         <Route path=path!("/inzicht/gebied/:code/gedaan") view=AreaChangesPage ssr=WHOLE />
+                        <Route path=path!("/inzicht/gebied/:code/dynamiek") view=AreaDynamicsPage ssr=WHOLE />
                         <Route path=path!("/inzicht/gebied/:code/rapport") view=AreaReportPage ssr=WHOLE />
                         <Route path=path!("/inzicht/bereik") view=CoveragePage ssr=WHOLE />
                         <Route path=path!("/inzicht/enquete/:campaign") view=SurveyResultsPage ssr=WHOLE />

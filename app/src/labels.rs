@@ -307,6 +307,43 @@ pub fn talent_theme(l: Locale, theme: &str) -> String {
     }
 }
 
+id_labels!(
+    node_kind_id,
+    node,
+    [activity, resident_group, local_network, institution]
+);
+id_labels!(
+    link_kind_id,
+    link,
+    [residents, residents_networks, networks_institutions, led_to]
+);
+id_labels!(
+    capital_id,
+    capital,
+    [natural, cultural, human, social, political, financial, built]
+);
+id_labels!(origin_id, origin, [wish, talent, entry, activity, event]);
+
+/// What a node of the community's graph is, in words.
+pub fn node_kind(l: Locale, k: crate::model::NodeKind) -> String {
+    node_kind_id(l, k.as_str())
+}
+
+/// A link's relation, in words.
+pub fn link_kind(l: Locale, k: crate::model::LinkKind) -> String {
+    link_kind_id(l, k.as_str())
+}
+
+/// A Community Capital, in words.
+pub fn capital(l: Locale, c: crate::model::Capital) -> String {
+    capital_id(l, c.as_str())
+}
+
+/// What an activity grew from, in words.
+pub fn origin(l: Locale, k: crate::model::SourceKind) -> String {
+    origin_id(l, k.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

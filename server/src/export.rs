@@ -9,8 +9,9 @@ use crate::store::{EntryDetails, RawRow, StoredArea};
 /// One CSV field: quoted when it holds a separator, quote or line break, and prefixed with `'` when a
 /// spreadsheet would take it for a formula (a name such as "=HYPERLINK(...)" in an imported file).
 /// A `;` is quoted too: a Dutch-locale spreadsheet splits on it, and would start a new cell (which
-/// could be a formula) inside an unquoted field.
-fn field(s: &str) -> String {
+/// could be a formula) inside an unquoted field. The community graph's CSV export
+/// (`domain::graph_export`) writes its cells with it too.
+pub(crate) fn field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

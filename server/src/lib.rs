@@ -260,6 +260,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", axum::routing::get(routes::ready))
         .merge(routes::staff_forms::router().with_state(state.service.clone()))
         .merge(routes::events::router().with_state(state.service.clone()))
+        .merge(routes::dynamics::router().with_state(state.service.clone()))
         .nest(
             "/api/v1",
             routes::api::router(&state.service).with_state(state.service.clone()),

@@ -108,6 +108,16 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         code: String,
     ) -> BoxFuture<'_, Result<Option<crate::model::AreaChanges>, BackendError>>;
+    /// One activity's public page (its ripple map, no notes); `None` for no such activity.
+    fn activity(
+        &self,
+        id: String,
+    ) -> BoxFuture<'_, Result<Option<crate::model::ActivityView>, BackendError>>;
+    /// One area's dynamics (map, timeline, figures); `None` for an unknown area.
+    fn area_dynamics(
+        &self,
+        code: String,
+    ) -> BoxFuture<'_, Result<Option<crate::model::AreaDynamics>, BackendError>>;
     /// Walking coverage: the gemeenten a network covers and, for a question, its answer.
     fn coverage(
         &self,

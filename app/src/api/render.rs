@@ -90,6 +90,26 @@ pub async fn area_changes(
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
+/// One activity's public page, or `None`.
+pub async fn activity(id: String) -> Result<Option<crate::model::ActivityView>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .activity(id)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
+/// One area's dynamics (public), or `None`.
+pub async fn area_dynamics(
+    code: String,
+) -> Result<Option<crate::model::AreaDynamics>, ServerFnError> {
+    let backend = expect_context::<BackendRef>();
+    backend
+        .area_dynamics(code)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))
+}
+
 /// Walking coverage for the coverage page (public, like every figure of the dashboard).
 pub async fn coverage(
     query: Option<crate::model::CoverageQuery>,

@@ -412,6 +412,9 @@ pub struct InsightOverview {
     /// That gemeente's figures per month under the filter (everything and each kind).
     #[serde(default)]
     pub trend: Vec<(Period, AreaFigure)>,
+    /// That gemeente's dynamics: activities, connections, ripples (counts of what workers recorded).
+    #[serde(default)]
+    pub dynamics: Option<super::DynamicsFigures>,
 }
 
 impl InsightOverview {
@@ -453,6 +456,9 @@ pub struct AreaProfile {
     /// (what people can do, not who or when).
     #[serde(default)]
     pub offered: Vec<String>,
+    /// Activities started here, what they grew from, new connections, ripples.
+    #[serde(default)]
+    pub dynamics: Option<super::DynamicsFigures>,
 }
 
 /// The barriers (or places) of an area whose details say one thing (a group they stop, a severity):

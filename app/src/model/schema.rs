@@ -52,6 +52,24 @@ pub fn uuid() -> Object {
         .build()
 }
 
+/// A client-made id of an activity, a network or a link: a slug, so a lowercase UUID fits.
+pub fn client_id() -> Object {
+    string()
+        .pattern(Some(SLUG_PATTERN))
+        .description(Some(
+            "Made by the client (lowercase letters, digits, `-` and `_`; a lowercase UUID fits): \
+             a resend of the same body answers 200, another body under the same id 409",
+        ))
+        .build()
+}
+
+/// `YYYY-MM-DD`, or left out.
+pub fn optional_day() -> Object {
+    string()
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .build()
+}
+
 /// A campaign or question id.
 pub fn slug() -> Object {
     string().pattern(Some(SLUG_PATTERN)).build()

@@ -17,6 +17,12 @@ pub enum StaffView {
     Entries(Result<EntrySearch, String>),
     /// Wishes and talents of one gemeente (`None`: choose one).
     Talents(Option<String>),
+    /// Activities, networks and links of one gemeente (`None`: choose one), with the entries chosen
+    /// to start an activity from.
+    Dynamics {
+        gemeente: Option<String>,
+        chosen: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +68,7 @@ pub enum StaffBody {
     Events(super::EventsPage),
     Entries(Box<super::EntriesPage>),
     Talents(Box<super::TalentsPage>),
+    Dynamics(Box<super::DynamicsDesk>),
 }
 
 /// A staff page for the signed-in staff member.

@@ -76,6 +76,13 @@ fn Profile(p: AreaProfile) -> impl IntoView {
             <a href=format!("/inzicht/gebied/{}/gedaan", p.area.code)>{t!(i18n, done_link)}</a>" · "
             <a href=format!("/inzicht/gebied/{}/rapport", p.area.code)>{t!(i18n, report_area_link)}</a>
         </p>
+        {p.dynamics.clone().map(|f| view! {
+            <section aria-labelledby="dynamics">
+                <h2 id="dynamics">{t!(i18n, dyn_fig_heading)}</h2>
+                <crate::components::dynamics_figures::DynamicsTable f />
+                <p><a href=format!("/inzicht/gebied/{}/dynamiek", p.area.code)>{t!(i18n, dyn_link)}</a></p>
+            </section>
+        })}
         <TopicTable kind=Kind::Barrier title=t_string!(i18n, profile_barriers).to_string() figures=p.figures.clone() />
         <BarrierFacets
             id="groups"

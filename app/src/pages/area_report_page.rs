@@ -194,6 +194,12 @@ fn Report(r: AreaReport) -> impl IntoView {
                     view! { <ul class="report-done">{changes}</ul> }.into_any()
                 }}
             </section>
+            {p.dynamics.clone().map(|f| view! {
+                <section aria-labelledby="r-dynamics">
+                    <h2 id="r-dynamics">{t!(i18n, dyn_fig_heading)}</h2>
+                    <crate::components::dynamics_figures::DynamicsTable f />
+                </section>
+            })}
             <section aria-labelledby="r-basis">
                 <h2 id="r-basis">{t!(i18n, report_basis)}</h2>
                 <p>{t!(i18n, report_basis_text, k = r.k, day = r.day.clone())}</p>

@@ -275,6 +275,7 @@ fn Dashboard(o: InsightOverview, view_state: View) -> impl IntoView {
                 </div>
                 <AreaTable o=o.clone() view_state=view_state.clone() />
                 <Trend o=o.clone() />
+                <DynamicsSection o=o.clone() />
                 <section aria-labelledby="export-title">
                     <h2 id="export-title">{t!(i18n, export_title)}</h2>
                     <ul class="exports">
@@ -303,6 +304,24 @@ fn Trend(o: InsightOverview) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// The trend's gemeente's dynamics: what workers recorded there, with the way to its map.
+#[component]
+fn DynamicsSection(o: InsightOverview) -> impl IntoView {
+    let i18n = use_i18n();
+    let (Some(a), Some(f)) = (o.trend_area, o.dynamics) else {
+        return ().into_any();
+    };
+    view! {
+        <section aria-labelledby="dynamics-title">
+            <h2 id="dynamics-title">{t!(i18n, dyn_fig_heading)}</h2>
+            <p>{t!(i18n, insight_trend_of, area = a.label())}</p>
+            <crate::components::dynamics_figures::DynamicsTable f />
+            <p><a href=format!("/inzicht/gebied/{}/dynamiek", a.code)>{t!(i18n, dyn_link)}</a></p>
+        </section>
+    }
+    .into_any()
 }
 
 /// The filter form: a plain GET, so every view has its own address (to bookmark or share).

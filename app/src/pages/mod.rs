@@ -1,7 +1,9 @@
 //! One file per page.
 
 mod accessibility_page;
+mod activity_page;
 mod area_changes_page;
+mod area_dynamics_page;
 mod area_page;
 mod area_report_page;
 mod campaign_page;
@@ -16,6 +18,7 @@ mod own_page;
 mod privacy_page;
 mod public_entry_page;
 mod staff_admin_page;
+mod staff_dynamics_page;
 mod staff_entries_page;
 mod staff_page;
 mod staff_talents_page;
@@ -24,7 +27,9 @@ mod survey_results_page;
 mod thanks_page;
 
 pub use accessibility_page::AccessibilityPage;
+pub use activity_page::ActivityPage;
 pub use area_changes_page::AreaChangesPage;
+pub use area_dynamics_page::AreaDynamicsPage;
 pub use area_page::AreaPage;
 pub use area_report_page::AreaReportPage;
 pub use campaign_page::CampaignPage;
@@ -42,6 +47,7 @@ pub use staff_admin_page::{
     StaffAuditPage, StaffCampaignPage, StaffCampaignsPage, StaffEventsPage, StaffNav,
     StaffUsersPage,
 };
+pub use staff_dynamics_page::StaffDynamicsPage;
 pub use staff_entries_page::StaffEntriesPage;
 pub use staff_page::StaffPage;
 pub use staff_talents_page::StaffTalentsPage;

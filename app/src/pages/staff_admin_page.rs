@@ -26,6 +26,7 @@ pub fn StaffNav(role: String) -> impl IntoView {
                 <li><a href="/staff">{t!(i18n, staff_queue)}</a></li>
                 <li><a href="/staff/meldingen">{t!(i18n, staff_entries)}</a></li>
                 <li><a href="/staff/talenten">{t!(i18n, talents_title)}</a></li>
+                <li><a href="/staff/activiteiten">{t!(i18n, sdyn_title)}</a></li>
                 <li><a href="/staff/campagnes">{t!(i18n, staff_campaigns)}</a></li>
                 {(admin || role == "worker").then(|| view! { <li><a href="/staff/evenementen">{t!(i18n, staff_events)}</a></li> })}
                 {admin.then(|| view! {
@@ -53,6 +54,7 @@ fn outcome_message() -> Option<impl IntoView> {
             "error-summary",
         ),
         "samengevoegd" => (t_string!(i18n, staff_merged).to_string(), "notice"),
+        "verwijderd" => (t_string!(i18n, sdyn_deleted).to_string(), "notice"),
         _ => (t_string!(i18n, staff_saved).to_string(), "notice"),
     };
     Some(view! { <div class=class role="status"><p>{text}</p></div> })

@@ -67,7 +67,10 @@ fn Overview(o: TalentsOverview) -> impl IntoView {
         .into_iter()
         .map(|a| view! { <Area a /> })
         .collect_view();
+    // One form around the lists: ticked wishes and talents open the activity form with them.
     view! {
+        <form method="get" action="/staff/activiteiten" class="pick-origins">
+        <input type="hidden" name="gemeente" value=o.gemeente.clone() />
         <section aria-labelledby="matches">
             <h2 id="matches">{t!(i18n, talents_matches, area = o.gemeente_name.clone())}</h2>
             <p class="hint">{t!(i18n, talents_matches_hint)}</p>
@@ -79,6 +82,8 @@ fn Overview(o: TalentsOverview) -> impl IntoView {
         </section>
         <h2>{t!(i18n, talents_per_area)}</h2>
         {areas}
+        <button type="submit" class="button">{t!(i18n, talents_start_activity)}</button>
+        </form>
     }
 }
 
@@ -103,12 +108,14 @@ fn MatchItem(m: TalentMatch) -> impl IntoView {
     view! {
         <li class="match">
             <p>
+                <Pick id=m.wish.id.clone() />
                 <strong>{wish_words(l, &m.wish)}</strong>
                 " — "{t!(i18n, talents_match_line, metres = m.metres, talent = m.talent.talent.clone(), theme = theme)}
             </p>
             <p>
                 <a href=note_link(&m.wish.id)>{t!(i18n, talents_note_wish)}</a>
                 " · "
+                <Pick id=m.talent.id.clone() />
                 <a href=note_link(&m.talent.id)>{t!(i18n, talents_note_talent)}</a>
             </p>
         </li>
@@ -126,6 +133,7 @@ fn Area(a: TalentArea) -> impl IntoView {
         .map(|w| {
             view! {
                 <li>
+                    <Pick id=w.id.clone() />
                     <a href=note_link(&w.id)>{wish_words(l, w)}</a>
                     " "<span class="hint">{format!("{} · {}", w.day, labels::status(l, w.status))}</span>
                 </li>
@@ -137,7 +145,7 @@ fn Area(a: TalentArea) -> impl IntoView {
         .iter()
         .map(|t| {
             let state = if t.public { t_string!(i18n, talents_public) } else { t_string!(i18n, talents_waiting) };
-            view! { <li><a href=note_link(&t.id)>{t.talent.clone()}</a>" "<span class="hint">{state}</span></li> }
+            view! { <li><Pick id=t.id.clone() /><a href=note_link(&t.id)>{t.talent.clone()}</a>" "<span class="hint">{state}</span></li> }
         })
         .collect_view();
     let no_talents = a.talents.is_empty();
@@ -161,4 +169,12 @@ fn Area(a: TalentArea) -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// A box to tick an entry for a new activity (its label is the entry's link beside it).
+#[component]
+fn Pick(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = t_string!(i18n, talents_pick).to_string();
+    view! { <input type="checkbox" name="uit" value=id aria-label=label class="pick" />" " }
 }

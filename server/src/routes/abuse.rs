@@ -150,6 +150,17 @@ pub async fn heavy(State(svc): State<Service>, req: Request, next: Next) -> Resp
     }
 }
 
+/// [`heavy`] for a route's reads only: where a public read and a staff write share a path
+/// (`/activities`: the gemeente's list and recording one), a crowd of readers must not turn the
+/// workers' writes away.
+pub async fn heavy_reads(State(svc): State<Service>, req: Request, next: Next) -> Response {
+    if req.method() == axum::http::Method::GET || req.method() == axum::http::Method::HEAD {
+        heavy(State(svc), req, next).await
+    } else {
+        next.run(req).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// A server function added to `app::api` without a limit here fails this test.

@@ -46,6 +46,8 @@ impl ApiRoutes {
 fn routes(svc: &Service) -> ApiRoutes {
     // Public reads that cost real work per request: at most `HEAVY_READS` at once per process.
     let heavy = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::heavy);
+    let heavy_reads =
+        || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::heavy_reads);
     // Anonymous writes and the resident form's reads: the per-client limits.
     let writes = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::limit_writes);
     let reads = || axum::middleware::from_fn_with_state(svc.clone(), super::abuse::limit_reads);
@@ -92,6 +94,32 @@ fn routes(svc: &Service) -> ApiRoutes {
     .add(routes!(super::campaigns::moderate_text))
     .add(routes!(super::events::list, super::events::create))
     .add(routes!(super::events::one, super::events::change))
+    // Community dynamics: the public reads are heavy ones (a gemeente's whole graph). The workers'
+    // writes are guarded by their session and CSRF token and audited; the residents' per-client
+    // write limit would count a street event's whole network against one worker's recording.
+    .add(
+        routes!(
+            super::dynamics::list_activities,
+            super::dynamics::record_activity
+        )
+        .map(|m| m.route_layer(heavy_reads())),
+    )
+    .add(routes!(super::dynamics::ripples).map(|m| m.route_layer(heavy())))
+    .add(routes!(super::dynamics::delete_activity))
+    .add(routes!(super::dynamics::delete_network))
+    .add(routes!(super::dynamics::delete_link))
+    .add(
+        routes!(
+            super::dynamics::list_networks,
+            super::dynamics::record_network
+        )
+        .map(|m| m.route_layer(heavy_reads())),
+    )
+    .add(
+        routes!(super::dynamics::list_links, super::dynamics::record_link)
+            .map(|m| m.route_layer(heavy_reads())),
+    )
+    .add(routes!(super::dynamics::export).map(|m| m.route_layer(heavy())))
     .add(routes!(super::openapi::openapi));
     super::staff::routes(api)
 }

@@ -4,6 +4,7 @@ pub mod abuse;
 pub mod api;
 pub mod campaign_forms;
 pub mod campaigns;
+pub mod dynamics;
 pub mod error;
 pub mod events;
 pub mod extract;

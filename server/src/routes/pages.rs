@@ -184,6 +184,37 @@ impl Backend for Service {
         })
     }
 
+    fn activity(
+        &self,
+        id: String,
+    ) -> BoxFuture<'_, Result<Option<app::model::ActivityView>, BackendError>> {
+        Box::pin(async move {
+            // The public page: no viewer, so no notes, whoever asks.
+            let Some(ripples) = self.ripples(&id, None).await.map_err(backend_error)? else {
+                return Ok(None);
+            };
+            let visible_origins = self
+                .visible_origins(&ripples.centre)
+                .await
+                .map_err(backend_error)?;
+            Ok(Some(app::model::ActivityView {
+                ripples,
+                visible_origins,
+            }))
+        })
+    }
+
+    fn area_dynamics(
+        &self,
+        code: String,
+    ) -> BoxFuture<'_, Result<Option<app::model::AreaDynamics>, BackendError>> {
+        Box::pin(async move {
+            Service::area_dynamics(self, &code)
+                .await
+                .map_err(backend_error)
+        })
+    }
+
     fn coverage(
         &self,
         query: Option<app::model::CoverageQuery>,

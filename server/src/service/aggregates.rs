@@ -490,7 +490,12 @@ impl Service {
             }
             _ => (None, Vec::new()),
         };
+        let dynamics = match &trend_area {
+            Some(a) => self.dynamics_figures(&a.code).await?,
+            None => None,
+        };
         Ok(InsightOverview {
+            dynamics,
             trend_area,
             trend,
             year: facts.values().filter_map(|a| a.year).max(),
@@ -663,6 +668,7 @@ impl Service {
             places,
             representation,
             offered,
+            dynamics: self.dynamics_figures(code).await?,
         }))
     }
 }

@@ -10,6 +10,7 @@
 //! - [`events`]: street events and their tablets;
 //! - [`campaigns`]: campaigns and their survey answers;
 //! - [`coverage`]: walking coverage per area over the footpath network;
+//! - [`dynamics`]: activities, networks and links, ripple maps and an area's dynamics;
 //! - [`staff`]: sessions and sign-in, accounts, the audit log, moderation, the staff pages;
 //! - [`background`]: the area reload, table warm-up and retention, owned by the application;
 //! - [`error`]: [`ServiceError`], what the routes turn into HTTP answers.
@@ -21,6 +22,7 @@ pub mod areas;
 pub mod background;
 pub mod campaigns;
 pub mod coverage;
+pub mod dynamics;
 pub mod error;
 pub mod events;
 pub mod photos;

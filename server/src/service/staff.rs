@@ -416,6 +416,13 @@ impl Service {
                 // Another gemeente's, or an unknown one: nothing of it.
                 Err(_) => StaffBody::Forbidden,
             },
+            StaffView::Dynamics { gemeente, chosen } => {
+                match self.dynamics_desk(user, gemeente, chosen).await {
+                    Ok(desk) => StaffBody::Dynamics(Box::new(desk)),
+                    Err(ServiceError::Store(e)) => return Err(e),
+                    Err(_) => StaffBody::Forbidden,
+                }
+            }
             StaffView::Campaign(None) => {
                 StaffBody::Campaign(Some(Box::new(CampaignFields::new_campaign())))
             }

@@ -466,6 +466,9 @@ impl Store {
             "survey_responses" => "survey_responses",
             "photos" => "photos",
             "status_changes" => "status_changes",
+            "community_nodes" => "community_nodes",
+            "community_links" => "community_links",
+            "activity_origins" => "activity_origins",
             other => {
                 return Err(StoreError::Internal(format!(
                     "count_table: no table {other}"

@@ -6,6 +6,7 @@
 
 mod areas;
 mod campaigns;
+mod community;
 mod db;
 pub mod dialect;
 mod events;
@@ -23,6 +24,7 @@ mod upgrade;
 pub mod walking;
 
 pub use campaigns::{AgeBandRow, Answered, MeToo};
+pub use community::{source_kind, NewLink, NewNode, Written};
 pub use db::{EntryDetails, Moderated, Store};
 pub use dialect::Backend;
 pub use merge::{Candidate, Merge};

@@ -184,6 +184,13 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        // An activity that grew from it stays, without the tie back to the resident's entry.
+        sqlx::query(&self.backend.sql(
+            "DELETE FROM activity_origins WHERE origin = ? AND kind IN ('wish', 'talent', 'entry')",
+        ))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO tombstones (id, deleted_at) VALUES (?, {NOW}) ON CONFLICT DO NOTHING"
         )))

@@ -9,6 +9,7 @@ mod areas;
 mod campaigns;
 mod coverage;
 mod durability;
+mod dynamics;
 mod event_survey;
 mod events;
 mod faults;

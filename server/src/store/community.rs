@@ -1,0 +1,558 @@
+//! Community dynamics: the nodes (activities, networks, institutions, resident groups), what
+//! activities grew from, and the links between nodes. Writes are idempotent by client-made id: the
+//! row keeps a hash of the request's canonical form, so a resend is told apart from another body.
+
+use app::model::{
+    Capital, CommunityGraph, CommunityLink, CommunityNode, Day, LinkKind, Location, NodeKind,
+    Origin, SourceKind,
+};
+use sqlx::Row;
+
+use super::db::{Store, NOW};
+use super::staff::SessionUser;
+use super::StoreError;
+
+/// A node as it is written.
+pub struct NewNode<'a> {
+    pub id: &'a str,
+    pub kind: NodeKind,
+    pub name: &'a str,
+    pub what: &'a str,
+    pub gemeente: &'a str,
+    pub location: Option<Location>,
+    pub place: Option<&'a str>,
+    pub started_on: Day,
+    pub recurring: bool,
+    pub campaign: Option<&'a str>,
+    pub origins: &'a [Origin],
+    pub content_hash: &'a str,
+}
+
+/// A link as it is written.
+pub struct NewLink<'a> {
+    pub id: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub kind: LinkKind,
+    pub on: Day,
+    pub note: Option<&'a str>,
+    pub capital: Option<Capital>,
+    pub gemeente: &'a str,
+    pub content_hash: &'a str,
+}
+
+/// What became of a write by client-made id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Created,
+    /// The same id with the same body: nothing changed.
+    Replayed,
+    /// The same id with another body (or naming another kind of thing): nothing changed.
+    Conflict,
+}
+
+/// What a client-made id in `grew_from` turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundOrigin {
+    pub kind: SourceKind,
+    /// The gemeenten it belongs to (an event's are several; an entry outside every area has none).
+    pub gemeenten: Vec<String>,
+    /// A visible entry of kind `place` (may be an activity's place).
+    pub is_place: bool,
+}
+
+const NODE_COLUMNS: &str = "n.id, n.kind, n.name, n.what, n.gemeente, \
+     COALESCE(n.lon, p.pub_lon) AS lon, COALESCE(n.lat, p.pub_lat) AS lat, n.place, n.started_on, \
+     n.recurring, n.campaign";
+/// A place's position counts only while the place is a visible, mapped place.
+const NODE_FROM: &str = "community_nodes n LEFT JOIN submissions p \
+     ON p.id = n.place AND p.kind = 'place' AND p.hidden = 0";
+
+impl Store {
+    /// Writes a node with its origins and an audit row in one transaction, unless its id is taken.
+    pub async fn insert_node(
+        &self,
+        node: &NewNode<'_>,
+        who: &SessionUser,
+    ) -> Result<Written, StoreError> {
+        let mut tx = self.write_tx().await?;
+        // ON CONFLICT: two sends of one form at once (PostgreSQL runs them side by side) store one
+        // row, and the second is told apart by what is stored, never by a key violation.
+        let inserted = sqlx::query(&self.backend.sql(&format!(
+            "INSERT INTO community_nodes (id, kind, name, what, gemeente, place, started_on, \
+             recurring, campaign, content_hash, created_by, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW}) ON CONFLICT (id) DO NOTHING"
+        )))
+        .bind(node.id)
+        .bind(node.kind.as_str())
+        .bind(node.name)
+        .bind(node.what)
+        .bind(node.gemeente)
+        .bind(node.place)
+        .bind(node.started_on.to_string())
+        .bind(i64::from(node.recurring))
+        .bind(node.campaign)
+        .bind(node.content_hash)
+        .bind(who.user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            let stored: Option<(String, String)> = sqlx::query_as(
+                &self
+                    .backend
+                    .sql("SELECT kind, content_hash FROM community_nodes WHERE id = ?"),
+            )
+            .bind(node.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Ok(match stored {
+                Some((kind, hash)) if kind == node.kind.as_str() && hash == node.content_hash => {
+                    Written::Replayed
+                }
+                _ => Written::Conflict,
+            });
+        }
+        // The position goes in by itself, only when there is one: sqlx 0.8.6's Any driver sends a
+        // missing f64 to PostgreSQL as a 4-byte float, and the connection's prepared statement then
+        // refuses the next real 8-byte one (transact-rs/sqlx#4284).
+        if let Some(l) = node.location {
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("UPDATE community_nodes SET lon = ?, lat = ? WHERE id = ?"),
+            )
+            .bind(l.lon)
+            .bind(l.lat)
+            .bind(node.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for o in node.origins {
+            sqlx::query(
+                &self
+                    .backend
+                    .sql("INSERT INTO activity_origins (activity, origin, kind) VALUES (?, ?, ?)"),
+            )
+            .bind(node.id)
+            .bind(&o.id)
+            .bind(o.kind.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        self.audit_in(
+            &mut tx,
+            who,
+            &format!("record {}", node.kind.as_str()),
+            &format!("{} ({})", node.id, node.gemeente),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Written::Created)
+    }
+
+    /// Writes a link and its audit row in one transaction, unless its id is taken or its two ends
+    /// are already tied by its relation (then [`Written::Conflict`]).
+    pub async fn insert_link(
+        &self,
+        link: &NewLink<'_>,
+        who: &SessionUser,
+    ) -> Result<Written, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let inserted = sqlx::query(&self.backend.sql(&format!(
+            "INSERT INTO community_links (id, from_node, to_node, kind, on_day, note, capital, gemeente, \
+             content_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW}) \
+             ON CONFLICT DO NOTHING"
+        )))
+        .bind(link.id)
+        .bind(link.from)
+        .bind(link.to)
+        .bind(link.kind.as_str())
+        .bind(link.on.to_string())
+        .bind(link.note)
+        .bind(link.capital.map(Capital::as_str))
+        .bind(link.gemeente)
+        .bind(link.content_hash)
+        .bind(who.user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            let stored: Option<String> = sqlx::query_scalar(
+                &self
+                    .backend
+                    .sql("SELECT content_hash FROM community_links WHERE id = ?"),
+            )
+            .bind(link.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Ok(if stored.as_deref() == Some(link.content_hash) {
+                Written::Replayed
+            } else {
+                Written::Conflict
+            });
+        }
+        self.audit_in(
+            &mut tx,
+            who,
+            "record link",
+            &format!(
+                "{} ({} {} {})",
+                link.id,
+                link.from,
+                link.kind.as_str(),
+                link.to
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Written::Created)
+    }
+
+    /// Deletes a node, the links that touch it, its origins and its place among other activities'
+    /// origins, with an audit row, in one transaction; `false` when there is no such node.
+    pub async fn delete_node(&self, id: &str, who: &SessionUser) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let gone = sqlx::query(&self.backend.sql("DELETE FROM community_nodes WHERE id = ?"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if gone == 0 {
+            return Ok(false);
+        }
+        for sql in [
+            "DELETE FROM community_links WHERE from_node = ? OR to_node = ?",
+            "DELETE FROM activity_origins WHERE activity = ? OR (origin = ? AND kind = 'activity')",
+        ] {
+            sqlx::query(&self.backend.sql(sql))
+                .bind(id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        self.audit_in(&mut tx, who, "delete node", id).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Deletes a link with an audit row; `false` when there is no such link.
+    pub async fn delete_link(&self, id: &str, who: &SessionUser) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let gone = sqlx::query(&self.backend.sql("DELETE FROM community_links WHERE id = ?"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if gone == 0 {
+            return Ok(false);
+        }
+        self.audit_in(&mut tx, who, "delete link", id).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// One node, with its origins.
+    pub async fn community_node(&self, id: &str) -> Result<Option<CommunityNode>, StoreError> {
+        let row = sqlx::query(&self.backend.sql(&format!(
+            "SELECT {NODE_COLUMNS} FROM {NODE_FROM} WHERE n.id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let mut node = node_of(&row)?;
+        node.grew_from = self
+            .origins_of(&[id.to_string()])
+            .await?
+            .into_iter()
+            .map(|(_, o)| o)
+            .collect();
+        Ok(Some(node))
+    }
+
+    /// The kind and content hash a node id is stored with, if it is taken.
+    pub async fn community_node_hash(
+        &self,
+        id: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT kind, content_hash FROM community_nodes WHERE id = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+
+    /// Whether `a` and `b` are tied by `kind` in the other direction (the relations other than
+    /// `led_to` have none: a second link from `b` to `a` would be the same tie).
+    pub async fn tied_the_other_way(
+        &self,
+        a: &str,
+        b: &str,
+        kind: LinkKind,
+    ) -> Result<bool, StoreError> {
+        let found: Option<String> = sqlx::query_scalar(&self.backend.sql(
+            "SELECT id FROM community_links WHERE from_node = ? AND to_node = ? AND kind = ?",
+        ))
+        .bind(b)
+        .bind(a)
+        .bind(kind.as_str())
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// One link, as stored (with its note).
+    pub async fn community_link(&self, id: &str) -> Result<Option<CommunityLink>, StoreError> {
+        let row = sqlx::query(&self.backend.sql(
+            "SELECT id, from_node, to_node, kind, on_day, note, capital, gemeente \
+             FROM community_links WHERE id = ?",
+        ))
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.as_ref().map(link_of).transpose()
+    }
+
+    /// Every node and link of `gemeente` (links with their notes: the caller decides who reads them).
+    pub async fn community_graph(&self, gemeente: &str) -> Result<CommunityGraph, StoreError> {
+        let rows = sqlx::query(&self.backend.sql(&format!(
+            "SELECT {NODE_COLUMNS} FROM {NODE_FROM} WHERE n.gemeente = ? ORDER BY n.started_on, n.id"
+        )))
+        .bind(gemeente)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut nodes = rows.iter().map(node_of).collect::<Result<Vec<_>, _>>()?;
+        let origins = self.origins_in(gemeente).await?;
+        let mut by_activity: std::collections::HashMap<String, Vec<Origin>> =
+            std::collections::HashMap::new();
+        for (activity, origin) in origins {
+            by_activity.entry(activity).or_default().push(origin);
+        }
+        for node in &mut nodes {
+            node.grew_from = by_activity.remove(&node.id).unwrap_or_default();
+        }
+        let links = sqlx::query(&self.backend.sql(
+            "SELECT id, from_node, to_node, kind, on_day, note, capital, gemeente \
+             FROM community_links WHERE gemeente = ? ORDER BY on_day, id",
+        ))
+        .bind(gemeente)
+        .fetch_all(&self.reader)
+        .await?
+        .iter()
+        .map(link_of)
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok(CommunityGraph { nodes, links })
+    }
+
+    /// The activities of `gemeente` that grew from anything, with their origins.
+    async fn origins_in(&self, gemeente: &str) -> Result<Vec<(String, Origin)>, StoreError> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(&self.backend.sql(
+            "SELECT o.activity, o.origin, o.kind FROM activity_origins o \
+             JOIN community_nodes n ON n.id = o.activity WHERE n.gemeente = ? ORDER BY o.activity, o.origin",
+        ))
+        .bind(gemeente)
+        .fetch_all(&self.reader)
+        .await?;
+        origin_rows(rows)
+    }
+
+    async fn origins_of(&self, ids: &[String]) -> Result<Vec<(String, Origin)>, StoreError> {
+        let mut all = Vec::new();
+        for id in ids {
+            let rows: Vec<(String, String, String)> = sqlx::query_as(&self.backend.sql(
+                "SELECT activity, origin, kind FROM activity_origins WHERE activity = ? ORDER BY origin",
+            ))
+            .bind(id)
+            .fetch_all(&self.reader)
+            .await?;
+            all.extend(origin_rows(rows)?);
+        }
+        Ok(all)
+    }
+
+    /// What a `grew_from` id is: a resident's entry (a wish that offered a talent counts as a
+    /// talent), an activity, or a street event; `None` when it is none of them (or was deleted).
+    pub async fn find_origin(&self, id: &str) -> Result<Option<FoundOrigin>, StoreError> {
+        // Nodes first: an entry id is the resident's device's choice, so one could copy an
+        // activity's public id; it must not stand in for the activity.
+        let node: Option<(String, String)> = sqlx::query_as(
+            &self
+                .backend
+                .sql("SELECT kind, gemeente FROM community_nodes WHERE id = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
+        if let Some((kind, gemeente)) = node {
+            return Ok((kind == NodeKind::Activity.as_str()).then(|| FoundOrigin {
+                kind: SourceKind::Activity,
+                gemeenten: vec![gemeente],
+                is_place: false,
+            }));
+        }
+        let talent = self.backend.json_text("details", "talent");
+        // Hidden entries are no origin: what a moderator took from view is not built on.
+        let entry: Option<(String, Option<String>, Option<String>)> =
+            sqlx::query_as(&self.backend.sql(&format!(
+                "SELECT kind, gemeente, {talent} AS talent FROM submissions WHERE id = ? AND hidden = 0"
+            )))
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+        if let Some((kind, gemeente, talent)) = entry {
+            return Ok(Some(FoundOrigin {
+                kind: source_kind(&kind, talent.as_deref()),
+                gemeenten: gemeente.into_iter().collect(),
+                is_place: kind == "place",
+            }));
+        }
+        let event: Option<String> = sqlx::query_scalar(
+            &self
+                .backend
+                .sql("SELECT gemeenten FROM events WHERE id = ?"),
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(event.map(|g| FoundOrigin {
+            kind: SourceKind::Event,
+            gemeenten: crate::domain::roles::split_codes(&g),
+            is_place: false,
+        }))
+    }
+
+    /// For the public: the entries activities of `gemeente` grew from, with whether each is visible
+    /// and whether its talent was published: (id, visible, talent public). A deleted entry is not
+    /// among them (its origin rows went with it).
+    pub async fn origin_entries(
+        &self,
+        gemeente: &str,
+    ) -> Result<Vec<(String, bool, bool)>, StoreError> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(&self.backend.sql(
+            "SELECT s.id, s.hidden, s.talent_public FROM submissions s WHERE s.id IN \
+             (SELECT o.origin FROM activity_origins o JOIN community_nodes n ON n.id = o.activity \
+              WHERE n.gemeente = ?)",
+        ))
+        .bind(gemeente)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, hidden, talent)| (id, hidden == 0, talent == 1))
+            .collect())
+    }
+
+    /// The ids of the entries among `ids` the public may see (visible, not deleted).
+    pub async fn visible_entries(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
+        let mut visible = Vec::new();
+        for id in ids {
+            let found: Option<i64> = sqlx::query_scalar(
+                &self
+                    .backend
+                    .sql("SELECT hidden FROM submissions WHERE id = ?"),
+            )
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?;
+            if found == Some(0) {
+                visible.push(id.clone());
+            }
+        }
+        Ok(visible)
+    }
+
+    /// An entry chosen to start an activity from, as staff of `gemeente` read it: (kind, category,
+    /// text, talent); `None` when it is not a visible entry of that gemeente.
+    pub async fn chosen_entry(
+        &self,
+        id: &str,
+        gemeente: &str,
+    ) -> Result<Option<(String, String, Option<String>, Option<String>)>, StoreError> {
+        let talent = self.backend.json_text("details", "talent");
+        Ok(sqlx::query_as(&self.backend.sql(&format!(
+            "SELECT kind, category, text, {talent} AS talent FROM submissions \
+             WHERE id = ? AND gemeente = ? AND hidden = 0"
+        )))
+        .bind(id)
+        .bind(gemeente)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+
+    /// The visible mapped places of `gemeente` (id, name or else category), by name: the first 500.
+    pub async fn places_of(&self, gemeente: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let name = self.backend.json_text("details", "name");
+        Ok(sqlx::query_as(&self.backend.sql(&format!(
+            "SELECT id, COALESCE({name}, category) AS label FROM submissions \
+             WHERE kind = 'place' AND hidden = 0 AND gemeente = ? ORDER BY label, id LIMIT 500"
+        )))
+        .bind(gemeente)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+}
+
+/// What an entry is as an origin: a wish that offered a talent counts as a talent.
+pub fn source_kind(kind: &str, talent: Option<&str>) -> SourceKind {
+    match kind {
+        "wish" if talent.is_some_and(|t| !t.trim().is_empty()) => SourceKind::Talent,
+        "wish" => SourceKind::Wish,
+        _ => SourceKind::Entry,
+    }
+}
+
+fn origin_rows(rows: Vec<(String, String, String)>) -> Result<Vec<(String, Origin)>, StoreError> {
+    rows.into_iter()
+        .map(|(activity, id, kind)| {
+            let kind = SourceKind::parse(&kind)
+                .ok_or_else(|| StoreError::Unreadable(format!("origin kind {kind:?}")))?;
+            Ok((activity, Origin { id, kind }))
+        })
+        .collect()
+}
+
+fn day_of(s: &str, what: &str) -> Result<Day, StoreError> {
+    Day::read_stored(s).ok_or_else(|| StoreError::Unreadable(format!("{what} {s:?}")))
+}
+
+fn node_of(r: &sqlx::any::AnyRow) -> Result<CommunityNode, StoreError> {
+    let kind: String = r.try_get("kind")?;
+    let lon: Option<f64> = r.try_get("lon")?;
+    let lat: Option<f64> = r.try_get("lat")?;
+    Ok(CommunityNode {
+        id: r.try_get("id")?,
+        kind: NodeKind::parse(&kind)
+            .ok_or_else(|| StoreError::Unreadable(format!("node kind {kind:?}")))?,
+        name: r.try_get("name")?,
+        what: r.try_get("what")?,
+        gemeente: r.try_get("gemeente")?,
+        location: lon.zip(lat).map(|(lon, lat)| Location { lon, lat }),
+        place: r.try_get("place")?,
+        started_on: day_of(&r.try_get::<String, _>("started_on")?, "node day")?,
+        recurring: r.try_get::<i64, _>("recurring")? != 0,
+        campaign: r.try_get("campaign")?,
+        grew_from: Vec::new(),
+    })
+}
+
+fn link_of(r: &sqlx::any::AnyRow) -> Result<CommunityLink, StoreError> {
+    let kind: String = r.try_get("kind")?;
+    let capital: Option<String> = r.try_get("capital")?;
+    Ok(CommunityLink {
+        id: r.try_get("id")?,
+        from: r.try_get("from_node")?,
+        to: r.try_get("to_node")?,
+        kind: LinkKind::parse(&kind)
+            .ok_or_else(|| StoreError::Unreadable(format!("link kind {kind:?}")))?,
+        on: day_of(&r.try_get::<String, _>("on_day")?, "link day")?,
+        note: r.try_get("note")?,
+        capital: capital.as_deref().and_then(Capital::parse),
+        gemeente: r.try_get("gemeente")?,
+    })
+}
