@@ -9,6 +9,7 @@ use app::model::{
 use sqlx::Row;
 
 use super::db::{Store, NOW};
+use super::dialect::float_slots;
 use super::staff::SessionUser;
 use super::StoreError;
 
@@ -78,25 +79,29 @@ impl Store {
         let mut tx = self.write_tx().await?;
         // ON CONFLICT: two sends of one form at once (PostgreSQL runs them side by side) store one
         // row, and the second is told apart by what is stored, never by a key violation.
-        let inserted = sqlx::query(&self.backend.sql(&format!(
+        let statement = format!(
             "INSERT INTO community_nodes (id, kind, name, what, gemeente, place, started_on, \
-             recurring, campaign, content_hash, created_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW}) ON CONFLICT (id) DO NOTHING"
-        )))
-        .bind(node.id)
-        .bind(node.kind.as_str())
-        .bind(node.name)
-        .bind(node.what)
-        .bind(node.gemeente)
-        .bind(node.place)
-        .bind(node.started_on.to_string())
-        .bind(i64::from(node.recurring))
-        .bind(node.campaign)
-        .bind(node.content_hash)
-        .bind(who.user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+             recurring, campaign, content_hash, created_by, lon, lat, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {position}, {NOW}) ON CONFLICT (id) DO NOTHING",
+            position = float_slots(node.location.is_some(), 2),
+        );
+        let sql = self.backend.sql(&statement);
+        let mut insert = sqlx::query(&sql)
+            .bind(node.id)
+            .bind(node.kind.as_str())
+            .bind(node.name)
+            .bind(node.what)
+            .bind(node.gemeente)
+            .bind(node.place)
+            .bind(node.started_on.to_string())
+            .bind(i64::from(node.recurring))
+            .bind(node.campaign)
+            .bind(node.content_hash)
+            .bind(who.user_id);
+        if let Some(l) = node.location {
+            insert = insert.bind(l.lon).bind(l.lat);
+        }
+        let inserted = insert.execute(&mut *tx).await?.rows_affected();
         if inserted == 0 {
             let stored: Option<(String, String)> = sqlx::query_as(
                 &self
@@ -112,21 +117,6 @@ impl Store {
                 }
                 _ => Written::Conflict,
             });
-        }
-        // The position goes in by itself, only when there is one: sqlx 0.8.6's Any driver sends a
-        // missing f64 to PostgreSQL as a 4-byte float, and the connection's prepared statement then
-        // refuses the next real 8-byte one (transact-rs/sqlx#4284).
-        if let Some(l) = node.location {
-            sqlx::query(
-                &self
-                    .backend
-                    .sql("UPDATE community_nodes SET lon = ?, lat = ? WHERE id = ?"),
-            )
-            .bind(l.lon)
-            .bind(l.lat)
-            .bind(node.id)
-            .execute(&mut *tx)
-            .await?;
         }
         for o in node.origins {
             sqlx::query(

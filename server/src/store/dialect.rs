@@ -105,6 +105,17 @@ impl Backend {
     }
 }
 
+/// The placeholders for `n` float columns that may be missing together (a position): `?`s to bind
+/// when there are values, `NULL`s written into the statement when there are none.
+///
+/// A missing float is never bound: sqlx 0.8.6's Any driver sends it to PostgreSQL as a 4-byte float
+/// (transact-rs/sqlx#4284), the connection's cached statement keeps that parameter type, and the
+/// next real 8-byte value through the same statement is refused. With `NULL` in the text, a
+/// statement with and one without a position are two statements.
+pub fn float_slots(present: bool, n: usize) -> String {
+    vec![if present { "?" } else { "NULL" }; n].join(", ")
+}
+
 fn numbered_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 16);
     let mut next = 0;
@@ -135,6 +146,12 @@ fn numbered_placeholders(sql: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn missing_floats_are_written_as_null_and_present_ones_bound() {
+        assert_eq!(super::float_slots(true, 2), "?, ?");
+        assert_eq!(super::float_slots(false, 4), "NULL, NULL, NULL, NULL");
+    }
+
     use super::*;
 
     #[test]

@@ -15,7 +15,7 @@ use sqlx::{AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use super::db::{bump_revision, NOW};
-use super::dialect::Backend;
+use super::dialect::{float_slots, Backend};
 use super::tx::WriteTx;
 use super::{StoreError, Stored};
 use crate::domain::content_hash::ContentHashes;
@@ -162,9 +162,16 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
 
     let mut inserted: HashSet<String> = HashSet::with_capacity(fresh.len());
     for rows in chunks(&fresh) {
-        let placeholders =
-            format!("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, {NOW})");
-        let values = vec![placeholders; rows.len()].join(", ");
+        // A row without a position has NULLs in the text rather than bound missing floats
+        // (`dialect::float_slots`).
+        let values = rows
+            .iter()
+            .map(|&i| {
+                let position = float_slots(jobs[i].submission.location.is_some(), 4);
+                format!("(?, ?, ?, ?, ?, {position}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, {NOW})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         let statement = format!(
             "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, pub_lon, pub_lat, details, answers, \
              text, language, source, event, gemeente, wijk, buurt, areas_generation, content_hash, wordless_hash, \
@@ -182,11 +189,11 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
                 .bind(&s.respondent)
                 .bind(&s.campaign)
                 .bind(s.kind.as_str())
-                .bind(&s.category)
-                .bind(s.location.map(|l| l.lon))
-                .bind(s.location.map(|l| l.lat))
-                .bind(public.map(|l| l.lon))
-                .bind(public.map(|l| l.lat))
+                .bind(&s.category);
+            if let (Some(l), Some(p)) = (s.location, public) {
+                q = q.bind(l.lon).bind(l.lat).bind(p.lon).bind(p.lat);
+            }
+            q = q
                 .bind(serde_json::to_string(&s.details).unwrap_or_else(|_| "{}".into()))
                 .bind(serde_json::Value::Object(s.answers.clone()).to_string())
                 .bind(&s.text)

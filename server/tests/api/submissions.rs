@@ -860,3 +860,58 @@ async fn the_live_check_says_what_the_plain_form_says_in_the_residents_language(
     assert_eq!(explained.len(), 1, "{explained:?}");
     assert_eq!(explained[0]["target"], "f-address");
 }
+
+/// A wish without a place and a barrier with one go through the same insert statement. On
+/// PostgreSQL, a missing position must not fix the statement's parameter types for the connection
+/// (sqlx's Any driver once sent a missing f64 as a 4-byte float), or the next positioned entry on
+/// that connection would be refused.
+#[tokio::test]
+async fn entries_with_and_without_a_position_alternate_on_one_connection() {
+    let app = spawn_app().await;
+    let respondent = new_id();
+    for round in 0..12 {
+        let res = app.post_json(&wish_without_a_place(&respondent)).await;
+        assert_eq!(
+            res.status(),
+            201,
+            "wish of round {round}: {}",
+            res.text().await.unwrap_or_default()
+        );
+        let res = app.post_json(&barrier(&new_id(), &respondent)).await;
+        assert_eq!(
+            res.status(),
+            201,
+            "barrier of round {round}: {}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+    // Sent at once, they are written together in mixed batches.
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = (0..24)
+        .map(|i| {
+            let (app, respondent) = (app.clone(), respondent.clone());
+            tokio::spawn(async move {
+                let body = if i % 2 == 0 {
+                    wish_without_a_place(&respondent)
+                } else {
+                    barrier(&new_id(), &respondent)
+                };
+                app.post_json(&body).await.status().as_u16()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.expect("task"), 201);
+    }
+    assert_eq!(app.count_rows("submissions").await, 48);
+    let list: Vec<Value> = app.get_json("/api/v1/submissions?kind=barrier").await;
+    assert_eq!(list.len(), 24);
+    assert!(list.iter().all(|e| e["location"]["lon"].as_f64().is_some()));
+}
+
+fn wish_without_a_place(respondent: &str) -> Value {
+    json!({
+        "id": new_id(), "respondent": respondent, "kind": "wish", "category": "activity",
+        "text": "Een wandelgroep op zaterdag", "language": "nl"
+    })
+}
