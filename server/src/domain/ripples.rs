@@ -302,48 +302,64 @@ impl Reached<'_> {
     }
 }
 
-/// Dijkstra with costs 0 and 1 from the centre. Ties go by [`key`] of the node taken from the queue,
-/// and a node keeps the first parent that reached it at its final order, so the tree is the same for
-/// the same graph. Returns the nodes in the order they were settled: by order, each after its
-/// parent, otherwise by key.
+/// How many relations in a row a map follows from an activity: the activity's own ties (the mosque
+/// of the kookclub) and theirs (the wijkagent the mosque works with). Further on, networks tied to
+/// networks would fill every map of a well-connected gemeente with the same web before its effects.
+pub const MAX_RELATION_STEPS: u32 = 2;
+
+/// Dijkstra from the centre over (order, relation steps since the last effect): a `led_to` step adds
+/// one order and starts the count of relations again, a relation adds one step and is followed only
+/// while fewer than [`MAX_RELATION_STEPS`] were taken. Every step makes the pair larger, so the first
+/// time a node is taken from the queue is its best. Ties go by [`key`] of the node taken from the
+/// queue, and a node keeps the first parent that reached it at its final pair, so the tree is the
+/// same for the same graph. Returns the nodes in the order they were settled: by order, each after
+/// its parent, otherwise by key.
 fn traverse<'a>(
     centre: &'a CommunityNode,
     nodes: &HashMap<&'a str, &'a CommunityNode>,
     adjacency: &Adjacency<'a>,
 ) -> Vec<Reached<'a>> {
-    // Best known (order, parent, by relation) per node.
-    let mut best: HashMap<&str, (u32, Option<&'a str>, bool)> = HashMap::new();
+    // Best known ((order, relation steps), parent) per node.
+    let mut best: HashMap<&str, ((u32, u32), Option<&'a str>)> = HashMap::new();
     let mut settled: HashSet<&str> = HashSet::new();
-    let mut queue: BinaryHeap<Reverse<(u32, Key<'a>)>> = BinaryHeap::new();
+    let mut queue: BinaryHeap<Reverse<((u32, u32), Key<'a>)>> = BinaryHeap::new();
     let mut out = Vec::new();
-    best.insert(centre.id.as_str(), (0, None, false));
-    queue.push(Reverse((0, key(centre))));
-    while let Some(Reverse((order, (_, _, id)))) = queue.pop() {
-        let Some(&(best_order, parent, by_relation)) = best.get(id) else {
+    best.insert(centre.id.as_str(), ((0, 0), None));
+    queue.push(Reverse(((0, 0), key(centre))));
+    while let Some(Reverse((distance, (_, _, id)))) = queue.pop() {
+        let Some(&(best_distance, parent)) = best.get(id) else {
             continue;
         };
         // A queue entry made stale by a shorter path found later, or a node already settled.
-        if best_order != order || !settled.insert(id) {
+        if best_distance != distance || !settled.insert(id) {
             continue;
         }
         let Some(&node) = nodes.get(id) else {
             continue;
         };
+        let (order, steps) = distance;
         out.push(Reached {
             node,
             order,
             parent,
-            by_relation,
+            by_relation: steps > 0,
         });
         for &(next, cost) in adjacency.get(id).into_iter().flatten() {
             let next_id = next.id.as_str();
-            let next_order = order + cost;
+            let next_distance = if cost == 0 {
+                if steps >= MAX_RELATION_STEPS {
+                    continue;
+                }
+                (order, steps + 1)
+            } else {
+                (order + cost, 0)
+            };
             if settled.contains(next_id) {
                 continue;
             }
-            if best.get(next_id).is_none_or(|b| next_order < b.0) {
-                best.insert(next_id, (next_order, Some(id), cost == 0));
-                queue.push(Reverse((next_order, key(next))));
+            if best.get(next_id).is_none_or(|b| next_distance < b.0) {
+                best.insert(next_id, (next_distance, Some(id)));
+                queue.push(Reverse((next_distance, key(next))));
             }
         }
     }
@@ -676,6 +692,56 @@ mod tests {
     }
 
     #[test]
+    fn relations_are_followed_two_in_a_row_and_start_again_after_an_effect() {
+        let institution = |id: &str| node(id, NodeKind::Institution, &id.to_uppercase());
+        let group = |id: &str| node(id, NodeKind::ResidentGroup, &id.to_uppercase());
+        let g = graph(
+            vec![
+                activity("kook"),
+                network("moskee"),
+                institution("wijkagent"),
+                network("sportclub"),
+                group("buren"),
+                activity("walk"),
+                network("kerk"),
+                institution("school"),
+                network("voetbal"),
+            ],
+            vec![
+                // kook - moskee - wijkagent - sportclub - buren: a web across the gemeente.
+                link("kook", "moskee", LinkKind::ResidentsNetworks),
+                link("moskee", "wijkagent", LinkKind::NetworksInstitutions),
+                link("wijkagent", "sportclub", LinkKind::NetworksInstitutions),
+                link("sportclub", "buren", LinkKind::ResidentsNetworks),
+                // An effect counts its own ties afresh.
+                led("kook", "walk"),
+                link("walk", "kerk", LinkKind::ResidentsNetworks),
+                link("kerk", "school", LinkKind::NetworksInstitutions),
+                link("school", "voetbal", LinkKind::NetworksInstitutions),
+            ],
+        );
+        let r = map(&g, "kook");
+        assert_eq!(at(&r, "moskee").parent.as_deref(), Some("kook"));
+        assert_eq!(at(&r, "wijkagent").parent.as_deref(), Some("moskee"));
+        assert!(
+            !has(&r, "sportclub") && !has(&r, "buren"),
+            "three relations on"
+        );
+        assert_eq!(at(&r, "walk").order, 1);
+        let school = at(&r, "school");
+        assert_eq!((school.order, school.parent.as_deref()), (1, Some("kerk")));
+        assert!(!has(&r, "voetbal"));
+        assert_eq!(r.nodes.len(), 6);
+        assert_eq!(r.left_out, 0);
+        // The web's links between nodes left off are not drawn either.
+        assert!(r
+            .links
+            .iter()
+            .all(|l| l.from != "sportclub" && l.to != "sportclub"));
+        all_apart(&r);
+    }
+
+    #[test]
     fn the_shortest_path_wins() {
         let g = graph(
             vec![activity("a"), activity("b"), activity("c"), network("club")],
@@ -830,11 +896,11 @@ mod tests {
                 link("hub", &id, LinkKind::ResidentsNetworks)
             });
         }
-        // A chain of relations on one ring, and a network hung from one of them.
+        // Institutions hung from two of the networks, on the networks' ring.
         nodes.push(node("agent", NodeKind::Institution, "agent"));
         links.push(link("net00", "agent", LinkKind::NetworksInstitutions));
         nodes.push(node("gemeente", NodeKind::Institution, "gemeente"));
-        links.push(link("agent", "gemeente", LinkKind::NetworksInstitutions));
+        links.push(link("net03", "gemeente", LinkKind::NetworksInstitutions));
         let g = graph(nodes, links);
         let r = map(&g, "hub");
         assert_eq!(r.nodes.len(), 33);
