@@ -30,6 +30,13 @@ fn sorted_nodes(graph: &CommunityGraph) -> Vec<&CommunityNode> {
 /// unless a `led_to` link already joins the two: the file holds the ripples the pages draw.
 fn sorted_links(graph: &CommunityGraph) -> Vec<CommunityLink> {
     let ids: HashSet<&str> = graph.nodes.iter().map(|n| n.id.as_str()).collect();
+    // The led_to steps recorded as links, so one also named as an origin is exported once.
+    let mut stepped: HashSet<(&str, &str)> = graph
+        .links
+        .iter()
+        .filter(|l| l.kind == LinkKind::LedTo)
+        .map(|l| (l.from.as_str(), l.to.as_str()))
+        .collect();
     let mut links: Vec<CommunityLink> = graph.links.clone();
     for n in &graph.nodes {
         for o in n
@@ -37,11 +44,7 @@ fn sorted_links(graph: &CommunityGraph) -> Vec<CommunityLink> {
             .iter()
             .filter(|o| o.kind == SourceKind::Activity)
         {
-            let linked = graph
-                .links
-                .iter()
-                .any(|l| l.kind == LinkKind::LedTo && l.from == o.id && l.to == n.id);
-            if ids.contains(o.id.as_str()) && !linked {
+            if ids.contains(o.id.as_str()) && stepped.insert((o.id.as_str(), n.id.as_str())) {
                 links.push(CommunityLink {
                     id: format!("grew_from:{}:{}", o.id, n.id),
                     from: o.id.clone(),
@@ -720,6 +723,49 @@ mod tests {
              \"'=HYPERLINK(\"\"http://x.nl\"\",\"\"Kookclub\"\")\",Moskee Al-Nour"
         );
         assert!(lines[2].starts_with("l-led,moskee,kookclub,Directed,led_to,2026-03-01,social,"));
+    }
+
+    #[test]
+    fn an_activity_named_as_an_origin_is_one_led_to_edge_whether_or_not_also_linked() {
+        let mut walk = node("wandel", NodeKind::Activity, "Wandelgroep");
+        walk.started_on = day("2026-04-02");
+        walk.grew_from = vec![Origin {
+            id: "kookclub".into(),
+            kind: SourceKind::Activity,
+        }];
+        let kook = node("kookclub", NodeKind::Activity, "Kookclub");
+        let only_named = CommunityGraph {
+            nodes: vec![kook, walk],
+            links: Vec::new(),
+        };
+        let steps = sorted_links(&only_named);
+        assert_eq!(steps.len(), 1);
+        assert_eq!(steps[0].id, "grew_from:kookclub:wandel");
+        assert_eq!(
+            (steps[0].kind, steps[0].on),
+            (LinkKind::LedTo, day("2026-04-02"))
+        );
+        let mut both = only_named.clone();
+        both.links.push(link(
+            "l-1",
+            "kookclub",
+            "wandel",
+            LinkKind::LedTo,
+            "2026-04-05",
+        ));
+        let steps = sorted_links(&both);
+        assert_eq!(steps.len(), 1);
+        assert_eq!(steps[0].id, "l-1");
+        // Another relation between the two is no step and leaves the origin's edge in.
+        let mut related = only_named.clone();
+        related.links.push(link(
+            "l-2",
+            "kookclub",
+            "wandel",
+            LinkKind::Residents,
+            "2026-04-05",
+        ));
+        assert_eq!(sorted_links(&related).len(), 2);
     }
 
     #[test]
