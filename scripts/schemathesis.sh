@@ -180,8 +180,46 @@ for b in bodies:
         assert r.status == 201, (r.status, r.read())
 PY
 
-# The public API; the staff routes (sessions, users, audit, moderation, PATCH) need a signed-in session.
-operations='^(createSubmission|listSubmissions|getSubmission|geocode|openapi|listAreas|heatmap|aggregates|exportCsv|exportGeojson|listCampaigns|getCampaign|answerSurvey|meToo|getOwnEntry|changeOwnEntry|deleteOwnEntry|uploadPhoto|getOwnPhoto|getPhoto)$'
+# With Dordrecht imported: a worker's activity grown from a wish, the mosque it meets at and the
+# walking group it led to, so the public dynamics reads (lists, ripple map, exports) have a graph.
+if [ -f "$data/boundaries/drechtsteden_buurten_2023.geojson" ]; then
+  password="schemathesis-$(date +%s%N)"
+  printf '%s\n' "$password" | "$bin" user add --role worker --gemeente GM0505 --password-stdin \
+    opbouw@schemathesis.invalid >"$work/user.log" 2>&1 || { cat "$work/user.log" >&2; exit 1; }
+  "$venv/bin/python" - "$base" "$password" <<'PY'
+import json, sys, urllib.request, uuid
+base, password = sys.argv[1], sys.argv[2]
+def send(path, body, headers=None):
+    req = urllib.request.Request(base + "/api/v1" + path, json.dumps(body).encode(),
+                                 {"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status in (200, 201), (path, r.status, r.read())
+        return r.headers.get("Set-Cookie", ""), json.loads(r.read() or b"null")
+cookie, signed_in = send("/session", {"email": "opbouw@schemathesis.invalid", "password": password})
+staff = {"Cookie": cookie.split(";")[0], "X-CSRF-Token": signed_in["csrf"]}
+wish = str(uuid.uuid4())
+send("/submissions", {"id": wish, "respondent": str(uuid.uuid4()), "kind": "wish",
+                      "category": "activity", "text": "Samen koken", "language": "nl",
+                      "location": {"lon": 4.6712, "lat": 51.8123}})
+for path, body in [
+    ("/networks", {"id": "moskee", "name": "Moskee Al-Nour", "kind": "local_network",
+                   "gemeente": "GM0505", "location": {"lon": 4.6745, "lat": 51.8105}}),
+    ("/activities", {"id": "kookclub", "name": "Kookclub", "gemeente": "GM0505",
+                     "started_on": "2026-03-01", "recurring": True, "grew_from": [wish],
+                     "location": {"lon": 4.6720, "lat": 51.8120}}),
+    ("/activities", {"id": "wandelgroep", "name": "Wandelgroep", "gemeente": "GM0505",
+                     "started_on": "2026-05-01", "grew_from": ["kookclub"]}),
+    ("/links", {"id": "kookclub-moskee", "from": "kookclub", "to": "moskee",
+                "kind": "residents_networks", "on": "2026-03-08", "capital": "social",
+                "note": "staff only"}),
+]:
+    send(path, body, staff)
+PY
+fi
+
+# The public API; the staff routes (sessions, users, audit, moderation, PATCH, recording activities)
+# need a signed-in session.
+operations='^(createSubmission|listSubmissions|getSubmission|geocode|openapi|listAreas|heatmap|aggregates|exportCsv|exportGeojson|listCampaigns|getCampaign|answerSurvey|meToo|getOwnEntry|changeOwnEntry|deleteOwnEntry|uploadPhoto|getOwnPhoto|getPhoto|listActivities|activityRipples|listNetworks|listLinks|exportDynamics)$'
 
 log "st run (schemathesis $SCHEMATHESIS_VERSION)"
 start=$(date +%s)

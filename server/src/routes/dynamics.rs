@@ -339,7 +339,11 @@ pub struct ExportQuery {
     summary = "A gemeente's activities, networks and links as GraphML, JSON (Kumu) or CSV (public; no notes)",
     params(ExportQuery),
     responses(
-        (status = 200, description = "the file: application/graphml+xml, application/json or text/csv by `format`", content_type = "application/graphml+xml", body = String),
+        (status = 200, description = "the file, by `format`: GraphML, Kumu's JSON or CSV (`table`: links or nodes)", content(
+            (String = "application/graphml+xml"),
+            (serde_json::Value = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 400, description = "a wrong parameter", body = Errors),
         (status = 429, response = TooMany),
     ),

@@ -1337,6 +1337,17 @@ async fn the_openapi_document_lists_the_dynamics_operations_and_who_may_call_the
         export_params,
         BTreeSet::from(["gemeente", "format", "table"])
     );
+    // Each format's media type, as the answers carry them.
+    let formats: BTreeSet<&str> = paths["/dynamics/export"]["get"]["responses"]["200"]["content"]
+        .as_object()
+        .expect("the export's content")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        formats,
+        BTreeSet::from(["application/graphml+xml", "application/json", "text/csv"])
+    );
 }
 
 /// The staff page's plain forms record the same way as the API and go back to the page with what
