@@ -239,10 +239,18 @@ impl Service {
                 who,
             )
             .await?;
-        if written == Written::Conflict {
-            return Err(ServiceError::Conflict(
-                "another link has this id, or these two are already tied by this relation",
-            ));
+        match written {
+            Written::Conflict => {
+                return Err(ServiceError::Conflict(
+                    "another link has this id, or these two are already tied by this relation",
+                ))
+            }
+            Written::EndGone => {
+                return Err(ServiceError::Conflict(
+                    "one of the link's ends was deleted meanwhile",
+                ))
+            }
+            Written::Created | Written::Replayed => {}
         }
         let value = self
             .store

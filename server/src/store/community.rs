@@ -50,6 +50,8 @@ pub enum Written {
     Replayed,
     /// The same id with another body (or naming another kind of thing): nothing changed.
     Conflict,
+    /// A link's end was deleted after the caller looked it up: nothing changed.
+    EndGone,
 }
 
 /// What a client-made id in `grew_from` turned out to be.
@@ -149,6 +151,24 @@ impl Store {
         who: &SessionUser,
     ) -> Result<Written, StoreError> {
         let mut tx = self.write_tx().await?;
+        // The ends again, locked until the link is in: a node deleted since the caller looked it up
+        // must not leave the link pointing at nothing, or at a node recorded later under its id.
+        // A deletion takes the node's row first, so either it waits for this link (and takes it
+        // along) or this finds the node gone.
+        let ends: Vec<String> = sqlx::query_scalar(&self.backend.sql(&format!(
+            "SELECT id FROM community_nodes WHERE id = ? OR id = ?{}",
+            self.backend.lock_rows()
+        )))
+        .bind(link.from)
+        .bind(link.to)
+        .fetch_all(&mut *tx)
+        .await?;
+        if ![link.from, link.to]
+            .iter()
+            .all(|end| ends.iter().any(|e| e == end))
+        {
+            return Ok(Written::EndGone);
+        }
         let inserted = sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO community_links (id, from_node, to_node, kind, on_day, note, capital, gemeente, \
              content_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW}) \

@@ -2121,3 +2121,48 @@ async fn the_openapi_document_lists_the_deletions_and_who_may_call_them() {
         }
     }
 }
+
+/// A link whose end is deleted between the service's lookup and the write (another worker's
+/// "Verwijderen" at that moment) is not stored: it would point at nothing, and at whatever is
+/// recorded later under that id. The store checks the ends again inside its transaction.
+#[tokio::test]
+async fn a_link_to_a_node_deleted_meanwhile_is_not_stored() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &[DORDRECHT]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    created(&app, &worker, "/activities", &kookclub(&[])).await;
+    let (store, _svc) = app.service().await;
+    let who = server::store::SessionUser {
+        user_id: 1,
+        email: "opbouw@welzijn.nl".into(),
+        role: server::domain::roles::Role::Worker,
+        csrf: String::new(),
+        gemeenten: vec![DORDRECHT.into()],
+    };
+    // The mosque was looked up, then deleted before the link was written.
+    let link = |id: &'static str| server::store::NewLink {
+        id,
+        from: KOOKCLUB,
+        to: MOSKEE,
+        kind: app::model::LinkKind::ResidentsNetworks,
+        on: app::model::Day::parse("2026-03-08").expect("day"),
+        note: None,
+        capital: None,
+        gemeente: DORDRECHT,
+        content_hash: "h",
+    };
+    assert_eq!(
+        store.insert_link(&link("l-1"), &who).await.expect("write"),
+        server::store::Written::EndGone
+    );
+    assert_eq!(app.count_rows("community_links").await, 0);
+    // With both ends there, the same write goes in.
+    let mosque = json!({"id": MOSKEE, "name": "Moskee Al-Nour", "kind": "local_network",
+                        "gemeente": DORDRECHT});
+    created(&app, &worker, "/networks", &mosque).await;
+    assert_eq!(
+        store.insert_link(&link("l-1"), &who).await.expect("write"),
+        server::store::Written::Created
+    );
+    assert_eq!(app.count_rows("community_links").await, 1);
+}
