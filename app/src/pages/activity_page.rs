@@ -27,22 +27,11 @@ pub fn ActivityPage() -> impl IntoView {
     };
     view! {
         <Title text=title />
-        <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(v)) => view! { <Activity v /> }.into_any(),
-                    Ok(None) => {
-                        crate::pages::set_status(404);
-                        view! {
-                            <h1>{t!(i18n, act_not_found)}</h1>
-                            <p><a href="/inzicht">{t!(i18n, profile_back)}</a></p>
-                        }
-                        .into_any()
-                    }
-                    Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {crate::pages::found_or_404(
+            data,
+            t_string!(i18n, act_not_found).to_string(),
+            |v| view! { <Activity v /> },
+        )}
     }
 }
 

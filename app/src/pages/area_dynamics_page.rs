@@ -22,22 +22,11 @@ pub fn AreaDynamicsPage() -> impl IntoView {
     let data = Resource::new_blocking(move || code.clone(), area_dynamics);
     view! {
         <Title text=move || t_string!(i18n, dyn_title).to_string() />
-        <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(d)) => view! { <Dynamics d /> }.into_any(),
-                    Ok(None) => {
-                        crate::pages::set_status(404);
-                        view! {
-                            <h1>{t!(i18n, profile_not_found)}</h1>
-                            <p><a href="/inzicht">{t!(i18n, profile_back)}</a></p>
-                        }
-                        .into_any()
-                    }
-                    Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {crate::pages::found_or_404(
+            data,
+            t_string!(i18n, profile_not_found).to_string(),
+            |d| view! { <Dynamics d /> },
+        )}
     }
 }
 

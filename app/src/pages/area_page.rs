@@ -32,21 +32,11 @@ pub fn AreaPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, profile_title, code = title_code.clone()).to_string() />
         <div class="insight">
-        <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(p)) => view! { <Profile p /> }.into_any(),
-                    Ok(None) => {
-                        crate::pages::set_status(404);
-                        view! {
-                            <h1>{t!(i18n, profile_not_found)}</h1>
-                            <p><a href="/inzicht">{t!(i18n, profile_back)}</a></p>
-                        }.into_any()
-                    }
-                    Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {crate::pages::found_or_404(
+            data,
+            t_string!(i18n, profile_not_found).to_string(),
+            |p| view! { <Profile p /> },
+        )}
         </div>
     }
 }

@@ -27,22 +27,11 @@ pub fn AreaReportPage() -> impl IntoView {
     // The title sits outside the Suspense: a <title> set inside it can miss the streamed <head>.
     view! {
         <Title text=move || t_string!(i18n, report_area_title).to_string() />
-        <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(r)) => view! { <Report r /> }.into_any(),
-                    Ok(None) => {
-                        crate::pages::set_status(404);
-                        view! {
-                            <h1>{t!(i18n, profile_not_found)}</h1>
-                            <p><a href="/inzicht">{t!(i18n, profile_back)}</a></p>
-                        }
-                        .into_any()
-                    }
-                    Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {crate::pages::found_or_404(
+            data,
+            t_string!(i18n, profile_not_found).to_string(),
+            |r| view! { <Report r /> },
+        )}
     }
 }
 

@@ -67,3 +67,41 @@ pub(crate) fn set_status(code: u16) {
     #[cfg(not(feature = "ssr"))]
     let _ = code;
 }
+
+/// The frame of a page about one thing named in its address (an area, an activity): the thing
+/// once its data is there; for an unknown address the heading `missing`, HTTP 404 and the way back
+/// to the insight pages; a plain "unavailable" when the server could not answer.
+pub(crate) fn found_or_404<T, V>(
+    data: leptos::prelude::Resource<Result<Option<T>, leptos::prelude::ServerFnError>>,
+    missing: String,
+    show: fn(T) -> V,
+) -> impl leptos::prelude::IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: leptos::prelude::IntoView + 'static,
+{
+    use crate::i18n::*;
+    use leptos::prelude::*;
+    let i18n = use_i18n();
+    view! {
+        <Suspense>
+            {move || {
+                let missing = missing.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(Some(found)) => show(found).into_any(),
+                        Ok(None) => {
+                            set_status(404);
+                            view! {
+                                <h1>{missing}</h1>
+                                <p><a href="/inzicht">{t!(i18n, profile_back)}</a></p>
+                            }
+                            .into_any()
+                        }
+                        Err(_) => view! { <p class="field-error">{t!(i18n, err_unavailable)}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

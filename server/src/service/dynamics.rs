@@ -548,23 +548,7 @@ impl Service {
         gemeente: Option<String>,
         chosen: Vec<String>,
     ) -> ServiceResult<DynamicsDesk> {
-        let scope = user.scope();
-        let facts = self.facts().await?;
-        let mut gemeenten: Vec<(String, String)> = facts
-            .values()
-            .filter(|a| a.level == "gemeente" && scope.covers(Some(&a.code)))
-            .map(|a| {
-                (
-                    a.code.clone(),
-                    a.name.clone().unwrap_or_else(|| a.code.clone()),
-                )
-            })
-            .collect();
-        gemeenten.sort_by(|a, b| a.1.cmp(&b.1));
-        let gemeente = gemeente.or_else(|| match gemeenten.as_slice() {
-            [(only, _)] => Some(only.clone()),
-            _ => None,
-        });
+        let (gemeenten, gemeente) = self.staff_gemeenten(user, gemeente).await?;
         let mut desk = DynamicsDesk {
             gemeenten,
             can_write: crate::domain::roles::WORKERS.allows(user.role),
@@ -579,7 +563,7 @@ impl Service {
         let Some(g) = gemeente else {
             return Ok(desk);
         };
-        if !scope.covers(Some(&g)) || !facts.contains_key(&g) {
+        if !desk.gemeenten.iter().any(|(code, _)| *code == g) {
             return Err(ServiceError::NotAllowed(
                 "not a gemeente of this staff member",
             ));

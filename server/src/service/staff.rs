@@ -331,6 +331,33 @@ impl Service {
         }
     }
 
+    /// The imported gemeenten a staff member works for, as (code, name) by name, and the one a
+    /// gemeente-by-gemeente staff page is about: the one asked for, or else the only one.
+    pub(crate) async fn staff_gemeenten(
+        &self,
+        user: &SessionUser,
+        asked: Option<String>,
+    ) -> ServiceResult<(Vec<(String, String)>, Option<String>)> {
+        let scope = user.scope();
+        let facts = self.facts().await?;
+        let mut gemeenten: Vec<(String, String)> = facts
+            .values()
+            .filter(|a| a.level == "gemeente" && scope.covers(Some(&a.code)))
+            .map(|a| {
+                (
+                    a.code.clone(),
+                    a.name.clone().unwrap_or_else(|| a.code.clone()),
+                )
+            })
+            .collect();
+        gemeenten.sort_by(|a, b| a.1.cmp(&b.1));
+        let chosen = asked.or_else(|| match gemeenten.as_slice() {
+            [(only, _)] => Some(only.clone()),
+            _ => None,
+        });
+        Ok((gemeenten, chosen))
+    }
+
     /// The staff page of this staff member: who they are and the moderation queue.
     pub async fn desk(&self, user: &SessionUser) -> Result<StaffDesk, StoreError> {
         let queue = self.queue_entries(user).await?;

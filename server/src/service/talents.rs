@@ -17,24 +17,7 @@ impl Service {
         user: &SessionUser,
         gemeente: Option<String>,
     ) -> ServiceResult<TalentsPage> {
-        let scope = user.scope();
-        let facts = self.facts().await?;
-        let mut gemeenten: Vec<(String, String)> = facts
-            .values()
-            .filter(|a| a.level == "gemeente" && scope.covers(Some(&a.code)))
-            .map(|a| {
-                (
-                    a.code.clone(),
-                    a.name.clone().unwrap_or_else(|| a.code.clone()),
-                )
-            })
-            .collect();
-        gemeenten.sort_by(|a, b| a.1.cmp(&b.1));
-        // One gemeente only: it is the page's.
-        let gemeente = gemeente.or_else(|| match gemeenten.as_slice() {
-            [(only, _)] => Some(only.clone()),
-            _ => None,
-        });
+        let (gemeenten, gemeente) = self.staff_gemeenten(user, gemeente).await?;
         let overview = match gemeente {
             Some(g) => Some(self.talents(user, &g).await?),
             None => None,

@@ -11,6 +11,7 @@ use sqlx::Row;
 use super::db::{Store, NOW};
 use super::dialect::float_slots;
 use super::staff::SessionUser;
+use super::tx::WriteTx;
 use super::StoreError;
 
 /// A node as it is written.
@@ -105,20 +106,15 @@ impl Store {
         }
         let inserted = insert.execute(&mut *tx).await?.rows_affected();
         if inserted == 0 {
-            let stored: Option<(String, String)> = sqlx::query_as(
-                &self
-                    .backend
-                    .sql("SELECT kind, content_hash FROM community_nodes WHERE id = ?"),
-            )
-            .bind(node.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            return Ok(match stored {
-                Some((kind, hash)) if kind == node.kind.as_str() && hash == node.content_hash => {
-                    Written::Replayed
-                }
-                _ => Written::Conflict,
-            });
+            return self
+                .written_before(
+                    &mut tx,
+                    "community_nodes",
+                    node.id,
+                    node.kind.as_str(),
+                    node.content_hash,
+                )
+                .await;
         }
         for o in node.origins {
             sqlx::query(
@@ -188,19 +184,15 @@ impl Store {
         .await?
         .rows_affected();
         if inserted == 0 {
-            let stored: Option<String> = sqlx::query_scalar(
-                &self
-                    .backend
-                    .sql("SELECT content_hash FROM community_links WHERE id = ?"),
-            )
-            .bind(link.id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            return Ok(if stored.as_deref() == Some(link.content_hash) {
-                Written::Replayed
-            } else {
-                Written::Conflict
-            });
+            return self
+                .written_before(
+                    &mut tx,
+                    "community_links",
+                    link.id,
+                    link.kind.as_str(),
+                    link.content_hash,
+                )
+                .await;
         }
         self.audit_in(
             &mut tx,
@@ -222,44 +214,81 @@ impl Store {
     /// Deletes a node, the links that touch it, its origins and its place among other activities'
     /// origins, with an audit row, in one transaction; `false` when there is no such node.
     pub async fn delete_node(&self, id: &str, who: &SessionUser) -> Result<bool, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let gone = sqlx::query(&self.backend.sql("DELETE FROM community_nodes WHERE id = ?"))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if gone == 0 {
-            return Ok(false);
-        }
-        for sql in [
-            "DELETE FROM community_links WHERE from_node = ? OR to_node = ?",
-            "DELETE FROM activity_origins WHERE activity = ? OR (origin = ? AND kind = 'activity')",
-        ] {
-            sqlx::query(&self.backend.sql(sql))
-                .bind(id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        self.audit_in(&mut tx, who, "delete node", id).await?;
-        tx.commit().await?;
-        Ok(true)
+        // The node's row goes first: a link being written to it either waits for this and is taken
+        // along, or finds the node gone (`insert_link`).
+        self.delete_audited(
+            "community_nodes",
+            &[
+                "DELETE FROM community_links WHERE from_node = ?1 OR to_node = ?1",
+                "DELETE FROM activity_origins WHERE activity = ?1 OR (origin = ?1 AND kind = 'activity')",
+            ],
+            id,
+            who,
+            "delete node",
+        )
+        .await
     }
 
     /// Deletes a link with an audit row; `false` when there is no such link.
     pub async fn delete_link(&self, id: &str, who: &SessionUser) -> Result<bool, StoreError> {
+        self.delete_audited("community_links", &[], id, who, "delete link")
+            .await
+    }
+
+    /// Deletes the row `id` of `table`, then what `then` deletes (statements taking the id as
+    /// `?1`), with an audit row, in one transaction; `false` when there is no such row.
+    async fn delete_audited(
+        &self,
+        table: &'static str,
+        then: &[&str],
+        id: &str,
+        who: &SessionUser,
+        action: &str,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
-        let gone = sqlx::query(&self.backend.sql("DELETE FROM community_links WHERE id = ?"))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let gone = sqlx::query(
+            &self
+                .backend
+                .sql(&format!("DELETE FROM {table} WHERE id = ?")),
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         if gone == 0 {
             return Ok(false);
         }
-        self.audit_in(&mut tx, who, "delete link", id).await?;
+        for sql in then {
+            sqlx::query(&self.backend.sql(sql))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        self.audit_in(&mut tx, who, action, id).await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// What an insert that found its id taken in `table` (`community_nodes` or `community_links`)
+    /// met: the same write again, or another under the id.
+    async fn written_before(
+        &self,
+        tx: &mut WriteTx,
+        table: &'static str,
+        id: &str,
+        kind: &str,
+        hash: &str,
+    ) -> Result<Written, StoreError> {
+        let stored: Option<(String, String)> = sqlx::query_as(&self.backend.sql(&format!(
+            "SELECT kind, content_hash FROM {table} WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(match stored {
+            Some((k, h)) if k == kind && h == hash => Written::Replayed,
+            _ => Written::Conflict,
+        })
     }
 
     /// One node, with its origins.
