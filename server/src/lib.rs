@@ -281,6 +281,10 @@ pub fn router(state: AppState) -> Router {
             state.service.clone(),
             routes::abuse::limit_server_fns,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.service.clone(),
+            routes::abuse::heavy_pages,
+        ))
         // Outside the limit, so its 429 answers carry the security headers too.
         .layer(axum::middleware::from_fn_with_state(
             state.security.clone(),

@@ -161,8 +161,129 @@ pub async fn heavy_reads(State(svc): State<Service>, req: Request, next: Next) -
     }
 }
 
+/// The pages that render a heavy read (the dashboard, an area's profile, report, changes and
+/// dynamics, coverage, survey results, an activity's ripple map): under the same bound as the API's
+/// heavy reads, or a crowd on a page would do what the bound keeps from the API. Past it, a short
+/// HTML page says to try again (with `Retry-After`), in Dutch and English: the chosen language is
+/// read only by the page it stands for.
+pub async fn heavy_pages(State(svc): State<Service>, req: Request, next: Next) -> Response {
+    let reads = req.method() == Method::GET || req.method() == Method::HEAD;
+    if !(reads && is_heavy_page(req.uri().path())) {
+        return next.run(req).await;
+    }
+    match svc.abuse().heavy.clone().try_acquire_owned() {
+        Ok(permit) => {
+            let res = next.run(req).await;
+            drop(permit);
+            res
+        }
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (
+                    header::RETRY_AFTER,
+                    super::error::RETRY_UNAVAILABLE.to_string(),
+                ),
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            BUSY_PAGE,
+        )
+            .into_response(),
+    }
+}
+
+const BUSY_PAGE: &str = "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Even druk</title></head>\
+<body><h1>Even druk</h1><p>Veel mensen bekijken nu cijfers en kaarten. Probeer het over een paar \
+seconden opnieuw.</p><p lang=\"en\">Many people are looking at figures and maps right now. Please \
+try again in a few seconds.</p></body></html>";
+
+/// Whether `path` is one of the pages [`heavy_pages`] bounds.
+fn is_heavy_page(path: &str) -> bool {
+    path == "/inzicht" || path.starts_with("/inzicht/") || path.starts_with("/activiteit/")
+}
+
 #[cfg(test)]
 mod tests {
+    /// With every heavy permit taken, an insight page answers 503 with a page that says to try
+    /// again, and a resident's page renders as ever; with permits, the insight page renders.
+    #[tokio::test]
+    async fn past_the_bound_an_insight_page_says_to_try_again_and_the_resident_pages_answer() {
+        use axum::body::Body;
+        use axum::http::{Request, StatusCode};
+        use tower::ServiceExt;
+        let service = |permits: usize| async move {
+            let store = crate::store::Store::open("sqlite::memory:")
+                .await
+                .expect("store");
+            crate::service::Service::new(
+                store,
+                &crate::config::Settings::with_defaults("sqlite::memory:"),
+            )
+            .await
+            .expect("service")
+            .with_heavy_reads(permits)
+        };
+        let page = || axum::routing::get(|| async { "<h1>pagina</h1>" });
+        let app = |svc: crate::service::Service| {
+            axum::Router::new()
+                .route("/inzicht/gebied/{code}/dynamiek", page())
+                .route("/activiteit/{id}", page())
+                .route("/meedoen/{kind}", page())
+                .layer(axum::middleware::from_fn_with_state(
+                    svc,
+                    super::heavy_pages,
+                ))
+        };
+        let get = |uri: &str| Request::get(uri).body(Body::empty()).expect("request");
+        let busy = app(service(0).await);
+        for uri in ["/inzicht/gebied/GM0505/dynamiek", "/activiteit/kookclub"] {
+            let res = busy.clone().oneshot(get(uri)).await.expect("answer");
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{uri}");
+            assert_eq!(res.headers()["retry-after"], "5");
+            assert!(res.headers()["content-type"]
+                .to_str()
+                .expect("type")
+                .starts_with("text/html"));
+            let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+                .await
+                .expect("body");
+            assert!(String::from_utf8_lossy(&body).contains("Probeer het over een paar"));
+        }
+        let res = busy.oneshot(get("/meedoen/place")).await.expect("answer");
+        assert_eq!(res.status(), StatusCode::OK);
+        let free = app(service(1).await);
+        let res = free
+            .oneshot(get("/inzicht/gebied/GM0505/dynamiek"))
+            .await
+            .expect("answer");
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn the_insight_pages_and_activities_are_heavy_and_the_resident_pages_not() {
+        for path in [
+            "/inzicht",
+            "/inzicht/gebied/GM0505",
+            "/inzicht/gebied/GM0505/dynamiek",
+            "/inzicht/bereik",
+            "/activiteit/kookclub",
+        ] {
+            assert!(super::is_heavy_page(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/meedoen/place",
+            "/kaart",
+            "/melding/x",
+            "/inzichten",
+            "/activiteit",
+        ] {
+            assert!(!super::is_heavy_page(path), "{path}");
+        }
+    }
+
     /// A server function added to `app::api` without a limit here fails this test.
     #[test]
     fn every_server_function_has_its_limit() {
