@@ -183,12 +183,15 @@ PY
 # With Dordrecht imported: a worker's activity grown from a wish, the mosque it meets at and the
 # walking group it led to, so the public dynamics reads (lists, ripple map, exports) have a graph.
 if [ -f "$data/boundaries/drechtsteden_buurten_2023.geojson" ]; then
-  password="schemathesis-$(date +%s%N)"
-  printf '%s\n' "$password" | "$bin" user add --role worker --gemeente GM0505 --password-stdin \
+  # A throwaway account of this run's throwaway database; its password travels by stdin and the
+  # environment, never on a command line.
+  SEED_PASSWORD="$("$venv/bin/python" -c 'import secrets; print(secrets.token_hex(16))')"
+  export SEED_PASSWORD
+  printf '%s\n' "$SEED_PASSWORD" | "$bin" user add --role worker --gemeente GM0505 --password-stdin \
     opbouw@schemathesis.invalid >"$work/user.log" 2>&1 || { cat "$work/user.log" >&2; exit 1; }
-  "$venv/bin/python" - "$base" "$password" <<'PY'
-import json, sys, urllib.request, uuid
-base, password = sys.argv[1], sys.argv[2]
+  "$venv/bin/python" - "$base" <<'PY'
+import json, os, sys, urllib.request, uuid
+base, password = sys.argv[1], os.environ["SEED_PASSWORD"]
 def send(path, body, headers=None):
     req = urllib.request.Request(base + "/api/v1" + path, json.dumps(body).encode(),
                                  {"Content-Type": "application/json", **(headers or {})})
@@ -215,6 +218,7 @@ for path, body in [
 ]:
     send(path, body, staff)
 PY
+  unset SEED_PASSWORD
 fi
 
 # The public API; the staff routes (sessions, users, audit, moderation, PATCH, recording activities)

@@ -285,6 +285,8 @@ pub fn router(state: AppState) -> Router {
             state.service.clone(),
             routes::abuse::heavy_pages,
         ))
+        // Before every check that reads the path: none sees `/./inzicht` other than the renderer.
+        .layer(axum::middleware::from_fn(routes::security::clean_paths))
         // Outside the limit, so its 429 answers carry the security headers too.
         .layer(axum::middleware::from_fn_with_state(
             state.security.clone(),

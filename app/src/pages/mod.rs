@@ -70,11 +70,13 @@ pub(crate) fn set_status(code: u16) {
 
 /// The frame of a page about one thing named in its address (an area, an activity): the thing
 /// once its data is there; for an unknown address the heading `missing`, HTTP 404 and the way back
-/// to the insight pages; a plain "unavailable" when the server could not answer.
+/// to the insight pages; a plain "unavailable" when the server could not answer. `missing` is text
+/// in the page's language as rendered: choosing another language loads the page anew
+/// (`/taal/{locale}`).
 pub(crate) fn found_or_404<T, V>(
     data: leptos::prelude::Resource<Result<Option<T>, leptos::prelude::ServerFnError>>,
     missing: String,
-    show: fn(T) -> V,
+    show: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl leptos::prelude::IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
@@ -86,7 +88,7 @@ where
     view! {
         <Suspense>
             {move || {
-                let missing = missing.clone();
+                let (missing, show) = (missing.clone(), show.clone());
                 Suspend::new(async move {
                     match data.await {
                         Ok(Some(found)) => show(found).into_any(),

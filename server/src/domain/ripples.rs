@@ -57,7 +57,7 @@ pub fn led_to_edges(graph: &CommunityGraph) -> Vec<(String, String)> {
 /// The ripple map of the activity `centre`, or `None` when that is not an activity of the graph.
 ///
 /// Nodes come in by walking out from the centre: a `led_to` step forward costs one order, a relation
-/// either way costs none but never brings in an activity (a mosque that also hosts an unrelated
+/// either way costs none (at most [`MAX_RELATION_STEPS`] in a row) but never brings in an activity (a mosque that also hosts an unrelated
 /// activity must not pull that activity onto this map; an activity is on it only as an effect). A
 /// node's order is the fewest `led_to` steps to it, and it hangs from the node it was first reached
 /// from on such a path. The map holds at most [`MAX_RIPPLE_NODES`], the nearest first; `left_out`
@@ -307,59 +307,67 @@ impl Reached<'_> {
 /// networks would fill every map of a well-connected gemeente with the same web before its effects.
 pub const MAX_RELATION_STEPS: u32 = 2;
 
-/// Dijkstra from the centre over (order, relation steps since the last effect): a `led_to` step adds
-/// one order and starts the count of relations again, a relation adds one step and is followed only
-/// while fewer than [`MAX_RELATION_STEPS`] were taken. Every step makes the pair larger, so the first
-/// time a node is taken from the queue is its best. Ties go by [`key`] of the node taken from the
-/// queue, and a node keeps the first parent that reached it at its final pair, so the tree is the
-/// same for the same graph. Returns the nodes in the order they were settled: by order, each after
-/// its parent, otherwise by key.
+/// Dijkstra from the centre over states (node, relation steps since the last effect), at most
+/// `MAX_RELATION_STEPS + 1` per node: a `led_to` step adds one order and starts the count of
+/// relations again, a relation adds one step and is followed only while fewer than
+/// [`MAX_RELATION_STEPS`] were taken. States are taken from the queue by (order, steps), ties by
+/// [`key`]. A node is on the map from its first state (its fewest `led_to` steps, then fewest
+/// relations) and hangs from the node that state was reached from; a later state of it with fewer
+/// relation steps (reached by a longer chain of effects) still reaches on, but adds no second entry.
+/// Returns the nodes in the order they were first settled: by order, each after its parent,
+/// otherwise by key, so the same graph gives the same tree.
 fn traverse<'a>(
     centre: &'a CommunityNode,
     nodes: &HashMap<&'a str, &'a CommunityNode>,
     adjacency: &Adjacency<'a>,
 ) -> Vec<Reached<'a>> {
-    // Best known ((order, relation steps), parent) per node.
-    let mut best: HashMap<&str, ((u32, u32), Option<&'a str>)> = HashMap::new();
-    let mut settled: HashSet<&str> = HashSet::new();
+    type State<'a> = (&'a str, u32);
+    // Best known order and parent per state.
+    let mut best: HashMap<State<'a>, (u32, Option<&'a str>)> = HashMap::new();
+    let mut settled: HashSet<State<'a>> = HashSet::new();
+    // The fewest relation steps a node was settled with: a state with no fewer reaches nothing new.
+    let mut fewest_steps: HashMap<&str, u32> = HashMap::new();
     let mut queue: BinaryHeap<Reverse<((u32, u32), Key<'a>)>> = BinaryHeap::new();
     let mut out = Vec::new();
-    best.insert(centre.id.as_str(), ((0, 0), None));
+    best.insert((centre.id.as_str(), 0), (0, None));
     queue.push(Reverse(((0, 0), key(centre))));
-    while let Some(Reverse((distance, (_, _, id)))) = queue.pop() {
-        let Some(&(best_distance, parent)) = best.get(id) else {
+    while let Some(Reverse(((order, steps), (_, _, id)))) = queue.pop() {
+        let Some(&(best_order, parent)) = best.get(&(id, steps)) else {
             continue;
         };
-        // A queue entry made stale by a shorter path found later, or a node already settled.
-        if best_distance != distance || !settled.insert(id) {
+        // A queue entry made stale by a shorter path found later, or a state already settled.
+        if best_order != order || !settled.insert((id, steps)) {
             continue;
         }
         let Some(&node) = nodes.get(id) else {
             continue;
         };
-        let (order, steps) = distance;
-        out.push(Reached {
-            node,
-            order,
-            parent,
-            by_relation: steps > 0,
-        });
+        match fewest_steps.get(id) {
+            Some(&fewer) if fewer <= steps => continue,
+            Some(_) => {}
+            None => out.push(Reached {
+                node,
+                order,
+                parent,
+                by_relation: steps > 0,
+            }),
+        }
+        fewest_steps.insert(id, steps);
         for &(next, cost) in adjacency.get(id).into_iter().flatten() {
-            let next_id = next.id.as_str();
-            let next_distance = if cost == 0 {
+            let state = if cost == 0 {
                 if steps >= MAX_RELATION_STEPS {
                     continue;
                 }
-                (order, steps + 1)
+                ((next.id.as_str(), steps + 1), order)
             } else {
-                (order + cost, 0)
+                ((next.id.as_str(), 0), order + cost)
             };
-            if settled.contains(next_id) {
+            if settled.contains(&state.0) {
                 continue;
             }
-            if best.get(next_id).is_none_or(|b| next_distance < b.0) {
-                best.insert(next_id, (next_distance, Some(id)));
-                queue.push(Reverse((next_distance, key(next))));
+            if best.get(&state.0).is_none_or(|b| state.1 < b.0) {
+                best.insert(state.0, (state.1, Some(id)));
+                queue.push(Reverse(((state.1, state.0 .1), key(next))));
             }
         }
     }
@@ -738,6 +746,48 @@ mod tests {
             .links
             .iter()
             .all(|l| l.from != "sportclub" && l.to != "sportclub"));
+        all_apart(&r);
+    }
+
+    #[test]
+    fn an_effect_starts_the_count_of_relations_again_even_at_a_node_already_on_the_map() {
+        let institution = |id: &str| node(id, NodeKind::Institution, &id.to_uppercase());
+        // The mosque is two relations from the kookclub (through the sportclub), and one from the
+        // walking group the kookclub led to: from there, its wijkagent is in reach.
+        let g = graph(
+            vec![
+                activity("kook"),
+                network("sportclub"),
+                network("moskee"),
+                activity("walk"),
+                institution("wijkagent"),
+            ],
+            vec![
+                link("kook", "sportclub", LinkKind::ResidentsNetworks),
+                link("sportclub", "moskee", LinkKind::ResidentsNetworks),
+                led("kook", "walk"),
+                link("walk", "moskee", LinkKind::ResidentsNetworks),
+                link("moskee", "wijkagent", LinkKind::NetworksInstitutions),
+            ],
+        );
+        let r = map(&g, "kook");
+        let moskee = at(&r, "moskee");
+        assert_eq!(
+            (moskee.order, moskee.parent.as_deref()),
+            (0, Some("sportclub"))
+        );
+        let agent = at(&r, "wijkagent");
+        assert_eq!((agent.order, agent.parent.as_deref()), (1, Some("moskee")));
+        assert_eq!(r.nodes.len(), 5);
+        // Each node once, each after its parent.
+        let ids: Vec<&str> = r.nodes.iter().map(|n| n.id.as_str()).collect();
+        let place = |id: &str| ids.iter().position(|i| *i == id).expect("on the map");
+        assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
+        for n in &r.nodes {
+            if let Some(p) = n.parent.as_deref() {
+                assert!(place(p) < place(&n.id), "{} after {p}", n.id);
+            }
+        }
         all_apart(&r);
     }
 

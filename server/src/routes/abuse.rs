@@ -165,7 +165,10 @@ pub async fn heavy_reads(State(svc): State<Service>, req: Request, next: Next) -
 /// dynamics, coverage, survey results, an activity's ripple map): under the same bound as the API's
 /// heavy reads, or a crowd on a page would do what the bound keeps from the API. Past it, a short
 /// HTML page says to try again (with `Retry-After`), in Dutch and English: the chosen language is
-/// read only by the page it stands for.
+/// read only by the page it stands for. The permit covers the whole render because every page is
+/// rendered whole before it is sent (`SsrMode::Async`, `ssr=WHOLE` in `app.rs`); with streamed
+/// pages it would cover only the first chunk. The body goes out after the permit is given back, so
+/// a slow reader holds none.
 pub async fn heavy_pages(State(svc): State<Service>, req: Request, next: Next) -> Response {
     let reads = req.method() == Method::GET || req.method() == Method::HEAD;
     if !(reads && is_heavy_page(req.uri().path())) {

@@ -12,7 +12,7 @@ use axum::http::header::{
 };
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 /// What the policy depends on: where map tiles come from, and whether the site is served over https.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,6 +158,34 @@ fn is_private(req: &Request) -> bool {
         || crate::auth::cookie_token(req.headers()).is_some()
 }
 
+/// Refuses a path that is not in the form a browser sends: a `.` or `..` segment (percent-encoded
+/// too), a backslash or an empty segment. The page renderer reads such a path as the clean one it
+/// stands for (the `url` crate tidies it), while routing, the bound on heavy pages and the private
+/// cache rule above read it as written: refused here, none of them can be walked around by
+/// `/./inzicht` or `/mijn\{id}`.
+pub async fn clean_paths(req: Request, next: Next) -> Response {
+    if is_clean_path(req.uri().path()) {
+        next.run(req).await
+    } else {
+        (
+            axum::http::StatusCode::BAD_REQUEST,
+            "not a clean path: no `.` or `..` segments, backslashes or empty segments",
+        )
+            .into_response()
+    }
+}
+
+fn is_clean_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if lower.contains('\\') || lower.contains("%5c") || lower.contains("//") {
+        return false;
+    }
+    lower.split('/').all(|segment| {
+        let dots = segment.replace("%2e", ".");
+        dots != "." && dots != ".."
+    })
+}
+
 /// Adds `Secure` to every cookie the answer sets that lacks it.
 fn secure_cookies(h: &mut HeaderMap) {
     let cookies: Vec<HeaderValue> = h.get_all(SET_COOKIE).iter().cloned().collect();
@@ -183,6 +211,66 @@ fn secure_cookies(h: &mut HeaderMap) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_clean_paths_pass() {
+        for path in [
+            "/",
+            "/inzicht",
+            "/inzicht/",
+            "/inzicht/gebied/GM0505/dynamiek",
+            "/pkg/trefpunt.js",
+            "/mijn/5f0c6a43",
+            "/melding/a.b",
+            "/vendor/leaflet.1.9.4.js",
+        ] {
+            assert!(is_clean_path(path), "{path}");
+        }
+        for path in [
+            "/./inzicht",
+            "/inzicht/.",
+            "/x/../inzicht",
+            "/x/%2e%2e/inzicht",
+            "/%2E/activiteit/kookclub",
+            "/x/.%2e/mijn/1",
+            "/inzicht\\gebied\\GM0505",
+            "/mijn%5c1",
+            "//inzicht",
+            "/staff//talenten",
+        ] {
+            assert!(!is_clean_path(path), "{path}");
+        }
+    }
+
+    /// Routed through the layer: refused with 400 before any handler (a raw URI, as curl's
+    /// `--path-as-is` sends it; reqwest would tidy it first).
+    #[tokio::test]
+    async fn a_dotted_path_is_refused_before_any_handler() {
+        use axum::body::Body;
+        use tower::ServiceExt;
+        let app = axum::Router::new()
+            .fallback(|| async { "rendered" })
+            .layer(axum::middleware::from_fn(clean_paths));
+        let res = app
+            .clone()
+            .oneshot(
+                Request::get("/./inzicht")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("answer");
+        assert_eq!(res.status(), axum::http::StatusCode::BAD_REQUEST);
+        let res = app
+            .oneshot(
+                Request::get("/inzicht")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("answer");
+        assert_eq!(res.status(), axum::http::StatusCode::OK);
+    }
 
     #[test]
     fn the_policy_allows_the_nonce_and_the_tiles_and_no_framing() {

@@ -332,7 +332,9 @@ impl Service {
     }
 
     /// The imported gemeenten a staff member works for, as (code, name) by name, and the one a
-    /// gemeente-by-gemeente staff page is about: the one asked for, or else the only one.
+    /// gemeente-by-gemeente staff page is about: the one asked for, or else the only one. A code
+    /// asked for that is not among them is refused: outside the staff member's gemeenten (403), or
+    /// no imported gemeente (404: a buurt's code, say).
     pub(crate) async fn staff_gemeenten(
         &self,
         user: &SessionUser,
@@ -351,6 +353,15 @@ impl Service {
             })
             .collect();
         gemeenten.sort_by(|a, b| a.1.cmp(&b.1));
+        if let Some(code) = &asked {
+            if !gemeenten.iter().any(|(g, _)| g == code) {
+                return Err(if scope.covers(Some(code)) {
+                    ServiceError::NotFound
+                } else {
+                    ServiceError::NotAllowed("not a gemeente of this staff member")
+                });
+            }
+        }
         let chosen = asked.or_else(|| match gemeenten.as_slice() {
             [(only, _)] => Some(only.clone()),
             _ => None,

@@ -51,7 +51,8 @@ pub enum Written {
     Replayed,
     /// The same id with another body (or naming another kind of thing): nothing changed.
     Conflict,
-    /// A link's end was deleted after the caller looked it up: nothing changed.
+    /// A link's end is no longer the node the caller looked up (deleted, or recorded anew in
+    /// another gemeente or as another kind): nothing changed.
     EndGone,
 }
 
@@ -140,30 +141,37 @@ impl Store {
     }
 
     /// Writes a link and its audit row in one transaction, unless its id is taken or its two ends
-    /// are already tied by its relation (then [`Written::Conflict`]).
+    /// are already tied by its relation (then [`Written::Conflict`]), or an end is no longer what
+    /// the caller checked ([`Written::EndGone`]).
     pub async fn insert_link(
         &self,
         link: &NewLink<'_>,
         who: &SessionUser,
     ) -> Result<Written, StoreError> {
         let mut tx = self.write_tx().await?;
-        // The ends again, locked until the link is in: a node deleted since the caller looked it up
-        // must not leave the link pointing at nothing, or at a node recorded later under its id.
-        // A deletion takes the node's row first, so either it waits for this link (and takes it
+        // The ends again, locked until the link is in (in id order, so two writers never wait on
+        // each other in a circle): a node deleted since the caller looked it up, or recorded anew
+        // under its id elsewhere or as another kind, must not end up at the end of this link. A
+        // deletion takes the node's row first, so either it waits for this link (and takes it
         // along) or this finds the node gone.
-        let ends: Vec<String> = sqlx::query_scalar(&self.backend.sql(&format!(
-            "SELECT id FROM community_nodes WHERE id = ? OR id = ?{}",
+        let ends: Vec<(String, String)> = sqlx::query_as(&self.backend.sql(&format!(
+            "SELECT id, kind FROM community_nodes WHERE (id = ? OR id = ?) AND gemeente = ? \
+             ORDER BY id{}",
             self.backend.lock_rows()
         )))
         .bind(link.from)
         .bind(link.to)
+        .bind(link.gemeente)
         .fetch_all(&mut *tx)
         .await?;
-        if ![link.from, link.to]
-            .iter()
-            .all(|end| ends.iter().any(|e| e == end))
-        {
-            return Ok(Written::EndGone);
+        let kind_of = |end: &str| {
+            ends.iter()
+                .find(|(id, _)| id == end)
+                .and_then(|(_, kind)| NodeKind::parse(kind))
+        };
+        match (kind_of(link.from), kind_of(link.to)) {
+            (Some(from), Some(to)) if link.kind.joins(from, to) => {}
+            _ => return Ok(Written::EndGone),
         }
         let inserted = sqlx::query(&self.backend.sql(&format!(
             "INSERT INTO community_links (id, from_node, to_node, kind, on_day, note, capital, gemeente, \

@@ -146,13 +146,13 @@ fn numbered_placeholders(sql: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn missing_floats_are_written_as_null_and_present_ones_bound() {
-        assert_eq!(super::float_slots(true, 2), "?, ?");
-        assert_eq!(super::float_slots(false, 4), "NULL, NULL, NULL, NULL");
+        assert_eq!(float_slots(true, 2), "?, ?");
+        assert_eq!(float_slots(false, 4), "NULL, NULL, NULL, NULL");
     }
-
-    use super::*;
 
     #[test]
     fn placeholders_are_numbered_for_postgres_only() {

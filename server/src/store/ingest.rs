@@ -160,54 +160,46 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
         };
     }
 
+    // Entries with a position and those without go in separate statements: a missing position is
+    // NULL in the text, never a bound missing float (`dialect::float_slots`), and each group's
+    // statements still come in the few sizes of `INSERT_ROWS`.
+    let (placed, unplaced): (Vec<usize>, Vec<usize>) = fresh
+        .iter()
+        .partition(|&&i| jobs[i].submission.location.is_some());
     let mut inserted: HashSet<String> = HashSet::with_capacity(fresh.len());
-    for rows in chunks(&fresh) {
-        // A row without a position has NULLs in the text rather than bound missing floats
-        // (`dialect::float_slots`).
-        let values = rows
-            .iter()
-            .map(|&i| {
-                let position = float_slots(jobs[i].submission.location.is_some(), 4);
-                format!("(?, ?, ?, ?, ?, {position}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, {NOW})")
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let statement = format!(
-            "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, pub_lon, pub_lat, details, answers, \
-             text, language, source, event, gemeente, wijk, buurt, areas_generation, content_hash, wordless_hash, \
-             details_public, created_at) \
-             VALUES {values} \
-             ON CONFLICT (id) DO NOTHING RETURNING id"
-        );
-        let sql = backend.sql(&statement);
-        let mut q = sqlx::query_scalar::<_, String>(&sql);
-        for &i in rows {
-            let (s, areas) = (&jobs[i].submission, &jobs[i].areas);
-            let public = s.location.map(|l| public_position(s.kind, l));
-            q = q
-                .bind(&s.id)
-                .bind(&s.respondent)
-                .bind(&s.campaign)
-                .bind(s.kind.as_str())
-                .bind(&s.category);
-            if let (Some(l), Some(p)) = (s.location, public) {
-                q = q.bind(l.lon).bind(l.lat).bind(p.lon).bind(p.lat);
+    for (with_position, group) in [(true, &placed), (false, &unplaced)] {
+        for rows in chunks(group) {
+            let statement = insert_statement(rows.len(), with_position);
+            let sql = backend.sql(&statement);
+            let mut q = sqlx::query_scalar::<_, String>(&sql);
+            for &i in rows {
+                let (s, areas) = (&jobs[i].submission, &jobs[i].areas);
+                q = q
+                    .bind(&s.id)
+                    .bind(&s.respondent)
+                    .bind(&s.campaign)
+                    .bind(s.kind.as_str())
+                    .bind(&s.category);
+                if let Some(l) = s.location {
+                    let public = public_position(s.kind, l);
+                    q = q.bind(l.lon).bind(l.lat).bind(public.lon).bind(public.lat);
+                }
+                q = q
+                    .bind(serde_json::to_string(&s.details).unwrap_or_else(|_| "{}".into()))
+                    .bind(serde_json::Value::Object(s.answers.clone()).to_string())
+                    .bind(&s.text)
+                    .bind(&s.language)
+                    .bind(s.source.as_str())
+                    .bind(&s.event)
+                    .bind(&areas.gemeente)
+                    .bind(&areas.wijk)
+                    .bind(&areas.buurt)
+                    .bind(jobs[i].areas_generation)
+                    .bind(before[&s.id].full.as_deref().unwrap_or_default())
+                    .bind(&before[&s.id].wordless);
             }
-            q = q
-                .bind(serde_json::to_string(&s.details).unwrap_or_else(|_| "{}".into()))
-                .bind(serde_json::Value::Object(s.answers.clone()).to_string())
-                .bind(&s.text)
-                .bind(&s.language)
-                .bind(s.source.as_str())
-                .bind(&s.event)
-                .bind(&areas.gemeente)
-                .bind(&areas.wijk)
-                .bind(&areas.buurt)
-                .bind(jobs[i].areas_generation)
-                .bind(before[&s.id].full.as_deref().unwrap_or_default())
-                .bind(&before[&s.id].wordless);
+            inserted.extend(q.fetch_all(&mut *tx).await?);
         }
-        inserted.extend(q.fetch_all(&mut *tx).await?);
     }
 
     // ON CONFLICT: another server stored the same id between the lookup and the insert (PostgreSQL
@@ -255,6 +247,21 @@ async fn write(backend: Backend, pool: &AnyPool, jobs: &[Job]) -> Result<Vec<Sto
         .into_iter()
         .map(|o| o.unwrap_or(Stored::Conflict))
         .collect())
+}
+
+/// The insert of `rows` submissions, all with a position (bound) or all without (NULL): 17
+/// parameters a row, 21 with a position.
+fn insert_statement(rows: usize, with_position: bool) -> String {
+    let position = float_slots(with_position, 4);
+    let row = format!("(?, ?, ?, ?, ?, {position}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, {NOW})");
+    format!(
+        "INSERT INTO submissions (id, respondent, campaign, kind, category, lon, lat, pub_lon, pub_lat, details, answers, \
+         text, language, source, event, gemeente, wijk, buurt, areas_generation, content_hash, wordless_hash, \
+         details_public, created_at) \
+         VALUES {} \
+         ON CONFLICT (id) DO NOTHING RETURNING id",
+        vec![row; rows].join(", ")
+    )
 }
 
 /// Rows per multi-row insert: a batch is inserted 64, 16, 4 and 1 rows at a time, so a handful of
@@ -352,6 +359,26 @@ async fn stored(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A row's placeholders are what its binds fill: 21 with a position, 17 without, and the
+    /// statement texts are as few as the sizes times the two groups.
+    #[test]
+    fn an_insert_has_as_many_placeholders_as_its_rows_bind() {
+        for (with_position, per_row) in [(true, 21), (false, 17)] {
+            for rows in INSERT_ROWS {
+                let sql = insert_statement(rows, with_position);
+                assert_eq!(
+                    sql.matches('?').count(),
+                    rows * per_row,
+                    "{rows} {with_position}"
+                );
+                assert_eq!(
+                    sql.matches("NULL").count(),
+                    if with_position { 0 } else { 4 * rows }
+                );
+            }
+        }
+    }
 
     #[test]
     fn batches_are_inserted_in_a_few_fixed_sizes() {

@@ -10,7 +10,7 @@ pub enum Merge {
     Done,
     /// One of the two is unknown or hidden.
     Unknown,
-    /// Another kind or category, or the entry itself.
+    /// Another kind, category or gemeente, or the entry itself.
     Mismatch,
 }
 
@@ -51,20 +51,36 @@ impl Store {
             return Ok(Merge::Mismatch);
         }
         let mut tx = self.write_tx().await?;
-        let pick = "SELECT kind, category, respondent, gemeente FROM submissions WHERE id = ? AND hidden = 0";
-        type Row = (String, String, String, Option<String>);
-        let a: Option<Row> = sqlx::query_as(&self.backend.sql(pick))
-            .bind(dup)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let b: Option<Row> = sqlx::query_as(&self.backend.sql(pick))
-            .bind(into)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let (Some(a), Some(b)) = (a, b) else {
+        // Both rows, locked in id order until the merge is done: an author's deletion or a
+        // moderator's hiding at the same moment either waits for it or is seen here.
+        type Row = (String, String, String, String, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(&self.backend.sql(&format!(
+            "SELECT id, kind, category, respondent, gemeente FROM submissions \
+             WHERE (id = ? OR id = ?) AND hidden = 0 ORDER BY id{}",
+            self.backend.lock_rows()
+        )))
+        .bind(dup)
+        .bind(into)
+        .fetch_all(&mut *tx)
+        .await?;
+        let pick = |id: &str| {
+            rows.iter()
+                .find(|r| r.0 == id)
+                .map(|(_, kind, category, respondent, gemeente)| {
+                    (
+                        kind.clone(),
+                        category.clone(),
+                        respondent.clone(),
+                        gemeente.clone(),
+                    )
+                })
+        };
+        let (Some(a), Some(b)) = (pick(dup), pick(into)) else {
             return Ok(Merge::Unknown);
         };
-        if (a.0.as_str(), a.1.as_str()) != (b.0.as_str(), b.1.as_str()) {
+        // Two entries of one kind and category in one gemeente: an activity of one gemeente never
+        // comes to grow from another's entry, and each gemeente's figures stay its own.
+        if (a.0.as_str(), a.1.as_str(), &a.3) != (b.0.as_str(), b.1.as_str(), &b.3) {
             return Ok(Merge::Mismatch);
         }
         if a.2 != b.2 {
@@ -99,8 +115,47 @@ impl Store {
         .bind(dup)
         .execute(&mut *tx)
         .await?;
-        for g in [a.3, b.3].into_iter().flatten() {
-            self.bump_revision(&mut tx, &g).await?;
+        // Activities that grew from the duplicate grew from the kept entry: their ties move over
+        // (once where an activity named both), as what the kept entry is (a talent only if it
+        // offers one).
+        let talent: Option<String> = sqlx::query_scalar(&self.backend.sql(&format!(
+            "SELECT {} FROM submissions WHERE id = ?",
+            self.backend.json_text("details", "talent")
+        )))
+        .bind(into)
+        .fetch_one(&mut *tx)
+        .await?;
+        let kept_as = super::source_kind(&b.0, talent.as_deref());
+        sqlx::query(&self.backend.sql(
+            "DELETE FROM activity_origins WHERE origin = ?2 AND kind IN ('wish', 'talent', 'entry') \
+             AND activity IN (SELECT activity FROM activity_origins \
+             WHERE origin = ?1 AND kind IN ('wish', 'talent', 'entry'))",
+        ))
+        .bind(into)
+        .bind(dup)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&self.backend.sql(
+            "UPDATE activity_origins SET origin = ?1, kind = ?3 \
+             WHERE origin = ?2 AND kind IN ('wish', 'talent', 'entry')",
+        ))
+        .bind(into)
+        .bind(dup)
+        .bind(kept_as.as_str())
+        .execute(&mut *tx)
+        .await?;
+        // An activity at the duplicate place is at the kept one (whose public position it takes).
+        sqlx::query(
+            &self
+                .backend
+                .sql("UPDATE community_nodes SET place = ? WHERE place = ?"),
+        )
+        .bind(into)
+        .bind(dup)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(g) = &b.3 {
+            self.bump_revision(&mut tx, g).await?;
         }
         self.audit_in(&mut tx, who, "merge", &format!("{dup} into {into}"))
             .await?;

@@ -2124,7 +2124,8 @@ async fn the_openapi_document_lists_the_deletions_and_who_may_call_them() {
 
 /// A link whose end is deleted between the service's lookup and the write (another worker's
 /// "Verwijderen" at that moment) is not stored: it would point at nothing, and at whatever is
-/// recorded later under that id. The store checks the ends again inside its transaction.
+/// recorded later under that id. The store checks the ends again inside its transaction, with
+/// their gemeente.
 #[tokio::test]
 async fn a_link_to_a_node_deleted_meanwhile_is_not_stored() {
     let app = spawn_drechtsteden_app().await;
@@ -2156,13 +2157,81 @@ async fn a_link_to_a_node_deleted_meanwhile_is_not_stored() {
         server::store::Written::EndGone
     );
     assert_eq!(app.count_rows("community_links").await, 0);
-    // With both ends there, the same write goes in.
+    // Recorded anew under its id, but in another gemeente: no end of a Dordrecht link either.
+    add_staff_in(&app, "worker", "zwijndrecht@welzijn.nl", &[ZWIJNDRECHT]);
+    let other = session(&app, "zwijndrecht@welzijn.nl").await;
     let mosque = json!({"id": MOSKEE, "name": "Moskee Al-Nour", "kind": "local_network",
                         "gemeente": DORDRECHT});
+    let mut elsewhere = mosque.clone();
+    elsewhere["gemeente"] = json!(ZWIJNDRECHT);
+    created(&app, &other, "/networks", &elsewhere).await;
+    assert_eq!(
+        store.insert_link(&link("l-1"), &who).await.expect("write"),
+        server::store::Written::EndGone
+    );
+    assert_eq!(app.count_rows("community_links").await, 0);
+    let res = call(
+        &app,
+        Method::DELETE,
+        &format!("/networks/{MOSKEE}"),
+        Some(&other),
+        true,
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    // With both ends there, the same write goes in.
     created(&app, &worker, "/networks", &mosque).await;
     assert_eq!(
         store.insert_link(&link("l-1"), &who).await.expect("write"),
         server::store::Written::Created
     );
     assert_eq!(app.count_rows("community_links").await, 1);
+}
+
+/// A moderator who merges a wish an activity grew from into its duplicate keeps the tie: the
+/// activity then grew from the kept entry, once, even where it named both.
+#[tokio::test]
+async fn a_merged_origin_is_the_kept_entry() {
+    let app = spawn_drechtsteden_app().await;
+    add_staff_in(&app, "worker", "opbouw@welzijn.nl", &[DORDRECHT]);
+    let worker = session(&app, "opbouw@welzijn.nl").await;
+    let story = record_story(&app, &worker).await;
+    let (wish_a, wish_b, talent) = (
+        story.entries[0].0.clone(),
+        story.entries[1].0.clone(),
+        story.entries[2].0.clone(),
+    );
+    publish_talent(&app, &worker, &talent).await;
+    let (kept, _) = wish(&app, "Samen koken, graag op zaterdag", None).await;
+    let merge = |dup: String, into: String| {
+        let (app, worker) = (&app, &worker);
+        async move {
+            send_json(
+                app,
+                Method::PATCH,
+                &format!("/submissions/{dup}"),
+                worker,
+                &json!({"merge_into": into}),
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(merge(wish_a.clone(), kept.clone()).await, 200);
+    // The kookclub names both of these: one tie remains.
+    assert_eq!(merge(wish_b.clone(), talent.clone()).await, 200);
+    assert_eq!(rows(&app).await, [5, 3, 3]);
+    let activities: Value = app
+        .get_json(&format!("/api/v1/activities?gemeente={DORDRECHT}"))
+        .await;
+    assert_eq!(
+        origins(by_id(&activities, KOOKCLUB)),
+        BTreeMap::from([
+            (kept.clone(), "wish".to_string()),
+            (talent.clone(), "talent".to_string())
+        ])
+    );
+    // The worker's resend of the original body is still the same activity.
+    let res = post(&app, &worker, "/activities", story.body(KOOKCLUB)).await;
+    assert_eq!(res.status(), 200);
 }
