@@ -576,6 +576,35 @@ async fn staff_see_wishes_and_talents_matched_and_the_profile_lists_only_publish
         .get_with_cookie("/api/v1/talents?gemeente=GM0505", &other.cookie)
         .await;
     assert_eq!(res.status(), 403);
+    // A buurt's code is no gemeente of the desks, not even for an admin (who works for all). The
+    // pages never pass one on (`gemeente_param`); the service refuses it all the same.
+    let buurt: String = sqlx::query_scalar(&app.sql("SELECT buurt FROM submissions WHERE id = ?"))
+        .bind(&wish)
+        .fetch_one(&app.pool().await)
+        .await
+        .expect("the wish's buurt");
+    assert!(buurt.starts_with("BU0505"), "{buurt}");
+    let (_store, svc) = app.service().await;
+    let admin = server::store::SessionUser {
+        user_id: 1,
+        email: "beheer@gemeente.nl".into(),
+        role: server::domain::roles::Role::Admin,
+        csrf: String::new(),
+        gemeenten: Vec::new(),
+    };
+    assert!(matches!(
+        svc.talents_page(&admin, Some(buurt.clone())).await,
+        Err(server::service::ServiceError::NotFound)
+    ));
+    assert!(matches!(
+        svc.dynamics_desk(&admin, Some(buurt), Vec::new()).await,
+        Err(server::service::ServiceError::NotFound)
+    ));
+    let page = svc
+        .talents_page(&admin, Some("GM0505".into()))
+        .await
+        .expect("Dordrecht's page");
+    assert!(page.overview.is_some_and(|o| o.gemeente == "GM0505"));
     assert!(!app
         .get_text_with_cookie("/staff/talenten?gemeente=GM0505", &other.cookie)
         .await
