@@ -163,9 +163,15 @@ fn is_private(req: &Request) -> bool {
 /// stands for (the `url` crate tidies it), while routing, the bound on heavy pages and the private
 /// cache rule above read it as written: refused here, none of them can be walked around by
 /// `/./inzicht` or `/mijn\{id}`.
+///
+/// Under `/api/` the answer is the API's own 404 (no resource has such an address; every operation
+/// with a path parameter documents it), elsewhere a plain 400.
 pub async fn clean_paths(req: Request, next: Next) -> Response {
-    if is_clean_path(req.uri().path()) {
+    let path = req.uri().path();
+    if is_clean_path(path) {
         next.run(req).await
+    } else if path.starts_with("/api/") {
+        super::error::ApiError::NotFound.into_response()
     } else {
         (
             axum::http::StatusCode::BAD_REQUEST,
@@ -261,6 +267,18 @@ mod tests {
             .await
             .expect("answer");
         assert_eq!(res.status(), axum::http::StatusCode::BAD_REQUEST);
+        // The API answers as it does for any address it has nothing at.
+        let res = app
+            .clone()
+            .oneshot(
+                Request::get("/api/v1/activities/%5Cx/ripples")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("answer");
+        assert_eq!(res.status(), axum::http::StatusCode::NOT_FOUND);
+        assert_eq!(res.headers()[CONTENT_TYPE], "application/json");
         let res = app
             .oneshot(
                 Request::get("/inzicht")

@@ -315,10 +315,18 @@ impl Service {
         written: Written,
         id: &str,
     ) -> ServiceResult<Recorded<CommunityNode>> {
-        if written == Written::Conflict {
-            return Err(ServiceError::Conflict(
-                "another activity or network has this id",
-            ));
+        match written {
+            Written::Conflict => {
+                return Err(ServiceError::Conflict(
+                    "another activity or network has this id",
+                ))
+            }
+            Written::EndGone => {
+                return Err(ServiceError::Conflict(
+                    "an origin or the place was deleted, hidden or merged meanwhile",
+                ))
+            }
+            Written::Created | Written::Replayed => {}
         }
         let value = self
             .store

@@ -52,7 +52,8 @@ pub enum Written {
     /// The same id with another body (or naming another kind of thing): nothing changed.
     Conflict,
     /// A link's end is no longer the node the caller looked up (deleted, or recorded anew in
-    /// another gemeente or as another kind): nothing changed.
+    /// another gemeente or as another kind), or a node's origin or place went (deleted, hidden,
+    /// merged away): nothing changed.
     EndGone,
 }
 
@@ -74,7 +75,9 @@ const NODE_FROM: &str = "community_nodes n LEFT JOIN submissions p \
      ON p.id = n.place AND p.kind = 'place' AND p.hidden = 0";
 
 impl Store {
-    /// Writes a node with its origins and an audit row in one transaction, unless its id is taken.
+    /// Writes a node with its origins and an audit row in one transaction, unless its id is taken
+    /// ([`Written::Replayed`] or [`Written::Conflict`]) or an origin or its place went meanwhile
+    /// ([`Written::EndGone`]).
     pub async fn insert_node(
         &self,
         node: &NewNode<'_>,
@@ -116,6 +119,9 @@ impl Store {
                     node.content_hash,
                 )
                 .await;
+        }
+        if !self.origins_stand(&mut tx, node).await? {
+            return Ok(Written::EndGone);
         }
         for o in node.origins {
             sqlx::query(
@@ -274,6 +280,68 @@ impl Store {
         }
         self.audit_in(&mut tx, who, action, id).await?;
         tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Whether a new node's origins and place are still what the caller checked, read again under
+    /// lock (entries first, each table in id order): an entry deleted, hidden or merged away, or an
+    /// activity deleted, since the lookup must not become an origin (or the place) after all.
+    /// Events are kept for good and need no second look.
+    async fn origins_stand(
+        &self,
+        tx: &mut WriteTx,
+        node: &NewNode<'_>,
+    ) -> Result<bool, StoreError> {
+        let mut entries: Vec<&str> = node
+            .origins
+            .iter()
+            .filter(|o| {
+                matches!(
+                    o.kind,
+                    SourceKind::Wish | SourceKind::Talent | SourceKind::Entry
+                )
+            })
+            .map(|o| o.id.as_str())
+            .chain(node.place)
+            .collect();
+        entries.sort_unstable();
+        entries.dedup();
+        let mut activities: Vec<&str> = node
+            .origins
+            .iter()
+            .filter(|o| o.kind == SourceKind::Activity)
+            .map(|o| o.id.as_str())
+            .collect();
+        activities.sort_unstable();
+        let lock = self.backend.lock_rows();
+        let entry = self
+            .backend
+            .sql(&format!(
+                "SELECT id FROM submissions WHERE id = ? AND hidden = 0{lock}"
+            ))
+            .into_owned();
+        let activity = self.backend.sql(&format!(
+            "SELECT id FROM community_nodes WHERE id = ? AND kind = 'activity' AND gemeente = ?{lock}"
+        )).into_owned();
+        for id in entries {
+            let found: Option<String> = sqlx::query_scalar(&entry)
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if found.is_none() {
+                return Ok(false);
+            }
+        }
+        for id in activities {
+            let found: Option<String> = sqlx::query_scalar(&activity)
+                .bind(id)
+                .bind(node.gemeente)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if found.is_none() {
+                return Ok(false);
+            }
+        }
         Ok(true)
     }
 

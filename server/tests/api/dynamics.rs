@@ -2123,11 +2123,11 @@ async fn the_openapi_document_lists_the_deletions_and_who_may_call_them() {
 }
 
 /// A link whose end is deleted between the service's lookup and the write (another worker's
-/// "Verwijderen" at that moment) is not stored: it would point at nothing, and at whatever is
+/// "Verwijderen" at that moment), or an activity whose origin goes meanwhile, is not stored: it would point at nothing, and at whatever is
 /// recorded later under that id. The store checks the ends again inside its transaction, with
 /// their gemeente.
 #[tokio::test]
-async fn a_link_to_a_node_deleted_meanwhile_is_not_stored() {
+async fn a_link_or_activity_whose_end_or_origin_went_meanwhile_is_not_stored() {
     let app = spawn_drechtsteden_app().await;
     add_staff_in(&app, "worker", "opbouw@welzijn.nl", &[DORDRECHT]);
     let worker = session(&app, "opbouw@welzijn.nl").await;
@@ -2186,6 +2186,72 @@ async fn a_link_to_a_node_deleted_meanwhile_is_not_stored() {
         server::store::Written::Created
     );
     assert_eq!(app.count_rows("community_links").await, 1);
+
+    // An activity whose origin a resident deleted (or a moderator hid or merged away) after the
+    // service looked at it is not stored either, nor one grown from an activity deleted meanwhile.
+    let (wish_id, key) = wish(&app, "Samen wandelen", None).await;
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/v1/submissions/{wish_id}/private")))
+        .header("x-edit-key", &key)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(res.status(), 204);
+    let before = rows(&app).await;
+    for origin in [
+        app::model::Origin {
+            id: wish_id.clone(),
+            kind: app::model::SourceKind::Wish,
+        },
+        app::model::Origin {
+            id: "verdwenen-activiteit".into(),
+            kind: app::model::SourceKind::Activity,
+        },
+    ] {
+        let node = server::store::NewNode {
+            id: "wandelgroep",
+            kind: app::model::NodeKind::Activity,
+            name: "Wandelgroep",
+            what: "",
+            gemeente: DORDRECHT,
+            location: None,
+            place: None,
+            started_on: app::model::Day::parse("2026-05-01").expect("day"),
+            recurring: false,
+            campaign: None,
+            origins: std::slice::from_ref(&origin),
+            content_hash: "h",
+        };
+        assert_eq!(
+            store.insert_node(&node, &who).await.expect("write"),
+            server::store::Written::EndGone,
+            "{origin:?}"
+        );
+    }
+    assert_eq!(rows(&app).await, before, "nothing written");
+    // Grown from the kookclub, which stands: written.
+    let node = server::store::NewNode {
+        id: "wandelgroep",
+        kind: app::model::NodeKind::Activity,
+        name: "Wandelgroep",
+        what: "",
+        gemeente: DORDRECHT,
+        location: None,
+        place: None,
+        started_on: app::model::Day::parse("2026-05-01").expect("day"),
+        recurring: false,
+        campaign: None,
+        origins: &[app::model::Origin {
+            id: KOOKCLUB.into(),
+            kind: app::model::SourceKind::Activity,
+        }],
+        content_hash: "h",
+    };
+    assert_eq!(
+        store.insert_node(&node, &who).await.expect("write"),
+        server::store::Written::Created
+    );
 }
 
 /// A moderator who merges a wish an activity grew from into its duplicate keeps the tie: the

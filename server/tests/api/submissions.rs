@@ -915,3 +915,36 @@ fn wish_without_a_place(respondent: &str) -> Value {
         "text": "Een wandelgroep op zaterdag", "language": "nl"
     })
 }
+
+/// An address with a path parameter can name nothing (or be no clean path: `routes/security.rs`
+/// answers those under `/api/` with 404): every such operation documents 404.
+#[tokio::test]
+async fn every_operation_with_a_path_parameter_documents_404() {
+    let app = spawn_app().await;
+    let doc: Value = app.get_json("/api/v1/openapi.json").await;
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        if !path.contains('{') {
+            continue;
+        }
+        for (method, op) in ops.as_object().expect("operations") {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            assert!(
+                op["responses"]["404"].is_object(),
+                "{} {path} documents no 404",
+                method.to_uppercase()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} operations with a path parameter");
+    // A path that is not clean gets that 404, as JSON.
+    let res = app.get(&format!("/api/v1/submissions/{}", "a%5Cb")).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(
+        res.json::<Value>().await.expect("json")["error"],
+        "not found"
+    );
+}
