@@ -169,10 +169,19 @@ pub async fn heavy_reads(State(svc): State<Service>, req: Request, next: Next) -
 /// rendered whole before it is sent (`SsrMode::Async`, `ssr=WHOLE` in `app.rs`); with streamed
 /// pages it would cover only the first chunk. The body goes out after the permit is given back, so
 /// a slow reader holds none.
+///
+/// Nothing is written under these paths: any other method is refused with 405 here, before the
+/// site's fallback (which answers every method) could render the page for `POST /inzicht/`.
 pub async fn heavy_pages(State(svc): State<Service>, req: Request, next: Next) -> Response {
-    let reads = req.method() == Method::GET || req.method() == Method::HEAD;
-    if !(reads && is_heavy_page(req.uri().path())) {
+    if !is_heavy_page(req.uri().path()) {
         return next.run(req).await;
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
     }
     match svc.abuse().heavy.clone().try_acquire_owned() {
         Ok(permit) => {
@@ -254,8 +263,22 @@ mod tests {
                 .expect("body");
             assert!(String::from_utf8_lossy(&body).contains("Probeer het over een paar"));
         }
-        let res = busy.oneshot(get("/meedoen/place")).await.expect("answer");
+        let res = busy
+            .clone()
+            .oneshot(get("/meedoen/place"))
+            .await
+            .expect("answer");
         assert_eq!(res.status(), StatusCode::OK);
+        // Another method renders nothing: the fallback would answer it with the whole page.
+        for method in ["POST", "PUT", "FOO"] {
+            let req = Request::builder()
+                .method(method)
+                .uri("/inzicht/")
+                .body(Body::empty())
+                .expect("request");
+            let res = busy.clone().oneshot(req).await.expect("answer");
+            assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "{method}");
+        }
         let free = app(service(1).await);
         let res = free
             .oneshot(get("/inzicht/gebied/GM0505/dynamiek"))

@@ -158,8 +158,8 @@ fn is_private(req: &Request) -> bool {
         || crate::auth::cookie_token(req.headers()).is_some()
 }
 
-/// Refuses a path that is not in the form a browser sends: a `.` or `..` segment (percent-encoded
-/// too), a backslash or an empty segment. The page renderer reads such a path as the clean one it
+/// Refuses a path that is not in the form a browser sends: one not starting with `/`, a `.` or
+/// `..` segment (percent-encoded too), a backslash or an empty segment. The page renderer reads such a path as the clean one it
 /// stands for (the `url` crate tidies it), while routing, the bound on heavy pages and the private
 /// cache rule above read it as written: refused here, none of them can be walked around by
 /// `/./inzicht` or `/mijn\{id}`.
@@ -182,6 +182,10 @@ pub async fn clean_paths(req: Request, next: Next) -> Response {
 }
 
 fn is_clean_path(path: &str) -> bool {
+    // A request target that is no path (`GET inzicht`, `CONNECT host:1`) has none to render.
+    if !path.starts_with('/') {
+        return false;
+    }
     let lower = path.to_ascii_lowercase();
     if lower.contains('\\') || lower.contains("%5c") || lower.contains("//") {
         return false;
@@ -243,6 +247,8 @@ mod tests {
             "/mijn%5c1",
             "//inzicht",
             "/staff//talenten",
+            "",
+            "inzicht",
         ] {
             assert!(!is_clean_path(path), "{path}");
         }

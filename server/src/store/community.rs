@@ -313,7 +313,8 @@ impl Store {
             .map(|o| o.id.as_str())
             .collect();
         activities.sort_unstable();
-        let lock = self.backend.lock_rows();
+        // Shared: a deletion, hiding or merge of a row waits; rows that refer to it do not.
+        let lock = self.backend.share_rows();
         let entry = self
             .backend
             .sql(&format!(

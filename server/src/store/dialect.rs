@@ -40,6 +40,16 @@ impl Backend {
         }
     }
 
+    /// What ends a `SELECT` that keeps the rows it reads from being changed or deleted until the
+    /// transaction ends, while others may still add rows that refer to them: `FOR SHARE` on
+    /// PostgreSQL; nothing on SQLite (see [`Backend::lock_rows`]).
+    pub fn share_rows(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR SHARE",
+        }
+    }
+
     /// Like [`Backend::lock_rows`], but passing over rows another transaction holds instead of
     /// waiting for them: work that any server may do (and another is doing) never waits in a
     /// circle with it.
