@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LAPTOP, addStaff, axe, pageReady, phonePage, signInPage, startAll } from "./harness.mjs";
+import { LAPTOP, addStaff, axe, phonePage, sendWish, signInPage, startAll } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll({ areas: true }); });
@@ -24,21 +24,9 @@ const REPLY = "Ik kom graag, en ik neem een pan soep mee.";
 
 /** A wish made on a phone at `where`: its id and private link. */
 async function wish(where, text, talent) {
-  const resident = await phonePage(env.browser, { geolocation: where });
-  const page = resident.page;
-  await page.goto(`${env.app.url}/meedoen/wens`);
-  await pageReady(page);
-  await page.getByLabel("Een activiteit").check();
-  await page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
-  await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
-  await page.getByLabel(/Wil je nog iets vertellen/).fill(text);
-  if (talent) await page.getByLabel("Waar kun of wil jij mee helpen?").fill(talent);
-  await page.getByRole("button", { name: "Versturen" }).click();
-  await page.waitForURL(/\/bedankt\//);
-  const id = page.url().match(/bedankt\/([0-9a-f-]{36})/)[1];
-  const privateLink = await page.locator("a.private-href").getAttribute("href");
-  assert.deepEqual(resident.problems, []);
-  return { resident, id, privateLink };
+  const sent = await sendWish(env, where, text, talent);
+  assert.deepEqual(sent.resident.problems, []);
+  return sent;
 }
 
 const signIn = (page, email) => signInPage(page, env.app, email, PASSWORD);

@@ -5,7 +5,7 @@
 // the GraphML export, which Chromium's XML parser reads back.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { LAPTOP, addStaff, axe, pageReady, phonePage, signInPage, startAll } from "./harness.mjs";
+import { LAPTOP, addStaff, axe, phonePage, sendWish, signInPage, startAll } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll({ areas: true }); });
@@ -18,18 +18,7 @@ const NOTE = "Fatima van nummer 12 kent de wijkagent";
 
 /** A wish made on a phone: its id. */
 async function wish(text, talent) {
-  const resident = await phonePage(env.browser, { geolocation: HERE });
-  const page = resident.page;
-  await page.goto(`${env.app.url}/meedoen/wens`);
-  await pageReady(page);
-  await page.getByLabel("Een activiteit").check();
-  await page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
-  await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
-  await page.getByLabel(/Wil je nog iets vertellen/).fill(text);
-  if (talent) await page.getByLabel("Waar kun of wil jij mee helpen?").fill(talent);
-  await page.getByRole("button", { name: "Versturen" }).click();
-  await page.waitForURL(/\/bedankt\//);
-  const id = page.url().match(/bedankt\/([0-9a-f-]{36})/)[1];
+  const { resident, id } = await sendWish(env, HERE, text, talent);
   assert.deepEqual(resident.problems, []);
   await resident.context.close();
   return id;

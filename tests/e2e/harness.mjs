@@ -253,6 +253,26 @@ export async function phonePage(browser, { javaScriptEnabled = true, geolocation
   return { context, page, problems };
 }
 
+/** A resident on a phone at `where` sends a wish of category "activity" with `text` (and the talent
+ * they offer, if any) and lands on the thanks page: the still open phone, the wish's id and its
+ * private link. */
+export async function sendWish(env, where, text, talent) {
+  const resident = await phonePage(env.browser, { geolocation: where });
+  const page = resident.page;
+  await page.goto(`${env.app.url}/meedoen/wens`);
+  await pageReady(page);
+  await page.getByLabel("Een activiteit").check();
+  await page.getByRole("button", { name: "Gebruik mijn locatie" }).click();
+  await page.waitForFunction(() => document.querySelector("[data-lon]").value !== "");
+  await page.getByLabel(/Wil je nog iets vertellen/).fill(text);
+  if (talent) await page.getByLabel("Waar kun of wil jij mee helpen?").fill(talent);
+  await page.getByRole("button", { name: "Versturen" }).click();
+  await page.waitForURL(/\/bedankt\//);
+  const id = page.url().match(/bedankt\/([0-9a-f-]{36})/)[1];
+  const privateLink = await page.locator("a.private-href").getAttribute("href");
+  return { resident, id, privateLink };
+}
+
 /** Waits until the page is ready: loaded, and on a page with the resident form, form.js running
  * (it marks `<html data-form-ready>`; the form works before that too, as a plain POST). */
 export async function pageReady(page) {
